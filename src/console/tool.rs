@@ -1,0 +1,91 @@
+//! Which Kafka tool a command word names.
+//!
+//! Tutorials write the tools as `bin/kafka-topics.sh`; Kafka's Docker images and Homebrew put
+//! them on the PATH as `kafka-topics.sh` or `kafka-topics`. All of these name the same tool.
+
+/// The Kafka 4 command-line tools the console knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KafkaTool {
+    Topics,
+    ConsoleProducer,
+    ConsoleConsumer,
+    ConsumerGroups,
+    Storage,
+    ServerStart,
+    RunClass,
+}
+
+impl KafkaTool {
+    /// Every tool, in the order `help` lists them.
+    pub const ALL: [KafkaTool; 7] = [
+        KafkaTool::Topics,
+        KafkaTool::ConsoleProducer,
+        KafkaTool::ConsoleConsumer,
+        KafkaTool::ConsumerGroups,
+        KafkaTool::Storage,
+        KafkaTool::ServerStart,
+        KafkaTool::RunClass,
+    ];
+
+    /// The script's name as Kafka ships it in `bin/`.
+    pub fn script(self) -> &'static str {
+        match self {
+            KafkaTool::Topics => "kafka-topics.sh",
+            KafkaTool::ConsoleProducer => "kafka-console-producer.sh",
+            KafkaTool::ConsoleConsumer => "kafka-console-consumer.sh",
+            KafkaTool::ConsumerGroups => "kafka-consumer-groups.sh",
+            KafkaTool::Storage => "kafka-storage.sh",
+            KafkaTool::ServerStart => "kafka-server-start.sh",
+            KafkaTool::RunClass => "kafka-run-class.sh",
+        }
+    }
+
+    /// The tool a command word names: `bin/kafka-topics.sh`, `./bin/kafka-topics.sh`,
+    /// `kafka-topics.sh` and `kafka-topics` all name [`KafkaTool::Topics`].
+    pub fn from_command(word: &str) -> Option<KafkaTool> {
+        let base = word.rsplit('/').next().unwrap_or(word);
+        KafkaTool::ALL
+            .into_iter()
+            .find(|tool| base == tool.script() || Some(base) == tool.script().strip_suffix(".sh"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_every_spelling_of_a_tool() {
+        for word in [
+            "bin/kafka-topics.sh",
+            "./bin/kafka-topics.sh",
+            "kafka-topics.sh",
+            "kafka-topics",
+            "/opt/kafka/bin/kafka-topics.sh",
+        ] {
+            assert_eq!(
+                KafkaTool::from_command(word),
+                Some(KafkaTool::Topics),
+                "{word}"
+            );
+        }
+        assert_eq!(
+            KafkaTool::from_command("bin/kafka-console-consumer.sh"),
+            Some(KafkaTool::ConsoleConsumer)
+        );
+    }
+
+    #[test]
+    fn rejects_other_words() {
+        for word in [
+            "",
+            "kafka",
+            "kafka-topics.shx",
+            "bin/",
+            "ls",
+            "kafka-topics.sh/",
+        ] {
+            assert_eq!(KafkaTool::from_command(word), None, "{word:?}");
+        }
+    }
+}

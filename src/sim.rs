@@ -1,0 +1,17 @@
+//! The engine: a deterministic, Kafka-faithful broker simulation in pure Rust.
+//!
+//! `sim` never imports `ui`, `console`, yew, web-sys, js-sys, gloo or wasm-bindgen, reads no
+//! real clock and no OS randomness. Commands go in through [`World`] methods (each returning
+//! `Result<_, SimError>`); time moves only through `advance`; what happened comes out as
+//! [`TraceEvent`]s. That is what makes it testable natively, replayable from a seed and
+//! shareable as a URL.
+
+pub mod error;
+pub mod rng;
+pub mod trace;
+pub mod world;
+
+pub use error::SimError;
+pub use rng::Rng;
+pub use trace::{TraceEvent, TraceKind};
+pub use world::World;

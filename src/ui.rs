@@ -1,0 +1,33 @@
+//! The Yew app: view only.
+//!
+//! State changes go through [`state::Action`]s on one reducer; components get data and `on*`
+//! callbacks. Anything computable without a browser (routes, geometry) is a plain function,
+//! tested natively.
+
+pub mod app;
+pub mod components;
+pub mod panic;
+pub mod route;
+pub mod state;
+
+pub use app::App;
+
+/// Mounts the app into `#app` (or `<body>` if the page has no such element), after installing
+/// the panic banner.
+#[cfg(target_arch = "wasm32")]
+pub fn start() {
+    panic::install();
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(root) => {
+            // Replace the static "Loading…" text the page shows until wasm is ready.
+            root.set_inner_html("");
+            yew::Renderer::<App>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<App>::new().render();
+        }
+    }
+}

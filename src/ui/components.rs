@@ -1,0 +1,8 @@
+//! The app's components, one file each. Components get data and `on*` callbacks through
+//! props; none of them owns simulation state.
+
+pub mod nav;
+pub mod views;
+
+pub use nav::Nav;
+pub use views::ViewBody;

@@ -1,0 +1,123 @@
+//! Hash routes: every view has its own URL (`#/wordcount`), so the app works on any static
+//! host, from a sub-path and inside an `<iframe>`, with no server-side routing.
+//!
+//! Parsing is total: any string — empty, huge, unicode, hostile — maps to a [`Route`], unknown
+//! ones to [`Route::NotFound`]. Anything after `?` in the hash is left for the view (share links
+//! will carry a scenario there).
+
+/// A view of the app, as named by the URL hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Route {
+    Playground,
+    WordCount,
+    Console,
+    EdaVsSoa,
+    Lessons,
+    NotFound,
+}
+
+impl Route {
+    /// The views in navigation order.
+    pub const VIEWS: [Route; 5] = [
+        Route::Playground,
+        Route::WordCount,
+        Route::Console,
+        Route::EdaVsSoa,
+        Route::Lessons,
+    ];
+
+    /// The path segment after `#/`, also used as the view's `data-view` name.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Route::Playground => "playground",
+            Route::WordCount => "wordcount",
+            Route::Console => "console",
+            Route::EdaVsSoa => "eda-vs-soa",
+            Route::Lessons => "lessons",
+            Route::NotFound => "not-found",
+        }
+    }
+
+    /// The view's title as the navigation shows it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Route::Playground => "Playground",
+            Route::WordCount => "WordCount",
+            Route::Console => "Console",
+            Route::EdaVsSoa => "EDA vs SOA",
+            Route::Lessons => "Lessons",
+            Route::NotFound => "Page not found",
+        }
+    }
+
+    /// The link target for this view (relative, so sub-paths and iframes keep working).
+    pub fn href(self) -> String {
+        format!("#/{}", self.slug())
+    }
+
+    /// The route a `location.hash` value names. An empty hash is the Playground, the first
+    /// thing a learner sees.
+    pub fn from_hash(hash: &str) -> Route {
+        let path = hash.strip_prefix('#').unwrap_or(hash);
+        let path = path.split(['?', '&']).next().unwrap_or("");
+        let path = path.trim_matches('/');
+        if path.is_empty() {
+            return Route::Playground;
+        }
+        Route::VIEWS
+            .into_iter()
+            .find(|route| route.slug().eq_ignore_ascii_case(path))
+            .unwrap_or(Route::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_view_round_trips_through_its_href() {
+        for route in Route::VIEWS {
+            assert_eq!(Route::from_hash(&route.href()), route);
+        }
+    }
+
+    #[test]
+    fn empty_hashes_open_the_playground() {
+        for hash in ["", "#", "#/", "/", "#//"] {
+            assert_eq!(Route::from_hash(hash), Route::Playground, "{hash:?}");
+        }
+    }
+
+    #[test]
+    fn tolerates_trailing_slashes_case_and_query() {
+        assert_eq!(Route::from_hash("#/wordcount/"), Route::WordCount);
+        assert_eq!(Route::from_hash("#/WordCount"), Route::WordCount);
+        assert_eq!(Route::from_hash("#/eda-vs-soa?seed=7"), Route::EdaVsSoa);
+        assert_eq!(Route::from_hash("#/console&x=1"), Route::Console);
+    }
+
+    #[test]
+    fn unknown_and_hostile_hashes_are_not_found() {
+        let huge = format!("#/{}", "a".repeat(1_000_000));
+        for hash in [
+            "#/nope",
+            "#/playground/extra",
+            "#/<script>alert(1)</script>",
+            "#/wörd©ount",
+            "#/%00",
+            huge.as_str(),
+        ] {
+            assert_eq!(Route::from_hash(hash), Route::NotFound, "{:.40}", hash);
+        }
+    }
+
+    #[test]
+    fn slugs_and_titles_are_distinct() {
+        let mut slugs: Vec<_> = Route::VIEWS.iter().map(|r| r.slug()).collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        assert_eq!(slugs.len(), Route::VIEWS.len());
+        assert_eq!(Route::EdaVsSoa.title(), "EDA vs SOA");
+    }
+}
