@@ -6,9 +6,17 @@
 //! [`TraceEvent`]s. That is what makes it testable natively, replayable from a seed and
 //! shareable as a URL.
 
+pub mod assignor;
+pub mod client;
+pub mod cluster;
+pub mod command;
 pub mod error;
+pub mod group;
+pub mod log;
+pub mod partitioner;
 pub mod rng;
 pub mod trace;
+pub mod validate;
 pub mod world;
 
 pub use error::SimError;

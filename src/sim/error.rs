@@ -27,6 +27,17 @@ pub enum SimError {
     RecordTooLarge(String),
     /// `NotEnoughReplicasException`: acks=all with an ISR below min.insync.replicas.
     NotEnoughReplicas(String),
+    /// `NotLeaderOrFollowerException`: the request went to a broker that does not lead the
+    /// partition (any more).
+    NotLeaderOrFollower(String),
+    /// `InvalidRecordException`: a record the broker will not store (a null key in a
+    /// compacted topic).
+    InvalidRecord(String),
+    /// `OutOfOrderSequenceException`: an idempotent producer's batch arrived ahead of the one
+    /// before it (which failed and is being retried).
+    OutOfOrderSequence(String),
+    /// `InvalidGroupIdException`.
+    InvalidGroupId(String),
     /// `InvalidRequestException`: a request Kafka refuses as malformed.
     InvalidRequest(String),
     /// `GroupIdNotFoundException`.
@@ -66,6 +77,14 @@ impl SimError {
                 "org.apache.kafka.common.errors.NotEnoughReplicasException"
             }
             SimError::InvalidRequest(_) => "org.apache.kafka.common.errors.InvalidRequestException",
+            SimError::NotLeaderOrFollower(_) => {
+                "org.apache.kafka.common.errors.NotLeaderOrFollowerException"
+            }
+            SimError::InvalidGroupId(_) => "org.apache.kafka.common.errors.InvalidGroupIdException",
+            SimError::InvalidRecord(_) => "org.apache.kafka.common.InvalidRecordException",
+            SimError::OutOfOrderSequence(_) => {
+                "org.apache.kafka.common.errors.OutOfOrderSequenceException"
+            }
             SimError::GroupIdNotFound(_) => {
                 "org.apache.kafka.common.errors.GroupIdNotFoundException"
             }
@@ -93,6 +112,10 @@ impl SimError {
             | SimError::RecordTooLarge(m)
             | SimError::NotEnoughReplicas(m)
             | SimError::InvalidRequest(m)
+            | SimError::NotLeaderOrFollower(m)
+            | SimError::InvalidGroupId(m)
+            | SimError::InvalidRecord(m)
+            | SimError::OutOfOrderSequence(m)
             | SimError::GroupIdNotFound(m)
             | SimError::GroupNotEmpty(m)
             | SimError::UnknownMemberId(m)

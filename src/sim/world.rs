@@ -1,32 +1,268 @@
 //! The `World`: owner of the virtual clock, the one seeded RNG and everything simulated.
 //!
-//! Invariants: the clock only moves forward, and only through [`World::advance`]; the RNG is
-//! only drawn from inside `World` methods, in a deterministic order; every state change is
-//! reported as a [`TraceEvent`]. Same seed + same commands at the same virtual times ⇒ identical
-//! trace, on native and wasm32 alike.
+//! Invariants: the clock only moves forward, and only through [`World::advance`] and
+//! [`World::step`]; the RNG is only drawn from inside `World` methods, in a deterministic order;
+//! every state change is reported as a [`TraceEvent`]; commands change the world only through
+//! [`World::apply`], which records them, so [`World::scenario`] can rebuild it. Same seed + same
+//! commands at the same virtual times ⇒ identical trace, on native and wasm32 alike.
+//!
+//! The work is split by subject: `world/admin.rs` (brokers, topics, the controller),
+//! `world/produce.rs` (producers, the leader's log, replication), `world/consume.rs` (consumers,
+//! fetching, offsets) and `world/coordinator.rs` (the group coordinator and rebalances).
 
+mod admin;
+mod consume;
+mod coordinator;
+mod produce;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use crate::sim::client::{Consumer, PendingRecord, Producer};
+use crate::sim::cluster::{Broker, Topic};
+use crate::sim::command::{Command, Outcome, Scenario, TimedCommand};
 use crate::sim::error::SimError;
+use crate::sim::group::Group;
 use crate::sim::rng::Rng;
-use crate::sim::trace::{TraceEvent, TraceKind};
+use crate::sim::trace::{Endpoint, Name, TraceEvent, TraceKind};
+
+/// How a world is set up: the broker-side settings a `server.properties` would hold, and the
+/// simulated network.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorldConfig {
+    /// Brokers running at the start (node ids 1..=brokers).
+    pub brokers: u32,
+    /// `auto.create.topics.enable` (default true).
+    pub auto_create_topics: bool,
+    /// `num.partitions` for auto-created topics (default 1).
+    pub num_partitions: u32,
+    /// `default.replication.factor` (default 1).
+    pub default_replication_factor: u32,
+    /// `offsets.topic.replication.factor` (the quickstart's server.properties sets 1).
+    pub offsets_topic_replication_factor: u32,
+    /// `offsets.topic.num.partitions` (default 50).
+    pub offsets_topic_num_partitions: u32,
+    /// One-way network latency, drawn uniformly from this range for each message, in ms.
+    pub latency_ms_min: u64,
+    pub latency_ms_max: u64,
+    /// `replica.lag.time.max.ms` (default 30000).
+    pub replica_lag_time_max_ms: u64,
+    /// `log.retention.check.interval.ms` (default 300000).
+    pub retention_check_interval_ms: u64,
+    /// `log.cleaner.backoff.ms` (default 15000): how often the cleaner looks for work.
+    pub cleaner_backoff_ms: u64,
+    /// `group.initial.rebalance.delay.ms` (default 3000).
+    pub group_initial_rebalance_delay_ms: u64,
+    /// Trace events kept for the event log (older ones are dropped first).
+    pub trace_capacity: u32,
+}
+
+impl Default for WorldConfig {
+    fn default() -> Self {
+        Self {
+            brokers: 1,
+            auto_create_topics: true,
+            num_partitions: 1,
+            default_replication_factor: 1,
+            offsets_topic_replication_factor: 1,
+            offsets_topic_num_partitions: 50,
+            latency_ms_min: 5,
+            latency_ms_max: 25,
+            replica_lag_time_max_ms: 30_000,
+            retention_check_interval_ms: 300_000,
+            cleaner_backoff_ms: 15_000,
+            group_initial_rebalance_delay_ms: 3_000,
+            trace_capacity: 20_000,
+        }
+    }
+}
+
+/// Something scheduled to happen at a virtual time.
+#[derive(Clone, Debug)]
+pub(crate) enum Due {
+    /// A producer's linger timer for one partition's batch.
+    Linger {
+        producer: u32,
+        topic: Name,
+        partition: u32,
+        batch_id: u64,
+    },
+    /// A produce request reaches the broker it was sent to.
+    ProduceArrives {
+        producer: u32,
+        topic: Name,
+        partition: u32,
+        broker: u32,
+        records: Vec<PendingRecord>,
+        sent_at_ms: u64,
+        first_sent_ms: u64,
+        /// The batch's sequence number for this producer and partition (idempotence).
+        seq: u64,
+    },
+    /// A producer resends a batch after a retriable error and `retry.backoff.ms`.
+    ProduceRetry {
+        producer: u32,
+        topic: Name,
+        partition: u32,
+        records: Vec<PendingRecord>,
+        first_sent_ms: u64,
+        seq: u64,
+    },
+    /// A follower's fetch reaches the leader.
+    FollowerFetch {
+        topic: Name,
+        partition: u32,
+        follower: u32,
+    },
+    /// Periodic ISR check (`replica.lag.time.max.ms`).
+    IsrCheck,
+    /// A consumer polls (sends a fetch).
+    Poll { consumer: u32 },
+    /// A fetch response reaches a consumer.
+    FetchArrives {
+        consumer: u32,
+        generation: i32,
+        records: Vec<(Name, u32, u64)>,
+    },
+    /// A consumer's heartbeat timer.
+    Heartbeat { consumer: u32 },
+    /// A JoinGroup request reaches the coordinator.
+    JoinArrives { consumer: u32 },
+    /// The coordinator ends the join phase (all joined, initial delay, or rebalance timeout).
+    JoinDeadline { group: Name, seq: u64 },
+    /// A JoinGroup response reaches a member.
+    JoinResponse {
+        consumer: u32,
+        group: Name,
+        generation: i32,
+        seq: u64,
+    },
+    /// A SyncGroup request (with the assignment, from the leader) reaches the coordinator.
+    SyncArrives {
+        consumer: u32,
+        group: Name,
+        generation: i32,
+    },
+    /// A SyncGroup response (the member's assignment) reaches a member.
+    SyncResponse {
+        consumer: u32,
+        group: Name,
+        generation: i32,
+        assignment: Vec<(Name, u32)>,
+    },
+    /// Check whether a member's session has expired.
+    SessionExpiry { group: Name, member: Name },
+    /// The auto-commit timer.
+    AutoCommit { consumer: u32 },
+    /// An OffsetCommit reaches the coordinator.
+    CommitArrives {
+        consumer: u32,
+        group: Name,
+        generation: i32,
+        offsets: Vec<(Name, u32, u64)>,
+    },
+    /// The log retention check.
+    RetentionCheck,
+    /// The log cleaner looks for a partition to compact.
+    CleanerRun,
+}
 
 /// The whole simulated system.
 #[derive(Clone, Debug)]
 pub struct World {
+    pub(crate) config: WorldConfig,
     seed: u64,
-    now_ms: u64,
-    rng: Rng,
-    started: bool,
+    pub(crate) now_ms: u64,
+    pub(crate) rng: Rng,
+    pub(crate) cluster_id: String,
+    pub(crate) brokers: BTreeMap<u32, Broker>,
+    pub(crate) topics: BTreeMap<Name, Topic>,
+    pub(crate) producers: BTreeMap<u32, Producer>,
+    pub(crate) consumers: BTreeMap<u32, Consumer>,
+    pub(crate) groups: BTreeMap<Name, Group>,
+    queue: BTreeMap<(u64, u64), Due>,
+    next_seq: u64,
+    pub(crate) next_client_id: u32,
+    /// Events not yet handed out by `advance`/`step`/`take_events`.
+    pending: Vec<TraceEvent>,
+    /// The most recent events, for the event log.
+    recent: VecDeque<TraceEvent>,
+    history: Vec<TimedCommand>,
+    /// acks=all produce requests waiting for the ISR, per partition.
+    pub(crate) pending_acks: BTreeMap<(Name, u32), Vec<produce::PendingAck>>,
+    /// Followers with a fetch on its way to the leader, so each has at most one.
+    pub(crate) fetching_followers: BTreeSet<(Name, u32, u32)>,
+    /// The broker side of idempotent producing: the next batch sequence expected per producer
+    /// and partition.
+    pub(crate) expected_seq: BTreeMap<(u32, Name, u32), u64>,
+    /// When the last message on each connection arrives: TCP keeps a connection's messages in
+    /// order, so a later message never overtakes an earlier one.
+    connections: BTreeMap<(Endpoint, Endpoint), u64>,
 }
 
 impl World {
-    /// A new world at virtual time 0 whose randomness is fixed by `seed`.
+    /// A new world at virtual time 0 with Kafka's defaults and one running broker (node.id 1),
+    /// as after the quickstart's `kafka-server-start.sh`.
     pub fn new(seed: u64) -> Self {
-        Self {
+        Self::with_config(seed, WorldConfig::default())
+    }
+
+    /// A new world with the given configuration.
+    pub fn with_config(seed: u64, config: WorldConfig) -> Self {
+        let mut rng = Rng::new(seed);
+        let cluster_id = admin::random_uuid_base64(&mut rng);
+        let brokers = (1..=config.brokers.clamp(1, crate::sim::cluster::MAX_BROKERS))
+            .map(|id| (id, Broker { id, running: true }))
+            .collect();
+        let mut world = Self {
+            config,
             seed,
             now_ms: 0,
-            rng: Rng::new(seed),
-            started: false,
+            rng,
+            cluster_id,
+            brokers,
+            topics: BTreeMap::new(),
+            producers: BTreeMap::new(),
+            consumers: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            queue: BTreeMap::new(),
+            next_seq: 0,
+            next_client_id: 1,
+            pending: Vec::new(),
+            recent: VecDeque::new(),
+            history: Vec::new(),
+            pending_acks: BTreeMap::new(),
+            fetching_followers: BTreeSet::new(),
+            expected_seq: BTreeMap::new(),
+            connections: BTreeMap::new(),
+        };
+        world.emit(TraceKind::WorldStarted { seed });
+        let brokers: Vec<u32> = world.brokers.keys().copied().collect();
+        for broker in brokers {
+            world.emit(TraceKind::BrokerStarted { broker });
         }
+        let check = world.config.retention_check_interval_ms.max(1);
+        world.schedule(check, Due::RetentionCheck);
+        let backoff = world.config.cleaner_backoff_ms.max(1);
+        world.schedule(backoff, Due::CleanerRun);
+        let isr_check = (world.config.replica_lag_time_max_ms / 2).max(1);
+        world.schedule(isr_check, Due::IsrCheck);
+        world
+    }
+
+    /// Rebuilds the world a scenario describes, up to virtual time `until_ms`.
+    pub fn replay(scenario: &Scenario, until_ms: u64) -> Result<World, SimError> {
+        let mut world = World::with_config(scenario.seed, scenario.config.clone());
+        for timed in &scenario.commands {
+            if timed.at_ms > until_ms {
+                break;
+            }
+            world.advance_to(timed.at_ms)?;
+            world.apply(timed.command.clone())?;
+        }
+        world.advance_to(until_ms)?;
+        Ok(world)
     }
 
     /// The seed this world was built from.
@@ -34,12 +270,106 @@ impl World {
         self.seed
     }
 
+    /// Its configuration.
+    pub fn config(&self) -> &WorldConfig {
+        &self.config
+    }
+
     /// Current virtual time in milliseconds.
     pub fn now_ms(&self) -> u64 {
         self.now_ms
     }
 
-    /// Moves virtual time forward by `delta_ms` and returns what happened meanwhile.
+    /// The cluster id (as `kafka-storage.sh random-uuid` would print one).
+    pub fn cluster_id(&self) -> &str {
+        &self.cluster_id
+    }
+
+    /// The scenario that rebuilds this world: seed, configuration and every command applied.
+    pub fn scenario(&self) -> Scenario {
+        Scenario {
+            seed: self.seed,
+            config: self.config.clone(),
+            commands: self.history.clone(),
+        }
+    }
+
+    /// The most recent trace events (at most `trace_capacity`), oldest first.
+    pub fn recent_events(&self) -> &VecDeque<TraceEvent> {
+        &self.recent
+    }
+
+    /// Events emitted since the last `advance`/`step`/`take_events` (by commands, say).
+    pub fn take_events(&mut self) -> Vec<TraceEvent> {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// Applies a command at the current virtual time. A refused command changes nothing and is
+    /// not recorded.
+    pub fn apply(&mut self, command: Command) -> Result<Outcome, SimError> {
+        let outcome = match &command {
+            Command::CreateTopic {
+                name,
+                partitions,
+                replication_factor,
+                configs,
+            } => self
+                .create_topic_inner(name, *partitions, *replication_factor, configs, false)
+                .map(|_| Outcome::Done),
+            Command::DeleteTopic { name } => self.delete_topic_inner(name).map(|_| Outcome::Done),
+            Command::IncreasePartitions { name, partitions } => self
+                .increase_partitions_inner(name, *partitions)
+                .map(|_| Outcome::Done),
+            Command::AlterTopicConfig { name, key, value } => self
+                .alter_topic_config_inner(name, key, value.as_deref())
+                .map(|_| Outcome::Done),
+            Command::StartBroker { id } => self.start_broker_inner(*id).map(|_| Outcome::Done),
+            Command::StopBroker { id } => self.stop_broker_inner(*id).map(|_| Outcome::Done),
+            Command::SetAutoCreateTopics { enabled } => {
+                self.config.auto_create_topics = *enabled;
+                Ok(Outcome::Done)
+            }
+            Command::AddProducer { config } => self
+                .add_producer_inner(config.clone())
+                .map(Outcome::Producer),
+            Command::Produce { producer, record } => self
+                .produce_inner(*producer, record)
+                .map(|(topic, partition)| Outcome::Accepted { topic, partition }),
+            Command::Flush { producer } => self.flush_inner(*producer).map(|_| Outcome::Done),
+            Command::CloseProducer { producer } => {
+                self.close_producer_inner(*producer).map(|_| Outcome::Done)
+            }
+            Command::AddConsumer {
+                config,
+                subscription,
+            } => self
+                .add_consumer_inner(config.clone(), subscription.clone())
+                .map(Outcome::Consumer),
+            Command::StopConsumer { consumer } => {
+                self.stop_consumer_inner(*consumer).map(|_| Outcome::Done)
+            }
+            Command::CrashConsumer { consumer } => {
+                self.crash_consumer_inner(*consumer).map(|_| Outcome::Done)
+            }
+            Command::CommitSync { consumer } => self.commit_inner(*consumer).map(|_| Outcome::Done),
+            Command::ResetOffsets {
+                group,
+                topic,
+                target,
+            } => self
+                .reset_offsets_inner(group, topic.as_deref(), target, true)
+                .map(Outcome::Offsets),
+            Command::DeleteGroup { group } => self.delete_group_inner(group).map(|_| Outcome::Done),
+        }?;
+        self.history.push(TimedCommand {
+            at_ms: self.now_ms,
+            command,
+        });
+        Ok(outcome)
+    }
+
+    /// Moves virtual time forward by `delta_ms`, running everything scheduled meanwhile, and
+    /// returns what happened (including events from commands applied since the last call).
     pub fn advance(&mut self, delta_ms: u64) -> Result<Vec<TraceEvent>, SimError> {
         let target = self.now_ms.checked_add(delta_ms).ok_or_else(|| {
             SimError::InvalidTime(format!(
@@ -47,22 +377,250 @@ impl World {
                 self.now_ms
             ))
         })?;
-        let mut events = Vec::new();
-        if !self.started {
-            self.started = true;
-            events.push(TraceEvent {
-                at_ms: self.now_ms,
-                kind: TraceKind::WorldStarted { seed: self.seed },
-            });
-        }
-        self.now_ms = target;
-        Ok(events)
+        self.advance_to(target)?;
+        Ok(self.take_events())
     }
 
-    /// Draws from the world's RNG (for engine components; keeps all randomness in one stream).
-    #[allow(dead_code)] // its callers, the engine's components, arrive with the engine issue
-    pub(crate) fn rng(&mut self) -> &mut Rng {
-        &mut self.rng
+    /// Runs the next scheduled event (moving the clock to its time) and returns what happened.
+    /// Returns only pending command events when nothing is scheduled.
+    pub fn step(&mut self) -> Vec<TraceEvent> {
+        if let Some(((at_ms, _), due)) = self.queue.pop_first() {
+            self.now_ms = self.now_ms.max(at_ms);
+            self.handle(due);
+        }
+        self.take_events()
+    }
+
+    /// Virtual time of the next scheduled event, if any.
+    pub fn next_event_ms(&self) -> Option<u64> {
+        self.queue.keys().next().map(|(at, _)| *at)
+    }
+
+    /// Runs events until virtual time `target_ms` (events stay in `pending`).
+    pub(crate) fn advance_to(&mut self, target_ms: u64) -> Result<(), SimError> {
+        if target_ms < self.now_ms {
+            return Err(SimError::InvalidTime(format!(
+                "cannot go back from {} ms to {target_ms} ms",
+                self.now_ms
+            )));
+        }
+        while let Some(entry) = self.queue.first_entry() {
+            if entry.key().0 > target_ms {
+                break;
+            }
+            let ((at_ms, _), due) = entry.remove_entry();
+            self.now_ms = at_ms;
+            self.handle(due);
+        }
+        self.now_ms = target_ms;
+        Ok(())
+    }
+
+    fn handle(&mut self, due: Due) {
+        match due {
+            Due::Linger {
+                producer,
+                topic,
+                partition,
+                batch_id,
+            } => self.on_linger(producer, &topic, partition, batch_id),
+            Due::ProduceArrives {
+                producer,
+                topic,
+                partition,
+                broker,
+                records,
+                sent_at_ms,
+                first_sent_ms,
+                seq,
+            } => self.on_produce_arrives(
+                producer,
+                &topic,
+                partition,
+                broker,
+                records,
+                (sent_at_ms, first_sent_ms, seq),
+            ),
+            Due::ProduceRetry {
+                producer,
+                topic,
+                partition,
+                records,
+                first_sent_ms,
+                seq,
+            } => self.transmit(producer, &topic, partition, records, first_sent_ms, seq),
+            Due::FollowerFetch {
+                topic,
+                partition,
+                follower,
+            } => self.on_follower_fetch(&topic, partition, follower),
+            Due::IsrCheck => self.on_isr_check(),
+            Due::Poll { consumer } => self.on_poll(consumer),
+            Due::FetchArrives {
+                consumer,
+                generation,
+                records,
+            } => self.on_fetch_arrives(consumer, generation, records),
+            Due::Heartbeat { consumer } => self.on_heartbeat(consumer),
+            Due::JoinArrives { consumer } => self.on_join_arrives(consumer),
+            Due::JoinDeadline { group, seq } => self.on_join_deadline(&group, seq),
+            Due::JoinResponse {
+                consumer,
+                group,
+                generation,
+                seq,
+            } => self.on_join_response(consumer, &group, generation, seq),
+            Due::SyncArrives {
+                consumer,
+                group,
+                generation,
+            } => self.on_sync_arrives(consumer, &group, generation),
+            Due::SyncResponse {
+                consumer,
+                group,
+                generation,
+                assignment,
+            } => self.on_sync_response(consumer, &group, generation, assignment),
+            Due::SessionExpiry { group, member } => self.on_session_expiry(&group, &member),
+            Due::AutoCommit { consumer } => self.on_auto_commit(consumer),
+            Due::CommitArrives {
+                consumer,
+                group,
+                generation,
+                offsets,
+            } => self.on_commit_arrives(consumer, &group, generation, offsets),
+            Due::RetentionCheck => self.on_retention_check(),
+            Due::CleanerRun => self.on_cleaner_run(),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Shared plumbing for the subject modules
+
+    /// Schedules `due` to run `delay_ms` from now. Ties run in scheduling order.
+    pub(crate) fn schedule(&mut self, delay_ms: u64, due: Due) {
+        let at = self.now_ms.saturating_add(delay_ms);
+        self.schedule_at(at, due);
+    }
+
+    /// Schedules `due` at virtual time `at_ms` (not before now).
+    pub(crate) fn schedule_at(&mut self, at_ms: u64, due: Due) {
+        let at = at_ms.max(self.now_ms);
+        self.queue.insert((at, self.next_seq), due);
+        self.next_seq += 1;
+    }
+
+    /// One network hop's latency, drawn from the world's RNG.
+    pub(crate) fn latency(&mut self) -> u64 {
+        let (lo, hi) = (self.config.latency_ms_min, self.config.latency_ms_max);
+        self.rng.between(lo, hi)
+    }
+
+    /// When a message sent now from `from` to `to` arrives: a fresh latency, but never before
+    /// the previous message on the same connection.
+    pub(crate) fn hop(&mut self, from: Endpoint, to: Endpoint) -> u64 {
+        let latency = self.latency();
+        let arrival = self.now_ms + latency;
+        let last = self.connections.entry((from, to)).or_insert(0);
+        *last = (*last).max(arrival);
+        *last
+    }
+
+    /// Records an event at the current virtual time.
+    pub(crate) fn emit(&mut self, kind: TraceKind) {
+        let event = TraceEvent {
+            at_ms: self.now_ms,
+            kind,
+        };
+        let capacity = self.config.trace_capacity as usize;
+        if capacity > 0 {
+            if self.recent.len() >= capacity {
+                self.recent.pop_front();
+            }
+            self.recent.push_back(event.clone());
+        }
+        // Bounded too: a caller that never drains still cannot make the world grow forever.
+        if self.pending.len() >= capacity.max(1) * 4 {
+            self.pending.drain(..capacity.max(1));
+        }
+        self.pending.push(event);
+    }
+
+    /// Whether broker `id` exists and runs.
+    pub(crate) fn broker_alive(&self, id: u32) -> bool {
+        self.brokers.get(&id).is_some_and(|b| b.running)
+    }
+
+    /// The interned name for a topic, if it exists.
+    pub(crate) fn topic_name(&self, topic: &str) -> Option<Name> {
+        self.topics.get_key_value(topic).map(|(k, _)| k.clone())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Convenience commands (each is `apply` with a `Command`, so it is recorded like any other)
+
+impl World {
+    /// Creates a topic with explicit partitions and replication factor and no configs.
+    pub fn create_topic(
+        &mut self,
+        name: &str,
+        partitions: u32,
+        replication_factor: u32,
+    ) -> Result<(), SimError> {
+        self.apply(Command::CreateTopic {
+            name: name.to_string(),
+            partitions: Some(partitions),
+            replication_factor: Some(replication_factor),
+            configs: Vec::new(),
+        })
+        .map(|_| ())
+    }
+
+    /// Adds a producer with Kafka's default configuration; returns its id.
+    pub fn add_producer(&mut self) -> Result<u32, SimError> {
+        match self.apply(Command::AddProducer {
+            config: Default::default(),
+        })? {
+            Outcome::Producer(id) => Ok(id),
+            _ => Err(SimError::InvalidRequest("no producer created".to_string())),
+        }
+    }
+
+    /// Produces a record (`key` `None` is a null key); returns the partition it was put in.
+    pub fn produce(
+        &mut self,
+        producer: u32,
+        topic: &str,
+        key: Option<&str>,
+        value: &str,
+    ) -> Result<u32, SimError> {
+        match self.apply(Command::Produce {
+            producer,
+            record: crate::sim::command::NewRecord::new(topic, key, value),
+        })? {
+            Outcome::Accepted { partition, .. } => Ok(partition),
+            _ => Err(SimError::InvalidRequest("record not accepted".to_string())),
+        }
+    }
+
+    /// Adds a consumer in `group` subscribed to `topics`, reading from the earliest offset when
+    /// the group has none committed; returns its id.
+    pub fn add_group_consumer(&mut self, group: &str, topics: &[&str]) -> Result<u32, SimError> {
+        let config = crate::sim::client::ConsumerConfig {
+            group_id: Some(group.to_string()),
+            auto_offset_reset: crate::sim::client::OffsetReset::Earliest,
+            ..Default::default()
+        };
+        match self.apply(Command::AddConsumer {
+            config,
+            subscription: crate::sim::command::Subscription::Topics(
+                topics.iter().map(|t| t.to_string()).collect(),
+            ),
+        })? {
+            Outcome::Consumer(id) => Ok(id),
+            _ => Err(SimError::InvalidRequest("no consumer created".to_string())),
+        }
     }
 }
 
@@ -71,19 +629,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn advance_moves_the_clock_and_reports_the_start_once() {
+    fn a_new_world_has_one_running_broker_and_reports_it() {
         let mut world = World::new(42);
-        let first = world.advance(10).expect("advance");
+        let events = world.advance(10).expect("advance");
         assert_eq!(
-            first,
-            vec![TraceEvent {
-                at_ms: 0,
-                kind: TraceKind::WorldStarted { seed: 42 }
-            }]
+            events
+                .iter()
+                .map(|e| e.kind.clone())
+                .take(2)
+                .collect::<Vec<_>>(),
+            vec![
+                TraceKind::WorldStarted { seed: 42 },
+                TraceKind::BrokerStarted { broker: 1 }
+            ]
         );
         assert_eq!(world.now_ms(), 10);
-        assert!(world.advance(5).expect("advance").is_empty());
-        assert_eq!(world.now_ms(), 15);
+        assert_eq!(world.brokers().len(), 1);
     }
 
     #[test]
@@ -96,12 +657,9 @@ mod tests {
     }
 
     #[test]
-    fn the_rng_stream_is_fixed_by_the_seed() {
-        let mut a = World::new(5);
-        let mut b = World::new(5);
-        let xs: Vec<u64> = (0..4).map(|_| a.rng().next_u64()).collect();
-        let ys: Vec<u64> = (0..4).map(|_| b.rng().next_u64()).collect();
-        assert_eq!(xs, ys);
-        assert_eq!(a.seed(), 5);
+    fn the_cluster_id_is_fixed_by_the_seed() {
+        assert_eq!(World::new(5).cluster_id(), World::new(5).cluster_id());
+        assert_ne!(World::new(5).cluster_id(), World::new(6).cluster_id());
+        assert_eq!(World::new(5).cluster_id().len(), 22);
     }
 }

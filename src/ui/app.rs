@@ -28,7 +28,10 @@ pub fn App() -> Html {
             let listener = hash_listener(move || {
                 dispatcher.dispatch(Action::Navigate(Route::from_hash(&current_hash())));
             });
-            move || drop(listener)
+            // The cleanup owns the listener; dropping it (when the app unmounts) unsubscribes.
+            move || {
+                let _listener = listener;
+            }
         });
     }
 

@@ -1,0 +1,153 @@
+//! Commands and scenarios: the only way anything outside the engine changes a world.
+//!
+//! A [`Scenario`] is a seed, a configuration and the timed list of commands. Replaying it
+//! rebuilds the world exactly: that is how scrubbing back, share links, embeds and lessons work.
+//! Everything here is serde-serializable.
+
+use serde::{Deserialize, Serialize};
+
+use crate::sim::client::{ConsumerConfig, ProducerConfig};
+use crate::sim::world::WorldConfig;
+
+/// A record as a client hands it to a producer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRecord {
+    pub topic: String,
+    /// An explicit partition, honoured as Kafka honours it.
+    pub partition: Option<u32>,
+    /// `None` is a null key (sticky partitioning); `Some("")` is an empty key, hashed.
+    pub key: Option<String>,
+    /// `None` is a tombstone.
+    pub value: Option<String>,
+    pub headers: Vec<(String, Option<String>)>,
+    /// CreateTime; `None` means "now".
+    pub timestamp_ms: Option<u64>,
+}
+
+impl NewRecord {
+    /// A record with a key (or none) and a value, for `topic`.
+    pub fn new(topic: &str, key: Option<&str>, value: &str) -> Self {
+        Self {
+            topic: topic.to_string(),
+            partition: None,
+            key: key.map(str::to_string),
+            value: Some(value.to_string()),
+            headers: Vec::new(),
+            timestamp_ms: None,
+        }
+    }
+}
+
+/// Where a consumer gets its partitions from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Subscription {
+    /// `subscribe(topics)`: the group assigns partitions.
+    Topics(Vec<String>),
+    /// `assign(partitions)`: fixed partitions, no rebalancing.
+    Partitions(Vec<(String, u32)>),
+}
+
+/// Where to move a group's committed offsets (`kafka-consumer-groups.sh --reset-offsets`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OffsetTarget {
+    Earliest,
+    Latest,
+    Offset(u64),
+    ShiftBy(i64),
+}
+
+/// One change to the world.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Command {
+    CreateTopic {
+        name: String,
+        partitions: Option<u32>,
+        replication_factor: Option<u32>,
+        configs: Vec<(String, String)>,
+    },
+    DeleteTopic {
+        name: String,
+    },
+    IncreasePartitions {
+        name: String,
+        partitions: u32,
+    },
+    AlterTopicConfig {
+        name: String,
+        key: String,
+        value: Option<String>,
+    },
+    StartBroker {
+        id: u32,
+    },
+    StopBroker {
+        id: u32,
+    },
+    SetAutoCreateTopics {
+        enabled: bool,
+    },
+    AddProducer {
+        config: ProducerConfig,
+    },
+    Produce {
+        producer: u32,
+        record: NewRecord,
+    },
+    Flush {
+        producer: u32,
+    },
+    CloseProducer {
+        producer: u32,
+    },
+    AddConsumer {
+        config: ConsumerConfig,
+        subscription: Subscription,
+    },
+    StopConsumer {
+        consumer: u32,
+    },
+    CrashConsumer {
+        consumer: u32,
+    },
+    CommitSync {
+        consumer: u32,
+    },
+    ResetOffsets {
+        group: String,
+        topic: Option<String>,
+        target: OffsetTarget,
+    },
+    DeleteGroup {
+        group: String,
+    },
+}
+
+/// What a successful command gives back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done; nothing to report.
+    Done,
+    /// A producer was created with this id.
+    Producer(u32),
+    /// A consumer was created with this id.
+    Consumer(u32),
+    /// A record was accepted into a batch for this partition.
+    Accepted { topic: String, partition: u32 },
+    /// Offsets a reset moved (or would move): topic, partition, new offset.
+    Offsets(Vec<(String, u32, u64)>),
+}
+
+/// A command and the virtual time it was applied at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimedCommand {
+    pub at_ms: u64,
+    pub command: Command,
+}
+
+/// Everything needed to rebuild a world exactly.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scenario {
+    pub seed: u64,
+    pub config: WorldConfig,
+    pub commands: Vec<TimedCommand>,
+}

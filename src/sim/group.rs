@@ -1,0 +1,219 @@
+//! Consumer groups as the group coordinator sees them (Kafka's classic group protocol).
+//!
+//! State names and transitions follow Kafka's `ClassicGroupState`: `Empty` →
+//! `PreparingRebalance` (waiting for members to (re)join) → `CompletingRebalance` (waiting for
+//! the leader's SyncGroup) → `Stable`; `Dead` once deleted. Committed offsets live here, as the
+//! coordinator's cache of `__consumer_offsets`.
+
+use std::collections::BTreeMap;
+
+use crate::sim::assignor::{AssignorKind, TopicPartition};
+use crate::sim::trace::Name;
+
+/// The coordinator's view of a group's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupState {
+    Empty,
+    PreparingRebalance,
+    CompletingRebalance,
+    Stable,
+    Dead,
+}
+
+impl GroupState {
+    /// The name Kafka's tools print.
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupState::Empty => "Empty",
+            GroupState::PreparingRebalance => "PreparingRebalance",
+            GroupState::CompletingRebalance => "CompletingRebalance",
+            GroupState::Stable => "Stable",
+            GroupState::Dead => "Dead",
+        }
+    }
+}
+
+/// A member as the coordinator knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub member_id: Name,
+    pub consumer: u32,
+    pub client_id: String,
+    pub subscription: Vec<String>,
+    pub owned: Vec<TopicPartition>,
+    /// The generation `owned` was assigned in (`None` for a new member).
+    pub owned_generation: Option<i32>,
+    pub assignors: Vec<AssignorKind>,
+    pub session_timeout_ms: u64,
+    pub rebalance_timeout_ms: u64,
+    pub last_heartbeat_ms: u64,
+    /// Whether it has sent JoinGroup in the current rebalance.
+    pub joined: bool,
+    /// Its assignment in the current generation.
+    pub assignment: Vec<(Name, u32)>,
+    /// Whether a session-expiry check is already scheduled for it.
+    pub expiry_scheduled: bool,
+}
+
+/// A committed offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Committed {
+    pub offset: u64,
+    pub committed_at_ms: u64,
+}
+
+/// A consumer group.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub id: Name,
+    pub state: GroupState,
+    pub generation: i32,
+    pub protocol: Option<AssignorKind>,
+    pub leader: Option<Name>,
+    pub members: BTreeMap<Name, Member>,
+    pub committed: BTreeMap<(Name, u32), Committed>,
+    /// Highest offset + 1 ever delivered to any member, per partition: a delivery below it is a
+    /// redelivery (an at-least-once duplicate).
+    pub delivered_up_to: BTreeMap<(Name, u32), u64>,
+    /// Bumped at each rebalance so stale timers can tell they are stale.
+    pub rebalance_seq: u64,
+    /// The assignment computed by the leader for the generation being completed.
+    pub pending_assignment: Option<BTreeMap<Name, Vec<(Name, u32)>>>,
+    /// Rebalances completed so far.
+    pub rebalances: u64,
+    /// While an empty group waits `group.initial.rebalance.delay.ms` for more members.
+    pub initial_join_until: Option<u64>,
+    /// Consumers whose SyncGroup arrived before the leader's (answered when it does).
+    pub sync_waiting: Vec<u32>,
+}
+
+impl Group {
+    /// A new, empty group.
+    pub fn new(id: Name) -> Self {
+        Self {
+            id,
+            state: GroupState::Empty,
+            generation: 0,
+            protocol: None,
+            leader: None,
+            members: BTreeMap::new(),
+            committed: BTreeMap::new(),
+            delivered_up_to: BTreeMap::new(),
+            rebalance_seq: 0,
+            pending_assignment: None,
+            rebalances: 0,
+            initial_join_until: None,
+            sync_waiting: Vec::new(),
+        }
+    }
+
+    /// Kafka's protocol selection: each member votes for the first assignor in its own list
+    /// that every member supports; the most votes wins (ties: the candidate that comes first in
+    /// the leader's... here, in the first member's preference order).
+    pub fn select_protocol(&self) -> Option<AssignorKind> {
+        let mut members = self.members.values();
+        let first = members.next()?;
+        let candidates: Vec<AssignorKind> = first
+            .assignors
+            .iter()
+            .copied()
+            .filter(|a| self.members.values().all(|m| m.assignors.contains(a)))
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let mut votes: Vec<(AssignorKind, u32)> = candidates.iter().map(|c| (*c, 0)).collect();
+        for member in self.members.values() {
+            if let Some(choice) = member.assignors.iter().find(|a| candidates.contains(a))
+                && let Some(entry) = votes.iter_mut().find(|(c, _)| c == choice)
+            {
+                entry.1 += 1;
+            }
+        }
+        let best = votes.iter().map(|(_, v)| *v).max().unwrap_or(0);
+        votes.into_iter().find(|(_, v)| *v == best).map(|(c, _)| c)
+    }
+
+    /// Whether every current member has rejoined in this rebalance.
+    pub fn all_joined(&self) -> bool {
+        self.members.values().all(|m| m.joined)
+    }
+
+    /// The member that owns `(topic, partition)` in the current generation.
+    pub fn owner_of(&self, topic: &str, partition: u32) -> Option<&Member> {
+        self.members.values().find(|m| {
+            m.assignment
+                .iter()
+                .any(|(t, p)| &**t == topic && *p == partition)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(id: &str, assignors: Vec<AssignorKind>) -> Member {
+        Member {
+            member_id: id.into(),
+            consumer: 0,
+            client_id: String::new(),
+            subscription: vec![],
+            owned: vec![],
+            owned_generation: None,
+            assignors,
+            session_timeout_ms: 45_000,
+            rebalance_timeout_ms: 300_000,
+            last_heartbeat_ms: 0,
+            joined: true,
+            assignment: vec![],
+            expiry_scheduled: false,
+        }
+    }
+
+    #[test]
+    fn protocol_is_the_most_preferred_common_assignor() {
+        let mut group = Group::new("g".into());
+        group.members.insert(
+            "a".into(),
+            member(
+                "a",
+                vec![AssignorKind::Range, AssignorKind::CooperativeSticky],
+            ),
+        );
+        group.members.insert(
+            "b".into(),
+            member(
+                "b",
+                vec![AssignorKind::CooperativeSticky, AssignorKind::Range],
+            ),
+        );
+        group.members.insert(
+            "c".into(),
+            member("c", vec![AssignorKind::CooperativeSticky]),
+        );
+        assert_eq!(
+            group.select_protocol(),
+            Some(AssignorKind::CooperativeSticky)
+        );
+        group.members.remove("c");
+        // One vote each: the tie goes to the first member's preference.
+        assert_eq!(group.select_protocol(), Some(AssignorKind::Range));
+    }
+
+    #[test]
+    fn no_common_assignor_means_no_protocol() {
+        let mut group = Group::new("g".into());
+        group
+            .members
+            .insert("a".into(), member("a", vec![AssignorKind::Range]));
+        group
+            .members
+            .insert("b".into(), member("b", vec![AssignorKind::Sticky]));
+        assert_eq!(group.select_protocol(), None);
+        assert_eq!(
+            GroupState::CompletingRebalance.name(),
+            "CompletingRebalance"
+        );
+    }
+}

@@ -1,0 +1,382 @@
+//! The engine end to end: topics, producing, replication, consumer groups, rebalances,
+//! errors and determinism, through the public `World` API only.
+#![allow(clippy::unwrap_used)]
+
+use eda_playground::sim::client::{Acks, ConsumerConfig, OffsetReset, ProducerConfig};
+use eda_playground::sim::command::{Command, NewRecord, OffsetTarget, Subscription};
+use eda_playground::sim::partitioner::partition_for_key;
+use eda_playground::sim::{SimError, TraceEvent, TraceKind, World};
+
+fn delivered(events: &[TraceEvent]) -> Vec<(u32, String, u32, u64, bool)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::RecordDelivered {
+                consumer,
+                topic,
+                partition,
+                offset,
+                duplicate,
+                ..
+            } => Some((
+                *consumer,
+                topic.to_string(),
+                *partition,
+                *offset,
+                *duplicate,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+fn generations(events: &[TraceEvent], group: &str) -> Vec<i32> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::RebalanceCompleted {
+                group: g,
+                generation,
+                ..
+            } if &**g == group => Some(*generation),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn keyed_records_land_where_murmur2_says_and_offsets_grow() {
+    let mut world = World::new(1);
+    world.create_topic("orders", 3, 1).unwrap();
+    let producer = world.add_producer().unwrap();
+    let mut expected = [0u64; 3];
+    for i in 0..30 {
+        let key = format!("customer-{}", i % 7);
+        let partition = world.produce(producer, "orders", Some(&key), "x").unwrap();
+        assert_eq!(partition, partition_for_key(key.as_bytes(), 3));
+        expected[partition as usize] += 1;
+    }
+    world.advance(1_000).unwrap();
+    let topic = world.topic("orders").unwrap();
+    for p in &topic.partitions {
+        assert_eq!(p.log.log_end_offset(), expected[p.id as usize]);
+        assert_eq!(p.high_watermark, expected[p.id as usize]);
+        // Offsets from 0, in order.
+        let offsets: Vec<u64> = p.log.read(0, 100).iter().map(|r| r.offset).collect();
+        assert_eq!(offsets, (0..expected[p.id as usize]).collect::<Vec<_>>());
+    }
+    assert_eq!(world.producer(producer).unwrap().acked_records, 30);
+}
+
+#[test]
+fn a_group_splits_partitions_and_reads_every_record_once() {
+    let mut world = World::new(7);
+    world.create_topic("orders", 3, 1).unwrap();
+    let a = world.add_group_consumer("billing", &["orders"]).unwrap();
+    let b = world.add_group_consumer("billing", &["orders"]).unwrap();
+    let mut events = world.advance(10_000).unwrap();
+    let group = world.group("billing").unwrap();
+    assert_eq!(group.state.name(), "Stable");
+    assert_eq!(group.members.len(), 2);
+    // Range over 3 partitions and 2 members: 2 + 1.
+    let mut sizes: Vec<usize> = [a, b]
+        .iter()
+        .map(|id| world.consumer(*id).unwrap().assignment.len())
+        .collect();
+    sizes.sort_unstable();
+    assert_eq!(sizes, [1, 2]);
+
+    let producer = world.add_producer().unwrap();
+    for i in 0..60 {
+        world
+            .produce(producer, "orders", Some(&format!("k{i}")), "v")
+            .unwrap();
+    }
+    events.extend(world.advance(10_000).unwrap());
+    let got = delivered(&events);
+    assert_eq!(got.len(), 60);
+    assert!(got.iter().all(|d| !d.4), "no duplicates without failures");
+    let mut seen: Vec<(u32, u64)> = got.iter().map(|d| (d.2, d.3)).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 60);
+    // Auto-commit caught up: lag 0 everywhere.
+    let lag = world.group_lag("billing");
+    assert_eq!(lag.len(), 3);
+    assert!(lag.iter().all(|row| row.lag == Some(0)), "{lag:?}");
+    assert!(world.topic("__consumer_offsets").is_some());
+}
+
+#[test]
+fn a_graceful_stop_rebalances_at_once_and_bumps_the_generation() {
+    let mut world = World::new(3);
+    world.create_topic("orders", 4, 1).unwrap();
+    let a = world.add_group_consumer("billing", &["orders"]).unwrap();
+    let b = world.add_group_consumer("billing", &["orders"]).unwrap();
+    let first = world.advance(10_000).unwrap();
+    assert_eq!(generations(&first, "billing"), [1]);
+    world.apply(Command::StopConsumer { consumer: a }).unwrap();
+    let events = world.advance(5_000).unwrap();
+    assert_eq!(generations(&events, "billing"), [2]);
+    assert_eq!(world.consumer(b).unwrap().assignment.len(), 4);
+    assert!(world.consumer(a).unwrap().assignment.is_empty());
+}
+
+#[test]
+fn a_crash_is_noticed_after_the_session_timeout_and_causes_duplicates() {
+    let mut world = World::new(11);
+    world.create_topic("orders", 2, 1).unwrap();
+    let a = world.add_group_consumer("billing", &["orders"]).unwrap();
+    let b = world.add_group_consumer("billing", &["orders"]).unwrap();
+    world.advance(10_000).unwrap();
+    let producer = world.add_producer().unwrap();
+    // Records arrive and are consumed, but the 5 s auto-commit has not run yet when `a` dies.
+    world.advance(4_000).unwrap();
+    for i in 0..40 {
+        world
+            .produce(producer, "orders", Some(&format!("k{i}")), "v")
+            .unwrap();
+    }
+    world.advance(200).unwrap();
+    world.apply(Command::CrashConsumer { consumer: a }).unwrap();
+    // Before session.timeout.ms (45 s) nothing moves.
+    world.advance(30_000).unwrap();
+    assert_eq!(world.consumer(b).unwrap().assignment.len(), 1);
+    let events = world.advance(30_000).unwrap();
+    assert_eq!(world.consumer(b).unwrap().assignment.len(), 2);
+    let removed = events.iter().any(|e| {
+        matches!(&e.kind, TraceKind::MemberRemoved { reason, .. }
+            if matches!(reason, eda_playground::sim::trace::RebalanceReason::SessionTimeout(_)))
+    });
+    assert!(removed);
+    let dups = delivered(&events)
+        .iter()
+        .filter(|d| d.0 == b && d.4)
+        .count();
+    assert!(dups > 0, "b re-reads what a consumed but never committed");
+}
+
+#[test]
+fn a_leader_failure_moves_leadership_within_the_isr_and_keeps_acked_records() {
+    let mut world = World::with_config(
+        5,
+        eda_playground::sim::world::WorldConfig {
+            brokers: 3,
+            ..Default::default()
+        },
+    );
+    world.create_topic("payments", 1, 3).unwrap();
+    let producer = world.add_producer().unwrap();
+    for i in 0..10 {
+        world
+            .produce(producer, "payments", Some("k"), &format!("v{i}"))
+            .unwrap();
+    }
+    world.advance(1_000).unwrap();
+    let p = &world.topic("payments").unwrap().partitions[0];
+    assert_eq!(p.isr.len(), 3);
+    assert_eq!(p.high_watermark, 10);
+    let leader = p.leader.unwrap();
+    world.apply(Command::StopBroker { id: leader }).unwrap();
+    let p = &world.topic("payments").unwrap().partitions[0];
+    let new_leader = p.leader.unwrap();
+    assert_ne!(new_leader, leader);
+    assert_eq!(p.isr.len(), 2);
+    assert!(p.is_under_replicated());
+    assert_eq!(p.log.read(0, 100).len(), 10, "acknowledged records survive");
+    world.apply(Command::StartBroker { id: leader }).unwrap();
+    world.advance(1_000).unwrap();
+    let p = &world.topic("payments").unwrap().partitions[0];
+    assert_eq!(
+        p.isr.len(),
+        3,
+        "the restarted broker catches up and rejoins"
+    );
+}
+
+#[test]
+fn acks_all_below_min_insync_replicas_is_refused_with_kafkas_words() {
+    let mut world = World::with_config(
+        2,
+        eda_playground::sim::world::WorldConfig {
+            brokers: 2,
+            ..Default::default()
+        },
+    );
+    world
+        .apply(Command::CreateTopic {
+            name: "critical".into(),
+            partitions: Some(1),
+            replication_factor: Some(2),
+            configs: vec![("min.insync.replicas".into(), "2".into())],
+        })
+        .unwrap();
+    let follower = world.topic("critical").unwrap().partitions[0].replicas[1].broker;
+    world.apply(Command::StopBroker { id: follower }).unwrap();
+    let producer = world.add_producer().unwrap();
+    world.produce(producer, "critical", Some("k"), "v").unwrap();
+    let events = world.advance(500).unwrap();
+    let error = events.iter().find_map(|e| match &e.kind {
+        TraceKind::ProduceFailed { error, .. } => Some(error.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        error.as_deref(),
+        Some(
+            "org.apache.kafka.common.errors.NotEnoughReplicasException: Messages are rejected since there are fewer in-sync replicas than required."
+        )
+    );
+    // acks=1 goes through.
+    let relaxed = match world
+        .apply(Command::AddProducer {
+            config: ProducerConfig {
+                acks: Acks::One,
+                ..Default::default()
+            },
+        })
+        .unwrap()
+    {
+        eda_playground::sim::command::Outcome::Producer(id) => id,
+        other => panic!("{other:?}"),
+    };
+    world.produce(relaxed, "critical", Some("k"), "v").unwrap();
+    let events = world.advance(500).unwrap();
+    assert!(events.iter().any(
+        |e| matches!(&e.kind, TraceKind::ProduceAcked { producer, .. } if *producer == relaxed)
+    ));
+}
+
+#[test]
+fn refused_commands_say_what_kafka_says() {
+    let mut world = World::new(1);
+    world.create_topic("t", 2, 1).unwrap();
+    assert_eq!(
+        world.create_topic("t", 1, 1),
+        Err(SimError::TopicExists("Topic 't' already exists.".into()))
+    );
+    assert!(matches!(
+        world.create_topic("u", 1, 3),
+        Err(SimError::InvalidReplicationFactor(_))
+    ));
+    assert!(matches!(
+        world.apply(Command::IncreasePartitions {
+            name: "t".into(),
+            partitions: 1
+        }),
+        Err(SimError::InvalidPartitions(_))
+    ));
+    assert!(matches!(
+        world.apply(Command::DeleteTopic {
+            name: "nope".into()
+        }),
+        Err(SimError::UnknownTopicOrPartition(_))
+    ));
+    assert!(matches!(
+        world.create_topic("bad name!", 1, 1),
+        Err(SimError::InvalidTopic(_))
+    ));
+    assert!(matches!(
+        world.create_topic("big", 65, 1),
+        Err(SimError::LimitExceeded(_))
+    ));
+    let producer = world.add_producer().unwrap();
+    let huge = "x".repeat(2_000_000);
+    assert!(matches!(
+        world.produce(producer, "t", None, &huge),
+        Err(SimError::RecordTooLarge(_))
+    ));
+    // Nothing refused was recorded.
+    assert_eq!(world.scenario().commands.len(), 2);
+}
+
+#[test]
+fn offsets_can_be_reset_only_while_the_group_is_inactive() {
+    let mut world = World::new(9);
+    world.create_topic("t", 1, 1).unwrap();
+    let producer = world.add_producer().unwrap();
+    for _ in 0..5 {
+        world.produce(producer, "t", None, "v").unwrap();
+    }
+    let c = world.add_group_consumer("g", &["t"]).unwrap();
+    world.advance(20_000).unwrap();
+    let reset = Command::ResetOffsets {
+        group: "g".into(),
+        topic: Some("t".into()),
+        target: OffsetTarget::Earliest,
+    };
+    assert!(matches!(
+        world.apply(reset.clone()),
+        Err(SimError::InvalidRequest(_))
+    ));
+    world.apply(Command::StopConsumer { consumer: c }).unwrap();
+    world.advance(1_000).unwrap();
+    assert_eq!(world.group("g").unwrap().state.name(), "Empty");
+    world.apply(reset).unwrap();
+    assert_eq!(world.group_lag("g")[0].lag, Some(5));
+}
+
+#[test]
+fn the_same_seed_and_commands_give_the_same_trace_and_replay_rebuilds_it() {
+    fn run(seed: u64) -> (Vec<TraceEvent>, World) {
+        let mut world = World::new(seed);
+        let mut events = Vec::new();
+        world.create_topic("orders", 3, 1).unwrap();
+        world.add_group_consumer("billing", &["orders"]).unwrap();
+        let c2 = world.add_group_consumer("billing", &["orders"]).unwrap();
+        let producer = world.add_producer().unwrap();
+        for step in 0..50u32 {
+            let key = (step % 5 != 0).then(|| format!("k{}", step % 4));
+            world
+                .produce(producer, "orders", key.as_deref(), "v")
+                .unwrap();
+            events.extend(world.advance(137).unwrap());
+            if step == 25 {
+                world
+                    .apply(Command::CrashConsumer { consumer: c2 })
+                    .unwrap();
+            }
+        }
+        events.extend(world.advance(60_000).unwrap());
+        (events, world)
+    }
+    let (a, world) = run(42);
+    let (b, _) = run(42);
+    assert_eq!(a, b);
+    let (c, _) = run(43);
+    assert_ne!(a, c, "a different seed draws different latencies");
+    let replayed = World::replay(&world.scenario(), world.now_ms()).unwrap();
+    assert_eq!(replayed.recent_events(), world.recent_events());
+}
+
+#[test]
+fn manual_assignment_reads_without_a_group() {
+    let mut world = World::new(4);
+    world.create_topic("t", 2, 1).unwrap();
+    let producer = world.add_producer().unwrap();
+    for i in 0..10 {
+        world
+            .apply(Command::Produce {
+                producer,
+                record: NewRecord {
+                    partition: Some(1),
+                    ..NewRecord::new("t", None, &format!("v{i}"))
+                },
+            })
+            .unwrap();
+    }
+    world.advance(100).unwrap();
+    let consumer = world
+        .apply(Command::AddConsumer {
+            config: ConsumerConfig {
+                auto_offset_reset: OffsetReset::Earliest,
+                ..Default::default()
+            },
+            subscription: Subscription::Partitions(vec![("t".into(), 1)]),
+        })
+        .unwrap();
+    let events = world.advance(1_000).unwrap();
+    let got = delivered(&events);
+    assert_eq!(got.len(), 10);
+    assert!(got.iter().all(|d| d.2 == 1));
+    let _ = consumer;
+}
