@@ -6,7 +6,10 @@
 
 pub mod app;
 pub mod components;
+pub mod geometry;
+pub mod hooks;
 pub mod panic;
+pub mod playground;
 pub mod route;
 pub mod state;
 

@@ -10,6 +10,7 @@ use eda_playground::sim::{Rng, World};
 use eda_playground::ui::App;
 use eda_playground::ui::panic::{BANNER_ID, show_banner};
 use eda_playground::ui::route::Route;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Document, Element};
 
@@ -150,4 +151,123 @@ fn the_engine_is_deterministic_across_platforms() {
     let mut b = World::new(9);
     assert_eq!(a.advance(1_000).unwrap(), b.advance(1_000).unwrap());
     assert_eq!(a.now_ms(), 1_000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Playground view
+
+/// Waits (in real time, up to `limit_ms`) until `check` holds, flushing Yew between tries.
+async fn until(limit_ms: i32, mut check: impl FnMut() -> bool) -> bool {
+    let mut waited = 0;
+    while waited < limit_ms {
+        yew::scheduler::flush().await;
+        if check() {
+            return true;
+        }
+        sleep_ms(50).await;
+        waited += 50;
+    }
+    false
+}
+
+fn attr(root: &Element, css: &str, name: &str) -> Option<String> {
+    root.query_selector(css).ok().flatten()?.get_attribute(name)
+}
+
+fn press_enter_in(input: &web_sys::HtmlInputElement, text: &str) {
+    input.set_value(text);
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_keyed_message_lands_in_the_lane_murmur2_picks() {
+    go("#/playground?speed=20&seed=5").await;
+    let root = mount().await;
+    assert!(
+        until(15_000, || attr(
+            &root,
+            ".group[data-group=billing]",
+            "data-state"
+        )
+        .as_deref()
+            == Some("Stable"))
+        .await,
+        "group billing becomes Stable"
+    );
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("#produce-input")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    press_enter_in(&input, "alice:order-1");
+    let lane = eda_playground::sim::partitioner::partition_for_key(b"alice", 3);
+    let selector = format!("g.lane[data-partition=\"{lane}\"] g.cell[data-key=alice]");
+    assert!(
+        until(10_000, || root
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .is_some())
+        .await,
+        "alice's record appears in lane {lane}"
+    );
+    for other in (0..3).filter(|p| *p != lane) {
+        let sel = format!("g.lane[data-partition=\"{other}\"] g.cell");
+        assert!(root.query_selector(&sel).unwrap().is_none());
+    }
+    assert_eq!(input.value(), "", "the input clears after Enter");
+    root.remove();
+    go("#/").await;
+}
+
+#[wasm_bindgen_test]
+async fn crashing_a_consumer_moves_its_partitions_to_the_other() {
+    go("#/playground?speed=20&seed=11").await;
+    let root = mount().await;
+    assert!(
+        until(15_000, || attr(
+            &root,
+            ".group[data-group=billing]",
+            "data-state"
+        )
+        .as_deref()
+            == Some("Stable"))
+        .await
+    );
+    let generation: i32 = attr(&root, ".group[data-group=billing]", "data-generation")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let members = root.query_selector_all(".group li[data-consumer]").unwrap();
+    assert_eq!(members.length(), 2);
+    let first: Element = members.get(0).unwrap().unchecked_into();
+    let survivor: Element = members.get(1).unwrap().unchecked_into();
+    let survivor_id = survivor.get_attribute("data-consumer").unwrap();
+    let crash: web_sys::HtmlElement = first
+        .query_selector("button:nth-of-type(2)")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(crash.text_content().unwrap(), "Crash");
+    crash.click();
+    let selector = format!(".group li[data-consumer=\"{survivor_id}\"]");
+    assert!(
+        until(20_000, || attr(&root, &selector, "data-owns").as_deref()
+            == Some("0,1,2"))
+        .await,
+        "after session.timeout.ms the survivor owns every partition"
+    );
+    let after: i32 = attr(&root, ".group[data-group=billing]", "data-generation")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(after > generation);
+    root.remove();
+    go("#/").await;
 }

@@ -14,6 +14,7 @@ mod admin;
 mod consume;
 mod coordinator;
 mod produce;
+mod queries;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 

@@ -71,6 +71,60 @@ impl Route {
     }
 }
 
+/// The `key=value` parameters after `?` in a hash (`#/playground?seed=7&rate=20`), in order.
+/// Keys and values are percent-decoded; malformed escapes are kept as typed. At most 32
+/// parameters of at most 200 bytes each are read, so a hostile URL cannot make the page work
+/// hard.
+pub fn query_params(hash: &str) -> Vec<(String, String)> {
+    let Some((_, query)) = hash.split_once('?') else {
+        return Vec::new();
+    };
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .take(32)
+        .map(|pair| {
+            let pair = truncate(pair, 200);
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect()
+}
+
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +164,26 @@ mod tests {
         ] {
             assert_eq!(Route::from_hash(hash), Route::NotFound, "{:.40}", hash);
         }
+    }
+
+    #[test]
+    fn query_parameters_are_read_decoded_and_bounded() {
+        assert_eq!(
+            query_params("#/playground?seed=7&rate=20&name=a%20b+c&flag"),
+            vec![
+                ("seed".to_string(), "7".to_string()),
+                ("rate".to_string(), "20".to_string()),
+                ("name".to_string(), "a b c".to_string()),
+                ("flag".to_string(), String::new()),
+            ]
+        );
+        assert!(query_params("#/playground").is_empty());
+        assert_eq!(query_params("#/p?x=%zz%4")[0].1, "%zz%4");
+        assert_eq!(query_params("#/p?k=%E2%9C%93")[0].1, "✓");
+        let hostile = format!("#/p?{}", "a=1&".repeat(10_000));
+        assert_eq!(query_params(&hostile).len(), 32);
+        let long = format!("#/p?k={}", "é".repeat(500));
+        assert!(query_params(&long)[0].1.len() <= 200);
     }
 
     #[test]

@@ -650,7 +650,8 @@ impl World {
         if rejoin {
             p.isr.push(follower);
             let order = p.replica_brokers();
-            p.isr.sort_by_key(|b| order.iter().position(|x| x == b));
+            p.isr
+                .sort_unstable_by_key(|b| order.iter().position(|x| x == b));
         }
         self.emit(TraceKind::ReplicaFetched {
             topic: topic.clone(),

@@ -43,6 +43,9 @@ fn pending(route: Route) -> Option<(&'static str, u32)> {
 #[component]
 pub fn ViewBody(props: &ViewBodyProps) -> Html {
     let route = props.route;
+    if route == Route::Playground {
+        return html! { <crate::ui::playground::Playground /> };
+    }
     match pending(route) {
         Some((purpose, issue)) => {
             let status = if issue > 0 {

@@ -291,7 +291,7 @@ impl<'a> Builder<'a> {
 
         // Topics with fewest potential consumers first, then by name; partitions in order.
         let mut topic_order: Vec<usize> = (0..self.topic_consumers.len()).collect();
-        topic_order.sort_by_key(|&t| (self.consumers_of(t).len(), t));
+        topic_order.sort_unstable_by_key(|&t| (self.consumers_of(t).len(), t));
         let mut sorted_all: Vec<usize> = topic_order
             .iter()
             .flat_map(|&t| self.layout.range(t))

@@ -1,0 +1,204 @@
+//! Where things are drawn: plain functions of the diagram's size and the engine's numbers,
+//! tested natively. The view only turns these numbers into SVG.
+
+/// The Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
+pub const OKABE_ITO: [&str; 8] = [
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+];
+
+/// Colour for a record key: the same key always gets the same colour (FNV-1a of its bytes,
+/// so it is stable across runs and platforms); `None` (a null key) gets the neutral grey.
+pub fn key_colour(key: Option<&[u8]>) -> &'static str {
+    match key {
+        None => "#999999",
+        Some(bytes) => {
+            let mut hash: u32 = 0x811c_9dc5;
+            for b in bytes {
+                hash ^= u32::from(*b);
+                hash = hash.wrapping_mul(0x0100_0193);
+            }
+            // Black is kept for text; keys use the seven colours.
+            OKABE_ITO[(hash % 7) as usize]
+        }
+    }
+}
+
+/// The diagram's layout for a topic with `partitions` lanes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    /// Left edge of the lanes.
+    pub lanes_x: f64,
+    /// Width of the lanes.
+    pub lanes_width: f64,
+    /// Top of the first lane.
+    pub lanes_y: f64,
+    /// Height of one lane (including its gap).
+    pub lane_pitch: f64,
+    /// Cells shown per lane.
+    pub cells: u32,
+    /// Width of one cell.
+    pub cell_width: f64,
+    pub partitions: u32,
+}
+
+/// Producers sit in the left column, consumers in the right one; both columns are this wide.
+pub const SIDE_COLUMN: f64 = 120.0;
+
+impl Layout {
+    /// Lays out `partitions` lanes (at least one) in a `width` × `height` drawing.
+    pub fn new(width: f64, height: f64, partitions: u32, cells: u32) -> Self {
+        let partitions = partitions.max(1);
+        let cells = cells.max(1);
+        let lanes_x = SIDE_COLUMN + 30.0;
+        // Room on the right for the lane's numbers, then the consumers.
+        let lanes_width = (width - lanes_x - SIDE_COLUMN - 90.0).max(60.0);
+        let lanes_y = 24.0;
+        let lane_pitch = ((height - lanes_y - 8.0) / f64::from(partitions)).clamp(14.0, 44.0);
+        Self {
+            width,
+            height,
+            lanes_x,
+            lanes_width,
+            lanes_y,
+            lane_pitch,
+            cells,
+            cell_width: lanes_width / f64::from(cells),
+            partitions,
+        }
+    }
+
+    /// Vertical centre of lane `partition`.
+    pub fn lane_centre(&self, partition: u32) -> f64 {
+        self.lanes_y + self.lane_pitch * (f64::from(partition) + 0.5)
+    }
+
+    /// The first offset a lane shows: the last `cells` offsets up to `log_end`, never before
+    /// `log_start`.
+    pub fn first_shown(&self, log_start: u64, log_end: u64) -> u64 {
+        log_end.saturating_sub(u64::from(self.cells)).max(log_start)
+    }
+
+    /// Left edge of the cell for `offset` when the lane shows offsets from `first`.
+    pub fn cell_x(&self, first: u64, offset: u64) -> f64 {
+        self.lanes_x + self.cell_width * offset.saturating_sub(first) as f64
+    }
+
+    /// Where the lane's records arrive (the cell after the log end).
+    pub fn lane_entry(&self, partition: u32) -> (f64, f64) {
+        (self.lanes_x, self.lane_centre(partition))
+    }
+
+    /// Where records leave a lane for consumers.
+    pub fn lane_exit(&self, partition: u32) -> (f64, f64) {
+        (self.lanes_x + self.lanes_width, self.lane_centre(partition))
+    }
+
+    /// Centre of producer box `index` of `count`.
+    pub fn producer_at(&self, index: u32, count: u32) -> (f64, f64) {
+        (SIDE_COLUMN / 2.0 + 8.0, column_y(self.height, index, count))
+    }
+
+    /// Centre of consumer box `index` of `count` (all groups' members, top to bottom).
+    pub fn consumer_at(&self, index: u32, count: u32) -> (f64, f64) {
+        (
+            self.width - SIDE_COLUMN / 2.0 - 8.0,
+            column_y(self.height, index, count),
+        )
+    }
+}
+
+fn column_y(height: f64, index: u32, count: u32) -> f64 {
+    let count = count.max(1);
+    let pitch = (height - 16.0) / f64::from(count);
+    8.0 + pitch * (f64::from(index.min(count - 1)) + 0.5)
+}
+
+/// How far along its edge something sent at `sent_ms` and arriving at `arrives_ms` is at
+/// `now_ms`: 0 at sending, 1 on arrival, clamped.
+pub fn progress(now_ms: f64, sent_ms: u64, arrives_ms: u64) -> f64 {
+    if arrives_ms <= sent_ms {
+        return if now_ms >= arrives_ms as f64 {
+            1.0
+        } else {
+            0.0
+        };
+    }
+    ((now_ms - sent_ms as f64) / (arrives_ms - sent_ms) as f64).clamp(0.0, 1.0)
+}
+
+/// The point `t` of the way from `a` to `b`.
+pub fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
+    (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
+}
+
+/// Speed slider position (0..=1000) to a time multiplier on a log scale from 0.1× to 20×.
+pub fn speed_from_slider(position: u32) -> f64 {
+    let t = f64::from(position.min(1000)) / 1000.0;
+    let (lo, hi) = (0.1f64.ln(), 20f64.ln());
+    (lo + (hi - lo) * t).exp()
+}
+
+/// The inverse of [`speed_from_slider`].
+pub fn slider_from_speed(speed: f64) -> u32 {
+    let (lo, hi) = (0.1f64.ln(), 20f64.ln());
+    let t = (speed.clamp(0.1, 20.0).ln() - lo) / (hi - lo);
+    (t * 1000.0).round() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_colours_are_stable_and_null_is_grey() {
+        assert_eq!(key_colour(Some(b"alice")), key_colour(Some(b"alice")));
+        assert_eq!(key_colour(None), "#999999");
+        let distinct: std::collections::BTreeSet<_> = ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .map(|k| key_colour(Some(k.as_bytes())))
+            .collect();
+        assert!(distinct.len() >= 4, "keys spread over the palette");
+        assert!(!distinct.contains("#000000"));
+    }
+
+    #[test]
+    fn lanes_fill_the_middle_and_stack_evenly() {
+        let layout = Layout::new(800.0, 300.0, 3, 10);
+        assert!(layout.lanes_x > SIDE_COLUMN);
+        assert!(layout.lanes_x + layout.lanes_width + 80.0 < 800.0 - SIDE_COLUMN);
+        let gaps: Vec<f64> = (0..3).map(|p| layout.lane_centre(p)).collect();
+        assert!((gaps[1] - gaps[0] - (gaps[2] - gaps[1])).abs() < 1e-9);
+        assert_eq!(layout.cell_width * 10.0, layout.lanes_width);
+    }
+
+    #[test]
+    fn a_lane_shows_its_last_cells() {
+        let layout = Layout::new(800.0, 300.0, 1, 10);
+        assert_eq!(layout.first_shown(0, 4), 0);
+        assert_eq!(layout.first_shown(0, 25), 15);
+        assert_eq!(layout.first_shown(20, 25), 20);
+        assert_eq!(layout.cell_x(15, 15), layout.lanes_x);
+        assert_eq!(layout.cell_x(15, 16), layout.lanes_x + layout.cell_width);
+    }
+
+    #[test]
+    fn progress_interpolates_and_clamps() {
+        assert_eq!(progress(100.0, 100, 200), 0.0);
+        assert_eq!(progress(150.0, 100, 200), 0.5);
+        assert_eq!(progress(250.0, 100, 200), 1.0);
+        assert_eq!(progress(50.0, 100, 200), 0.0);
+        assert_eq!(progress(100.0, 100, 100), 1.0);
+        assert_eq!(lerp((0.0, 0.0), (10.0, 20.0), 0.5), (5.0, 10.0));
+    }
+
+    #[test]
+    fn the_speed_slider_is_logarithmic_from_a_tenth_to_twenty() {
+        assert!((speed_from_slider(0) - 0.1).abs() < 1e-9);
+        assert!((speed_from_slider(1000) - 20.0).abs() < 1e-9);
+        let one = slider_from_speed(1.0);
+        assert!((speed_from_slider(one) - 1.0).abs() < 0.01);
+        assert_eq!(slider_from_speed(100.0), 1000);
+    }
+}

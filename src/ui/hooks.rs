@@ -1,0 +1,110 @@
+//! Hooks that own browser timers. Dropping the handle (when the component unmounts or the
+//! effect's dependencies change) cancels the timer: no closure keeps running after its
+//! component is gone.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+/// Calls `on_frame(elapsed_ms)` once per animation frame while `active` is true, where
+/// `elapsed_ms` is the wall time since the previous frame (0 on the first).
+#[hook]
+pub fn use_animation_frame(active: bool, on_frame: Callback<f64>) {
+    use_effect_with(active, move |active| {
+        let frames = active.then(|| FrameLoop::start(on_frame));
+        move || drop(frames)
+    });
+}
+
+/// A running `requestAnimationFrame` loop; dropping it cancels the pending frame.
+pub struct FrameLoop {
+    #[allow(dead_code)] // read by the wasm32 Drop impl
+    state: Rc<RefCell<LoopState>>,
+}
+
+#[allow(dead_code)] // the fields are used by the wasm32 implementation only
+struct LoopState {
+    handle: Option<i32>,
+    last_ms: Option<f64>,
+    stopped: bool,
+    #[cfg(target_arch = "wasm32")]
+    closure: Option<wasm_bindgen::closure::Closure<dyn FnMut(f64)>>,
+}
+
+impl FrameLoop {
+    /// Starts the loop.
+    #[cfg(target_arch = "wasm32")]
+    pub fn start(on_frame: Callback<f64>) -> Self {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+
+        let state = Rc::new(RefCell::new(LoopState {
+            handle: None,
+            last_ms: None,
+            stopped: false,
+            closure: None,
+        }));
+        let weak = Rc::downgrade(&state);
+        let closure = Closure::<dyn FnMut(f64)>::new(move |timestamp: f64| {
+            let Some(state) = weak.upgrade() else { return };
+            let elapsed = {
+                let mut s = state.borrow_mut();
+                if s.stopped {
+                    return;
+                }
+                let elapsed = s.last_ms.map_or(0.0, |last| (timestamp - last).max(0.0));
+                s.last_ms = Some(timestamp);
+                elapsed
+            };
+            on_frame.emit(elapsed);
+            let next = {
+                let s = state.borrow();
+                if s.stopped {
+                    return;
+                }
+                s.closure.as_ref().and_then(|c| {
+                    web_sys::window()?
+                        .request_animation_frame(c.as_ref().unchecked_ref())
+                        .ok()
+                })
+            };
+            state.borrow_mut().handle = next;
+        });
+        let first = web_sys::window().and_then(|w| {
+            w.request_animation_frame(closure.as_ref().unchecked_ref())
+                .ok()
+        });
+        {
+            let mut s = state.borrow_mut();
+            s.handle = first;
+            s.closure = Some(closure);
+        }
+        Self { state }
+    }
+
+    /// Outside a browser there are no frames.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn start(_on_frame: Callback<f64>) -> Self {
+        Self {
+            state: Rc::new(RefCell::new(LoopState {
+                handle: None,
+                last_ms: None,
+                stopped: true,
+            })),
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
+        let mut s = self.state.borrow_mut();
+        s.stopped = true;
+        if let (Some(handle), Some(window)) = (s.handle.take(), web_sys::window()) {
+            let _ = window.cancel_animation_frame(handle);
+        }
+        // Break the closure's cycle with the state so both are freed.
+        s.closure = None;
+    }
+}

@@ -1,0 +1,1032 @@
+//! The Playground's model: one `World`, the timeline that can rebuild it at any earlier
+//! moment, and what the view derives from the trace (things in flight, the event log, the lag
+//! history). Plain Rust, tested natively; the Yew component only dispatches [`Action`]s and
+//! draws.
+//!
+//! Time travel: every command the learner gives is kept in `script` with its virtual time.
+//! Seeking rebuilds the world by replaying the script from the seed up to the target; moving
+//! forward again re-applies the recorded commands as their times come. A new command given in
+//! the past drops the recorded future (the timeline branches), as an editor's undo does.
+
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::sim::client::{Acks, ConsumerConfig, OffsetReset, ProducerConfig};
+use crate::sim::command::{Command, NewRecord, Outcome, Subscription, TimedCommand};
+use crate::sim::world::WorldConfig;
+use crate::sim::{TraceEvent, TraceKind, World};
+
+/// Lines kept in the event log.
+pub const LOG_LINES: usize = 400;
+/// Samples kept in the lag chart (one per second of virtual time).
+pub const LAG_SAMPLES: usize = 120;
+/// Travelling records drawn at once (the oldest are dropped first; counts stay exact).
+pub const MAX_FLIGHTS: usize = 240;
+/// Largest virtual step one animation frame may take (a background tab resumes gently).
+pub const MAX_FRAME_MS: f64 = 250.0;
+
+/// Keys the auto-producer cycles through.
+pub const AUTO_KEYS: [&str; 6] = ["alice", "bob", "carol", "dave", "erin", "frank"];
+
+/// What travels, for the animation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FlightKind {
+    /// Producer → partition leader.
+    Produce { producer: u32 },
+    /// Partition → consumer.
+    Deliver { consumer: u32, duplicate: bool },
+}
+
+/// Something on its way, drawn part way along its edge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flight {
+    pub kind: FlightKind,
+    pub topic: String,
+    pub partition: u32,
+    pub key: Option<Vec<u8>>,
+    pub sent_at_ms: u64,
+    pub arrives_at_ms: u64,
+}
+
+/// One line of the event log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    pub at_ms: u64,
+    /// A short category for filtering: produce, consume, group, broker, topic, error.
+    pub category: &'static str,
+    pub text: String,
+}
+
+/// Everything the learner can ask of the Playground.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// An animation frame: `wall_ms` of real time passed.
+    Frame {
+        wall_ms: f64,
+    },
+    TogglePlay,
+    /// Run the next scheduled engine event.
+    Step,
+    SetSpeed(f64),
+    /// Start over with a seed.
+    Reset {
+        seed: u64,
+    },
+    /// Type `key:value` (or a bare value: null key) and press Enter.
+    Produce {
+        text: String,
+        partition: Option<u32>,
+        acks: Acks,
+    },
+    SetAutoRate(u32),
+    AddConsumer {
+        group: String,
+    },
+    StopConsumer(u32),
+    CrashConsumer(u32),
+    StopBroker(u32),
+    StartBroker(u32),
+    IncreasePartitions {
+        to: u32,
+    },
+    Select(Option<(String, u32, u64)>),
+    /// Rebuild the world as it was at this virtual time.
+    Seek(u64),
+    SetFilter(String),
+    DismissError,
+    /// Show a message (a URL parameter that could not be used, say).
+    Notice(String),
+}
+
+/// The Playground's state.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub world: World,
+    pub seed: u64,
+    pub config: WorldConfig,
+    /// Every command given, with its virtual time (the scenario, possibly ahead of `world`).
+    pub script: Vec<TimedCommand>,
+    /// The furthest virtual time reached (the timeline's right end).
+    pub horizon_ms: u64,
+    pub playing: bool,
+    pub speed: f64,
+    /// Virtual time carried over between frames (fractions of a millisecond).
+    carry_ms: f64,
+    pub flights: VecDeque<Flight>,
+    pub log: VecDeque<LogLine>,
+    pub filter: String,
+    pub lag_history: VecDeque<(u64, Vec<(String, u64)>)>,
+    pub produced: u64,
+    pub consumed: u64,
+    pub auto_rate: u32,
+    auto_carry: f64,
+    auto_counter: u64,
+    pub producer: u32,
+    pub topic: String,
+    pub selected: Option<(String, u32, u64)>,
+    pub error: Option<String>,
+    /// What the live region announces after the last action or step.
+    pub announcement: String,
+}
+
+/// The topic the Playground starts with.
+pub const TOPIC: &str = "orders";
+/// The group the Playground starts with.
+pub const GROUP: &str = "billing";
+/// Names for extra groups a URL asks for.
+pub const GROUP_NAMES: [&str; 8] = [
+    "billing",
+    "shipping",
+    "analytics",
+    "fraud",
+    "email",
+    "search",
+    "audit",
+    "reports",
+];
+
+/// How the Playground starts: the defaults are the first-load scene; a URL such as
+/// `#/playground?partitions=12&groups=3&rate=1000` (for embeds, lessons and benchmarks)
+/// changes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setup {
+    pub seed: u64,
+    pub partitions: u32,
+    pub groups: u32,
+    pub consumers_per_group: u32,
+    pub rate: u32,
+    pub speed: f64,
+    pub playing: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            seed: 42,
+            partitions: 3,
+            groups: 1,
+            consumers_per_group: 2,
+            rate: 0,
+            speed: 1.0,
+            playing: true,
+        }
+    }
+}
+
+impl Setup {
+    /// Reads URL parameters; returns the setup and a message for each value it could not use.
+    pub fn from_params(params: &[(String, String)]) -> (Setup, Vec<String>) {
+        let mut setup = Setup::default();
+        let mut problems = Vec::new();
+        for (key, value) in params {
+            let number = |lo: u64, hi: u64| -> Option<u64> {
+                value
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (lo..=hi).contains(n))
+            };
+            let ok = match key.as_str() {
+                "seed" => number(0, u64::MAX).map(|n| setup.seed = n),
+                "partitions" => number(1, 64).map(|n| setup.partitions = n as u32),
+                "groups" => number(0, 8).map(|n| setup.groups = n as u32),
+                "consumers" => number(0, 8).map(|n| setup.consumers_per_group = n as u32),
+                "rate" => number(0, 1000).map(|n| setup.rate = n as u32),
+                "speed" => value
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| (0.1..=20.0).contains(s))
+                    .map(|s| setup.speed = s),
+                "paused" => {
+                    setup.playing = false;
+                    Some(())
+                }
+                _ => {
+                    problems.push(format!("Ignored the unknown URL parameter “{key}”."));
+                    continue;
+                }
+            };
+            if ok.is_none() {
+                problems.push(format!(
+                    "Ignored {key}={value}: {}",
+                    match key.as_str() {
+                        "seed" => "the seed must be a whole number from 0 to 18446744073709551615",
+                        "partitions" => "partitions must be 1 to 64",
+                        "groups" | "consumers" => "use 0 to 8",
+                        "rate" => "the rate must be 0 to 1000 records per second",
+                        _ => "the speed must be 0.1 to 20",
+                    }
+                ));
+            }
+        }
+        (setup, problems)
+    }
+}
+
+impl Model {
+    /// The first-load scene: one broker, `orders` with 3 partitions, one producer, group
+    /// `billing` with 2 consumers.
+    pub fn new(seed: u64) -> Self {
+        Self::with_setup(&Setup {
+            seed,
+            ..Setup::default()
+        })
+    }
+
+    /// The scene a [`Setup`] describes.
+    pub fn with_setup(setup: &Setup) -> Self {
+        let seed = setup.seed;
+        let config = WorldConfig {
+            // Slowed so travel is visible at 1×; Kafka's own timeouts are unchanged.
+            latency_ms_min: 150,
+            latency_ms_max: 350,
+            ..WorldConfig::default()
+        };
+        let mut model = Self {
+            world: World::with_config(seed, config.clone()),
+            seed,
+            config,
+            script: Vec::new(),
+            horizon_ms: 0,
+            playing: true,
+            speed: 1.0,
+            carry_ms: 0.0,
+            flights: VecDeque::new(),
+            log: VecDeque::new(),
+            filter: String::new(),
+            lag_history: VecDeque::new(),
+            produced: 0,
+            consumed: 0,
+            auto_rate: 0,
+            auto_carry: 0.0,
+            auto_counter: 0,
+            producer: 0,
+            topic: TOPIC.to_string(),
+            selected: None,
+            error: None,
+            announcement: String::new(),
+        };
+        model.playing = setup.playing;
+        model.speed = setup.speed;
+        model.auto_rate = setup.rate;
+        let _ = model.command(Command::CreateTopic {
+            name: TOPIC.to_string(),
+            partitions: Some(setup.partitions),
+            replication_factor: Some(1),
+            configs: Vec::new(),
+        });
+        if let Ok(Outcome::Producer(id)) = model.command(Command::AddProducer {
+            config: ProducerConfig::default(),
+        }) {
+            model.producer = id;
+        }
+        for group in GROUP_NAMES.iter().take(setup.groups as usize) {
+            for _ in 0..setup.consumers_per_group {
+                let _ = model.command(add_consumer_command(group));
+            }
+        }
+        model.absorb();
+        model
+    }
+
+    /// Applies a command now, recording it (dropping any recorded future first).
+    pub fn command(&mut self, command: Command) -> Result<Outcome, crate::sim::SimError> {
+        let now = self.world.now_ms();
+        self.script.retain(|c| c.at_ms <= now);
+        self.script_cut_after_applied();
+        let outcome = self.world.apply(command.clone());
+        if outcome.is_ok() {
+            self.script.push(TimedCommand {
+                at_ms: now,
+                command,
+            });
+            self.horizon_ms = now;
+        }
+        outcome
+    }
+
+    /// After a seek, `script` may hold commands at exactly `now` that the replay already
+    /// applied; the world's own history is the truth up to now.
+    fn script_cut_after_applied(&mut self) {
+        let applied = self.world.scenario().commands;
+        let now = self.world.now_ms();
+        let future: Vec<TimedCommand> = self
+            .script
+            .iter()
+            .filter(|c| c.at_ms > now)
+            .cloned()
+            .collect();
+        self.script = applied;
+        self.script.extend(future);
+    }
+
+    /// Moves virtual time forward by `delta_ms`, re-applying recorded commands whose time
+    /// comes, and folds what happened into the view's state.
+    pub fn run(&mut self, delta_ms: u64) {
+        let target = self.world.now_ms().saturating_add(delta_ms);
+        let now = self.world.now_ms();
+        let due: Vec<TimedCommand> = self
+            .script
+            .iter()
+            .filter(|c| c.at_ms > now && c.at_ms <= target)
+            .cloned()
+            .collect();
+        for c in due {
+            let step = c.at_ms - self.world.now_ms();
+            let events = self.world.advance(step).unwrap_or_default();
+            self.fold(events);
+            let _ = self.world.apply(c.command);
+        }
+        let step = target - self.world.now_ms();
+        let events = self.world.advance(step).unwrap_or_default();
+        self.fold(events);
+        self.horizon_ms = self.horizon_ms.max(self.world.now_ms());
+        self.sample_lag();
+    }
+
+    fn absorb(&mut self) {
+        let events = self.world.take_events();
+        self.fold(events);
+    }
+
+    /// Folds trace events into flights, counters and the event log.
+    pub fn fold(&mut self, events: Vec<TraceEvent>) {
+        for e in events {
+            if let Some(flight) = flight_of(&e.kind) {
+                if self.flights.len() >= MAX_FLIGHTS {
+                    self.flights.pop_front();
+                }
+                self.flights.push_back(flight);
+            }
+            match &e.kind {
+                TraceKind::RecordAppended { .. } => self.produced += 1,
+                TraceKind::RecordDelivered { .. } => self.consumed += 1,
+                _ => {}
+            }
+            if let Some((category, text)) = describe(&e.kind) {
+                if self.log.len() >= LOG_LINES {
+                    self.log.pop_front();
+                }
+                self.announcement = text.clone();
+                self.log.push_back(LogLine {
+                    at_ms: e.at_ms,
+                    category,
+                    text,
+                });
+            }
+        }
+        let now = self.world.now_ms();
+        self.flights.retain(|f| f.arrives_at_ms >= now);
+    }
+
+    fn sample_lag(&mut self) {
+        let now = self.world.now_ms();
+        let second = now / 1000;
+        if self
+            .lag_history
+            .back()
+            .is_some_and(|(t, _)| *t / 1000 == second)
+        {
+            return;
+        }
+        let groups: Vec<(String, u64)> = self
+            .world
+            .groups()
+            .map(|g| {
+                let total = self
+                    .world
+                    .group_lag(&g.id)
+                    .iter()
+                    .filter_map(|r| r.lag)
+                    .sum();
+                (g.id.to_string(), total)
+            })
+            .collect();
+        if self.lag_history.len() >= LAG_SAMPLES {
+            self.lag_history.pop_front();
+        }
+        self.lag_history.push_back((now, groups));
+    }
+
+    /// Rebuilds the world at virtual time `at_ms` (within the recorded timeline).
+    pub fn seek(&mut self, at_ms: u64) {
+        let at_ms = at_ms.min(self.horizon_ms);
+        let scenario = crate::sim::command::Scenario {
+            seed: self.seed,
+            config: self.config.clone(),
+            commands: self.script.clone(),
+        };
+        match World::replay(&scenario, at_ms) {
+            Ok(world) => {
+                self.world = world;
+                self.flights.clear();
+                let _ = self.world.take_events();
+                self.announcement = format!("Rewound to {}", format_ms(at_ms));
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Applies a learner's action.
+    pub fn act(&mut self, action: Action) {
+        match action {
+            Action::Frame { wall_ms } => {
+                if !self.playing {
+                    return;
+                }
+                let wall = wall_ms.clamp(0.0, MAX_FRAME_MS);
+                self.produce_auto(wall * self.speed);
+                self.carry_ms += wall * self.speed;
+                let whole = self.carry_ms.floor();
+                self.carry_ms -= whole;
+                if whole >= 1.0 {
+                    self.run(whole as u64);
+                }
+            }
+            Action::TogglePlay => self.playing = !self.playing,
+            Action::Step => {
+                self.playing = false;
+                match self.world.next_event_ms() {
+                    Some(at) => {
+                        let delta = at.saturating_sub(self.world.now_ms()).max(1);
+                        self.run(delta);
+                    }
+                    None => self.run(1),
+                }
+            }
+            Action::SetSpeed(speed) => self.speed = speed.clamp(0.1, 20.0),
+            Action::Reset { seed } => {
+                let playing = self.playing;
+                *self = Model::new(seed);
+                self.playing = playing;
+            }
+            Action::Notice(text) => self.error = Some(text),
+            Action::Produce {
+                text,
+                partition,
+                acks,
+            } => self.produce_text(&text, partition, acks),
+            Action::SetAutoRate(rate) => self.auto_rate = rate.min(1_000),
+            Action::AddConsumer { group } => self.report(add_consumer_command(&group)),
+            Action::StopConsumer(consumer) => self.report(Command::StopConsumer { consumer }),
+            Action::CrashConsumer(consumer) => self.report(Command::CrashConsumer { consumer }),
+            Action::StopBroker(id) => self.report(Command::StopBroker { id }),
+            Action::StartBroker(id) => self.report(Command::StartBroker { id }),
+            Action::IncreasePartitions { to } => self.report(Command::IncreasePartitions {
+                name: self.topic.clone(),
+                partitions: to,
+            }),
+            Action::Select(selection) => self.selected = selection,
+            Action::Seek(at) => self.seek(at),
+            Action::SetFilter(filter) => self.filter = filter,
+            Action::DismissError => self.error = None,
+        }
+    }
+
+    fn report(&mut self, command: Command) {
+        match self.command(command) {
+            Ok(_) => {
+                self.error = None;
+                self.absorb();
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Parses `key:value` (the first `:` separates; no `:` means a null key) and produces it.
+    pub fn produce_text(&mut self, text: &str, partition: Option<u32>, acks: Acks) {
+        let text = text.trim_end_matches(['\r', '\n']);
+        if text.is_empty() {
+            self.error = Some("Type a message first: key:value, or just a value.".to_string());
+            return;
+        }
+        let (key, value) = match text.split_once(':') {
+            Some((k, v)) => (Some(k.to_string()), v.to_string()),
+            None => (None, text.to_string()),
+        };
+        let acks_changed = self.world.producer(self.producer).map(|p| p.config.acks) != Some(acks);
+        if acks_changed
+            && let Ok(Outcome::Producer(id)) = self.command(Command::AddProducer {
+                config: ProducerConfig {
+                    acks,
+                    ..Default::default()
+                },
+            })
+        {
+            let _ = self.command(Command::CloseProducer {
+                producer: self.producer,
+            });
+            self.producer = id;
+        }
+        let record = NewRecord {
+            topic: self.topic.clone(),
+            partition,
+            key,
+            value: Some(value),
+            headers: Vec::new(),
+            timestamp_ms: None,
+        };
+        self.report(Command::Produce {
+            producer: self.producer,
+            record,
+        });
+    }
+
+    fn produce_auto(&mut self, virtual_ms: f64) {
+        if self.auto_rate == 0 {
+            return;
+        }
+        self.auto_carry += virtual_ms * f64::from(self.auto_rate) / 1000.0;
+        let n = self.auto_carry.floor() as u64;
+        self.auto_carry -= n as f64;
+        for _ in 0..n.min(200) {
+            let key = AUTO_KEYS[(self.auto_counter % AUTO_KEYS.len() as u64) as usize];
+            self.auto_counter += 1;
+            let text = format!("{key}:order-{}", self.auto_counter);
+            let acks = self
+                .world
+                .producer(self.producer)
+                .map_or(Acks::All, |p| p.config.acks);
+            self.produce_text(&text, None, acks);
+        }
+    }
+
+    /// Event-log lines matching the filter (case-insensitive, on category or text).
+    pub fn filtered_log(&self) -> impl Iterator<Item = &LogLine> {
+        let needle = self.filter.to_lowercase();
+        self.log.iter().filter(move |l| {
+            needle.is_empty()
+                || l.category.contains(needle.as_str())
+                || l.text.to_lowercase().contains(needle.as_str())
+        })
+    }
+
+    /// The event log as CSV (`time_ms,category,text`), quoted as RFC 4180 says.
+    pub fn log_csv(&self) -> String {
+        let mut out = String::from("time_ms,category,text\n");
+        for l in &self.log {
+            out.push_str(&format!(
+                "{},{},\"{}\"\n",
+                l.at_ms,
+                l.category,
+                l.text.replace('"', "\"\"")
+            ));
+        }
+        out
+    }
+
+    /// The event log as JSON lines' array.
+    pub fn log_json(&self) -> String {
+        let items: Vec<String> = self
+            .log
+            .iter()
+            .map(|l| {
+                format!(
+                    "{{\"time_ms\":{},\"category\":\"{}\",\"text\":\"{}\"}}",
+                    l.at_ms,
+                    l.category,
+                    json_escape(&l.text)
+                )
+            })
+            .collect();
+        format!("[{}]", items.join(","))
+    }
+}
+
+fn add_consumer_command(group: &str) -> Command {
+    Command::AddConsumer {
+        config: ConsumerConfig {
+            group_id: Some(group.to_string()),
+            auto_offset_reset: OffsetReset::Earliest,
+            ..Default::default()
+        },
+        subscription: Subscription::Topics(vec![TOPIC.to_string()]),
+    }
+}
+
+fn flight_of(kind: &TraceKind) -> Option<Flight> {
+    match kind {
+        TraceKind::ProduceSent {
+            producer,
+            topic,
+            partition,
+            keys,
+            sent_at_ms,
+            arrives_at_ms,
+            ..
+        } => Some(Flight {
+            kind: FlightKind::Produce {
+                producer: *producer,
+            },
+            topic: topic.to_string(),
+            partition: *partition,
+            key: keys.first().cloned().flatten().map(|k| k.to_vec()),
+            sent_at_ms: *sent_at_ms,
+            arrives_at_ms: *arrives_at_ms,
+        }),
+        TraceKind::RecordDelivered {
+            consumer,
+            topic,
+            partition,
+            key,
+            duplicate,
+            sent_at_ms,
+            arrives_at_ms,
+            ..
+        } => Some(Flight {
+            kind: FlightKind::Deliver {
+                consumer: *consumer,
+                duplicate: *duplicate,
+            },
+            topic: topic.to_string(),
+            partition: *partition,
+            key: key.as_ref().map(|k| k.to_vec()),
+            sent_at_ms: *sent_at_ms,
+            arrives_at_ms: *arrives_at_ms,
+        }),
+        _ => None,
+    }
+}
+
+fn text_of(bytes: &Option<crate::sim::log::Bytes>) -> String {
+    match bytes {
+        None => "null".to_string(),
+        Some(b) => String::from_utf8_lossy(b).into_owned(),
+    }
+}
+
+/// A one-line, learner-facing description of an event (None for the noisy ones).
+pub fn describe(kind: &TraceKind) -> Option<(&'static str, String)> {
+    Some(match kind {
+        TraceKind::RecordAppended {
+            topic,
+            partition,
+            offset,
+            key,
+            ..
+        } => (
+            "produce",
+            format!(
+                "{topic}-{partition} appended offset {offset} (key {})",
+                text_of(key)
+            ),
+        ),
+        TraceKind::ProduceFailed {
+            error,
+            partition,
+            topic,
+            retriable,
+            ..
+        } => (
+            "error",
+            format!(
+                "produce to {topic}-{partition} failed{}: {error}",
+                if *retriable { " (will retry)" } else { "" }
+            ),
+        ),
+        TraceKind::RecordDelivered {
+            consumer,
+            topic,
+            partition,
+            offset,
+            duplicate,
+            ..
+        } => (
+            "consume",
+            format!(
+                "consumer {consumer} reads {topic}-{partition} offset {offset}{}",
+                if *duplicate {
+                    " (again: at-least-once duplicate)"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        TraceKind::OffsetsCommitted {
+            consumer,
+            group,
+            offsets,
+            ..
+        } => (
+            "consume",
+            format!(
+                "consumer {consumer} commits for {group}: {}",
+                offsets
+                    .iter()
+                    .map(|(t, p, o)| format!("{t}-{p}={o}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        TraceKind::RebalanceStarted { group, reason, .. } => (
+            "group",
+            format!("{group} starts a rebalance: {}", reason_text(reason)),
+        ),
+        TraceKind::RebalanceCompleted {
+            group,
+            generation,
+            protocol,
+            ..
+        } => (
+            "group",
+            format!("{group} is stable again: generation {generation} ({protocol})"),
+        ),
+        TraceKind::AssignmentReceived {
+            consumer,
+            assigned,
+            generation,
+            ..
+        } => (
+            "group",
+            format!(
+                "consumer {consumer} now owns {} (generation {generation})",
+                list_partitions(assigned)
+            ),
+        ),
+        TraceKind::PartitionsRevoked {
+            consumer,
+            partitions,
+            ..
+        } => (
+            "group",
+            format!(
+                "consumer {consumer} gives up {}",
+                list_partitions(partitions)
+            ),
+        ),
+        TraceKind::MemberRemoved { group, reason, .. } => (
+            "group",
+            format!("{group} removes a member: {}", reason_text(reason)),
+        ),
+        TraceKind::ConsumerCrashed { consumer } => (
+            "group",
+            format!(
+                "consumer {consumer} crashed; the coordinator notices after session.timeout.ms (45 s)"
+            ),
+        ),
+        TraceKind::ConsumerStopped { consumer } => ("group", format!("consumer {consumer} closed")),
+        TraceKind::ConsumerStarted { consumer, group } => (
+            "group",
+            format!(
+                "consumer {consumer} started{}",
+                group
+                    .as_ref()
+                    .map(|g| format!(" in group {g}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        TraceKind::BrokerStarted { broker } => ("broker", format!("broker {broker} started")),
+        TraceKind::BrokerStopped { broker } => ("broker", format!("broker {broker} stopped")),
+        TraceKind::LeaderChanged {
+            topic,
+            partition,
+            leader,
+            ..
+        } if !topic.starts_with("__") => (
+            "broker",
+            match leader {
+                Some(l) => format!("{topic}-{partition} is led by broker {l}"),
+                None => format!("{topic}-{partition} is offline: no in-sync replica is alive"),
+            },
+        ),
+        TraceKind::IsrChanged {
+            topic,
+            partition,
+            isr,
+        } => (
+            "broker",
+            format!("{topic}-{partition} in-sync replicas: {isr:?}"),
+        ),
+        TraceKind::TopicCreated {
+            topic,
+            partitions,
+            replication_factor,
+        } => (
+            "topic",
+            format!(
+                "topic {topic} created: {partitions} partitions, replication factor {replication_factor}"
+            ),
+        ),
+        TraceKind::PartitionsIncreased { topic, from, to } => (
+            "topic",
+            format!("{topic} grew from {from} to {to} partitions: keys may now map elsewhere"),
+        ),
+        TraceKind::RetentionDeleted {
+            topic,
+            partition,
+            records,
+            reason,
+            ..
+        } => (
+            "topic",
+            format!("{topic}-{partition}: retention ({reason}) deleted {records} records"),
+        ),
+        TraceKind::LogCleaned {
+            topic,
+            partition,
+            records_removed,
+            ..
+        } => (
+            "topic",
+            format!("{topic}-{partition}: the log cleaner removed {records_removed} records"),
+        ),
+        _ => return None,
+    })
+}
+
+fn list_partitions(list: &[(crate::sim::trace::Name, u32)]) -> String {
+    if list.is_empty() {
+        return "no partitions".to_string();
+    }
+    list.iter()
+        .map(|(t, p)| format!("{t}-{p}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn reason_text(reason: &crate::sim::trace::RebalanceReason) -> String {
+    use crate::sim::trace::RebalanceReason as R;
+    match reason {
+        R::MemberJoined(_) => "a member joined".to_string(),
+        R::MemberLeft(_) => "a member left".to_string(),
+        R::SessionTimeout(_) => "a member missed its heartbeats (session timeout)".to_string(),
+        R::MetadataChanged => "the topic's partitions changed".to_string(),
+        R::CooperativeFollowUp(_) => "a member rejoined".to_string(),
+    }
+}
+
+/// `m:ss.mmm` for a virtual time.
+pub fn format_ms(ms: u64) -> String {
+    format!("{}:{:02}.{:03}", ms / 60_000, (ms / 1000) % 60, ms % 1000)
+}
+
+fn json_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The reducer wrapper: the model is shared (`Rc<RefCell<…>>`) so a frame does not clone the
+/// world; every action still goes through [`Model::act`], in order. Each action returns a new
+/// (tiny) `Store`, which is how Yew's reducer knows to re-render.
+pub struct Store {
+    pub model: Rc<std::cell::RefCell<Model>>,
+}
+
+impl Store {
+    /// A store around a model.
+    pub fn new(model: Model) -> Self {
+        Self {
+            model: Rc::new(std::cell::RefCell::new(model)),
+        }
+    }
+}
+
+impl Reducible for Store {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        self.model.borrow_mut().act(action);
+        Rc::new(Store {
+            model: Rc::clone(&self.model),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settled() -> Model {
+        let mut m = Model::new(1);
+        m.run(6_000);
+        m
+    }
+
+    #[test]
+    fn first_load_has_the_scene_the_issue_describes() {
+        let m = settled();
+        assert_eq!(m.world.brokers().len(), 1);
+        assert_eq!(m.world.topic(TOPIC).map(|t| t.partition_count()), Some(3));
+        let g = m.world.group(GROUP).expect("billing");
+        assert_eq!(g.members.len(), 2);
+        assert_eq!(g.state.name(), "Stable");
+    }
+
+    #[test]
+    fn typed_messages_land_in_murmur2_partitions_and_get_consumed() {
+        let mut m = settled();
+        m.act(Action::Produce {
+            text: "alice:order-1".into(),
+            partition: None,
+            acks: Acks::All,
+        });
+        m.run(3_000);
+        let p = crate::sim::partitioner::partition_for_key(b"alice", 3);
+        let part = &m.world.topic(TOPIC).expect("topic").partitions[p as usize];
+        assert_eq!(part.log.log_end_offset(), 1);
+        assert_eq!(m.consumed, 1);
+        assert!(m.log.iter().any(|l| l.text.contains("appended offset 0")));
+    }
+
+    #[test]
+    fn an_empty_message_is_refused_with_a_hint() {
+        let mut m = settled();
+        m.act(Action::Produce {
+            text: "".into(),
+            partition: None,
+            acks: Acks::All,
+        });
+        assert!(m.error.is_some());
+    }
+
+    #[test]
+    fn seeking_back_rebuilds_the_earlier_world_and_forward_replays_commands() {
+        let mut m = settled();
+        m.act(Action::Produce {
+            text: "k:v1".into(),
+            partition: None,
+            acks: Acks::All,
+        });
+        m.run(2_000);
+        let after = m.world.now_ms();
+        m.act(Action::Produce {
+            text: "k:v2".into(),
+            partition: None,
+            acks: Acks::All,
+        });
+        m.run(2_000);
+        let total = |m: &Model| -> u64 {
+            m.world
+                .topic(TOPIC)
+                .map(|t| t.partitions.iter().map(|p| p.log.log_end_offset()).sum())
+                .unwrap_or(0)
+        };
+        assert_eq!(total(&m), 2);
+        m.act(Action::Seek(after));
+        assert_eq!(m.world.now_ms(), after);
+        assert_eq!(total(&m), 1);
+        m.run(2_500);
+        assert_eq!(
+            total(&m),
+            2,
+            "moving forward re-applies the recorded produce"
+        );
+    }
+
+    #[test]
+    fn crash_moves_partitions_after_the_session_timeout() {
+        let mut m = settled();
+        let victim = m
+            .world
+            .consumers()
+            .find(|c| c.assignment.len() == 2)
+            .map(|c| c.id)
+            .expect("a consumer with two partitions");
+        m.act(Action::CrashConsumer(victim));
+        m.run(60_000);
+        let survivor = m.world.consumers().find(|c| c.id != victim).expect("other");
+        assert_eq!(survivor.assignment.len(), 3);
+    }
+
+    #[test]
+    fn url_parameters_set_up_the_scene_and_bad_ones_are_reported() {
+        let params = |q: &str| crate::ui::route::query_params(q);
+        let (setup, problems) = Setup::from_params(&params(
+            "#/playground?partitions=12&groups=3&rate=1000&seed=9",
+        ));
+        assert!(problems.is_empty());
+        let mut m = Model::with_setup(&setup);
+        m.run(6_000);
+        assert_eq!(m.world.topic(TOPIC).map(|t| t.partition_count()), Some(12));
+        assert_eq!(m.world.groups().count(), 3);
+        assert_eq!(m.auto_rate, 1000);
+        let (setup, problems) =
+            Setup::from_params(&params("#/p?partitions=999&speed=abc&x=1&seed=-1"));
+        assert_eq!(setup, Setup::default());
+        assert_eq!(problems.len(), 4, "{problems:?}");
+    }
+
+    #[test]
+    fn exports_are_well_formed() {
+        let mut m = settled();
+        m.log.push_back(LogLine {
+            at_ms: 1,
+            category: "produce",
+            text: "say \"hi\"\n".into(),
+        });
+        assert!(m.log_csv().contains("\"say \"\"hi\"\"\n\""));
+        assert!(m.log_json().contains("say \\\"hi\\\"\\u000a"));
+        assert!(m.log_json().starts_with('['));
+    }
+}
