@@ -1,9 +1,1150 @@
-//! The console: Kafka's command-line tools, run against a simulated [`World`](crate::sim::World).
+//! The console: Kafka's command-line tools, run against a simulated [`World`].
 //!
-//! The same code serves the page's terminal and the native `eda-console` script runner, so a
-//! golden transcript checked natively is what a learner sees in the page. This module holds
-//! what every part of the console shares; the shell and one file per tool live in `console/`.
+//! One implementation serves two callers. The page's terminal holds a [`Console`] in
+//! [`Mode::Interactive`]: it calls [`Console::run_line`] for each line typed,
+//! [`Console::pump`] after each `world.advance` with the events it returned (a running console
+//! consumer prints records as they arrive; a console producer reports failed sends),
+//! [`Console::interrupt`] on Ctrl+C and [`Console::end_of_input`] on Ctrl+D. The native
+//! `eda-console` binary runs a script with [`run_script`] ([`Mode::Script`]): between commands
+//! the console advances virtual time itself until nothing is in flight, a console consumer
+//! stops after being idle for its `--timeout-ms` (1000 ms of virtual time when not given), and
+//! the transcript is what the page would show, without prompts.
+//!
+//! Everything a command does to the world goes through [`World::apply`] (a topic created here
+//! appears in the page); queries read the world's public state. The console keeps its own
+//! seeded RNG (derived from the world's seed) for `random-uuid` and console-consumer group
+//! numbers, so typing those never changes what the world draws.
+//!
+//! Invariants: no input makes the console panic; its state is bounded (history, pending
+//! deliveries, watched producers, nesting of `$(…)`). Output text is Kafka 4.0's, byte for byte
+//! where Kafka prints it; each tool's module says where each format comes from and what is
+//! simplified.
+//!
+//! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
+//! `format.rs` holds shared output formats; one file per tool (`topics.rs`, `producer.rs`,
+//! `consumer.rs`, `groups.rs`, `server.rs` for storage, server start/stop and run-class);
+//! `complete.rs` tab completion; `tool.rs` names the tools.
 
+pub mod args;
+pub mod complete;
+pub mod consumer;
+pub mod format;
+pub mod groups;
+pub mod producer;
+pub mod server;
+pub mod shell;
 pub mod tool;
+pub mod topics;
 
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+pub use complete::complete;
 pub use tool::KafkaTool;
+
+use crate::sim::{Rng, TraceEvent, World};
+use shell::{CommandList, Connector, HereDoc, Input, Parsed, Part, Pipeline, Redirect, Word};
+
+/// What a call printed: stdout and stderr kept apart, as Kafka's tools split them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Output {
+    /// Text for standard output.
+    pub stdout: String,
+    /// Text for standard error.
+    pub stderr: String,
+    /// `clear` was run: the terminal should be wiped before showing this output.
+    pub clear: bool,
+    /// Trace events of virtual time the console advanced itself (`sleep`, a consumer run to
+    /// completion inside `$(…)`), in interactive mode only: the page forwards them to its other
+    /// views so nothing is missed.
+    pub events: Vec<TraceEvent>,
+}
+
+impl Output {
+    /// Whether nothing was printed.
+    pub fn is_empty(&self) -> bool {
+        self.stdout.is_empty() && self.stderr.is_empty() && !self.clear
+    }
+
+    fn absorb(&mut self, other: Output) {
+        self.stdout.push_str(&other.stdout);
+        self.stderr.push_str(&other.stderr);
+        self.clear |= other.clear;
+        self.events.extend(other.events);
+    }
+}
+
+/// Who is driving the console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The page's terminal: the page advances time; consumers and producers without input
+    /// run as foreground jobs.
+    Interactive,
+    /// A script: the console advances time itself between commands.
+    Script,
+}
+
+/// A command's two output streams while it runs (before redirections and pipes route them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Io {
+    /// Standard output.
+    pub out: String,
+    /// Standard error.
+    pub err: String,
+}
+
+impl Io {
+    fn absorb(&mut self, output: Output) {
+        self.out.push_str(&output.stdout);
+        self.err.push_str(&output.stderr);
+    }
+}
+
+/// The foreground job, if any.
+#[derive(Clone, Debug)]
+pub(crate) enum Job {
+    Producer(producer::ProducerJob),
+    Consumer(consumer::ConsumerJob),
+}
+
+/// A line that is not finished yet.
+#[derive(Clone, Debug, Default)]
+enum Pending {
+    #[default]
+    None,
+    /// An open quote, a trailing `\`, `|` or `&&`: the text so far.
+    Continuation(String),
+    /// Here-document bodies being collected for a parsed line.
+    HereDocs {
+        list: CommandList,
+        docs: Vec<HereDoc>,
+        bodies: Vec<String>,
+        current: String,
+    },
+}
+
+/// Most lines `history` keeps.
+const HISTORY_MAX: usize = 1_000;
+/// Deepest nesting of `$(…)`.
+const SUBST_DEPTH_MAX: u32 = 8;
+/// Virtual time per step while the console drives the world, in ms.
+pub(crate) const STEP_MS: u64 = 50;
+/// Most steps a script waits for the world to settle (2 minutes of virtual time: Kafka's
+/// `delivery.timeout.ms`).
+const SETTLE_STEPS_MAX: u32 = 2_400;
+/// Longest `sleep`, in seconds (one virtual day).
+const SLEEP_MAX_S: f64 = 86_400.0;
+/// Most trace events an interactive `Output` carries.
+const EVENTS_MAX: usize = 50_000;
+
+/// A shell with Kafka's tools, holding variables, history and the foreground job.
+#[derive(Clone, Debug)]
+pub struct Console {
+    mode: Mode,
+    vars: BTreeMap<String, String>,
+    status: i32,
+    history: VecDeque<String>,
+    pending: Pending,
+    pub(crate) job: Option<Job>,
+    pub(crate) watchers: producer::Watchers,
+    rng: Option<Rng>,
+    /// `kafka-storage.sh format` has run in this console.
+    pub(crate) storage_formatted: bool,
+    /// Nodes `kafka-server-start.sh` started (or found running) in this console.
+    pub(crate) started_nodes: BTreeSet<u32>,
+    depth: u32,
+}
+
+impl Console {
+    /// A console with no variables, no history and no job.
+    pub fn new(mode: Mode) -> Self {
+        Self {
+            mode,
+            vars: BTreeMap::new(),
+            status: 0,
+            history: VecDeque::new(),
+            pending: Pending::None,
+            job: None,
+            watchers: producer::Watchers::default(),
+            rng: None,
+            storage_formatted: false,
+            started_nodes: BTreeSet::new(),
+            depth: 0,
+        }
+    }
+
+    /// Its mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The prompt the terminal should show before the next line: `$ ` normally, `> ` while a
+    /// line goes on or a here-document is collected, `>` while a console producer reads lines,
+    /// and none while a console consumer runs.
+    pub fn prompt(&self) -> &'static str {
+        match (&self.job, &self.pending) {
+            (Some(Job::Producer(_)), _) => ">",
+            (Some(Job::Consumer(_)), _) => "",
+            (None, Pending::None) => "$ ",
+            (None, _) => "> ",
+        }
+    }
+
+    /// Whether a console producer or consumer runs in the foreground.
+    pub fn job_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The commands run so far, oldest first.
+    pub fn history(&self) -> impl Iterator<Item = &str> {
+        self.history.iter().map(String::as_str)
+    }
+
+    /// A shell variable's value.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
+    /// The exit status of the last command (`$?`).
+    pub fn last_status(&self) -> i32 {
+        self.status
+    }
+
+    pub(crate) fn set_status(&mut self, status: i32) {
+        self.status = status;
+    }
+
+    /// The console's own RNG, seeded from the world's seed on first use.
+    pub(crate) fn rng(&mut self, world: &World) -> &mut Rng {
+        self.rng
+            .get_or_insert_with(|| Rng::new(world.seed() ^ 0x636f_6e73_6f6c_6521))
+    }
+
+    /// Whether a command may become the foreground job: it ends a pipeline at top level (not
+    /// inside `$(…)`).
+    pub(crate) fn jobs_allowed(&self) -> bool {
+        self.depth == 0
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The caller's entry points
+
+    /// Runs one line typed (or read from a script): a command, a continuation of an unfinished
+    /// one, a here-document line, or input for the running console producer.
+    pub fn run_line(&mut self, world: &mut World, line: &str) -> Output {
+        let mut out = Output::default();
+        match &self.job {
+            Some(Job::Producer(_)) => {
+                let mut io = Io::default();
+                producer::feed_line(self, world, line, &mut io);
+                out.stdout = io.out;
+                out.stderr = io.err;
+                return out;
+            }
+            // The console consumer does not read its input; what is typed is dropped.
+            Some(Job::Consumer(_)) => return out,
+            None => {}
+        }
+        let text = match std::mem::take(&mut self.pending) {
+            Pending::HereDocs {
+                list,
+                docs,
+                mut bodies,
+                mut current,
+            } => {
+                let Some(doc) = docs.get(bodies.len()) else {
+                    self.execute_top(world, &list, &bodies, &mut out);
+                    return out;
+                };
+                let line = if doc.strip_tabs {
+                    line.trim_start_matches('\t')
+                } else {
+                    line
+                };
+                if line == doc.delimiter {
+                    bodies.push(std::mem::take(&mut current));
+                    if bodies.len() == docs.len() {
+                        self.execute_top(world, &list, &bodies, &mut out);
+                    } else {
+                        self.pending = Pending::HereDocs {
+                            list,
+                            docs,
+                            bodies,
+                            current,
+                        };
+                    }
+                } else {
+                    current.push_str(line);
+                    current.push('\n');
+                    self.pending = Pending::HereDocs {
+                        list,
+                        docs,
+                        bodies,
+                        current,
+                    };
+                }
+                return out;
+            }
+            Pending::Continuation(previous) => format!("{previous}\n{line}"),
+            Pending::None => line.to_string(),
+        };
+        match shell::parse(&text) {
+            Parsed::Incomplete => {
+                self.pending = Pending::Continuation(text);
+            }
+            Parsed::Error(message) => {
+                self.remember(&text);
+                out.stderr.push_str(&message);
+                out.stderr.push('\n');
+                self.status = 2;
+            }
+            Parsed::Complete(list) => {
+                self.remember(&text);
+                let docs = list.heredocs();
+                if docs.is_empty() {
+                    self.execute_top(world, &list, &[], &mut out);
+                } else {
+                    self.pending = Pending::HereDocs {
+                        list,
+                        docs,
+                        bodies: Vec::new(),
+                        current: String::new(),
+                    };
+                }
+            }
+        }
+        out
+    }
+
+    /// Lets the running jobs react to what happened in the world: call it after every
+    /// `world.advance` (or `step`) with the events that call returned. A console consumer
+    /// prints the records that have reached it and stops at `--max-messages` or its
+    /// `--timeout-ms`; producers report sends that failed for good.
+    pub fn pump(&mut self, world: &mut World, events: &[TraceEvent]) -> Output {
+        let mut io = Io::default();
+        producer::pump(self, world, events, &mut io);
+        consumer::pump(self, world, events, &mut io);
+        Output {
+            stdout: io.out,
+            stderr: io.err,
+            ..Output::default()
+        }
+    }
+
+    /// Ctrl+C: stops the foreground job (a console consumer prints its closing line) or drops
+    /// the unfinished line.
+    pub fn interrupt(&mut self, world: &mut World) -> Output {
+        let mut io = Io::default();
+        self.pending = Pending::None;
+        match self.job.take() {
+            Some(Job::Producer(job)) => {
+                producer::close(self, world, job);
+                self.status = 130;
+            }
+            Some(Job::Consumer(job)) => {
+                consumer::finish(self, world, job, consumer::Ending::Interrupted, &mut io);
+                self.status = 130;
+            }
+            None => {}
+        }
+        let mut out = Output {
+            stdout: io.out,
+            stderr: io.err,
+            ..Output::default()
+        };
+        if self.mode == Mode::Script {
+            self.settle(world, &mut out);
+        }
+        out
+    }
+
+    /// Ctrl+D (or the end of a script): ends a console producer's input (it flushes and
+    /// exits) and runs a here-document that was never closed, as bash does.
+    pub fn end_of_input(&mut self, world: &mut World) -> Output {
+        let mut out = Output::default();
+        if let Some(Job::Producer(_)) = &self.job
+            && let Some(Job::Producer(job)) = self.job.take()
+        {
+            producer::close(self, world, job);
+            self.status = 0;
+        }
+        match std::mem::take(&mut self.pending) {
+            Pending::HereDocs {
+                list,
+                docs,
+                mut bodies,
+                current,
+            } => {
+                if let Some(doc) = docs.get(bodies.len()) {
+                    out.stderr.push_str(&format!(
+                        "bash: warning: here-document at line 1 delimited by end-of-file (wanted `{}')\n",
+                        doc.delimiter
+                    ));
+                }
+                bodies.push(current);
+                while bodies.len() < docs.len() {
+                    bodies.push(String::new());
+                }
+                self.execute_top(world, &list, &bodies, &mut out);
+            }
+            Pending::Continuation(_) => {
+                out.stderr
+                    .push_str("bash: syntax error: unexpected end of file\n");
+                self.status = 2;
+            }
+            Pending::None => {}
+        }
+        if self.mode == Mode::Script {
+            self.settle(world, &mut out);
+        }
+        out
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Execution
+
+    fn remember(&mut self, text: &str) {
+        if text.trim().is_empty() {
+            return;
+        }
+        if self.history.len() >= HISTORY_MAX {
+            self.history.pop_front();
+        }
+        self.history.push_back(text.to_string());
+    }
+
+    fn execute_top(
+        &mut self,
+        world: &mut World,
+        list: &CommandList,
+        bodies: &[String],
+        out: &mut Output,
+    ) {
+        let mut io = Io::default();
+        let events_before = out.events.len();
+        self.execute_list(world, list, bodies, &mut io, out);
+        out.stdout.push_str(&io.out);
+        out.stderr.push_str(&io.err);
+        if self.mode == Mode::Script && self.job.is_none() {
+            self.settle(world, out);
+        }
+        if self.mode == Mode::Script {
+            out.events.truncate(events_before);
+        }
+    }
+
+    /// Advances the world until nothing is in flight (script mode), pumping the jobs.
+    fn settle(&mut self, world: &mut World, out: &mut Output) {
+        for _ in 0..SETTLE_STEPS_MAX {
+            if world.is_settled() && self.watchers.is_idle() && self.job.is_none() {
+                break;
+            }
+            if !self.step(world, out) {
+                break;
+            }
+        }
+    }
+
+    /// One step of virtual time driven by the console; false if time cannot move.
+    pub(crate) fn step(&mut self, world: &mut World, out: &mut Output) -> bool {
+        let Ok(events) = world.advance(STEP_MS) else {
+            return false;
+        };
+        let pumped = self.pump(world, &events);
+        out.stdout.push_str(&pumped.stdout);
+        out.stderr.push_str(&pumped.stderr);
+        if self.mode == Mode::Interactive && out.events.len() < EVENTS_MAX {
+            out.events.extend(events);
+        }
+        true
+    }
+
+    fn execute_list(
+        &mut self,
+        world: &mut World,
+        list: &CommandList,
+        bodies: &[String],
+        io: &mut Io,
+        out: &mut Output,
+    ) {
+        let mut next_body = 0usize;
+        for (connector, pipeline) in &list.items {
+            let run = match connector {
+                Connector::Always => true,
+                Connector::IfSuccess => self.status == 0,
+                Connector::IfFailure => self.status != 0,
+            };
+            if !run {
+                next_body += pipeline
+                    .commands
+                    .iter()
+                    .filter(|c| matches!(c.input, Some(Input::HereDoc(_))))
+                    .count();
+                continue;
+            }
+            self.status = self.run_pipeline(world, pipeline, bodies, &mut next_body, io, out);
+            if self.job.is_some() {
+                // The rest of the line would run after the job; the playground drops it.
+                break;
+            }
+        }
+    }
+
+    fn run_pipeline(
+        &mut self,
+        world: &mut World,
+        pipeline: &Pipeline,
+        bodies: &[String],
+        next_body: &mut usize,
+        io: &mut Io,
+        out: &mut Output,
+    ) -> i32 {
+        let count = pipeline.commands.len();
+        let mut piped: Option<String> = None;
+        let mut status = 0;
+        for (index, command) in pipeline.commands.iter().enumerate() {
+            let last = index + 1 == count;
+            let mut input = piped.take();
+            match &command.input {
+                Some(Input::HereDoc(doc)) => {
+                    let body = bodies.get(*next_body).cloned().unwrap_or_default();
+                    *next_body += 1;
+                    input = Some(if doc.expand {
+                        let parts = shell::parse_heredoc_body(&body);
+                        self.expand_joined(world, &parts, io)
+                    } else {
+                        body
+                    });
+                }
+                Some(Input::HereString(word)) => {
+                    let fields = self.expand_word(world, word, io);
+                    input = Some(format!("{}\n", fields.join(" ")));
+                }
+                Some(Input::File(path)) => {
+                    io.err
+                        .push_str(&format!("bash: {path}: No such file or directory\n"));
+                    status = 1;
+                    if !last {
+                        piped = Some(String::new());
+                    }
+                    continue;
+                }
+                None => {}
+            }
+            if let Some(target) = command.redirects.iter().find_map(|r| match r {
+                Redirect::Stdout(t) | Redirect::Stderr(t) | Redirect::Both(t)
+                    if t != "/dev/null" =>
+                {
+                    Some(t.clone())
+                }
+                _ => None,
+            }) {
+                io.err
+                    .push_str(&format!("bash: {target}: Read-only file system\n"));
+                status = 1;
+                if !last {
+                    piped = Some(String::new());
+                }
+                continue;
+            }
+            let mut fields = Vec::new();
+            let mut assignments = Vec::new();
+            let mut in_prefix = true;
+            for word in &command.words {
+                if in_prefix && let Some((name, value)) = word.as_assignment() {
+                    let value = self.expand_joined(world, &value.0, io);
+                    assignments.push((name, value));
+                    continue;
+                }
+                in_prefix = false;
+                fields.extend(self.expand_word(world, word, io));
+            }
+            let mut cmd_io = Io::default();
+            if fields.is_empty() {
+                for (name, value) in assignments {
+                    self.vars.insert(name, value);
+                }
+                status = 0;
+            } else {
+                let job_allowed = last && self.jobs_allowed();
+                status = self.run_command(world, &fields, input, job_allowed, &mut cmd_io, out);
+            }
+            for redirect in &command.redirects {
+                match redirect {
+                    Redirect::Stdout(_) => cmd_io.out.clear(),
+                    Redirect::Stderr(_) => cmd_io.err.clear(),
+                    Redirect::Both(_) => {
+                        cmd_io.out.clear();
+                        cmd_io.err.clear();
+                    }
+                    Redirect::StderrToStdout => {
+                        let err = std::mem::take(&mut cmd_io.err);
+                        cmd_io.out.push_str(&err);
+                    }
+                }
+            }
+            io.err.push_str(&cmd_io.err);
+            if last {
+                io.out.push_str(&cmd_io.out);
+            } else {
+                piped = Some(cmd_io.out);
+            }
+        }
+        status
+    }
+
+    /// Expands a word into fields: variables and command substitutions, unquoted results
+    /// split on blanks.
+    fn expand_word(&mut self, world: &mut World, word: &Word, io: &mut Io) -> Vec<String> {
+        let mut fields = Vec::new();
+        let mut current: Option<String> = None;
+        for part in &word.0 {
+            let (value, quoted) = match part {
+                Part::Text { text, .. } => {
+                    current.get_or_insert_with(String::new).push_str(text);
+                    continue;
+                }
+                Part::Var { name, quoted } => (self.lookup(name), *quoted),
+                Part::Subst { source, quoted } => (self.substitute(world, source, io), *quoted),
+            };
+            if quoted {
+                current.get_or_insert_with(String::new).push_str(&value);
+                continue;
+            }
+            if value.starts_with(char::is_whitespace)
+                && let Some(field) = current.take()
+            {
+                fields.push(field);
+            }
+            let mut pieces = value.split_whitespace().peekable();
+            while let Some(piece) = pieces.next() {
+                current.get_or_insert_with(String::new).push_str(piece);
+                if pieces.peek().is_some()
+                    && let Some(field) = current.take()
+                {
+                    fields.push(field);
+                }
+            }
+            if value.ends_with(char::is_whitespace)
+                && let Some(field) = current.take()
+            {
+                fields.push(field);
+            }
+        }
+        if let Some(field) = current {
+            fields.push(field);
+        }
+        fields
+    }
+
+    /// Expands parts into one string, without field splitting (assignments, here-documents).
+    fn expand_joined(&mut self, world: &mut World, parts: &[Part], io: &mut Io) -> String {
+        let mut text = String::new();
+        for part in parts {
+            match part {
+                Part::Text { text: t, .. } => text.push_str(t),
+                Part::Var { name, .. } => text.push_str(&self.lookup(name)),
+                Part::Subst { source, .. } => text.push_str(&self.substitute(world, source, io)),
+            }
+        }
+        text
+    }
+
+    fn lookup(&self, name: &str) -> String {
+        match name {
+            "?" => self.status.to_string(),
+            "$" => "1".to_string(),
+            "#" => "0".to_string(),
+            _ => self.vars.get(name).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// Runs `$(source)` and returns its output without trailing newlines.
+    fn substitute(&mut self, world: &mut World, source: &str, io: &mut Io) -> String {
+        if self.depth >= SUBST_DEPTH_MAX {
+            io.err
+                .push_str("bash: command substitution: nested too deeply\n");
+            return String::new();
+        }
+        self.depth += 1;
+        let mut sub_io = Io::default();
+        let mut scratch = Output::default();
+        match shell::parse(source) {
+            Parsed::Complete(list) => {
+                let bodies = vec![String::new(); list.heredocs().len()];
+                self.execute_list(world, &list, &bodies, &mut sub_io, &mut scratch);
+            }
+            Parsed::Incomplete => {
+                sub_io.err.push_str(
+                    "bash: command substitution: line 1: syntax error: unexpected end of file\n",
+                );
+                self.status = 2;
+            }
+            Parsed::Error(message) => {
+                sub_io.err.push_str(&message);
+                sub_io.err.push('\n');
+                self.status = 2;
+            }
+        }
+        self.depth -= 1;
+        io.err.push_str(&sub_io.err);
+        io.err.push_str(&scratch.stderr);
+        let mut text = sub_io.out;
+        text.push_str(&scratch.stdout);
+        while text.ends_with('\n') {
+            text.pop();
+        }
+        text
+    }
+
+    fn run_command(
+        &mut self,
+        world: &mut World,
+        argv: &[String],
+        stdin: Option<String>,
+        job_allowed: bool,
+        io: &mut Io,
+        out: &mut Output,
+    ) -> i32 {
+        let Some((name, args)) = argv.split_first() else {
+            return 0;
+        };
+        if let Some(tool) = KafkaTool::from_command(name) {
+            return match tool {
+                KafkaTool::Topics => topics::run(self, world, args, io),
+                KafkaTool::ConsoleProducer => {
+                    producer::run(self, world, args, stdin, job_allowed, io)
+                }
+                KafkaTool::ConsoleConsumer => consumer::run(self, world, args, job_allowed, io),
+                KafkaTool::ConsumerGroups => groups::run(self, world, args, io),
+                KafkaTool::Storage => server::storage(self, world, args, io),
+                KafkaTool::ServerStart => server::start(self, world, args, io),
+                KafkaTool::ServerStop => server::stop(self, world, args, io),
+                KafkaTool::RunClass => server::run_class(args, io),
+            };
+        }
+        match name.as_str() {
+            "echo" => builtin_echo(args, io),
+            "printf" => builtin_printf(args, io),
+            "cat" => {
+                if let Some(first) = args.iter().find(|a| !a.starts_with('-')) {
+                    io.err
+                        .push_str(&format!("cat: {first}: No such file or directory\n"));
+                    return 1;
+                }
+                io.out.push_str(stdin.as_deref().unwrap_or(""));
+                0
+            }
+            "clear" => {
+                out.clear = true;
+                io.out.clear();
+                0
+            }
+            "help" => {
+                io.out.push_str(&help_text());
+                0
+            }
+            "history" => {
+                for (i, line) in self.history.iter().enumerate() {
+                    io.out.push_str(&format!("{:>5}  {line}\n", i + 1));
+                }
+                0
+            }
+            "export" => {
+                for arg in args {
+                    if let Some((name, value)) = arg.split_once('=') {
+                        if shell::is_name(name) {
+                            self.vars.insert(name.to_string(), value.to_string());
+                        } else {
+                            io.err.push_str(&format!(
+                                "bash: export: `{arg}': not a valid identifier\n"
+                            ));
+                            return 1;
+                        }
+                    }
+                }
+                0
+            }
+            "unset" => {
+                for arg in args {
+                    self.vars.remove(arg);
+                }
+                0
+            }
+            "true" | ":" => 0,
+            "false" => 1,
+            "sleep" => self.builtin_sleep(world, args, io, out),
+            "exit" | "logout" => 0,
+            "pwd" => {
+                io.out.push_str("/opt/kafka\n");
+                0
+            }
+            "cd" => match args.first().map(String::as_str) {
+                None | Some("~" | "/opt/kafka" | "." | "..") => 0,
+                Some(dir) if dir.starts_with("kafka") => {
+                    io.out.push_str(INSTALL_NOTE);
+                    0
+                }
+                Some(dir) => {
+                    io.err
+                        .push_str(&format!("bash: cd: {dir}: No such file or directory\n"));
+                    1
+                }
+            },
+            "wget" | "curl" | "tar" | "docker" | "java" | "apt" | "apt-get" | "brew" | "unzip"
+            | "sudo" | "podman" => {
+                io.out.push_str(INSTALL_NOTE);
+                0
+            }
+            _ => {
+                io.err
+                    .push_str(&format!("bash: {name}: command not found\n"));
+                127
+            }
+        }
+    }
+
+    fn builtin_sleep(
+        &mut self,
+        world: &mut World,
+        args: &[String],
+        io: &mut Io,
+        out: &mut Output,
+    ) -> i32 {
+        let Some(arg) = args.first() else {
+            io.err.push_str("sleep: missing operand\n");
+            return 1;
+        };
+        let (number, unit) = match arg.char_indices().last() {
+            Some((i, c @ ('s' | 'm' | 'h' | 'd'))) => (&arg[..i], c),
+            _ => (arg.as_str(), 's'),
+        };
+        let seconds = number
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s >= 0.0);
+        let Some(seconds) = seconds else {
+            io.err
+                .push_str(&format!("sleep: invalid time interval '{arg}'\n"));
+            return 1;
+        };
+        let factor = match unit {
+            'm' => 60.0,
+            'h' => 3_600.0,
+            'd' => 86_400.0,
+            _ => 1.0,
+        };
+        let total_ms = ((seconds * factor).min(SLEEP_MAX_S) * 1000.0).round() as u64;
+        let mut driven = Output::default();
+        let mut remaining = total_ms;
+        // Long sleeps take bigger steps, so a day of virtual time stays about 2000 steps.
+        let stride = (total_ms / 2_000).max(STEP_MS);
+        while remaining > 0 {
+            let step = remaining.min(stride);
+            let Ok(events) = world.advance(step) else {
+                break;
+            };
+            remaining -= step;
+            let pumped = self.pump(world, &events);
+            driven.absorb(pumped);
+            if self.mode == Mode::Interactive && out.events.len() < EVENTS_MAX {
+                out.events.extend(events);
+            }
+        }
+        io.absorb(driven);
+        0
+    }
+}
+
+/// What the tutorials' install steps get: the playground needs none of them.
+const INSTALL_NOTE: &str = "eda-playground: nothing to download or install here: Kafka 4.0 \
+already runs in this page (one broker, node.id 1, at localhost:9092). Go on with the \
+bin/kafka-*.sh commands.\n";
+
+fn help_text() -> String {
+    let mut text = String::from(
+        "Kafka 4.0's command-line tools, run against the simulated cluster in this page.\n\
+         Tools (with or without bin/ and .sh):\n",
+    );
+    for tool in KafkaTool::ALL {
+        text.push_str("  bin/");
+        text.push_str(tool.script());
+        text.push('\n');
+    }
+    text.push_str(
+        "Shell: VAR=value, $VAR, ${VAR}, $(command), 'quotes', \"quotes\", \\ escapes, # comments,\n\
+         cmd <<EOF … EOF, echo … | cmd, printf … | cmd, ;, &&, ||, sleep N, clear, history, help.\n\
+         Ctrl+C stops a console producer or consumer; Ctrl+D ends a producer's input.\n",
+    );
+    text
+}
+
+fn builtin_echo(args: &[String], io: &mut Io) -> i32 {
+    let mut newline = true;
+    let mut escapes = false;
+    let mut rest = args;
+    while let Some((first, tail)) = rest.split_first() {
+        let flags = first
+            .strip_prefix('-')
+            .filter(|f| !f.is_empty() && f.chars().all(|c| matches!(c, 'n' | 'e' | 'E')));
+        let Some(flags) = flags else { break };
+        for c in flags.chars() {
+            match c {
+                'n' => newline = false,
+                'e' => escapes = true,
+                _ => escapes = false,
+            }
+        }
+        rest = tail;
+    }
+    let text = rest.join(" ");
+    if escapes {
+        let (expanded, stop) = backslash_escapes(&text);
+        io.out.push_str(&expanded);
+        if stop {
+            return 0;
+        }
+    } else {
+        io.out.push_str(&text);
+    }
+    if newline {
+        io.out.push('\n');
+    }
+    0
+}
+
+/// `echo -e` / `printf` escapes; the flag is true at `\c` (stop output).
+fn backslash_escapes(text: &str) -> (String, bool) {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('\\') => out.push('\\'),
+            Some('a') => out.push('\u{7}'),
+            Some('b') => out.push('\u{8}'),
+            Some('e') => out.push('\u{1b}'),
+            Some('0') => out.push('\0'),
+            Some('c') => return (out, true),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    (out, false)
+}
+
+fn builtin_printf(args: &[String], io: &mut Io) -> i32 {
+    let Some((format, mut rest)) = args.split_first() else {
+        io.err
+            .push_str("printf: usage: printf [-v var] format [arguments]\n");
+        return 2;
+    };
+    // The format is reused while arguments remain, as bash does (bounded).
+    for _ in 0..10_000 {
+        let mut consumed = 0usize;
+        let mut chars = format.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    let next = chars.next();
+                    let (text, stop) = backslash_escapes(&format!("\\{}", next.unwrap_or('\\')));
+                    io.out.push_str(&text);
+                    if stop {
+                        return 0;
+                    }
+                }
+                '%' => match chars.next() {
+                    Some('%') => io.out.push('%'),
+                    Some(spec @ ('s' | 'd' | 'i' | 'b' | 'c')) => {
+                        let arg = rest.get(consumed).map(String::as_str).unwrap_or("");
+                        consumed += 1;
+                        match spec {
+                            'd' | 'i' => {
+                                let value = arg.trim().parse::<i64>().unwrap_or(0);
+                                io.out.push_str(&value.to_string());
+                            }
+                            'b' => io.out.push_str(&backslash_escapes(arg).0),
+                            'c' => io.out.extend(arg.chars().next()),
+                            _ => io.out.push_str(arg),
+                        }
+                    }
+                    Some(other) => {
+                        io.out.push('%');
+                        io.out.push(other);
+                    }
+                    None => io.out.push('%'),
+                },
+                other => io.out.push(other),
+            }
+        }
+        if consumed == 0 || consumed >= rest.len() {
+            break;
+        }
+        rest = &rest[consumed..];
+    }
+    0
+}
+
+// ---------------------------------------------------------------------------------------------
+// Script mode
+
+/// Runs a whole script as `eda-console` does: each line through a [`Mode::Script`] console,
+/// then the end of input. Returns everything printed.
+pub fn run_script(world: &mut World, script: &str) -> Output {
+    let mut console = Console::new(Mode::Script);
+    let mut out = Output::default();
+    for line in script.lines() {
+        let line_out = console.run_line(world, line);
+        out.absorb(line_out);
+    }
+    let end = console.end_of_input(world);
+    out.absorb(end);
+    out.events.clear();
+    out
+}
+
+/// The world a script runs against: the quickstart's `config/server.properties`, which sets
+/// `group.initial.rebalance.delay.ms=0` ("for a better out-of-the-box experience"), on one
+/// broker.
+pub fn quickstart_world(seed: u64) -> World {
+    let config = crate::sim::world::WorldConfig {
+        group_initial_rebalance_delay_ms: 0,
+        ..Default::default()
+    };
+    World::with_config(seed, config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(lines: &[&str]) -> (Console, Output) {
+        let mut world = World::new(1);
+        let mut console = Console::new(Mode::Script);
+        let mut out = Output::default();
+        for line in lines {
+            let o = console.run_line(&mut world, line);
+            out.absorb(o);
+        }
+        let end = console.end_of_input(&mut world);
+        out.absorb(end);
+        (console, out)
+    }
+
+    fn stdout(lines: &[&str]) -> String {
+        run(lines).1.stdout
+    }
+
+    #[test]
+    fn echo_quotes_and_variables() {
+        assert_eq!(
+            stdout(&["X=1 Y='a b'", "echo $X \"$Y\" '$X'"]),
+            "1 a b $X\n"
+        );
+        assert_eq!(stdout(&["echo -n a; echo b"]), "ab\n");
+        assert_eq!(stdout(&["echo -e 'a\\tb'"]), "a\tb\n");
+        assert_eq!(stdout(&["echo ${UNSET}x"]), "x\n");
+    }
+
+    #[test]
+    fn unquoted_expansions_split_into_fields() {
+        assert_eq!(
+            stdout(&["X='a   b'", "printf '[%s]' $X \"$X\""]),
+            "[a][b][a   b]"
+        );
+        assert_eq!(stdout(&["E=", "printf '[%s]' $E x"]), "[x]");
+    }
+
+    #[test]
+    fn command_substitution() {
+        assert_eq!(
+            stdout(&["X=\"$(echo hi; echo there)\"", "echo \"$X\""]),
+            "hi\nthere\n"
+        );
+        assert_eq!(stdout(&["echo $(echo a b) `echo c`"]), "a b c\n");
+        assert_eq!(stdout(&["echo $(echo $(echo deep))"]), "deep\n");
+    }
+
+    #[test]
+    fn heredocs_feed_stdin() {
+        assert_eq!(
+            stdout(&["X=v", "cat <<EOF", "a $X", "'b'", "EOF"]),
+            "a v\n'b'\n"
+        );
+        assert_eq!(stdout(&["cat <<'EOF'", "a $X", "EOF"]), "a $X\n");
+        assert_eq!(stdout(&["cat <<-EOF", "\t\tx", "\tEOF"]), "x\n");
+        assert_eq!(stdout(&["cat <<< 'one two'"]), "one two\n");
+    }
+
+    #[test]
+    fn unclosed_heredoc_warns_at_end_of_input() {
+        let (_, out) = run(&["cat <<EOF", "a"]);
+        assert_eq!(out.stdout, "a\n");
+        assert!(out.stderr.contains("wanted `EOF'"));
+    }
+
+    #[test]
+    fn pipes_and_status() {
+        assert_eq!(stdout(&["echo a | cat | cat"]), "a\n");
+        assert_eq!(stdout(&["printf 'x\\ny\\n' | cat"]), "x\ny\n");
+        assert_eq!(stdout(&["false && echo no || echo yes"]), "yes\n");
+        assert_eq!(stdout(&["nope; echo $?"]), "127\n");
+    }
+
+    #[test]
+    fn continuation_lines() {
+        assert_eq!(stdout(&["echo 'a", "b'"]), "a\nb\n");
+        assert_eq!(stdout(&["echo a \\", "b"]), "a b\n");
+    }
+
+    #[test]
+    fn unknown_commands_are_bashs() {
+        let (_, out) = run(&["foo bar"]);
+        assert_eq!(out.stderr, "bash: foo: command not found\n");
+        let (_, out) = run(&["echo a >file"]);
+        assert_eq!(out.stderr, "bash: file: Read-only file system\n");
+        assert_eq!(stdout(&["echo a >/dev/null", "echo b 2>/dev/null"]), "b\n");
+    }
+
+    #[test]
+    fn install_steps_are_answered_kindly() {
+        for line in [
+            "wget https://example/kafka_2.13-4.0.0.tgz",
+            "tar -xzf kafka_2.13-4.0.0.tgz",
+            "cd kafka_2.13-4.0.0",
+            "docker run -p 9092:9092 apache/kafka:4.0.0",
+            "java -version",
+        ] {
+            let (_, out) = run(&[line]);
+            assert!(out.stdout.starts_with("eda-playground:"), "{line}");
+            assert!(out.stderr.is_empty(), "{line}");
+        }
+    }
+
+    #[test]
+    fn history_and_clear() {
+        let (console, out) = run(&["echo a", "clear", "history"]);
+        assert!(out.clear);
+        assert_eq!(console.history().count(), 3);
+        assert!(out.stdout.ends_with("    3  history\n"));
+    }
+
+    #[test]
+    fn prompts_follow_the_state() {
+        let mut world = World::new(1);
+        let mut console = Console::new(Mode::Interactive);
+        assert_eq!(console.prompt(), "$ ");
+        console.run_line(&mut world, "echo 'open");
+        assert_eq!(console.prompt(), "> ");
+        console.interrupt(&mut world);
+        assert_eq!(console.prompt(), "$ ");
+    }
+}

@@ -6,24 +6,34 @@
 /// The Kafka 4 command-line tools the console knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KafkaTool {
+    /// `kafka-topics.sh`.
     Topics,
+    /// `kafka-console-producer.sh`.
     ConsoleProducer,
+    /// `kafka-console-consumer.sh`.
     ConsoleConsumer,
+    /// `kafka-consumer-groups.sh`.
     ConsumerGroups,
+    /// `kafka-storage.sh`.
     Storage,
+    /// `kafka-server-start.sh`.
     ServerStart,
+    /// `kafka-server-stop.sh`.
+    ServerStop,
+    /// `kafka-run-class.sh`.
     RunClass,
 }
 
 impl KafkaTool {
     /// Every tool, in the order `help` lists them.
-    pub const ALL: [KafkaTool; 7] = [
+    pub const ALL: [KafkaTool; 8] = [
         KafkaTool::Topics,
         KafkaTool::ConsoleProducer,
         KafkaTool::ConsoleConsumer,
         KafkaTool::ConsumerGroups,
         KafkaTool::Storage,
         KafkaTool::ServerStart,
+        KafkaTool::ServerStop,
         KafkaTool::RunClass,
     ];
 
@@ -36,6 +46,7 @@ impl KafkaTool {
             KafkaTool::ConsumerGroups => "kafka-consumer-groups.sh",
             KafkaTool::Storage => "kafka-storage.sh",
             KafkaTool::ServerStart => "kafka-server-start.sh",
+            KafkaTool::ServerStop => "kafka-server-stop.sh",
             KafkaTool::RunClass => "kafka-run-class.sh",
         }
     }

@@ -1,0 +1,134 @@
+//! Engine throughput: produce → append → fetch for 1-, 12- and 64-partition topics, and a
+//! 32-member rebalance. Run with `cargo bench --bench engine`.
+//!
+//! Each case runs several times in this one process and reports the median, so figures from
+//! one run can be compared as ratios; this machine is shared and noisy, so no figure is a
+//! pass/fail threshold.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+use std::time::Instant;
+
+use eda_playground::sim::client::{ConsumerConfig, OffsetReset, ProducerConfig};
+use eda_playground::sim::command::{Command, NewRecord, Outcome, Subscription};
+use eda_playground::sim::world::WorldConfig;
+use eda_playground::sim::{TraceKind, World};
+
+const RUNS: usize = 5;
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
+}
+
+/// Produces `records` small keyed records into a topic of `partitions` partitions read by one
+/// consumer group of 3; returns records delivered per second of wall time.
+fn produce_fetch(partitions: u32, records: u32) -> f64 {
+    let mut world = World::with_config(1, WorldConfig::default());
+    world.create_topic("bench", partitions, 1).unwrap();
+    let producer = match world
+        .apply(Command::AddProducer {
+            config: ProducerConfig {
+                linger_ms: 5,
+                ..Default::default()
+            },
+        })
+        .unwrap()
+    {
+        Outcome::Producer(id) => id,
+        _ => unreachable!(),
+    };
+    for _ in 0..3 {
+        world
+            .apply(Command::AddConsumer {
+                config: ConsumerConfig {
+                    group_id: Some("g".into()),
+                    auto_offset_reset: OffsetReset::Earliest,
+                    ..Default::default()
+                },
+                subscription: Subscription::Topics(vec!["bench".into()]),
+            })
+            .unwrap();
+    }
+    world.advance(5_000).unwrap();
+    let keys: Vec<String> = (0..1_000).map(|i| format!("k{i}")).collect();
+    let start = Instant::now();
+    let mut delivered = 0u64;
+    let batch = 1_000;
+    for chunk in 0..records / batch {
+        for i in 0..batch {
+            let key = &keys[((chunk * batch + i) % 1_000) as usize];
+            world
+                .apply(Command::Produce {
+                    producer,
+                    record: NewRecord::new("bench", Some(key), "v"),
+                })
+                .unwrap();
+        }
+        for e in world.advance(50).unwrap() {
+            if matches!(e.kind, TraceKind::RecordDelivered { .. }) {
+                delivered += 1;
+            }
+        }
+    }
+    for e in world.advance(5_000).unwrap() {
+        if matches!(e.kind, TraceKind::RecordDelivered { .. }) {
+            delivered += 1;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(delivered, u64::from(records), "every record delivered once");
+    f64::from(records) / secs
+}
+
+/// A group of 31 members on 4 topics × 64 partitions: time from a 32nd member's join until
+/// the group is stable again (wall time of the simulation work, not virtual time).
+fn rebalance_32() -> f64 {
+    let mut world = World::new(2);
+    let topics: Vec<String> = (0..4).map(|t| format!("t{t}")).collect();
+    for t in &topics {
+        world.create_topic(t, 64, 1).unwrap();
+    }
+    let config = ConsumerConfig {
+        group_id: Some("big".into()),
+        assignors: vec![eda_playground::sim::assignor::AssignorKind::CooperativeSticky],
+        ..Default::default()
+    };
+    for _ in 0..31 {
+        world
+            .apply(Command::AddConsumer {
+                config: config.clone(),
+                subscription: Subscription::Topics(topics.clone()),
+            })
+            .unwrap();
+    }
+    world.advance(10_000).unwrap();
+    let start = Instant::now();
+    world
+        .apply(Command::AddConsumer {
+            config,
+            subscription: Subscription::Topics(topics),
+        })
+        .unwrap();
+    world.advance(20_000).unwrap();
+    let elapsed = start.elapsed().as_secs_f64();
+    assert_eq!(world.group("big").unwrap().state.name(), "Stable");
+    elapsed * 1_000.0
+}
+
+fn main() {
+    println!("engine benchmark: median of {RUNS} runs");
+    for partitions in [1u32, 12, 64] {
+        let rates: Vec<f64> = (0..RUNS)
+            .map(|_| produce_fetch(partitions, 200_000))
+            .collect();
+        println!(
+            "produce→append→fetch, {partitions:>2} partitions, 3 consumers: {:>10.0} records/s",
+            median(rates)
+        );
+    }
+    let times: Vec<f64> = (0..RUNS).map(|_| rebalance_32()).collect();
+    println!(
+        "32-member cooperative-sticky rebalance (31 + 1 joiner), 4×64 partitions, until stable: {:.2} ms",
+        median(times)
+    );
+}

@@ -1,0 +1,848 @@
+//! `kafka-consumer-groups.sh`: list, describe (offsets, members, state), reset offsets and
+//! delete consumer groups.
+//!
+//! Formats, from Kafka 4.0's `tools/.../consumer/group/ConsumerGroupCommand.java`,
+//! `ConsumerGroupCommandOptions.java` and `OffsetsUtils.printOffsetsToReset`:
+//! - `--list`: one group id per line; with `--state`/`--type` a table, `GROUP` padded to the
+//!   longest id (at least 15) plus 10, then ` %-20s` columns;
+//! - `--describe` (offsets): each line starts with a newline (`printf("\n%-Gs %-Ts %-10s %-15s
+//!   %-15s %-15s %-Cs %-Hs %s")`), columns GROUP, TOPIC, PARTITION, CURRENT-OFFSET,
+//!   LOG-END-OFFSET, LAG, CONSUMER-ID, HOST, CLIENT-ID, widths the longest value (at least
+//!   15), then a final newline; members with the most partitions first, partitions in
+//!   topic/partition order, then committed partitions nobody owns with `-` for the member;
+//! - `--describe --members`: GROUP, CONSUMER-ID, HOST, CLIENT-ID, #PARTITIONS (`%-15s ` with
+//!   its trailing blank), `--verbose` adding CURRENT-EPOCH, CURRENT-ASSIGNMENT (`t:0,1;u:2`),
+//!   TARGET-EPOCH, TARGET-ASSIGNMENT;
+//! - `--describe --state`: GROUP, COORDINATOR (ID) (`host:port  (id)`), ASSIGNMENT-STRATEGY,
+//!   STATE, #MEMBERS;
+//! - state notes: `\nConsumer group 'g' has no active members.` and `\nWarning: Consumer group
+//!   'g' is rebalancing.` (stderr), `\nError: Consumer group 'g' does not exist.` (stdout);
+//! - `--reset-offsets`: `\n%-Gs %-Ts %-10s %s` rows GROUP TOPIC PARTITION NEW-OFFSET, the
+//!   missing-`--execute` WARN on stderr, `\nError: Assignments can only be reset if the group
+//!   'g' is inactive, but the current state is Stable.`;
+//! - `--delete`: `Deletion of requested consumer groups ('g') was successful.` or
+//!   `\nError: Deletion of some consumer groups failed:` and `* Group 'g' could not be deleted
+//!   due to: CLASS: MESSAGE`;
+//! - argument errors with the usage header (`CommandLineUtils.printUsageAndExit`), and
+//!   jopt-simple parse errors as the uncaught exception `main` lets through.
+//!
+//! Simplified versus Kafka: every client's host is `/127.0.0.1`; `--to-current`,
+//! `--to-datetime`, `--by-duration`, `--from-file`, `--export`, `--delete-offsets` and
+//! `topic:partitions` scopes are refused with a note; groups are listed in name order.
+
+use crate::console::args::{self, OptSpec, Options, flag, opt, opt_optional};
+use crate::console::format::{USAGE_HEADER, broker_address, pad};
+use crate::console::{Console, Io};
+use crate::sim::World;
+use crate::sim::command::{Command, OffsetTarget};
+use crate::sim::group::{Group, GroupState};
+use crate::sim::validate::GROUP_METADATA_TOPIC_NAME;
+
+/// The options `kafka-consumer-groups.sh` accepts.
+pub const OPTIONS: &[OptSpec] = &[
+    flag("all-groups"),
+    flag("all-topics"),
+    opt("bootstrap-server"),
+    opt("by-duration"),
+    opt("command-config"),
+    flag("delete"),
+    flag("delete-offsets"),
+    flag("describe"),
+    flag("dry-run"),
+    flag("execute"),
+    flag("export"),
+    opt("from-file"),
+    opt("group"),
+    flag("help"),
+    flag("list"),
+    flag("members"),
+    flag("offsets"),
+    flag("reset-offsets"),
+    opt("shift-by"),
+    opt_optional("state"),
+    opt("timeout"),
+    flag("to-current"),
+    opt("to-datetime"),
+    flag("to-earliest"),
+    flag("to-latest"),
+    opt("to-offset"),
+    opt("topic"),
+    opt_optional("type"),
+    flag("verbose"),
+    flag("version"),
+];
+
+/// A topic, partition and the offset a reset moves it to.
+type NewOffset = (String, u32, u64);
+
+const MISSING: &str = "-";
+const HOST: &str = "/127.0.0.1";
+
+fn usage(io: &mut Io, message: &str) -> i32 {
+    io.err.push_str(message);
+    io.err.push('\n');
+    io.err.push_str(USAGE_HEADER);
+    1
+}
+
+/// Runs `kafka-consumer-groups.sh ARGS`; returns the exit status.
+pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut Io) -> i32 {
+    let opts = match args::parse(OPTIONS, argv) {
+        Ok(o) => o,
+        Err(e) => {
+            io.err.push_str(&format!(
+                "Exception in thread \"main\" {}\n",
+                e.trace_line()
+            ));
+            return 1;
+        }
+    };
+    if argv.is_empty() || opts.has("help") {
+        usage(
+            io,
+            "This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.",
+        );
+        return i32::from(argv.is_empty());
+    }
+    if opts.has("version") {
+        io.out.push_str("4.0.0\n");
+        return 0;
+    }
+    if let Some(code) = check_args(&opts, io) {
+        return code;
+    }
+    let actions = [
+        "list",
+        "describe",
+        "delete",
+        "reset-offsets",
+        "delete-offsets",
+    ];
+    if opts.count(&actions) != 1 {
+        return usage(
+            io,
+            "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets",
+        );
+    }
+    for unsupported in [
+        "to-current",
+        "to-datetime",
+        "by-duration",
+        "from-file",
+        "export",
+        "delete-offsets",
+        "command-config",
+    ] {
+        if opts.has(unsupported) {
+            io.err.push_str(&format!(
+                "eda-playground: --{unsupported} is not simulated yet.\n"
+            ));
+            return 1;
+        }
+    }
+    if opts.has("list") {
+        list(world, &opts, io)
+    } else if opts.has("describe") {
+        describe(world, &opts, io);
+        0
+    } else if opts.has("delete") {
+        delete(world, &opts, io)
+    } else {
+        reset(world, &opts, io)
+    }
+}
+
+/// `ConsumerGroupCommandOptions.checkArgs`, in Kafka's order.
+fn check_args(opts: &Options, io: &mut Io) -> Option<i32> {
+    if !opts.has("bootstrap-server") {
+        return Some(usage(
+            io,
+            "Missing required argument \"[bootstrap-server]\"",
+        ));
+    }
+    let has_scope = opts.has("group") || opts.has("all-groups");
+    if opts.has("describe") {
+        if !has_scope {
+            return Some(usage(
+                io,
+                "Option [describe] takes one of these options: [all-groups], [group]",
+            ));
+        }
+        if opts.count(&["members", "offsets", "state"]) > 1 {
+            return Some(usage(
+                io,
+                "Option [describe] takes at most one of these options: [members], [offsets], [state]",
+            ));
+        }
+        if opts.value("state").is_some() {
+            return Some(usage(
+                io,
+                "Option [describe] does not take a value for [state]",
+            ));
+        }
+    }
+    if opts.has("delete") {
+        if !has_scope {
+            return Some(usage(
+                io,
+                "Option [delete] takes one of these options: [all-groups], [group]",
+            ));
+        }
+        if opts.has("topic") {
+            return Some(usage(
+                io,
+                "The consumer does not support topic-specific offset deletion from a consumer group.",
+            ));
+        }
+    }
+    if opts.has("delete-offsets") && (!opts.has("group") || !opts.has("topic")) {
+        return Some(usage(
+            io,
+            "Option [delete-offsets] takes the following options: [group], [topic]",
+        ));
+    }
+    if opts.has("reset-offsets") {
+        if opts.has("dry-run") && opts.has("execute") {
+            return Some(usage(
+                io,
+                "Option [reset-offsets] only accepts one of [execute] and [dry-run]",
+            ));
+        }
+        if !opts.has("dry-run") && !opts.has("execute") {
+            io.err.push_str("WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n");
+        }
+        if !has_scope {
+            return Some(usage(
+                io,
+                "Option [reset-offsets] takes one of these options: [all-groups], [group]",
+            ));
+        }
+        let scenarios = [
+            "to-offset",
+            "to-datetime",
+            "by-duration",
+            "to-earliest",
+            "to-latest",
+            "to-current",
+            "shift-by",
+            "from-file",
+        ];
+        for used in scenarios {
+            if !opts.has(used) {
+                continue;
+            }
+            if let Some(other) = scenarios.iter().find(|s| **s != used && opts.has(s)) {
+                return Some(usage(
+                    io,
+                    &format!("Option \"[{used}]\" can't be used with option \"[{other}]\""),
+                ));
+            }
+        }
+    }
+    if opts.has("group") && opts.has("all-groups") {
+        return Some(usage(
+            io,
+            "Option \"[group]\" can't be used with option \"[all-groups]\"",
+        ));
+    }
+    if opts.has("group") && opts.has("list") {
+        return Some(usage(
+            io,
+            "Option \"[group]\" can't be used with option \"[list]\"",
+        ));
+    }
+    for action in ["list", "describe"] {
+        if opts.has("topic") && opts.has(action) {
+            return Some(usage(
+                io,
+                &format!("Option \"[topic]\" can't be used with option \"[{action}]\""),
+            ));
+        }
+    }
+    None
+}
+
+/// The groups the command names: `--all-groups` or each `--group`.
+fn group_ids(world: &World, opts: &Options) -> Vec<String> {
+    let mut ids: Vec<String> = if opts.has("all-groups") {
+        world.groups().map(|g| g.id.to_string()).collect()
+    } else {
+        opts.values("group").iter().map(|g| g.to_string()).collect()
+    };
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+fn list(world: &World, opts: &Options, io: &mut Io) -> i32 {
+    let mut groups: Vec<&Group> = world
+        .groups()
+        .filter(|g| g.state != GroupState::Dead)
+        .collect();
+    groups.sort_by(|a, b| a.id.cmp(&b.id));
+    let include_state = opts.has("state");
+    let include_type = opts.has("type");
+    if !include_state && !include_type {
+        for g in groups {
+            io.out.push_str(&g.id);
+            io.out.push('\n');
+        }
+        return 0;
+    }
+    if let Some(filter) = opts.value("state").filter(|s| !s.is_empty()) {
+        let wanted: Vec<String> = filter
+            .split(',')
+            .map(|s| s.trim().to_ascii_lowercase())
+            .collect();
+        let valid = [
+            "preparingrebalance",
+            "completingrebalance",
+            "stable",
+            "dead",
+            "empty",
+            "assigning",
+            "reconciling",
+        ];
+        if wanted.iter().any(|w| !valid.contains(&w.as_str())) {
+            return usage(
+                io,
+                &format!(
+                    "Invalid state list '{filter}'. Valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty, Assigning, Reconciling"
+                ),
+            );
+        }
+        groups.retain(|g| wanted.contains(&g.state.name().to_ascii_lowercase()));
+    }
+    if let Some(filter) = opts.value("type").filter(|s| !s.is_empty()) {
+        let wanted: Vec<String> = filter
+            .split(',')
+            .map(|s| s.trim().to_ascii_lowercase())
+            .collect();
+        if wanted.iter().any(|w| w != "classic" && w != "consumer") {
+            return usage(
+                io,
+                &format!("Invalid types list '{filter}'. Valid types are: Classic, Consumer"),
+            );
+        }
+        if !wanted.iter().any(|w| w == "classic") {
+            groups.clear();
+        }
+    }
+    let width = groups
+        .iter()
+        .map(|g| g.id.chars().count().max(15))
+        .max()
+        .unwrap_or(15)
+        + 10;
+    let mut header = pad("GROUP", width);
+    if include_type {
+        header.push_str(&format!(" {}", pad("TYPE", 20)));
+    }
+    if include_state {
+        header.push_str(&format!(" {}", pad("STATE", 20)));
+    }
+    io.out.push_str(&header);
+    io.out.push('\n');
+    for g in groups {
+        let mut line = pad(&g.id, width);
+        if include_type {
+            line.push_str(&format!(" {}", pad("Classic", 20)));
+        }
+        if include_state {
+            line.push_str(&format!(" {}", pad(g.state.name(), 20)));
+        }
+        io.out.push_str(&line);
+        io.out.push('\n');
+    }
+    0
+}
+
+/// `shouldPrintMemberState`: the notes for a group's state; whether to print its table.
+fn state_note(id: &str, group: Option<&Group>, rows: usize, io: &mut Io) -> bool {
+    match group.map(|g| g.state) {
+        None | Some(GroupState::Dead) => {
+            io.out
+                .push_str(&format!("\nError: Consumer group '{id}' does not exist.\n"));
+            false
+        }
+        Some(GroupState::Empty) => {
+            io.err
+                .push_str(&format!("\nConsumer group '{id}' has no active members.\n"));
+            rows > 0
+        }
+        Some(GroupState::PreparingRebalance | GroupState::CompletingRebalance) => {
+            io.err.push_str(&format!(
+                "\nWarning: Consumer group '{id}' is rebalancing.\n"
+            ));
+            rows > 0
+        }
+        Some(GroupState::Stable) => rows > 0,
+    }
+}
+
+/// One row of the offsets table.
+struct OffsetRow {
+    topic: String,
+    partition: u32,
+    current: Option<u64>,
+    log_end: Option<u64>,
+    consumer_id: String,
+    host: String,
+    client_id: String,
+}
+
+fn offset_rows(world: &World, group: &Group) -> Vec<OffsetRow> {
+    let mut rows = Vec::new();
+    let end_of = |topic: &str, partition: u32| {
+        world
+            .topic(topic)
+            .and_then(|t| t.partitions.get(partition as usize))
+            .filter(|p| p.leader.is_some())
+            .map(|p| p.high_watermark)
+    };
+    let mut members: Vec<_> = group
+        .members
+        .values()
+        .filter(|m| !m.assignment.is_empty())
+        .collect();
+    members.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
+    let mut assigned = Vec::new();
+    for member in members {
+        let mut parts = member.assignment.clone();
+        parts.sort();
+        for (topic, partition) in parts {
+            rows.push(OffsetRow {
+                topic: topic.to_string(),
+                partition,
+                current: group
+                    .committed
+                    .get(&(topic.clone(), partition))
+                    .map(|c| c.offset),
+                log_end: end_of(&topic, partition),
+                consumer_id: member.member_id.to_string(),
+                host: HOST.to_string(),
+                client_id: member.client_id.clone(),
+            });
+            assigned.push((topic, partition));
+        }
+    }
+    for ((topic, partition), committed) in &group.committed {
+        if assigned.contains(&(topic.clone(), *partition)) {
+            continue;
+        }
+        rows.push(OffsetRow {
+            topic: topic.to_string(),
+            partition: *partition,
+            current: Some(committed.offset),
+            log_end: end_of(topic, *partition),
+            consumer_id: MISSING.to_string(),
+            host: MISSING.to_string(),
+            client_id: MISSING.to_string(),
+        });
+    }
+    rows
+}
+
+fn or_missing(value: Option<u64>) -> String {
+    value.map_or_else(|| MISSING.to_string(), |v| v.to_string())
+}
+
+fn describe(world: &World, opts: &Options, io: &mut Io) {
+    for id in group_ids(world, opts) {
+        let group = world.group(&id);
+        if opts.has("members") {
+            describe_members(world, &id, group, opts.has("verbose"), io);
+        } else if opts.has("state") {
+            describe_state(world, &id, group, io);
+        } else {
+            describe_offsets(world, &id, group, opts.has("verbose"), io);
+        }
+    }
+}
+
+fn describe_offsets(world: &World, id: &str, group: Option<&Group>, verbose: bool, io: &mut Io) {
+    let rows = group.map(|g| offset_rows(world, g)).unwrap_or_default();
+    if !state_note(id, group, rows.len(), io) {
+        return;
+    }
+    let width =
+        |f: &dyn Fn(&OffsetRow) -> usize, min: usize| rows.iter().map(f).fold(min, usize::max);
+    let group_w = id.chars().count().max(15);
+    let topic_w = width(&|r| r.topic.chars().count(), 15);
+    let consumer_w = width(&|r| r.consumer_id.chars().count(), 15);
+    let host_w = width(&|r| r.host.chars().count(), 15);
+    let line = |cells: [&str; 10]| {
+        let mut text = format!(
+            "\n{} {} {} ",
+            pad(cells[0], group_w),
+            pad(cells[1], topic_w),
+            pad(cells[2], 10)
+        );
+        if verbose {
+            text.push_str(&pad(cells[3], 15));
+            text.push(' ');
+        }
+        text.push_str(&format!(
+            "{} {} {} {} {} {}",
+            pad(cells[4], 15),
+            pad(cells[5], 15),
+            pad(cells[6], 15),
+            pad(cells[7], consumer_w),
+            pad(cells[8], host_w),
+            cells[9]
+        ));
+        text
+    };
+    io.out.push_str(&line([
+        "GROUP",
+        "TOPIC",
+        "PARTITION",
+        "LEADER-EPOCH",
+        "CURRENT-OFFSET",
+        "LOG-END-OFFSET",
+        "LAG",
+        "CONSUMER-ID",
+        "HOST",
+        "CLIENT-ID",
+    ]));
+    for row in &rows {
+        let lag = match (row.current, row.log_end) {
+            (Some(c), Some(e)) => Some(e.saturating_sub(c)),
+            _ => None,
+        };
+        let partition = row.partition.to_string();
+        let current = or_missing(row.current);
+        let end = or_missing(row.log_end);
+        let lag = or_missing(lag);
+        io.out.push_str(&line([
+            id,
+            &row.topic,
+            &partition,
+            MISSING,
+            &current,
+            &end,
+            &lag,
+            &row.consumer_id,
+            &row.host,
+            &row.client_id,
+        ]));
+    }
+    io.out.push('\n');
+}
+
+/// `getAssignmentString`: `topic:0,1;other:2`, topics sorted.
+fn assignment_string(assignment: &[(crate::sim::trace::Name, u32)]) -> String {
+    let mut by_topic: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+    for (topic, partition) in assignment {
+        by_topic
+            .entry(topic.to_string())
+            .or_default()
+            .push(*partition);
+    }
+    by_topic
+        .into_iter()
+        .map(|(topic, mut parts)| {
+            parts.sort_unstable();
+            let list: Vec<String> = parts.iter().map(u32::to_string).collect();
+            format!("{topic}:{}", list.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn describe_members(_world: &World, id: &str, group: Option<&Group>, verbose: bool, io: &mut Io) {
+    let members: Vec<_> = group
+        .map(|g| g.members.values().collect())
+        .unwrap_or_default();
+    if !state_note(id, group, members.len(), io) {
+        return;
+    }
+    let group_w = id.chars().count().max(15);
+    let consumer_w = members
+        .iter()
+        .map(|m| m.member_id.chars().count())
+        .fold(15, usize::max);
+    let host_w = HOST.len().max(15);
+    let client_w = members
+        .iter()
+        .map(|m| m.client_id.chars().count())
+        .fold(15, usize::max);
+    let assignments: Vec<String> = members
+        .iter()
+        .map(|m| {
+            if m.assignment.is_empty() {
+                MISSING.to_string()
+            } else {
+                assignment_string(&m.assignment)
+            }
+        })
+        .collect();
+    let current_w = assignments
+        .iter()
+        .map(|a| a.chars().count())
+        .fold(20, usize::max);
+    let target_w = 20;
+    let base = |cells: [&str; 5]| {
+        format!(
+            "{} {} {} {} {} ",
+            pad(cells[0], group_w),
+            pad(cells[1], consumer_w),
+            pad(cells[2], host_w),
+            pad(cells[3], client_w),
+            pad(cells[4], 15)
+        )
+    };
+    io.out.push('\n');
+    io.out.push_str(&base([
+        "GROUP",
+        "CONSUMER-ID",
+        "HOST",
+        "CLIENT-ID",
+        "#PARTITIONS",
+    ]));
+    if verbose {
+        io.out.push_str(&format!(
+            "{} {} {} {}",
+            pad("CURRENT-EPOCH", 15),
+            pad("CURRENT-ASSIGNMENT", current_w),
+            pad("TARGET-EPOCH", 15),
+            pad("TARGET-ASSIGNMENT", target_w)
+        ));
+    }
+    io.out.push('\n');
+    for (member, assignment) in members.iter().zip(&assignments) {
+        let count = member.assignment.len().to_string();
+        io.out.push_str(&base([
+            id,
+            &member.member_id,
+            HOST,
+            &member.client_id,
+            &count,
+        ]));
+        if verbose {
+            io.out.push_str(&format!(
+                "{} {} {} {}",
+                pad(MISSING, 15),
+                pad(assignment, current_w),
+                pad(MISSING, 15),
+                pad(MISSING, target_w)
+            ));
+        }
+        io.out.push('\n');
+    }
+}
+
+fn coordinator_of(world: &World, id: &str) -> u32 {
+    let partition = world.coordinator_partition(id);
+    world
+        .topic(GROUP_METADATA_TOPIC_NAME)
+        .and_then(|t| t.partitions.get(partition as usize))
+        .and_then(|p| p.leader)
+        .or_else(|| world.live_brokers().first().copied())
+        .unwrap_or(1)
+}
+
+fn describe_state(world: &World, id: &str, group: Option<&Group>, io: &mut Io) {
+    if !state_note(id, group, 1, io) {
+        return;
+    }
+    let Some(group) = group else { return };
+    let node = coordinator_of(world, id);
+    let coordinator = format!("{}  ({node})", broker_address(node));
+    let strategy = group
+        .protocol
+        .filter(|_| !group.members.is_empty())
+        .map_or(MISSING, |p| p.name());
+    let group_w = id.chars().count().max(15);
+    let coordinator_w = coordinator.chars().count().max(25);
+    let line = |cells: [&str; 5]| {
+        format!(
+            "\n{} {} {} {} {}",
+            pad(cells[0], group_w),
+            pad(cells[1], coordinator_w),
+            pad(cells[2], 20),
+            pad(cells[3], 20),
+            cells[4]
+        )
+    };
+    io.out.push_str(&line([
+        "GROUP",
+        "COORDINATOR (ID)",
+        "ASSIGNMENT-STRATEGY",
+        "STATE",
+        "#MEMBERS",
+    ]));
+    let members = group.members.len().to_string();
+    io.out.push_str(&line([
+        id,
+        &coordinator,
+        strategy,
+        group.state.name(),
+        &members,
+    ]));
+    io.out.push('\n');
+}
+
+fn delete(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
+    let ids = group_ids(world, opts);
+    let mut succeeded = Vec::new();
+    let mut failed = Vec::new();
+    for id in ids {
+        match world.apply(Command::DeleteGroup { group: id.clone() }) {
+            Ok(_) => succeeded.push(format!("'{id}'")),
+            Err(e) => failed.push((id, format!("{}: {}", e.exception_class(), e.message()))),
+        }
+    }
+    if failed.is_empty() {
+        io.out.push_str(&format!(
+            "Deletion of requested consumer groups ({}) was successful.\n",
+            succeeded.join(", ")
+        ));
+        return 0;
+    }
+    io.out
+        .push_str("\nError: Deletion of some consumer groups failed:\n");
+    for (id, error) in &failed {
+        io.out.push_str(&format!(
+            "* Group '{id}' could not be deleted due to: {error}\n"
+        ));
+    }
+    if !succeeded.is_empty() {
+        io.out.push_str(&format!(
+            "\nThese consumer groups were deleted successfully: {}\n",
+            succeeded.join(", ")
+        ));
+    }
+    1
+}
+
+fn reset(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
+    let target = if opts.has("to-earliest") {
+        OffsetTarget::Earliest
+    } else if opts.has("to-latest") {
+        OffsetTarget::Latest
+    } else if let Some(text) = opts.value("to-offset") {
+        match args::java_parse_long(text) {
+            Some(n) => OffsetTarget::Offset(u64::try_from(n).unwrap_or(0)),
+            None => {
+                return usage(
+                    io,
+                    &format!("Cannot parse argument '{text}' of option to-offset"),
+                );
+            }
+        }
+    } else if let Some(text) = opts.value("shift-by") {
+        match args::java_parse_long(text) {
+            Some(n) => OffsetTarget::ShiftBy(n),
+            None => {
+                return usage(
+                    io,
+                    &format!("Cannot parse argument '{text}' of option shift-by"),
+                );
+            }
+        }
+    } else {
+        return usage(
+            io,
+            "Option [reset-offsets] requires one of the following scenarios: [to-offset], [shift-by], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [from-file]",
+        );
+    };
+    let execute = opts.has("execute");
+    let mut plan: Vec<(String, Vec<NewOffset>)> = Vec::new();
+    for id in group_ids(world, opts) {
+        if let Some(g) = world.group(&id)
+            && !matches!(g.state, GroupState::Empty | GroupState::Dead)
+        {
+            io.out.push_str(&format!(
+                "\nError: Assignments can only be reset if the group '{id}' is inactive, but the current state is {}.\n",
+                g.state.name()
+            ));
+            plan.push((id, Vec::new()));
+            continue;
+        }
+        let scopes: Vec<Option<String>> = if opts.has("all-topics") {
+            vec![None]
+        } else if opts.has("topic") {
+            opts.values("topic")
+                .iter()
+                .map(|t| Some(t.to_string()))
+                .collect()
+        } else {
+            return usage(
+                io,
+                "One of the reset scopes should be defined: --all-topics, --topic.",
+            );
+        };
+        let mut offsets = Vec::new();
+        for scope in scopes {
+            if let Some(topic) = &scope
+                && topic.contains(':')
+            {
+                io.err.push_str(
+                    "eda-playground: resetting single partitions (topic:partitions) is not simulated yet.\n",
+                );
+                return 1;
+            }
+            let previewed = world.preview_offset_reset(&id, scope.as_deref(), &target);
+            let result = match previewed {
+                Ok(rows) if execute => world
+                    .apply(Command::ResetOffsets {
+                        group: id.clone(),
+                        topic: scope.clone(),
+                        target: target.clone(),
+                    })
+                    .map(|_| rows),
+                other => other,
+            };
+            match result {
+                Ok(rows) => offsets.extend(rows),
+                Err(e) => {
+                    io.out.push_str(&format!(
+                        "\nError: Executing consumer group command failed due to {}: {}\n",
+                        e.exception_class(),
+                        e.message()
+                    ));
+                    io.err
+                        .push_str(&format!("{}: {}\n", e.exception_class(), e.message()));
+                    return 1;
+                }
+            }
+        }
+        offsets.sort();
+        plan.push((id, offsets));
+    }
+    if plan.is_empty() {
+        io.out.push('\n');
+        return 0;
+    }
+    let group_w = plan
+        .iter()
+        .map(|(g, _)| g.chars().count())
+        .fold(15, usize::max);
+    let topic_w = plan
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|(t, _, _)| t.chars().count()))
+        .fold(15, usize::max);
+    let line = |g: &str, t: &str, p: &str, o: &str| {
+        format!(
+            "\n{} {} {} {o}",
+            pad(g, group_w),
+            pad(t, topic_w),
+            pad(p, 10)
+        )
+    };
+    io.out
+        .push_str(&line("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET"));
+    for (id, rows) in &plan {
+        for (topic, partition, offset) in rows {
+            io.out.push_str(&line(
+                id,
+                topic,
+                &partition.to_string(),
+                &offset.to_string(),
+            ));
+        }
+    }
+    io.out.push('\n');
+    0
+}

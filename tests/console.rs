@@ -1,0 +1,472 @@
+//! The console end to end: golden transcripts run through the `eda-console` binary, the page's
+//! terminal flow (foreground consumer and producer pumped frame by frame), and random command
+//! lines that must never panic.
+//!
+//! Each golden is `tests/console/NAME.sh` (the script), `NAME.out` (stdout) and `NAME.err`
+//! (stderr), run with the binary's default seed. The expected text is Kafka 4.0's; where each
+//! format comes from:
+//!
+//! - `Created topic T.`, `Error while executing topic command : MSG` (stdout) with log4j's
+//!   `[time] ERROR CLASS: MSG` (stderr, first stack-trace line), the `--describe` lines
+//!   (`Topic: …\tTopicId: …\tPartitionCount: …\tReplicationFactor: …\tConfigs: …`,
+//!   `\tTopic: …\tPartition: …\tLeader: …\tReplicas: …\tIsr: …\tElr: \tLastKnownElr: `), the
+//!   collision WARNING, `Topic 'x' does not exist as expected`, `--bootstrap-server must be
+//!   specified` and `Command must include exactly one action: …`: `TopicCommand.java`
+//!   (`printException`, `TopicDescription`/`PartitionDescription.printDescription`,
+//!   `ensureTopicExists`, `TopicCommandOptions.checkArgs`); the empty ELR lists and
+//!   `Configs: segment.bytes=1073741824` as a Kafka 4.0.0 quickstart run prints them.
+//! - `Topic 't' already exists.`, `Unable to replicate the partition 3 time(s): The target
+//!   replication factor of 3 cannot be reached because only 1 broker(s) are registered.`,
+//!   `The topic t currently has 3 partition(s); 2 would not be an increase.`: the KRaft
+//!   controller's `ReplicationControlManager` / `StripedReplicaPlacer`; `Invalid value abc for
+//!   configuration retention.ms: Not a number of type LONG` and `Unknown topic config name:
+//!   foo`: `ConfigDef` / `LogConfig.validate`.
+//! - `zookeeper is not a recognized option`: jopt-simple's `UnrecognizedOptionException`
+//!   (printed by `TopicCommand.mainNoExit` with its stack trace); `Missing required argument
+//!   "[topic]"`: `CommandLineUtils.checkRequiredArgs`, followed by jopt-simple's help table
+//!   (its header lines `Option … Description` / `------ … -----------`).
+//! - `org.apache.kafka.common.KafkaException: No key separator found on line number 1:
+//!   'nokey'`: `LineMessageReader` (via `printStackTrace`); `[time] ERROR Error when sending
+//!   message to topic T with key: null, value: N bytes with error:
+//!   (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)` then `…
+//!   RecordTooLargeException: The message is N bytes when serialized which is larger than
+//!   1048576, which is the value of the max.request.size configuration.`:
+//!   `ErrorLoggingCallback.onCompletion` and `KafkaProducer.ensureValidRecordSize`.
+//! - records through `DefaultMessageFormatter.writeTo` (`CreateTime:TS`, `Partition:P`,
+//!   `Offset:O`, `NO_HEADERS`, key and value separated by a tab), `Processed a total of N
+//!   messages` (`ConsoleConsumer.reportRecordCount`), the timeout's `[time] ERROR Error
+//!   processing message, terminating consumer process:  (…ConsoleConsumer)` and
+//!   `org.apache.kafka.common.errors.TimeoutException` (`ConsoleConsumer.process`),
+//!   `Unknown error when running consumer: ` with `SerializationException: Size of data
+//!   received by LongDeserializer is not 8` (`ConsoleConsumer.main`, `LongDeserializer`).
+//! - consumer-groups tables (`\n%-Gs %-Ts %-10s %-15s %-15s %-15s %-Cs %-Hs %s`, widths at least
+//!   15), `Consumer group 'g' has no active members.`, `Error: Consumer group 'x' does not
+//!   exist.`, the state table `GROUP COORDINATOR (ID) ASSIGNMENT-STRATEGY STATE #MEMBERS`, the
+//!   reset table `GROUP TOPIC PARTITION NEW-OFFSET` (`OffsetsUtils.printOffsetsToReset`), the
+//!   missing `--execute` WARN (`ConsumerGroupCommandOptions.checkArgs`), `Deletion of requested
+//!   consumer groups ('g') was successful.` and `* Group 'g' could not be deleted due to: …`:
+//!   `ConsumerGroupCommand.java`.
+//! - `Formatting dynamic metadata voter directory /tmp/kraft-combined-logs with
+//!   metadata.version 4.0-IV3.` and the broker's `Kafka Server started` line: a Kafka 4.0.0
+//!   quickstart run; the `.lock` failure: `RaftManager.lockDataDir`.
+//!
+//! Times in log lines are virtual (the simulation starts at the epoch). Set
+//! `EDA_UPDATE_GOLDEN=1` to rewrite the expected files after a deliberate change, then review
+//! the diff against the sources above.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use eda_playground::console::{Console, Mode, Output, complete, quickstart_world, run_script};
+use eda_playground::sim::World;
+
+fn run_binary(script: &Path) -> (String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_eda-console"))
+        .arg(script)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn first_difference(expected: &str, actual: &str) -> String {
+    for (i, (e, a)) in expected.lines().zip(actual.lines()).enumerate() {
+        if e != a {
+            return format!("line {}:\n  expected {e:?}\n  actual   {a:?}", i + 1);
+        }
+    }
+    format!(
+        "lengths differ: expected {} lines, actual {} lines",
+        expected.lines().count(),
+        actual.lines().count()
+    )
+}
+
+#[test]
+fn golden_transcripts() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/console");
+    let mut scripts: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sh"))
+        .collect();
+    scripts.sort();
+    assert!(scripts.len() >= 5, "golden scripts missing in {dir:?}");
+    let update = std::env::var_os("EDA_UPDATE_GOLDEN").is_some();
+    let mut failures = Vec::new();
+    for script in scripts {
+        let (stdout, stderr) = run_binary(&script);
+        for (ext, actual) in [("out", &stdout), ("err", &stderr)] {
+            let path = script.with_extension(ext);
+            if update {
+                std::fs::write(&path, actual).unwrap();
+                continue;
+            }
+            let expected = std::fs::read_to_string(&path).unwrap_or_default();
+            if &expected != actual {
+                failures.push(format!(
+                    "{}: {}",
+                    path.display(),
+                    first_difference(&expected, actual)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_binary_and_the_library_print_the_same_and_are_deterministic() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/console/quickstart.sh");
+    let script = std::fs::read_to_string(&path).unwrap();
+    let a = run_script(&mut quickstart_world(42), &script);
+    let b = run_script(&mut quickstart_world(42), &script);
+    assert_eq!(a, b);
+    let (stdout, stderr) = run_binary(&path);
+    assert_eq!((a.stdout, a.stderr), (stdout, stderr));
+}
+
+/// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
+fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
+    let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();
+    for _ in 0..count {
+        let events = world.advance(16).unwrap();
+        for (terminal, out) in terminals.iter_mut().zip(outputs.iter_mut()) {
+            let pumped = terminal.pump(world, &events);
+            out.stdout.push_str(&pumped.stdout);
+            out.stderr.push_str(&pumped.stderr);
+        }
+    }
+    outputs
+}
+
+#[test]
+fn the_page_terminal_runs_producer_and_consumer_as_foreground_jobs() {
+    let mut world = quickstart_world(7);
+    let mut consumer = Console::new(Mode::Interactive);
+    let mut producer = Console::new(Mode::Interactive);
+    let created = producer.run_line(
+        &mut world,
+        "bin/kafka-topics.sh --create --topic chat --bootstrap-server localhost:9092",
+    );
+    assert_eq!(created.stdout, "Created topic chat.\n");
+    let started = consumer.run_line(
+        &mut world,
+        "bin/kafka-console-consumer.sh --topic chat --bootstrap-server localhost:9092",
+    );
+    assert!(started.is_empty());
+    assert!(consumer.job_running());
+    assert_eq!(consumer.prompt(), "");
+    // Typing while the consumer runs does nothing.
+    assert!(consumer.run_line(&mut world, "ls").is_empty());
+    producer.run_line(
+        &mut world,
+        "bin/kafka-console-producer.sh --topic chat --bootstrap-server localhost:9092",
+    );
+    assert_eq!(producer.prompt(), ">");
+    // Let the consumer join its group and get the partition.
+    let joined = frames(&mut world, &mut [&mut consumer, &mut producer], 120);
+    assert!(joined.iter().all(Output::is_empty));
+    producer.run_line(&mut world, "hello");
+    producer.run_line(&mut world, "world");
+    // linger.ms is 1000 for the console producer: the records show after it.
+    let early = frames(&mut world, &mut [&mut consumer, &mut producer], 30);
+    assert_eq!(early[0].stdout, "");
+    let later = frames(&mut world, &mut [&mut consumer, &mut producer], 120);
+    assert_eq!(later[0].stdout, "hello\nworld\n");
+    let ended = producer.end_of_input(&mut world);
+    assert!(ended.is_empty());
+    assert_eq!(producer.prompt(), "$ ");
+    let stopped = consumer.interrupt(&mut world);
+    assert_eq!(stopped.stderr, "Processed a total of 2 messages\n");
+    assert_eq!(consumer.prompt(), "$ ");
+    // The console consumer was a real engine consumer in a console-consumer-NNNNN group.
+    let groups = consumer.run_line(
+        &mut world,
+        "bin/kafka-consumer-groups.sh --list --bootstrap-server localhost:9092",
+    );
+    let group = groups.stdout.trim();
+    assert!(group.starts_with("console-consumer-"), "{group:?}");
+    let number = group.trim_start_matches("console-consumer-");
+    assert!(number.parse::<u32>().unwrap() < 100_000);
+}
+
+#[test]
+fn a_consumer_with_max_messages_ends_by_itself_in_the_page() {
+    let mut world = quickstart_world(3);
+    let mut terminal = Console::new(Mode::Interactive);
+    terminal.run_line(
+        &mut world,
+        "echo -e 'a\\nb\\nc' | kafka-console-producer.sh --topic t --bootstrap-server localhost:9092",
+    );
+    terminal.run_line(
+        &mut world,
+        "kafka-console-consumer.sh --topic t --from-beginning --max-messages 2 --bootstrap-server localhost:9092",
+    );
+    let out = frames(&mut world, &mut [&mut terminal], 400);
+    assert_eq!(out[0].stdout, "a\nb\n");
+    assert_eq!(out[0].stderr, "Processed a total of 2 messages\n");
+    assert!(!terminal.job_running());
+}
+
+#[test]
+fn topics_created_in_the_console_are_in_the_world() {
+    let mut world = quickstart_world(1);
+    let mut terminal = Console::new(Mode::Interactive);
+    terminal.run_line(
+        &mut world,
+        "kafka-topics --create --topic seen --partitions 3 --bootstrap-server localhost:9092",
+    );
+    assert_eq!(world.topic("seen").unwrap().partition_count(), 3);
+    assert_eq!(world.scenario().commands.len(), 1);
+}
+
+#[test]
+fn completion_offers_tools_flags_topics_and_groups() {
+    let mut world = quickstart_world(1);
+    world.create_topic("orders", 1, 1).unwrap();
+    world.add_group_consumer("billing", &["orders"]).unwrap();
+    world.advance(2_000).unwrap();
+    let line = "bin/kafka-consumer-groups.sh --describe --group bi";
+    assert_eq!(complete(&world, line, line.len()), vec!["billing"]);
+    let line = "kafka-console-consumer.sh --from";
+    assert_eq!(complete(&world, line, line.len()), vec!["--from-beginning"]);
+    assert_eq!(complete(&world, "bin/kafka-ser", 13).len(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random command lines
+
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+const SHELL_BYTES: &[u8] = b"ab $(){}'\"\\|;&<>#=`-\n\t0123456789EOF";
+const WORDS: &[&str] = &[
+    "kafka-topics.sh",
+    "bin/kafka-console-producer.sh",
+    "kafka-console-consumer",
+    "kafka-consumer-groups.sh",
+    "kafka-storage.sh",
+    "kafka-server-start.sh",
+    "kafka-run-class.sh",
+    "echo",
+    "printf",
+    "cat",
+    "X=1",
+    "$X",
+    "--create",
+    "--list",
+    "--describe",
+    "--alter",
+    "--delete",
+    "--topic",
+    "t",
+    "--partitions",
+    "3",
+    "-1",
+    "--bootstrap-server",
+    "localhost:9092",
+    "--group",
+    "g",
+    "--from-beginning",
+    "--max-messages",
+    "--timeout-ms",
+    "--property",
+    "parse.key=true",
+    "print.key=true",
+    "--config",
+    "retention.ms=1",
+    "--reset-offsets",
+    "--to-earliest",
+    "--execute",
+    "--members",
+    "--state",
+    "--all-groups",
+    "random-uuid",
+    "format",
+    "--standalone",
+    "-t",
+    "--override",
+    "node.id=2",
+    "|",
+    "<<EOF",
+    "'",
+    "\"",
+    "\\",
+    "$(",
+    ")",
+    "--partition",
+    "0",
+    "--offset",
+    "--include",
+    "t.*",
+];
+
+fn random_line(rng: &mut SplitMix64) -> Vec<u8> {
+    match rng.below(3) {
+        0 => (0..rng.below(48)).map(|_| rng.next() as u8).collect(),
+        1 => (0..rng.below(48))
+            .map(|_| SHELL_BYTES[rng.below(SHELL_BYTES.len() as u64) as usize])
+            .collect(),
+        _ => {
+            let words: Vec<&str> = (0..rng.below(12))
+                .map(|_| WORDS[rng.below(WORDS.len() as u64) as usize])
+                .collect();
+            words.join(" ").into_bytes()
+        }
+    }
+}
+
+#[test]
+fn random_command_lines_never_panic() {
+    let started = Instant::now();
+    let mut rng = SplitMix64(0x5eed_cafe);
+    let mut world = quickstart_world(5);
+    let mut terminal = Console::new(Mode::Interactive);
+    for i in 0..100_000u32 {
+        let line = String::from_utf8_lossy(&random_line(&mut rng)).into_owned();
+        let _ = terminal.run_line(&mut world, &line);
+        let _ = complete(&world, &line, rng.below(line.len() as u64 + 2) as usize);
+        if i % 64 == 0 {
+            let events = world.advance(16).unwrap();
+            let _ = terminal.pump(&mut world, &events);
+        }
+        if i % 7 == 0 && (terminal.job_running() || terminal.prompt() == "> ") {
+            let _ = terminal.interrupt(&mut world);
+        }
+        if i % 997 == 0 {
+            let _ = terminal.end_of_input(&mut world);
+        }
+    }
+    // Scripts too: the console drives time itself there.
+    let mut script = String::new();
+    for _ in 0..1_500 {
+        script.push_str(&String::from_utf8_lossy(&random_line(&mut rng)));
+        script.push('\n');
+    }
+    let _ = run_script(&mut quickstart_world(6), &script);
+    eprintln!("random command lines: {:?}", started.elapsed());
+}
+
+#[test]
+fn consumer_groups_describe_an_active_group_and_refuse_to_reset_it() {
+    let mut world = quickstart_world(11);
+    world.create_topic("orders", 2, 1).unwrap();
+    let producer = world.add_producer().unwrap();
+    for key in ["a", "b", "c"] {
+        world.produce(producer, "orders", Some(key), "v").unwrap();
+    }
+    world.add_group_consumer("billing", &["orders"]).unwrap();
+    world.advance(8_000).unwrap();
+    let mut terminal = Console::new(Mode::Interactive);
+    let run = |terminal: &mut Console, world: &mut World, line: &str| {
+        terminal.run_line(world, &format!("{line} --bootstrap-server localhost:9092"))
+    };
+    let offsets = run(
+        &mut terminal,
+        &mut world,
+        "kafka-consumer-groups.sh --describe --group billing",
+    );
+    let member = world
+        .group("billing")
+        .unwrap()
+        .members
+        .keys()
+        .next()
+        .unwrap()
+        .to_string();
+    let group_w = 15;
+    let consumer_w = member.len();
+    let row = |p: u32, current: &str, end: &str, lag: &str| {
+        format!(
+            "\n{:<group_w$} {:<15} {:<10} {:<15} {:<15} {:<15} {:<consumer_w$} {:<15} {}",
+            "billing", "orders", p, current, end, lag, member, "/127.0.0.1", "consumer-billing-2"
+        )
+    };
+    let header = format!(
+        "\n{:<group_w$} {:<15} {:<10} {:<15} {:<15} {:<15} {:<consumer_w$} {:<15} {}",
+        "GROUP",
+        "TOPIC",
+        "PARTITION",
+        "CURRENT-OFFSET",
+        "LOG-END-OFFSET",
+        "LAG",
+        "CONSUMER-ID",
+        "HOST",
+        "CLIENT-ID"
+    );
+    let p0 = world.topic("orders").unwrap().partitions[0]
+        .high_watermark
+        .to_string();
+    let p1 = world.topic("orders").unwrap().partitions[1]
+        .high_watermark
+        .to_string();
+    assert_eq!(
+        offsets.stdout,
+        format!(
+            "{header}{}{}\n",
+            row(0, &p0, &p0, "0"),
+            row(1, &p1, &p1, "0")
+        )
+    );
+    assert_eq!(offsets.stderr, "");
+    let members = run(
+        &mut terminal,
+        &mut world,
+        "kafka-consumer-groups.sh --describe --group billing --members",
+    );
+    assert_eq!(
+        members.stdout,
+        format!(
+            "\n{:<15} {:<consumer_w$} {:<15} {:<18} {:<15} \n{:<15} {:<consumer_w$} {:<15} {:<18} {:<15} \n",
+            "GROUP",
+            "CONSUMER-ID",
+            "HOST",
+            "CLIENT-ID",
+            "#PARTITIONS",
+            "billing",
+            member,
+            "/127.0.0.1",
+            "consumer-billing-2",
+            "2"
+        )
+    );
+    let state = run(
+        &mut terminal,
+        &mut world,
+        "kafka-consumer-groups.sh --describe --group billing --state",
+    );
+    assert_eq!(
+        state.stdout,
+        "\nGROUP           COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE                #MEMBERS\
+         \nbilling         localhost:9092  (1)       range                Stable               1\n"
+    );
+    let reset = run(
+        &mut terminal,
+        &mut world,
+        "kafka-consumer-groups.sh --reset-offsets --group billing --all-topics --to-earliest --execute",
+    );
+    assert_eq!(
+        reset.stdout,
+        "\nError: Assignments can only be reset if the group 'billing' is inactive, but the current state is Stable.\n\
+         \nGROUP           TOPIC           PARTITION  NEW-OFFSET\n"
+    );
+}
