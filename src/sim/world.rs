@@ -57,6 +57,12 @@ pub struct WorldConfig {
     pub group_initial_rebalance_delay_ms: u64,
     /// Trace events kept for the event log (older ones are dropped first).
     pub trace_capacity: u32,
+    /// Records each partition keeps in memory at most (the simulation's bound, not Kafka's:
+    /// older records are dropped as if by `DeleteRecords` and the log start moves).
+    pub max_records_per_partition: u32,
+    /// Commands the world remembers for [`World::scenario`]; past it the oldest are dropped and
+    /// the scenario no longer replays from the seed ([`World::history_is_complete`]).
+    pub history_capacity: u32,
 }
 
 impl Default for WorldConfig {
@@ -75,8 +81,19 @@ impl Default for WorldConfig {
             cleaner_backoff_ms: 15_000,
             group_initial_rebalance_delay_ms: 3_000,
             trace_capacity: 20_000,
+            max_records_per_partition: 100_000,
+            history_capacity: 1_000_000,
         }
     }
+}
+
+/// A topic's log settings with the world's memory bound applied.
+pub(crate) fn capped(
+    mut settings: crate::sim::log::LogSettings,
+    cap: u32,
+) -> crate::sim::log::LogSettings {
+    settings.max_records_kept = settings.max_records_kept.min(cap.max(1));
+    settings
 }
 
 /// Something scheduled to happen at a virtual time.
@@ -190,6 +207,8 @@ pub struct World {
     /// The most recent events, for the event log.
     recent: VecDeque<TraceEvent>,
     history: Vec<TimedCommand>,
+    /// Whether `history` holds every command since the world began.
+    history_complete: bool,
     /// acks=all produce requests waiting for the ISR, per partition.
     pub(crate) pending_acks: BTreeMap<(Name, u32), Vec<produce::PendingAck>>,
     /// Followers with a fetch on its way to the leader, so each has at most one.
@@ -233,6 +252,7 @@ impl World {
             pending: Vec::new(),
             recent: VecDeque::new(),
             history: Vec::new(),
+            history_complete: true,
             pending_acks: BTreeMap::new(),
             fetching_followers: BTreeSet::new(),
             expected_seq: BTreeMap::new(),
@@ -293,6 +313,19 @@ impl World {
             config: self.config.clone(),
             commands: self.history.clone(),
         }
+    }
+
+    /// Whether [`World::scenario`] still holds every command since the start (so replaying it
+    /// from the seed rebuilds this world).
+    pub fn history_is_complete(&self) -> bool {
+        self.history_complete
+    }
+
+    /// Drops the recorded commands (a caller that checkpoints the world itself, such as the
+    /// Playground's timeline, keeps memory bounded this way).
+    pub fn forget_history(&mut self) {
+        self.history.clear();
+        self.history_complete = false;
     }
 
     /// The most recent trace events (at most `trace_capacity`), oldest first.
@@ -362,6 +395,11 @@ impl World {
                 .map(Outcome::Offsets),
             Command::DeleteGroup { group } => self.delete_group_inner(group).map(|_| Outcome::Done),
         }?;
+        if self.history.len() >= self.config.history_capacity.max(1) as usize {
+            let drop = (self.history.len() / 10).max(1);
+            self.history.drain(..drop);
+            self.history_complete = false;
+        }
         self.history.push(TimedCommand {
             at_ms: self.now_ms,
             command,

@@ -12,7 +12,7 @@ use crate::sim::log::RemovalReason;
 use crate::sim::rng::Rng;
 use crate::sim::trace::{Name, RebalanceReason, TraceKind};
 use crate::sim::validate::{self, TopicConfig};
-use crate::sim::world::{Due, World};
+use crate::sim::world::{Due, World, capped};
 
 /// The name of Kafka's offsets topic.
 pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
@@ -517,9 +517,10 @@ impl World {
 
     pub(crate) fn on_retention_check(&mut self) {
         let now = self.now_ms;
+        let cap = self.config.max_records_per_partition;
         let mut events = Vec::new();
         for topic in self.topics.values_mut() {
-            let settings = topic.config.log_settings();
+            let settings = capped(topic.config.log_settings(), cap);
             for p in &mut topic.partitions {
                 for deletion in p.log.enforce_retention(now, &settings) {
                     let reason = match deletion.reason {
@@ -550,9 +551,10 @@ impl World {
 
     pub(crate) fn on_cleaner_run(&mut self) {
         let now = self.now_ms;
+        let cap = self.config.max_records_per_partition;
         let mut events = Vec::new();
         for topic in self.topics.values_mut() {
-            let settings = topic.config.log_settings();
+            let settings = capped(topic.config.log_settings(), cap);
             if !settings.compact {
                 continue;
             }

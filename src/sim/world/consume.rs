@@ -8,7 +8,7 @@ use crate::sim::error::SimError;
 use crate::sim::group::{Committed, Group, GroupState};
 use crate::sim::log::Bytes;
 use crate::sim::trace::{Name, RebalanceReason, TraceKind};
-use crate::sim::world::{Due, World};
+use crate::sim::world::{Due, World, capped};
 
 /// One fetched record: topic, partition, offset, key, value, the broker it came from.
 type Fetched = (Name, u32, u64, Option<Bytes>, Option<Bytes>, u32);
@@ -673,6 +673,7 @@ impl World {
     ) {
         let offsets_topic = self.ensure_offsets_topic();
         let now = self.now_ms;
+        let cap = self.config.max_records_per_partition;
         let name = group.clone();
         let g = self
             .groups
@@ -696,7 +697,7 @@ impl World {
         // The coordinator writes the commit to its __consumer_offsets partition.
         let partition = self.coordinator_partition(group);
         if let Some(t) = offsets_topic.and_then(|t| self.topics.get_mut(&t)) {
-            let settings = t.config.log_settings();
+            let settings = capped(t.config.log_settings(), cap);
             if let Some(p) = t.partitions.get_mut(partition as usize) {
                 for (topic, part, offset) in offsets {
                     let key = format!("{group},{topic},{part}");

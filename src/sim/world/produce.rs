@@ -11,7 +11,7 @@ use crate::sim::error::SimError;
 use crate::sim::log::{Bytes, Header, Record};
 use crate::sim::partitioner::TopicPartitioner;
 use crate::sim::trace::{Endpoint, Name, TraceKind};
-use crate::sim::world::{Due, World};
+use crate::sim::world::{Due, World, capped};
 
 /// A produce request waiting for the ISR (acks=all) before it is answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -353,6 +353,7 @@ impl World {
             .map_or(crate::sim::client::Acks::All, |p| p.config.acks);
         let count = records.len() as u32;
         let broker_alive = self.broker_alive(broker);
+        let cap = self.config.max_records_per_partition;
         let Some(t) = self.topics.get(topic) else {
             self.produce_failed(
                 producer,
@@ -368,7 +369,7 @@ impl World {
             return;
         };
         let max_message_bytes = t.config.max_message_bytes;
-        let settings = t.config.log_settings();
+        let settings = capped(t.config.log_settings(), cap);
         let min_isr = t.config.min_insync_replicas;
         let Some(p) = t.partitions.get(partition as usize) else {
             return;

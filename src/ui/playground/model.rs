@@ -3,10 +3,15 @@
 //! history). Plain Rust, tested natively; the Yew component only dispatches [`Action`]s and
 //! draws.
 //!
-//! Time travel: every command the learner gives is kept in `script` with its virtual time.
-//! Seeking rebuilds the world by replaying the script from the seed up to the target; moving
-//! forward again re-applies the recorded commands as their times come. A new command given in
-//! the past drops the recorded future (the timeline branches), as an editor's undo does.
+//! Time travel: every command the learner gives is kept in `script` with its virtual time, and
+//! every 30 s of virtual time the world is checkpointed (a clone). Seeking clones the latest
+//! checkpoint at or before the target and re-applies the script from there, which is exact
+//! because the engine is deterministic; moving forward again re-applies recorded commands as
+//! their times come. A new command given in the past drops the recorded future (the timeline
+//! branches), as an editor's undo does. Memory stays bounded in a tab left open all day: at
+//! most [`MAX_CHECKPOINTS`] checkpoints are kept (the oldest reachable moment moves forward),
+//! the script only holds commands after the oldest one, and the world's own command history
+//! is dropped at each checkpoint.
 
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -26,6 +31,21 @@ pub const LAG_SAMPLES: usize = 120;
 pub const MAX_FLIGHTS: usize = 240;
 /// Largest virtual step one animation frame may take (a background tab resumes gently).
 pub const MAX_FRAME_MS: f64 = 250.0;
+
+/// Virtual time between checkpoints.
+pub const CHECKPOINT_MS: u64 = 30_000;
+/// Checkpoints kept: how far back the timeline reaches (about 4 minutes).
+pub const MAX_CHECKPOINTS: usize = 8;
+/// Records each partition keeps in the page (the simulation's memory bound; older records are
+/// dropped as if by `DeleteRecords`, and the log start moves).
+pub const RECORDS_PER_PARTITION: u32 = 5_000;
+
+/// A saved world and how much of the script it had applied.
+#[derive(Clone, Debug)]
+pub struct Checkpoint {
+    pub world: World,
+    pub applied: usize,
+}
 
 /// Keys the auto-producer cycles through.
 pub const AUTO_KEYS: [&str; 6] = ["alice", "bob", "carol", "dave", "erin", "frank"];
@@ -106,8 +126,13 @@ pub struct Model {
     pub world: World,
     pub seed: u64,
     pub config: WorldConfig,
-    /// Every command given, with its virtual time (the scenario, possibly ahead of `world`).
+    /// Commands given since the oldest checkpoint, with their virtual times (possibly ahead
+    /// of `world` after a rewind).
     pub script: Vec<TimedCommand>,
+    /// How many of `script` the world has applied.
+    applied: usize,
+    /// Saved worlds, oldest first.
+    checkpoints: VecDeque<Checkpoint>,
     /// The furthest virtual time reached (the timeline's right end).
     pub horizon_ms: u64,
     pub playing: bool,
@@ -243,6 +268,8 @@ impl Model {
             // Slowed so travel is visible at 1×; Kafka's own timeouts are unchanged.
             latency_ms_min: 150,
             latency_ms_max: 350,
+            max_records_per_partition: RECORDS_PER_PARTITION,
+            trace_capacity: 2_000,
             ..WorldConfig::default()
         };
         let mut model = Self {
@@ -250,6 +277,8 @@ impl Model {
             seed,
             config,
             script: Vec::new(),
+            applied: 0,
+            checkpoints: VecDeque::new(),
             horizon_ms: 0,
             playing: true,
             speed: 1.0,
@@ -289,62 +318,98 @@ impl Model {
             }
         }
         model.absorb();
+        model.checkpoint();
         model
+    }
+
+    /// Saves the world as it is now (the script up to here is no longer needed before the
+    /// oldest checkpoint).
+    fn checkpoint(&mut self) {
+        self.world.forget_history();
+        let _ = self.world.take_events();
+        self.checkpoints.push_back(Checkpoint {
+            world: self.world.clone(),
+            applied: self.applied,
+        });
+        while self.checkpoints.len() > MAX_CHECKPOINTS {
+            self.checkpoints.pop_front();
+        }
+        let cut = self.checkpoints.front().map_or(0, |c| c.applied);
+        if cut > 0 {
+            self.script.drain(..cut);
+            self.applied -= cut;
+            for c in &mut self.checkpoints {
+                c.applied -= cut;
+            }
+        }
+    }
+
+    /// The earliest moment the timeline can rewind to.
+    pub fn earliest_ms(&self) -> u64 {
+        self.checkpoints.front().map_or(0, |c| c.world.now_ms())
     }
 
     /// Applies a command now, recording it (dropping any recorded future first).
     pub fn command(&mut self, command: Command) -> Result<Outcome, crate::sim::SimError> {
         let now = self.world.now_ms();
-        self.script.retain(|c| c.at_ms <= now);
-        self.script_cut_after_applied();
+        if self.applied < self.script.len() {
+            // Acting in the past: the recorded future is gone, and so are its checkpoints.
+            self.script.truncate(self.applied);
+            while self.checkpoints.len() > 1
+                && self
+                    .checkpoints
+                    .back()
+                    .is_some_and(|c| c.world.now_ms() > now)
+            {
+                self.checkpoints.pop_back();
+            }
+            self.horizon_ms = now;
+        }
         let outcome = self.world.apply(command.clone());
         if outcome.is_ok() {
             self.script.push(TimedCommand {
                 at_ms: now,
                 command,
             });
-            self.horizon_ms = now;
+            self.applied = self.script.len();
+            self.horizon_ms = self.horizon_ms.max(now);
         }
         outcome
-    }
-
-    /// After a seek, `script` may hold commands at exactly `now` that the replay already
-    /// applied; the world's own history is the truth up to now.
-    fn script_cut_after_applied(&mut self) {
-        let applied = self.world.scenario().commands;
-        let now = self.world.now_ms();
-        let future: Vec<TimedCommand> = self
-            .script
-            .iter()
-            .filter(|c| c.at_ms > now)
-            .cloned()
-            .collect();
-        self.script = applied;
-        self.script.extend(future);
     }
 
     /// Moves virtual time forward by `delta_ms`, re-applying recorded commands whose time
     /// comes, and folds what happened into the view's state.
     pub fn run(&mut self, delta_ms: u64) {
         let target = self.world.now_ms().saturating_add(delta_ms);
-        let now = self.world.now_ms();
-        let due: Vec<TimedCommand> = self
-            .script
-            .iter()
-            .filter(|c| c.at_ms > now && c.at_ms <= target)
-            .cloned()
-            .collect();
-        for c in due {
-            let step = c.at_ms - self.world.now_ms();
-            let events = self.world.advance(step).unwrap_or_default();
-            self.fold(events);
-            let _ = self.world.apply(c.command);
-        }
-        let step = target - self.world.now_ms();
-        let events = self.world.advance(step).unwrap_or_default();
-        self.fold(events);
+        self.replay_until(target, true);
         self.horizon_ms = self.horizon_ms.max(self.world.now_ms());
         self.sample_lag();
+        let last = self.checkpoints.back().map_or(0, |c| c.world.now_ms());
+        if self.world.now_ms() >= last + CHECKPOINT_MS {
+            self.checkpoint();
+        }
+    }
+
+    /// Advances to `target`, applying recorded commands on the way; folds events if asked.
+    fn replay_until(&mut self, target: u64, fold: bool) {
+        while let Some(c) = self.script.get(self.applied) {
+            if c.at_ms > target {
+                break;
+            }
+            let (at, command) = (c.at_ms, c.command.clone());
+            let step = at.saturating_sub(self.world.now_ms());
+            let events = self.world.advance(step).unwrap_or_default();
+            if fold {
+                self.fold(events);
+            }
+            let _ = self.world.apply(command);
+            self.applied += 1;
+        }
+        let step = target.saturating_sub(self.world.now_ms());
+        let events = self.world.advance(step).unwrap_or_default();
+        if fold {
+            self.fold(events);
+        }
     }
 
     fn absorb(&mut self) {
@@ -411,23 +476,25 @@ impl Model {
         self.lag_history.push_back((now, groups));
     }
 
-    /// Rebuilds the world at virtual time `at_ms` (within the recorded timeline).
+    /// Rebuilds the world at virtual time `at_ms` (within the recorded timeline): the latest
+    /// checkpoint at or before it, then the script.
     pub fn seek(&mut self, at_ms: u64) {
-        let at_ms = at_ms.min(self.horizon_ms);
-        let scenario = crate::sim::command::Scenario {
-            seed: self.seed,
-            config: self.config.clone(),
-            commands: self.script.clone(),
+        let at_ms = at_ms.clamp(self.earliest_ms(), self.horizon_ms);
+        let Some(base) = self
+            .checkpoints
+            .iter()
+            .rev()
+            .find(|c| c.world.now_ms() <= at_ms)
+            .cloned()
+        else {
+            return;
         };
-        match World::replay(&scenario, at_ms) {
-            Ok(world) => {
-                self.world = world;
-                self.flights.clear();
-                let _ = self.world.take_events();
-                self.announcement = format!("Rewound to {}", format_ms(at_ms));
-            }
-            Err(e) => self.error = Some(e.to_string()),
-        }
+        self.world = base.world;
+        self.applied = base.applied;
+        self.replay_until(at_ms, false);
+        let _ = self.world.take_events();
+        self.flights.clear();
+        self.announcement = format!("Rewound to {}", format_ms(at_ms));
     }
 
     /// Applies a learner's action.
@@ -556,11 +623,12 @@ impl Model {
 
     /// Event-log lines matching the filter (case-insensitive, on category or text).
     pub fn filtered_log(&self) -> impl Iterator<Item = &LogLine> {
-        let needle = self.filter.to_lowercase();
+        // ASCII case folding: Unicode's tables would cost the bundle ~10 KB for a log filter.
+        let needle = self.filter.to_ascii_lowercase();
         self.log.iter().filter(move |l| {
             needle.is_empty()
                 || l.category.contains(needle.as_str())
-                || l.text.to_lowercase().contains(needle.as_str())
+                || l.text.to_ascii_lowercase().contains(needle.as_str())
         })
     }
 
@@ -1015,6 +1083,77 @@ mod tests {
             Setup::from_params(&params("#/p?partitions=999&speed=abc&x=1&seed=-1"));
         assert_eq!(setup, Setup::default());
         assert_eq!(problems.len(), 4, "{problems:?}");
+    }
+
+    #[test]
+    fn a_long_session_stays_bounded_and_rewinds_within_its_window() {
+        let (setup, _) = Setup::from_params(&crate::ui::route::query_params(
+            "#/playground?rate=200&speed=20",
+        ));
+        let mut m = Model::with_setup(&setup);
+        let mut frames = 0;
+        // Ten virtual minutes at 200 records/s, in 50 ms frames at 20×.
+        while m.world.now_ms() < 600_000 {
+            m.act(Action::Frame { wall_ms: 50.0 });
+            frames += 1;
+        }
+        assert!(frames > 0);
+        assert!(m.checkpoints.len() <= MAX_CHECKPOINTS);
+        assert!(m.script.len() < 2 * (CHECKPOINT_MS as usize / 1000) * 200 * MAX_CHECKPOINTS);
+        let kept: u64 = m
+            .world
+            .topic(TOPIC)
+            .map(|t| t.partitions.iter().map(|p| p.log.len_records()).sum())
+            .unwrap_or(0);
+        assert!(kept <= 3 * u64::from(RECORDS_PER_PARTITION));
+        assert!(m.log.len() <= LOG_LINES);
+        // Rewinding before the window lands on its start; inside it, on the moment asked.
+        m.act(Action::Seek(0));
+        assert_eq!(m.world.now_ms(), m.earliest_ms());
+        assert!(m.earliest_ms() > 0);
+        let target = m.horizon_ms - 45_000;
+        m.act(Action::Seek(target));
+        assert_eq!(m.world.now_ms(), target);
+    }
+
+    #[test]
+    fn a_rewound_world_matches_the_world_that_ran_straight_through() {
+        fn session(m: &mut Model) {
+            m.run(5_000);
+            for text in ["a:1", "b:2", "c:3"] {
+                m.produce_text(text, None, Acks::All);
+            }
+            m.run(40_000);
+            for text in ["d:4", "e:5"] {
+                m.produce_text(text, None, Acks::All);
+            }
+            m.run(25_000);
+        }
+        let ends = |m: &Model| -> Vec<u64> {
+            m.world
+                .topic(TOPIC)
+                .map(|t| {
+                    t.partitions
+                        .iter()
+                        .map(|p| p.log.log_end_offset())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut straight = Model::new(8);
+        session(&mut straight);
+        let mut m = Model::new(8);
+        session(&mut m);
+        assert_eq!(ends(&m), ends(&straight));
+        // Back to before the first produce, then forward to the same moment.
+        m.act(Action::Seek(2_000));
+        assert_eq!(ends(&m).iter().sum::<u64>(), 0);
+        let horizon = m.horizon_ms;
+        m.run(horizon - 2_000);
+        assert_eq!(m.world.now_ms(), straight.world.now_ms());
+        assert_eq!(ends(&m), ends(&straight));
+        let lag = |m: &Model| m.world.group_lag(GROUP);
+        assert_eq!(lag(&m), lag(&straight));
     }
 
     #[test]
