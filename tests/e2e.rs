@@ -11,12 +11,19 @@
 //! also fails if the console log holds a SEVERE entry (failed asset or wasm
 //! load, missing favicon, panic), and saves screenshots to `target/e2e/`.
 //!
+//! The Playground's own checks (producing, murmur2 placement, the record
+//! card, Step, rewinding the timeline, a crashed consumer, bad URL
+//! parameters) and the `frame_time_probe` benchmark live in
+//! `e2e/playground.rs`; they use the library's partitioner, so this test
+//! crate links `eda_playground`.
+//!
 //! The harness checks itself against a small fake app written in plain JS
 //! that honours the same contract (`harness_self_test_against_fake_app`), so
 //! a failure of the real tests points at the app, not at the harness.
 
 mod e2e {
     pub mod http;
+    pub mod playground;
     pub mod server;
     pub mod webdriver;
 }
@@ -402,6 +409,37 @@ fn unknown_hash_shows_not_found() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn no_panic_banner_after_visiting_all_views() {
     run_on_dist("panic-banner", check_no_panic_banner);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn playground_produces_by_key_steps_rewinds_and_replays() {
+    run_on_dist("playground", e2e::playground::check_produce_step_rewind);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn playground_crashed_consumer_loses_its_partitions() {
+    run_on_dist(
+        "playground-crash",
+        e2e::playground::check_crash_moves_partitions,
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn playground_bad_url_params_alert_and_page_still_works() {
+    run_on_dist("playground-bad-params", e2e::playground::check_bad_params);
+}
+
+/// A benchmark, not a timing test: prints (and writes to
+/// `<target>/e2e/frame-time.txt`) the frame-time distribution of the busy
+/// and the default Playground; see `e2e::playground::frame_time_probe`.
+/// Run alone with `cargo test --test e2e -- --ignored frame_time_probe --nocapture`.
+#[test]
+#[ignore = "end-to-end benchmark: needs dist/ and chromedriver; run by ./run.sh test"]
+fn frame_time_probe() {
+    run_on_dist("frame-time", e2e::playground::frame_time_probe);
 }
 
 // ---------------------------------------------------------------------------

@@ -44,8 +44,6 @@ pub enum SimError {
     GroupIdNotFound(String),
     /// `GroupNotEmptyException`.
     GroupNotEmpty(String),
-    /// `UnknownMemberIdException`.
-    UnknownMemberId(String),
     /// `BrokerNotAvailableException`: no such broker, or it is stopped.
     BrokerNotAvailable(String),
     /// One of the simulation's own bounds (partitions per topic, members per group, …).
@@ -89,9 +87,6 @@ impl SimError {
                 "org.apache.kafka.common.errors.GroupIdNotFoundException"
             }
             SimError::GroupNotEmpty(_) => "org.apache.kafka.common.errors.GroupNotEmptyException",
-            SimError::UnknownMemberId(_) => {
-                "org.apache.kafka.common.errors.UnknownMemberIdException"
-            }
             SimError::BrokerNotAvailable(_) => {
                 "org.apache.kafka.common.errors.BrokerNotAvailableException"
             }
@@ -118,7 +113,6 @@ impl SimError {
             | SimError::OutOfOrderSequence(m)
             | SimError::GroupIdNotFound(m)
             | SimError::GroupNotEmpty(m)
-            | SimError::UnknownMemberId(m)
             | SimError::BrokerNotAvailable(m)
             | SimError::LimitExceeded(m)
             | SimError::InvalidTime(m) => m,

@@ -53,7 +53,7 @@ impl Layout {
         let cells = cells.max(1);
         let lanes_x = SIDE_COLUMN + 30.0;
         // Room on the right for the lane's numbers, then the consumers.
-        let lanes_width = (width - lanes_x - SIDE_COLUMN - 90.0).max(60.0);
+        let lanes_width = (width - lanes_x - SIDE_COLUMN - 130.0).max(60.0);
         let lanes_y = 24.0;
         let lane_pitch = ((height - lanes_y - 8.0) / f64::from(partitions)).clamp(14.0, 44.0);
         Self {
@@ -167,7 +167,7 @@ mod tests {
     fn lanes_fill_the_middle_and_stack_evenly() {
         let layout = Layout::new(800.0, 300.0, 3, 10);
         assert!(layout.lanes_x > SIDE_COLUMN);
-        assert!(layout.lanes_x + layout.lanes_width + 80.0 < 800.0 - SIDE_COLUMN);
+        assert!(layout.lanes_x + layout.lanes_width + 120.0 < 800.0 - SIDE_COLUMN);
         let gaps: Vec<f64> = (0..3).map(|p| layout.lane_centre(p)).collect();
         assert!((gaps[1] - gaps[0] - (gaps[2] - gaps[1])).abs() < 1e-9);
         assert_eq!(layout.cell_width * 10.0, layout.lanes_width);

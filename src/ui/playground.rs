@@ -41,7 +41,7 @@ pub fn Playground() -> Html {
         let (setup, problems) = model::Setup::from_params(&crate::ui::route::query_params(&hash));
         let mut model = Model::with_setup(&setup);
         if !problems.is_empty() {
-            model.error = Some(problems.join(" "));
+            model.error = Some(problems.join("\n"));
         }
         Store::new(model)
     });
@@ -61,11 +61,17 @@ pub fn Playground() -> Html {
     let onkeydown = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: KeyboardEvent| {
-            // Space and → work when focus is not in a text field.
-            let typing = e
-                .target_dyn_into::<web_sys::HtmlInputElement>()
-                .is_some_and(|i| i.type_() == "text" || i.type_() == "number");
-            if typing {
+            // Space and → belong to the simulation only when focus is not on a control that
+            // uses them itself: Space presses buttons and links and types in fields; arrows move
+            // sliders, lists and text cursors.
+            let tag = e
+                .target_dyn_into::<web_sys::Element>()
+                .map(|el| el.tag_name().to_ascii_lowercase())
+                .unwrap_or_default();
+            let takes_arrows = matches!(tag.as_str(), "input" | "select" | "textarea" | "option");
+            let takes_space = takes_arrows || matches!(tag.as_str(), "button" | "a");
+            let key = e.key();
+            if (key == " " && takes_space) || (key == "ArrowRight" && takes_arrows) {
                 return;
             }
             match e.key().as_str() {
@@ -113,7 +119,7 @@ fn error_banner(model: &Model, dispatch: &Callback<Action>) -> Html {
     let onclick = dispatch.reform(|_| Action::DismissError);
     html! {
         <div class="error" role="alert">
-            <span>{ error.clone() }</span>
+            <span style="white-space: pre-line">{ error.clone() }</span>
             <button type="button" {onclick} aria-label="Dismiss the message">{ "×" }</button>
         </div>
     }
@@ -193,8 +199,8 @@ fn Controls(props: &ControlsProps) -> Html {
             <button type="button" onclick={step} aria-keyshortcuts="ArrowRight">{ "Step →" }</button>
             <label>{ "Speed " }
                 <input type="range" min="0" max="1000" value={geometry::slider_from_speed(m.speed).to_string()}
-                    oninput={speed} aria-valuetext={format!("{:.1} times", m.speed)} />
-                <output>{ format!("{:.1}×", m.speed) }</output>
+                    oninput={speed} aria-valuetext={format!("{} times", tenths(m.speed))} />
+                <output>{ format!("{}×", tenths(m.speed)) }</output>
             </label>
             <label class="timeline" data-now={m.now_ms.to_string()} data-horizon={m.horizon_ms.to_string()}>{ "Time " }
                 <input type="range" min="0" max={m.horizon_ms.max(1).to_string()} value={m.now_ms.to_string()}
@@ -346,7 +352,7 @@ fn diagram(model: &Model, dispatch: &Callback<Action>) -> Html {
             let onclick = dispatch.reform(move |_| Action::Select(Some(sel.clone())));
             let committed = r.offset < p.high_watermark;
             html! {
-                <g class={classes!("cell", selected.then_some("selected"))} {onclick}
+                <g key={r.offset.to_string()} class={classes!("cell", selected.then_some("selected"))} {onclick}
                     data-offset={r.offset.to_string()}
                     data-key={r.key.as_ref().map_or(String::new(), |k| String::from_utf8_lossy(k).into_owned())}>
                     <title>{ format!("offset {} key {}", r.offset, r.key.as_ref().map_or("null".into(), |k| String::from_utf8_lossy(k).into_owned())) }</title>
@@ -365,7 +371,7 @@ fn diagram(model: &Model, dispatch: &Callback<Action>) -> Html {
             });
         let lag = crate_lag(model, &topic.name, p.id);
         html! {
-            <g class="lane" data-partition={p.id.to_string()} data-end={p.high_watermark.to_string()}>
+            <g key={p.id.to_string()} class="lane" data-partition={p.id.to_string()} data-end={p.high_watermark.to_string()}>
                 <rect class="lane-bg" x={fmt(layout.lanes_x)} y={fmt(top)} width={fmt(layout.lanes_width)} height={fmt(h)} rx="4" />
                 <text class="lane-label" x={fmt(layout.lanes_x - 6.0)} y={fmt(y + 4.0)} text-anchor="end">{ format!("P{}", p.id) }</text>
                 { for cells }
@@ -380,7 +386,7 @@ fn diagram(model: &Model, dispatch: &Callback<Action>) -> Html {
     let producer_boxes = producers.iter().enumerate().map(|(i, id)| {
         let (x, y) = layout.producer_at(i as u32, producers.len() as u32);
         html! {
-            <g class="client">
+            <g key={format!("p{id}")} class="client">
                 <rect x={fmt(x - 45.0)} y={fmt(y - 14.0)} width="90" height="28" rx="5" />
                 <text x={fmt(x)} y={fmt(y + 4.0)}>{ format!("producer {id}") }</text>
             </g>
@@ -389,18 +395,23 @@ fn diagram(model: &Model, dispatch: &Callback<Action>) -> Html {
     let consumer_boxes = consumers.iter().enumerate().map(|(i, c)| {
         let (x, y) = layout.consumer_at(i as u32, consumers.len() as u32);
         let owns: Vec<String> = c.assignment.iter().map(|(_, p)| format!("P{p}")).collect();
+        let owns_text = match owns.len() {
+            0 => "owns nothing".to_string(),
+            1..=3 => owns.join(" "),
+            n => format!("{n} partitions"),
+        };
+        let group = c.group.as_deref().unwrap_or("no group").to_string();
         let state = match c.state {
             ConsumerState::Active => "",
             _ => "joining…",
         };
         html! {
-            <g class={classes!("client", (!state.is_empty()).then_some("paused"))}>
+            <g key={format!("c{}", c.id)} class={classes!("client", (!state.is_empty()).then_some("paused"))}>
+                <title>{ format!("consumer {} in {group}: {}", c.id, if owns.is_empty() { "no partitions".to_string() } else { owns.join(", ") }) }</title>
                 <rect x={fmt(x - 50.0)} y={fmt(y - 16.0)} width="100" height="32" rx="5" />
-                <text x={fmt(x)} y={fmt(y - 2.0)}>{ format!("consumer {}", c.id) }</text>
+                <text x={fmt(x)} y={fmt(y - 2.0)}>{ format!("C{} · {group}", c.id) }</text>
                 <text x={fmt(x)} y={fmt(y + 11.0)} class="small">{
-                    if !state.is_empty() { state.to_string() }
-                    else if owns.is_empty() { "owns nothing".to_string() }
-                    else { owns.join(" ") }
+                    if !state.is_empty() { state.to_string() } else { owns_text }
                 }</text>
             </g>
         }
@@ -436,7 +447,7 @@ fn diagram(model: &Model, dispatch: &Callback<Action>) -> Html {
     });
     html! {
         <figure class="diagram">
-            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
+            <svg viewBox="0 0 760 260" role="img"
                 aria-label={format!("Topic {} with {} partitions; {} consumers", topic.name, topic.partition_count(), consumers.len())}>
                 { for producer_boxes }
                 { for lanes }
@@ -459,8 +470,18 @@ fn crate_lag(model: &Model, topic: &str, partition: u32) -> Option<u64> {
         .and_then(|r| r.lag)
 }
 
+/// A coordinate with one decimal, formatted through integers: `{:.1}` would pull Rust's
+/// float-formatting machinery into the bundle.
 fn fmt(v: f64) -> String {
-    format!("{v:.1}")
+    tenths(v)
+}
+
+/// `v` rounded to one decimal, as text.
+pub fn tenths(v: f64) -> String {
+    let t = (v * 10.0).round() as i64;
+    let sign = if t < 0 { "-" } else { "" };
+    let t = t.unsigned_abs();
+    format!("{sign}{}.{}", t / 10, t % 10)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -614,15 +635,15 @@ fn lag_chart(model: &Model) -> Html {
                 .find(|(g, _)| g == model::GROUP)
                 .map_or(0, |(_, l)| *l);
             format!(
-                "{:.1},{:.1}",
-                w * i as f64 / (n - 1.0),
-                h - h * lag as f64 / max as f64
+                "{},{}",
+                tenths(w * i as f64 / (n - 1.0)),
+                tenths(h - h * lag as f64 / max as f64)
             )
         })
         .collect();
     html! {
         <figure class="lag-chart">
-            <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("Lag of group billing over the last {} seconds; at most {max} records", samples.len())}>
+            <svg viewBox="0 0 300 60" role="img" aria-label={format!("Lag of group billing over the last {} seconds; at most {max} records", samples.len())}>
                 <polyline points={points.join(" ")} />
             </svg>
             <figcaption>{ format!("billing total lag, records (max {max}), one point per second") }</figcaption>
@@ -678,4 +699,18 @@ fn data_url(mime: &str, body: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tenths;
+
+    #[test]
+    fn tenths_rounds_to_one_decimal() {
+        assert_eq!(tenths(0.0), "0.0");
+        assert_eq!(tenths(12.34), "12.3");
+        assert_eq!(tenths(12.35), "12.4");
+        assert_eq!(tenths(-0.26), "-0.3");
+        assert_eq!(tenths(760.0), "760.0");
+    }
 }

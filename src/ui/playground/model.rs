@@ -40,11 +40,16 @@ pub const MAX_CHECKPOINTS: usize = 8;
 /// dropped as if by `DeleteRecords`, and the log start moves).
 pub const RECORDS_PER_PARTITION: u32 = 5_000;
 
-/// A saved world and how much of the script it had applied.
+/// A saved world, how much of the script it had applied, and the view's counters and log
+/// at that moment (so a rewind shows what was true then).
 #[derive(Clone, Debug)]
 pub struct Checkpoint {
     pub world: World,
     pub applied: usize,
+    produced: u64,
+    consumed: u64,
+    log: VecDeque<LogLine>,
+    lag_history: VecDeque<(u64, Vec<(String, u64)>)>,
 }
 
 /// Keys the auto-producer cycles through.
@@ -330,6 +335,10 @@ impl Model {
         self.checkpoints.push_back(Checkpoint {
             world: self.world.clone(),
             applied: self.applied,
+            produced: self.produced,
+            consumed: self.consumed,
+            log: self.log.clone(),
+            lag_history: self.lag_history.clone(),
         });
         while self.checkpoints.len() > MAX_CHECKPOINTS {
             self.checkpoints.pop_front();
@@ -491,9 +500,15 @@ impl Model {
         };
         self.world = base.world;
         self.applied = base.applied;
-        self.replay_until(at_ms, false);
-        let _ = self.world.take_events();
+        self.produced = base.produced;
+        self.consumed = base.consumed;
+        self.log = base.log;
+        self.lag_history = base.lag_history;
+        // Replaying folds events as running does, so counters and the log match the moment.
+        self.replay_until(at_ms, true);
+        self.lag_history.retain(|(t, _)| *t <= at_ms);
         self.flights.clear();
+        self.selected = None;
         self.announcement = format!("Rewound to {}", format_ms(at_ms));
     }
 
@@ -1146,14 +1161,30 @@ mod tests {
         session(&mut m);
         assert_eq!(ends(&m), ends(&straight));
         // Back to before the first produce, then forward to the same moment.
+        m.act(Action::Select(Some((TOPIC.to_string(), 0, 0))));
         m.act(Action::Seek(2_000));
         assert_eq!(ends(&m).iter().sum::<u64>(), 0);
+        assert_eq!(
+            (m.produced, m.consumed),
+            (0, 0),
+            "counters show the earlier moment"
+        );
+        assert!(
+            m.log.iter().all(|l| l.at_ms <= 2_000),
+            "no lines from the future"
+        );
+        assert_eq!(m.selected, None);
         let horizon = m.horizon_ms;
         m.run(horizon - 2_000);
         assert_eq!(m.world.now_ms(), straight.world.now_ms());
         assert_eq!(ends(&m), ends(&straight));
         let lag = |m: &Model| m.world.group_lag(GROUP);
         assert_eq!(lag(&m), lag(&straight));
+        assert_eq!(
+            (m.produced, m.consumed),
+            (straight.produced, straight.consumed)
+        );
+        assert_eq!(m.log, straight.log);
     }
 
     #[test]

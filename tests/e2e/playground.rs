@@ -1,0 +1,887 @@
+//! End-to-end checks of the Playground view (`src/ui/playground.rs`) and a
+//! frame-time probe of it.
+//!
+//! Everything is read from the view's DOM contract: the timeline's
+//! `data-now`/`data-horizon`, the `Pause`/`Play` button, the counters, one
+//! `g.lane[data-partition][data-end]` per partition holding
+//! `g.cell[data-offset][data-key]`, the `.group[data-group][data-state]
+//! [data-generation]` boxes with `li[data-consumer][data-owns]` members, the
+//! record card and the `.error[role=alert]` banner. One script reads all of
+//! it in a single round trip ([`SCENE_SCRIPT`]), so a failed wait quotes the
+//! whole scene it last saw.
+//!
+//! Where records must land is computed here with the crate's own Kafka
+//! partitioner (`toPositive(murmur2(key)) % partitions`), which the native
+//! tests pin to Apache Kafka's test vectors.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use eda_playground::sim::partitioner::{murmur2, partition_for_key, to_positive};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::webdriver::{self, Element, Error};
+use crate::Harness;
+
+/// WebDriver's code for the Enter key.
+const ENTER: &str = "\u{E007}";
+/// WebDriver's code for the right arrow key.
+const ARROW_RIGHT: &str = "\u{E014}";
+
+/// Partitions of `orders` in the default scene.
+const DEFAULT_PARTITIONS: u32 = 3;
+
+/// A group needs ~3.1 s of virtual time (group.initial.rebalance.delay.ms)
+/// to become Stable; at 1× that is wall time too, plus the wasm start-up.
+const STABLE_TIMEOUT: Duration = Duration::from_secs(20);
+/// Network latency is 150–350 ms of virtual time per hop; produce, append
+/// and delivery at 1× fit well inside this.
+const FLOW_TIMEOUT: Duration = Duration::from_secs(15);
+/// The crash scenario (at 20×: the 45 s session timeout is ~2.3 s of wall
+/// time) must finish within this, as the task asks.
+const CRASH_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The whole Playground as one JSON value (`null` while it is not mounted).
+const SCENE_SCRIPT: &str = r#"
+const pg = document.querySelector('main#view[data-view="playground"] .playground');
+if (!pg) return null;
+const tl = pg.querySelector('label.timeline');
+const toggle = Array.from(pg.querySelectorAll('button'))
+  .map(b => b.textContent.trim()).find(t => t === 'Pause' || t === 'Play');
+const card = pg.querySelector('section.card');
+const error = pg.querySelector('.error[role="alert"]');
+const live = pg.querySelector('[aria-live="polite"]');
+const counters = pg.querySelector('.counters');
+return {
+  now: tl ? Number(tl.getAttribute('data-now')) : null,
+  horizon: tl ? Number(tl.getAttribute('data-horizon')) : null,
+  toggle: toggle || null,
+  counters: counters ? counters.textContent.trim() : null,
+  lanes: Array.from(pg.querySelectorAll('.diagram svg g.lane')).map(l => ({
+    partition: Number(l.getAttribute('data-partition')),
+    end: Number(l.getAttribute('data-end')),
+    meta: (l.querySelector('.lane-meta') || {}).textContent || '',
+    cells: Array.from(l.querySelectorAll('g.cell')).map(c => ({
+      offset: Number(c.getAttribute('data-offset')),
+      key: c.getAttribute('data-key'),
+    })),
+  })),
+  groups: Array.from(pg.querySelectorAll('.group[data-group]')).map(g => ({
+    group: g.getAttribute('data-group'),
+    state: g.getAttribute('data-state'),
+    generation: Number(g.getAttribute('data-generation')),
+    members: Array.from(g.querySelectorAll('li[data-consumer]')).map(li => ({
+      consumer: li.getAttribute('data-consumer'),
+      owns: (li.getAttribute('data-owns') || '').split(',').filter(s => s !== '').map(Number),
+      alive: Array.from(li.querySelectorAll('button')).some(b => !b.disabled),
+    })),
+  })),
+  alert: error ? error.textContent.trim() : null,
+  card: card ? card.innerText : null,
+  log_lines: pg.querySelectorAll('.event-log ol li').length,
+  live: live ? live.textContent : null,
+};
+"#;
+
+/// What [`SCENE_SCRIPT`] returns. (No field may be called `error`: the
+/// WebDriver client takes any returned object with an `error` key for a
+/// WebDriver error.)
+#[derive(Debug, Clone, Deserialize)]
+pub struct Scene {
+    now: u64,
+    horizon: u64,
+    /// `Pause` while playing, `Play` while paused.
+    toggle: String,
+    counters: String,
+    lanes: Vec<Lane>,
+    groups: Vec<Group>,
+    alert: Option<String>,
+    card: Option<String>,
+    log_lines: usize,
+    live: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Lane {
+    partition: u32,
+    end: u64,
+    meta: String,
+    cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Cell {
+    offset: u64,
+    key: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Group {
+    group: String,
+    state: String,
+    generation: u64,
+    members: Vec<Member>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Member {
+    consumer: String,
+    owns: Vec<u32>,
+    alive: bool,
+}
+
+impl Scene {
+    fn playing(&self) -> bool {
+        self.toggle == "Pause"
+    }
+
+    /// `(appended, delivered)` from "N appended · M delivered".
+    fn counts(&self) -> (u64, u64) {
+        let mut numbers = self
+            .counters
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap_or(u64::MAX));
+        let appended = numbers.next().unwrap_or(u64::MAX);
+        let delivered = numbers.next().unwrap_or(u64::MAX);
+        (appended, delivered)
+    }
+
+    fn group(&self, name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.group == name)
+    }
+
+    fn stable(&self, name: &str) -> bool {
+        self.group(name).is_some_and(|g| g.state == "Stable")
+    }
+
+    fn lane(&self, partition: u32) -> Option<&Lane> {
+        self.lanes.iter().find(|l| l.partition == partition)
+    }
+
+    fn cell_count(&self) -> usize {
+        self.lanes.iter().map(|l| l.cells.len()).sum()
+    }
+
+    /// Whether every `(key, value)` sits in the lane murmur2 picks (and in no
+    /// other), and each lane's `data-end` equals the number of them it holds.
+    /// `None` if so, else what differs.
+    fn keys_misplaced(&self, keys: &[&str]) -> Option<String> {
+        let n = self.lanes.len() as u32;
+        if n == 0 {
+            return Some("no lanes".into());
+        }
+        let mut want_end: BTreeMap<u32, u64> = (0..n).map(|p| (p, 0)).collect();
+        for key in keys {
+            let p = partition_for_key(key.as_bytes(), n);
+            *want_end.entry(p).or_default() += 1;
+            let lanes: Vec<u32> = self
+                .lanes
+                .iter()
+                .filter(|l| l.cells.iter().any(|c| c.key == *key))
+                .map(|l| l.partition)
+                .collect();
+            if lanes != [p] {
+                return Some(format!(
+                    "key {key:?} should be a cell of lane {p} only; it is in lanes {lanes:?}"
+                ));
+            }
+        }
+        for (p, want) in want_end {
+            let lane = self.lane(p)?;
+            if lane.end != want || lane.cells.len() as u64 != want {
+                return Some(format!(
+                    "lane {p}: data-end {} with {} cells, want {want} of each",
+                    lane.end,
+                    lane.cells.len()
+                ));
+            }
+            // Offsets are 0.. in order of production, and the lane's meta agrees.
+            let offsets: Vec<u64> = lane.cells.iter().map(|c| c.offset).collect();
+            if offsets != (0..want).collect::<Vec<_>>() {
+                return Some(format!("lane {p}: offsets {offsets:?}"));
+            }
+            if !lane.meta.starts_with(&format!("end {want} ")) {
+                return Some(format!("lane {p}: meta {:?}", lane.meta));
+            }
+        }
+        None
+    }
+}
+
+impl Harness {
+    /// The Playground's current scene.
+    pub fn scene(&self) -> Result<Scene, Error> {
+        let v = self.browser.execute(SCENE_SCRIPT, &[])?;
+        serde_json::from_value(v.clone())
+            .map_err(|e| Error::Protocol(format!("not a Playground scene ({e}): {v}")))
+    }
+
+    /// Waits (at most `timeout`) until `pred` holds for the scene; on timeout
+    /// the error quotes the last scene seen.
+    pub fn wait_scene(
+        &self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&Scene) -> bool,
+    ) -> Result<Scene, Error> {
+        let mut seen: Option<Scene> = None;
+        let result = self.browser.wait_until(what, timeout, || {
+            let scene = self.scene()?;
+            let done = pred(&scene);
+            seen = Some(scene.clone());
+            Ok(done.then_some(scene))
+        });
+        result.map_err(|e| Error::Timeout(format!("{e}\n    last scene: {seen:#?}")))
+    }
+
+    /// The first button under `scope` whose text is exactly `text`.
+    fn button(&self, scope: &str, text: &str) -> Result<Element<'_>, Error> {
+        for b in self.browser.find_all(&format!("{scope} button"))? {
+            if b.text()?.trim() == text {
+                return Ok(b);
+            }
+        }
+        Err(Error::Protocol(format!(
+            "no button {text:?} under `{scope}`"
+        )))
+    }
+
+    /// Runs `act` on what `locate` finds, finding it again if the page
+    /// replaced it in between: Yew re-creates some SVG nodes when a sibling
+    /// list changes length (a flight lands, a commit marker appears), so a
+    /// reference can go stale between find and click, and a flight dot may
+    /// pass over a cell for a frame.
+    fn fresh<'a>(
+        &'a self,
+        what: &str,
+        locate: impl Fn() -> Result<Element<'a>, Error>,
+        act: impl Fn(&Element<'a>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut tries = 0;
+        loop {
+            match locate().and_then(|e| act(&e)) {
+                Err(e)
+                    if tries < 10
+                        && matches!(
+                            e.code(),
+                            Some("stale element reference" | "element click intercepted")
+                        ) =>
+                {
+                    tries += 1;
+                    thread::sleep(Duration::from_millis(50));
+                }
+                other => {
+                    return other.map_err(|e| Error::Protocol(format!("{what}: {e}")));
+                }
+            }
+        }
+    }
+
+    /// Clicks the first element matching `css`.
+    fn click(&self, css: &str) -> Result<(), Error> {
+        self.fresh(
+            &format!("click `{css}`"),
+            || self.browser.find(css),
+            Element::click,
+        )
+    }
+
+    /// Clicks the button under `scope` whose text is `text`.
+    fn click_button(&self, scope: &str, text: &str) -> Result<(), Error> {
+        self.fresh(
+            &format!("click button {text:?} under `{scope}`"),
+            || self.button(scope, text),
+            Element::click,
+        )
+    }
+
+    /// Types `key:value` into the producer and presses Enter.
+    fn produce(&self, message: &str) -> Result<(), Error> {
+        let input = self.browser.find("input#produce-input")?;
+        input.send_keys(&format!("{message}{ENTER}"))?;
+        let left = self
+            .browser
+            .execute("return arguments[0].value", &[input.to_arg()])?;
+        assert_eq!(left, json!(""), "Enter should clear the producer's input");
+        Ok(())
+    }
+
+    /// Sets the timeline to `at_ms` the way dragging it does: the range
+    /// input's value, then an `input` event. Returns the value it took.
+    fn drag_timeline(&self, at_ms: u64) -> Result<u64, Error> {
+        let v = self.browser.execute(
+            r#"const r = document.querySelector('label.timeline input[type="range"]');
+               r.value = String(arguments[0]);
+               r.dispatchEvent(new InputEvent('input', { bubbles: true }));
+               return Number(r.value);"#,
+            &[json!(at_ms)],
+        )?;
+        v.as_u64()
+            .ok_or_else(|| Error::Protocol(format!("range value is {v}")))
+    }
+}
+
+/// Waits for the Playground to mount (and for no panic banner).
+fn open_playground(h: &Harness, rel: &str) -> Result<Scene, Error> {
+    h.open(rel)?;
+    let scene = h.wait_scene("the Playground to render", STABLE_TIMEOUT, |s| {
+        !s.lanes.is_empty()
+    })?;
+    h.expect_no_panic_banner(rel)?;
+    Ok(scene)
+}
+
+/// Task 1a: produce keyed messages, check murmur2 placement, the record card,
+/// Step, rewinding the timeline and replaying forward.
+pub fn check_produce_step_rewind(h: &Harness) -> Result<(), Error> {
+    const MESSAGES: [(&str, &str); 3] = [("alice", "1"), ("bob", "2"), ("carol", "3")];
+    let keys: Vec<&str> = MESSAGES.iter().map(|(k, _)| *k).collect();
+
+    let first = open_playground(h, "#/playground?seed=7")?;
+    assert_eq!(
+        first.lanes.len() as u32,
+        DEFAULT_PARTITIONS,
+        "lanes of orders"
+    );
+    assert!(first.alert.is_none(), "no alert for good params: {first:?}");
+    let stable = h.wait_scene("group billing to be Stable", STABLE_TIMEOUT, |s| {
+        s.stable("billing") && s.playing()
+    })?;
+    let billing = stable.group("billing").unwrap();
+    assert_eq!(billing.members.len(), 2, "billing members: {billing:?}");
+    let mut owned: Vec<u32> = billing
+        .members
+        .iter()
+        .flat_map(|m| m.owns.clone())
+        .collect();
+    owned.sort_unstable();
+    assert_eq!(
+        owned,
+        [0, 1, 2],
+        "billing must own each partition once: {billing:?}"
+    );
+    assert_eq!(stable.cell_count(), 0, "no records before producing");
+    assert!(
+        stable.now >= 3_000,
+        "Stable already at {} ms of virtual time: the initial rebalance delay is 3 s",
+        stable.now
+    );
+
+    // The virtual time just before the first produce: the produce cannot
+    // happen earlier than the moment this render showed.
+    let before = h.scene()?.now;
+    for (k, v) in MESSAGES {
+        h.produce(&format!("{k}:{v}"))?;
+    }
+    let produced = h.wait_scene(
+        "3 appended, each key in its murmur2 lane, delivered to billing",
+        FLOW_TIMEOUT,
+        |s| {
+            let (appended, delivered) = s.counts();
+            appended == 3 && delivered == 3 && s.keys_misplaced(&keys).is_none()
+        },
+    )?;
+    assert!(produced.log_lines > 0, "the event log shows what happened");
+    assert!(
+        produced
+            .live
+            .as_deref()
+            .is_some_and(|l| !l.trim().is_empty()),
+        "the polite live region announces nothing: {:?}",
+        produced.live
+    );
+    assert!(
+        produced.horizon >= produced.now,
+        "horizon {} behind now {}",
+        produced.horizon,
+        produced.now
+    );
+
+    // The record card of alice's cell.
+    let (key, value) = MESSAGES[0];
+    let p = partition_for_key(key.as_bytes(), DEFAULT_PARTITIONS);
+    let cell = format!(".diagram svg g.lane[data-partition=\"{p}\"] g.cell[data-key=\"{key}\"]");
+    let offset = produced
+        .lane(p)
+        .unwrap()
+        .cells
+        .iter()
+        .find(|c| c.key == key)
+        .unwrap()
+        .offset;
+    h.click(&cell)?;
+    let with_card = h.wait_scene("the record card", FLOW_TIMEOUT, |s| s.card.is_some())?;
+    let card = with_card.card.clone().unwrap();
+    let hash = murmur2(key.as_bytes());
+    let positive = to_positive(hash);
+    for want in [
+        key.to_owned(),
+        value.to_owned(),
+        format!("{p} · {offset}"),
+        format!(
+            "murmur2(\"{key}\") = {hash}; toPositive = {positive}; {positive} mod {DEFAULT_PARTITIONS} = {p}"
+        ),
+    ] {
+        assert!(card.contains(&want), "the card lacks {want:?}:\n{card}");
+    }
+    h.browser
+        .find(&format!(
+            ".diagram g.lane[data-partition=\"{p}\"] g.cell.selected[data-key=\"{key}\"]"
+        ))
+        .map_err(|e| Error::Protocol(format!("the clicked cell is not marked selected: {e}")))?;
+
+    // Step pauses and runs the next engine event: time moves, then stays.
+    let t1 = h.scene()?.now;
+    h.click_button(".controls", "Step →")?;
+    let paused = h.wait_scene("Step to pause", RENDER, |s| !s.playing())?;
+    assert!(
+        paused.now > t1,
+        "Step did not move time: {t1} -> {}",
+        paused.now
+    );
+    thread::sleep(Duration::from_millis(400));
+    let still = h.scene()?;
+    assert_eq!(still.now, paused.now, "time moved while paused");
+    h.click_button(".controls", "Step →")?;
+    let stepped = h.wait_scene("a second Step to move time", RENDER, |s| s.now > still.now)?;
+    assert!(!stepped.playing(), "Step must leave play paused");
+    // → steps too when focus is on a button (here: Step, just clicked).
+    h.fresh(
+        "→ on the Step button",
+        || h.button(".controls", "Step →"),
+        |b| b.send_keys(ARROW_RIGHT),
+    )?;
+    let arrowed = h.wait_scene("→ to step", RENDER, |s| s.now > stepped.now)?;
+    assert!(!arrowed.playing(), "→ must leave play paused");
+
+    // Close the card before rewinding to a moment without its record.
+    h.click("section.card button.close")?;
+    h.wait_scene("the card to close", RENDER, |s| s.card.is_none())?;
+
+    // Drag the timeline back to just before the first produce.
+    let target = before - 1;
+    let took = h.drag_timeline(target)?;
+    assert_eq!(took, target, "the range input refused {target}");
+    let rewound = h.wait_scene("the rewound world (no records)", RENDER, |s| {
+        s.now == target && s.cell_count() == 0 && s.lanes.iter().all(|l| l.end == 0)
+    })?;
+    assert!(!rewound.playing(), "rewinding must not start play");
+    assert!(
+        rewound.horizon >= arrowed.now,
+        "the horizon must keep the recorded future: {} < {}",
+        rewound.horizon,
+        arrowed.now
+    );
+    assert_eq!(rewound.lanes.len() as u32, DEFAULT_PARTITIONS);
+    // The counters show the earlier moment too (they come back with the checkpoint).
+    assert_eq!(
+        rewound.counters, "0 appended · 0 delivered",
+        "after rewinding to {target} ms (they said {:?})",
+        arrowed.counters
+    );
+    thread::sleep(Duration::from_millis(400));
+    let rewound_still = h.scene()?;
+    assert_eq!(
+        rewound_still.now, target,
+        "time moved while paused after a rewind"
+    );
+
+    // Forward again: Play re-applies the recorded produces.
+    h.click_button(".controls", "Play")?;
+    h.wait_scene(
+        "the three records to come back on replay",
+        FLOW_TIMEOUT,
+        |s| s.playing() && s.now > target && s.keys_misplaced(&keys).is_none(),
+    )?;
+    h.wait_scene(
+        "the counters to count the replayed records once",
+        FLOW_TIMEOUT,
+        |s| s.counters == "3 appended · 3 delivered",
+    )?;
+    // The same records, at the same offsets, with the same values.
+    h.click(&cell)?;
+    let again = h.wait_scene("the record card after replay", RENDER, |s| s.card.is_some())?;
+    let card_again = again.card.clone().unwrap();
+    assert!(
+        card_again.contains(&format!("{p} · {offset}")) && card_again.contains(value),
+        "replayed record differs:\n{card_again}"
+    );
+    h.screenshot("playground")?;
+    h.expect_no_panic_banner("playground")
+}
+
+/// Yew re-renders on a later tick; a short wait for a plain UI reaction.
+const RENDER: Duration = Duration::from_secs(5);
+
+/// Task 1b: crash the member that owns the most partitions; after the session
+/// timeout the survivor owns all three in a new generation.
+pub fn check_crash_moves_partitions(h: &Harness) -> Result<(), Error> {
+    open_playground(h, "#/playground?seed=3&speed=20")?;
+    let stable = h.wait_scene("group billing to be Stable", STABLE_TIMEOUT, |s| {
+        s.stable("billing")
+            && s.group("billing").is_some_and(|g| {
+                g.members.len() == 2 && g.members.iter().map(|m| m.owns.len()).sum::<usize>() == 3
+            })
+    })?;
+    let billing = stable.group("billing").unwrap().clone();
+    let victim = billing
+        .members
+        .iter()
+        .max_by_key(|m| m.owns.len())
+        .unwrap()
+        .clone();
+    let survivor = billing
+        .members
+        .iter()
+        .find(|m| m.consumer != victim.consumer)
+        .unwrap()
+        .clone();
+    assert!(!victim.owns.is_empty(), "{billing:?}");
+    let scope = format!(
+        ".group[data-group=\"billing\"] li[data-consumer=\"{}\"]",
+        victim.consumer
+    );
+    let started = Instant::now();
+    h.click_button(&scope, "Crash")?;
+    let done = h.wait_scene(
+        &format!(
+            "consumer {} to own partitions 0,1,2 of billing in a generation after {}",
+            survivor.consumer, billing.generation
+        ),
+        CRASH_TIMEOUT,
+        |s| {
+            s.group("billing").is_some_and(|g| {
+                let mut owns: Vec<u32> = g
+                    .members
+                    .iter()
+                    .find(|m| m.consumer == survivor.consumer)
+                    .map_or_else(Vec::new, |m| m.owns.clone());
+                owns.sort_unstable();
+                g.state == "Stable"
+                    && g.generation > billing.generation
+                    && owns == [0, 1, 2]
+                    && g.members.iter().all(|m| m.consumer == survivor.consumer)
+            })
+        },
+    )?;
+    let elapsed = started.elapsed();
+    // At 20× the 45 s session timeout is ~2.25 s of wall time: the survivor
+    // cannot have taken over much earlier than that.
+    assert!(
+        elapsed >= Duration::from_millis(1_500),
+        "the crash was handled after {elapsed:?}: sooner than session.timeout.ms allows"
+    );
+    let g = done.group("billing").unwrap();
+    eprintln!(
+        "crash: consumer {} crashed; consumer {} owns {:?} in generation {} (was {}) after {elapsed:?} wall, virtual now {} ms",
+        victim.consumer,
+        survivor.consumer,
+        g.members[0].owns,
+        g.generation,
+        billing.generation,
+        done.now
+    );
+    assert!(
+        g.members[0].alive,
+        "the survivor's buttons are disabled: {g:?}"
+    );
+    h.screenshot("playground-crash")?;
+    h.expect_no_panic_banner("playground crash")
+}
+
+/// Task 1c: bad URL parameters raise an alert naming each, the default scene
+/// still runs, and the alert can be dismissed.
+pub fn check_bad_params(h: &Harness) -> Result<(), Error> {
+    let scene = open_playground(h, "#/playground?partitions=999&speed=abc&bogus=1&seed=7")?;
+    let alert = h
+        .browser
+        .find("main#view .playground .error[role=\"alert\"]")?;
+    assert!(alert.displayed()?, "the alert is not visible");
+    let text = alert.text()?;
+    for needle in ["partitions=999", "speed=abc", "bogus"] {
+        assert!(
+            text.contains(needle),
+            "the alert does not name {needle:?}: {text:?}"
+        );
+    }
+    assert_eq!(scene.alert.as_deref().map(str::is_empty), Some(false));
+    h.screenshot("playground-bad-params")?;
+    // The good parameter and the defaults still apply: 3 partitions, billing.
+    assert_eq!(scene.lanes.len() as u32, DEFAULT_PARTITIONS);
+    h.wait_scene(
+        "group billing to be Stable despite the bad params",
+        STABLE_TIMEOUT,
+        |s| s.stable("billing") && s.playing(),
+    )?;
+    h.click(".playground .error[role=\"alert\"] button")?;
+    h.wait_scene("the alert to be dismissed", RENDER, |s| s.alert.is_none())?;
+    h.produce("dave:4")?;
+    h.wait_scene("dave:4 in its murmur2 lane", FLOW_TIMEOUT, |s| {
+        s.counts().0 == 1 && s.keys_misplaced(&["dave"]).is_none()
+    })?;
+    h.expect_no_panic_banner("playground with bad params")
+}
+
+// ---------------------------------------------------------------------------
+// Frame-time probe.
+// ---------------------------------------------------------------------------
+
+/// Installs a `requestAnimationFrame` loop pushing `performance.now()` deltas
+/// into `window.__frames` (and long tasks into `window.__longTasks`), and
+/// returns the starting point.
+const PROBE_START: &str = r#"
+window.__frames = [];
+window.__longTasks = [];
+window.__probeStop = false;
+let last = null;
+const loop = () => {
+  const t = performance.now();
+  if (last !== null) window.__frames.push(t - last);
+  last = t;
+  if (!window.__probeStop) requestAnimationFrame(loop);
+};
+requestAnimationFrame(loop);
+try {
+  window.__longTaskObserver = new PerformanceObserver(list => {
+    for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+  });
+  window.__longTaskObserver.observe({ type: 'longtask' });
+} catch (e) {}
+window.__probeT0 = performance.now();
+return window.__probeSample();
+"#;
+
+/// Defines `window.__probeSample()`: DOM size, heap, virtual time, counters.
+const PROBE_SAMPLE: &str = r#"
+window.__probeSample = () => {
+  const tl = document.querySelector('label.timeline');
+  const counters = document.querySelector('.counters');
+  const m = performance.memory;
+  return {
+    nodes: document.getElementsByTagName('*').length,
+    heap: m ? { used: m.usedJSHeapSize, total: m.totalJSHeapSize, limit: m.jsHeapSizeLimit } : null,
+    now: tl ? Number(tl.getAttribute('data-now')) : null,
+    counters: counters ? counters.textContent.trim() : null,
+    flights: document.querySelectorAll('circle.flight').length,
+    cells: document.querySelectorAll('g.cell').length,
+    log: document.querySelectorAll('.event-log ol li').length,
+    t: performance.now(),
+  };
+};
+"#;
+
+const PROBE_STOP: &str = r#"
+window.__probeStop = true;
+if (window.__longTaskObserver) window.__longTaskObserver.disconnect();
+return { frames: window.__frames, longTasks: window.__longTasks,
+         wall: performance.now() - window.__probeT0, end: window.__probeSample() };
+"#;
+
+/// Warm-up before measuring, and the measuring window.
+const PROBE_WARMUP: Duration = Duration::from_secs(3);
+const PROBE_WINDOW: Duration = Duration::from_secs(5);
+
+/// One probe's results.
+struct Probe {
+    scene: String,
+    frames: Vec<f64>,
+    long_tasks: Vec<f64>,
+    wall_ms: f64,
+    start: Value,
+    end: Value,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    // Nearest rank.
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+impl Probe {
+    fn sorted(&self) -> Vec<f64> {
+        let mut s = self.frames.clone();
+        s.sort_by(f64::total_cmp);
+        s
+    }
+
+    fn p95(&self) -> f64 {
+        percentile(&self.sorted(), 95.0)
+    }
+
+    fn nodes(&self) -> (u64, u64) {
+        (
+            self.start["nodes"].as_u64().unwrap_or(0),
+            self.end["nodes"].as_u64().unwrap_or(0),
+        )
+    }
+
+    fn report(&self) -> String {
+        let s = self.sorted();
+        let n = s.len();
+        let mean = s.iter().sum::<f64>() / n.max(1) as f64;
+        let over = |ms: f64| s.iter().filter(|d| **d > ms).count();
+        let (n0, n1) = self.nodes();
+        let mb = |v: &Value| {
+            v.as_f64()
+                .map_or("?".into(), |b| format!("{:.1} MB", b / 1e6))
+        };
+        let heap = |v: &Value| {
+            if v["heap"].is_null() {
+                "n/a (no performance.memory)".to_string()
+            } else {
+                format!(
+                    "{} used / {} total",
+                    mb(&v["heap"]["used"]),
+                    mb(&v["heap"]["total"])
+                )
+            }
+        };
+        let virt = |v: &Value| v["now"].as_f64().unwrap_or(f64::NAN);
+        let virtual_ms = virt(&self.end) - virt(&self.start);
+        let appended = |v: &Value| {
+            v["counters"]
+                .as_str()
+                .and_then(|c| c.split_whitespace().next())
+                .and_then(|n| n.parse::<f64>().ok())
+                .unwrap_or(f64::NAN)
+        };
+        let appended_delta = appended(&self.end) - appended(&self.start);
+        let long_total: f64 = self.long_tasks.iter().fold(0.0, |a, b| a + b);
+        let long_max = self.long_tasks.iter().cloned().fold(0.0, f64::max);
+        let mut out = String::new();
+        let _ = writeln!(out, "scene {}", self.scene);
+        let _ = writeln!(
+            out,
+            "  frames {n} in {:.0} ms ({:.1} fps): median {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms, mean {:.1} ms",
+            self.wall_ms,
+            n as f64 * 1000.0 / self.wall_ms,
+            percentile(&s, 50.0),
+            percentile(&s, 95.0),
+            percentile(&s, 99.0),
+            s.last().copied().unwrap_or(f64::NAN),
+            mean
+        );
+        let _ = writeln!(
+            out,
+            "  frames over 20 ms: {}, over 50 ms: {}, over 100 ms: {}; long tasks (>50 ms): {} totalling {:.0} ms, longest {:.0} ms",
+            over(20.0),
+            over(50.0),
+            over(100.0),
+            self.long_tasks.len(),
+            long_total,
+            long_max
+        );
+        if virtual_ms.is_finite() {
+            let _ = writeln!(
+                out,
+                "  virtual time advanced {virtual_ms:.0} ms in {:.0} ms wall ({:.2}x); appended +{appended_delta:.0} ({:.0}/s wall)",
+                self.wall_ms,
+                virtual_ms / self.wall_ms,
+                appended_delta * 1000.0 / self.wall_ms
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  DOM nodes {n0} -> {n1}; cells {} -> {}, flights {} -> {}, log lines {} -> {}",
+            self.start["cells"],
+            self.end["cells"],
+            self.start["flights"],
+            self.end["flights"],
+            self.start["log"],
+            self.end["log"]
+        );
+        let _ = writeln!(
+            out,
+            "  JS heap {} -> {}",
+            heap(&self.start),
+            heap(&self.end)
+        );
+        if let Some(counters) = self.end["counters"].as_str() {
+            let _ = writeln!(out, "  counters at end: {counters}");
+        }
+        out
+    }
+}
+
+fn probe(h: &Harness, rel: &str) -> Result<Probe, Error> {
+    h.open(rel)?;
+    if rel.starts_with("#/playground") {
+        h.wait_scene("the Playground to render", STABLE_TIMEOUT, |s| {
+            !s.lanes.is_empty()
+        })?;
+    }
+    thread::sleep(PROBE_WARMUP);
+    h.browser.execute(PROBE_SAMPLE, &[])?;
+    let start = h.browser.execute(PROBE_START, &[])?;
+    thread::sleep(PROBE_WINDOW);
+    let mut stop = h.browser.execute(PROBE_STOP, &[])?;
+    let floats = |v: &Value| -> Vec<f64> {
+        v.as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default()
+    };
+    h.expect_no_panic_banner(rel)?;
+    Ok(Probe {
+        scene: rel.to_owned(),
+        frames: floats(&stop["frames"]),
+        long_tasks: floats(&stop["longTasks"]),
+        wall_ms: stop["wall"].as_f64().unwrap_or(f64::NAN),
+        start,
+        end: stop["end"].take(),
+    })
+}
+
+/// Task 2: `requestAnimationFrame` deltas of the busy scene (12 partitions,
+/// 3 groups × 2 consumers, 1,000 records/s), of the default scene, and of a
+/// page without animation (what headless Chromium's frame clock does alone).
+/// Prints the numbers and writes them to `<target>/e2e/frame-time.txt`;
+/// only gross failures (p95 ≥ 1 s, an unbounded DOM) fail it.
+pub fn frame_time_probe(h: &Harness) -> Result<(), Error> {
+    const BUSY: &str = "#/playground?partitions=12&groups=3&rate=1000&seed=1";
+    let busy = probe(h, BUSY)?;
+    h.screenshot("playground-busy")?;
+    let default = probe(h, "#/playground")?;
+    let idle = probe(h, "#/lessons")?;
+    let mut out = format!(
+        "frame-time probe: headless Chromium (--disable-gpu, software compositing), window 1280x800; \
+         {PROBE_WARMUP:?} warm-up, {PROBE_WINDOW:?} of rAF deltas\n"
+    );
+    for p in [&busy, &default, &idle] {
+        out.push_str(&p.report());
+    }
+    eprint!("{out}");
+    let file = webdriver::artifact_dir().join("frame-time.txt");
+    fs::write(&file, &out).map_err(|e| Error::Io(format!("write {}: {e}", file.display())))?;
+
+    for p in [&busy, &default] {
+        assert!(
+            p.frames.len() >= 10,
+            "{}: only {} animation frames in {PROBE_WINDOW:?}",
+            p.scene,
+            p.frames.len()
+        );
+        assert!(
+            p.p95() < 1_000.0,
+            "{}: p95 frame time {:.0} ms: the page is frozen, not slow",
+            p.scene,
+            p.p95()
+        );
+        // Cells, flights and log lines are all capped, so the DOM must not
+        // grow with the records that flow.
+        let (n0, n1) = p.nodes();
+        assert!(
+            n1 <= n0 + n0 / 2 + 200,
+            "{}: the DOM grew from {n0} to {n1} nodes in {PROBE_WINDOW:?}",
+            p.scene
+        );
+    }
+    Ok(())
+}
