@@ -380,3 +380,52 @@ fn manual_assignment_reads_without_a_group() {
     assert!(got.iter().all(|d| d.2 == 1));
     let _ = consumer;
 }
+
+#[test]
+fn records_lost_in_a_failover_before_replication_are_resent_not_acked() {
+    let mut world = World::with_config(
+        21,
+        eda_playground::sim::world::WorldConfig {
+            brokers: 2,
+            ..Default::default()
+        },
+    );
+    world.create_topic("t", 1, 2).unwrap();
+    let producer = world.add_producer().unwrap();
+    for i in 0..5 {
+        world
+            .produce(producer, "t", Some("k"), &format!("v{i}"))
+            .unwrap();
+    }
+    // Step until the leader has appended but before a follower fetch copies it.
+    let mut appended = false;
+    while !appended {
+        appended = world
+            .step()
+            .iter()
+            .any(|e| matches!(e.kind, TraceKind::RecordAppended { .. }));
+    }
+    let p = &world.topic("t").unwrap().partitions[0];
+    assert!(
+        p.high_watermark < p.log.log_end_offset(),
+        "not replicated yet"
+    );
+    let leader = p.leader.unwrap();
+    world.apply(Command::StopBroker { id: leader }).unwrap();
+    let events = world.advance(3_000).unwrap();
+    assert!(events.iter().any(|e| matches!(&e.kind,
+        TraceKind::ProduceFailed { error, retriable: true, .. } if error.contains("NotLeaderOrFollower"))));
+    let values: Vec<String> = world.topic("t").unwrap().partitions[0]
+        .log
+        .read(0, 100)
+        .into_iter()
+        .map(|r| String::from_utf8(r.value.unwrap().to_vec()).unwrap())
+        .collect();
+    assert_eq!(
+        values,
+        ["v0", "v1", "v2", "v3", "v4"],
+        "each record once, in order"
+    );
+    assert_eq!(world.producer(producer).unwrap().acked_records, 5);
+    assert_eq!(world.producer(producer).unwrap().failed_records, 0);
+}

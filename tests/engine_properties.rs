@@ -127,14 +127,25 @@ fn run(seed: u64, ops: &[Op], assignor_family: u8) -> (World, Vec<TraceEvent>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    // A fixed seed: CI runs the same 256 cases every time (a failure prints its inputs).
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x0eda_5eed),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn order_is_kept_within_each_partition(seed in any::<u64>(), ops in proptest::collection::vec(op(), 1..60), family in 0u8..4) {
         let (world, trace) = run(seed, &ops, family);
-        // Appends to a partition get increasing offsets, in the order they happen.
+        // Appends to a partition get increasing offsets, in the order they happen — within one
+        // leader epoch: a new leader truncates what the old one had not replicated, and the
+        // next append reuses those offsets, as in Kafka.
         let mut last: BTreeMap<(String, u32), u64> = BTreeMap::new();
         for e in &trace {
+            if let TraceKind::LeaderChanged { topic, partition, .. } = &e.kind {
+                last.remove(&(topic.to_string(), *partition));
+            }
             if let TraceKind::RecordAppended { topic, partition, offset, .. } = &e.kind {
                 let key = (topic.to_string(), *partition);
                 if let Some(prev) = last.get(&key) {

@@ -87,6 +87,10 @@ impl Default for WorldConfig {
     }
 }
 
+/// Most virtual time one `advance` may cover: periodic timers (heartbeats, checks) keep firing,
+/// so an unbounded step would never finish.
+pub const MAX_ADVANCE_MS: u64 = 7 * 24 * 60 * 60 * 1000;
+
 /// A topic's log settings with the world's memory bound applied.
 pub(crate) fn capped(
     mut settings: crate::sim::log::LogSettings,
@@ -410,6 +414,11 @@ impl World {
     /// Moves virtual time forward by `delta_ms`, running everything scheduled meanwhile, and
     /// returns what happened (including events from commands applied since the last call).
     pub fn advance(&mut self, delta_ms: u64) -> Result<Vec<TraceEvent>, SimError> {
+        if delta_ms > MAX_ADVANCE_MS {
+            return Err(SimError::InvalidTime(format!(
+                "cannot advance {delta_ms} ms at once: at most {MAX_ADVANCE_MS} ms (7 days) per step"
+            )));
+        }
         let target = self.now_ms.checked_add(delta_ms).ok_or_else(|| {
             SimError::InvalidTime(format!(
                 "advancing {delta_ms} ms from {} ms overflows",

@@ -459,12 +459,16 @@ impl World {
             p.high_watermark = p.high_watermark.min(leo);
         }
         let epoch = p.leader_epoch;
+        let log_end = p.log.log_end_offset();
         self.emit(TraceKind::LeaderChanged {
             topic: topic.clone(),
             partition,
             leader,
             leader_epoch: epoch,
         });
+        if leader.is_some() {
+            self.resend_truncated(topic, partition, log_end);
+        }
     }
 
     pub(crate) fn emit_isr(&mut self, topic: &Name, partition: u32) {

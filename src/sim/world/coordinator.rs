@@ -172,13 +172,7 @@ impl World {
                     &group_id,
                     RebalanceReason::MemberJoined(member_id.to_string()),
                 );
-                if let Some(m) = self
-                    .groups
-                    .get_mut(&group_id)
-                    .and_then(|g| g.members.get_mut(&member_id))
-                {
-                    m.joined = true;
-                }
+                self.mark_joined(&group_id, &member_id);
                 self.schedule(
                     initial_delay,
                     Due::JoinDeadline {
@@ -188,32 +182,32 @@ impl World {
                 );
             }
             GroupState::Stable | GroupState::CompletingRebalance => {
-                if is_new {
-                    self.start_rebalance(
-                        &group_id,
-                        RebalanceReason::MemberJoined(member_id.to_string()),
-                    );
+                // A known member rejoining (its follow-up after a cooperative round, or after
+                // missing a generation) starts a rebalance too.
+                let reason = if is_new {
+                    RebalanceReason::MemberJoined(member_id.to_string())
                 } else {
-                    // A known member rejoining (its follow-up after a cooperative round, or
-                    // after missing a generation) starts a rebalance too.
-                    self.start_rebalance(
-                        &group_id,
-                        RebalanceReason::CooperativeFollowUp(member_id.to_string()),
-                    );
-                }
+                    RebalanceReason::CooperativeFollowUp(member_id.to_string())
+                };
+                self.start_rebalance(&group_id, reason);
                 // The joiner has joined in the new round.
-                if let Some(m) = self
-                    .groups
-                    .get_mut(&group_id)
-                    .and_then(|g| g.members.get_mut(&member_id))
-                {
-                    m.joined = true;
-                }
+                self.mark_joined(&group_id, &member_id);
                 self.maybe_complete_join(&group_id);
             }
             GroupState::PreparingRebalance => self.maybe_complete_join(&group_id),
         }
         self.ensure_expiry(&group_id, &member_id);
+    }
+
+    /// Records that `member` has sent JoinGroup in the current round.
+    fn mark_joined(&mut self, group_id: &Name, member: &Name) {
+        if let Some(m) = self
+            .groups
+            .get_mut(group_id)
+            .and_then(|g| g.members.get_mut(member))
+        {
+            m.joined = true;
+        }
     }
 
     /// Starts a rebalance unless one is already under way.

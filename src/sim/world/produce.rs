@@ -20,6 +20,19 @@ pub(crate) struct PendingAck {
     pub base_offset: u64,
     pub end_offset: u64,
     pub records: u32,
+    /// The batch itself, resent if a leader change truncates it before the ISR has it.
+    pub batch: Vec<PendingRecord>,
+    pub first_sent_ms: u64,
+    pub seq: u64,
+}
+
+/// What the leader makes of a produce request.
+enum Check {
+    Accept,
+    /// Already written (a retry of an appended batch), or for a partition that is gone.
+    Duplicate,
+    /// Refused with this error; whether the producer may retry.
+    Refuse(SimError, bool),
 }
 
 /// Most producers a world holds.
@@ -175,7 +188,7 @@ impl World {
         Ok((topic.to_string(), partition))
     }
 
-    fn append_to_batch(
+    pub(crate) fn append_to_batch(
         &mut self,
         producer_id: u32,
         topic: Name,
@@ -352,9 +365,12 @@ impl World {
             .get(&producer)
             .map_or(crate::sim::client::Acks::All, |p| p.config.acks);
         let count = records.len() as u32;
-        let broker_alive = self.broker_alive(broker);
         let cap = self.config.max_records_per_partition;
-        let Some(t) = self.topics.get(topic) else {
+        let Some(settings) = self
+            .topics
+            .get(topic)
+            .map(|t| capped(t.config.log_settings(), cap))
+        else {
             self.produce_failed(
                 producer,
                 topic,
@@ -368,94 +384,24 @@ impl World {
             );
             return;
         };
-        let max_message_bytes = t.config.max_message_bytes;
-        let settings = capped(t.config.log_settings(), cap);
-        let min_isr = t.config.min_insync_replicas;
-        let Some(p) = t.partitions.get(partition as usize) else {
-            return;
-        };
-        if !broker_alive || p.leader != Some(broker) {
-            self.produce_failed(
-                producer,
-                topic,
-                partition,
-                records,
-                (sent_at_ms, first_sent_ms, seq),
-                SimError::NotLeaderOrFollower(
-                    "For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition.".to_string(),
-                ),
-                true,
-            );
-            return;
+        match self.check_produce(producer, topic, partition, broker, &records, acks, seq) {
+            Check::Accept => {}
+            Check::Duplicate => return,
+            Check::Refuse(error, retriable) => {
+                self.produce_failed(
+                    producer,
+                    topic,
+                    partition,
+                    records,
+                    (sent_at_ms, first_sent_ms, seq),
+                    error,
+                    retriable,
+                );
+                return;
+            }
         }
-        // The idempotent producer's sequence check: a batch may only follow the one before it.
-        let expected = self
-            .expected_seq
-            .get(&(producer, topic.clone(), partition))
-            .copied()
-            .unwrap_or(0);
-        if seq > expected {
-            self.produce_failed(
-                producer,
-                topic,
-                partition,
-                records,
-                (sent_at_ms, first_sent_ms, seq),
-                SimError::OutOfOrderSequence(
-                    "The broker received an out of order sequence number.".to_string(),
-                ),
-                true,
-            );
-            return;
-        }
-        if seq < expected {
-            // A retry of a batch the log already holds: acknowledged, not written twice.
-            return;
-        }
-        let batch_bytes: u32 = records.iter().map(|r| r.size_bytes).sum::<u32>() + 61;
-        if batch_bytes > max_message_bytes {
-            self.produce_failed(
-                producer,
-                topic,
-                partition,
-                records,
-                (sent_at_ms, first_sent_ms, seq),
-                SimError::RecordTooLarge(
-                    "The request included a message larger than the max message size the server will accept.".to_string(),
-                ),
-                false,
-            );
-            return;
-        }
-        if settings.compact && records.iter().any(|r| r.key.is_none()) {
-            self.produce_failed(
-                producer,
-                topic,
-                partition,
-                records,
-                (sent_at_ms, first_sent_ms, seq),
-                SimError::InvalidRecord(format!(
-                    "Compacted topic cannot accept message without key in topic partition {topic}-{partition}."
-                )),
-                false,
-            );
-            return;
-        }
-        if acks == Acks::All && (p.isr.len() as u32) < min_isr {
-            self.produce_failed(
-                producer,
-                topic,
-                partition,
-                records,
-                (sent_at_ms, first_sent_ms, seq),
-                SimError::NotEnoughReplicas(
-                    "Messages are rejected since there are fewer in-sync replicas than required."
-                        .to_string(),
-                ),
-                true,
-            );
-            return;
-        }
+        // acks=all keeps the batch until the ISR has it: a new leader may truncate it.
+        let kept = (acks == Acks::All).then(|| records.clone());
         // Append on the leader.
         self.expected_seq
             .insert((producer, topic.clone(), partition), seq + 1);
@@ -525,6 +471,9 @@ impl World {
                     base_offset,
                     end_offset,
                     records: count,
+                    batch: kept.unwrap_or_default(),
+                    first_sent_ms,
+                    seq,
                 }),
         }
         for follower in followers {
@@ -545,6 +494,85 @@ impl World {
             }
         }
         self.update_high_watermark(topic, partition);
+    }
+
+    /// The leader's checks of a produce request, in Kafka's order: leadership, the idempotent
+    /// producer's sequence, `max.message.bytes`, keys in a compacted topic, and
+    /// `min.insync.replicas` for acks=all.
+    #[allow(clippy::too_many_arguments)]
+    fn check_produce(
+        &self,
+        producer: u32,
+        topic: &Name,
+        partition: u32,
+        broker: u32,
+        records: &[PendingRecord],
+        acks: Acks,
+        seq: u64,
+    ) -> Check {
+        let Some(t) = self.topics.get(topic) else {
+            return Check::Refuse(
+                SimError::UnknownTopicOrPartition(
+                    "This server does not host this topic-partition.".to_string(),
+                ),
+                false,
+            );
+        };
+        let Some(p) = t.partitions.get(partition as usize) else {
+            return Check::Duplicate;
+        };
+        if !self.broker_alive(broker) || p.leader != Some(broker) {
+            return Check::Refuse(
+                SimError::NotLeaderOrFollower(
+                    "For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition.".to_string(),
+                ),
+                true,
+            );
+        }
+        let expected = self
+            .expected_seq
+            .get(&(producer, topic.clone(), partition))
+            .copied()
+            .unwrap_or(0);
+        if seq > expected {
+            return Check::Refuse(
+                SimError::OutOfOrderSequence(
+                    "The broker received an out of order sequence number.".to_string(),
+                ),
+                true,
+            );
+        }
+        if seq < expected {
+            // A retry of a batch the log already holds: not written twice.
+            return Check::Duplicate;
+        }
+        let batch_bytes: u32 = records.iter().map(|r| r.size_bytes).sum::<u32>() + 61;
+        if batch_bytes > t.config.max_message_bytes {
+            return Check::Refuse(
+                SimError::RecordTooLarge(
+                    "The request included a message larger than the max message size the server will accept.".to_string(),
+                ),
+                false,
+            );
+        }
+        if t.config.log_settings().compact && records.iter().any(|r| r.key.is_none()) {
+            return Check::Refuse(
+                SimError::InvalidRecord(format!(
+                    "Compacted topic cannot accept message without key in topic partition {topic}-{partition}."
+                )),
+                false,
+            );
+        }
+        if acks == Acks::All && (p.isr.len() as u32) < t.config.min_insync_replicas {
+            return Check::Refuse(
+                SimError::NotEnoughReplicas(
+                    "Messages are rejected since there are fewer in-sync replicas than required."
+                        .to_string(),
+                ),
+                true,
+            );
+        }
+        Check::Accept
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -667,6 +695,40 @@ impl World {
             self.emit_isr(topic, partition);
         }
         self.update_high_watermark(topic, partition);
+    }
+
+    /// After a leader change truncated the log to `log_end`: acks=all requests for records
+    /// that are gone fail with NOT_LEADER_OR_FOLLOWER, and their producers resend them, in
+    /// sequence order, to the new leader (the records were never acknowledged, so nothing
+    /// acknowledged is lost).
+    pub(crate) fn resend_truncated(&mut self, topic: &Name, partition: u32, log_end: u64) {
+        let key = (topic.clone(), partition);
+        let Some(waiting) = self.pending_acks.get_mut(&key) else {
+            return;
+        };
+        let (mut lost, kept): (Vec<PendingAck>, Vec<PendingAck>) =
+            waiting.drain(..).partition(|a| a.end_offset > log_end);
+        *waiting = kept;
+        lost.sort_unstable_by_key(|a| (a.producer, a.seq));
+        for a in lost {
+            // The new leader never saw this batch: it expects the batch's sequence next.
+            let expected = self
+                .expected_seq
+                .entry((a.producer, topic.clone(), partition))
+                .or_insert(0);
+            *expected = (*expected).min(a.seq);
+            self.produce_failed(
+                a.producer,
+                topic,
+                partition,
+                a.batch,
+                (self.now_ms, a.first_sent_ms, a.seq),
+                SimError::NotLeaderOrFollower(
+                    "For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition.".to_string(),
+                ),
+                true,
+            );
+        }
     }
 
     /// Moves the high watermark to what the whole ISR holds, answers acks=all requests it
