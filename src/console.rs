@@ -152,6 +152,8 @@ pub struct Console {
     /// Nodes `kafka-server-start.sh` started (or found running) in this console.
     pub(crate) started_nodes: BTreeSet<u32>,
     depth: u32,
+    /// Mixed into the RNG seed so that terminals of one page differ.
+    salt: u64,
 }
 
 impl Console {
@@ -169,6 +171,17 @@ impl Console {
             storage_formatted: false,
             started_nodes: BTreeSet::new(),
             depth: 0,
+            salt: 0,
+        }
+    }
+
+    /// A console for terminal number `terminal` of a page with several: each draws its own
+    /// random numbers (a console consumer's `console-consumer-NNNNN` group), so two terminals'
+    /// consumers are two groups, as two shells on a real machine would be.
+    pub fn for_terminal(mode: Mode, terminal: u64) -> Self {
+        Self {
+            salt: terminal.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            ..Self::new(mode)
         }
     }
 
@@ -216,7 +229,7 @@ impl Console {
     /// The console's own RNG, seeded from the world's seed on first use.
     pub(crate) fn rng(&mut self, world: &World) -> &mut Rng {
         self.rng
-            .get_or_insert_with(|| Rng::new(world.seed() ^ 0x636f_6e73_6f6c_6521))
+            .get_or_insert_with(|| Rng::new(world.seed() ^ 0x636f_6e73_6f6c_6521 ^ self.salt))
     }
 
     /// Whether a command may become the foreground job: it ends a pipeline at top level (not
@@ -719,7 +732,7 @@ impl Console {
                 KafkaTool::Storage => server::storage(self, world, args, io),
                 KafkaTool::ServerStart => server::start(self, world, args, io),
                 KafkaTool::ServerStop => server::stop(self, world, args, io),
-                KafkaTool::RunClass => server::run_class(args, io),
+                KafkaTool::RunClass => server::run_class(world, args, io),
             };
         }
         match name.as_str() {

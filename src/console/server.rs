@@ -18,14 +18,16 @@
 //!
 //! Simplified versus Kafka: the cluster id given to `format` is checked for shape only and does
 //! not replace the world's; broker logs are the closing lines only; `kafka-run-class.sh` runs
-//! no class: WordCountDemo gets a note that the Streams runtime is not there yet, other classes
-//! Java's `Could not find or load main class`.
+//! one class, `org.apache.kafka.streams.examples.wordcount.WordCountDemo` (the engine's Streams
+//! runtime, in the background: see `word_count_demo`), other classes get Java's `Could not find
+//! or load main class`.
 
 use crate::console::format::log_line;
 use crate::console::{Console, Io};
 use crate::sim::World;
 use crate::sim::command::Command;
 use crate::sim::error::SimError;
+use crate::sim::streams::examples;
 
 const LOG_DIR: &str = "/tmp/kraft-combined-logs";
 
@@ -231,6 +233,41 @@ pub fn start(console: &mut Console, world: &mut World, argv: &[String], io: &mut
     0
 }
 
+/// Starts the engine's `WordCountDemo` (`application.id` streams-wordcount). Kafka's runs in
+/// the foreground until Ctrl+C, printing only log entries; here it runs in the background so
+/// the same terminal can go on with the producer and the consumer, and one line says so.
+fn word_count_demo(world: &mut World, io: &mut Io) -> i32 {
+    if world
+        .streams_app_id(examples::WORD_COUNT_APPLICATION_ID)
+        .is_some()
+    {
+        io.out.push_str(&format!(
+            "eda-playground: WordCountDemo is already running (application.id {}).\n",
+            examples::WORD_COUNT_APPLICATION_ID
+        ));
+        return 0;
+    }
+    let (topology, config) = examples::word_count_demo_app();
+    match world.start_streams(&topology, config) {
+        Ok(_) => {
+            io.out.push_str(&format!(
+                "eda-playground: WordCountDemo is running in the background (application.id {app}, consumer group {app}), as if in a terminal of its own.\n",
+                app = examples::WORD_COUNT_APPLICATION_ID
+            ));
+            0
+        }
+        Err(e) => {
+            io.err.push_str(&log_line(
+                world.now_ms(),
+                "ERROR",
+                e.message(),
+                "org.apache.kafka.streams.processor.internals.StreamsPartitionAssignor",
+            ));
+            1
+        }
+    }
+}
+
 fn fatal_line(e: &SimError) -> String {
     format!("{}: {}\n", e.exception_class(), e.message())
 }
@@ -250,15 +287,14 @@ pub fn stop(console: &mut Console, world: &mut World, _argv: &[String], io: &mut
 }
 
 /// `kafka-run-class.sh CLASS …`.
-pub fn run_class(argv: &[String], io: &mut Io) -> i32 {
+pub fn run_class(world: &mut World, argv: &[String], io: &mut Io) -> i32 {
     let Some(class) = argv.iter().find(|a| !a.starts_with('-')) else {
         io.out
             .push_str("USAGE: bin/kafka-run-class.sh [-daemon] [-name servicename] [-loggc] classname [opts]\n");
         return 1;
     };
-    if class.ends_with("WordCountDemo") {
-        io.out.push_str("eda-playground: the Kafka Streams runtime is not available in the playground yet, so WordCountDemo cannot run here.\n");
-        return 1;
+    if class == examples::WORD_COUNT_DEMO_CLASS {
+        return word_count_demo(world, io);
     }
     io.err.push_str(&format!(
         "Error: Could not find or load main class {class}\nCaused by: java.lang.ClassNotFoundException: {class}\n"

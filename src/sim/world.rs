@@ -15,6 +15,7 @@ mod consume;
 mod coordinator;
 mod produce;
 mod queries;
+mod streams;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -188,6 +189,8 @@ pub(crate) enum Due {
     RetentionCheck,
     /// The log cleaner looks for a partition to compact.
     CleanerRun,
+    /// A Streams application's thread loop (`poll.ms`).
+    StreamsLoop { app: u32 },
 }
 
 /// The whole simulated system.
@@ -223,6 +226,8 @@ pub struct World {
     /// When the last message on each connection arrives: TCP keeps a connection's messages in
     /// order, so a later message never overtakes an earlier one.
     connections: BTreeMap<(Endpoint, Endpoint), u64>,
+    /// Kafka Streams applications, by id (`world/streams.rs`).
+    pub(crate) streams: BTreeMap<u32, crate::sim::streams::StreamsApp>,
 }
 
 impl World {
@@ -261,6 +266,7 @@ impl World {
             fetching_followers: BTreeSet::new(),
             expected_seq: BTreeMap::new(),
             connections: BTreeMap::new(),
+            streams: BTreeMap::new(),
         };
         world.emit(TraceKind::WorldStarted { seed });
         let brokers: Vec<u32> = world.brokers.keys().copied().collect();
@@ -539,6 +545,7 @@ impl World {
             } => self.on_commit_arrives(consumer, &group, generation, offsets),
             Due::RetentionCheck => self.on_retention_check(),
             Due::CleanerRun => self.on_cleaner_run(),
+            Due::StreamsLoop { app } => self.on_streams_loop(app),
         }
     }
 

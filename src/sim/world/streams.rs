@@ -1,0 +1,289 @@
+//! Kafka Streams applications in the world: starting, stepping and stopping them, and the
+//! three things their runtime needs of the engine that no other client did: producing raw
+//! bytes (a `Long` value is 8 bytes, not text), committing explicit offsets (what was
+//! processed, not what was fetched), and `DeleteRecords` on repartition topics.
+//!
+//! Invariants: an application runs only inside `Due::StreamsLoop` handling or a `streams_*`
+//! call, taken out of the world's map while it runs (so it can drive the world) and put back
+//! after; its loop is rescheduled every `poll.ms` while it is alive; at most
+//! [`MAX_STREAMS_APPS`] applications are kept (stopped ones are dropped first).
+//!
+//! Simplified versus Kafka: starting, stepping and stopping an application are not scenario
+//! commands (`Command` has no such variants yet), so `World::replay` does not rebuild them.
+
+use crate::sim::client::PendingRecord;
+use crate::sim::error::SimError;
+use crate::sim::log::{Bytes, Record};
+use crate::sim::partitioner::TopicPartitioner;
+use crate::sim::streams::{StepReport, StreamsApp, StreamsConfig, Topology};
+use crate::sim::trace::{Name, TraceKind};
+use crate::sim::world::{Due, World};
+
+/// Most Streams applications a world keeps (running or stopped).
+pub const MAX_STREAMS_APPS: u32 = 8;
+
+impl World {
+    // -----------------------------------------------------------------------------------------
+    // Public API
+
+    /// Starts `topology` as a Kafka Streams application configured by `config`; returns its
+    /// id. Refused when a source topic is missing, when an application with the same
+    /// `application.id` already runs, or beyond [`MAX_STREAMS_APPS`].
+    pub fn start_streams(
+        &mut self,
+        topology: &Topology,
+        config: StreamsConfig,
+    ) -> Result<u32, SimError> {
+        if self
+            .streams
+            .values()
+            .any(|a| a.is_alive() && a.application_id() == config.application_id)
+        {
+            return Err(SimError::InvalidRequest(format!(
+                "A Streams application with application.id {} is already running.",
+                config.application_id
+            )));
+        }
+        if self.streams.len() as u32 >= MAX_STREAMS_APPS {
+            let stopped = self
+                .streams
+                .iter()
+                .find(|(_, a)| !a.is_alive())
+                .map(|(id, _)| *id);
+            match stopped {
+                Some(id) => {
+                    self.streams.remove(&id);
+                }
+                None => {
+                    return Err(SimError::LimitExceeded(format!(
+                        "The playground runs at most {MAX_STREAMS_APPS} Streams applications at once."
+                    )));
+                }
+            }
+        }
+        let id = self.streams.keys().next_back().map_or(1, |last| last + 1);
+        let poll_ms = config.poll_ms.max(1);
+        let app = StreamsApp::start(self, id, topology, config)?;
+        self.streams.insert(id, app);
+        self.schedule(poll_ms, Due::StreamsLoop { app: id });
+        Ok(id)
+    }
+
+    /// An application.
+    pub fn streams_app(&self, id: u32) -> Option<&StreamsApp> {
+        self.streams.get(&id)
+    }
+
+    /// All applications, by id.
+    pub fn streams_apps(&self) -> impl Iterator<Item = &StreamsApp> {
+        self.streams.values()
+    }
+
+    /// The id of the running application with this `application.id`.
+    pub fn streams_app_id(&self, application_id: &str) -> Option<u32> {
+        self.streams
+            .values()
+            .find(|a| a.is_alive() && a.application_id() == application_id)
+            .map(StreamsApp::id)
+    }
+
+    /// Switches an application between running by itself (each loop processes everything
+    /// buffered) and waiting for [`World::streams_step`].
+    pub fn set_streams_manual(&mut self, id: u32, manual: bool) -> Result<(), SimError> {
+        let app = self.streams.get_mut(&id).ok_or_else(|| unknown_app(id))?;
+        app.set_manual(manual);
+        Ok(())
+    }
+
+    /// Advances exactly one record through exactly one processor node of application `id`;
+    /// `None` when it has nothing to do.
+    pub fn streams_step(&mut self, id: u32) -> Result<Option<StepReport>, SimError> {
+        let mut app = self.streams.remove(&id).ok_or_else(|| unknown_app(id))?;
+        let result = app.step(self);
+        self.streams.insert(id, app);
+        result
+    }
+
+    /// Steps until the record in progress has gone through the whole topology (or, between
+    /// records, through one whole record); returns the steps.
+    pub fn streams_finish_record(&mut self, id: u32) -> Result<Vec<StepReport>, SimError> {
+        let mut reports = Vec::new();
+        while let Some(report) = self.streams_step(id)? {
+            let finished = report.record_finished;
+            reports.push(report);
+            if finished {
+                break;
+            }
+        }
+        Ok(reports)
+    }
+
+    /// Steps until nothing is buffered or pending (at most `MAX_STEPS_PER_LOOP` steps);
+    /// returns the number of steps. The reports are in [`StreamsApp::recent_steps`].
+    pub fn streams_run_until_idle(&mut self, id: u32) -> Result<u64, SimError> {
+        let mut app = self.streams.remove(&id).ok_or_else(|| unknown_app(id))?;
+        let result = app.run_until_idle(self);
+        self.streams.insert(id, app);
+        result
+    }
+
+    /// Closes application `id`: it finishes and commits what it processed and leaves its
+    /// group.
+    pub fn stop_streams(&mut self, id: u32) -> Result<(), SimError> {
+        let mut app = self.streams.remove(&id).ok_or_else(|| unknown_app(id))?;
+        app.close(self);
+        self.streams.insert(id, app);
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // What the runtime needs of the engine
+
+    pub(crate) fn on_streams_loop(&mut self, id: u32) {
+        let Some(mut app) = self.streams.remove(&id) else {
+            return;
+        };
+        app.tick(self);
+        let next = app.is_alive().then_some(app.config().poll_ms.max(1));
+        self.streams.insert(id, app);
+        if let Some(delay) = next {
+            self.schedule(delay, Due::StreamsLoop { app: id });
+        }
+    }
+
+    /// Produces a record of raw bytes (what a serializer wrote) through producer `producer_id`:
+    /// an explicit partition, or the producer's partitioner (murmur2 of the key; sticky for a
+    /// null key). Returns the partition.
+    pub(crate) fn produce_bytes(
+        &mut self,
+        producer_id: u32,
+        topic: &str,
+        partition: Option<u32>,
+        key: Option<Bytes>,
+        value: Option<Bytes>,
+        timestamp_ms: u64,
+    ) -> Result<u32, SimError> {
+        let Some(producer) = self.producers.get(&producer_id) else {
+            return Err(SimError::InvalidRequest(format!(
+                "There is no producer {producer_id}."
+            )));
+        };
+        if producer.closed {
+            return Err(SimError::InvalidRequest(
+                "Cannot perform operation after producer has been closed".to_string(),
+            ));
+        }
+        let max_request_size = producer.config.max_request_size;
+        let batch_size = producer.config.batch_size;
+        let linger_ms = producer.config.linger_ms;
+        let kind = producer.config.partitioner;
+        let size = Record {
+            offset: 0,
+            timestamp_ms,
+            key: key.clone(),
+            value: value.clone(),
+            headers: Vec::new(),
+        }
+        .size_bytes();
+        let upper_bound = size.saturating_add(61);
+        if upper_bound > max_request_size {
+            return Err(SimError::RecordTooLarge(format!(
+                "The message is {upper_bound} bytes when serialized which is larger than {max_request_size}, which is the value of the max.request.size configuration."
+            )));
+        }
+        let topic: Name = self.auto_create(topic)?;
+        let (count, available) = match self.topics.get(&topic) {
+            Some(t) => (
+                t.partition_count(),
+                t.partitions
+                    .iter()
+                    .filter(|p| p.leader.is_some())
+                    .map(|p| p.id)
+                    .collect::<Vec<u32>>(),
+            ),
+            None => (0, Vec::new()),
+        };
+        let partition = match partition {
+            Some(p) if p >= count => {
+                return Err(SimError::InvalidRequest(format!(
+                    "Invalid partition given with record: {p} is not in the range [0...{count}]."
+                )));
+            }
+            Some(p) => p,
+            None => {
+                let producer = self
+                    .producers
+                    .get_mut(&producer_id)
+                    .ok_or_else(|| SimError::InvalidRequest("producer vanished".into()))?;
+                let state = producer
+                    .partitioners
+                    .entry(topic.clone())
+                    .or_insert_with(|| TopicPartitioner::new(kind, batch_size, true));
+                state.choose(
+                    key.as_deref(),
+                    u64::from(size),
+                    &mut self.rng,
+                    count,
+                    &available,
+                )
+            }
+        };
+        let record = PendingRecord {
+            key,
+            value,
+            headers: Vec::new(),
+            timestamp_ms,
+            size_bytes: size,
+        };
+        self.append_to_batch(producer_id, topic, partition, record, batch_size, linger_ms);
+        Ok(partition)
+    }
+
+    /// Commits explicit offsets for `consumer`'s group (an `OffsetCommit` on its way to the
+    /// coordinator, as `send_commit` sends one for the consumer's positions).
+    pub(crate) fn commit_offsets_as(&mut self, consumer: u32, offsets: Vec<(Name, u32, u64)>) {
+        let Some(c) = self.consumers.get(&consumer) else {
+            return;
+        };
+        let Some(group) = c.group.clone() else {
+            return;
+        };
+        let generation = if c.manual { -1 } else { c.generation };
+        let latency = self.latency();
+        let now = self.now_ms;
+        self.emit(TraceKind::OffsetsCommitted {
+            consumer,
+            group: group.clone(),
+            offsets: offsets.clone(),
+            sent_at_ms: now,
+            arrives_at_ms: now + latency,
+        });
+        self.schedule(
+            latency,
+            Due::CommitArrives {
+                consumer,
+                group,
+                generation,
+                offsets,
+            },
+        );
+    }
+
+    /// `DeleteRecords` below `offset` (at most the high watermark) on one partition.
+    pub(crate) fn purge_records(&mut self, topic: &str, partition: u32, offset: u64) {
+        if let Some(p) = self
+            .topics
+            .get_mut(topic)
+            .and_then(|t| t.partitions.get_mut(partition as usize))
+        {
+            let high_watermark = p.high_watermark;
+            let _ = p
+                .log
+                .delete_records(offset.min(high_watermark), high_watermark);
+        }
+    }
+}
+
+fn unknown_app(id: u32) -> SimError {
+    SimError::InvalidRequest(format!("There is no Streams application {id}."))
+}
