@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod components;
+pub mod console_view;
 pub mod geometry;
 pub mod hooks;
 pub mod panic;

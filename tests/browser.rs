@@ -271,3 +271,329 @@ async fn crashing_a_consumer_moves_its_partitions_to_the_other() {
     root.remove();
     go("#/").await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The Console view
+
+fn term_input(root: &Element) -> web_sys::HtmlInputElement {
+    root.query_selector("#term-input")
+        .unwrap()
+        .expect("the terminal's input line")
+        .dyn_into()
+        .unwrap()
+}
+
+/// The lines the shown tab's scrollback holds.
+fn term_lines(root: &Element) -> Vec<String> {
+    let lines = root.query_selector_all(".term-out .line").unwrap();
+    (0..lines.length())
+        .filter_map(|i| lines.get(i))
+        .map(|n| n.text_content().unwrap_or_default())
+        .collect()
+}
+
+fn key_in(input: &web_sys::HtmlInputElement, key: &str, ctrl: bool) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_ctrl_key(ctrl);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+}
+
+fn click(root: &Element, css: &str) {
+    root.query_selector(css)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{css}"))
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn a_command_typed_in_the_terminal_prints_kafkas_answer() {
+    go("#/console").await;
+    let root = mount().await;
+    assert_eq!(view_of(&root), ("console".into(), "Console".into()));
+    let input = term_input(&root);
+    press_enter_in(
+        &input,
+        "bin/kafka-topics.sh --create --topic demo --bootstrap-server localhost:9092",
+    );
+    assert!(
+        until(5_000, || term_lines(&root)
+            .iter()
+            .any(|l| l == "Created topic demo."))
+        .await,
+        "{:?}",
+        term_lines(&root)
+    );
+    assert_eq!(
+        term_lines(&root)[0],
+        "$ bin/kafka-topics.sh --create --topic demo --bootstrap-server localhost:9092"
+    );
+    assert_eq!(input.value(), "", "the line clears after Enter");
+    // Tab completes the topic's name; ↑ brings the last command back.
+    input.set_value("bin/kafka-topics.sh --describe --topic de");
+    key_in(&input, "Tab", false);
+    assert!(
+        until(2_000, || input.value()
+            == "bin/kafka-topics.sh --describe --topic demo ")
+        .await,
+        "{:?}",
+        input.value()
+    );
+    input.set_value("");
+    key_in(&input, "ArrowUp", false);
+    assert!(until(2_000, || input.value().contains("--create --topic demo")).await);
+    // An error goes to stderr, marked as such.
+    press_enter_in(
+        &input,
+        "bin/kafka-topics.sh --create --topic demo --bootstrap-server localhost:9092",
+    );
+    assert!(
+        until(5_000, || root
+            .query_selector(".term-out .line.err[data-stream=stderr]")
+            .unwrap()
+            .is_some_and(|e| e
+                .text_content()
+                .unwrap()
+                .contains("already exists")))
+        .await,
+        "{:?}",
+        term_lines(&root)
+    );
+    // Ctrl+L clears the scrollback.
+    key_in(&input, "l", true);
+    assert!(until(2_000, || term_lines(&root).is_empty()).await);
+    root.remove();
+    go("#/").await;
+}
+
+#[wasm_bindgen_test]
+async fn a_producer_tab_sends_what_a_consumer_tab_prints() {
+    go("#/console").await;
+    let root = mount().await;
+    let input = term_input(&root);
+    press_enter_in(
+        &input,
+        "bin/kafka-topics.sh --create --topic chat --bootstrap-server localhost:9092",
+    );
+    press_enter_in(
+        &input,
+        "bin/kafka-console-consumer.sh --topic chat --from-beginning --bootstrap-server localhost:9092",
+    );
+    assert!(
+        until(2_000, || attr(&root, "#term-input", "data-prompt")
+            .as_deref()
+            == Some(""))
+        .await,
+        "the consumer runs in the foreground"
+    );
+    click(&root, ".term-new");
+    assert!(
+        until(2_000, || root
+            .query_selector_all("[role=tab]")
+            .unwrap()
+            .length()
+            == 2
+            && attr(&root, "#term-tab-2", "aria-selected").as_deref()
+                == Some("true"))
+        .await
+    );
+    assert!(term_lines(&root).is_empty(), "the new tab starts empty");
+    press_enter_in(
+        &input,
+        "bin/kafka-console-producer.sh --topic chat --bootstrap-server localhost:9092",
+    );
+    assert!(
+        until(2_000, || attr(&root, "#term-input", "data-prompt")
+            .as_deref()
+            == Some(">"))
+        .await,
+        "the producer shows Kafka's > prompt"
+    );
+    // Give the consumer a moment to join its group, as a learner would.
+    sleep_ms(1_000).await;
+    press_enter_in(&input, "hello from tab 2");
+    assert!(
+        until(3_000, || term_lines(&root)
+            .last()
+            .is_some_and(|l| l == ">hello from tab 2"))
+        .await
+    );
+    // The consumer's tab gets an unread mark, then shows the record.
+    assert!(
+        until(15_000, || root
+            .query_selector("#term-tab-1 .term-unread")
+            .unwrap()
+            .is_some())
+        .await,
+        "tab 1 received output"
+    );
+    click(&root, "#term-tab-1");
+    assert!(
+        until(3_000, || term_lines(&root)
+            .iter()
+            .any(|l| l == "hello from tab 2"))
+        .await,
+        "{:?}",
+        term_lines(&root)
+    );
+    // Ctrl+C stops the consumer: ^C, then what it prints on exit.
+    key_in(&input, "c", true);
+    assert!(
+        until(3_000, || term_lines(&root)
+            .iter()
+            .any(|l| l.ends_with("Processed a total of 1 messages")))
+        .await,
+        "{:?}",
+        term_lines(&root)
+    );
+    assert!(term_lines(&root).iter().any(|l| l == "^C"));
+    assert_eq!(
+        attr(&root, "#term-input", "data-prompt").as_deref(),
+        Some("$ ")
+    );
+    root.remove();
+    go("#/").await;
+}
+
+#[wasm_bindgen_test]
+async fn the_quickstart_button_runs_producer_and_consumer_in_two_tabs() {
+    go("#/console").await;
+    let root = mount().await;
+    click(&root, ".term-quickstart");
+    assert!(
+        until(15_000, || term_lines(&root)
+            .iter()
+            .any(|l| l == "This is my second event"))
+        .await,
+        "the consumer tab prints both events: {:?}",
+        term_lines(&root)
+    );
+    assert_eq!(
+        attr(&root, "#term-tab-2", "aria-selected").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        attr(&root, "#term-tab-1", "data-job").as_deref(),
+        Some("producer")
+    );
+    assert_eq!(
+        attr(&root, "#term-tab-2", "data-job").as_deref(),
+        Some("consumer")
+    );
+    root.remove();
+    go("#/").await;
+}
+
+#[wasm_bindgen_test]
+async fn a_multi_line_paste_runs_line_by_line() {
+    go("#/console").await;
+    let root = mount().await;
+    let input = term_input(&root);
+    input.set_value("echo ");
+    input.set_selection_range(5, 5).unwrap();
+    // A real paste event, carrying its text as a clipboard does.
+    let paste = js_sys::Function::new_with_args(
+        "input, text",
+        "const data = new DataTransfer(); data.setData('text/plain', text); \
+         return input.dispatchEvent(new ClipboardEvent('paste', \
+         { clipboardData: data, bubbles: true, cancelable: true }));",
+    );
+    let not_cancelled = paste
+        .call2(
+            &wasm_bindgen::JsValue::NULL,
+            &input,
+            &"one\necho two\necho thr".into(),
+        )
+        .unwrap();
+    assert_eq!(
+        not_cancelled.as_bool(),
+        Some(false),
+        "the terminal took the paste"
+    );
+    assert!(
+        until(3_000, || term_lines(&root)
+            == ["$ echo one", "one", "$ echo two", "two"])
+        .await,
+        "{:?}",
+        term_lines(&root)
+    );
+    assert!(until(2_000, || input.value() == "echo thr").await);
+    root.remove();
+    go("#/").await;
+}
+
+#[wasm_bindgen_test]
+async fn the_terminal_is_keyboard_operable_without_a_trap() {
+    go("#/console").await;
+    let root = mount().await;
+    click(&root, ".term-new");
+    click(&root, ".term-new");
+    assert!(
+        until(2_000, || attr(&root, "#term-tab-3", "aria-selected")
+            .as_deref()
+            == Some("true"))
+        .await
+    );
+    let key_on = |css: &str, key: &str| -> bool {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let event =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        root.query_selector(css)
+            .unwrap()
+            .unwrap()
+            .dispatch_event(&event)
+            .unwrap()
+    };
+    // ← in the tab list shows (and focuses) the previous tab; Delete closes it.
+    key_on("#term-tab-3", "ArrowLeft");
+    assert!(
+        until(2_000, || attr(&root, "#term-tab-2", "aria-selected")
+            .as_deref()
+            == Some("true"))
+        .await
+    );
+    assert_eq!(
+        document().active_element().unwrap().id(),
+        "term-tab-2",
+        "focus follows the selection"
+    );
+    assert_eq!(attr(&root, "#term-tab-2", "tabindex").as_deref(), Some("0"));
+    assert_eq!(
+        attr(&root, "#term-tab-1", "tabindex").as_deref(),
+        Some("-1")
+    );
+    key_on("#term-tab-2", "Delete");
+    assert!(
+        until(2_000, || root
+            .query_selector("#term-tab-2")
+            .unwrap()
+            .is_none())
+        .await
+    );
+    assert_eq!(root.query_selector_all("[role=tab]").unwrap().length(), 2);
+    // Tab completes a typed word; after Esc, Tab is left to the browser (focus moves on).
+    let input = term_input(&root);
+    input.set_value("bin/kafka-to");
+    assert!(!key_on("#term-input", "Tab"), "Tab completes");
+    assert!(until(2_000, || input.value() == "bin/kafka-topics.sh ").await);
+    assert!(key_on("#term-input", "Escape"));
+    assert!(
+        key_on("#term-input", "Tab"),
+        "Esc then Tab leaves the terminal"
+    );
+    input.set_value("");
+    assert!(
+        key_on("#term-input", "Tab"),
+        "Tab on an empty line leaves the terminal"
+    );
+    root.remove();
+    go("#/").await;
+}

@@ -46,6 +46,9 @@ pub fn ViewBody(props: &ViewBodyProps) -> Html {
     if route == Route::Playground {
         return html! { <crate::ui::playground::Playground /> };
     }
+    if route == Route::Console {
+        return html! { <crate::ui::console_view::ConsoleView /> };
+    }
     match pending(route) {
         Some((purpose, issue)) => {
             let status = if issue > 0 {
