@@ -115,6 +115,31 @@ fn rebalance_32() -> f64 {
     elapsed * 1_000.0
 }
 
+/// The Playground's timeline: a 10-minute session at 100 records/s, then seeks to moments
+/// across its rewind window; returns (median, max) ms per seek.
+fn seek_latency() -> (f64, f64) {
+    use eda_playground::ui::playground::model::{Action, Model, Setup};
+    let mut model = Model::with_setup(&Setup {
+        rate: 100,
+        speed: 20.0,
+        ..Setup::default()
+    });
+    while model.world.now_ms() < 600_000 {
+        model.act(Action::Frame { wall_ms: 50.0 });
+    }
+    let (start, end) = (model.earliest_ms(), model.horizon_ms);
+    let mut times = Vec::new();
+    for i in 0..=20u64 {
+        let target = start + (end - start) * i / 20;
+        let t = Instant::now();
+        model.act(Action::Seek(target));
+        times.push(t.elapsed().as_secs_f64() * 1_000.0);
+        assert_eq!(model.world.now_ms(), target);
+    }
+    let max = times.iter().copied().fold(0.0, f64::max);
+    (median(times), max)
+}
+
 fn main() {
     println!("engine benchmark: median of {RUNS} runs");
     for partitions in [1u32, 12, 64] {
@@ -126,6 +151,10 @@ fn main() {
             median(rates)
         );
     }
+    let (seek_median, seek_max) = seek_latency();
+    println!(
+        "Playground timeline, 10 min at 100 records/s: seek median {seek_median:.2} ms, max {seek_max:.2} ms"
+    );
     let times: Vec<f64> = (0..RUNS).map(|_| rebalance_32()).collect();
     println!(
         "32-member cooperative-sticky rebalance (31 + 1 joiner), 4×64 partitions, until stable: {:.2} ms",

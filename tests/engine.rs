@@ -429,3 +429,23 @@ fn records_lost_in_a_failover_before_replication_are_resent_not_acked() {
     assert_eq!(world.producer(producer).unwrap().acked_records, 5);
     assert_eq!(world.producer(producer).unwrap().failed_records, 0);
 }
+
+#[test]
+fn a_scenario_survives_json_and_rebuilds_the_same_world() {
+    let mut world = World::new(77);
+    world.create_topic("orders", 3, 1).unwrap();
+    world.add_group_consumer("billing", &["orders"]).unwrap();
+    let producer = world.add_producer().unwrap();
+    for i in 0..20 {
+        world
+            .produce(producer, "orders", Some(&format!("k{}", i % 4)), "v")
+            .unwrap();
+        world.advance(250).unwrap();
+    }
+    let json = serde_json::to_string(&world.scenario()).unwrap();
+    let scenario: eda_playground::sim::command::Scenario = serde_json::from_str(&json).unwrap();
+    assert_eq!(scenario, world.scenario());
+    let rebuilt = World::replay(&scenario, world.now_ms()).unwrap();
+    assert_eq!(rebuilt.recent_events(), world.recent_events());
+    assert_eq!(rebuilt.group_lag("billing"), world.group_lag("billing"));
+}
