@@ -691,17 +691,33 @@ fn assert_cleaned_up(pid: u32, profile: &Path) {
         "profile {} was not removed",
         profile.display()
     );
-    // Chromium and its helpers carry the profile path on their command line.
+    // Chromium and its helpers carry the profile path on their command line. Renderers forked
+    // by the zygote are not chromedriver's descendants: they exit on their own once the
+    // browser's IPC channel closes, which on a loaded machine takes a moment, so wait (bounded)
+    // for them before calling one a leak.
     let needle = profile.to_string_lossy().into_owned();
-    for entry in fs::read_dir("/proc").unwrap().flatten() {
-        let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        assert!(
-            !cmdline.contains(&needle),
-            "process {:?} outlived its browser: {cmdline}",
-            entry.file_name()
-        );
+    let survivors = || -> Vec<String> {
+        fs::read_dir("/proc")
+            .map(|dir| {
+                dir.flatten()
+                    .filter_map(|entry| {
+                        let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
+                        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+                        cmdline
+                            .contains(&needle)
+                            .then(|| format!("process {:?}: {cmdline}", entry.file_name()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let mut left = survivors();
+    while !left.is_empty() && std::time::Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(200));
+        left = survivors();
     }
+    assert!(left.is_empty(), "outlived its browser by 15 s: {left:?}");
 }
 
 #[test]
