@@ -1,5 +1,6 @@
 //! The engine end to end: topics, producing, replication, consumer groups, rebalances,
 //! errors and determinism, through the public `World` API only.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 use eda_playground::sim::client::{Acks, ConsumerConfig, OffsetReset, ProducerConfig};
