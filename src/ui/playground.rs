@@ -9,6 +9,7 @@ pub mod model;
 
 use yew::prelude::*;
 
+use crate::sim::assignor::AssignorKind;
 use crate::sim::client::{Acks, ConsumerState};
 use crate::sim::partitioner::{murmur2, to_positive};
 use crate::ui::geometry::{self, Layout, key_colour};
@@ -569,7 +570,7 @@ fn groups_panel(model: &Model, dispatch: &Callback<Action>) -> Html {
         let add = dispatch.reform(move |_| Action::AddConsumer { group: group_name.clone() });
         html! {
             <div class="group" data-group={g.id.to_string()} data-state={g.state.name()} data-generation={g.generation.to_string()}>
-                <h4>{ format!("group {} · {} · generation {} · total lag {total}", g.id, g.state.name(), g.generation) }</h4>
+                <h4>{ format!("group {} · {} · generation {} · {} · total lag {total}", g.id, g.state.name(), g.generation, g.protocol.map_or("no assignor yet", |p| p.name())) }</h4>
                 <ul>{ for members }</ul>
                 <button type="button" onclick={add}>{ "Add consumer" }</button>
             </div>
@@ -578,8 +579,46 @@ fn groups_panel(model: &Model, dispatch: &Callback<Action>) -> Html {
     html! {
         <section class="panel" aria-label="Consumer groups">
             <h3>{ "Consumer groups" }</h3>
+            <AddGroup dispatch={dispatch.clone()} />
             { for groups }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AddGroupProps {
+    dispatch: Callback<Action>,
+}
+
+/// A new group of two consumers, with the assignor the learner picks.
+#[component]
+fn AddGroup(props: &AddGroupProps) -> Html {
+    let assignor = use_state(|| AssignorKind::Range);
+    let on_change = {
+        let assignor = assignor.clone();
+        Callback::from(move |e: Event| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            assignor.set(AssignorKind::parse(&v).unwrap_or(AssignorKind::Range));
+        })
+    };
+    let chosen = *assignor;
+    let add = props
+        .dispatch
+        .reform(move |_| Action::AddGroup { assignor: chosen });
+    html! {
+        <p>
+            <label>{ "Assignor " }
+                <select onchange={on_change}>
+                    { for AssignorKind::ALL.into_iter().map(|a| html! {
+                        <option value={a.name()} selected={a == chosen}>{ a.name() }</option>
+                    }) }
+                </select>
+            </label>
+            { " " }
+            <button type="button" onclick={add}>{ "Add group" }</button>
+        </p>
     }
 }
 

@@ -18,6 +18,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use crate::sim::assignor::AssignorKind;
 use crate::sim::client::{Acks, ConsumerConfig, OffsetReset, ProducerConfig};
 use crate::sim::command::{Command, NewRecord, Outcome, Subscription, TimedCommand};
 use crate::sim::world::WorldConfig;
@@ -108,6 +109,10 @@ pub enum Action {
     SetAutoRate(u32),
     AddConsumer {
         group: String,
+    },
+    /// A new group of two consumers using this assignor.
+    AddGroup {
+        assignor: AssignorKind,
     },
     StopConsumer(u32),
     CrashConsumer(u32),
@@ -552,7 +557,34 @@ impl Model {
                 acks,
             } => self.produce_text(&text, partition, acks),
             Action::SetAutoRate(rate) => self.auto_rate = rate.min(1_000),
-            Action::AddConsumer { group } => self.report(add_consumer_command(&group)),
+            Action::AddConsumer { group } => {
+                // A new member offers what the group already uses, so it can join.
+                let assignors = self
+                    .world
+                    .group(&group)
+                    .and_then(|g| g.protocol)
+                    .map_or(ConsumerConfig::default().assignors, |p| vec![p]);
+                self.report(add_consumer_with(&group, assignors));
+            }
+            Action::AddGroup { assignor } => {
+                let name = GROUP_NAMES
+                    .iter()
+                    .find(|n| self.world.group(n).is_none_or(|g| g.members.is_empty()))
+                    .map(|n| n.to_string());
+                match name {
+                    Some(name) => {
+                        for _ in 0..2 {
+                            self.report(add_consumer_with(&name, vec![assignor]));
+                        }
+                    }
+                    None => {
+                        self.error = Some(format!(
+                            "The Playground shows at most {} groups.",
+                            GROUP_NAMES.len()
+                        ));
+                    }
+                }
+            }
             Action::StopConsumer(consumer) => self.report(Command::StopConsumer { consumer }),
             Action::CrashConsumer(consumer) => self.report(Command::CrashConsumer { consumer }),
             Action::StopBroker(id) => self.report(Command::StopBroker { id }),
@@ -680,10 +712,15 @@ impl Model {
 }
 
 fn add_consumer_command(group: &str) -> Command {
+    add_consumer_with(group, ConsumerConfig::default().assignors)
+}
+
+fn add_consumer_with(group: &str, assignors: Vec<AssignorKind>) -> Command {
     Command::AddConsumer {
         config: ConsumerConfig {
             group_id: Some(group.to_string()),
             auto_offset_reset: OffsetReset::Earliest,
+            assignors,
             ..Default::default()
         },
         subscription: Subscription::Topics(vec![TOPIC.to_string()]),
@@ -1185,6 +1222,31 @@ mod tests {
             (straight.produced, straight.consumed)
         );
         assert_eq!(m.log, straight.log);
+    }
+
+    #[test]
+    fn a_new_group_uses_the_assignor_chosen_and_its_members_join() {
+        let mut m = settled();
+        m.act(Action::AddGroup {
+            assignor: AssignorKind::CooperativeSticky,
+        });
+        m.run(8_000);
+        let g = m.world.group("shipping").expect("the next free name");
+        assert_eq!(g.protocol, Some(AssignorKind::CooperativeSticky));
+        assert_eq!(g.state.name(), "Stable");
+        let owned: usize = g.members.values().map(|m| m.assignment.len()).sum();
+        assert_eq!((g.members.len(), owned), (2, 3));
+        m.act(Action::AddConsumer {
+            group: "shipping".into(),
+        });
+        m.run(8_000);
+        let g = m.world.group("shipping").expect("shipping");
+        assert_eq!(
+            g.members.len(),
+            3,
+            "a third member joins with the group's assignor"
+        );
+        assert!(g.members.values().all(|m| m.assignment.len() == 1));
     }
 
     #[test]
