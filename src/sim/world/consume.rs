@@ -632,9 +632,9 @@ impl World {
         let Some(c) = self.consumers.get(&id) else {
             return;
         };
-        let Some(group) = c.group.clone() else {
+        if c.group.is_none() {
             return;
-        };
+        }
         let offsets: Vec<(Name, u32, u64)> = c
             .assignment
             .iter()
@@ -643,11 +643,23 @@ impl World {
         if offsets.is_empty() {
             return;
         }
+        self.commit_offsets_as(id, offsets);
+    }
+
+    /// Sends an OffsetCommit for `consumer`'s group with these offsets (the consumer's
+    /// positions from `send_commit`, or what a Streams task has processed).
+    pub(crate) fn commit_offsets_as(&mut self, consumer: u32, offsets: Vec<(Name, u32, u64)>) {
+        let Some(c) = self.consumers.get(&consumer) else {
+            return;
+        };
+        let Some(group) = c.group.clone() else {
+            return;
+        };
         let generation = if c.manual { -1 } else { c.generation };
         let latency = self.latency();
         let now = self.now_ms;
         self.emit(TraceKind::OffsetsCommitted {
-            consumer: id,
+            consumer,
             group: group.clone(),
             offsets: offsets.clone(),
             sent_at_ms: now,
@@ -656,7 +668,7 @@ impl World {
         self.schedule(
             latency,
             Due::CommitArrives {
-                consumer: id,
+                consumer,
                 group,
                 generation,
                 offsets,

@@ -90,20 +90,6 @@ impl World {
         producer_id: u32,
         new: &NewRecord,
     ) -> Result<(String, u32), SimError> {
-        let Some(producer) = self.producers.get(&producer_id) else {
-            return Err(SimError::InvalidRequest(format!(
-                "There is no producer {producer_id}."
-            )));
-        };
-        if producer.closed {
-            return Err(SimError::InvalidRequest(
-                "Cannot perform operation after producer has been closed".to_string(),
-            ));
-        }
-        let max_request_size = producer.config.max_request_size;
-        let batch_size = producer.config.batch_size;
-        let linger_ms = producer.config.linger_ms;
-        let kind = producer.config.partitioner;
         let record = PendingRecord {
             key: bytes_of(&new.key),
             value: bytes_of(&new.value),
@@ -118,6 +104,34 @@ impl World {
             timestamp_ms: new.timestamp_ms.unwrap_or(self.now_ms),
             size_bytes: 0,
         };
+        self.produce_record(producer_id, &new.topic, new.partition, record)
+            .map(|(topic, partition)| (topic.to_string(), partition))
+    }
+
+    /// What `KafkaProducer.send` does with a serialized record: checks the producer and the
+    /// record's size, finds (or auto-creates) the topic, picks the partition (explicit, else
+    /// the producer's partitioner) and appends to the batch. Returns the topic and partition.
+    pub(crate) fn produce_record(
+        &mut self,
+        producer_id: u32,
+        topic: &str,
+        partition: Option<u32>,
+        record: PendingRecord,
+    ) -> Result<(Name, u32), SimError> {
+        let Some(producer) = self.producers.get(&producer_id) else {
+            return Err(SimError::InvalidRequest(format!(
+                "There is no producer {producer_id}."
+            )));
+        };
+        if producer.closed {
+            return Err(SimError::InvalidRequest(
+                "Cannot perform operation after producer has been closed".to_string(),
+            ));
+        }
+        let max_request_size = producer.config.max_request_size;
+        let batch_size = producer.config.batch_size;
+        let linger_ms = producer.config.linger_ms;
+        let kind = producer.config.partitioner;
         let size = Record {
             offset: 0,
             timestamp_ms: record.timestamp_ms,
@@ -137,22 +151,19 @@ impl World {
                 "The message is {upper_bound} bytes when serialized which is larger than {max_request_size}, which is the value of the max.request.size configuration."
             )));
         }
-        let topic = self.auto_create(&new.topic)?;
-        let (count, available) = {
-            let t = self.topics.get(&topic);
-            let count = t.map_or(0, |t| t.partition_count());
-            let available: Vec<u32> = t
-                .map(|t| {
-                    t.partitions
-                        .iter()
-                        .filter(|p| p.leader.is_some())
-                        .map(|p| p.id)
-                        .collect()
-                })
-                .unwrap_or_default();
-            (count, available)
+        let topic = self.auto_create(topic)?;
+        let (count, available) = match self.topics.get(&topic) {
+            Some(t) => (
+                t.partition_count(),
+                t.partitions
+                    .iter()
+                    .filter(|p| p.leader.is_some())
+                    .map(|p| p.id)
+                    .collect::<Vec<u32>>(),
+            ),
+            None => (0, Vec::new()),
         };
-        let partition = match new.partition {
+        let partition = match partition {
             Some(p) if p >= count => {
                 return Err(SimError::InvalidRequest(format!(
                     "Invalid partition given with record: {p} is not in the range [0...{count}]."
@@ -185,10 +196,10 @@ impl World {
             batch_size,
             linger_ms,
         );
-        Ok((topic.to_string(), partition))
+        Ok((topic, partition))
     }
 
-    pub(crate) fn append_to_batch(
+    fn append_to_batch(
         &mut self,
         producer_id: u32,
         topic: Name,

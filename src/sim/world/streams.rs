@@ -13,10 +13,8 @@
 
 use crate::sim::client::PendingRecord;
 use crate::sim::error::SimError;
-use crate::sim::log::{Bytes, Record};
-use crate::sim::partitioner::TopicPartitioner;
+use crate::sim::log::Bytes;
 use crate::sim::streams::{StepReport, StreamsApp, StreamsConfig, Topology};
-use crate::sim::trace::{Name, TraceKind};
 use crate::sim::world::{Due, World};
 
 /// Most Streams applications a world keeps (running or stopped).
@@ -163,110 +161,19 @@ impl World {
         value: Option<Bytes>,
         timestamp_ms: u64,
     ) -> Result<u32, SimError> {
-        let Some(producer) = self.producers.get(&producer_id) else {
-            return Err(SimError::InvalidRequest(format!(
-                "There is no producer {producer_id}."
-            )));
-        };
-        if producer.closed {
-            return Err(SimError::InvalidRequest(
-                "Cannot perform operation after producer has been closed".to_string(),
-            ));
-        }
-        let max_request_size = producer.config.max_request_size;
-        let batch_size = producer.config.batch_size;
-        let linger_ms = producer.config.linger_ms;
-        let kind = producer.config.partitioner;
-        let size = Record {
-            offset: 0,
-            timestamp_ms,
-            key: key.clone(),
-            value: value.clone(),
-            headers: Vec::new(),
-        }
-        .size_bytes();
-        let upper_bound = size.saturating_add(61);
-        if upper_bound > max_request_size {
-            return Err(SimError::RecordTooLarge(format!(
-                "The message is {upper_bound} bytes when serialized which is larger than {max_request_size}, which is the value of the max.request.size configuration."
-            )));
-        }
-        let topic: Name = self.auto_create(topic)?;
-        let (count, available) = match self.topics.get(&topic) {
-            Some(t) => (
-                t.partition_count(),
-                t.partitions
-                    .iter()
-                    .filter(|p| p.leader.is_some())
-                    .map(|p| p.id)
-                    .collect::<Vec<u32>>(),
-            ),
-            None => (0, Vec::new()),
-        };
-        let partition = match partition {
-            Some(p) if p >= count => {
-                return Err(SimError::InvalidRequest(format!(
-                    "Invalid partition given with record: {p} is not in the range [0...{count}]."
-                )));
-            }
-            Some(p) => p,
-            None => {
-                let producer = self
-                    .producers
-                    .get_mut(&producer_id)
-                    .ok_or_else(|| SimError::InvalidRequest("producer vanished".into()))?;
-                let state = producer
-                    .partitioners
-                    .entry(topic.clone())
-                    .or_insert_with(|| TopicPartitioner::new(kind, batch_size, true));
-                state.choose(
-                    key.as_deref(),
-                    u64::from(size),
-                    &mut self.rng,
-                    count,
-                    &available,
-                )
-            }
-        };
-        let record = PendingRecord {
-            key,
-            value,
-            headers: Vec::new(),
-            timestamp_ms,
-            size_bytes: size,
-        };
-        self.append_to_batch(producer_id, topic, partition, record, batch_size, linger_ms);
-        Ok(partition)
-    }
-
-    /// Commits explicit offsets for `consumer`'s group (an `OffsetCommit` on its way to the
-    /// coordinator, as `send_commit` sends one for the consumer's positions).
-    pub(crate) fn commit_offsets_as(&mut self, consumer: u32, offsets: Vec<(Name, u32, u64)>) {
-        let Some(c) = self.consumers.get(&consumer) else {
-            return;
-        };
-        let Some(group) = c.group.clone() else {
-            return;
-        };
-        let generation = if c.manual { -1 } else { c.generation };
-        let latency = self.latency();
-        let now = self.now_ms;
-        self.emit(TraceKind::OffsetsCommitted {
-            consumer,
-            group: group.clone(),
-            offsets: offsets.clone(),
-            sent_at_ms: now,
-            arrives_at_ms: now + latency,
-        });
-        self.schedule(
-            latency,
-            Due::CommitArrives {
-                consumer,
-                group,
-                generation,
-                offsets,
+        self.produce_record(
+            producer_id,
+            topic,
+            partition,
+            PendingRecord {
+                key,
+                value,
+                headers: Vec::new(),
+                timestamp_ms,
+                size_bytes: 0,
             },
-        );
+        )
+        .map(|(_, partition)| partition)
     }
 
     /// `DeleteRecords` below `offset` (at most the high watermark) on one partition.
