@@ -331,6 +331,8 @@ fn diagram(model: &Model, dispatch: &Callback<Action>) -> Html {
         world.consumers().filter(|c| c.is_alive()).collect();
     let group = world.group(model::GROUP);
     let motion = !reduced_motion();
+    // The group's lag table, once per frame (each lane looks up its row).
+    let lag_rows = world.group_lag(model::GROUP);
 
     let lanes = topic.partitions.iter().map(|p| {
         let y = layout.lane_centre(p.id);
@@ -370,7 +372,10 @@ fn diagram(model: &Model, dispatch: &Callback<Action>) -> Html {
                 html! { <line class="committed" x1={fmt(x)} x2={fmt(x)} y1={fmt(top - 3.0)} y2={fmt(top + h + 3.0)}>
                     <title>{ format!("billing committed offset {}", c.offset) }</title></line> }
             });
-        let lag = crate_lag(model, &topic.name, p.id);
+        let lag = lag_rows
+            .iter()
+            .find(|r| r.topic == topic.name && r.partition == p.id)
+            .and_then(|r| r.lag);
         html! {
             <g key={p.id.to_string()} class="lane" data-partition={p.id.to_string()} data-end={p.high_watermark.to_string()}>
                 <rect class="lane-bg" x={fmt(layout.lanes_x)} y={fmt(top)} width={fmt(layout.lanes_width)} height={fmt(h)} rx="4" />
@@ -460,15 +465,6 @@ fn diagram(model: &Model, dispatch: &Callback<Action>) -> Html {
             </figcaption>
         </figure>
     }
-}
-
-fn crate_lag(model: &Model, topic: &str, partition: u32) -> Option<u64> {
-    model
-        .world
-        .group_lag(model::GROUP)
-        .into_iter()
-        .find(|r| &*r.topic == topic && r.partition == partition)
-        .and_then(|r| r.lag)
 }
 
 /// A coordinate with one decimal, formatted through integers: `{:.1}` would pull Rust's

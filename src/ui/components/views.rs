@@ -12,30 +12,20 @@ pub struct ViewBodyProps {
     pub route: Route,
 }
 
-/// What each pending view will be, in one sentence, and the issue that builds it.
-fn pending(route: Route) -> Option<(&'static str, u32)> {
-    match route {
-        Route::Playground => Some((
-            "Type messages and watch them travel from producers through partitions to consumer groups.",
-            6,
-        )),
-        Route::WordCount => Some((
-            "Step through Kafka Streams' WordCount topology one record and one processor at a time.",
-            7,
-        )),
-        Route::Console => Some((
-            "Run Kafka's quickstart commands, verbatim, against the simulated cluster.",
-            5,
-        )),
-        Route::EdaVsSoa => Some((
-            "Compare the same business flow built as services calling services and as events.",
-            8,
-        )),
-        Route::Lessons => Some((
-            "Guided lessons with checkpoints that watch what happens in the simulation.",
-            0,
-        )),
-        Route::NotFound => None,
+/// A view not built yet: what it will be, in one sentence, and the issue that builds it
+/// (0: none filed yet).
+fn pending(route: Route, purpose: &str, issue: u32) -> Html {
+    let status = if issue > 0 {
+        format!("This view is not built yet (issue #{issue}).")
+    } else {
+        "This view is not built yet.".to_string()
+    };
+    html! {
+        <>
+            <h2>{ route.title() }</h2>
+            <p class="purpose">{ purpose.to_string() }</p>
+            <p class="status" role="status">{ status }</p>
+        </>
     }
 }
 
@@ -43,28 +33,25 @@ fn pending(route: Route) -> Option<(&'static str, u32)> {
 #[component]
 pub fn ViewBody(props: &ViewBodyProps) -> Html {
     let route = props.route;
-    if route == Route::Playground {
-        return html! { <crate::ui::playground::Playground /> };
-    }
-    if route == Route::Console {
-        return html! { <crate::ui::console_view::ConsoleView /> };
-    }
-    match pending(route) {
-        Some((purpose, issue)) => {
-            let status = if issue > 0 {
-                format!("This view is not built yet (issue #{issue}).")
-            } else {
-                "This view is not built yet.".to_string()
-            };
-            html! {
-                <>
-                    <h2>{ route.title() }</h2>
-                    <p class="purpose">{ purpose }</p>
-                    <p class="status" role="status">{ status }</p>
-                </>
-            }
-        }
-        None => html! {
+    match route {
+        Route::Playground => html! { <crate::ui::playground::Playground /> },
+        Route::Console => html! { <crate::ui::console_view::ConsoleView /> },
+        Route::WordCount => pending(
+            route,
+            "Step through Kafka Streams' WordCount topology one record and one processor at a time.",
+            7,
+        ),
+        Route::EdaVsSoa => pending(
+            route,
+            "Compare the same business flow built as services calling services and as events.",
+            8,
+        ),
+        Route::Lessons => pending(
+            route,
+            "Guided lessons with checkpoints that watch what happens in the simulation.",
+            0,
+        ),
+        Route::NotFound => html! {
             <>
                 <h2>{ route.title() }</h2>
                 <p>{ "There is no view at this address." }</p>
