@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use eda_playground::console::{quickstart_world, run_script};
 use eda_playground::sim::World;
-use eda_playground::sim::command::{Command, NewRecord};
+use eda_playground::sim::command::{Command, NewRecord, StreamsExample};
 use eda_playground::sim::partitioner::partition_for_key;
 use eda_playground::sim::rng::Rng;
 use eda_playground::sim::streams::examples::{
@@ -1101,4 +1101,66 @@ bin/kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic streams-
         .collect();
     assert_eq!(printed, expected);
     assert_eq!(out.stderr, "Processed a total of 11 messages\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streams commands in a scenario
+
+/// Starting an example and stepping it are scenario commands: replaying the scenario (or a
+/// prefix of it, which is how a view steps back) rebuilds the same store, the same topics and
+/// the same next step.
+#[test]
+fn a_replayed_scenario_rebuilds_a_stepped_application() {
+    let mut world = quickstart_world(5);
+    create_topics(&mut world, 2, 1);
+    let id = world
+        .start_streams_example(StreamsExample::WordCountDemo, None, None, true)
+        .unwrap();
+    world.advance(1_000).unwrap();
+    let producer = world.add_producer().unwrap();
+    for line in QUICKSTART_LINES {
+        world
+            .produce(producer, WORD_COUNT_INPUT, None, line)
+            .unwrap();
+    }
+    world.advance(1_000).unwrap();
+    let mut steps = 0;
+    while world.streams_step(id).unwrap().is_some() {
+        steps += 1;
+    }
+    assert!(steps > 10, "the first sub-topology ran: {steps} steps");
+    world.advance(1_000).unwrap();
+    world.streams_finish_record(id).unwrap();
+    let mark = world.scenario();
+    let mark_ms = world.now_ms();
+    let next = world.streams_step(id).unwrap().expect("more to do");
+    world.streams_run_until_idle(id).unwrap();
+    world.advance(1_000).unwrap();
+    let output = long_records(&world, WORD_COUNT_OUTPUT);
+    assert!(
+        output
+            .iter()
+            .any(|(_, _, word, count)| word == "kafka" && *count == 3)
+    );
+
+    let mut again = World::replay(&world.scenario(), world.now_ms()).unwrap();
+    assert_eq!(long_records(&again, WORD_COUNT_OUTPUT), output);
+    assert_eq!(
+        again.streams_step(id).unwrap(),
+        None,
+        "idle after the replay too"
+    );
+
+    // Back to the mark: the same step comes next.
+    let mut back = World::replay(&mark, mark_ms).unwrap();
+    assert_eq!(back.streams_step(id).unwrap(), Some(next));
+}
+
+#[test]
+fn stepping_an_unknown_application_is_refused_and_not_recorded() {
+    let mut world = quickstart_world(5);
+    let before = world.scenario().commands.len();
+    let err = world.streams_step(42).unwrap_err();
+    assert_eq!(err.message(), "There is no Streams application 42.");
+    assert_eq!(world.scenario().commands.len(), before);
 }

@@ -25,7 +25,7 @@
 use crate::console::format::log_line;
 use crate::console::{Console, Io};
 use crate::sim::World;
-use crate::sim::command::Command;
+use crate::sim::command::{Command, StreamsExample};
 use crate::sim::error::SimError;
 use crate::sim::streams::examples;
 
@@ -247,8 +247,7 @@ fn word_count_demo(world: &mut World, io: &mut Io) -> i32 {
         ));
         return 0;
     }
-    let (topology, config) = examples::word_count_demo_app();
-    match world.start_streams(&topology, config) {
+    match world.start_streams_example(StreamsExample::WordCountDemo, None, None, false) {
         Ok(_) => {
             io.out.push_str(&format!(
                 "eda-playground: WordCountDemo is running in the background (application.id {app}, consumer group {app}), as if in a terminal of its own.\n",

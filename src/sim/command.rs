@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::sim::client::{ConsumerConfig, ProducerConfig};
+use crate::sim::streams::StepReport;
 use crate::sim::world::WorldConfig;
 
 /// A record as a client hands it to a producer.
@@ -54,6 +55,21 @@ pub enum OffsetTarget {
     Latest,
     Offset(u64),
     ShiftBy(i64),
+}
+
+/// A Kafka Streams application the playground can start: one of Kafka's examples, with its
+/// topology and configuration (see `sim::streams::examples`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StreamsExample {
+    /// The Streams quickstart's WordCount (splits on `\\W+`), `application.id`
+    /// `streams-wordcount`.
+    WordCount,
+    /// Kafka's `WordCountDemo` class (splits on `" "`), `application.id` `streams-wordcount`.
+    WordCountDemo,
+    /// The tutorial's Pipe, `application.id` `streams-pipe`.
+    Pipe,
+    /// The tutorial's LineSplit, `application.id` `streams-linesplit`.
+    LineSplit,
 }
 
 /// One change to the world.
@@ -120,6 +136,36 @@ pub enum Command {
     DeleteGroup {
         group: String,
     },
+    /// Starts a Streams example. `cache_max_bytes` / `commit_interval_ms` override the
+    /// example's `statestore.cache.max.bytes` / `commit.interval.ms`; `manual` makes it wait
+    /// for the step commands instead of processing on its own.
+    StartStreams {
+        example: StreamsExample,
+        cache_max_bytes: Option<u64>,
+        commit_interval_ms: Option<u64>,
+        manual: bool,
+    },
+    /// Switches a Streams application between processing on its own and waiting for steps.
+    SetStreamsManual {
+        app: u32,
+        manual: bool,
+    },
+    /// One record through one processor node.
+    StreamsStep {
+        app: u32,
+    },
+    /// Steps until the record in progress has gone through the whole topology.
+    StreamsFinishRecord {
+        app: u32,
+    },
+    /// Steps until nothing is buffered or pending.
+    StreamsRunUntilIdle {
+        app: u32,
+    },
+    /// Closes a Streams application (it commits and leaves its group).
+    StopStreams {
+        app: u32,
+    },
 }
 
 /// What a successful command gives back.
@@ -135,6 +181,12 @@ pub enum Outcome {
     Accepted { topic: String, partition: u32 },
     /// Offsets a reset moved (or would move): topic, partition, new offset.
     Offsets(Vec<(String, u32, u64)>),
+    /// A Streams application was started with this id.
+    Streams(u32),
+    /// What the steps of a Streams application did, in order (empty: nothing to do).
+    Steps(Vec<StepReport>),
+    /// How many steps a Streams application took.
+    StepCount(u64),
 }
 
 /// A command and the virtual time it was applied at.

@@ -404,6 +404,32 @@ impl World {
                 .reset_offsets_inner(group, topic.as_deref(), target, true)
                 .map(Outcome::Offsets),
             Command::DeleteGroup { group } => self.delete_group_inner(group).map(|_| Outcome::Done),
+            Command::StartStreams {
+                example,
+                cache_max_bytes,
+                commit_interval_ms,
+                manual,
+            } => self
+                .start_streams_example_inner(
+                    *example,
+                    *cache_max_bytes,
+                    *commit_interval_ms,
+                    *manual,
+                )
+                .map(Outcome::Streams),
+            Command::SetStreamsManual { app, manual } => self
+                .set_streams_manual_inner(*app, *manual)
+                .map(|_| Outcome::Done),
+            Command::StreamsStep { app } => self
+                .streams_step_inner(*app)
+                .map(|step| Outcome::Steps(step.into_iter().collect())),
+            Command::StreamsFinishRecord { app } => {
+                self.streams_finish_record_inner(*app).map(Outcome::Steps)
+            }
+            Command::StreamsRunUntilIdle { app } => self
+                .streams_run_until_idle_inner(*app)
+                .map(Outcome::StepCount),
+            Command::StopStreams { app } => self.stop_streams_inner(*app).map(|_| Outcome::Done),
         }?;
         if self.history.len() >= self.config.history_capacity.max(1) as usize {
             let drop = (self.history.len() / 10).max(1);

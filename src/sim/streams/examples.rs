@@ -13,6 +13,7 @@
 //! Simplified versus Kafka: the Java lambdas would throw a `NullPointerException` on a null
 //! line and stop the application; here a null line yields nothing.
 
+use crate::sim::command::StreamsExample;
 use crate::sim::streams::app::StreamsConfig;
 use crate::sim::streams::topology::{Consumed, Produced, StreamsBuilder, Topology};
 use crate::sim::streams::value::{
@@ -109,6 +110,27 @@ pub fn word_count_demo_app() -> (Topology, StreamsConfig) {
     let builder = StreamsBuilder::new();
     word_count_demo(&builder);
     (builder.build(), word_count_demo_config())
+}
+
+/// An example's topology and configuration, as its Java class builds and configures them.
+pub fn example_app(example: StreamsExample) -> (Topology, StreamsConfig) {
+    let builder = StreamsBuilder::new();
+    let config = match example {
+        StreamsExample::WordCountDemo => return word_count_demo_app(),
+        StreamsExample::WordCount => {
+            word_count(&builder);
+            StreamsConfig::new(WORD_COUNT_APPLICATION_ID)
+        }
+        StreamsExample::Pipe => {
+            pipe(&builder);
+            StreamsConfig::new("streams-pipe")
+        }
+        StreamsExample::LineSplit => {
+            line_split(&builder);
+            StreamsConfig::new("streams-linesplit")
+        }
+    };
+    (builder.build(), config)
 }
 
 /// The tutorial's Pipe: `builder.stream("streams-plaintext-input").to("streams-pipe-output")`

@@ -8,13 +8,17 @@
 //! after; its loop is rescheduled every `poll.ms` while it is alive; at most
 //! [`MAX_STREAMS_APPS`] applications are kept (stopped ones are dropped first).
 //!
-//! Simplified versus Kafka: starting, stepping and stopping an application are not scenario
-//! commands (`Command` has no such variants yet), so `World::replay` does not rebuild them.
+//! Starting one of Kafka's examples, stepping and stopping are scenario commands
+//! (`Command::StartStreams`, `StreamsStep`, …), so `World::replay` rebuilds them; the public
+//! methods here go through `World::apply`. Simplified versus Kafka: an arbitrary topology
+//! started with [`World::start_streams`] is not a command (a topology holds closures), so a
+//! replay does not rebuild it.
 
 use crate::sim::client::PendingRecord;
+use crate::sim::command::{Command, Outcome, StreamsExample};
 use crate::sim::error::SimError;
 use crate::sim::log::Bytes;
-use crate::sim::streams::{StepReport, StreamsApp, StreamsConfig, Topology};
+use crate::sim::streams::{StepReport, StreamsApp, StreamsConfig, Topology, examples};
 use crate::sim::world::{Due, World};
 
 /// Most Streams applications a world keeps (running or stopped).
@@ -85,28 +89,114 @@ impl World {
             .map(StreamsApp::id)
     }
 
+    /// Starts one of Kafka's Streams examples (recorded in the scenario, so replay rebuilds
+    /// it): its topology and configuration, with `statestore.cache.max.bytes` and
+    /// `commit.interval.ms` overridden when given. Returns the application's id.
+    pub fn start_streams_example(
+        &mut self,
+        example: StreamsExample,
+        cache_max_bytes: Option<u64>,
+        commit_interval_ms: Option<u64>,
+        manual: bool,
+    ) -> Result<u32, SimError> {
+        match self.apply(Command::StartStreams {
+            example,
+            cache_max_bytes,
+            commit_interval_ms,
+            manual,
+        })? {
+            Outcome::Streams(id) => Ok(id),
+            _ => Err(unknown_app(0)),
+        }
+    }
+
     /// Switches an application between running by itself (each loop processes everything
     /// buffered) and waiting for [`World::streams_step`].
     pub fn set_streams_manual(&mut self, id: u32, manual: bool) -> Result<(), SimError> {
-        let app = self.streams.get_mut(&id).ok_or_else(|| unknown_app(id))?;
-        app.set_manual(manual);
-        Ok(())
+        self.apply(Command::SetStreamsManual { app: id, manual })
+            .map(|_| ())
     }
 
     /// Advances exactly one record through exactly one processor node of application `id`;
     /// `None` when it has nothing to do.
     pub fn streams_step(&mut self, id: u32) -> Result<Option<StepReport>, SimError> {
+        match self.apply(Command::StreamsStep { app: id })? {
+            Outcome::Steps(mut steps) => Ok(steps.pop()),
+            _ => Ok(None),
+        }
+    }
+
+    /// Steps until the record in progress has gone through the whole topology (or, between
+    /// records, through one whole record); returns the steps.
+    pub fn streams_finish_record(&mut self, id: u32) -> Result<Vec<StepReport>, SimError> {
+        match self.apply(Command::StreamsFinishRecord { app: id })? {
+            Outcome::Steps(steps) => Ok(steps),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// Steps until nothing is buffered or pending (at most `MAX_STEPS_PER_LOOP` steps);
+    /// returns the number of steps. The reports are in [`StreamsApp::recent_steps`].
+    pub fn streams_run_until_idle(&mut self, id: u32) -> Result<u64, SimError> {
+        match self.apply(Command::StreamsRunUntilIdle { app: id })? {
+            Outcome::StepCount(steps) => Ok(steps),
+            _ => Ok(0),
+        }
+    }
+
+    /// Closes application `id`: it finishes and commits what it processed and leaves its
+    /// group.
+    pub fn stop_streams(&mut self, id: u32) -> Result<(), SimError> {
+        self.apply(Command::StopStreams { app: id }).map(|_| ())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The commands
+
+    pub(crate) fn start_streams_example_inner(
+        &mut self,
+        example: StreamsExample,
+        cache_max_bytes: Option<u64>,
+        commit_interval_ms: Option<u64>,
+        manual: bool,
+    ) -> Result<u32, SimError> {
+        let (topology, mut config) = examples::example_app(example);
+        if let Some(bytes) = cache_max_bytes {
+            config.statestore_cache_max_bytes = bytes;
+        }
+        if let Some(ms) = commit_interval_ms {
+            config.commit_interval_ms = ms.max(1);
+        }
+        let id = self.start_streams(&topology, config)?;
+        if manual && let Some(app) = self.streams.get_mut(&id) {
+            app.set_manual(true);
+        }
+        Ok(id)
+    }
+
+    pub(crate) fn set_streams_manual_inner(
+        &mut self,
+        id: u32,
+        manual: bool,
+    ) -> Result<(), SimError> {
+        let app = self.streams.get_mut(&id).ok_or_else(|| unknown_app(id))?;
+        app.set_manual(manual);
+        Ok(())
+    }
+
+    pub(crate) fn streams_step_inner(&mut self, id: u32) -> Result<Option<StepReport>, SimError> {
         let mut app = self.streams.remove(&id).ok_or_else(|| unknown_app(id))?;
         let result = app.step(self);
         self.streams.insert(id, app);
         result
     }
 
-    /// Steps until the record in progress has gone through the whole topology (or, between
-    /// records, through one whole record); returns the steps.
-    pub fn streams_finish_record(&mut self, id: u32) -> Result<Vec<StepReport>, SimError> {
+    pub(crate) fn streams_finish_record_inner(
+        &mut self,
+        id: u32,
+    ) -> Result<Vec<StepReport>, SimError> {
         let mut reports = Vec::new();
-        while let Some(report) = self.streams_step(id)? {
+        while let Some(report) = self.streams_step_inner(id)? {
             let finished = report.record_finished;
             reports.push(report);
             if finished {
@@ -116,18 +206,14 @@ impl World {
         Ok(reports)
     }
 
-    /// Steps until nothing is buffered or pending (at most `MAX_STEPS_PER_LOOP` steps);
-    /// returns the number of steps. The reports are in [`StreamsApp::recent_steps`].
-    pub fn streams_run_until_idle(&mut self, id: u32) -> Result<u64, SimError> {
+    pub(crate) fn streams_run_until_idle_inner(&mut self, id: u32) -> Result<u64, SimError> {
         let mut app = self.streams.remove(&id).ok_or_else(|| unknown_app(id))?;
         let result = app.run_until_idle(self);
         self.streams.insert(id, app);
         result
     }
 
-    /// Closes application `id`: it finishes and commits what it processed and leaves its
-    /// group.
-    pub fn stop_streams(&mut self, id: u32) -> Result<(), SimError> {
+    pub(crate) fn stop_streams_inner(&mut self, id: u32) -> Result<(), SimError> {
         let mut app = self.streams.remove(&id).ok_or_else(|| unknown_app(id))?;
         app.close(self);
         self.streams.insert(id, app);
