@@ -13,6 +13,7 @@ pub mod panic;
 pub mod playground;
 pub mod route;
 pub mod state;
+pub mod wordcount;
 
 pub use app::App;
 

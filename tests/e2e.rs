@@ -26,6 +26,7 @@ mod e2e {
     pub mod playground;
     pub mod server;
     pub mod webdriver;
+    pub mod wordcount;
 }
 
 use std::fs;
@@ -430,6 +431,12 @@ fn playground_crashed_consumer_loses_its_partitions() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn playground_bad_url_params_alert_and_page_still_works() {
     run_on_dist("playground-bad-params", e2e::playground::check_bad_params);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn wordcount_counts_a_typed_line_and_steps_back() {
+    run_on_dist("wordcount", e2e::wordcount::check_type_run_and_step_back);
 }
 
 /// A benchmark, not a timing test: prints (and writes to

@@ -36,11 +36,7 @@ pub fn ViewBody(props: &ViewBodyProps) -> Html {
     match route {
         Route::Playground => html! { <crate::ui::playground::Playground /> },
         Route::Console => html! { <crate::ui::console_view::ConsoleView /> },
-        Route::WordCount => pending(
-            route,
-            "Step through Kafka Streams' WordCount topology one record and one processor at a time.",
-            7,
-        ),
+        Route::WordCount => html! { <crate::ui::wordcount::WordCount /> },
         Route::EdaVsSoa => pending(
             route,
             "Compare the same business flow built as services calling services and as events.",

@@ -1,0 +1,1000 @@
+//! The WordCount view's model: one `World` running Kafka's `WordCountDemo` by hand (the
+//! application waits for steps), the learner's undo stack, and what the view reads from the
+//! engine (the bound topology, the last steps, stores and topics). Plain Rust, tested
+//! natively; the Yew component only dispatches [`Action`]s and draws.
+//!
+//! Stepping is the engine's own path: `Command::StreamsStep` / `StreamsFinishRecord`, the same
+//! code a running application takes. When nothing is buffered, a step first lets virtual time
+//! run, event by event, until the application's consumer has fetched something (or its commit
+//! is due, which flushes the record cache) — at most [`MAX_IDLE_MS`] of virtual time.
+//!
+//! Going back: before each learner action the model keeps a mark (how many commands were given
+//! and the virtual time). Every [`CHECKPOINT_EVERY`] marks the world is cloned. Back restores
+//! the latest checkpoint at or before the previous mark and re-applies the recorded commands
+//! at their times, which is exact because the engine is deterministic. Bounded: at most
+//! [`MAX_MARKS`] marks (older moments become unreachable), checkpoints and the script only
+//! reach back to the oldest mark, and the world's own history is dropped.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::sim::command::{Command, NewRecord, Outcome, StreamsExample, TimedCommand};
+use crate::sim::streams::examples::{WORD_COUNT_INPUT, WORD_COUNT_OUTPUT};
+use crate::sim::streams::task::Program;
+use crate::sim::streams::{StepKind, StepReport, StreamsApp, Value};
+use crate::sim::world::WorldConfig;
+use crate::sim::{SimError, World};
+
+/// The three lines of Kafka's Streams quickstart.
+pub const EXAMPLE_LINES: [&str; 3] = [
+    "all streams lead to kafka",
+    "hello kafka streams",
+    "join kafka summit",
+];
+
+/// A small corpus for watching counts grow.
+pub const SAMPLE_CORPUS: [&str; 4] = [
+    "the log is the truth",
+    "a stream is a log of events",
+    "a table is the latest value per key",
+    "the stream and the table are two views of the log",
+];
+
+/// Learner actions the view can go back over.
+pub const MAX_MARKS: usize = 500;
+/// Marks between world clones.
+pub const CHECKPOINT_EVERY: usize = 25;
+/// Virtual time a step may let pass looking for work (a little over the commit interval, so
+/// a cached update is flushed by the commit).
+pub const MAX_IDLE_MS: u64 = 31_000;
+/// Longest line accepted from the text box, in characters.
+pub const MAX_LINE_CHARS: usize = 2_000;
+/// Most lines one submission may produce.
+pub const MAX_LINES: usize = 50;
+/// Most steps one animation frame runs.
+pub const MAX_STEPS_PER_FRAME: u32 = 20;
+/// Records per topic partition the view lists (the newest).
+pub const RECORDS_SHOWN: u32 = 12;
+
+/// `statestore.cache.max.bytes` when the learner turns the cache on: Kafka's default.
+pub const DEFAULT_CACHE_BYTES: u64 = 10_485_760;
+
+/// How the view starts: `#/wordcount?partitions=2&cache=on&seed=7`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setup {
+    pub seed: u64,
+    /// Partitions of the input topic (so stream tasks per sub-topology): 1–4.
+    pub partitions: u32,
+    /// Kafka's default record cache (10 MB, commit every 30 s) instead of WordCountDemo's 0.
+    pub caching: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            seed: 42,
+            partitions: 1,
+            caching: false,
+        }
+    }
+}
+
+impl Setup {
+    /// Reads URL parameters; returns the setup and a message for each value it could not use.
+    pub fn from_params(params: &[(String, String)]) -> (Setup, Vec<String>) {
+        let mut setup = Setup::default();
+        let mut problems = Vec::new();
+        for (key, value) in params {
+            let value = value.trim();
+            let ok = match key.as_str() {
+                "seed" => value.parse::<u64>().ok().map(|n| setup.seed = n),
+                "partitions" => value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=4).contains(n))
+                    .map(|n| setup.partitions = n),
+                "cache" => match value {
+                    "on" | "true" | "1" => Some(true),
+                    "off" | "false" | "0" => Some(false),
+                    _ => None,
+                }
+                .map(|on| setup.caching = on),
+                _ => {
+                    problems.push(format!("Ignored the unknown URL parameter “{key}”."));
+                    continue;
+                }
+            };
+            if ok.is_none() {
+                problems.push(format!(
+                    "Ignored {key}={value}: {}",
+                    match key.as_str() {
+                        "seed" => "the seed must be a whole number from 0 to 18446744073709551615",
+                        "partitions" => "partitions must be 1 to 4",
+                        _ => "cache must be on or off",
+                    }
+                ));
+            }
+        }
+        (setup, problems)
+    }
+}
+
+/// Everything the learner can ask of the WordCount view.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// An animation frame while running: `wall_ms` of real time passed.
+    Frame {
+        wall_ms: f64,
+    },
+    TogglePlay,
+    /// Steps per second while running.
+    SetSpeed(f64),
+    /// One record through one processor node.
+    StepNode,
+    /// The record in progress through the whole topology.
+    StepRecord,
+    /// Undo the last action.
+    Back,
+    /// Produce each non-empty line of the text to the input topic.
+    Produce(String),
+    /// Start over.
+    Reset(Setup),
+    DismissError,
+}
+
+/// The state before a learner action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Mark {
+    /// Commands given before it (an index into the whole script, counting dropped ones).
+    commands: usize,
+    now_ms: u64,
+}
+
+/// A cloned world at a mark.
+#[derive(Clone, Debug)]
+struct Checkpoint {
+    mark: Mark,
+    world: World,
+}
+
+/// A record of a topic as the view lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownRecord {
+    pub partition: u32,
+    pub offset: u64,
+    pub key: String,
+    pub value: String,
+}
+
+/// The WordCount view's state.
+#[derive(Debug)]
+pub struct Model {
+    pub setup: Setup,
+    pub world: World,
+    /// The Streams application's id.
+    pub app: u32,
+    producer: u32,
+    /// Commands given after the first checkpoint's, with their times.
+    script: Vec<TimedCommand>,
+    /// How many commands were dropped from the front of `script`.
+    script_base: usize,
+    marks: VecDeque<Mark>,
+    checkpoints: VecDeque<Checkpoint>,
+    pub running: bool,
+    /// Steps per second while running.
+    pub speed: f64,
+    budget: f64,
+    /// What the last action did, for the live region.
+    pub announcement: String,
+    pub error: Option<String>,
+}
+
+impl Model {
+    /// A world with the quickstart's topics, `WordCountDemo` started by hand and a producer.
+    pub fn new(setup: Setup) -> Self {
+        let config = WorldConfig {
+            group_initial_rebalance_delay_ms: 0,
+            ..WorldConfig::default()
+        };
+        let mut world = World::with_config(setup.seed, config);
+        let (app, producer) = match Self::prepare(&mut world, setup) {
+            Ok(ids) => ids,
+            Err(e) => {
+                // Cannot happen with the fixed setup; shown rather than hidden if it does.
+                let mut model = Self::empty(setup, world);
+                model.error = Some(e.message().to_string());
+                return model;
+            }
+        };
+        world.forget_history();
+        let mut model = Self::empty(setup, world);
+        model.app = app;
+        model.producer = producer;
+        model.checkpoints.push_back(Checkpoint {
+            mark: model.mark(),
+            world: model.world.clone(),
+        });
+        model.announcement =
+            "WordCountDemo is running, waiting for steps. Type a line or pick an example."
+                .to_string();
+        model
+    }
+
+    fn empty(setup: Setup, world: World) -> Self {
+        Self {
+            setup,
+            world,
+            app: 0,
+            producer: 0,
+            script: Vec::new(),
+            script_base: 0,
+            marks: VecDeque::new(),
+            checkpoints: VecDeque::new(),
+            running: false,
+            speed: 4.0,
+            budget: 0.0,
+            announcement: String::new(),
+            error: None,
+        }
+    }
+
+    fn prepare(world: &mut World, setup: Setup) -> Result<(u32, u32), SimError> {
+        world.apply(Command::CreateTopic {
+            name: WORD_COUNT_INPUT.to_string(),
+            partitions: Some(setup.partitions.clamp(1, 4)),
+            replication_factor: Some(1),
+            configs: Vec::new(),
+        })?;
+        world.apply(Command::CreateTopic {
+            name: WORD_COUNT_OUTPUT.to_string(),
+            partitions: Some(1),
+            replication_factor: Some(1),
+            configs: vec![("cleanup.policy".to_string(), "compact".to_string())],
+        })?;
+        let app = world.start_streams_example(
+            StreamsExample::WordCountDemo,
+            setup.caching.then_some(DEFAULT_CACHE_BYTES),
+            None,
+            true,
+        )?;
+        let producer = world.add_producer()?;
+        // Let the application join its group and create its tasks.
+        for _ in 0..50 {
+            if world
+                .streams_app(app)
+                .is_some_and(|a| a.thread().tasks().next().is_some())
+            {
+                break;
+            }
+            world.advance(100)?;
+        }
+        Ok((app, producer))
+    }
+
+    /// The running application.
+    pub fn app(&self) -> Option<&StreamsApp> {
+        self.world.streams_app(self.app)
+    }
+
+    /// The topology bound to the application (real topic names).
+    pub fn program(&self) -> Option<&Program> {
+        self.app().map(|a| a.thread().program())
+    }
+
+    /// The most recent step, if any.
+    pub fn last_step(&self) -> Option<&StepReport> {
+        self.app().and_then(|a| a.recent_steps().back())
+    }
+
+    /// The most recent step through each node, by node name.
+    pub fn last_step_per_node(&self) -> BTreeMap<&str, &StepReport> {
+        let mut out = BTreeMap::new();
+        if let Some(app) = self.app() {
+            for step in app.recent_steps().iter().rev() {
+                out.entry(&*step.node).or_insert(step);
+            }
+        }
+        out
+    }
+
+    /// Whether there is an earlier moment to go back to.
+    pub fn can_go_back(&self) -> bool {
+        !self.marks.is_empty()
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            commands: self.script_base + self.script.len(),
+            now_ms: self.world.now_ms(),
+        }
+    }
+
+    /// Remembers the moment before an action (and clones the world every few marks).
+    fn push_mark(&mut self) {
+        let mark = self.mark();
+        if self.marks.back() == Some(&mark) {
+            return;
+        }
+        self.marks.push_back(mark);
+        if self.marks.len().is_multiple_of(CHECKPOINT_EVERY) {
+            self.checkpoints.push_back(Checkpoint {
+                mark,
+                world: self.world.clone(),
+            });
+        }
+        while self.marks.len() > MAX_MARKS {
+            self.marks.pop_front();
+        }
+        // Keep only the newest checkpoint at or before the oldest mark, and those after it.
+        if let Some(oldest) = self.marks.front().copied() {
+            while self.checkpoints.len() > 1
+                && self.checkpoints.get(1).is_some_and(|c| {
+                    c.mark.commands <= oldest.commands && c.mark.now_ms <= oldest.now_ms
+                })
+            {
+                self.checkpoints.pop_front();
+            }
+        }
+        let keep_from = self
+            .checkpoints
+            .front()
+            .map_or(0, |c| c.mark.commands)
+            .saturating_sub(self.script_base);
+        if keep_from > 0 {
+            self.script.drain(..keep_from.min(self.script.len()));
+            self.script_base += keep_from;
+        }
+    }
+
+    /// Applies a command and records it in the script.
+    fn command(&mut self, command: Command) -> Result<Outcome, SimError> {
+        let at_ms = self.world.now_ms();
+        let outcome = self.world.apply(command.clone())?;
+        self.world.forget_history();
+        self.script.push(TimedCommand { at_ms, command });
+        Ok(outcome)
+    }
+
+    /// Lets virtual time run until the application has something to step, its commit is due
+    /// or [`MAX_IDLE_MS`] pass. Returns whether there is work.
+    fn wait_for_work(&mut self) -> bool {
+        let start = self.world.now_ms();
+        loop {
+            let Some(app) = self.app() else { return false };
+            if !app.is_alive() {
+                return false;
+            }
+            if !app.thread().is_idle() {
+                return true;
+            }
+            let now = self.world.now_ms();
+            let Some(next) = self.world.next_event_ms() else {
+                return false;
+            };
+            if next.saturating_sub(start) > MAX_IDLE_MS {
+                return false;
+            }
+            if self.world.advance(next.saturating_sub(now)).is_err() {
+                return false;
+            }
+        }
+    }
+
+    /// Runs one step (one record through one node); `false` when there is nothing to do.
+    fn step_node(&mut self) -> bool {
+        if !self.wait_for_work() {
+            self.nothing_to_do();
+            return false;
+        }
+        match self.command(Command::StreamsStep { app: self.app }) {
+            Ok(Outcome::Steps(steps)) if !steps.is_empty() => {
+                if let Some(step) = steps.last() {
+                    self.announcement = describe_step(step);
+                }
+                true
+            }
+            Ok(_) => {
+                self.nothing_to_do();
+                false
+            }
+            Err(e) => {
+                self.fail(e);
+                false
+            }
+        }
+    }
+
+    fn step_record(&mut self) -> bool {
+        if !self.wait_for_work() {
+            self.nothing_to_do();
+            return false;
+        }
+        match self.command(Command::StreamsFinishRecord { app: self.app }) {
+            Ok(Outcome::Steps(steps)) if !steps.is_empty() => {
+                let nodes = steps.len();
+                let first = steps
+                    .first()
+                    .map(|s| record_text(&s.input))
+                    .unwrap_or_default();
+                self.announcement =
+                    format!("The record {first} went through {nodes} processor steps.");
+                true
+            }
+            Ok(_) => {
+                self.nothing_to_do();
+                false
+            }
+            Err(e) => {
+                self.fail(e);
+                false
+            }
+        }
+    }
+
+    fn nothing_to_do(&mut self) {
+        self.running = false;
+        self.announcement = match self.app() {
+            Some(app) if !app.is_alive() => format!(
+                "The application stopped ({}): {}",
+                app.state().name(),
+                app.error().map(ToString::to_string).unwrap_or_default()
+            ),
+            _ => "Nothing left to process. Type a line or pick an example.".to_string(),
+        };
+    }
+
+    fn fail(&mut self, e: SimError) {
+        self.running = false;
+        self.error = Some(e.message().to_string());
+    }
+
+    fn produce(&mut self, text: &str) {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.is_empty() {
+            self.error = Some("Type a line of text first, then press Enter.".to_string());
+            return;
+        }
+        if lines.len() > MAX_LINES {
+            self.error = Some(format!(
+                "That is {} lines; send at most {MAX_LINES} at once.",
+                lines.len()
+            ));
+            return;
+        }
+        if let Some(long) = lines.iter().find(|l| l.chars().count() > MAX_LINE_CHARS) {
+            self.error = Some(format!(
+                "A line of {} characters is too long to follow here; keep lines under {MAX_LINE_CHARS} characters.",
+                long.chars().count()
+            ));
+            return;
+        }
+        self.push_mark();
+        for line in &lines {
+            let record = NewRecord::new(WORD_COUNT_INPUT, None, line);
+            if let Err(e) = self.command(Command::Produce {
+                producer: self.producer,
+                record,
+            }) {
+                self.fail(e);
+                return;
+            }
+        }
+        self.error = None;
+        self.announcement = if lines.len() == 1 {
+            format!("Produced “{}” to {WORD_COUNT_INPUT}.", lines[0])
+        } else {
+            format!("Produced {} lines to {WORD_COUNT_INPUT}.", lines.len())
+        };
+    }
+
+    /// Rebuilds the world at the previous mark.
+    fn back(&mut self) {
+        let Some(mark) = self.marks.pop_back() else {
+            self.announcement = "This is the earliest moment kept.".to_string();
+            return;
+        };
+        self.running = false;
+        while self.checkpoints.len() > 1
+            && self
+                .checkpoints
+                .back()
+                .is_some_and(|c| c.mark.commands > mark.commands || c.mark.now_ms > mark.now_ms)
+        {
+            self.checkpoints.pop_back();
+        }
+        let Some(checkpoint) = self.checkpoints.back() else {
+            return;
+        };
+        let mut world = checkpoint.world.clone();
+        let from = checkpoint.mark.commands.saturating_sub(self.script_base);
+        let to = mark.commands.saturating_sub(self.script_base);
+        let replayed = self
+            .script
+            .get(from..to.min(self.script.len()))
+            .unwrap_or_default()
+            .iter()
+            .try_for_each(|timed| {
+                world.advance(timed.at_ms.saturating_sub(world.now_ms()))?;
+                world.apply(timed.command.clone()).map(|_| ())
+            })
+            .and_then(|()| world.advance(mark.now_ms.saturating_sub(world.now_ms())));
+        if let Err(e) = replayed {
+            self.fail(e);
+            return;
+        }
+        world.forget_history();
+        self.world = world;
+        self.script.truncate(to);
+        self.error = None;
+        self.announcement = "Went back one step.".to_string();
+    }
+
+    /// Records in the input topic (lines produced and arrived).
+    pub fn input_records(&self) -> u64 {
+        self.world.topic(WORD_COUNT_INPUT).map_or(0, |t| {
+            t.partitions.iter().map(|p| p.log.log_end_offset()).sum()
+        })
+    }
+
+    /// Applies an action.
+    pub fn act(&mut self, action: Action) {
+        match action {
+            Action::Frame { wall_ms } => self.frame(wall_ms),
+            Action::TogglePlay => {
+                self.running = !self.running;
+                self.budget = 0.0;
+                if self.running {
+                    self.announcement = "Running.".to_string();
+                } else {
+                    self.announcement = "Paused.".to_string();
+                }
+            }
+            Action::SetSpeed(speed) => {
+                if speed.is_finite() {
+                    self.speed = speed.clamp(0.5, 60.0);
+                }
+            }
+            Action::StepNode => {
+                self.running = false;
+                self.push_mark();
+                self.step_node();
+            }
+            Action::StepRecord => {
+                self.running = false;
+                self.push_mark();
+                self.step_record();
+            }
+            Action::Back => self.back(),
+            Action::Produce(text) => self.produce(&text),
+            Action::Reset(setup) => {
+                let speed = self.speed;
+                *self = Model::new(setup);
+                self.speed = speed;
+            }
+            Action::DismissError => self.error = None,
+        }
+    }
+
+    fn frame(&mut self, wall_ms: f64) {
+        if !self.running || !wall_ms.is_finite() {
+            return;
+        }
+        self.budget += wall_ms.clamp(0.0, 250.0) / 1000.0 * self.speed;
+        let mut steps = 0;
+        while self.budget >= 1.0 && steps < MAX_STEPS_PER_FRAME {
+            self.budget -= 1.0;
+            steps += 1;
+            self.push_mark();
+            if !self.step_node() {
+                // Nothing happened: this moment needs no mark of its own.
+                self.marks.pop_back();
+                break;
+            }
+        }
+        if self.budget > 1.0 {
+            self.budget = 1.0;
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // What the view lists
+
+    /// The newest records of each partition of `topic` (at most [`RECORDS_SHOWN`] each);
+    /// values of 8 bytes are shown as a Long when `long_values`.
+    pub fn records(&self, topic: &str, long_values: bool) -> Vec<Vec<ShownRecord>> {
+        let Some(t) = self.world.topic(topic) else {
+            return Vec::new();
+        };
+        t.partitions
+            .iter()
+            .map(|p| {
+                let end = p.log.log_end_offset();
+                let from = end
+                    .saturating_sub(u64::from(RECORDS_SHOWN))
+                    .max(p.log.log_start_offset());
+                p.log
+                    .read(from, RECORDS_SHOWN)
+                    .into_iter()
+                    .map(|r| ShownRecord {
+                        partition: p.id,
+                        offset: r.offset,
+                        key: bytes_text(r.key.as_deref(), false),
+                        value: bytes_text(r.value.as_deref(), long_values),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Every record of the output topic, oldest first (a consumer reading from the beginning
+    /// sees these), at most `max` of the newest.
+    pub fn output_log(&self, max: u32) -> Vec<ShownRecord> {
+        let mut out = Vec::new();
+        if let Some(t) = self.world.topic(WORD_COUNT_OUTPUT) {
+            for p in &t.partitions {
+                let end = p.log.log_end_offset();
+                let from = end
+                    .saturating_sub(u64::from(max))
+                    .max(p.log.log_start_offset());
+                for r in p.log.read(from, max) {
+                    out.push(ShownRecord {
+                        partition: p.id,
+                        offset: r.offset,
+                        key: bytes_text(r.key.as_deref(), false),
+                        value: bytes_text(r.value.as_deref(), true),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The output topic as the log cleaner leaves it: the latest value per key (tombstones
+    /// remove the key), by key.
+    pub fn output_compacted(&self) -> Vec<(String, String)> {
+        let mut latest: BTreeMap<String, Option<String>> = BTreeMap::new();
+        if let Some(t) = self.world.topic(WORD_COUNT_OUTPUT) {
+            for p in &t.partitions {
+                for r in p.log.read(p.log.log_start_offset(), u32::MAX) {
+                    let key = bytes_text(r.key.as_deref(), false);
+                    let value = r.value.as_deref().map(|v| bytes_text(Some(v), true));
+                    latest.insert(key, value);
+                }
+            }
+        }
+        latest
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect()
+    }
+
+    /// The count store of every task: (task, word, count), by task then word.
+    pub fn store_rows(&self) -> Vec<(String, String, String)> {
+        let mut rows = Vec::new();
+        if let Some(app) = self.app() {
+            for task in app.thread().tasks() {
+                for (_, store) in task.stores() {
+                    for (_, stored) in store.entries() {
+                        rows.push((
+                            task.id().to_string(),
+                            value_text(Some(&stored.key)),
+                            value_text(Some(&stored.value)),
+                        ));
+                    }
+                }
+            }
+        }
+        rows
+    }
+}
+
+/// A value as the view shows it (`null` for none).
+pub fn value_text(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::Str(s)) => format!("“{s}”"),
+        Some(v) => v.to_string(),
+        None => "null".to_string(),
+    }
+}
+
+/// `key → value` of a stream record.
+pub fn record_text(record: &crate::sim::streams::StreamRecord) -> String {
+    format!(
+        "({}, {})",
+        value_text(record.key.as_ref()),
+        value_text(record.value.as_ref())
+    )
+}
+
+/// Bytes as text: a big-endian Long when asked and 8 bytes long, else UTF-8 (lossy).
+pub fn bytes_text(bytes: Option<&[u8]>, long: bool) -> String {
+    match bytes {
+        None => "null".to_string(),
+        Some(b) if long && b.len() == 8 => {
+            let mut array = [0u8; 8];
+            array.copy_from_slice(b);
+            i64::from_be_bytes(array).to_string()
+        }
+        Some(b) => String::from_utf8_lossy(b).into_owned(),
+    }
+}
+
+/// One sentence about a step, for the live region.
+pub fn describe_step(step: &StepReport) -> String {
+    let node = &*step.node;
+    let input = record_text(&step.input);
+    if step.kind == StepKind::CacheFlush {
+        return format!(
+            "Commit: the record cache flushed {input} from {node} in task {} to the store, the changelog and downstream.",
+            step.task
+        );
+    }
+    if let Some(reason) = &step.dropped {
+        return format!("{node} in task {} dropped {input}: {reason}", step.task);
+    }
+    let mut text = format!("{node} in task {} took {input}", step.task);
+    match step.outputs.len() {
+        0 => {}
+        1 => text.push_str(&format!(
+            " and passed on {}",
+            step.outputs
+                .first()
+                .map(|f| record_text(&f.record))
+                .unwrap_or_default()
+        )),
+        n => text.push_str(&format!(" and passed on {n} records")),
+    }
+    for change in &step.store_changes {
+        text.push_str(&format!(
+            "; {} {} → {}{}",
+            value_text(Some(&change.key)),
+            value_text(change.old.as_ref()),
+            value_text(change.new.as_ref()),
+            if change.cached { " (in the cache)" } else { "" }
+        ));
+    }
+    for sent in &step.sent {
+        text.push_str(&format!("; sent to {}-{}", sent.topic, sent.partition));
+    }
+    text.push('.');
+    text
+}
+
+/// The reducer wrapper: the model is shared (`Rc<RefCell<…>>`) so a frame does not clone the
+/// world; each action returns a new (tiny) `Store`, which is how Yew knows to re-render.
+pub struct Store {
+    pub model: Rc<std::cell::RefCell<Model>>,
+}
+
+impl Store {
+    /// A store around a model.
+    pub fn new(model: Model) -> Self {
+        Self {
+            model: Rc::new(std::cell::RefCell::new(model)),
+        }
+    }
+}
+
+impl Reducible for Store {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        self.model.borrow_mut().act(action);
+        Rc::new(Store {
+            model: Rc::clone(&self.model),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count_of(model: &Model, word: &str) -> Option<String> {
+        model
+            .store_rows()
+            .into_iter()
+            .find(|(_, w, _)| w == &format!("“{word}”"))
+            .map(|(_, _, c)| c)
+    }
+
+    fn run_all(model: &mut Model) -> u32 {
+        let mut steps = 0;
+        while model.step_node() {
+            steps += 1;
+            assert!(steps < 10_000, "stepping never ends");
+        }
+        steps
+    }
+
+    #[test]
+    fn the_quickstart_lines_count_as_kafka_counts_them() {
+        let mut model = Model::new(Setup::default());
+        assert!(model.error.is_none(), "{:?}", model.error);
+        for line in EXAMPLE_LINES {
+            model.act(Action::Produce(line.to_string()));
+        }
+        run_all(&mut model);
+        assert_eq!(count_of(&model, "kafka").as_deref(), Some("3"));
+        assert_eq!(count_of(&model, "streams").as_deref(), Some("2"));
+        assert_eq!(count_of(&model, "summit").as_deref(), Some("1"));
+        let compacted = model.output_compacted();
+        assert!(compacted.contains(&("kafka".to_string(), "3".to_string())));
+        // WordCountDemo has no cache: every update reaches the output topic.
+        let log = model.output_log(100);
+        assert_eq!(log.iter().filter(|r| r.key == "kafka").count(), 3);
+        assert_eq!(log.len(), 11);
+    }
+
+    #[test]
+    fn a_step_goes_through_one_node_and_back_undoes_it() {
+        let mut model = Model::new(Setup::default());
+        model.act(Action::Produce("hello kafka streams".to_string()));
+        model.act(Action::StepNode);
+        let first = model.last_step().cloned().expect("a step");
+        assert_eq!(&*first.node, "KSTREAM-SOURCE-0000000000");
+        model.act(Action::StepNode);
+        let split = model.last_step().cloned().expect("a step");
+        assert_eq!(&*split.node, "KSTREAM-FLATMAPVALUES-0000000001");
+        assert_eq!(split.outputs.len(), 3, "one line fans out into three words");
+        model.act(Action::Back);
+        assert_eq!(model.last_step(), Some(&first));
+        // Stepping again from there gives the same step: the replay is exact.
+        model.act(Action::StepNode);
+        assert_eq!(model.last_step(), Some(&split));
+    }
+
+    #[test]
+    fn back_restores_the_store_table() {
+        let mut model = Model::new(Setup::default());
+        model.act(Action::Produce("hello kafka streams".to_string()));
+        model.act(Action::StepRecord);
+        // The first sub-topology is done; the counts come after the repartition topic.
+        while count_of(&model, "streams").is_none() {
+            model.act(Action::StepNode);
+            assert!(model.error.is_none(), "{:?}", model.error);
+            assert!(model.can_go_back());
+        }
+        assert_eq!(count_of(&model, "hello").as_deref(), Some("1"));
+        model.act(Action::Back);
+        assert_eq!(count_of(&model, "streams"), None);
+        assert_eq!(count_of(&model, "hello").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn with_the_cache_a_consumer_sees_fewer_updates() {
+        let lines = "kafka kafka kafka\nkafka streams";
+        let mut plain = Model::new(Setup::default());
+        plain.act(Action::Produce(lines.to_string()));
+        run_all(&mut plain);
+        let mut cached = Model::new(Setup {
+            caching: true,
+            ..Setup::default()
+        });
+        cached.act(Action::Produce(lines.to_string()));
+        run_all(&mut cached);
+        let kafka = |m: &Model| {
+            m.output_log(100)
+                .iter()
+                .filter(|r| r.key == "kafka")
+                .count()
+        };
+        assert_eq!(kafka(&plain), 4);
+        assert_eq!(kafka(&cached), 1, "{:?}", cached.output_log(100));
+        assert_eq!(plain.output_compacted(), cached.output_compacted());
+    }
+
+    #[test]
+    fn each_input_partition_is_a_task() {
+        let mut model = Model::new(Setup {
+            partitions: 3,
+            ..Setup::default()
+        });
+        let tasks: Vec<String> = model
+            .app()
+            .map(|a| a.thread().tasks().map(|t| t.id().to_string()).collect())
+            .unwrap_or_default();
+        assert_eq!(tasks, ["0_0", "0_1", "0_2", "1_0", "1_1", "1_2"]);
+        for line in SAMPLE_CORPUS {
+            model.act(Action::Produce(line.to_string()));
+        }
+        run_all(&mut model);
+        // The same word is always counted by one task: its repartition partition.
+        let rows = model.store_rows();
+        let the: Vec<&(String, String, String)> =
+            rows.iter().filter(|(_, w, _)| w == "“the”").collect();
+        assert_eq!(the.len(), 1);
+        assert_eq!(the[0].2, "6");
+    }
+
+    #[test]
+    fn bad_input_is_refused_with_a_message_and_changes_nothing() {
+        let mut model = Model::new(Setup::default());
+        for text in [
+            "",
+            "   \n  ",
+            &"x".repeat(MAX_LINE_CHARS + 1),
+            &"a\n".repeat(60),
+        ] {
+            model.act(Action::Produce(text.to_string()));
+            assert!(model.error.is_some(), "refused: {text:.20}");
+            assert!(!model.can_go_back());
+            model.act(Action::DismissError);
+        }
+        model.act(Action::Produce("ünïcödé ✓ 😀 Straße".to_string()));
+        run_all(&mut model);
+        assert_eq!(count_of(&model, "straße").as_deref(), Some("1"));
+        model.act(Action::Back);
+        model.act(Action::Back);
+        model.act(Action::Back);
+        assert!(model.error.is_none());
+    }
+
+    #[test]
+    fn running_steps_at_the_chosen_speed_and_stops_when_idle() {
+        let mut model = Model::new(Setup::default());
+        model.act(Action::Produce("hello kafka streams".to_string()));
+        model.act(Action::SetSpeed(10.0));
+        model.act(Action::TogglePlay);
+        model.act(Action::Frame { wall_ms: 100.0 });
+        let steps = model.app().map_or(0, |a| a.recent_steps().len());
+        assert_eq!(steps, 1, "10 steps/s for 100 ms is one step");
+        for _ in 0..200 {
+            model.act(Action::Frame { wall_ms: 250.0 });
+        }
+        assert!(!model.running, "pauses when everything is processed");
+        assert_eq!(count_of(&model, "kafka").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn url_parameters_set_up_the_view_and_bad_ones_are_reported() {
+        let params = |s: &str| crate::ui::route::query_params(s);
+        let (setup, problems) =
+            Setup::from_params(&params("#/wordcount?partitions=3&cache=on&seed=9"));
+        assert_eq!(
+            setup,
+            Setup {
+                seed: 9,
+                partitions: 3,
+                caching: true
+            }
+        );
+        assert!(problems.is_empty());
+        let (setup, problems) =
+            Setup::from_params(&params("#/wordcount?partitions=99&cache=maybe&x=1"));
+        assert_eq!(setup, Setup::default());
+        assert_eq!(problems.len(), 3);
+    }
+
+    #[test]
+    fn many_steps_stay_bounded_and_the_last_ones_can_be_undone() {
+        let mut model = Model::new(Setup {
+            partitions: 2,
+            ..Setup::default()
+        });
+        for _ in 0..40 {
+            model.act(Action::Produce(SAMPLE_CORPUS.join("\n")));
+            for _ in 0..20 {
+                model.act(Action::StepNode);
+            }
+        }
+        assert!(model.marks.len() <= MAX_MARKS);
+        assert!(model.checkpoints.len() <= MAX_MARKS / CHECKPOINT_EVERY + 2);
+        assert!(model.script.len() <= MAX_MARKS * 2);
+        let before = model.store_rows();
+        model.act(Action::StepNode);
+        model.act(Action::Back);
+        assert_eq!(model.store_rows(), before);
+        for _ in 0..MAX_MARKS + 10 {
+            model.act(Action::Back);
+        }
+        assert!(!model.can_go_back());
+        assert!(model.error.is_none(), "{:?}", model.error);
+    }
+}
