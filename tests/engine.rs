@@ -450,3 +450,45 @@ fn a_scenario_survives_json_and_rebuilds_the_same_world() {
     assert_eq!(rebuilt.recent_events(), world.recent_events());
     assert_eq!(rebuilt.group_lag("billing"), world.group_lag("billing"));
 }
+
+/// A consumer keeps exactly one poll loop: waking it from a long poll or rebalancing it must
+/// not add another, or `processing_ms_per_record` would stop limiting its throughput.
+#[test]
+fn a_consumer_woken_many_times_still_polls_once_per_processing_period() {
+    let mut world = World::new(3);
+    world.create_topic("t", 1, 1).unwrap();
+    let producer = world.add_producer().unwrap();
+    let consumer = match world
+        .apply(Command::AddConsumer {
+            config: ConsumerConfig {
+                group_id: Some("slow".into()),
+                auto_offset_reset: OffsetReset::Earliest,
+                max_poll_records: 5,
+                processing_ms_per_record: 100,
+                ..Default::default()
+            },
+            subscription: Subscription::Topics(vec!["t".into()]),
+        })
+        .unwrap()
+    {
+        eda_playground::sim::command::Outcome::Consumer(id) => id,
+        other => panic!("{other:?}"),
+    };
+    // A minute of single records, each waking the parked consumer.
+    for _ in 0..60 {
+        world.produce(producer, "t", None, "x").unwrap();
+        world.advance(1_000).unwrap();
+    }
+    let before = world.consumer(consumer).unwrap().records_consumed;
+    assert_eq!(before, 60);
+    for _ in 0..500 {
+        world.produce(producer, "t", None, "y").unwrap();
+    }
+    world.advance(10_000).unwrap();
+    let consumed = world.consumer(consumer).unwrap().records_consumed - before;
+    // 100 ms per record: at most ~100 records in 10 s (a little over for fetch latency).
+    assert!(
+        (80..=105).contains(&consumed),
+        "consumed {consumed} records in 10 s at 100 ms each"
+    );
+}

@@ -220,6 +220,9 @@ pub struct Consumer {
     pub fetch_in_flight: bool,
     /// Whether it is parked on the broker waiting for data (long poll).
     pub parked: bool,
+    /// The token of its one live poll: scheduling a poll supersedes any pending one, so a
+    /// consumer never runs two poll loops (a wake-up or a rebalance would otherwise add one).
+    pub poll_seq: u64,
     /// Records received so far.
     pub records_consumed: u64,
     /// Whether its heartbeat and auto-commit timers run.

@@ -141,7 +141,7 @@ pub(crate) enum Due {
     /// Periodic ISR check (`replica.lag.time.max.ms`).
     IsrCheck,
     /// A consumer polls (sends a fetch).
-    Poll { consumer: u32 },
+    Poll { consumer: u32, seq: u64 },
     /// A fetch response reaches a consumer.
     FetchArrives {
         consumer: u32,
@@ -535,7 +535,7 @@ impl World {
                 follower,
             } => self.on_follower_fetch(&topic, partition, follower),
             Due::IsrCheck => self.on_isr_check(),
-            Due::Poll { consumer } => self.on_poll(consumer),
+            Due::Poll { consumer, seq } => self.on_poll(consumer, seq),
             Due::FetchArrives {
                 consumer,
                 generation,

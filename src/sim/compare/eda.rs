@@ -16,13 +16,8 @@ use crate::sim::soa::Health;
 use crate::sim::trace::{TraceEvent, TraceKind};
 use crate::sim::world::{World, WorldConfig};
 
-/// `fetch.max.wait.ms` of the downstream consumers. Kafka's default is 500 ms, but in the
-/// engine a consumer woken by new data keeps the poll it scheduled when it parked, so each
-/// wake adds a poll loop and a consumer that has been idle then fetches several times per
-/// processing period: its `processing_ms_per_record` no longer limits its throughput and a
-/// slow service shows no lag. A long wait keeps those stale polls from firing within a
-/// session (one hour of virtual time). Back to 500 once the engine drops stale polls.
-const FETCH_MAX_WAIT_MS: u64 = 60 * 60 * 1_000;
+/// `fetch.max.wait.ms` of the downstream consumers: Kafka's default.
+const FETCH_MAX_WAIT_MS: u64 = 500;
 
 /// Writes waiting for an ack, per partition, at most (the oldest is forgotten; its call has
 /// timed out long before).

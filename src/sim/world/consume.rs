@@ -199,6 +199,7 @@ impl World {
             positions: Default::default(),
             fetch_in_flight: false,
             parked: false,
+            poll_seq: 0,
             records_consumed: 0,
             timers_started: false,
             assignment_generation: -1,
@@ -220,7 +221,7 @@ impl World {
         if manual {
             self.init_positions(id);
             self.start_timers(id);
-            self.schedule(0, Due::Poll { consumer: id });
+            self.schedule_poll(id, 0);
         } else {
             self.send_join(id);
         }
@@ -447,11 +448,21 @@ impl World {
         }
     }
 
-    pub(crate) fn on_poll(&mut self, id: u32) {
+    /// Schedules consumer `id`'s next poll in `delay_ms`, superseding any pending one.
+    pub(crate) fn schedule_poll(&mut self, id: u32, delay_ms: u64) {
+        let Some(c) = self.consumers.get_mut(&id) else {
+            return;
+        };
+        c.poll_seq += 1;
+        let seq = c.poll_seq;
+        self.schedule(delay_ms, Due::Poll { consumer: id, seq });
+    }
+
+    pub(crate) fn on_poll(&mut self, id: u32, seq: u64) {
         let Some(c) = self.consumers.get(&id) else {
             return;
         };
-        if c.state != ConsumerState::Active || c.fetch_in_flight {
+        if c.poll_seq != seq || c.state != ConsumerState::Active || c.fetch_in_flight {
             return;
         }
         let max = c.config.max_poll_records.max(1) as usize;
@@ -511,7 +522,7 @@ impl World {
                     c.config.fetch_max_wait_ms.max(1)
                 })
                 .unwrap_or(500);
-            self.schedule(wait, Due::Poll { consumer: id });
+            self.schedule_poll(id, wait);
             return;
         }
         let request = self.latency();
@@ -589,7 +600,7 @@ impl World {
         }
         c.records_consumed += count;
         let work = c.config.processing_ms_per_record.saturating_mul(count);
-        self.schedule(work, Due::Poll { consumer: id });
+        self.schedule_poll(id, work);
     }
 
     /// Wakes consumers parked on `(topic, partition)`: new data is readable.
@@ -606,7 +617,7 @@ impl World {
             .collect();
         for id in woken {
             // The broker answers the held fetch now; the response still has to travel.
-            self.schedule(0, Due::Poll { consumer: id });
+            self.schedule_poll(id, 0);
         }
     }
 

@@ -539,7 +539,7 @@ impl World {
         });
         self.init_positions(id);
         self.start_timers(id);
-        self.schedule(0, Due::Poll { consumer: id });
+        self.schedule_poll(id, 0);
         if cooperative && !revoked.is_empty() {
             // Cooperative: partitions given up now go to their new owner in a follow-up round.
             self.send_join(id);
