@@ -597,3 +597,94 @@ async fn the_terminal_is_keyboard_operable_without_a_trap() {
     root.remove();
     go("#/").await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The Playground's replicas and topic form
+
+/// With replication factor 3 on 3 brokers the replica table marks one leader and two in-sync
+/// followers per partition; the create-topic form answers a too-large replication factor
+/// with Kafka's message and creates (and shows) a compacted topic that fits.
+#[wasm_bindgen_test]
+async fn the_playground_shows_replicas_and_creates_topics_with_kafkas_errors() {
+    go("#/playground?speed=20&seed=6&brokers=3&rf=3").await;
+    let root = mount().await;
+    let rows = |root: &Element| root.query_selector_all("table.replicas tbody tr").unwrap();
+    assert!(
+        until(10_000, || rows(&root).length() == 3).await,
+        "a replica row per partition"
+    );
+    for i in 0..3 {
+        let row: Element = rows(&root).get(i).unwrap().dyn_into().unwrap();
+        assert_eq!(row.query_selector_all("td.leader").unwrap().length(), 1);
+        assert_eq!(row.query_selector_all("td.follower").unwrap().length(), 2);
+        assert_eq!(row.get_attribute("data-state").as_deref(), Some("in sync"));
+    }
+    let set = |css: &str, value: &str| {
+        // As typing does: the value, then the event the form listens to.
+        let el = root.query_selector(css).unwrap().expect(css);
+        let event = if let Ok(input) = el.clone().dyn_into::<web_sys::HtmlInputElement>() {
+            input.set_value(value);
+            "input"
+        } else {
+            let select: web_sys::HtmlSelectElement = el.clone().dyn_into().unwrap();
+            select.set_value(value);
+            "change"
+        };
+        // (web-sys's EventInit is not among the crate's features; a bubbling event from JS.)
+        js_sys::Function::new_with_args(
+            "el, type",
+            "el.dispatchEvent(new Event(type, { bubbles: true }))",
+        )
+        .call2(&wasm_bindgen::JsValue::NULL, &el, &event.into())
+        .unwrap();
+    };
+    // A click on the submit button submits the form (the form does no browser validation,
+    // so Kafka's checks answer).
+    let submit = || {
+        root.query_selector(".create-topic button[type=submit]")
+            .unwrap()
+            .unwrap()
+            .dyn_into::<web_sys::HtmlElement>()
+            .unwrap()
+            .click();
+    };
+    set(".create-topic input[name=topic]", "ledger");
+    set(".create-topic input[name=partitions]", "2");
+    set(".create-topic input[name=replication-factor]", "4");
+    set(".create-topic select[name=cleanup-policy]", "compact");
+    submit();
+    let error = || {
+        root.query_selector(".create-topic .form-error[role=alert]")
+            .unwrap()
+            .and_then(|e| e.text_content())
+    };
+    assert!(until(2_000, || error().is_some()).await);
+    assert_eq!(
+        error().as_deref(),
+        Some(
+            "Unable to replicate the partition 4 time(s): The target replication factor of 4 \
+             cannot be reached because only 3 broker(s) are registered."
+        )
+    );
+    set(".create-topic input[name=replication-factor]", "3");
+    submit();
+    assert!(
+        until(5_000, || attr(&root, "table.replicas", "data-topic")
+            .as_deref()
+            == Some("ledger")
+            && rows(&root).length() == 2
+            && root
+                .query_selector_all(".diagram g.lane")
+                .unwrap()
+                .length()
+                == 2)
+        .await,
+        "the new topic is shown, lanes and replicas; error {:?}, table for {:?}, {} rows",
+        error(),
+        attr(&root, "table.replicas", "data-topic"),
+        rows(&root).length()
+    );
+    assert!(error().is_none(), "the refusal is cleared");
+    root.remove();
+    go("#/").await;
+}

@@ -41,19 +41,44 @@ pub struct Layout {
     /// Width of one cell.
     pub cell_width: f64,
     pub partitions: u32,
+    /// Width of the producer and the consumer columns.
+    pub side: f64,
 }
 
 /// Producers sit in the left column, consumers in the right one; both columns are this wide.
 pub const SIDE_COLUMN: f64 = 120.0;
 
+/// Room right of the lanes for a lane's numbers (`end N · lag M`), in the wide layout.
+pub const META_COLUMN: f64 = 130.0;
+
+/// Below this drawing width the diagram uses [`Layout::compact`].
+pub const COMPACT_BELOW_PX: f64 = 560.0;
+
 impl Layout {
     /// Lays out `partitions` lanes (at least one) in a `width` × `height` drawing.
     pub fn new(width: f64, height: f64, partitions: u32, cells: u32) -> Self {
+        Self::with_columns(width, height, partitions, cells, SIDE_COLUMN, META_COLUMN)
+    }
+
+    /// The narrow-screen layout (a phone, a small iframe): 400 units wide, so text drawn at
+    /// 11 units stays readable at 360 px; narrower client columns and lane numbers.
+    pub fn compact(height: f64, partitions: u32, cells: u32) -> Self {
+        Self::with_columns(400.0, height, partitions, cells, 76.0, 58.0)
+    }
+
+    fn with_columns(
+        width: f64,
+        height: f64,
+        partitions: u32,
+        cells: u32,
+        side: f64,
+        meta: f64,
+    ) -> Self {
         let partitions = partitions.max(1);
         let cells = cells.max(1);
-        let lanes_x = SIDE_COLUMN + 30.0;
+        let lanes_x = side + 30.0;
         // Room on the right for the lane's numbers, then the consumers.
-        let lanes_width = (width - lanes_x - SIDE_COLUMN - 130.0).max(60.0);
+        let lanes_width = (width - lanes_x - side - meta).max(60.0);
         let lanes_y = 24.0;
         let lane_pitch = ((height - lanes_y - 8.0) / f64::from(partitions)).clamp(14.0, 44.0);
         Self {
@@ -66,7 +91,22 @@ impl Layout {
             cells,
             cell_width: lanes_width / f64::from(cells),
             partitions,
+            side,
         }
+    }
+
+    /// Where a lane's cells are anchored: `first` rounded down to a multiple of `cells`.
+    /// Cells are drawn at `cell_x(base, offset)` inside a group shifted left by
+    /// [`Layout::shift`], so an append moves one transform instead of every cell; the base
+    /// changes (and every cell moves) once per `cells` appends, and coordinates stay small
+    /// however long the log grows.
+    pub fn block_base(&self, first: u64) -> u64 {
+        first - first % u64::from(self.cells)
+    }
+
+    /// How far left a lane's cell group is shifted so `first` sits at the lane's left edge.
+    pub fn shift(&self, first: u64) -> f64 {
+        self.cell_width * (first - self.block_base(first)) as f64
     }
 
     /// Vertical centre of lane `partition`.
@@ -97,13 +137,13 @@ impl Layout {
 
     /// Centre of producer box `index` of `count`.
     pub fn producer_at(&self, index: u32, count: u32) -> (f64, f64) {
-        (SIDE_COLUMN / 2.0 + 8.0, column_y(self.height, index, count))
+        (self.side / 2.0 + 8.0, column_y(self.height, index, count))
     }
 
     /// Centre of consumer box `index` of `count` (all groups' members, top to bottom).
     pub fn consumer_at(&self, index: u32, count: u32) -> (f64, f64) {
         (
-            self.width - SIDE_COLUMN / 2.0 - 8.0,
+            self.width - self.side / 2.0 - 8.0,
             column_y(self.height, index, count),
         )
     }
@@ -181,6 +221,33 @@ mod tests {
         assert_eq!(layout.first_shown(20, 25), 20);
         assert_eq!(layout.cell_x(15, 15), layout.lanes_x);
         assert_eq!(layout.cell_x(15, 16), layout.lanes_x + layout.cell_width);
+    }
+
+    #[test]
+    fn cells_anchor_to_a_block_so_an_append_moves_only_the_shift() {
+        let layout = Layout::new(800.0, 300.0, 1, 10);
+        assert_eq!(layout.block_base(0), 0);
+        assert_eq!(layout.block_base(17), 10);
+        assert_eq!(layout.shift(10), 0.0);
+        assert!((layout.shift(17) - 7.0 * layout.cell_width).abs() < 1e-9);
+        // Drawn position = cell_x(base, offset) - shift(first) = cell_x(first, offset).
+        for first in [0u64, 9, 10, 123_456_789] {
+            let base = layout.block_base(first);
+            let drawn = layout.cell_x(base, first + 3) - layout.shift(first);
+            assert!((drawn - layout.cell_x(first, first + 3)).abs() < 1e-6);
+        }
+    }
+
+    #[test]
+    fn the_compact_layout_keeps_lanes_and_clients_apart_at_400_units() {
+        let layout = Layout::compact(260.0, 12, 14);
+        assert_eq!(layout.width, 400.0);
+        assert!(layout.lanes_width >= 150.0, "{layout:?}");
+        let (px, _) = layout.producer_at(0, 1);
+        let (cx, _) = layout.consumer_at(0, 1);
+        assert!(px + layout.side / 2.0 < layout.lanes_x);
+        assert!(cx - layout.side / 2.0 > layout.lanes_x + layout.lanes_width);
+        assert!(cx + layout.side / 2.0 <= 400.0);
     }
 
     #[test]

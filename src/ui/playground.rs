@@ -2,24 +2,42 @@
 //!
 //! Everything drawn is the engine's state or trace: lanes are partition logs, cells are
 //! records, dots are records in flight (placed by `sent_at`/`arrives_at`), member boxes are
-//! the group coordinator's members. The model (`playground/model.rs`) is plain Rust; this file
-//! only draws it and turns input into actions.
+//! the group coordinator's members, the replica table is the controller's view of leaders and
+//! ISRs. The model (`playground/model.rs`) is plain Rust; this file and its children
+//! (`diagram.rs`, `panels.rs`) only draw it and turn input into actions.
+//!
+//! Per-frame cost is kept small (the page must hold 60 fps while 1,000 records/s flow through
+//! 12 partitions to 3 groups): the callback every child gets is created once, children are
+//! components with snapshot or version props so unchanged ones are skipped, and the event log
+//! and the live region are refreshed at most every [`LOG_REFRESH_FRAMES`] frames while playing.
 
+mod diagram;
 pub mod model;
+mod panels;
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::assignor::AssignorKind;
-use crate::sim::client::{Acks, ConsumerState};
-use crate::sim::partitioner::{murmur2, to_positive};
-use crate::ui::geometry::{self, Layout, key_colour};
+use crate::sim::client::Acks;
+use crate::ui::geometry::{self, COMPACT_BELOW_PX};
 use crate::ui::hooks::use_animation_frame;
-use model::{Action, FlightKind, Model, Store, format_ms};
+use model::{Action, Model, Store, format_ms};
 
-/// Cells drawn per lane: the DOM stays bounded however many records flow.
-const CELLS: u32 = 14;
-const WIDTH: f64 = 760.0;
-const HEIGHT: f64 = 260.0;
+/// While playing, the event log and the live region are redrawn at most this often (frames).
+pub const LOG_REFRESH_FRAMES: u32 = 15;
+
+/// The shared model, handed to memoised children that read it when their version changes.
+/// Equal when it is the same model (the version props say whether its content changed).
+#[derive(Clone)]
+pub struct ModelRef(pub Rc<RefCell<Model>>);
+
+impl PartialEq for ModelRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 /// Whether the learner asked for less motion.
 fn reduced_motion() -> bool {
@@ -30,6 +48,23 @@ fn reduced_motion() -> bool {
                 .flatten()
         })
         .is_some_and(|m| m.matches())
+}
+
+/// Whether the page is narrow enough for the compact diagram (a phone, a small iframe).
+fn narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .is_some_and(|w| w < COMPACT_BELOW_PX)
+}
+
+/// What the event log and the live region show, refreshed at most every
+/// [`LOG_REFRESH_FRAMES`] renders while playing, at once when paused.
+#[derive(Default)]
+struct LogShown {
+    version: u64,
+    renders: u32,
+    announcement: String,
 }
 
 /// The Playground.
@@ -54,11 +89,30 @@ pub fn Playground() -> Html {
             Callback::from(move |wall_ms: f64| dispatcher.dispatch(Action::Frame { wall_ms })),
         );
     }
+    // One callback for the life of the view, so children's props stay equal between frames.
     let dispatch = {
-        let store = store.clone();
-        Callback::from(move |action: Action| store.dispatch(action))
+        let dispatcher = store.dispatcher();
+        (*use_memo((), move |_| {
+            Callback::from(move |action: Action| dispatcher.dispatch(action))
+        }))
+        .clone()
     };
+    let model_ref = ModelRef(Rc::clone(&store.model));
+    let shown = use_mut_ref(LogShown::default);
     let model = store.model.borrow();
+    let (log_version, announcement) = {
+        let mut s = shown.borrow_mut();
+        s.renders += 1;
+        if s.version != model.log_version && (!model.playing || s.renders >= LOG_REFRESH_FRAMES) {
+            s.version = model.log_version;
+            s.renders = 0;
+            s.announcement.clone_from(&model.announcement);
+        }
+        if !model.playing {
+            s.announcement.clone_from(&model.announcement);
+        }
+        (s.version, s.announcement.clone())
+    };
     let onkeydown = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -88,20 +142,34 @@ pub fn Playground() -> Html {
             }
         })
     };
+    let world = &model.world;
+    let brokers: Vec<(u32, bool)> = world.brokers().iter().map(|b| (b.id, b.running)).collect();
+    let topic = AttrValue::from(model.topic.clone());
+    let topics: Vec<String> = world
+        .topics()
+        .filter(|t| !t.internal)
+        .map(|t| t.name.to_string())
+        .collect();
+    let lag_version = (
+        model.lag_history.len(),
+        model.lag_history.back().map_or(0, |(t, _)| *t),
+    );
     html! {
         <div class="playground" {onkeydown}>
             <h2>{ "Playground" }</h2>
             <p class="hint">{ "Type a message and press Enter — key:value, or just a value for a null key." }</p>
             <Controls model={snapshot_controls(&model)} dispatch={dispatch.clone()} />
             { error_banner(&model, &dispatch) }
-            <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate} />
-            { diagram(&model, &dispatch) }
-            { record_card(&model, &dispatch) }
-            { groups_panel(&model, &dispatch) }
-            { cluster_panel(&model, &dispatch) }
-            { lag_chart(&model) }
-            { event_log(&model, &dispatch, &store) }
-            <p class="sr-only" aria-live="polite" role="status">{ model.announcement.clone() }</p>
+            <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate} topic={topic.clone()} />
+            { diagram::diagram(&model, &model_ref, &dispatch, narrow(), !reduced_motion()) }
+            <diagram::Replicas topic={topic.clone()} brokers={brokers.clone()} rows={diagram::replica_rows(&model)} />
+            { panels::record_card(&model, &dispatch) }
+            <panels::GroupsPanel groups={panels::group_snaps(&model)} dispatch={dispatch.clone()} />
+            <panels::ClusterPanel {brokers} topic={topic.clone()} partitions={partition_count(&model)} {topics}
+                topic_error={model.topic_error.clone()} dispatch={dispatch.clone()} />
+            <panels::LagChart model={model_ref.clone()} version={lag_version} />
+            <panels::EventLog model={model_ref.clone()} version={log_version} filter={AttrValue::from(model.filter.clone())} dispatch={dispatch.clone()} />
+            <p class="sr-only" aria-live="polite" role="status">{ announcement }</p>
         </div>
     }
 }
@@ -227,6 +295,8 @@ pub struct ProducerProps {
     dispatch: Callback<Action>,
     partitions: u32,
     auto_rate: u32,
+    /// The topic the producer writes to.
+    topic: AttrValue,
 }
 
 #[component]
@@ -280,7 +350,7 @@ fn ProducerPanel(props: &ProducerProps) -> Html {
     });
     html! {
         <div class="producer-panel" role="group" aria-label="Producer">
-            <label class="grow">{ "Message to orders " }
+            <label class="grow">{ format!("Message to {} ", props.topic) }
                 <input type="text" ref={text} id="produce-input" placeholder="alice:order-1" maxlength="10000"
                     {onkeydown} autocomplete="off" spellcheck="false" />
             </label>
@@ -312,161 +382,6 @@ fn ProducerPanel(props: &ProducerProps) -> Html {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// The diagram
-
-fn diagram(model: &Model, dispatch: &Callback<Action>) -> Html {
-    let world = &model.world;
-    let Some(topic) = world.topic(&model.topic) else {
-        return html! { <p>{ "The topic no longer exists." }</p> };
-    };
-    let layout = Layout::new(WIDTH, HEIGHT, topic.partition_count(), CELLS);
-    let now = world.now_ms() as f64;
-    let producers: Vec<u32> = world
-        .producers()
-        .filter(|p| !p.closed)
-        .map(|p| p.id)
-        .collect();
-    let consumers: Vec<&crate::sim::client::Consumer> =
-        world.consumers().filter(|c| c.is_alive()).collect();
-    let group = world.group(model::GROUP);
-    let motion = !reduced_motion();
-    // The group's lag table, once per frame (each lane looks up its row).
-    let lag_rows = world.group_lag(model::GROUP);
-
-    let lanes = topic.partitions.iter().map(|p| {
-        let y = layout.lane_centre(p.id);
-        let top = y - layout.lane_pitch * 0.4;
-        let h = layout.lane_pitch * 0.8;
-        let first = layout.first_shown(p.log.log_start_offset(), p.log.log_end_offset());
-        let records = p.log.read(first, CELLS);
-        let cells = records.into_iter().map(|r| {
-            let x = layout.cell_x(first, r.offset);
-            let fill = key_colour(r.key.as_deref());
-            let label = r
-                .key
-                .as_ref()
-                .map(|k| String::from_utf8_lossy(k).chars().take(1).collect::<String>())
-                .unwrap_or_else(|| "∅".to_string());
-            let selected = model.selected.as_ref().is_some_and(|(t, part, o)| {
-                t == &*topic.name && *part == p.id && *o == r.offset
-            });
-            let sel = (topic.name.to_string(), p.id, r.offset);
-            let onclick = dispatch.reform(move |_| Action::Select(Some(sel.clone())));
-            let committed = r.offset < p.high_watermark;
-            html! {
-                <g key={r.offset.to_string()} class={classes!("cell", selected.then_some("selected"))} {onclick}
-                    data-offset={r.offset.to_string()}
-                    data-key={r.key.as_ref().map_or(String::new(), |k| String::from_utf8_lossy(k).into_owned())}>
-                    <title>{ format!("offset {} key {}", r.offset, r.key.as_ref().map_or("null".into(), |k| String::from_utf8_lossy(k).into_owned())) }</title>
-                    <rect x={fmt(x + 1.0)} y={fmt(top)} width={fmt(layout.cell_width - 2.0)} height={fmt(h)}
-                        fill={fill} opacity={if committed { "1" } else { "0.45" }} rx="3" />
-                    <text x={fmt(x + layout.cell_width / 2.0)} y={fmt(y + 4.0)} class="cell-label">{ label }</text>
-                </g>
-            }
-        });
-        let markers = group
-            .and_then(|g| g.committed.get(&(topic.name.clone(), p.id)))
-            .map(|c| {
-                let x = layout.cell_x(first, c.offset.max(first)).min(layout.lanes_x + layout.lanes_width);
-                html! { <line class="committed" x1={fmt(x)} x2={fmt(x)} y1={fmt(top - 3.0)} y2={fmt(top + h + 3.0)}>
-                    <title>{ format!("billing committed offset {}", c.offset) }</title></line> }
-            });
-        let lag = lag_rows
-            .iter()
-            .find(|r| r.topic == topic.name && r.partition == p.id)
-            .and_then(|r| r.lag);
-        html! {
-            <g key={p.id.to_string()} class="lane" data-partition={p.id.to_string()} data-end={p.high_watermark.to_string()}>
-                <rect class="lane-bg" x={fmt(layout.lanes_x)} y={fmt(top)} width={fmt(layout.lanes_width)} height={fmt(h)} rx="4" />
-                <text class="lane-label" x={fmt(layout.lanes_x - 6.0)} y={fmt(y + 4.0)} text-anchor="end">{ format!("P{}", p.id) }</text>
-                { for cells }
-                { for markers }
-                <text class="lane-meta" x={fmt(layout.lanes_x + layout.lanes_width + 4.0)} y={fmt(y + 4.0)}>
-                    { format!("end {} · lag {}", p.high_watermark, lag.map_or("–".into(), |l| l.to_string())) }
-                </text>
-            </g>
-        }
-    });
-
-    let producer_boxes = producers.iter().enumerate().map(|(i, id)| {
-        let (x, y) = layout.producer_at(i as u32, producers.len() as u32);
-        html! {
-            <g key={format!("p{id}")} class="client">
-                <rect x={fmt(x - 45.0)} y={fmt(y - 14.0)} width="90" height="28" rx="5" />
-                <text x={fmt(x)} y={fmt(y + 4.0)}>{ format!("producer {id}") }</text>
-            </g>
-        }
-    });
-    let consumer_boxes = consumers.iter().enumerate().map(|(i, c)| {
-        let (x, y) = layout.consumer_at(i as u32, consumers.len() as u32);
-        let owns: Vec<String> = c.assignment.iter().map(|(_, p)| format!("P{p}")).collect();
-        let owns_text = match owns.len() {
-            0 => "owns nothing".to_string(),
-            1..=3 => owns.join(" "),
-            n => format!("{n} partitions"),
-        };
-        let group = c.group.as_deref().unwrap_or("no group").to_string();
-        let state = match c.state {
-            ConsumerState::Active => "",
-            _ => "joining…",
-        };
-        html! {
-            <g key={format!("c{}", c.id)} class={classes!("client", (!state.is_empty()).then_some("paused"))}>
-                <title>{ format!("consumer {} in {group}: {}", c.id, if owns.is_empty() { "no partitions".to_string() } else { owns.join(", ") }) }</title>
-                <rect x={fmt(x - 50.0)} y={fmt(y - 16.0)} width="100" height="32" rx="5" />
-                <text x={fmt(x)} y={fmt(y - 2.0)}>{ format!("C{} · {group}", c.id) }</text>
-                <text x={fmt(x)} y={fmt(y + 11.0)} class="small">{
-                    if !state.is_empty() { state.to_string() } else { owns_text }
-                }</text>
-            </g>
-        }
-    });
-    let dots = model.flights.iter().filter(|_| motion).filter_map(|f| {
-        if f.topic != *topic.name {
-            return None;
-        }
-        let t = geometry::progress(now, f.sent_at_ms, f.arrives_at_ms);
-        let (from, to, dup) = match f.kind {
-            FlightKind::Produce { producer } => {
-                let i = producers.iter().position(|p| *p == producer)?;
-                (
-                    layout.producer_at(i as u32, producers.len() as u32),
-                    layout.lane_entry(f.partition),
-                    false,
-                )
-            }
-            FlightKind::Deliver { consumer, duplicate } => {
-                let i = consumers.iter().position(|c| c.id == consumer)?;
-                (
-                    layout.lane_exit(f.partition),
-                    layout.consumer_at(i as u32, consumers.len() as u32),
-                    duplicate,
-                )
-            }
-        };
-        let (x, y) = geometry::lerp(from, to, t);
-        Some(html! {
-            <circle class={classes!("flight", dup.then_some("duplicate"))} cx={fmt(x)} cy={fmt(y)} r="6"
-                fill={key_colour(f.key.as_deref())} />
-        })
-    });
-    html! {
-        <figure class="diagram">
-            <svg viewBox="0 0 760 260" role="img"
-                aria-label={format!("Topic {} with {} partitions; {} consumers", topic.name, topic.partition_count(), consumers.len())}>
-                { for producer_boxes }
-                { for lanes }
-                { for consumer_boxes }
-                { for dots }
-            </svg>
-            <figcaption>
-                { format!("Topic {}: cells are records (colour and letter = key; faded = not yet replicated to all in-sync replicas), the dark line is group billing's committed offset. Network latency is slowed to 150–350 ms so travel is visible.", topic.name) }
-            </figcaption>
-        </figure>
-    }
-}
-
 /// A coordinate with one decimal, formatted through integers: `{:.1}` would pull Rust's
 /// float-formatting machinery into the bundle.
 fn fmt(v: f64) -> String {
@@ -479,261 +394,6 @@ pub fn tenths(v: f64) -> String {
     let sign = if t < 0 { "-" } else { "" };
     let t = t.unsigned_abs();
     format!("{sign}{}.{}", t / 10, t % 10)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Panels
-
-fn record_card(model: &Model, dispatch: &Callback<Action>) -> Html {
-    let Some((topic, partition, offset)) = &model.selected else {
-        return html! {};
-    };
-    let Some(t) = model.world.topic(topic) else {
-        return html! {};
-    };
-    let Some(record) = t
-        .partitions
-        .get(*partition as usize)
-        .and_then(|p| p.log.get(*offset))
-    else {
-        return html! { <p class="card">{ "That record is no longer in the log (retention or compaction removed it)." }</p> };
-    };
-    let n = t.partition_count();
-    let how = match &record.key {
-        Some(k) => {
-            let h = murmur2(k);
-            let pos = to_positive(h);
-            format!(
-                "murmur2(\"{}\") = {h}; toPositive = {pos}; {pos} mod {n} = {}",
-                String::from_utf8_lossy(k),
-                (pos as u32) % n
-            )
-        }
-        None => "null key: the sticky partitioner chose it (it stays on one partition until a batch fills)".to_string(),
-    };
-    let consumed_by: Vec<String> = model
-        .world
-        .groups()
-        .filter(|g| {
-            g.committed
-                .get(&(t.name.clone(), *partition))
-                .is_some_and(|c| c.offset > *offset)
-        })
-        .map(|g| g.id.to_string())
-        .collect();
-    let close = dispatch.reform(|_| Action::Select(None));
-    let text = |b: &Option<crate::sim::log::Bytes>| {
-        b.as_ref().map_or("null".to_string(), |v| {
-            String::from_utf8_lossy(v).into_owned()
-        })
-    };
-    html! {
-        <section class="card" aria-label="Selected record">
-            <button type="button" class="close" onclick={close} aria-label="Close the record card">{ "×" }</button>
-            <dl>
-                <dt>{ "key" }</dt><dd class="mono">{ text(&record.key) }</dd>
-                <dt>{ "value" }</dt><dd class="mono">{ text(&record.value) }</dd>
-                <dt>{ "partition · offset" }</dt><dd class="mono">{ format!("{partition} · {offset}") }</dd>
-                <dt>{ "timestamp" }</dt><dd class="mono">{ format!("{} ms (CreateTime)", record.timestamp_ms) }</dd>
-                <dt>{ "committed past it by" }</dt><dd>{ if consumed_by.is_empty() { "no group yet".to_string() } else { consumed_by.join(", ") } }</dd>
-                <dt>{ "why this partition" }</dt><dd class="mono">{ how }</dd>
-            </dl>
-        </section>
-    }
-}
-
-fn groups_panel(model: &Model, dispatch: &Callback<Action>) -> Html {
-    let world = &model.world;
-    let groups = world.groups().map(|g| {
-        let members = g.members.values().map(|m| {
-            let id = m.consumer;
-            let stop = dispatch.reform(move |_| Action::StopConsumer(id));
-            let crash = dispatch.reform(move |_| Action::CrashConsumer(id));
-            let owns: Vec<String> = m.assignment.iter().map(|(t, p)| format!("{t}-{p}")).collect();
-            let alive = world.consumer(id).is_some_and(|c| c.is_alive());
-            html! {
-                <li data-consumer={id.to_string()} data-owns={m.assignment.iter().map(|(_, p)| p.to_string()).collect::<Vec<_>>().join(",")}>
-                    <span class="mono">{ format!("consumer {id}") }</span>
-                    { if alive { "" } else { " (dead: waiting for session timeout)" } }
-                    { format!(" owns {}", if owns.is_empty() { "nothing".to_string() } else { owns.join(", ") }) }
-                    <button type="button" onclick={stop} disabled={!alive}>{ "Stop" }</button>
-                    <button type="button" onclick={crash} disabled={!alive}>{ "Crash" }</button>
-                </li>
-            }
-        });
-        let total: u64 = world.group_lag(&g.id).iter().filter_map(|r| r.lag).sum();
-        let group_name = g.id.to_string();
-        let add = dispatch.reform(move |_| Action::AddConsumer { group: group_name.clone() });
-        html! {
-            <div class="group" data-group={g.id.to_string()} data-state={g.state.name()} data-generation={g.generation.to_string()}>
-                <h4>{ format!("group {} · {} · generation {} · {} · total lag {total}", g.id, g.state.name(), g.generation, g.protocol.map_or("no assignor yet", |p| p.name())) }</h4>
-                <ul>{ for members }</ul>
-                <button type="button" onclick={add}>{ "Add consumer" }</button>
-            </div>
-        }
-    });
-    html! {
-        <section class="panel" aria-label="Consumer groups">
-            <h3>{ "Consumer groups" }</h3>
-            <AddGroup dispatch={dispatch.clone()} />
-            { for groups }
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct AddGroupProps {
-    dispatch: Callback<Action>,
-}
-
-/// A new group of two consumers, with the assignor the learner picks.
-#[component]
-fn AddGroup(props: &AddGroupProps) -> Html {
-    let assignor = use_state(|| AssignorKind::Range);
-    let on_change = {
-        let assignor = assignor.clone();
-        Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
-            assignor.set(AssignorKind::parse(&v).unwrap_or(AssignorKind::Range));
-        })
-    };
-    let chosen = *assignor;
-    let add = props
-        .dispatch
-        .reform(move |_| Action::AddGroup { assignor: chosen });
-    html! {
-        <p>
-            <label>{ "Assignor " }
-                <select onchange={on_change}>
-                    { for AssignorKind::ALL.into_iter().map(|a| html! {
-                        <option value={a.name()} selected={a == chosen}>{ a.name() }</option>
-                    }) }
-                </select>
-            </label>
-            { " " }
-            <button type="button" onclick={add}>{ "Add group" }</button>
-        </p>
-    }
-}
-
-fn cluster_panel(model: &Model, dispatch: &Callback<Action>) -> Html {
-    let world = &model.world;
-    let n = partition_count(model);
-    let grow = dispatch.reform(move |_| Action::IncreasePartitions { to: n + 1 });
-    let brokers = world.brokers().into_iter().map(|b| {
-        let id = b.id;
-        let toggle = if b.running {
-            dispatch.reform(move |_| Action::StopBroker(id))
-        } else {
-            dispatch.reform(move |_| Action::StartBroker(id))
-        };
-        html! {
-            <li>
-                { format!("broker {id}: {}", if b.running { "running" } else { "stopped" }) }
-                <button type="button" onclick={toggle}>{ if b.running { "Stop" } else { "Start" } }</button>
-            </li>
-        }
-    });
-    let next_broker = world.brokers().iter().map(|b| b.id).max().unwrap_or(0) + 1;
-    let add_broker = dispatch.reform(move |_| Action::StartBroker(next_broker));
-    html! {
-        <section class="panel" aria-label="Cluster">
-            <h3>{ "Cluster" }</h3>
-            <ul>{ for brokers }</ul>
-            <button type="button" onclick={add_broker} disabled={next_broker > 9}>{ "Add broker" }</button>
-            <button type="button" onclick={grow} disabled={n >= 64}>{ format!("Increase orders to {} partitions", n + 1) }</button>
-        </section>
-    }
-}
-
-fn lag_chart(model: &Model) -> Html {
-    let samples = &model.lag_history;
-    if samples.len() < 2 {
-        return html! {};
-    }
-    let max = samples
-        .iter()
-        .flat_map(|(_, g)| g.iter().map(|(_, l)| *l))
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let (w, h) = (300.0, 60.0);
-    let n = samples.len() as f64;
-    let points: Vec<String> = samples
-        .iter()
-        .enumerate()
-        .map(|(i, (_, groups))| {
-            let lag = groups
-                .iter()
-                .find(|(g, _)| g == model::GROUP)
-                .map_or(0, |(_, l)| *l);
-            format!(
-                "{},{}",
-                tenths(w * i as f64 / (n - 1.0)),
-                tenths(h - h * lag as f64 / max as f64)
-            )
-        })
-        .collect();
-    html! {
-        <figure class="lag-chart">
-            <svg viewBox="0 0 300 60" role="img" aria-label={format!("Lag of group billing over the last {} seconds; at most {max} records", samples.len())}>
-                <polyline points={points.join(" ")} />
-            </svg>
-            <figcaption>{ format!("billing total lag, records (max {max}), one point per second") }</figcaption>
-        </figure>
-    }
-}
-
-fn event_log(model: &Model, dispatch: &Callback<Action>, store: &UseReducerHandle<Store>) -> Html {
-    let filter = dispatch.reform(|e: InputEvent| {
-        Action::SetFilter(
-            e.target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value(),
-        )
-    });
-    // The export is built when the link is clicked, not on every frame.
-    let export = |json: bool| {
-        let store = store.clone();
-        Callback::from(move |e: MouseEvent| {
-            let model = store.model.borrow();
-            let href = if json {
-                data_url("application/json", &model.log_json())
-            } else {
-                data_url("text/csv", &model.log_csv())
-            };
-            e.target_unchecked_into::<web_sys::HtmlAnchorElement>()
-                .set_href(&href);
-        })
-    };
-    let lines: Vec<&model::LogLine> = model.filtered_log().collect();
-    let shown = lines.iter().rev().take(60).map(|l| {
-        html! { <li><span class="mono">{ format_ms(l.at_ms) }</span>{ " " }<span class={classes!("tag", l.category)}>{ l.category }</span>{ " " }{ l.text.clone() }</li> }
-    });
-    html! {
-        <section class="panel event-log" aria-label="Event log">
-            <h3>{ "Event log" }</h3>
-            <label>{ "Filter " }<input type="text" value={model.filter.clone()} oninput={filter} placeholder="group, produce, P1…" /></label>
-            <a href="#" onclick={export(false)} download="eda-playground-events.csv">{ "Export CSV" }</a>
-            { " " }
-            <a href="#" onclick={export(true)} download="eda-playground-events.json">{ "Export JSON" }</a>
-            <ol reversed=true>{ for shown }</ol>
-        </section>
-    }
-}
-
-/// A `data:` URL for a download link (percent-encoded, so any text is safe).
-fn data_url(mime: &str, body: &str) -> String {
-    let mut out = format!("data:{mime};charset=utf-8,");
-    for b in body.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~,:".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -121,6 +121,16 @@ pub enum Action {
     IncreasePartitions {
         to: u32,
     },
+    /// Create a topic (as `kafka-topics.sh --create` would) and show it.
+    CreateTopic {
+        name: String,
+        partitions: u32,
+        replication_factor: u32,
+        /// `cleanup.policy`: `delete` or `compact`.
+        cleanup_policy: String,
+    },
+    /// Show this topic in the diagram (the producer writes to it; new consumers read it).
+    ShowTopic(String),
     Select(Option<(String, u32, u64)>),
     /// Rebuild the world as it was at this virtual time.
     Seek(u64),
@@ -151,6 +161,8 @@ pub struct Model {
     carry_ms: f64,
     pub flights: VecDeque<Flight>,
     pub log: VecDeque<LogLine>,
+    /// Bumped whenever `log` changes, so the view redraws the log only then.
+    pub log_version: u64,
     pub filter: String,
     pub lag_history: VecDeque<(u64, Vec<(String, u64)>)>,
     pub produced: u64,
@@ -162,6 +174,8 @@ pub struct Model {
     pub topic: String,
     pub selected: Option<(String, u32, u64)>,
     pub error: Option<String>,
+    /// Why the last topic the learner asked for was not created (Kafka's message).
+    pub topic_error: Option<String>,
     /// What the live region announces after the last action or step.
     pub announcement: String,
 }
@@ -194,6 +208,10 @@ pub struct Setup {
     pub rate: u32,
     pub speed: f64,
     pub playing: bool,
+    /// Brokers running at the start (node ids 1..=brokers).
+    pub brokers: u32,
+    /// Replication factor of `orders` (at most `brokers`).
+    pub replication_factor: u32,
 }
 
 impl Default for Setup {
@@ -206,6 +224,8 @@ impl Default for Setup {
             rate: 0,
             speed: 1.0,
             playing: true,
+            brokers: 1,
+            replication_factor: 1,
         }
     }
 }
@@ -229,6 +249,8 @@ impl Setup {
                 "groups" => number(0, 8).map(|n| setup.groups = n as u32),
                 "consumers" => number(0, 8).map(|n| setup.consumers_per_group = n as u32),
                 "rate" => number(0, 1000).map(|n| setup.rate = n as u32),
+                "brokers" => number(1, 9).map(|n| setup.brokers = n as u32),
+                "rf" => number(1, 9).map(|n| setup.replication_factor = n as u32),
                 "speed" => value
                     .trim()
                     .parse::<f64>()
@@ -252,10 +274,18 @@ impl Setup {
                         "partitions" => "partitions must be 1 to 64",
                         "groups" | "consumers" => "use 0 to 8",
                         "rate" => "the rate must be 0 to 1000 records per second",
+                        "brokers" | "rf" => "use 1 to 9",
                         _ => "the speed must be 0.1 to 20",
                     }
                 ));
             }
+        }
+        if setup.replication_factor > setup.brokers {
+            problems.push(format!(
+                "Ignored rf={}: the replication factor cannot exceed the {} broker(s).",
+                setup.replication_factor, setup.brokers
+            ));
+            setup.replication_factor = 1;
         }
         (setup, problems)
     }
@@ -295,6 +325,7 @@ impl Model {
             carry_ms: 0.0,
             flights: VecDeque::new(),
             log: VecDeque::new(),
+            log_version: 0,
             filter: String::new(),
             lag_history: VecDeque::new(),
             produced: 0,
@@ -306,15 +337,19 @@ impl Model {
             topic: TOPIC.to_string(),
             selected: None,
             error: None,
+            topic_error: None,
             announcement: String::new(),
         };
         model.playing = setup.playing;
         model.speed = setup.speed;
         model.auto_rate = setup.rate;
+        for id in 2..=setup.brokers.min(9) {
+            let _ = model.command(Command::StartBroker { id });
+        }
         let _ = model.command(Command::CreateTopic {
             name: TOPIC.to_string(),
             partitions: Some(setup.partitions),
-            replication_factor: Some(1),
+            replication_factor: Some(setup.replication_factor.clamp(1, setup.brokers.max(1))),
             configs: Vec::new(),
         });
         if let Ok(Outcome::Producer(id)) = model.command(Command::AddProducer {
@@ -324,7 +359,11 @@ impl Model {
         }
         for group in GROUP_NAMES.iter().take(setup.groups as usize) {
             for _ in 0..setup.consumers_per_group {
-                let _ = model.command(add_consumer_command(group));
+                let _ = model.command(add_consumer_with(
+                    group,
+                    ConsumerConfig::default().assignors,
+                    TOPIC,
+                ));
             }
         }
         model.absorb();
@@ -450,6 +489,7 @@ impl Model {
                     self.log.pop_front();
                 }
                 self.announcement = text.clone();
+                self.log_version += 1;
                 self.log.push_back(LogLine {
                     at_ms: e.at_ms,
                     category,
@@ -514,6 +554,11 @@ impl Model {
         self.lag_history.retain(|(t, _)| *t <= at_ms);
         self.flights.clear();
         self.selected = None;
+        self.log_version += 1;
+        if self.world.topic(&self.topic).is_none() {
+            // The shown topic was created after this moment.
+            self.topic = TOPIC.to_string();
+        }
         self.announcement = format!("Rewound to {}", format_ms(at_ms));
     }
 
@@ -546,9 +591,10 @@ impl Model {
             }
             Action::SetSpeed(speed) => self.speed = speed.clamp(0.1, 20.0),
             Action::Reset { seed } => {
-                let playing = self.playing;
+                let (playing, log_version) = (self.playing, self.log_version);
                 *self = Model::new(seed);
                 self.playing = playing;
+                self.log_version = log_version + 1;
             }
             Action::Notice(text) => self.error = Some(text),
             Action::Produce {
@@ -564,7 +610,8 @@ impl Model {
                     .group(&group)
                     .and_then(|g| g.protocol)
                     .map_or(ConsumerConfig::default().assignors, |p| vec![p]);
-                self.report(add_consumer_with(&group, assignors));
+                let topic = self.topic.clone();
+                self.report(add_consumer_with(&group, assignors, &topic));
             }
             Action::AddGroup { assignor } => {
                 let name = GROUP_NAMES
@@ -573,8 +620,9 @@ impl Model {
                     .map(|n| n.to_string());
                 match name {
                     Some(name) => {
+                        let topic = self.topic.clone();
                         for _ in 0..2 {
-                            self.report(add_consumer_with(&name, vec![assignor]));
+                            self.report(add_consumer_with(&name, vec![assignor], &topic));
                         }
                     }
                     None => {
@@ -593,10 +641,42 @@ impl Model {
                 name: self.topic.clone(),
                 partitions: to,
             }),
+            Action::CreateTopic {
+                name,
+                partitions,
+                replication_factor,
+                cleanup_policy,
+            } => {
+                let name = name.trim().to_string();
+                let created = self.command(Command::CreateTopic {
+                    name: name.clone(),
+                    partitions: Some(partitions),
+                    replication_factor: Some(replication_factor),
+                    configs: vec![("cleanup.policy".to_string(), cleanup_policy)],
+                });
+                match created {
+                    Ok(_) => {
+                        self.topic_error = None;
+                        self.absorb();
+                        self.show_topic(&name);
+                    }
+                    Err(e) => self.topic_error = Some(e.to_string()),
+                }
+            }
+            Action::ShowTopic(name) => self.show_topic(&name),
             Action::Select(selection) => self.selected = selection,
             Action::Seek(at) => self.seek(at),
             Action::SetFilter(filter) => self.filter = filter,
             Action::DismissError => self.error = None,
+        }
+    }
+
+    /// Shows `name` in the diagram, if it is a topic the learner may use.
+    fn show_topic(&mut self, name: &str) {
+        if self.world.topic(name).is_some_and(|t| !t.internal) {
+            self.topic = name.to_string();
+            self.selected = None;
+            self.flights.clear();
         }
     }
 
@@ -711,11 +791,7 @@ impl Model {
     }
 }
 
-fn add_consumer_command(group: &str) -> Command {
-    add_consumer_with(group, ConsumerConfig::default().assignors)
-}
-
-fn add_consumer_with(group: &str, assignors: Vec<AssignorKind>) -> Command {
+fn add_consumer_with(group: &str, assignors: Vec<AssignorKind>, topic: &str) -> Command {
     Command::AddConsumer {
         config: ConsumerConfig {
             group_id: Some(group.to_string()),
@@ -723,7 +799,7 @@ fn add_consumer_with(group: &str, assignors: Vec<AssignorKind>) -> Command {
             assignors,
             ..Default::default()
         },
-        subscription: Subscription::Topics(vec![TOPIC.to_string()]),
+        subscription: Subscription::Topics(vec![topic.to_string()]),
     }
 }
 
@@ -1247,6 +1323,96 @@ mod tests {
             "a third member joins with the group's assignor"
         );
         assert!(g.members.values().all(|m| m.assignment.len() == 1));
+    }
+
+    fn create(m: &mut Model, name: &str, partitions: u32, rf: u32, policy: &str) {
+        m.act(Action::CreateTopic {
+            name: name.into(),
+            partitions,
+            replication_factor: rf,
+            cleanup_policy: policy.into(),
+        });
+    }
+
+    #[test]
+    fn a_topic_created_from_the_page_is_refused_in_kafkas_words_or_shown_and_replayed() {
+        let mut m = settled();
+        create(&mut m, "payments", 4, 3, "compact");
+        assert_eq!(
+            m.topic_error.as_deref(),
+            Some(
+                "Unable to replicate the partition 3 time(s): The target replication factor \
+                 of 3 cannot be reached because only 1 broker(s) are registered."
+            )
+        );
+        assert!(m.world.topic("payments").is_none());
+        assert_eq!(m.topic, TOPIC, "a refused topic is not shown");
+        create(&mut m, "orders", 1, 1, "delete");
+        assert_eq!(
+            m.topic_error.as_deref(),
+            Some("Topic 'orders' already exists.")
+        );
+        m.act(Action::StartBroker(2));
+        m.act(Action::StartBroker(3));
+        m.run(1_000);
+        let before = m.world.now_ms();
+        m.run(1_000);
+        create(&mut m, "payments", 4, 3, "compact");
+        assert_eq!(m.topic_error, None);
+        let t = m.world.topic("payments").expect("created");
+        assert_eq!((t.partition_count(), t.replication_factor()), (4, 3));
+        assert_eq!(
+            t.overrides.get("cleanup.policy").map(String::as_str),
+            Some("compact")
+        );
+        assert_eq!(m.topic, "payments", "the new topic is shown");
+        assert!(
+            m.log
+                .iter()
+                .any(|l| l.text.contains("topic payments created"))
+        );
+        // It is a command on the timeline: gone when rewound before it, back when replayed.
+        m.run(2_000);
+        m.act(Action::Seek(before));
+        assert!(m.world.topic("payments").is_none());
+        assert_eq!(m.topic, TOPIC, "the view falls back to a topic that exists");
+        m.run(3_000);
+        assert!(m.world.topic("payments").is_some());
+        // Produce goes to the shown topic.
+        m.act(Action::ShowTopic("payments".into()));
+        m.act(Action::Produce {
+            text: "k:v".into(),
+            partition: Some(2),
+            acks: Acks::All,
+        });
+        m.run(2_000);
+        let p = &m.world.topic("payments").expect("payments").partitions[2];
+        assert_eq!(p.log.log_end_offset(), 1);
+        // Internal and unknown topics are not shown.
+        m.act(Action::ShowTopic("__consumer_offsets".into()));
+        m.act(Action::ShowTopic("nope".into()));
+        assert_eq!(m.topic, "payments");
+    }
+
+    #[test]
+    fn url_parameters_start_brokers_and_replicate_orders() {
+        let params = |q: &str| crate::ui::route::query_params(q);
+        let (setup, problems) = Setup::from_params(&params("#/playground?brokers=3&rf=3"));
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut m = Model::with_setup(&setup);
+        m.run(6_000);
+        assert_eq!(m.world.live_brokers(), vec![1, 2, 3]);
+        let t = m.world.topic(TOPIC).expect("orders");
+        assert_eq!(t.replication_factor(), 3);
+        assert!(t.partitions.iter().all(|p| p.isr.len() == 3));
+        // Stopping a broker shrinks the ISR of every partition it held.
+        m.act(Action::StopBroker(2));
+        m.run(1_000);
+        let t = m.world.topic(TOPIC).expect("orders");
+        assert!(t.partitions.iter().all(|p| p.is_under_replicated()));
+        let (setup, problems) = Setup::from_params(&params("#/playground?brokers=2&rf=3"));
+        assert_eq!((setup.brokers, setup.replication_factor), (2, 1));
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
     #[test]

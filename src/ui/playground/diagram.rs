@@ -1,0 +1,563 @@
+//! The diagram: producers → partition lanes → consumers, and each partition's replicas.
+//!
+//! A frame touches only what changed. Each lane is a component whose props compare a
+//! [`LaneVersion`] (every number the lane draws) and read the records from the shared model
+//! only when that changes; the cells sit in a group shifted by one `transform`, so an append
+//! adds one cell and moves one attribute instead of every cell. Client boxes and the replica
+//! table compare small snapshots. Only the records in flight are redrawn every frame, as one
+//! `<path>` per colour with at most [`MAX_DRAWN_FLIGHTS`] dots; the exact count is written
+//! beside them.
+
+use yew::prelude::*;
+
+use super::model::{Action, FlightKind, GROUP, Model};
+use super::{ModelRef, fmt};
+use crate::sim::client::ConsumerState;
+use crate::ui::geometry::{self, Layout, key_colour};
+
+/// Cells drawn per lane: the DOM stays bounded however many records flow.
+pub const CELLS: u32 = 14;
+/// The wide drawing's size (SVG units).
+pub const WIDTH: f64 = 760.0;
+pub const HEIGHT: f64 = 260.0;
+/// Dots drawn at most; more in flight are counted, not drawn (the newest are drawn).
+pub const MAX_DRAWN_FLIGHTS: usize = 96;
+/// Radius of a dot in flight.
+const DOT_R: f64 = 6.0;
+
+/// The layout for `partitions` lanes, narrow or wide.
+pub fn layout_for(partitions: u32, compact: bool) -> Layout {
+    if compact {
+        Layout::compact(HEIGHT, partitions, CELLS)
+    } else {
+        Layout::new(WIDTH, HEIGHT, partitions, CELLS)
+    }
+}
+
+/// The diagram for the model's topic. Rebuilt every frame, but cheap: lanes and boxes are
+/// memoised components.
+pub fn diagram(
+    model: &Model,
+    model_ref: &ModelRef,
+    dispatch: &Callback<Action>,
+    compact: bool,
+    motion: bool,
+) -> Html {
+    let world = &model.world;
+    let Some(topic) = world.topic(&model.topic) else {
+        return html! { <p>{ "The topic no longer exists." }</p> };
+    };
+    let layout = layout_for(topic.partition_count(), compact);
+    let now = world.now_ms() as f64;
+    let producers: Vec<u32> = world
+        .producers()
+        .filter(|p| !p.closed)
+        .map(|p| p.id)
+        .collect();
+    let consumers: Vec<ConsumerBox> = world
+        .consumers()
+        .filter(|c| c.is_alive())
+        .map(|c| ConsumerBox {
+            id: c.id,
+            group: c.group.as_deref().unwrap_or("no group").to_string(),
+            owns: c
+                .assignment
+                .iter()
+                .filter(|(t, _)| **t == *topic.name)
+                .map(|(_, p)| *p)
+                .collect(),
+            joining: c.state != ConsumerState::Active,
+        })
+        .collect();
+    let group = world.group(GROUP);
+    // The group's lag table, once per frame (each lane looks up its row).
+    let lag_rows = world.group_lag(GROUP);
+    let topic_name = AttrValue::from(topic.name.to_string());
+
+    let lanes = topic.partitions.iter().map(|p| {
+        let version = LaneVersion {
+            first: layout.first_shown(p.log.log_start_offset(), p.log.log_end_offset()),
+            end: p.log.log_end_offset(),
+            high_watermark: p.high_watermark,
+            committed: group
+                .and_then(|g| g.committed.get(&(topic.name.clone(), p.id)))
+                .map(|c| c.offset),
+            lag: lag_rows
+                .iter()
+                .find(|r| r.topic == topic.name && r.partition == p.id)
+                .and_then(|r| r.lag),
+            selected: model
+                .selected
+                .as_ref()
+                .filter(|(t, part, _)| t == &*topic.name && *part == p.id)
+                .map(|(_, _, o)| *o),
+            leader: p.leader,
+            in_sync: p.isr.len() as u32,
+            replicas: p.replicas.len() as u32,
+        };
+        html! {
+            <Lane key={p.id} model={model_ref.clone()} topic={topic_name.clone()} partition={p.id}
+                {layout} {compact} {version} dispatch={dispatch.clone()} />
+        }
+    });
+
+    // Dots, newest first, bucketed by how they are painted.
+    let mut paths: Vec<(&'static str, bool, String)> = Vec::new();
+    let mut in_flight = 0usize;
+    let mut drawn = 0usize;
+    for f in model.flights.iter().rev() {
+        if f.topic != *topic.name || f.arrives_at_ms as f64 <= now {
+            continue;
+        }
+        in_flight += 1;
+        if !motion || drawn >= MAX_DRAWN_FLIGHTS {
+            continue;
+        }
+        let (from, to, duplicate) = match f.kind {
+            FlightKind::Produce { producer } => {
+                let Some(i) = producers.iter().position(|p| *p == producer) else {
+                    continue;
+                };
+                (
+                    layout.producer_at(i as u32, producers.len() as u32),
+                    layout.lane_entry(f.partition),
+                    false,
+                )
+            }
+            FlightKind::Deliver {
+                consumer,
+                duplicate,
+            } => {
+                let Some(i) = consumers.iter().position(|c| c.id == consumer) else {
+                    continue;
+                };
+                (
+                    layout.lane_exit(f.partition),
+                    layout.consumer_at(i as u32, consumers.len() as u32),
+                    duplicate,
+                )
+            }
+        };
+        let (x, y) = geometry::lerp(
+            from,
+            to,
+            geometry::progress(now, f.sent_at_ms, f.arrives_at_ms),
+        );
+        let colour = key_colour(f.key.as_deref());
+        let d = match paths
+            .iter_mut()
+            .find(|(c, dup, _)| *c == colour && *dup == duplicate)
+        {
+            Some((_, _, d)) => d,
+            None => {
+                paths.push((colour, duplicate, String::new()));
+                let last = paths.len() - 1;
+                &mut paths[last].2
+            }
+        };
+        d.push_str(&dot_path(x, y));
+        drawn += 1;
+    }
+    paths.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let dots = paths.into_iter().map(|(colour, duplicate, d)| {
+        html! {
+            <path key={format!("{colour}{duplicate}")} class={classes!("flight", duplicate.then_some("duplicate"))}
+                fill={colour} d={d} />
+        }
+    });
+    let more = in_flight - drawn;
+    let width = layout.width;
+    html! {
+        <figure class={classes!("diagram", compact.then_some("compact"))}>
+            <svg viewBox={format!("0 0 {} {}", width as u32, HEIGHT as u32)} role="img"
+                aria-label={format!("Topic {} with {} partitions; {} consumers; {in_flight} records in flight", topic.name, topic.partition_count(), consumers.len())}>
+                <Clients producers={producers.clone()} consumers={consumers.clone()} {layout} {compact} />
+                { for lanes }
+                <g class="flights" data-count={in_flight.to_string()} data-drawn={drawn.to_string()}>
+                    { for dots }
+                </g>
+                if more > 0 {
+                    <text class="flight-count" x={fmt(width / 2.0)} y={fmt(HEIGHT - 2.0)} text-anchor="middle">
+                        { format!("{in_flight} records in flight ({drawn} drawn)") }
+                    </text>
+                }
+            </svg>
+            <figcaption>
+                { format!("Topic {}: cells are records (colour and letter = key; faded = not yet replicated to all in-sync replicas), the dark line is group billing's committed offset; ⚠ marks an under-replicated partition, ✕ an offline one. Network latency is slowed to 150–350 ms so travel is visible.", topic.name) }
+            </figcaption>
+        </figure>
+    }
+}
+
+/// A circle of radius [`DOT_R`] at `(x, y)` as path data (many dots share one `<path>`).
+fn dot_path(x: f64, y: f64) -> String {
+    let r = fmt(DOT_R);
+    let d = fmt(2.0 * DOT_R);
+    format!(
+        "M{},{}a{r},{r} 0 1,0 {d},0a{r},{r} 0 1,0 -{d},0",
+        fmt(x - DOT_R),
+        fmt(y)
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// A lane
+
+/// Everything a lane draws that can change; the lane re-renders only when this does.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaneVersion {
+    /// The first offset shown.
+    pub first: u64,
+    pub end: u64,
+    pub high_watermark: u64,
+    /// Group billing's committed offset for the partition.
+    pub committed: Option<u64>,
+    pub lag: Option<u64>,
+    /// The selected record's offset, if it is in this lane.
+    pub selected: Option<u64>,
+    pub leader: Option<u32>,
+    pub in_sync: u32,
+    pub replicas: u32,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LaneProps {
+    pub model: ModelRef,
+    pub topic: AttrValue,
+    pub partition: u32,
+    pub layout: Layout,
+    pub compact: bool,
+    pub version: LaneVersion,
+    pub dispatch: Callback<Action>,
+}
+
+/// One partition: its last records, billing's committed offset, its numbers and its health.
+#[component]
+fn Lane(props: &LaneProps) -> Html {
+    let model = props.model.0.borrow();
+    let Some(p) = model
+        .world
+        .topic(&props.topic)
+        .and_then(|t| t.partitions.get(props.partition as usize))
+    else {
+        return html! {};
+    };
+    let (layout, v) = (&props.layout, &props.version);
+    let y = layout.lane_centre(p.id);
+    let top = y - layout.lane_pitch * 0.4;
+    let h = layout.lane_pitch * 0.8;
+    let base = layout.block_base(v.first);
+    let cells = p
+        .log
+        .read(v.first, CELLS)
+        .into_iter()
+        // A compacted log has gaps: only offsets that fit the lane are drawn.
+        .filter(|r| r.offset < v.first + u64::from(CELLS))
+        .map(|r| {
+            let x = layout.cell_x(base, r.offset);
+            let key = r
+                .key
+                .as_ref()
+                .map(|k| String::from_utf8_lossy(k).into_owned());
+            let label = key
+                .as_ref()
+                .map(|k| k.chars().take(1).collect::<String>())
+                .unwrap_or_else(|| "∅".to_string());
+            let committed = r.offset < v.high_watermark;
+            let selected = v.selected == Some(r.offset);
+            html! {
+                <g key={r.offset} class={classes!("cell", selected.then_some("selected"))}
+                    data-offset={r.offset.to_string()} data-key={key.clone().unwrap_or_default()}>
+                    <title>{ format!("offset {} key {}", r.offset, key.as_deref().unwrap_or("null")) }</title>
+                    <rect x={fmt(x + 1.0)} y={fmt(top)} width={fmt(layout.cell_width - 2.0)} height={fmt(h)}
+                        fill={key_colour(r.key.as_deref())} opacity={if committed { "1" } else { "0.45" }} rx="3" />
+                    <text x={fmt(x + layout.cell_width / 2.0)} y={fmt(y + 4.0)} class="cell-label">{ label }</text>
+                </g>
+            }
+        });
+    let marker = v.committed.map(|c| {
+        let x = layout
+            .cell_x(v.first, c.max(v.first))
+            .min(layout.lanes_x + layout.lanes_width);
+        html! { <line class="committed" x1={fmt(x)} x2={fmt(x)} y1={fmt(top - 3.0)} y2={fmt(top + h + 3.0)}>
+            <title>{ format!("billing committed offset {c}") }</title></line> }
+    });
+    // Event delegation: one listener per lane, not one per cell.
+    let onclick = {
+        let dispatch = props.dispatch.clone();
+        let topic = props.topic.to_string();
+        let partition = props.partition;
+        Callback::from(move |e: MouseEvent| {
+            let offset = e
+                .target_dyn_into::<web_sys::Element>()
+                .and_then(|el| el.closest("g.cell").ok().flatten())
+                .and_then(|g| g.get_attribute("data-offset"))
+                .and_then(|o| o.parse::<u64>().ok());
+            if let Some(offset) = offset {
+                dispatch.emit(Action::Select(Some((topic.clone(), partition, offset))));
+            }
+        })
+    };
+    let offline = v.leader.is_none();
+    let under = !offline && v.in_sync < v.replicas;
+    let (flag, health) = if offline {
+        ("✕", "offline: no in-sync replica is alive".to_string())
+    } else if under {
+        (
+            "⚠",
+            format!(
+                "under-replicated: {} of {} replicas in sync",
+                v.in_sync, v.replicas
+            ),
+        )
+    } else {
+        (
+            "",
+            format!("led by broker {}", v.leader.unwrap_or_default()),
+        )
+    };
+    let lag = v.lag.map_or("–".into(), |l| l.to_string());
+    let meta = if props.compact {
+        format!("lag {lag}")
+    } else {
+        format!("end {} · lag {lag}", v.high_watermark)
+    };
+    html! {
+        <g class={classes!("lane", under.then_some("under-replicated"), offline.then_some("offline"))}
+            data-partition={p.id.to_string()} data-end={v.high_watermark.to_string()}
+            data-leader={v.leader.map(|l| l.to_string()).unwrap_or_default()} {onclick}>
+            <rect class="lane-bg" x={fmt(layout.lanes_x)} y={fmt(top)} width={fmt(layout.lanes_width)} height={fmt(h)} rx="4">
+                <title>{ format!("P{}: {health}", p.id) }</title>
+            </rect>
+            <text class="lane-label" x={fmt(layout.lanes_x - 4.0)} y={fmt(y + 4.0)} text-anchor="end">{ format!("{flag}P{}", p.id) }</text>
+            <g class="cells" transform={format!("translate({},0)", fmt(-layout.shift(v.first)))}>{ for cells }</g>
+            { for marker }
+            <text class="lane-meta" x={fmt(layout.lanes_x + layout.lanes_width + 4.0)} y={fmt(y + 4.0)}>{ meta }</text>
+            if offline {
+                <text class="lane-offline" x={fmt(layout.lanes_x + layout.lanes_width / 2.0)} y={fmt(y + 4.0)} text-anchor="middle">{ "offline" }</text>
+            }
+        </g>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Producer and consumer boxes
+
+/// A consumer's box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsumerBox {
+    pub id: u32,
+    pub group: String,
+    /// Partitions of the shown topic it owns.
+    pub owns: Vec<u32>,
+    pub joining: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ClientsProps {
+    pub producers: Vec<u32>,
+    pub consumers: Vec<ConsumerBox>,
+    pub layout: Layout,
+    pub compact: bool,
+}
+
+/// The producer column and the consumer column.
+#[component]
+fn Clients(props: &ClientsProps) -> Html {
+    let layout = &props.layout;
+    let n = props.producers.len() as u32;
+    let box_w = layout.side - 24.0;
+    let producers = props.producers.iter().enumerate().map(|(i, id)| {
+        let (x, y) = layout.producer_at(i as u32, n);
+        html! {
+            <g key={format!("p{id}")} class="client">
+                <rect x={fmt(x - box_w / 2.0)} y={fmt(y - 14.0)} width={fmt(box_w)} height="28" rx="5" />
+                <text x={fmt(x)} y={fmt(y + 4.0)}>{ if props.compact { format!("prod {id}") } else { format!("producer {id}") } }</text>
+            </g>
+        }
+    });
+    let m = props.consumers.len() as u32;
+    let consumers = props.consumers.iter().enumerate().map(|(i, c)| {
+        let (x, y) = layout.consumer_at(i as u32, m);
+        let owns: Vec<String> = c.owns.iter().map(|p| format!("P{p}")).collect();
+        let owns_text = match owns.len() {
+            0 => "owns nothing".to_string(),
+            1..=3 if !props.compact => owns.join(" "),
+            1 => owns.join(" "),
+            n => format!("{n} partitions"),
+        };
+        let w = box_w + 10.0;
+        html! {
+            <g key={format!("c{}", c.id)} class={classes!("client", c.joining.then_some("paused"))}>
+                <title>{ format!("consumer {} in {}: {}", c.id, c.group, if owns.is_empty() { "no partitions".to_string() } else { owns.join(", ") }) }</title>
+                <rect x={fmt(x - w / 2.0)} y={fmt(y - 16.0)} width={fmt(w)} height="32" rx="5" />
+                <text x={fmt(x)} y={fmt(y - 2.0)}>{
+                    if props.compact { format!("C{}", c.id) } else { format!("C{} · {}", c.id, c.group) }
+                }</text>
+                <text x={fmt(x)} y={fmt(y + 11.0)} class="small">{
+                    if c.joining { "joining…".to_string() } else { owns_text }
+                }</text>
+            </g>
+        }
+    });
+    html! { <g class="clients">{ for producers }{ for consumers }</g> }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replicas and ISR
+
+/// One replica in the table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaCell {
+    pub broker: u32,
+    pub in_sync: bool,
+    /// Records behind the leader, shown for out-of-sync replicas only (in-sync followers
+    /// trail by a fetch or two all the time, and that number would flicker every frame).
+    pub behind: Option<u64>,
+}
+
+/// One partition's replicas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaRow {
+    pub partition: u32,
+    pub leader: Option<u32>,
+    pub isr: Vec<u32>,
+    pub replicas: Vec<ReplicaCell>,
+}
+
+/// The replica table of the shown topic, as the engine's controller sees it.
+pub fn replica_rows(model: &Model) -> Vec<ReplicaRow> {
+    let Some(topic) = model.world.topic(&model.topic) else {
+        return Vec::new();
+    };
+    topic
+        .partitions
+        .iter()
+        .map(|p| {
+            let leader_end = p
+                .leader
+                .and_then(|l| p.replica(l))
+                .map_or(p.log.log_end_offset(), |r| r.log_end_offset);
+            ReplicaRow {
+                partition: p.id,
+                leader: p.leader,
+                isr: p.isr.clone(),
+                replicas: p
+                    .replicas
+                    .iter()
+                    .map(|r| {
+                        let in_sync = p.isr.contains(&r.broker);
+                        ReplicaCell {
+                            broker: r.broker,
+                            in_sync,
+                            behind: (!in_sync).then(|| leader_end.saturating_sub(r.log_end_offset)),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ReplicasProps {
+    pub topic: AttrValue,
+    /// `(broker id, running)`.
+    pub brokers: Vec<(u32, bool)>,
+    pub rows: Vec<ReplicaRow>,
+}
+
+/// Partitions × brokers: which broker holds which replica, the leader, the ISR, and each
+/// partition's health (under-replicated, offline).
+#[component]
+pub fn Replicas(props: &ReplicasProps) -> Html {
+    let rf = props.rows.first().map_or(0, |r| r.replicas.len());
+    let under = props
+        .rows
+        .iter()
+        .filter(|r| r.leader.is_some() && r.isr.len() < r.replicas.len())
+        .count();
+    let offline = props.rows.iter().filter(|r| r.leader.is_none()).count();
+    let heads = props.brokers.iter().map(|(id, running)| {
+        html! {
+            <th scope="col" class={classes!((!running).then_some("down"))} data-broker={id.to_string()}>
+                { format!("broker {id}") }{ if *running { "" } else { " (stopped)" } }
+            </th>
+        }
+    });
+    let rows = props.rows.iter().map(|row| {
+        let state = if row.leader.is_none() {
+            "offline"
+        } else if row.isr.len() < row.replicas.len() {
+            "under-replicated"
+        } else {
+            "in sync"
+        };
+        let cells = props.brokers.iter().map(|(b, running)| {
+            let replica = row.replicas.iter().find(|r| r.broker == *b);
+            let (class, text, label) = match replica {
+                None => ("none", String::new(), format!("no replica on broker {b}")),
+                Some(_) if row.leader == Some(*b) => {
+                    ("leader", "L".to_string(), format!("leader on broker {b}"))
+                }
+                Some(r) if r.in_sync => (
+                    "follower",
+                    "✓".to_string(),
+                    format!("in-sync follower on broker {b}"),
+                ),
+                Some(r) => (
+                    "out-of-sync",
+                    match r.behind {
+                        Some(n) if n > 0 => format!("✗ −{n}"),
+                        _ => "✗".to_string(),
+                    },
+                    format!(
+                        "out of sync on broker {b}{}",
+                        if *running { "" } else { " (stopped)" }
+                    ),
+                ),
+            };
+            html! {
+                <td class={classes!("replica", class, (!running).then_some("down"))} data-broker={b.to_string()}
+                    title={label.clone()} aria-label={label}>{ text }</td>
+            }
+        });
+        let isr: Vec<String> = row.isr.iter().map(u32::to_string).collect();
+        html! {
+            <tr key={row.partition} data-partition={row.partition.to_string()} data-state={state}
+                data-leader={row.leader.map(|l| l.to_string()).unwrap_or_default()} data-isr={isr.join(",")}
+                class={classes!(state.replace(' ', "-"))}>
+                <th scope="row">{ format!("P{}", row.partition) }</th>
+                { for cells }
+                <td class="mono">{ format!("[{}]", isr.join(",")) }</td>
+                <td class="state">{ match state {
+                    "offline" => "✕ offline",
+                    "under-replicated" => "⚠ under-replicated",
+                    _ => "in sync",
+                } }</td>
+            </tr>
+        }
+    });
+    let summary = format!(
+        "Replicas of {} (replication factor {rf}){}",
+        props.topic,
+        match (under, offline) {
+            (0, 0) => String::new(),
+            (u, 0) => format!(": {u} under-replicated"),
+            (0, o) => format!(": {o} offline"),
+            (u, o) => format!(": {u} under-replicated, {o} offline"),
+        }
+    );
+    html! {
+        <details class="panel replicas-panel" open=true>
+            <summary>{ summary }</summary>
+            <div class="table-scroll">
+                <table class="replicas" data-topic={props.topic.clone()} data-under={under.to_string()} data-offline={offline.to_string()}>
+                    <caption>{ "L = leader, ✓ = in-sync follower, ✗ = out of sync (records behind the leader)" }</caption>
+                    <thead><tr><th scope="col">{ "partition" }</th>{ for heads }<th scope="col">{ "ISR" }</th><th scope="col">{ "state" }</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+        </details>
+    }
+}

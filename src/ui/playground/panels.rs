@@ -1,0 +1,467 @@
+//! The panels under the diagram: the selected record, consumer groups, the cluster (brokers
+//! and topics), the lag chart and the event log.
+//!
+//! Each is a component whose props are a small snapshot (or a version number plus the shared
+//! model), so a frame in which nothing they show changed costs no DOM work. The event log is
+//! redrawn at most a few times a second while playing (see `Playground`): at 1,000 records/s it
+//! gains thousands of lines a second, more than anyone can read.
+
+use yew::prelude::*;
+
+use super::model::{self, Action, Model, format_ms};
+use super::{ModelRef, tenths};
+use crate::sim::assignor::AssignorKind;
+use crate::sim::partitioner::{murmur2, to_positive};
+
+// ---------------------------------------------------------------------------------------------
+// The selected record
+
+pub fn record_card(model: &Model, dispatch: &Callback<Action>) -> Html {
+    let Some((topic, partition, offset)) = &model.selected else {
+        return html! {};
+    };
+    let Some(t) = model.world.topic(topic) else {
+        return html! {};
+    };
+    let Some(record) = t
+        .partitions
+        .get(*partition as usize)
+        .and_then(|p| p.log.get(*offset))
+    else {
+        return html! { <p class="card">{ "That record is no longer in the log (retention or compaction removed it)." }</p> };
+    };
+    let n = t.partition_count();
+    let how = match &record.key {
+        Some(k) => {
+            let h = murmur2(k);
+            let pos = to_positive(h);
+            format!(
+                "murmur2(\"{}\") = {h}; toPositive = {pos}; {pos} mod {n} = {}",
+                String::from_utf8_lossy(k),
+                (pos as u32) % n
+            )
+        }
+        None => "null key: the sticky partitioner chose it (it stays on one partition until a batch fills)".to_string(),
+    };
+    let consumed_by: Vec<String> = model
+        .world
+        .groups()
+        .filter(|g| {
+            g.committed
+                .get(&(t.name.clone(), *partition))
+                .is_some_and(|c| c.offset > *offset)
+        })
+        .map(|g| g.id.to_string())
+        .collect();
+    let close = dispatch.reform(|_| Action::Select(None));
+    let text = |b: &Option<crate::sim::log::Bytes>| {
+        b.as_ref().map_or("null".to_string(), |v| {
+            String::from_utf8_lossy(v).into_owned()
+        })
+    };
+    html! {
+        <section class="card" aria-label="Selected record">
+            <button type="button" class="close" onclick={close} aria-label="Close the record card">{ "×" }</button>
+            <dl>
+                <dt>{ "key" }</dt><dd class="mono">{ text(&record.key) }</dd>
+                <dt>{ "value" }</dt><dd class="mono">{ text(&record.value) }</dd>
+                <dt>{ "partition · offset" }</dt><dd class="mono">{ format!("{partition} · {offset}") }</dd>
+                <dt>{ "timestamp" }</dt><dd class="mono">{ format!("{} ms (CreateTime)", record.timestamp_ms) }</dd>
+                <dt>{ "committed past it by" }</dt><dd>{ if consumed_by.is_empty() { "no group yet".to_string() } else { consumed_by.join(", ") } }</dd>
+                <dt>{ "why this partition" }</dt><dd class="mono">{ how }</dd>
+            </dl>
+        </section>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consumer groups
+
+/// A member of a group, as the panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberSnap {
+    pub consumer: u32,
+    pub owns: Vec<(String, u32)>,
+    pub alive: bool,
+}
+
+/// A group, as the panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupSnap {
+    pub id: String,
+    pub state: &'static str,
+    pub generation: i32,
+    pub protocol: &'static str,
+    pub total_lag: u64,
+    pub members: Vec<MemberSnap>,
+}
+
+/// What the groups panel shows, read from the engine.
+pub fn group_snaps(model: &Model) -> Vec<GroupSnap> {
+    let world = &model.world;
+    world
+        .groups()
+        .map(|g| GroupSnap {
+            id: g.id.to_string(),
+            state: g.state.name(),
+            generation: g.generation,
+            protocol: g.protocol.map_or("no assignor yet", |p| p.name()),
+            total_lag: world.group_lag(&g.id).iter().filter_map(|r| r.lag).sum(),
+            members: g
+                .members
+                .values()
+                .map(|m| MemberSnap {
+                    consumer: m.consumer,
+                    owns: m
+                        .assignment
+                        .iter()
+                        .map(|(t, p)| (t.to_string(), *p))
+                        .collect(),
+                    alive: world.consumer(m.consumer).is_some_and(|c| c.is_alive()),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct GroupsProps {
+    pub groups: Vec<GroupSnap>,
+    pub dispatch: Callback<Action>,
+}
+
+#[component]
+pub fn GroupsPanel(props: &GroupsProps) -> Html {
+    let dispatch = &props.dispatch;
+    let groups = props.groups.iter().map(|g| {
+        let members = g.members.iter().map(|m| {
+            let id = m.consumer;
+            let stop = dispatch.reform(move |_| Action::StopConsumer(id));
+            let crash = dispatch.reform(move |_| Action::CrashConsumer(id));
+            let owns: Vec<String> = m.owns.iter().map(|(t, p)| format!("{t}-{p}")).collect();
+            let parts: Vec<String> = m.owns.iter().map(|(_, p)| p.to_string()).collect();
+            html! {
+                <li key={id} data-consumer={id.to_string()} data-owns={parts.join(",")}>
+                    <span class="mono">{ format!("consumer {id}") }</span>
+                    { if m.alive { "" } else { " (dead: waiting for session timeout)" } }
+                    { format!(" owns {}", if owns.is_empty() { "nothing".to_string() } else { owns.join(", ") }) }
+                    <button type="button" onclick={stop} disabled={!m.alive}>{ "Stop" }</button>
+                    <button type="button" onclick={crash} disabled={!m.alive}>{ "Crash" }</button>
+                </li>
+            }
+        });
+        let group_name = g.id.clone();
+        let add = dispatch.reform(move |_| Action::AddConsumer {
+            group: group_name.clone(),
+        });
+        html! {
+            <div class="group" key={g.id.clone()} data-group={g.id.clone()} data-state={g.state} data-generation={g.generation.to_string()}>
+                <h4>{ format!("group {} · {} · generation {} · {} · total lag {}", g.id, g.state, g.generation, g.protocol, g.total_lag) }</h4>
+                <ul>{ for members }</ul>
+                <button type="button" onclick={add}>{ "Add consumer" }</button>
+            </div>
+        }
+    });
+    html! {
+        <section class="panel" aria-label="Consumer groups">
+            <h3>{ "Consumer groups" }</h3>
+            <AddGroup dispatch={dispatch.clone()} />
+            { for groups }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AddGroupProps {
+    dispatch: Callback<Action>,
+}
+
+/// A new group of two consumers, with the assignor the learner picks.
+#[component]
+fn AddGroup(props: &AddGroupProps) -> Html {
+    let assignor = use_state(|| AssignorKind::Range);
+    let on_change = {
+        let assignor = assignor.clone();
+        Callback::from(move |e: Event| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            assignor.set(AssignorKind::parse(&v).unwrap_or(AssignorKind::Range));
+        })
+    };
+    let chosen = *assignor;
+    let add = props
+        .dispatch
+        .reform(move |_| Action::AddGroup { assignor: chosen });
+    html! {
+        <p>
+            <label>{ "Assignor " }
+                <select onchange={on_change}>
+                    { for AssignorKind::ALL.into_iter().map(|a| html! {
+                        <option value={a.name()} selected={a == chosen}>{ a.name() }</option>
+                    }) }
+                </select>
+            </label>
+            { " " }
+            <button type="button" onclick={add}>{ "Add group" }</button>
+        </p>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cluster: brokers and topics
+
+#[derive(Properties, PartialEq)]
+pub struct ClusterProps {
+    /// `(broker id, running)`.
+    pub brokers: Vec<(u32, bool)>,
+    /// The shown topic and its partition count.
+    pub topic: AttrValue,
+    pub partitions: u32,
+    /// Topics the learner may show (internal ones left out).
+    pub topics: Vec<String>,
+    /// Kafka's refusal of the last topic asked for.
+    pub topic_error: Option<String>,
+    pub dispatch: Callback<Action>,
+}
+
+#[component]
+pub fn ClusterPanel(props: &ClusterProps) -> Html {
+    let dispatch = &props.dispatch;
+    let n = props.partitions;
+    let grow = dispatch.reform(move |_| Action::IncreasePartitions { to: n + 1 });
+    let brokers = props.brokers.iter().map(|&(id, running)| {
+        let toggle = if running {
+            dispatch.reform(move |_| Action::StopBroker(id))
+        } else {
+            dispatch.reform(move |_| Action::StartBroker(id))
+        };
+        html! {
+            <li key={id} data-broker={id.to_string()} data-running={running.to_string()}>
+                { format!("broker {id}: {}", if running { "running" } else { "stopped" }) }
+                <button type="button" onclick={toggle} aria-label={format!("{} broker {id}", if running { "Stop" } else { "Start" })}>
+                    { if running { "Stop" } else { "Start" } }
+                </button>
+            </li>
+        }
+    });
+    let next_broker = props.brokers.iter().map(|b| b.0).max().unwrap_or(0) + 1;
+    let add_broker = dispatch.reform(move |_| Action::StartBroker(next_broker));
+    let show = dispatch.reform(|e: Event| {
+        Action::ShowTopic(
+            e.target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value(),
+        )
+    });
+    html! {
+        <section class="panel cluster" aria-label="Cluster">
+            <h3>{ "Cluster" }</h3>
+            <ul class="brokers">{ for brokers }</ul>
+            <p class="row">
+                <button type="button" onclick={add_broker} disabled={next_broker > 9}>{ "Add broker" }</button>
+                <button type="button" onclick={grow} disabled={n >= 64}>{ format!("Increase {} to {} partitions", props.topic, n + 1) }</button>
+            </p>
+            <p class="row">
+                <label>{ "Show topic " }
+                    <select onchange={show} class="show-topic">
+                        { for props.topics.iter().map(|t| html! {
+                            <option value={t.clone()} selected={*t == *props.topic}>{ t.clone() }</option>
+                        }) }
+                    </select>
+                </label>
+            </p>
+            <CreateTopic dispatch={dispatch.clone()} error={props.topic_error.clone()} live={props.brokers.iter().filter(|b| b.1).count() as u32} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CreateTopicProps {
+    dispatch: Callback<Action>,
+    error: Option<String>,
+    /// Live brokers (a hint for the replication factor).
+    live: u32,
+}
+
+/// `kafka-topics.sh --create`, as a form: name, partitions, replication factor and
+/// `cleanup.policy`. The engine checks the values and answers with Kafka's messages.
+#[component]
+fn CreateTopic(props: &CreateTopicProps) -> Html {
+    // Controlled fields: what the learner typed survives the form's re-renders.
+    let name = use_state(|| "payments".to_string());
+    let partitions = use_state(|| "3".to_string());
+    let rf = use_state(|| "1".to_string());
+    let policy = use_state(|| "delete".to_string());
+    let typed = |field: &UseStateHandle<String>| {
+        let field = field.clone();
+        Callback::from(move |e: InputEvent| {
+            field.set(
+                e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value(),
+            );
+        })
+    };
+    let on_policy = {
+        let policy = policy.clone();
+        Callback::from(move |e: Event| {
+            policy.set(
+                e.target_unchecked_into::<web_sys::HtmlSelectElement>()
+                    .value(),
+            );
+        })
+    };
+    let onsubmit = {
+        let (name, partitions, rf, policy) =
+            (name.clone(), partitions.clone(), rf.clone(), policy.clone());
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            // Not a number (or out of range) becomes 0, which Kafka refuses in its own words.
+            let number = |v: &str| v.trim().parse::<u32>().unwrap_or(0);
+            dispatch.emit(Action::CreateTopic {
+                name: (*name).clone(),
+                partitions: number(&partitions),
+                replication_factor: number(&rf),
+                cleanup_policy: (*policy).clone(),
+            });
+        })
+    };
+    html! {
+        <form class="create-topic" {onsubmit} aria-label="Create a topic" novalidate=true>
+            <h4>{ "Create a topic" }</h4>
+            <div class="row">
+                <label>{ "Name " }<input type="text" name="topic" value={(*name).clone()} oninput={typed(&name)}
+                    size="12" autocomplete="off" spellcheck="false" /></label>
+                <label>{ "Partitions " }<input type="number" name="partitions" value={(*partitions).clone()}
+                    oninput={typed(&partitions)} min="1" max="64" class="num" /></label>
+                <label>{ "Replication factor " }<input type="number" name="replication-factor" value={(*rf).clone()}
+                    oninput={typed(&rf)} min="1" max="9" class="num" aria-describedby="rf-hint" /></label>
+                <label>{ "cleanup.policy " }
+                    <select name="cleanup-policy" onchange={on_policy}>
+                        <option value="delete" selected={*policy == "delete"}>{ "delete" }</option>
+                        <option value="compact" selected={*policy == "compact"}>{ "compact" }</option>
+                    </select>
+                </label>
+                <button type="submit">{ "Create topic" }</button>
+            </div>
+            <p class="hint" id="rf-hint">{ format!("{} broker(s) running: the replication factor can be at most that.", props.live) }</p>
+            if let Some(error) = &props.error {
+                <p class="form-error" role="alert">{ error.clone() }</p>
+            }
+        </form>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lag chart
+
+#[derive(Properties, PartialEq)]
+pub struct LagChartProps {
+    pub model: ModelRef,
+    /// `(samples, time of the last)`: the chart changes only with a new sample.
+    pub version: (usize, u64),
+}
+
+#[component]
+pub fn LagChart(props: &LagChartProps) -> Html {
+    let model = props.model.0.borrow();
+    let samples = &model.lag_history;
+    if samples.len() < 2 {
+        return html! {};
+    }
+    let max = samples
+        .iter()
+        .flat_map(|(_, g)| g.iter().map(|(_, l)| *l))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let (w, h) = (300.0, 60.0);
+    let n = samples.len() as f64;
+    let points: Vec<String> = samples
+        .iter()
+        .enumerate()
+        .map(|(i, (_, groups))| {
+            let lag = groups
+                .iter()
+                .find(|(g, _)| g == model::GROUP)
+                .map_or(0, |(_, l)| *l);
+            format!(
+                "{},{}",
+                tenths(w * i as f64 / (n - 1.0)),
+                tenths(h - h * lag as f64 / max as f64)
+            )
+        })
+        .collect();
+    html! {
+        <figure class="lag-chart">
+            <svg viewBox="0 0 300 60" role="img" aria-label={format!("Lag of group billing over the last {} seconds; at most {max} records", samples.len())}>
+                <polyline points={points.join(" ")} />
+            </svg>
+            <figcaption>{ format!("billing total lag, records (max {max}), one point per second") }</figcaption>
+        </figure>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event log
+
+#[derive(Properties, PartialEq)]
+pub struct EventLogProps {
+    pub model: ModelRef,
+    /// The log version to show (throttled by the parent while playing).
+    pub version: u64,
+    pub filter: AttrValue,
+    pub dispatch: Callback<Action>,
+}
+
+#[component]
+pub fn EventLog(props: &EventLogProps) -> Html {
+    let filter = props.dispatch.reform(|e: InputEvent| {
+        Action::SetFilter(
+            e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value(),
+        )
+    });
+    // The export is built when the link is clicked, not on every frame.
+    let export = |json: bool| {
+        let model = props.model.clone();
+        Callback::from(move |e: MouseEvent| {
+            let model = model.0.borrow();
+            let href = if json {
+                data_url("application/json", &model.log_json())
+            } else {
+                data_url("text/csv", &model.log_csv())
+            };
+            e.target_unchecked_into::<web_sys::HtmlAnchorElement>()
+                .set_href(&href);
+        })
+    };
+    let model = props.model.0.borrow();
+    let lines: Vec<&model::LogLine> = model.filtered_log().collect();
+    let shown = lines.iter().rev().take(60).map(|l| {
+        html! { <li><span class="mono">{ format_ms(l.at_ms) }</span>{ " " }<span class={classes!("tag", l.category)}>{ l.category }</span>{ " " }{ l.text.clone() }</li> }
+    });
+    html! {
+        <section class="panel event-log" aria-label="Event log">
+            <h3>{ "Event log" }</h3>
+            <label>{ "Filter " }<input type="text" value={props.filter.clone()} oninput={filter} placeholder="group, produce, P1…" /></label>
+            <a href="#" onclick={export(false)} download="eda-playground-events.csv">{ "Export CSV" }</a>
+            { " " }
+            <a href="#" onclick={export(true)} download="eda-playground-events.json">{ "Export JSON" }</a>
+            <ol reversed=true>{ for shown }</ol>
+        </section>
+    }
+}
+
+/// A `data:` URL for a download link (percent-encoded, so any text is safe).
+fn data_url(mime: &str, body: &str) -> String {
+    let mut out = format!("data:{mime};charset=utf-8,");
+    for b in body.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~,:".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
