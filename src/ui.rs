@@ -5,6 +5,7 @@
 //! tested natively.
 
 pub mod app;
+pub mod compare_view;
 pub mod components;
 pub mod console_view;
 pub mod geometry;

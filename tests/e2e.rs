@@ -22,6 +22,7 @@
 //! a failure of the real tests points at the app, not at the harness.
 
 mod e2e {
+    pub mod compare;
     pub mod http;
     pub mod playground;
     pub mod server;
@@ -437,6 +438,12 @@ fn playground_bad_url_params_alert_and_page_still_works() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn wordcount_counts_a_typed_line_and_steps_back() {
     run_on_dist("wordcount", e2e::wordcount::check_type_run_and_step_back);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn eda_vs_soa_email_outage_diverges_the_sides() {
+    run_on_dist("eda-vs-soa", e2e::compare::check_email_outage);
 }
 
 /// A benchmark, not a timing test: prints (and writes to

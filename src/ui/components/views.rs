@@ -37,11 +37,7 @@ pub fn ViewBody(props: &ViewBodyProps) -> Html {
         Route::Playground => html! { <crate::ui::playground::Playground /> },
         Route::Console => html! { <crate::ui::console_view::ConsoleView /> },
         Route::WordCount => html! { <crate::ui::wordcount::WordCount /> },
-        Route::EdaVsSoa => pending(
-            route,
-            "Compare the same business flow built as services calling services and as events.",
-            8,
-        ),
+        Route::EdaVsSoa => html! { <crate::ui::compare_view::EdaVsSoa /> },
         Route::Lessons => pending(
             route,
             "Guided lessons with checkpoints that watch what happens in the simulation.",

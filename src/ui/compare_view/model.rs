@@ -1,0 +1,554 @@
+//! The EDA-vs-SOA view's model: one [`Comparison`] (the same flow as services calling
+//! services and as events on the broker, fed by the same users), the wall-clock ticker, and
+//! the learner's controls. Plain Rust, tested natively; the Yew component dispatches
+//! [`Action`]s and draws.
+//!
+//! Everything shown comes from the comparison: services, calls in flight, the topic's
+//! partitions, consumer groups and lag, the metric samples. Every control goes through
+//! [`Comparison::apply`], so the comparison's control list rebuilds the session
+//! ([`Comparison::replay`]) — the base for share links and lessons.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::sim::compare::{Comparison, Control, DownstreamSpec, Preset, Sample, StartFrom};
+use crate::sim::soa::{Fanout, Health, Latency, OnFailure};
+
+/// Largest virtual step one animation frame may take (a background tab resumes gently).
+pub const MAX_FRAME_MS: f64 = 250.0;
+/// Samples drawn in the charts (the newest).
+pub const CHART_SAMPLES: usize = 120;
+/// Extra requests a spike sends, and over how long.
+pub const SPIKE_REQUESTS: u32 = 300;
+pub const SPIKE_MS: u64 = 3_000;
+/// Names for services the learner adds, in order.
+pub const NEW_SERVICES: [&str; 5] = [
+    "loyalty-points",
+    "recommendations",
+    "audit-log",
+    "fraud-check",
+    "search-index",
+];
+
+/// Which flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Registration,
+    Order,
+}
+
+impl Flow {
+    /// The preset it builds.
+    pub fn preset(self) -> Preset {
+        match self {
+            Flow::Registration => Preset::user_registration(),
+            Flow::Order => Preset::order_placement(),
+        }
+    }
+
+    /// Its URL value.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Flow::Registration => "registration",
+            Flow::Order => "order",
+        }
+    }
+}
+
+/// How the view starts: `#/eda-vs-soa?flow=order&seed=7&fanout=parallel&speed=4&paused`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Setup {
+    pub seed: u64,
+    pub flow: Flow,
+    pub fanout: Fanout,
+    pub speed: f64,
+    pub running: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            seed: 42,
+            flow: Flow::Registration,
+            fanout: Fanout::Sequential,
+            speed: 1.0,
+            running: true,
+        }
+    }
+}
+
+impl Setup {
+    /// Reads URL parameters; returns the setup and a message for each value it could not use.
+    pub fn from_params(params: &[(String, String)]) -> (Setup, Vec<String>) {
+        let mut setup = Setup::default();
+        let mut problems = Vec::new();
+        for (key, value) in params {
+            let value = value.trim();
+            let ok = match key.as_str() {
+                "seed" => value.parse::<u64>().ok().map(|n| setup.seed = n),
+                "flow" => match value {
+                    "registration" => Some(Flow::Registration),
+                    "order" => Some(Flow::Order),
+                    _ => None,
+                }
+                .map(|f| setup.flow = f),
+                "fanout" => match value {
+                    "sequential" => Some(Fanout::Sequential),
+                    "parallel" => Some(Fanout::Parallel),
+                    _ => None,
+                }
+                .map(|f| setup.fanout = f),
+                "speed" => value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| (0.1..=20.0).contains(s))
+                    .map(|s| setup.speed = s),
+                "paused" => {
+                    setup.running = false;
+                    Some(())
+                }
+                _ => {
+                    problems.push(format!("Ignored the unknown URL parameter “{key}”."));
+                    continue;
+                }
+            };
+            if ok.is_none() {
+                problems.push(format!(
+                    "Ignored {key}={value}: {}",
+                    match key.as_str() {
+                        "seed" => "the seed must be a whole number from 0 to 18446744073709551615",
+                        "flow" => "flow must be registration or order",
+                        "fanout" => "fanout must be sequential or parallel",
+                        _ => "the speed must be 0.1 to 20",
+                    }
+                ));
+            }
+        }
+        (setup, problems)
+    }
+}
+
+/// Everything the learner can ask of the view.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// An animation frame: `wall_ms` of real time passed.
+    Frame {
+        wall_ms: f64,
+    },
+    TogglePlay,
+    SetSpeed(f64),
+    Reset(Setup),
+    /// A service (front or downstream) up, slow or down — on both sides at once.
+    SetHealth {
+        service: String,
+        health: Health,
+    },
+    /// A burst of extra users on both sides.
+    Spike,
+    /// A new downstream service: SOA needs the caller redeployed; EDA a new group.
+    AddService {
+        start: StartFrom,
+    },
+    ConfirmRedeploy,
+    SetFanout(Fanout),
+    SetOnFailure {
+        service: String,
+        on_failure: OnFailure,
+    },
+    /// Pause or resume the steady stream of users (to watch backlogs drain).
+    SetUsers(bool),
+    DismissError,
+}
+
+/// The view's state.
+#[derive(Debug)]
+pub struct Model {
+    pub setup: Setup,
+    pub comparison: Comparison,
+    pub running: bool,
+    pub speed: f64,
+    carry_ms: f64,
+    pub announcement: String,
+    pub error: Option<String>,
+}
+
+impl Model {
+    /// A comparison of the setup's flow at virtual time 0.
+    pub fn new(setup: Setup) -> Self {
+        let mut error = None;
+        let comparison = match Comparison::new(setup.seed, setup.flow.preset()) {
+            Ok(c) => c,
+            Err(e) => {
+                error = Some(e.message().to_string());
+                // The registration preset with the default seed always builds; fall back to it
+                // rather than show nothing.
+                match Comparison::new(42, Preset::user_registration()) {
+                    Ok(c) => c,
+                    Err(_) => unreachable_comparison(),
+                }
+            }
+        };
+        let mut model = Self {
+            setup,
+            comparison,
+            running: setup.running,
+            speed: setup.speed,
+            carry_ms: 0.0,
+            announcement: format!(
+                "{}: the same users hit both sides. Take a service down and watch.",
+                setup.flow.preset().title
+            ),
+            error,
+        };
+        if setup.fanout != Fanout::Sequential {
+            model.control(Control::SetFanout {
+                fanout: setup.fanout,
+            });
+        }
+        model
+    }
+
+    fn control(&mut self, control: Control) -> bool {
+        match self.comparison.apply(control) {
+            Ok(()) => {
+                self.error = None;
+                true
+            }
+            Err(e) => {
+                self.error = Some(e.message().to_string());
+                false
+            }
+        }
+    }
+
+    /// Applies an action.
+    pub fn act(&mut self, action: Action) {
+        match action {
+            Action::Frame { wall_ms } => self.frame(wall_ms),
+            Action::TogglePlay => {
+                self.running = !self.running;
+                self.carry_ms = 0.0;
+                self.announcement = if self.running { "Running." } else { "Paused." }.to_string();
+            }
+            Action::SetSpeed(speed) => {
+                if speed.is_finite() {
+                    self.speed = speed.clamp(0.1, 20.0);
+                }
+            }
+            Action::Reset(setup) => *self = Model::new(setup),
+            Action::SetHealth { service, health } => {
+                if self.control(Control::SetHealth {
+                    service: service.clone(),
+                    health,
+                }) {
+                    self.announcement = match health {
+                        Health::Down => format!(
+                            "{service} is down on both sides. SOA callers get connection refused; EDA events wait in its group's lag."
+                        ),
+                        Health::Slow => format!(
+                            "{service} is slow on both sides. SOA users wait for it; EDA users do not, its lag grows."
+                        ),
+                        Health::Up => format!(
+                            "{service} is up again. EDA: its consumer resumes from the committed offset."
+                        ),
+                    };
+                }
+            }
+            Action::Spike => {
+                if self.control(Control::Spike {
+                    extra_requests: SPIKE_REQUESTS,
+                    over_ms: SPIKE_MS,
+                }) {
+                    self.announcement = format!(
+                        "A spike: {SPIKE_REQUESTS} extra users over {} s, on both sides.",
+                        SPIKE_MS / 1000
+                    );
+                }
+            }
+            Action::AddService { start } => self.add_service(start),
+            Action::ConfirmRedeploy => {
+                let pending = self.comparison.pending_redeploy().join(", ");
+                if pending.is_empty() {
+                    self.error = Some("Nothing to redeploy: no service is waiting.".to_string());
+                } else if self.control(Control::ConfirmRedeploy) {
+                    self.announcement = format!(
+                        "SOA: the front service was changed and redeployed; it now calls {pending}."
+                    );
+                }
+            }
+            Action::SetFanout(fanout) => {
+                if self.control(Control::SetFanout { fanout }) {
+                    self.setup.fanout = fanout;
+                    self.announcement =
+                        format!("SOA: the front calls its services {}.", fanout_text(fanout));
+                }
+            }
+            Action::SetOnFailure {
+                service,
+                on_failure,
+            } => {
+                if self.control(Control::SetOnFailure {
+                    service: service.clone(),
+                    on_failure,
+                }) {
+                    self.announcement = match on_failure {
+                        OnFailure::FailRequest => {
+                            format!("SOA: when {service} fails, the whole request fails.")
+                        }
+                        OnFailure::Fallback => format!(
+                            "SOA: when {service} fails, the front carries on without it (fallback)."
+                        ),
+                    };
+                }
+            }
+            Action::SetUsers(running) => {
+                if self.control(Control::SetUsers { running }) {
+                    self.announcement = if running {
+                        "Users are back.".to_string()
+                    } else {
+                        "No new users: watch the backlogs drain.".to_string()
+                    };
+                }
+            }
+            Action::DismissError => self.error = None,
+        }
+    }
+
+    fn add_service(&mut self, start: StartFrom) {
+        let taken: Vec<&str> = self
+            .comparison
+            .downstreams()
+            .iter()
+            .map(|d| d.spec.name.as_str())
+            .collect();
+        let Some(name) = NEW_SERVICES.iter().find(|n| !taken.contains(n)) else {
+            self.error = Some("Every service this view can add is there already.".to_string());
+            return;
+        };
+        let spec = DownstreamSpec::new(name, Latency::uniform(10, 40));
+        if self.control(Control::AddDownstream { spec, start }) {
+            self.announcement = format!(
+                "Added {name}. EDA: a new consumer group reading from {}; the producer did not change. SOA: the front must be changed and redeployed to call it.",
+                match start {
+                    StartFrom::Beginning => "the beginning",
+                    StartFrom::Now => "now",
+                }
+            );
+        }
+    }
+
+    fn frame(&mut self, wall_ms: f64) {
+        if !self.running || !wall_ms.is_finite() {
+            return;
+        }
+        self.carry_ms += wall_ms.clamp(0.0, MAX_FRAME_MS) * self.speed;
+        let whole = self.carry_ms.floor();
+        if whole < 1.0 {
+            return;
+        }
+        self.carry_ms -= whole;
+        if let Err(e) = self.comparison.advance(whole as u64) {
+            self.running = false;
+            self.error = Some(e.message().to_string());
+        }
+    }
+
+    /// The numbers now.
+    pub fn live(&self) -> Sample {
+        self.comparison.live()
+    }
+
+    /// The newest samples, oldest first.
+    pub fn chart_samples(&self) -> Vec<&Sample> {
+        let history = self.comparison.history();
+        history
+            .iter()
+            .skip(history.len().saturating_sub(CHART_SAMPLES))
+            .collect()
+    }
+}
+
+/// How a fan-out reads in a sentence.
+pub fn fanout_text(fanout: Fanout) -> &'static str {
+    match fanout {
+        Fanout::Sequential => "one after another",
+        Fanout::Parallel => "all at once",
+    }
+}
+
+/// A per-mille rate as a percentage ("99.5%"), or a dash.
+pub fn percent(per_mille: Option<u32>) -> String {
+    match per_mille {
+        Some(p) => format!("{}.{}%", p / 10, p % 10),
+        None => "—".to_string(),
+    }
+}
+
+/// Milliseconds, or a dash.
+pub fn ms(value: Option<u64>) -> String {
+    value.map_or_else(|| "—".to_string(), |v| format!("{v} ms"))
+}
+
+#[cold]
+fn unreachable_comparison() -> Comparison {
+    // `Comparison::new` only fails on a malformed preset; the built-in ones are checked by the
+    // tests. Build the smallest possible preset by hand as a last resort.
+    let mut preset = Preset::user_registration();
+    preset.downstream.truncate(1);
+    match Comparison::new(0, preset) {
+        Ok(c) => c,
+        Err(e) => panic!("the built-in preset does not build: {}", e.message()),
+    }
+}
+
+/// The reducer wrapper: the model is shared so a frame does not clone the comparison; each
+/// action returns a new (tiny) `Store`, which is how Yew knows to re-render.
+pub struct Store {
+    pub model: Rc<std::cell::RefCell<Model>>,
+}
+
+impl Store {
+    /// A store around a model.
+    pub fn new(model: Model) -> Self {
+        Self {
+            model: Rc::new(std::cell::RefCell::new(model)),
+        }
+    }
+}
+
+impl Reducible for Store {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        self.model.borrow_mut().act(action);
+        Rc::new(Store {
+            model: Rc::clone(&self.model),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(model: &mut Model, virtual_ms: u64) {
+        let speed = model.speed;
+        let frames = (virtual_ms as f64 / (16.0 * speed)).ceil() as u32;
+        for _ in 0..frames {
+            model.act(Action::Frame { wall_ms: 16.0 });
+        }
+    }
+
+    #[test]
+    fn email_down_diverges_the_two_sides_then_the_backlog_drains() {
+        let mut model = Model::new(Setup {
+            speed: 20.0,
+            ..Setup::default()
+        });
+        run(&mut model, 10_000);
+        let before = model.live();
+        assert_eq!(before.soa.success_per_mille, Some(1000));
+        assert_eq!(before.eda.success_per_mille, Some(1000));
+        model.act(Action::SetHealth {
+            service: "email-service".to_string(),
+            health: Health::Down,
+        });
+        assert!(model.error.is_none(), "{:?}", model.error);
+        run(&mut model, 20_000);
+        let down = model.live();
+        assert!(
+            down.soa.success_per_mille.unwrap_or(1000) < 100,
+            "SOA fails without email: {:?}",
+            down.soa
+        );
+        assert_eq!(down.eda.success_per_mille, Some(1000));
+        let email = |s: &Sample| s.eda.downstream[0].backlog;
+        assert!(email(&down) > 30, "email lag grows: {:?}", down.eda);
+        model.act(Action::SetHealth {
+            service: "email-service".to_string(),
+            health: Health::Up,
+        });
+        model.act(Action::SetUsers(false));
+        run(&mut model, 30_000);
+        assert_eq!(email(&model.live()), 0, "the backlog drains to 0");
+    }
+
+    #[test]
+    fn adding_a_service_needs_a_redeploy_on_one_side_only() {
+        let mut model = Model::new(Setup::default());
+        let deps = |m: &Model| {
+            let live = m.live();
+            (live.soa.front_dependencies, live.eda.front_dependencies)
+        };
+        assert_eq!(deps(&model), (3, 1));
+        model.act(Action::AddService {
+            start: StartFrom::Beginning,
+        });
+        assert_eq!(model.comparison.pending_redeploy(), ["loyalty-points"]);
+        assert_eq!(deps(&model), (3, 1));
+        model.act(Action::ConfirmRedeploy);
+        assert_eq!(deps(&model), (4, 1));
+        model.act(Action::ConfirmRedeploy);
+        assert!(model.error.is_some(), "nothing left to redeploy");
+        for _ in 0..5 {
+            model.act(Action::AddService {
+                start: StartFrom::Now,
+            });
+        }
+        assert!(model.error.is_some(), "runs out of names: says so");
+    }
+
+    #[test]
+    fn same_seed_same_numbers() {
+        let session = || {
+            let mut model = Model::new(Setup {
+                seed: 9,
+                flow: Flow::Order,
+                speed: 10.0,
+                ..Setup::default()
+            });
+            run(&mut model, 5_000);
+            model.act(Action::Spike);
+            model.act(Action::SetHealth {
+                service: "payment-service".to_string(),
+                health: Health::Slow,
+            });
+            run(&mut model, 5_000);
+            model
+                .comparison
+                .history()
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let a = session();
+        assert!(a.len() >= 9);
+        assert_eq!(a, session());
+    }
+
+    #[test]
+    fn url_parameters_and_bad_input() {
+        let params = |s: &str| crate::ui::route::query_params(s);
+        let (setup, problems) = Setup::from_params(&params(
+            "#/eda-vs-soa?flow=order&fanout=parallel&seed=3&speed=4&paused",
+        ));
+        assert_eq!(setup.flow, Flow::Order);
+        assert_eq!(setup.fanout, Fanout::Parallel);
+        assert!(!setup.running);
+        assert!(problems.is_empty());
+        let (setup, problems) =
+            Setup::from_params(&params("#/eda-vs-soa?flow=x&fanout=y&speed=NaN&z"));
+        assert_eq!(setup, Setup::default());
+        assert_eq!(problems.len(), 4);
+        let mut model = Model::new(setup);
+        model.act(Action::SetHealth {
+            service: "no-such-service".to_string(),
+            health: Health::Down,
+        });
+        assert!(model.error.is_some());
+        model.act(Action::Frame { wall_ms: f64::NAN });
+        model.act(Action::Frame { wall_ms: 1e12 });
+        assert!(model.comparison.now_ms() <= 250);
+    }
+}

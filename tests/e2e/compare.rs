@@ -1,0 +1,73 @@
+//! End-to-end check of the EDA-vs-SOA view (`src/ui/compare_view.rs`) in Chromium: start the
+//! registration preset, take the email service down by clicking, and watch the two sides
+//! diverge; then bring it back and let the backlog drain.
+//!
+//! The view's DOM contract read here: `td[data-metric][data-side]` (per side: `success` as
+//! "99.5%", `coupling`), `tr[data-service] td[data-metric=backlog][data-side=eda]` (a
+//! consumer group's lag), `tr[data-service] button[data-health]`, `button.cmp-users`.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::webdriver::Error;
+use crate::Harness;
+
+const DIVERGE_TIMEOUT: Duration = Duration::from_secs(30);
+
+const NUMBERS_SCRIPT: &str = r#"
+const view = document.querySelector('main#view[data-view="eda-vs-soa"] .compare');
+if (!view) return null;
+const cell = css => { const e = view.querySelector(css); return e ? e.textContent.trim() : null; };
+const pct = t => (t && t.endsWith('%')) ? Math.round(parseFloat(t) * 10) : null;
+return {
+  soa: pct(cell('td[data-metric=success][data-side=soa]')),
+  eda: pct(cell('td[data-metric=success][data-side=eda]')),
+  soa_coupling: cell('td[data-metric=coupling][data-side=soa]'),
+  eda_coupling: cell('td[data-metric=coupling][data-side=eda]'),
+  email_lag: Number(cell('tr[data-service="email-service"] td[data-metric=backlog][data-side=eda]')),
+  alert: cell('.error[role="alert"]'),
+};
+"#;
+
+fn numbers(h: &Harness) -> Result<Value, Error> {
+    h.browser.execute(NUMBERS_SCRIPT, &[])
+}
+
+fn wait(h: &Harness, what: &str, pred: impl Fn(&Value) -> bool) -> Result<Value, Error> {
+    let mut seen = Value::Null;
+    let result = h.browser.wait_until(what, DIVERGE_TIMEOUT, || {
+        seen = numbers(h)?;
+        Ok(pred(&seen).then(|| seen.clone()))
+    });
+    result.map_err(|e| Error::Timeout(format!("{e}\n    last numbers: {seen}")))
+}
+
+/// Email down: SOA users get errors, EDA users do not and the email group's lag grows; email
+/// up and users stopped: the lag drains to 0.
+pub fn check_email_outage(h: &Harness) -> Result<(), Error> {
+    h.open("#/eda-vs-soa?speed=10&seed=5")?;
+    let start = wait(h, "both sides at 100%", |v| {
+        v["soa"] == 1000 && v["eda"] == 1000
+    })?;
+    assert_eq!(start["soa_coupling"], "3", "{start}");
+    assert_eq!(start["eda_coupling"], "1", "{start}");
+    assert!(start["alert"].is_null(), "{start}");
+    h.browser
+        .find(r#"tr[data-service="email-service"] button[data-health="down"]"#)?
+        .click()?;
+    let down = wait(h, "SOA failing, EDA at 100% with email lag", |v| {
+        v["soa"].as_u64().is_some_and(|s| s < 100)
+            && v["eda"] == 1000
+            && v["email_lag"].as_u64().is_some_and(|l| l > 20)
+    })?;
+    h.screenshot("eda-vs-soa-email-down")?;
+    assert!(down["alert"].is_null(), "{down}");
+    h.browser
+        .find(r#"tr[data-service="email-service"] button[data-health="up"]"#)?
+        .click()?;
+    h.browser.find("button.cmp-users")?.click()?;
+    wait(h, "the email backlog drains to 0", |v| v["email_lag"] == 0)?;
+    h.screenshot("eda-vs-soa-drained")?;
+    Ok(())
+}
