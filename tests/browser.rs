@@ -688,3 +688,50 @@ async fn the_playground_shows_replicas_and_creates_topics_with_kafkas_errors() {
     root.remove();
     go("#/").await;
 }
+
+/// The terminal and the Playground drive one world: a topic created in the Console shows in
+/// the Playground's topic selector, and the Playground's `orders` is listed in the terminal.
+#[wasm_bindgen_test]
+async fn a_topic_created_in_the_console_appears_in_the_playground() {
+    go("#/console").await;
+    let root = mount().await;
+    let input = term_input(&root);
+    press_enter_in(
+        &input,
+        "kafka-topics.sh --create --topic from-console --partitions 2 --bootstrap-server localhost:9092",
+    );
+    assert!(
+        until(5_000, || term_lines(&root)
+            .iter()
+            .any(|l| l == "Created topic from-console."))
+        .await,
+        "{:?}",
+        term_lines(&root)
+    );
+    press_enter_in(
+        &input,
+        "kafka-topics.sh --list --bootstrap-server localhost:9092",
+    );
+    assert!(
+        until(5_000, || term_lines(&root).iter().any(|l| l == "orders")).await,
+        "the Playground's topic is in the shared world: {:?}",
+        term_lines(&root)
+    );
+    go("#/playground").await;
+    assert!(
+        until(5_000, || {
+            let options = root.query_selector_all("select.show-topic option").unwrap();
+            (0..options.length())
+                .filter_map(|i| options.get(i))
+                .any(|o| {
+                    o.text_content()
+                        .unwrap_or_default()
+                        .contains("from-console")
+                })
+        })
+        .await,
+        "from-console is offered in the Playground"
+    );
+    root.remove();
+    go("#/").await;
+}

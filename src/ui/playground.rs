@@ -70,16 +70,18 @@ struct LogShown {
 /// The Playground.
 #[component]
 pub fn Playground() -> Html {
-    let store = use_reducer(|| {
+    let shared = use_context::<model::SharedPlayground>();
+    let store = use_reducer(move || {
         let hash = web_sys::window()
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();
-        let (setup, problems) = model::Setup::from_params(&crate::ui::route::query_params(&hash));
-        let mut model = Model::with_setup(&setup);
-        if !problems.is_empty() {
-            model.error = Some(problems.join("\n"));
+        match shared {
+            // The page's model: the Console may have changed its world meanwhile.
+            Some(shared) => Store {
+                model: shared.model(|| Model::from_hash(&hash)),
+            },
+            None => Store::new(Model::from_hash(&hash)),
         }
-        Store::new(model)
     });
     let playing = store.model.borrow().playing;
     {

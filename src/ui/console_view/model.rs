@@ -21,6 +21,7 @@ use yew::Reducible;
 
 use crate::console::{Console, Mode, Output, complete, quickstart_world};
 use crate::sim::{TraceEvent, World};
+use crate::ui::playground::model::{Model as PlaygroundModel, SharedPlayground};
 
 /// Most tabs open at once.
 pub const TABS_MAX: usize = 8;
@@ -64,44 +65,70 @@ pub const QUICKSTART_CONSUMER: &str = "bin/kafka-console-consumer.sh --topic qui
 // The shared world
 
 /// A [`World`] several views can drive: a cheap handle (cloning it shares the world), equal
-/// to another handle when both point at the same world. Keep one handle for the page's life
-/// (create it once, say in `App`) and replace the world *inside* it when rebuilding one.
+/// to another handle when both point at the same world. Either a world of its own, or the
+/// page's Playground world ([`SharedWorld::playground`]): then every change made through the
+/// handle is handed to the Playground's model afterwards, so its timeline keeps the commands
+/// typed here (a topic created in a terminal appears in the Playground and survives a rewind).
 #[derive(Clone, Debug)]
-pub struct SharedWorld(Rc<RefCell<World>>);
+pub struct SharedWorld(Host);
+
+#[derive(Clone, Debug)]
+enum Host {
+    Own(Rc<RefCell<World>>),
+    Playground(SharedPlayground, fn() -> PlaygroundModel),
+}
 
 impl SharedWorld {
     /// A handle around `world`.
     pub fn new(world: World) -> Self {
-        Self(Rc::new(RefCell::new(world)))
+        Self(Host::Own(Rc::new(RefCell::new(world))))
     }
 
-    /// The world, shared (`Rc<RefCell<World>>`), for code that holds it directly.
-    pub fn cell(&self) -> &Rc<RefCell<World>> {
-        &self.0
+    /// A handle on the page's Playground world, made by `init` if no view has made it yet.
+    pub fn playground(shared: SharedPlayground, init: fn() -> PlaygroundModel) -> Self {
+        Self(Host::Playground(shared, init))
     }
 
     /// Runs `f` on the world, or returns `None` when it is borrowed elsewhere right now.
     pub fn with_mut<R>(&self, f: impl FnOnce(&mut World) -> R) -> Option<R> {
-        let mut world = self.0.try_borrow_mut().ok()?;
-        Some(f(&mut world))
+        match &self.0 {
+            Host::Own(cell) => {
+                let mut world = cell.try_borrow_mut().ok()?;
+                Some(f(&mut world))
+            }
+            Host::Playground(shared, init) => {
+                let model = shared.model(*init);
+                let mut model = model.try_borrow_mut().ok()?;
+                let result = f(&mut model.world);
+                model.absorb_external();
+                Some(result)
+            }
+        }
     }
 
     /// Runs `f` on the world read-only, or returns `None` when it is being changed right now.
     pub fn with<R>(&self, f: impl FnOnce(&World) -> R) -> Option<R> {
-        let world = self.0.try_borrow().ok()?;
-        Some(f(&world))
+        match &self.0 {
+            Host::Own(cell) => {
+                let world = cell.try_borrow().ok()?;
+                Some(f(&world))
+            }
+            Host::Playground(shared, init) => {
+                let model = shared.model(*init);
+                let model = model.try_borrow().ok()?;
+                Some(f(&model.world))
+            }
+        }
     }
 }
 
 impl PartialEq for SharedWorld {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl From<Rc<RefCell<World>>> for SharedWorld {
-    fn from(cell: Rc<RefCell<World>>) -> Self {
-        Self(cell)
+        match (&self.0, &other.0) {
+            (Host::Own(a), Host::Own(b)) => Rc::ptr_eq(a, b),
+            (Host::Playground(a, _), Host::Playground(b, _)) => a == b,
+            _ => false,
+        }
     }
 }
 

@@ -178,6 +178,9 @@ pub struct Model {
     pub topic_error: Option<String>,
     /// What the live region announces after the last action or step.
     pub announcement: String,
+    /// The world's virtual time when this model last acted on it: a later time (or commands
+    /// in the world's history) means another view changed it ([`Model::absorb_external`]).
+    seen_ms: u64,
 }
 
 /// The topic the Playground starts with.
@@ -339,6 +342,7 @@ impl Model {
             error: None,
             topic_error: None,
             announcement: String::new(),
+            seen_ms: 0,
         };
         model.playing = setup.playing;
         model.speed = setup.speed;
@@ -368,7 +372,63 @@ impl Model {
         }
         model.absorb();
         model.checkpoint();
+        model.seen_ms = model.world.now_ms();
         model
+    }
+
+    /// The scene a page opened at `hash` asks for: the URL's parameters when the hash is a
+    /// Playground address (each one it could not use is reported in `error`), else the
+    /// first-load scene.
+    pub fn from_hash(hash: &str) -> Self {
+        if crate::ui::route::Route::from_hash(hash) != crate::ui::route::Route::Playground {
+            return Self::with_setup(&Setup::default());
+        }
+        let (setup, problems) = Setup::from_params(&crate::ui::route::query_params(hash));
+        let mut model = Self::with_setup(&setup);
+        if !problems.is_empty() {
+            model.error = Some(problems.join("\n"));
+        }
+        model
+    }
+
+    /// Takes in what another view (the Console) did to this world directly: its commands join
+    /// the script at their virtual times, so rewinding and replaying keep them; when the world
+    /// was changed while rewound, the recorded future is dropped (the timeline branches, as
+    /// when the learner acts in the past); the timeline's end and the checkpoints follow the
+    /// clock.
+    pub fn absorb_external(&mut self) {
+        let foreign = self.world.scenario().commands;
+        self.world.forget_history();
+        let now = self.world.now_ms();
+        if foreign.is_empty() && now <= self.seen_ms {
+            return;
+        }
+        if self.applied < self.script.len() {
+            self.script.truncate(self.applied);
+            let from = self.seen_ms;
+            while self.checkpoints.len() > 1
+                && self
+                    .checkpoints
+                    .back()
+                    .is_some_and(|c| c.world.now_ms() > from)
+            {
+                self.checkpoints.pop_back();
+            }
+            self.horizon_ms = now;
+        }
+        self.script.extend(foreign);
+        self.applied = self.script.len();
+        self.horizon_ms = self.horizon_ms.max(now);
+        self.absorb();
+        self.maybe_checkpoint();
+        self.seen_ms = now;
+    }
+
+    fn maybe_checkpoint(&mut self) {
+        let last = self.checkpoints.back().map_or(0, |c| c.world.now_ms());
+        if self.world.now_ms() >= last + CHECKPOINT_MS {
+            self.checkpoint();
+        }
     }
 
     /// Saves the world as it is now (the script up to here is no longer needed before the
@@ -419,6 +479,8 @@ impl Model {
             self.horizon_ms = now;
         }
         let outcome = self.world.apply(command.clone());
+        // The world's own history holds only what other views did (see `absorb_external`).
+        self.world.forget_history();
         if outcome.is_ok() {
             self.script.push(TimedCommand {
                 at_ms: now,
@@ -427,6 +489,7 @@ impl Model {
             self.applied = self.script.len();
             self.horizon_ms = self.horizon_ms.max(now);
         }
+        self.seen_ms = self.world.now_ms();
         outcome
     }
 
@@ -437,10 +500,8 @@ impl Model {
         self.replay_until(target, true);
         self.horizon_ms = self.horizon_ms.max(self.world.now_ms());
         self.sample_lag();
-        let last = self.checkpoints.back().map_or(0, |c| c.world.now_ms());
-        if self.world.now_ms() >= last + CHECKPOINT_MS {
-            self.checkpoint();
-        }
+        self.maybe_checkpoint();
+        self.seen_ms = self.world.now_ms();
     }
 
     /// Advances to `target`, applying recorded commands on the way; folds events if asked.
@@ -456,6 +517,7 @@ impl Model {
                 self.fold(events);
             }
             let _ = self.world.apply(command);
+            self.world.forget_history();
             self.applied += 1;
         }
         let step = target.saturating_sub(self.world.now_ms());
@@ -560,10 +622,18 @@ impl Model {
             self.topic = TOPIC.to_string();
         }
         self.announcement = format!("Rewound to {}", format_ms(at_ms));
+        self.seen_ms = self.world.now_ms();
     }
 
     /// Applies a learner's action.
     pub fn act(&mut self, action: Action) {
+        // Anything another view did since this model last acted comes first.
+        self.absorb_external();
+        self.act_inner(action);
+        self.seen_ms = self.world.now_ms();
+    }
+
+    fn act_inner(&mut self, action: Action) {
         match action {
             Action::Frame { wall_ms } => {
                 if !self.playing {
@@ -1099,9 +1169,88 @@ impl Reducible for Store {
     }
 }
 
+/// The page's one Playground model, created on first use and kept while the page lives, so
+/// the views that drive its world (the Playground and the Console's terminals) share it and
+/// leaving a view and coming back finds the same world. A cheap handle; handles are equal when
+/// they share the model.
+#[derive(Clone, Default)]
+pub struct SharedPlayground(Rc<std::cell::RefCell<Option<Rc<std::cell::RefCell<Model>>>>>);
+
+impl SharedPlayground {
+    /// The model, made by `init` the first time.
+    pub fn model(&self, init: impl FnOnce() -> Model) -> Rc<std::cell::RefCell<Model>> {
+        let mut slot = self.0.borrow_mut();
+        Rc::clone(slot.get_or_insert_with(|| Rc::new(std::cell::RefCell::new(init()))))
+    }
+}
+
+impl PartialEq for SharedPlayground {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for SharedPlayground {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedPlayground")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the Console does to the Playground's world (commands applied to the world
+    /// directly, time advanced directly) joins the timeline: a rewind before it and a replay
+    /// past it bring the topic back; changing the world while rewound drops the old future.
+    #[test]
+    fn changes_made_by_another_view_join_the_timeline() {
+        let mut m = settled();
+        m.act(Action::TogglePlay); // pause: only the console moves time now
+        let created_at = m.world.now_ms() + 2_000;
+        m.world.advance(2_000).unwrap();
+        m.world
+            .apply(Command::CreateTopic {
+                name: "from-console".into(),
+                partitions: Some(2),
+                replication_factor: None,
+                configs: Vec::new(),
+            })
+            .unwrap();
+        m.world.advance(40_000).unwrap();
+        m.absorb_external();
+        assert_eq!(m.horizon_ms, m.world.now_ms());
+        assert!(m.script.iter().any(|c| c.at_ms == created_at));
+        let end = m.world.now_ms();
+        m.act(Action::Seek(created_at - 1));
+        assert!(
+            m.world.topic("from-console").is_none(),
+            "not yet created then"
+        );
+        m.act(Action::Seek(end));
+        assert_eq!(
+            m.world.topic("from-console").map(|t| t.partition_count()),
+            Some(2),
+            "the replay re-creates it"
+        );
+        // Rewound, then the console acts: the recorded future is gone.
+        m.act(Action::Seek(created_at - 1));
+        m.world
+            .apply(Command::CreateTopic {
+                name: "other".into(),
+                partitions: Some(1),
+                replication_factor: None,
+                configs: Vec::new(),
+            })
+            .unwrap();
+        m.absorb_external();
+        m.run(60_000);
+        assert!(m.world.topic("other").is_some());
+        assert!(
+            m.world.topic("from-console").is_none(),
+            "the old future was dropped"
+        );
+    }
 
     fn settled() -> Model {
         let mut m = Model::new(1);
