@@ -530,7 +530,12 @@ impl StreamsApp {
                     world,
                     producer: self.producer,
                 };
-                self.thread.step(&mut collector, want_reports)?
+                if want_reports {
+                    self.thread.step(&mut collector, true)?
+                } else {
+                    // The same step, without a report to move around.
+                    self.thread.step_quiet(&mut collector)?.then_some(None)
+                }
             };
             match outcome {
                 Some(report) => {

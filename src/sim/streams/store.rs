@@ -23,9 +23,10 @@
 //! (and changelog record) plus a forward downstream, in order.
 //!
 //! Invariants: nothing here iterates a hash map into a result (maps are keyed by serialized
-//! key with a fixed hasher; orders live in `BTreeMap`s of sequence numbers); a store never holds
-//! more than its `max_keys` keys (the write is refused with an error instead); sizes never
-//! underflow.
+//! key with a fixed hasher; the LRU and dirty orders are linked lists through a named cache's
+//! entry slots); a store never holds more than its `max_keys` keys (the write is refused with
+//! an error instead); sizes never underflow; a named cache has no more slots than it ever held
+//! entries at once (freed slots are reused).
 //!
 //! Simplified versus Kafka: the store keeps values deserialized (it compares and reports
 //! them); record headers are not modelled (so they add nothing to entry sizes).
@@ -159,6 +160,28 @@ impl KeyValueStore {
         Ok(())
     }
 
+    /// [`KeyValueStore::put`] for a key the caller keeps: the key is shared only when it is
+    /// new, and an existing key is updated in place (one lookup).
+    pub fn put_shared(
+        &mut self,
+        key: &Bytes,
+        value: Option<StoredValue>,
+    ) -> Result<(), StreamsError> {
+        match value {
+            Some(value) => {
+                if let Some(slot) = self.map.get_mut(&key[..]) {
+                    *slot = value;
+                    return Ok(());
+                }
+                self.put(key.clone(), Some(value))
+            }
+            None => {
+                self.map.remove(&key[..]);
+                Ok(())
+            }
+        }
+    }
+
     /// Number of keys.
     pub fn len(&self) -> u64 {
         self.map.len() as u64
@@ -197,23 +220,68 @@ pub struct DirtyEntry {
 
 #[derive(Clone, Debug)]
 struct CacheEntry {
+    /// The key again (the index's), so a slot knows its key.
+    key: Bytes,
     value: Option<StoredValue>,
-    lru_seq: u64,
-    dirty_seq: Option<u64>,
+    /// Whether it is in the dirty order.
+    dirty: bool,
     origin: Option<Origin>,
     size: u64,
 }
 
+/// No slot: the end of a list.
+const NIL: u32 = u32::MAX;
+/// The LRU order (eldest first).
+const LRU: usize = 0;
+/// The dirty order (order of last write).
+const DIRTY: usize = 1;
+
+/// A slot's neighbours in the two orders: `prev[o]` and `next[o]` for order `o` ([`LRU`],
+/// [`DIRTY`]), [`NIL`] at an end or when not in the order.
+#[derive(Clone, Copy, Debug)]
+struct Links {
+    prev: [u32; 2],
+    next: [u32; 2],
+}
+
+const UNLINKED: Links = Links {
+    prev: [NIL; 2],
+    next: [NIL; 2],
+};
+
 /// One store's cache in one task (`NamedCache`).
-#[derive(Clone, Debug, Default)]
+///
+/// Entries live in slots (freed slots are reused); the LRU and dirty orders are doubly linked
+/// lists through the slots, as Kafka's `NamedCache` links its LRU nodes, so moving a key to
+/// the end of an order is O(1) and reading an order never touches the hash index.
+#[derive(Clone, Debug)]
 pub struct NamedCache {
-    entries: FxMap<Bytes, CacheEntry>,
-    /// LRU order: the lowest sequence number is the eldest.
-    lru: BTreeMap<u64, Bytes>,
-    /// Dirty keys in the order of their last write.
-    dirty: BTreeMap<u64, Bytes>,
-    next_seq: u64,
+    /// Serialized key → slot.
+    index: FxMap<Bytes, u32>,
+    slots: Vec<Option<CacheEntry>>,
+    links: Vec<Links>,
+    /// Free slots, reused last freed first.
+    free: Vec<u32>,
+    /// First and last slot of each order.
+    head: [u32; 2],
+    tail: [u32; 2],
+    dirty_len: u64,
     size_bytes: u64,
+}
+
+impl Default for NamedCache {
+    fn default() -> Self {
+        Self {
+            index: FxMap::default(),
+            slots: Vec::new(),
+            links: Vec::new(),
+            free: Vec::new(),
+            head: [NIL; 2],
+            tail: [NIL; 2],
+            dirty_len: 0,
+            size_bytes: 0,
+        }
+    }
 }
 
 /// Kafka's size estimate of a cache entry (see the module doc).
@@ -224,25 +292,26 @@ fn entry_size(
     topic: Option<&str>,
 ) -> u64 {
     let value_len = if value.is_some() { 8 + value_bytes } else { 0 };
-    let topic_len = topic.map_or(0, |t| t.encode_utf16().count() as u64);
+    // Java's `String.length()`: UTF-16 code units (one per byte for ASCII).
+    let topic_len = topic.map_or(0, |t| {
+        if t.is_ascii() {
+            t.len() as u64
+        } else {
+            t.encode_utf16().count() as u64
+        }
+    });
     key.len() as u64 + 24 + 1 + value_len + 8 + 8 + 4 + topic_len
 }
 
 impl NamedCache {
-    fn seq(&mut self) -> u64 {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        seq
-    }
-
     /// Whether it holds nothing.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.index.is_empty()
     }
 
     /// Number of entries.
     pub fn len(&self) -> u64 {
-        self.entries.len() as u64
+        self.index.len() as u64
     }
 
     /// Bytes it accounts for.
@@ -252,19 +321,85 @@ impl NamedCache {
 
     /// Number of dirty entries.
     pub fn dirty_len(&self) -> u64 {
-        self.dirty.len() as u64
+        self.dirty_len
+    }
+
+    fn entry_mut(&mut self, slot: u32) -> Option<&mut CacheEntry> {
+        self.slots.get_mut(slot as usize)?.as_mut()
+    }
+
+    /// Takes `slot` out of order `o`.
+    fn unlink(&mut self, o: usize, slot: u32) {
+        let Some(&Links { prev, next }) = self.links.get(slot as usize) else {
+            return;
+        };
+        let (prev, next) = (prev[o], next[o]);
+        match self.links.get_mut(prev as usize) {
+            Some(p) => p.next[o] = next,
+            None => self.head[o] = next,
+        }
+        match self.links.get_mut(next as usize) {
+            Some(n) => n.prev[o] = prev,
+            None => self.tail[o] = prev,
+        }
+        if let Some(l) = self.links.get_mut(slot as usize) {
+            l.prev[o] = NIL;
+            l.next[o] = NIL;
+        }
+    }
+
+    /// Appends `slot` (not in order `o`) to the end of order `o`.
+    fn push_back(&mut self, o: usize, slot: u32) {
+        let tail = self.tail[o];
+        if let Some(l) = self.links.get_mut(slot as usize) {
+            l.prev[o] = tail;
+            l.next[o] = NIL;
+        }
+        match self.links.get_mut(tail as usize) {
+            Some(t) => t.next[o] = slot,
+            None => self.head[o] = slot,
+        }
+        self.tail[o] = slot;
+    }
+
+    /// A new slot holding `entry` (in no order yet).
+    fn allocate(&mut self, entry: CacheEntry) -> u32 {
+        if let Some(slot) = self.free.pop()
+            && let (Some(s), Some(l)) = (
+                self.slots.get_mut(slot as usize),
+                self.links.get_mut(slot as usize),
+            )
+        {
+            *s = Some(entry);
+            *l = UNLINKED;
+            return slot;
+        }
+        self.slots.push(Some(entry));
+        self.links.push(UNLINKED);
+        (self.slots.len() - 1) as u32
+    }
+
+    /// Removes the entry in `slot` from both orders and the index; returns it.
+    fn remove_slot(&mut self, slot: u32) -> Option<CacheEntry> {
+        let entry = self.slots.get_mut(slot as usize)?.take()?;
+        self.unlink(LRU, slot);
+        if entry.dirty {
+            self.unlink(DIRTY, slot);
+            self.dirty_len = self.dirty_len.saturating_sub(1);
+        }
+        self.index.remove(&entry.key);
+        self.free.push(slot);
+        self.size_bytes = self.size_bytes.saturating_sub(entry.size);
+        Some(entry)
     }
 
     /// The entry for a key, moved to the front of the LRU order. `Some(None)` is a cached
     /// delete.
     fn get(&mut self, key: &[u8]) -> Option<Option<StoredValue>> {
-        let seq = self.seq();
-        let entry = self.entries.get_mut(key)?;
-        if let Some(bytes) = self.lru.remove(&entry.lru_seq) {
-            self.lru.insert(seq, bytes);
-        }
-        entry.lru_seq = seq;
-        Some(entry.value.clone())
+        let slot = *self.index.get(key)?;
+        self.unlink(LRU, slot);
+        self.push_back(LRU, slot);
+        Some(self.entry_mut(slot)?.value.clone())
     }
 
     /// Puts an entry; returns the change in bytes. An existing entry is updated in place,
@@ -283,79 +418,69 @@ impl NamedCache {
             value_bytes,
             origin.as_ref().filter(|_| dirty).map(|o| &*o.topic),
         );
-        let lru_seq = self.seq();
-        let new_dirty_seq = if dirty { Some(self.seq()) } else { None };
-        let Self {
-            entries,
-            lru,
-            dirty: dirty_order,
-            size_bytes,
-            ..
-        } = self;
-        let old_size = match entries.get_mut(&key) {
-            Some(entry) => {
+        let old_size = match self.index.get(&key).copied() {
+            Some(slot) => {
+                self.unlink(LRU, slot);
+                self.push_back(LRU, slot);
+                let Some(entry) = self.entry_mut(slot) else {
+                    return 0;
+                };
                 let old_size = entry.size;
-                if let Some(k) = lru.remove(&entry.lru_seq) {
-                    lru.insert(lru_seq, k);
-                }
-                entry.lru_seq = lru_seq;
-                if let Some(d) = new_dirty_seq {
-                    // Re-written: to the end of the dirty order.
-                    let k = match entry.dirty_seq.and_then(|old| dirty_order.remove(&old)) {
-                        Some(k) => k,
-                        None => key.clone(),
-                    };
-                    dirty_order.insert(d, k);
-                    entry.dirty_seq = Some(d);
-                }
+                let was_dirty = entry.dirty;
                 entry.value = value;
                 entry.origin = origin;
                 entry.size = size;
+                if dirty {
+                    entry.dirty = true;
+                    // Re-written: to the end of the dirty order.
+                    if was_dirty {
+                        self.unlink(DIRTY, slot);
+                    } else {
+                        self.dirty_len += 1;
+                    }
+                    self.push_back(DIRTY, slot);
+                }
                 old_size
             }
             None => {
-                lru.insert(lru_seq, key.clone());
-                if let Some(d) = new_dirty_seq {
-                    dirty_order.insert(d, key.clone());
+                let slot = self.allocate(CacheEntry {
+                    key: key.clone(),
+                    value,
+                    dirty,
+                    origin,
+                    size,
+                });
+                self.index.insert(key, slot);
+                self.push_back(LRU, slot);
+                if dirty {
+                    self.push_back(DIRTY, slot);
+                    self.dirty_len += 1;
                 }
-                entries.insert(
-                    key,
-                    CacheEntry {
-                        value,
-                        lru_seq,
-                        dirty_seq: new_dirty_seq,
-                        origin,
-                        size,
-                    },
-                );
                 0
             }
         };
-        *size_bytes = size_bytes.saturating_sub(old_size).saturating_add(size);
+        self.size_bytes = self
+            .size_bytes
+            .saturating_sub(old_size)
+            .saturating_add(size);
         size as i64 - old_size as i64
     }
 
     /// Evicts the least recently used entry; a dirty one flushes the cache. Returns the change
     /// in bytes and what was flushed.
     fn evict(&mut self) -> (i64, Vec<DirtyEntry>) {
-        let Some((_, key)) = self.lru.pop_first() else {
-            return (0, Vec::new());
-        };
-        let Some(entry) = self.entries.remove(&key) else {
-            return (0, Vec::new());
-        };
         let before = self.size_bytes;
-        self.size_bytes = self.size_bytes.saturating_sub(entry.size);
-        let flushed = match entry.dirty_seq {
-            Some(d) => {
-                self.dirty.remove(&d);
-                self.flush(Some(DirtyEntry {
-                    key,
-                    value: entry.value,
-                    origin: entry.origin,
-                }))
-            }
-            None => Vec::new(),
+        let Some(entry) = self.remove_slot(self.head[LRU]) else {
+            return (0, Vec::new());
+        };
+        let flushed = if entry.dirty {
+            self.flush(Some(DirtyEntry {
+                key: entry.key,
+                value: entry.value,
+                origin: entry.origin,
+            }))
+        } else {
+            Vec::new()
         };
         (self.size_bytes as i64 - before as i64, flushed)
     }
@@ -363,28 +488,34 @@ impl NamedCache {
     /// Flushes: the evicted entry (if any), then every dirty entry in dirty order, all marked
     /// clean; cached deletes leave the cache.
     fn flush(&mut self, evicted: Option<DirtyEntry>) -> Vec<DirtyEntry> {
-        let mut out: Vec<DirtyEntry> = evicted.into_iter().collect();
-        let dirty = std::mem::take(&mut self.dirty);
+        let mut out: Vec<DirtyEntry> = Vec::with_capacity(
+            usize::from(evicted.is_some()) + usize::try_from(self.dirty_len).unwrap_or(0),
+        );
+        out.extend(evicted);
         let mut deleted = Vec::new();
-        for (_, key) in dirty {
-            let Some(entry) = self.entries.get_mut(&key) else {
-                continue;
-            };
-            entry.dirty_seq = None;
-            if entry.value.is_none() {
-                deleted.push(key.clone());
+        let mut slot = self.head[DIRTY];
+        while let Some(links) = self.links.get_mut(slot as usize) {
+            let next = links.next[DIRTY];
+            links.prev[DIRTY] = NIL;
+            links.next[DIRTY] = NIL;
+            if let Some(Some(entry)) = self.slots.get_mut(slot as usize) {
+                entry.dirty = false;
+                if entry.value.is_none() {
+                    deleted.push(slot);
+                }
+                out.push(DirtyEntry {
+                    key: entry.key.clone(),
+                    value: entry.value.clone(),
+                    origin: entry.origin.clone(),
+                });
             }
-            out.push(DirtyEntry {
-                key,
-                value: entry.value.clone(),
-                origin: entry.origin.clone(),
-            });
+            slot = next;
         }
-        for key in deleted {
-            if let Some(entry) = self.entries.remove(&key) {
-                self.lru.remove(&entry.lru_seq);
-                self.size_bytes = self.size_bytes.saturating_sub(entry.size);
-            }
+        self.head[DIRTY] = NIL;
+        self.tail[DIRTY] = NIL;
+        self.dirty_len = 0;
+        for slot in deleted {
+            self.remove_slot(slot);
         }
         out
     }
@@ -482,7 +613,7 @@ impl ThreadCache {
 
     /// Whether any named cache holds a dirty entry.
     pub fn has_dirty(&self) -> bool {
-        self.caches.values().any(|c| !c.dirty.is_empty())
+        self.caches.values().any(|c| c.dirty_len > 0)
     }
 
     /// Drops a task's caches (the task is closed).

@@ -327,8 +327,8 @@ pub struct Task {
     stores: BTreeMap<u32, KeyValueStore>,
     stack: Vec<Work>,
     origin: Option<Origin>,
-    /// Next offset to commit per input partition (the last record taken + 1).
-    consumed: BTreeMap<(Name, u32), u64>,
+    /// Next offset to commit per input (by index in `inputs`): the last record taken + 1.
+    consumed: Vec<Option<u64>>,
     committed: BTreeMap<(Name, u32), u64>,
     processed_records: u64,
 }
@@ -516,12 +516,12 @@ impl StreamThread {
             Task {
                 id,
                 buffers: vec![VecDeque::new(); inputs.len()],
+                consumed: vec![None; inputs.len()],
                 input_nodes,
                 inputs,
                 stores,
                 stack: Vec::new(),
                 origin: None,
-                consumed: BTreeMap::new(),
                 committed: BTreeMap::new(),
                 processed_records: 0,
             },
@@ -672,12 +672,19 @@ impl StreamThread {
     pub fn take_commit_offsets(&mut self) -> Vec<(Name, u32, u64)> {
         let mut out = Vec::new();
         for task in self.tasks.values_mut() {
-            for (tp, offset) in &task.consumed {
+            // By input partition (topic name, then partition), as a sorted map iterates.
+            let mut consumed: BTreeMap<(Name, u32), u64> = BTreeMap::new();
+            for (tp, offset) in task.inputs.iter().zip(&task.consumed) {
+                if let Some(offset) = offset {
+                    consumed.insert(tp.clone(), *offset);
+                }
+            }
+            for (tp, offset) in &consumed {
                 if task.committed.get(tp) != Some(offset) {
                     out.push((tp.0.clone(), tp.1, *offset));
                 }
             }
-            task.committed = task.consumed.clone();
+            task.committed = consumed;
         }
         out
     }
@@ -690,6 +697,24 @@ impl StreamThread {
         collector: &mut dyn Collector,
         report: bool,
     ) -> Result<Option<Option<StepReport>>, StreamsError> {
+        Ok(self
+            .advance(collector, report)?
+            .map(|outcome| outcome.map(|boxed| *boxed)))
+    }
+
+    /// [`StreamThread::step`] without a report: whether a step was taken. The same path,
+    /// without moving a report-sized result around on every step.
+    pub fn step_quiet(&mut self, collector: &mut dyn Collector) -> Result<bool, StreamsError> {
+        Ok(self.advance(collector, false)?.is_some())
+    }
+
+    /// One step; the report (boxed, so that the quiet path passes only a pointer) when
+    /// `report` is true.
+    fn advance(
+        &mut self,
+        collector: &mut dyn Collector,
+        report: bool,
+    ) -> Result<Option<Option<Box<StepReport>>>, StreamsError> {
         // The task whose record is in flight (usually the cursor's), else a new record.
         let busy = self
             .cursor
@@ -801,6 +826,25 @@ fn class_cast(topic: &Name, node: &ProgramNode, record: &StreamRecord) -> Stream
     )
 }
 
+/// A record with neither key nor value (what a report shows for a flush of a store that does
+/// not exist).
+fn empty_record() -> StreamRecord {
+    StreamRecord {
+        key: None,
+        value: None,
+        timestamp_ms: 0,
+    }
+}
+
+/// [`Serde::serialize`] of a value the caller gives up: a `String` hands its shared bytes over
+/// instead of sharing them once more (the same bytes either way).
+fn serialize_owned(serde: Serde, value: Option<Value>) -> Option<Bytes> {
+    match (serde, value) {
+        (Serde::String, Some(Value::Str(text))) => Some(Bytes::from(text)),
+        (serde, value) => serde.serialize(value.as_ref()),
+    }
+}
+
 fn run(
     ctx: &mut Ctx<'_>,
     task: &mut Task,
@@ -808,7 +852,7 @@ fn run(
     collector: &mut dyn Collector,
     report: bool,
     forwards: &mut Vec<(u32, StreamRecord)>,
-) -> Result<Option<StepReport>, StreamsError> {
+) -> Result<Option<Box<StepReport>>, StreamsError> {
     let mut out = Out {
         report,
         forwards,
@@ -817,6 +861,7 @@ fn run(
         dropped: None,
     };
     let mut flush_origin: Option<Origin> = None;
+    // The record that went in is kept (cloned) only for a report.
     let (node_index, kind, input) = match work {
         Work::Source {
             node,
@@ -831,34 +876,48 @@ fn run(
             let (topic, partition) = task
                 .inputs
                 .get(input as usize)
-                .cloned()
                 .ok_or_else(|| StreamsError::limit("unknown input partition"))?;
-            let key = def.key_serde.deserialize(&topic, record.key.as_deref())?;
-            let value = def
-                .value_serde
-                .deserialize(&topic, record.value.as_deref())?;
-            task.origin = Some(Origin {
+            let key = def.key_serde.deserialize(topic, record.key.as_deref())?;
+            // A key and value that are the very same bytes (a re-keyed `groupBy(v -> v)`
+            // record) deserialize to the same value: decode them once.
+            let value = match (&record.key, &record.value, &key) {
+                (Some(k), Some(v), Some(decoded))
+                    if def.key_serde == def.value_serde && Arc::ptr_eq(k, v) =>
+                {
+                    Some(decoded.clone())
+                }
+                _ => def
+                    .value_serde
+                    .deserialize(topic, record.value.as_deref())?,
+            };
+            let origin = Origin {
                 topic: topic.clone(),
-                partition,
+                partition: *partition,
                 offset: record.offset,
-            });
-            task.consumed
-                .insert((topic, partition), record.offset.saturating_add(1));
+            };
+            task.origin = Some(origin);
+            if let Some(slot) = task.consumed.get_mut(input as usize) {
+                *slot = Some(record.offset.saturating_add(1));
+            }
             task.processed_records += 1;
             let rec = StreamRecord {
                 key,
                 value,
                 timestamp_ms: record.timestamp_ms,
             };
-            out.forwards.push((node, rec.clone()));
-            (node, StepKind::Process, rec)
+            let input = report.then(|| rec.clone());
+            out.forwards.push((node, rec));
+            (node, StepKind::Process, input)
         }
         Work::Process { node, record } => {
-            process(ctx, task, node, &record, collector, &mut out)?;
-            (node, StepKind::Process, record)
+            let input = report.then(|| record.clone());
+            process(ctx, task, node, record, collector, &mut out)?;
+            (node, StepKind::Process, input)
         }
         Work::Flush { node, store, entry } => {
-            flush_origin = entry.origin.clone();
+            if report {
+                flush_origin = entry.origin.clone();
+            }
             let input = flush_entry(ctx, task, node, store, *entry, collector, &mut out)?;
             (node, StepKind::CacheFlush, input)
         }
@@ -893,6 +952,7 @@ fn run(
             }
         }
     }
+    task.stack.reserve(pending as usize);
     for (_, rec) in out.forwards.drain(..).rev() {
         match children {
             [only] => task.stack.push(Work::Process {
@@ -927,25 +987,25 @@ fn run(
         .get(node_index as usize)
         .map(|n| n.name.clone())
         .unwrap_or_else(|| Name::from(""));
-    Ok(Some(StepReport {
+    Ok(Some(Box::new(StepReport {
         task: task.id,
         node,
         kind,
-        input,
+        input: input.unwrap_or_else(empty_record),
         origin,
         outputs,
         store_changes: out.store_changes,
         sent: out.sent,
         dropped: out.dropped,
         record_finished: finished,
-    }))
+    })))
 }
 
 fn process(
     ctx: &mut Ctx<'_>,
     task: &mut Task,
     node: u32,
-    record: &StreamRecord,
+    record: StreamRecord,
     collector: &mut dyn Collector,
     out: &mut Out<'_>,
 ) -> Result<(), StreamsError> {
@@ -953,20 +1013,23 @@ fn process(
         return Ok(());
     };
     match &def.op {
-        Operation::Source { .. } | Operation::ToStream => out.forwards.push((node, record.clone())),
+        Operation::Source { .. } | Operation::ToStream => out.forwards.push((node, record)),
         Operation::Filter(predicate) => {
             if predicate(record.key.as_ref(), record.value.as_ref()) {
-                out.forwards.push((node, record.clone()));
+                out.forwards.push((node, record));
             }
         }
-        Operation::MapValues(mapper) => out.forwards.push((
-            node,
-            StreamRecord {
-                key: record.key.clone(),
-                value: mapper(record.value.as_ref()),
-                timestamp_ms: record.timestamp_ms,
-            },
-        )),
+        Operation::MapValues(mapper) => {
+            let value = mapper(record.value.as_ref());
+            out.forwards.push((
+                node,
+                StreamRecord {
+                    key: record.key,
+                    value,
+                    timestamp_ms: record.timestamp_ms,
+                },
+            ));
+        }
         Operation::FlatMapValues(mapper) => {
             let values = mapper(record.value.as_ref());
             if task.stack.len() as u64 + values.len() as u64 > u64::from(ctx.limits.max_work) {
@@ -999,31 +1062,52 @@ fn process(
                 },
             ));
         }
-        Operation::SelectKey(mapper) => out.forwards.push((
-            node,
-            StreamRecord {
-                key: mapper(record.key.as_ref(), record.value.as_ref()),
-                value: record.value.clone(),
-                timestamp_ms: record.timestamp_ms,
-            },
-        )),
+        Operation::SelectKey(mapper) => {
+            let key = mapper(record.key.as_ref(), record.value.as_ref());
+            out.forwards.push((
+                node,
+                StreamRecord {
+                    key,
+                    value: record.value,
+                    timestamp_ms: record.timestamp_ms,
+                },
+            ));
+        }
         Operation::Sink { .. } => {
-            let topic = def.topic.clone().unwrap_or_else(|| Name::from(""));
+            // Bound sinks always have their topic; the empty name is only a fallback.
+            let unnamed;
+            let topic = match def.topic.as_ref() {
+                Some(topic) => topic,
+                None => {
+                    unnamed = Name::from("");
+                    &unnamed
+                }
+            };
             if !def.key_serde.accepts(record.key.as_ref())
                 || !def.value_serde.accepts(record.value.as_ref())
             {
-                return Err(class_cast(&topic, def, record));
+                return Err(class_cast(topic, def, &record));
             }
-            let key = def.key_serde.serialize(record.key.as_ref());
-            let value = def.value_serde.serialize(record.value.as_ref());
-            let partition = collector.send(&topic, None, key, value, record.timestamp_ms)?;
-            if out.report {
+            let timestamp_ms = record.timestamp_ms;
+            let (key, value, sent) = if out.report {
+                let key = def.key_serde.serialize(record.key.as_ref());
+                let value = def.value_serde.serialize(record.value.as_ref());
+                (key, value, Some(record))
+            } else {
+                (
+                    serialize_owned(def.key_serde, record.key),
+                    serialize_owned(def.value_serde, record.value),
+                    None,
+                )
+            };
+            let partition = collector.send(topic, None, key, value, timestamp_ms)?;
+            if let Some(record) = sent {
                 out.sent.push(SentRecord {
-                    topic,
+                    topic: topic.clone(),
                     partition,
-                    key: record.key.clone(),
-                    value: record.value.clone(),
-                    timestamp_ms: record.timestamp_ms,
+                    key: record.key,
+                    value: record.value,
+                    timestamp_ms,
                     changelog: false,
                 });
             }
@@ -1042,11 +1126,16 @@ fn aggregate(
     node: u32,
     store: u32,
     kind: &AggregateKind,
-    record: &StreamRecord,
+    record: StreamRecord,
     collector: &mut dyn Collector,
     out: &mut Out<'_>,
 ) -> Result<(), StreamsError> {
-    let (Some(key), Some(value)) = (&record.key, &record.value) else {
+    let StreamRecord {
+        key,
+        value,
+        timestamp_ms: record_timestamp_ms,
+    } = record;
+    let (Some(key), Some(value)) = (key, value) else {
         let origin = task.origin.as_ref();
         out.dropped = Some(format!(
             "Skipping record due to null key or value. topic=[{}] partition=[{}] offset=[{}]",
@@ -1059,7 +1148,7 @@ fn aggregate(
     let Some(def) = ctx.program.stores.get(store as usize) else {
         return Ok(());
     };
-    if !def.key_serde.accepts(Some(key)) {
+    if !def.key_serde.accepts(Some(&key)) {
         return Err(StreamsError::new(
             "java.lang.ClassCastException",
             format!(
@@ -1071,58 +1160,63 @@ fn aggregate(
     }
     let key_bytes = def
         .key_serde
-        .serialize(Some(key))
+        .serialize(Some(&key))
         .unwrap_or_else(|| Bytes::from(&[][..]));
     let cache_key: CacheKey = (task.id.subtopology, task.id.partition, store);
     let mut flushed: Vec<DirtyEntry> = Vec::new();
-    // Read: through the cache when caching, a miss filling it with a clean entry.
-    let old: Option<StoredValue> = if ctx.program.caching {
+    // Read: through the cache when caching, a miss filling it with a clean entry. Only the
+    // old value and its timestamp matter here.
+    let old: Option<(Value, u64)> = if ctx.program.caching {
         match ctx.cache.get(cache_key, &key_bytes) {
-            Some(hit) => hit,
+            Some(hit) => hit.map(|v| (v.value, v.timestamp_ms)),
             None => {
                 let from_store = task
                     .stores
                     .get(&store)
                     .and_then(|s| s.get(&key_bytes))
                     .cloned();
-                if let Some(v) = &from_store {
-                    let size = serialized_len(def.value_serde, &v.value);
-                    flushed.extend(ctx.cache.put(
-                        cache_key,
-                        key_bytes.clone(),
-                        Some(v.clone()),
-                        size,
-                        false,
-                        None,
-                    ));
+                match from_store {
+                    Some(v) => {
+                        let size = serialized_len(def.value_serde, &v.value);
+                        let old = (v.value.clone(), v.timestamp_ms);
+                        flushed.extend(ctx.cache.put(
+                            cache_key,
+                            key_bytes.clone(),
+                            Some(v),
+                            size,
+                            false,
+                            None,
+                        ));
+                        Some(old)
+                    }
+                    None => None,
                 }
-                from_store
             }
         }
     } else {
         task.stores
             .get(&store)
             .and_then(|s| s.get(&key_bytes))
-            .cloned()
+            .map(|v| (v.value.clone(), v.timestamp_ms))
     };
     let (new_value, timestamp_ms) = match &old {
         None => {
             let initial = match kind {
                 AggregateKind::Count => Value::Long(1),
                 AggregateKind::Reduce(_) => value.clone(),
-                AggregateKind::Aggregate(init, agg) => agg(key, value, &init()),
+                AggregateKind::Aggregate(init, agg) => agg(&key, &value, &init()),
             };
-            (initial, record.timestamp_ms)
+            (initial, record_timestamp_ms)
         }
-        Some(old) => {
+        Some((old_value, old_timestamp_ms)) => {
             let next = match kind {
                 AggregateKind::Count => {
-                    Value::Long(old.value.as_long().unwrap_or(0).wrapping_add(1))
+                    Value::Long(old_value.as_long().unwrap_or(0).wrapping_add(1))
                 }
-                AggregateKind::Reduce(reducer) => reducer(&old.value, value),
-                AggregateKind::Aggregate(_, agg) => agg(key, value, &old.value),
+                AggregateKind::Reduce(reducer) => reducer(old_value, &value),
+                AggregateKind::Aggregate(_, agg) => agg(&key, &value, old_value),
             };
-            (next, record.timestamp_ms.max(old.timestamp_ms))
+            (next, record_timestamp_ms.max(*old_timestamp_ms))
         }
     };
     if !def.value_serde.accepts(Some(&new_value)) {
@@ -1139,16 +1233,11 @@ fn aggregate(
             ),
         ));
     }
-    let stored = StoredValue {
-        key: key.clone(),
-        value: new_value.clone(),
-        timestamp_ms,
-    };
     if out.report {
         out.store_changes.push(StoreChange {
             store: def.name.clone(),
             key: key.clone(),
-            old: old.as_ref().map(|o| o.value.clone()),
+            old: old.map(|(v, _)| v),
             new: Some(new_value.clone()),
             timestamp_ms,
             cached: ctx.program.caching,
@@ -1156,6 +1245,11 @@ fn aggregate(
     }
     if ctx.program.caching {
         let size = serialized_len(def.value_serde, &new_value);
+        let stored = StoredValue {
+            key,
+            value: new_value,
+            timestamp_ms,
+        };
         flushed.extend(ctx.cache.put(
             cache_key,
             key_bytes,
@@ -1178,15 +1272,18 @@ fn aggregate(
             });
         }
     } else {
+        let forwarded = StreamRecord {
+            key: Some(key.clone()),
+            value: Some(new_value.clone()),
+            timestamp_ms,
+        };
+        let stored = StoredValue {
+            key,
+            value: new_value,
+            timestamp_ms,
+        };
         write_store(task, def, store, key_bytes, Some(stored), collector, out)?;
-        out.forwards.push((
-            node,
-            StreamRecord {
-                key: Some(key.clone()),
-                value: Some(new_value),
-                timestamp_ms,
-            },
-        ));
+        out.forwards.push((node, forwarded));
     }
     Ok(())
 }
@@ -1208,16 +1305,18 @@ fn write_store(
     collector: &mut dyn Collector,
     out: &mut Out<'_>,
 ) -> Result<(), StreamsError> {
-    let (record_value, timestamp_ms) = match &value {
-        Some(v) => (Some(v.value.clone()), v.timestamp_ms),
-        None => (None, 0),
+    let timestamp_ms = value.as_ref().map_or(0, |v| v.timestamp_ms);
+    // What the report shows, taken before the store takes the value.
+    let reported = if out.report {
+        value.as_ref().map(|v| (v.key.clone(), v.value.clone()))
+    } else {
+        None
     };
-    let key_value = value.as_ref().map(|v| v.key.clone());
     let Some(kv) = task.stores.get_mut(&store) else {
         return Ok(());
     };
-    kv.put(key_bytes.clone(), value)?;
-    let bytes = def.value_serde.serialize(record_value.as_ref());
+    let bytes = def.value_serde.serialize(value.as_ref().map(|v| &v.value));
+    kv.put_shared(&key_bytes, value)?;
     let partition = collector.send(
         &def.changelog,
         Some(task.id.partition),
@@ -1226,11 +1325,15 @@ fn write_store(
         timestamp_ms,
     )?;
     if out.report {
+        let (key, value) = match reported {
+            Some((key, value)) => (Some(key), Some(value)),
+            None => (None, None),
+        };
         out.sent.push(SentRecord {
             topic: def.changelog.clone(),
             partition,
-            key: key_value,
-            value: record_value,
+            key,
+            value,
             timestamp_ms,
             changelog: true,
         });
@@ -1238,7 +1341,8 @@ fn write_store(
     Ok(())
 }
 
-/// One cache entry flushed: the store (and changelog) get it, then the children.
+/// One cache entry flushed: the store (and changelog) get it, then the children. Returns the
+/// record that went in, for a report.
 fn flush_entry(
     ctx: &mut Ctx<'_>,
     task: &mut Task,
@@ -1247,13 +1351,9 @@ fn flush_entry(
     entry: DirtyEntry,
     collector: &mut dyn Collector,
     out: &mut Out<'_>,
-) -> Result<StreamRecord, StreamsError> {
+) -> Result<Option<StreamRecord>, StreamsError> {
     let Some(def) = ctx.program.stores.get(store as usize) else {
-        return Ok(StreamRecord {
-            key: None,
-            value: None,
-            timestamp_ms: 0,
-        });
+        return Ok(out.report.then(empty_record));
     };
     let old = task
         .stores
@@ -1272,7 +1372,7 @@ fn flush_entry(
     };
     // CachingKeyValueStore.putAndMaybeForward: nothing to do if neither side has the key.
     if entry.value.is_none() && old.is_none() {
-        return Ok(record);
+        return Ok(out.report.then_some(record));
     }
     if out.report
         && let Some(key) = &key
@@ -1287,6 +1387,7 @@ fn flush_entry(
         });
     }
     write_store(task, def, store, entry.key, entry.value, collector, out)?;
-    out.forwards.push((node, record.clone()));
-    Ok(record)
+    let input = out.report.then(|| record.clone());
+    out.forwards.push((node, record));
+    Ok(input)
 }
