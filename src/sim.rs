@@ -15,6 +15,7 @@ pub mod group;
 pub mod log;
 pub mod partitioner;
 pub mod rng;
+pub mod sort;
 pub mod streams;
 pub mod trace;
 pub mod validate;

@@ -216,7 +216,7 @@ pub fn assign(
                     .map(|name| TopicPartition::new(*name, partition))
             })
             .collect();
-        list.sort_unstable();
+        crate::sim::sort::sort(&mut list);
         list.dedup();
         result.insert(member.id.to_owned(), list);
     }
@@ -266,7 +266,7 @@ impl<'a> Group<'a> {
             .filter(|(name, count)| **count > 0 && subscribed.contains(name.as_str()))
             .map(|(name, _)| name.as_str())
             .collect();
-        topics.sort_unstable_by(|a, b| java::cmp_str(a, b));
+        crate::sim::sort::sort_by(&mut topics, |a, b| java::cmp_str(a, b));
         let counts: Vec<u32> = topics
             .iter()
             .map(|t| partitions_per_topic.get(*t).copied().unwrap_or(0))
@@ -320,9 +320,11 @@ impl<'a> Group<'a> {
     /// `Collections.sort` (stable) sort Kafka's HashMap-ordered member list.
     fn member_info_order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.members.len()).collect();
-        order.sort_unstable_by(|&a, &b| match (self.members.get(a), self.members.get(b)) {
-            (Some(a), Some(b)) => member_info_cmp(a, b),
-            _ => Ordering::Equal,
+        crate::sim::sort::sort_by(&mut order, |&a, &b| {
+            match (self.members.get(a), self.members.get(b)) {
+                (Some(a), Some(b)) => member_info_cmp(a, b),
+                _ => Ordering::Equal,
+            }
         });
         order
     }

@@ -299,7 +299,7 @@ impl StreamsApp {
             ..ConsumerConfig::default()
         };
         let mut topics: Vec<String> = program.sources.keys().map(|t| t.to_string()).collect();
-        topics.sort();
+        crate::sim::sort::sort(&mut topics);
         let producer = world.add_producer_inner(ProducerConfig {
             client_id: format!("{app_id}-{process_id}-StreamThread-1-producer"),
             linger_ms: config.linger_ms,

@@ -176,7 +176,7 @@ impl KeyValueStore {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        all.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sim::sort::sort_by(&mut all, |a, b| a.0.cmp(&b.0));
         all
     }
 }

@@ -740,7 +740,7 @@ impl Topology {
         }
         // Group ids: source nodes in name order first, then the rest in name order.
         let mut by_name: Vec<usize> = (0..count).collect();
-        by_name.sort_by(|a, b| {
+        crate::sim::sort::sort_by(&mut by_name, |a, b| {
             let (na, nb) = (&nodes[*a], &nodes[*b]);
             let sa = matches!(na.op, Operation::Source { .. });
             let sb = matches!(nb.op, Operation::Source { .. });

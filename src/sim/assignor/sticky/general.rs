@@ -291,7 +291,7 @@ impl<'a> Builder<'a> {
 
         // Topics with fewest potential consumers first, then by name; partitions in order.
         let mut topic_order: Vec<usize> = (0..self.topic_consumers.len()).collect();
-        topic_order.sort_unstable_by_key(|&t| (self.consumers_of(t).len(), t));
+        crate::sim::sort::sort_by_key(&mut topic_order, |&t| (self.consumers_of(t).len(), t));
         let mut sorted_all: Vec<usize> = topic_order
             .iter()
             .flat_map(|&t| self.layout.range(t))
@@ -396,7 +396,7 @@ impl<'a> Builder<'a> {
             .filter(|(m, _)| !self.fixed.get(*m).copied().unwrap_or(true))
             .map(|(_, list)| list.len())
             .collect();
-        sizes.sort_unstable();
+        crate::sim::sort::sort(&mut sizes);
         let mut score = 0;
         let mut prefix = 0;
         for (i, &s) in sizes.iter().enumerate() {
