@@ -202,14 +202,16 @@ fn usage(io: &mut Io, message: &str, code: i32) -> i32 {
 }
 
 /// `CommandLineUtils.parseKeyValueArgs`: `k=v` (value may hold `=`; a missing one is empty).
+/// Later duplicates win, as in Java's `Properties.put`.
 pub fn key_values<'a>(values: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
-    values
-        .into_iter()
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (kv.to_string(), String::new()),
-        })
-        .collect()
+    // `extend`, not `collect`: collecting into a `BTreeMap` links one more copy of the sort
+    // algorithm; inserting one by one gives the same map.
+    let mut map = BTreeMap::new();
+    map.extend(values.into_iter().map(|kv| match kv.split_once('=') {
+        Some((k, v)) => (k.to_string(), v.to_string()),
+        None => (kv.to_string(), String::new()),
+    }));
+    map
 }
 
 fn producer_config(opts: &Options) -> Result<ProducerConfig, String> {

@@ -202,10 +202,9 @@ pub fn assign(
         AssignorKind::Sticky => sticky::assign(&group, false),
         AssignorKind::CooperativeSticky => sticky::assign(&group, true),
     };
-    let mut result: BTreeMap<String, Vec<TopicPartition>> = subscriptions
-        .keys()
-        .map(|id| (id.clone(), Vec::new()))
-        .collect();
+    // `extend`, not `collect`: collecting into a B-tree links one more copy of the sort.
+    let mut result: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();
+    result.extend(subscriptions.keys().map(|id| (id.clone(), Vec::new())));
     for (member, partitions) in group.members.iter().zip(per_member) {
         let mut list: Vec<TopicPartition> = partitions
             .into_iter()
@@ -257,10 +256,12 @@ impl<'a> Group<'a> {
         partitions_per_topic: &'a BTreeMap<String, u32>,
         subscriptions: &'a BTreeMap<String, Subscription>,
     ) -> Self {
-        let subscribed: BTreeSet<&str> = subscriptions
-            .values()
-            .flat_map(|s| s.topics.iter().map(String::as_str))
-            .collect();
+        let mut subscribed: BTreeSet<&str> = BTreeSet::new();
+        subscribed.extend(
+            subscriptions
+                .values()
+                .flat_map(|s| s.topics.iter().map(String::as_str)),
+        );
         let mut topics: Vec<&str> = partitions_per_topic
             .iter()
             .filter(|(name, count)| **count > 0 && subscribed.contains(name.as_str()))
@@ -271,8 +272,8 @@ impl<'a> Group<'a> {
             .iter()
             .map(|t| partitions_per_topic.get(*t).copied().unwrap_or(0))
             .collect();
-        let index: BTreeMap<&str, usize> =
-            topics.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+        index.extend(topics.iter().enumerate().map(|(i, t)| (*t, i)));
 
         let entries: Vec<(&String, &Subscription)> = subscriptions.iter().collect();
         let hashes: Vec<i32> = entries

@@ -62,8 +62,9 @@ impl World {
         let Some(g) = self.groups.get(group) else {
             return Vec::new();
         };
-        let mut keys: std::collections::BTreeSet<(Name, u32)> =
-            g.committed.keys().cloned().collect();
+        // Not `collect`: collecting into a B-tree links one more copy of the sort algorithm.
+        let mut keys = std::collections::BTreeSet::new();
+        keys.extend(g.committed.keys().cloned());
         for m in g.members.values() {
             keys.extend(m.assignment.iter().cloned());
         }

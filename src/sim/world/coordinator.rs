@@ -407,16 +407,22 @@ impl World {
                 },
             );
         }
-        assignor::assign(kind, &partitions_per_topic, &subscriptions)
-            .into_iter()
-            .map(|(member, tps)| {
-                let tps = tps
-                    .into_iter()
-                    .filter_map(|tp| self.topic_name(&tp.topic).map(|name| (name, tp.partition)))
-                    .collect();
-                (Name::from(member.as_str()), tps)
-            })
-            .collect()
+        // `extend`, not `collect`: collecting into a B-tree links one more copy of the sort.
+        let mut result = BTreeMap::new();
+        result.extend(
+            assignor::assign(kind, &partitions_per_topic, &subscriptions)
+                .into_iter()
+                .map(|(member, tps)| {
+                    let tps = tps
+                        .into_iter()
+                        .filter_map(|tp| {
+                            self.topic_name(&tp.topic).map(|name| (name, tp.partition))
+                        })
+                        .collect();
+                    (Name::from(member.as_str()), tps)
+                }),
+        );
+        result
     }
 
     pub(crate) fn on_sync_arrives(&mut self, id: u32, group_id: &Name, generation: i32) {
@@ -522,7 +528,9 @@ impl World {
         let now = self.now_ms;
         let latency = self.latency();
         if let Some(c) = self.consumers.get_mut(&id) {
-            c.assignment = assignment.iter().cloned().collect();
+            // Not `collect`: collecting into a B-tree links one more copy of the sort.
+            c.assignment.clear();
+            c.assignment.extend(assignment.iter().cloned());
             c.positions.retain(|tp, _| assignment.contains(tp));
             c.state = ConsumerState::Active;
             c.assignment_generation = generation;
