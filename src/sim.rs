@@ -19,6 +19,7 @@ pub mod sort;
 pub mod streams;
 pub mod trace;
 pub mod validate;
+pub mod vecmap;
 pub mod world;
 
 pub use error::SimError;

@@ -22,6 +22,7 @@
 //! record at once. Simplified versus Kafka: `parse.headers`, custom readers and compression are
 //! not simulated; the `>` prompt is the terminal's (never in a transcript).
 
+use crate::sim::vecmap::VecMap;
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::console::args::{self, OptSpec, Options, flag, opt, opt_optional};
@@ -143,7 +144,7 @@ struct Watched {
     producer: u32,
     topic: String,
     closed: bool,
-    in_flight: BTreeMap<u32, VecDeque<Sent>>,
+    in_flight: VecMap<u32, VecDeque<Sent>>,
 }
 
 /// The producers the console watches for failed sends.
@@ -169,7 +170,7 @@ impl Watchers {
             producer,
             topic: topic.to_string(),
             closed: false,
-            in_flight: BTreeMap::new(),
+            in_flight: VecMap::new(),
         });
     }
 

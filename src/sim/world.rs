@@ -17,7 +17,8 @@ mod produce;
 mod queries;
 mod streams;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::sim::vecmap::{VecMap, VecSet};
+use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -201,11 +202,11 @@ pub struct World {
     pub(crate) now_ms: u64,
     pub(crate) rng: Rng,
     pub(crate) cluster_id: String,
-    pub(crate) brokers: BTreeMap<u32, Broker>,
-    pub(crate) topics: BTreeMap<Name, Topic>,
-    pub(crate) producers: BTreeMap<u32, Producer>,
-    pub(crate) consumers: BTreeMap<u32, Consumer>,
-    pub(crate) groups: BTreeMap<Name, Group>,
+    pub(crate) brokers: VecMap<u32, Broker>,
+    pub(crate) topics: VecMap<Name, Topic>,
+    pub(crate) producers: VecMap<u32, Producer>,
+    pub(crate) consumers: VecMap<u32, Consumer>,
+    pub(crate) groups: VecMap<Name, Group>,
     queue: BTreeMap<(u64, u64), Due>,
     next_seq: u64,
     pub(crate) next_client_id: u32,
@@ -217,17 +218,17 @@ pub struct World {
     /// Whether `history` holds every command since the world began.
     history_complete: bool,
     /// acks=all produce requests waiting for the ISR, per partition.
-    pub(crate) pending_acks: BTreeMap<(Name, u32), Vec<produce::PendingAck>>,
+    pub(crate) pending_acks: VecMap<(Name, u32), Vec<produce::PendingAck>>,
     /// Followers with a fetch on its way to the leader, so each has at most one.
-    pub(crate) fetching_followers: BTreeSet<(Name, u32, u32)>,
+    pub(crate) fetching_followers: VecSet<(Name, u32, u32)>,
     /// The broker side of idempotent producing: the next batch sequence expected per producer
     /// and partition.
-    pub(crate) expected_seq: BTreeMap<(u32, Name, u32), u64>,
+    pub(crate) expected_seq: VecMap<(u32, Name, u32), u64>,
     /// When the last message on each connection arrives: TCP keeps a connection's messages in
     /// order, so a later message never overtakes an earlier one.
-    connections: BTreeMap<(Endpoint, Endpoint), u64>,
+    connections: VecMap<(Endpoint, Endpoint), u64>,
     /// Kafka Streams applications, by id (`world/streams.rs`).
-    pub(crate) streams: BTreeMap<u32, crate::sim::streams::StreamsApp>,
+    pub(crate) streams: VecMap<u32, crate::sim::streams::StreamsApp>,
 }
 
 impl World {
@@ -243,7 +244,7 @@ impl World {
         let cluster_id = admin::random_uuid_base64(&mut rng);
         // `extend`, not `collect`: collecting into a `BTreeMap` sorts, and each sort is one
         // more copy of the sort algorithm in the wasm.
-        let mut brokers = BTreeMap::new();
+        let mut brokers = VecMap::new();
         brokers.extend(
             (1..=config.brokers.clamp(1, crate::sim::cluster::MAX_BROKERS))
                 .map(|id| (id, Broker { id, running: true })),
@@ -255,10 +256,10 @@ impl World {
             rng,
             cluster_id,
             brokers,
-            topics: BTreeMap::new(),
-            producers: BTreeMap::new(),
-            consumers: BTreeMap::new(),
-            groups: BTreeMap::new(),
+            topics: VecMap::new(),
+            producers: VecMap::new(),
+            consumers: VecMap::new(),
+            groups: VecMap::new(),
             queue: BTreeMap::new(),
             next_seq: 0,
             next_client_id: 1,
@@ -266,11 +267,11 @@ impl World {
             recent: VecDeque::new(),
             history: Vec::new(),
             history_complete: true,
-            pending_acks: BTreeMap::new(),
-            fetching_followers: BTreeSet::new(),
-            expected_seq: BTreeMap::new(),
-            connections: BTreeMap::new(),
-            streams: BTreeMap::new(),
+            pending_acks: VecMap::new(),
+            fetching_followers: VecSet::new(),
+            expected_seq: VecMap::new(),
+            connections: VecMap::new(),
+            streams: VecMap::new(),
         };
         world.emit(TraceKind::WorldStarted { seed });
         let brokers: Vec<u32> = world.brokers.keys().copied().collect();

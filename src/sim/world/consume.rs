@@ -8,6 +8,7 @@ use crate::sim::error::SimError;
 use crate::sim::group::{Committed, Group, GroupState};
 use crate::sim::log::Bytes;
 use crate::sim::trace::{Name, RebalanceReason, TraceKind};
+use crate::sim::vecmap::VecSet;
 use crate::sim::world::{Due, World, capped};
 
 /// One fetched record: topic, partition, offset, key, value, the broker it came from.
@@ -63,7 +64,7 @@ impl World {
             return Vec::new();
         };
         // Not `collect`: collecting into a B-tree links one more copy of the sort algorithm.
-        let mut keys = std::collections::BTreeSet::new();
+        let mut keys = VecSet::new();
         keys.extend(g.committed.keys().cloned());
         for m in g.members.values() {
             keys.extend(m.assignment.iter().cloned());
