@@ -532,7 +532,7 @@ fn describe_offsets(world: &World, id: &str, group: Option<&Group>, verbose: boo
 
 /// `getAssignmentString`: `topic:0,1;other:2`, topics sorted.
 fn assignment_string(assignment: &[(crate::sim::trace::Name, u32)]) -> String {
-    let mut by_topic: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+    let mut by_topic: crate::sim::vecmap::VecMap<String, Vec<u32>> = Default::default();
     for (topic, partition) in assignment {
         by_topic
             .entry(topic.to_string())

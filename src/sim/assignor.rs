@@ -51,8 +51,9 @@ mod range;
 mod round_robin;
 mod sticky;
 
+use crate::sim::vecmap::{VecMap, VecSet};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -256,12 +257,10 @@ impl<'a> Group<'a> {
         partitions_per_topic: &'a BTreeMap<String, u32>,
         subscriptions: &'a BTreeMap<String, Subscription>,
     ) -> Self {
-        let mut subscribed: BTreeSet<&str> = BTreeSet::new();
-        subscribed.extend(
-            subscriptions
-                .values()
-                .flat_map(|s| s.topics.iter().map(String::as_str)),
-        );
+        let subscribed: VecSet<&str> = subscriptions
+            .values()
+            .flat_map(|s| s.topics.iter().map(String::as_str))
+            .collect();
         let mut topics: Vec<&str> = partitions_per_topic
             .iter()
             .filter(|(name, count)| **count > 0 && subscribed.contains(name.as_str()))
@@ -272,8 +271,7 @@ impl<'a> Group<'a> {
             .iter()
             .map(|t| partitions_per_topic.get(*t).copied().unwrap_or(0))
             .collect();
-        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
-        index.extend(topics.iter().enumerate().map(|(i, t)| (*t, i)));
+        let index: VecMap<&str, usize> = topics.iter().enumerate().map(|(i, t)| (*t, i)).collect();
 
         let entries: Vec<(&String, &Subscription)> = subscriptions.iter().collect();
         let hashes: Vec<i32> = entries
@@ -284,7 +282,7 @@ impl<'a> Group<'a> {
             .into_iter()
             .filter_map(|i| entries.get(i))
             .map(|(id, sub)| {
-                let mut seen = BTreeSet::new();
+                let mut seen = VecSet::new();
                 let member_topics: Vec<&str> = sub
                     .topics
                     .iter()

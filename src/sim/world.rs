@@ -242,13 +242,9 @@ impl World {
     pub fn with_config(seed: u64, config: WorldConfig) -> Self {
         let mut rng = Rng::new(seed);
         let cluster_id = admin::random_uuid_base64(&mut rng);
-        // `extend`, not `collect`: collecting into a `BTreeMap` sorts, and each sort is one
-        // more copy of the sort algorithm in the wasm.
-        let mut brokers = VecMap::new();
-        brokers.extend(
-            (1..=config.brokers.clamp(1, crate::sim::cluster::MAX_BROKERS))
-                .map(|id| (id, Broker { id, running: true })),
-        );
+        let brokers = (1..=config.brokers.clamp(1, crate::sim::cluster::MAX_BROKERS))
+            .map(|id| (id, Broker { id, running: true }))
+            .collect();
         let mut world = Self {
             config,
             seed,

@@ -137,7 +137,7 @@ fn sanitized_owned(group: &Group<'_>, layout: &Layout) -> Vec<Vec<usize>> {
 /// claims of the same generation invalidate the partition for both).
 fn settle_ownership(group: &Group<'_>, layout: &Layout, owned_raw: &[Vec<usize>]) -> OwnedState {
     let mut all_equal = true;
-    let mut subscribed: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    let mut subscribed: crate::sim::vecmap::VecSet<&str> = crate::sim::vecmap::VecSet::new();
     let mut owned: Vec<Vec<usize>> = vec![Vec::new(); group.members.len()];
     let mut multiple_owners = vec![false; layout.total()];
     let mut previous_owner: Vec<Option<usize>> = vec![None; layout.total()];

@@ -488,25 +488,23 @@ impl StreamThread {
             return false;
         };
         let inputs: Vec<(Name, u32)> = topics.iter().map(|t| (t.clone(), id.partition)).collect();
-        // `extend`, not `collect`: collecting into a B-tree links one more copy of the sort.
-        let mut stores = VecMap::new();
-        stores.extend(
-            self.program
-                .topology
-                .subtopologies()
-                .get(id.subtopology as usize)
-                .map(|s| s.stores.clone())
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|i| {
-                    self.program.stores.get(i as usize).map(|s| {
-                        (
-                            i,
-                            KeyValueStore::new(s.name.clone(), self.limits.max_store_keys),
-                        )
-                    })
-                }),
-        );
+        let stores = self
+            .program
+            .topology
+            .subtopologies()
+            .get(id.subtopology as usize)
+            .map(|s| s.stores.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|i| {
+                self.program.stores.get(i as usize).map(|s| {
+                    (
+                        i,
+                        KeyValueStore::new(s.name.clone(), self.limits.max_store_keys),
+                    )
+                })
+            })
+            .collect();
         for (i, tp) in inputs.iter().enumerate() {
             self.routes.insert(tp.clone(), (id, i as u32));
         }

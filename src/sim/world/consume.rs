@@ -63,9 +63,7 @@ impl World {
         let Some(g) = self.groups.get(group) else {
             return Vec::new();
         };
-        // Not `collect`: collecting into a B-tree links one more copy of the sort algorithm.
-        let mut keys = VecSet::new();
-        keys.extend(g.committed.keys().cloned());
+        let mut keys: VecSet<(Name, u32)> = g.committed.keys().cloned().collect();
         for m in g.members.values() {
             keys.extend(m.assignment.iter().cloned());
         }

@@ -408,22 +408,16 @@ impl World {
                 },
             );
         }
-        // `extend`, not `collect`: collecting into a B-tree links one more copy of the sort.
-        let mut result = VecMap::new();
-        result.extend(
-            assignor::assign(kind, &partitions_per_topic, &subscriptions)
-                .into_iter()
-                .map(|(member, tps)| {
-                    let tps = tps
-                        .into_iter()
-                        .filter_map(|tp| {
-                            self.topic_name(&tp.topic).map(|name| (name, tp.partition))
-                        })
-                        .collect();
-                    (Name::from(member.as_str()), tps)
-                }),
-        );
-        result
+        assignor::assign(kind, &partitions_per_topic, &subscriptions)
+            .into_iter()
+            .map(|(member, tps)| {
+                let tps = tps
+                    .into_iter()
+                    .filter_map(|tp| self.topic_name(&tp.topic).map(|name| (name, tp.partition)))
+                    .collect();
+                (Name::from(member.as_str()), tps)
+            })
+            .collect()
     }
 
     pub(crate) fn on_sync_arrives(&mut self, id: u32, group_id: &Name, generation: i32) {
@@ -529,9 +523,7 @@ impl World {
         let now = self.now_ms;
         let latency = self.latency();
         if let Some(c) = self.consumers.get_mut(&id) {
-            // Not `collect`: collecting into a B-tree links one more copy of the sort.
-            c.assignment.clear();
-            c.assignment.extend(assignment.iter().cloned());
+            c.assignment = assignment.iter().cloned().collect();
             c.positions.retain(|tp, _| assignment.contains(tp));
             c.state = ConsumerState::Active;
             c.assignment_generation = generation;

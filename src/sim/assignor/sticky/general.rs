@@ -14,7 +14,7 @@
 //! (count, Java name rank). Which partition "undoes" a move is the first one Kafka's `HashSet`
 //! iteration yields, reproduced with [`JavaHashSet`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::vecmap::{VecMap, VecSet};
 
 use super::super::Group;
 use super::super::java::JavaHashSet;
@@ -70,14 +70,14 @@ struct Movements {
     moves: Vec<Option<(usize, usize)>>,
     /// Per topic, per (source, destination): the partitions that made that move, as a Java
     /// `HashSet` so that "any one of them" is the one Kafka picks.
-    by_topic: BTreeMap<usize, BTreeMap<(usize, usize), JavaHashSet<usize>>>,
+    by_topic: VecMap<usize, VecMap<(usize, usize), JavaHashSet<usize>>>,
 }
 
 impl Movements {
     fn new(total: usize) -> Self {
         Movements {
             moves: vec![None; total],
-            by_topic: BTreeMap::new(),
+            by_topic: VecMap::new(),
         }
     }
 
@@ -163,7 +163,7 @@ struct Builder<'a> {
     /// `currentPartitionConsumer`, by `gid`.
     owner: Vec<Option<usize>>,
     /// `sortedCurrentSubscriptions`: (partition count, rank), least loaded first.
-    sorted: BTreeSet<(usize, usize)>,
+    sorted: VecSet<(usize, usize)>,
     /// Members taken out of reassignment (`fixedAssignments`).
     fixed: Vec<bool>,
     movements: Movements,
@@ -223,7 +223,7 @@ impl<'a> Builder<'a> {
             by_rank,
             current,
             owner,
-            sorted: BTreeSet::new(),
+            sorted: VecSet::new(),
             fixed: vec![false; n],
             movements: Movements::new(total),
             budget: (total + 1)
