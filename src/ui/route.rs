@@ -189,7 +189,7 @@ mod tests {
     #[test]
     fn slugs_and_titles_are_distinct() {
         let mut slugs: Vec<_> = Route::VIEWS.iter().map(|r| r.slug()).collect();
-        slugs.sort_unstable();
+        crate::sim::sort::sort(&mut slugs);
         slugs.dedup();
         assert_eq!(slugs.len(), Route::VIEWS.len());
         assert_eq!(Route::EdaVsSoa.title(), "EDA vs SOA");

@@ -30,6 +30,7 @@
 //! Simplified versus Kafka: the store keeps values deserialized (it compares and reports
 //! them); record headers are not modelled (so they add nothing to entry sizes).
 
+use crate::sim::vecmap::VecMap;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -176,7 +177,7 @@ impl KeyValueStore {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        all.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sim::sort::sort_by(&mut all, |a, b| a.0.cmp(&b.0));
         all
     }
 }
@@ -395,7 +396,7 @@ impl NamedCache {
 pub struct ThreadCache {
     max_bytes: u64,
     size_bytes: u64,
-    caches: BTreeMap<(u32, u32, u32), NamedCache>,
+    caches: VecMap<(u32, u32, u32), NamedCache>,
 }
 
 /// A named cache's key: (sub-topology, partition, store index).
@@ -407,7 +408,7 @@ impl ThreadCache {
         Self {
             max_bytes,
             size_bytes: 0,
-            caches: BTreeMap::new(),
+            caches: VecMap::new(),
         }
     }
 
