@@ -15,7 +15,9 @@
 //! [`MAX_MARKS`] marks (older moments become unreachable), checkpoints and the script only
 //! reach back to the oldest mark, and the world's own history is dropped.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sim::vecmap::VecMap;
 use std::rc::Rc;
 
 use yew::Reducible;
@@ -289,8 +291,8 @@ impl Model {
     }
 
     /// The most recent step through each node, by node name.
-    pub fn last_step_per_node(&self) -> BTreeMap<&str, &StepReport> {
-        let mut out = BTreeMap::new();
+    pub fn last_step_per_node(&self) -> VecMap<&str, &StepReport> {
+        let mut out = VecMap::default();
         if let Some(app) = self.app() {
             for step in app.recent_steps().iter().rev() {
                 out.entry(&*step.node).or_insert(step);
@@ -658,7 +660,7 @@ impl Model {
     /// The output topic as the log cleaner leaves it: the latest value per key (tombstones
     /// remove the key), by key.
     pub fn output_compacted(&self) -> Vec<(String, String)> {
-        let mut latest: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut latest: VecMap<String, Option<String>> = VecMap::default();
         if let Some(t) = self.world.topic(WORD_COUNT_OUTPUT) {
             for p in &t.partitions {
                 for r in p.log.read(p.log.log_start_offset(), u32::MAX) {
