@@ -18,9 +18,6 @@
 use std::collections::VecDeque;
 
 use crate::sim::vecmap::VecMap;
-use std::rc::Rc;
-
-use yew::Reducible;
 
 use crate::sim::command::{Command, NewRecord, Outcome, StreamsExample, TimedCommand};
 use crate::sim::streams::examples::{WORD_COUNT_INPUT, WORD_COUNT_OUTPUT};
@@ -768,29 +765,14 @@ pub fn describe_step(step: &StepReport) -> String {
     text
 }
 
-/// The reducer wrapper: the model is shared (`Rc<RefCell<…>>`) so a frame does not clone the
-/// world; each action returns a new (tiny) `Store`, which is how Yew knows to re-render.
-pub struct Store {
-    pub model: Rc<std::cell::RefCell<Model>>,
-}
+/// The WordCount model behind Yew's reducer.
+pub type Store = crate::ui::store::Store<Model>;
 
-impl Store {
-    /// A store around a model.
-    pub fn new(model: Model) -> Self {
-        Self {
-            model: Rc::new(std::cell::RefCell::new(model)),
-        }
-    }
-}
-
-impl Reducible for Store {
+impl crate::ui::store::Acts for Model {
     type Action = Action;
 
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        self.model.borrow_mut().act(action);
-        Rc::new(Store {
-            model: Rc::clone(&self.model),
-        })
+    fn act(&mut self, action: Action) {
+        Model::act(self, action);
     }
 }
 
