@@ -36,7 +36,8 @@ pub mod shell;
 pub mod tool;
 pub mod topics;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::sim::vecmap::VecSet;
+use std::collections::{BTreeMap, VecDeque};
 
 pub use complete::complete;
 pub use tool::KafkaTool;
@@ -150,7 +151,7 @@ pub struct Console {
     /// `kafka-storage.sh format` has run in this console.
     pub(crate) storage_formatted: bool,
     /// Nodes `kafka-server-start.sh` started (or found running) in this console.
-    pub(crate) started_nodes: BTreeSet<u32>,
+    pub(crate) started_nodes: VecSet<u32>,
     depth: u32,
     /// Mixed into the RNG seed so that terminals of one page differ.
     salt: u64,
@@ -169,7 +170,7 @@ impl Console {
             watchers: producer::Watchers::default(),
             rng: None,
             storage_formatted: false,
-            started_nodes: BTreeSet::new(),
+            started_nodes: VecSet::new(),
             depth: 0,
             salt: 0,
         }

@@ -17,9 +17,11 @@ pub mod log;
 pub mod partitioner;
 pub mod rng;
 pub mod soa;
+pub mod sort;
 pub mod streams;
 pub mod trace;
 pub mod validate;
+pub mod vecmap;
 pub mod world;
 
 pub use error::SimError;

@@ -14,6 +14,7 @@ pub mod panic;
 pub mod playground;
 pub mod route;
 pub mod state;
+pub mod store;
 pub mod wordcount;
 
 pub use app::App;

@@ -5,60 +5,13 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used)]
 
-use eda_playground::ui::App;
-use wasm_bindgen::JsCast;
+mod browser_support;
+
+use browser_support::{click, mount_at, text, until};
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element};
+use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-/// Waits (in real time, up to `limit_ms`) until `check` holds, flushing Yew between tries.
-async fn until(limit_ms: i32, mut check: impl FnMut() -> bool) -> bool {
-    let mut waited = 0;
-    while waited < limit_ms {
-        yew::scheduler::flush().await;
-        if check() {
-            return true;
-        }
-        sleep_ms(50).await;
-        waited += 50;
-    }
-    false
-}
-
-async fn mount_at(hash: &str) -> Element {
-    web_sys::window()
-        .unwrap()
-        .location()
-        .set_hash(hash)
-        .unwrap();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::scheduler::flush().await;
-    root
-}
-
-fn text(root: &Element, css: &str) -> String {
-    root.query_selector(css)
-        .unwrap()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
-}
 
 /// A side's success rate in per mille, from "99.5%" ("—": none yet).
 fn success(root: &Element, side: &str) -> Option<u32> {
@@ -93,11 +46,10 @@ async fn taking_email_down_fails_soa_users_and_grows_eda_lag() {
         "the SOA front calls three services"
     );
     assert_eq!(text(&root, "td[data-metric=coupling][data-side=eda]"), "1");
-    root.query_selector("tr[data-service=email-service] button[data-health=down]")
-        .unwrap()
-        .unwrap()
-        .unchecked_into::<web_sys::HtmlElement>()
-        .click();
+    click(
+        &root,
+        "tr[data-service=email-service] button[data-health=down]",
+    );
     assert!(
         until(20_000, || success(&root, "soa").is_some_and(|s| s < 100)
             && email_lag(&root) > 20)

@@ -4,44 +4,13 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used)]
 
-use eda_playground::ui::App;
-use wasm_bindgen::JsCast;
+mod browser_support;
+
+use browser_support::{click, mount_at, texts};
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element};
+use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn mount_at(hash: &str) -> Element {
-    web_sys::window()
-        .unwrap()
-        .location()
-        .set_hash(hash)
-        .unwrap();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::scheduler::flush().await;
-    root
-}
-
-fn click(root: &Element, css: &str) {
-    root.query_selector(css)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {css}"))
-        .unchecked_into::<web_sys::HtmlElement>()
-        .click();
-}
-
-fn texts(root: &Element, css: &str) -> Vec<String> {
-    let list = root.query_selector_all(css).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i)?.text_content())
-        .collect()
-}
 
 /// The node marked current, and what it shows going in and coming out.
 fn current(root: &Element) -> (String, Vec<String>, Vec<String>) {

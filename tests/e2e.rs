@@ -24,6 +24,7 @@
 mod e2e {
     pub mod compare;
     pub mod http;
+    pub mod narrow;
     pub mod playground;
     pub mod server;
     pub mod webdriver;
@@ -444,6 +445,18 @@ fn wordcount_counts_a_typed_line_and_steps_back() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn eda_vs_soa_email_outage_diverges_the_sides() {
     run_on_dist("eda-vs-soa", e2e::compare::check_email_outage);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn wordcount_fits_360px_and_a_640x400_iframe() {
+    run_on_dist("wordcount-narrow", e2e::narrow::check_wordcount);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn eda_vs_soa_fits_360px_and_a_640x400_iframe() {
+    run_on_dist("eda-vs-soa-narrow", e2e::narrow::check_compare);
 }
 
 /// A benchmark, not a timing test: prints (and writes to

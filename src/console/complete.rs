@@ -112,7 +112,7 @@ pub fn complete(world: &World, line: &str, cursor: usize) -> Vec<String> {
         }
     };
     candidates.retain(|c| c.starts_with(current));
-    candidates.sort();
+    crate::sim::sort::sort(&mut candidates);
     candidates.dedup();
     candidates
         .into_iter()

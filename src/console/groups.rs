@@ -269,7 +269,7 @@ fn group_ids(world: &World, opts: &Options) -> Vec<String> {
     } else {
         opts.values("group").iter().map(|g| g.to_string()).collect()
     };
-    ids.sort();
+    crate::sim::sort::sort(&mut ids);
     ids.dedup();
     ids
 }
@@ -279,7 +279,7 @@ fn list(world: &World, opts: &Options, io: &mut Io) -> i32 {
         .groups()
         .filter(|g| g.state != GroupState::Dead)
         .collect();
-    groups.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sim::sort::sort_by(&mut groups, |a, b| a.id.cmp(&b.id));
     let include_state = opts.has("state");
     let include_type = opts.has("type");
     if !include_state && !include_type {
@@ -405,11 +405,11 @@ fn offset_rows(world: &World, group: &Group) -> Vec<OffsetRow> {
         .values()
         .filter(|m| !m.assignment.is_empty())
         .collect();
-    members.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
+    crate::sim::sort::sort_by_key(&mut members, |m| std::cmp::Reverse(m.assignment.len()));
     let mut assigned = Vec::new();
     for member in members {
         let mut parts = member.assignment.clone();
-        parts.sort();
+        crate::sim::sort::sort(&mut parts);
         for (topic, partition) in parts {
             rows.push(OffsetRow {
                 topic: topic.to_string(),
@@ -532,7 +532,7 @@ fn describe_offsets(world: &World, id: &str, group: Option<&Group>, verbose: boo
 
 /// `getAssignmentString`: `topic:0,1;other:2`, topics sorted.
 fn assignment_string(assignment: &[(crate::sim::trace::Name, u32)]) -> String {
-    let mut by_topic: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+    let mut by_topic: crate::sim::vecmap::VecMap<String, Vec<u32>> = Default::default();
     for (topic, partition) in assignment {
         by_topic
             .entry(topic.to_string())
@@ -542,7 +542,7 @@ fn assignment_string(assignment: &[(crate::sim::trace::Name, u32)]) -> String {
     by_topic
         .into_iter()
         .map(|(topic, mut parts)| {
-            parts.sort_unstable();
+            crate::sim::sort::sort(&mut parts);
             let list: Vec<String> = parts.iter().map(u32::to_string).collect();
             format!("{topic}:{}", list.join(","))
         })
@@ -808,7 +808,7 @@ fn reset(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
                 }
             }
         }
-        offsets.sort();
+        crate::sim::sort::sort(&mut offsets);
         plan.push((id, offsets));
     }
     if plan.is_empty() {

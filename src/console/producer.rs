@@ -22,6 +22,7 @@
 //! record at once. Simplified versus Kafka: `parse.headers`, custom readers and compression are
 //! not simulated; the `>` prompt is the terminal's (never in a transcript).
 
+use crate::sim::vecmap::VecMap;
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::console::args::{self, OptSpec, Options, flag, opt, opt_optional};
@@ -143,7 +144,7 @@ struct Watched {
     producer: u32,
     topic: String,
     closed: bool,
-    in_flight: BTreeMap<u32, VecDeque<Sent>>,
+    in_flight: VecMap<u32, VecDeque<Sent>>,
 }
 
 /// The producers the console watches for failed sends.
@@ -169,7 +170,7 @@ impl Watchers {
             producer,
             topic: topic.to_string(),
             closed: false,
-            in_flight: BTreeMap::new(),
+            in_flight: VecMap::new(),
         });
     }
 
@@ -202,14 +203,16 @@ fn usage(io: &mut Io, message: &str, code: i32) -> i32 {
 }
 
 /// `CommandLineUtils.parseKeyValueArgs`: `k=v` (value may hold `=`; a missing one is empty).
+/// Later duplicates win, as in Java's `Properties.put`.
 pub fn key_values<'a>(values: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
-    values
-        .into_iter()
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (kv.to_string(), String::new()),
-        })
-        .collect()
+    // `extend`, not `collect`: collecting into a `BTreeMap` links one more copy of the sort
+    // algorithm; inserting one by one gives the same map.
+    let mut map = BTreeMap::new();
+    map.extend(values.into_iter().map(|kv| match kv.split_once('=') {
+        Some((k, v)) => (k.to_string(), v.to_string()),
+        None => (kv.to_string(), String::new()),
+    }));
+    map
 }
 
 fn producer_config(opts: &Options) -> Result<ProducerConfig, String> {

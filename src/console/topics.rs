@@ -358,7 +358,7 @@ pub fn describe_configs(topic: &Topic) -> String {
             STATIC_SEGMENT_BYTES.to_string(),
         ));
     }
-    entries.sort();
+    crate::sim::sort::sort(&mut entries);
     entries
         .iter()
         .map(|(k, v)| format!("{k}={v}"))

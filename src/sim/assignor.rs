@@ -51,8 +51,9 @@ mod range;
 mod round_robin;
 mod sticky;
 
+use crate::sim::vecmap::{VecMap, VecSet};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -202,10 +203,9 @@ pub fn assign(
         AssignorKind::Sticky => sticky::assign(&group, false),
         AssignorKind::CooperativeSticky => sticky::assign(&group, true),
     };
-    let mut result: BTreeMap<String, Vec<TopicPartition>> = subscriptions
-        .keys()
-        .map(|id| (id.clone(), Vec::new()))
-        .collect();
+    // `extend`, not `collect`: collecting into a B-tree links one more copy of the sort.
+    let mut result: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();
+    result.extend(subscriptions.keys().map(|id| (id.clone(), Vec::new())));
     for (member, partitions) in group.members.iter().zip(per_member) {
         let mut list: Vec<TopicPartition> = partitions
             .into_iter()
@@ -216,7 +216,7 @@ pub fn assign(
                     .map(|name| TopicPartition::new(*name, partition))
             })
             .collect();
-        list.sort_unstable();
+        crate::sim::sort::sort(&mut list);
         list.dedup();
         result.insert(member.id.to_owned(), list);
     }
@@ -257,7 +257,7 @@ impl<'a> Group<'a> {
         partitions_per_topic: &'a BTreeMap<String, u32>,
         subscriptions: &'a BTreeMap<String, Subscription>,
     ) -> Self {
-        let subscribed: BTreeSet<&str> = subscriptions
+        let subscribed: VecSet<&str> = subscriptions
             .values()
             .flat_map(|s| s.topics.iter().map(String::as_str))
             .collect();
@@ -266,13 +266,12 @@ impl<'a> Group<'a> {
             .filter(|(name, count)| **count > 0 && subscribed.contains(name.as_str()))
             .map(|(name, _)| name.as_str())
             .collect();
-        topics.sort_unstable_by(|a, b| java::cmp_str(a, b));
+        crate::sim::sort::sort_by(&mut topics, |a, b| java::cmp_str(a, b));
         let counts: Vec<u32> = topics
             .iter()
             .map(|t| partitions_per_topic.get(*t).copied().unwrap_or(0))
             .collect();
-        let index: BTreeMap<&str, usize> =
-            topics.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+        let index: VecMap<&str, usize> = topics.iter().enumerate().map(|(i, t)| (*t, i)).collect();
 
         let entries: Vec<(&String, &Subscription)> = subscriptions.iter().collect();
         let hashes: Vec<i32> = entries
@@ -283,7 +282,7 @@ impl<'a> Group<'a> {
             .into_iter()
             .filter_map(|i| entries.get(i))
             .map(|(id, sub)| {
-                let mut seen = BTreeSet::new();
+                let mut seen = VecSet::new();
                 let member_topics: Vec<&str> = sub
                     .topics
                     .iter()
@@ -320,9 +319,11 @@ impl<'a> Group<'a> {
     /// `Collections.sort` (stable) sort Kafka's HashMap-ordered member list.
     fn member_info_order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.members.len()).collect();
-        order.sort_unstable_by(|&a, &b| match (self.members.get(a), self.members.get(b)) {
-            (Some(a), Some(b)) => member_info_cmp(a, b),
-            _ => Ordering::Equal,
+        crate::sim::sort::sort_by(&mut order, |&a, &b| {
+            match (self.members.get(a), self.members.get(b)) {
+                (Some(a), Some(b)) => member_info_cmp(a, b),
+                _ => Ordering::Equal,
+            }
         });
         order
     }

@@ -3,7 +3,7 @@
 //!
 //! The world owns every client; these structs are plain data that `World` methods update.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::vecmap::{VecMap, VecSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -99,12 +99,12 @@ pub struct OpenBatch {
 pub struct Producer {
     pub id: u32,
     pub config: ProducerConfig,
-    pub open: BTreeMap<(Name, u32), OpenBatch>,
+    pub open: VecMap<(Name, u32), OpenBatch>,
     /// Partitioning state per topic (sticky partition, round-robin counter).
-    pub partitioners: BTreeMap<Name, TopicPartitioner>,
+    pub partitioners: VecMap<Name, TopicPartitioner>,
     pub next_batch_id: u64,
     /// The next batch sequence number per partition (the idempotent producer's).
-    pub next_seq: BTreeMap<(Name, u32), u64>,
+    pub next_seq: VecMap<(Name, u32), u64>,
     pub closed: bool,
     /// Records acknowledged so far.
     pub acked_records: u64,
@@ -213,9 +213,9 @@ pub struct Consumer {
     pub manual: bool,
     pub state: ConsumerState,
     /// Partitions it owns now.
-    pub assignment: BTreeSet<(Name, u32)>,
+    pub assignment: VecSet<(Name, u32)>,
     /// Next offset to read, per owned partition.
-    pub positions: BTreeMap<(Name, u32), u64>,
+    pub positions: VecMap<(Name, u32), u64>,
     /// A fetch is on its way (no second one is sent meanwhile).
     pub fetch_in_flight: bool,
     /// Whether it is parked on the broker waiting for data (long poll).

@@ -183,7 +183,7 @@ mod tests {
         assert_eq!(placed.len(), 6);
         for replicas in &placed {
             let mut sorted = replicas.clone();
-            sorted.sort_unstable();
+            crate::sim::sort::sort(&mut sorted);
             sorted.dedup();
             assert_eq!(sorted.len(), 3, "{replicas:?}");
         }

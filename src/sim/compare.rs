@@ -35,7 +35,9 @@ mod eda;
 pub mod metrics;
 pub mod preset;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sim::vecmap::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -233,7 +235,7 @@ pub struct Comparison {
     front_health: Health,
     downstreams: Vec<Downstream>,
     /// The event side's writes waiting for their ack: call ids per partition, in send order.
-    awaiting_ack: BTreeMap<u32, VecDeque<u64>>,
+    awaiting_ack: VecMap<u32, VecDeque<u64>>,
     events_written: u64,
     requests: u64,
     users_running: bool,
@@ -305,7 +307,7 @@ impl Comparison {
             producer,
             front_health: Health::Up,
             downstreams: Vec::new(),
-            awaiting_ack: BTreeMap::new(),
+            awaiting_ack: VecMap::default(),
             events_written: 0,
             requests: 0,
             users_running: true,

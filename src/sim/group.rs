@@ -5,7 +5,7 @@
 //! the leader's SyncGroup) → `Stable`; `Dead` once deleted. Committed offsets live here, as the
 //! coordinator's cache of `__consumer_offsets`.
 
-use std::collections::BTreeMap;
+use crate::sim::vecmap::VecMap;
 
 use crate::sim::assignor::{AssignorKind, TopicPartition};
 use crate::sim::trace::Name;
@@ -70,15 +70,15 @@ pub struct Group {
     pub generation: i32,
     pub protocol: Option<AssignorKind>,
     pub leader: Option<Name>,
-    pub members: BTreeMap<Name, Member>,
-    pub committed: BTreeMap<(Name, u32), Committed>,
+    pub members: VecMap<Name, Member>,
+    pub committed: VecMap<(Name, u32), Committed>,
     /// Highest offset + 1 ever delivered to any member, per partition: a delivery below it is a
     /// redelivery (an at-least-once duplicate).
-    pub delivered_up_to: BTreeMap<(Name, u32), u64>,
+    pub delivered_up_to: VecMap<(Name, u32), u64>,
     /// Bumped at each rebalance so stale timers can tell they are stale.
     pub rebalance_seq: u64,
     /// The assignment computed by the leader for the generation being completed.
-    pub pending_assignment: Option<BTreeMap<Name, Vec<(Name, u32)>>>,
+    pub pending_assignment: Option<VecMap<Name, Vec<(Name, u32)>>>,
     /// Rebalances completed so far.
     pub rebalances: u64,
     /// While an empty group waits `group.initial.rebalance.delay.ms` for more members.
@@ -96,9 +96,9 @@ impl Group {
             generation: 0,
             protocol: None,
             leader: None,
-            members: BTreeMap::new(),
-            committed: BTreeMap::new(),
-            delivered_up_to: BTreeMap::new(),
+            members: VecMap::new(),
+            committed: VecMap::new(),
+            delivered_up_to: VecMap::new(),
             rebalance_seq: 0,
             pending_assignment: None,
             rebalances: 0,

@@ -1181,7 +1181,8 @@ impl TopicConfig {
 
     /// Parses and validates a complete set of overrides into a config.
     fn build(overrides: BTreeMap<String, String>) -> Result<Self, SimError> {
-        let mut parsed: BTreeMap<&'static str, Parsed> = BTreeMap::new();
+        let mut parsed: crate::sim::vecmap::VecMap<&'static str, Parsed> =
+            crate::sim::vecmap::VecMap::new();
         for key in KEYS {
             if let Some(raw) = overrides.get(key.name) {
                 let value = parse_value(key, raw)?;

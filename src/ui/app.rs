@@ -9,15 +9,8 @@ use crate::VERSION;
 use crate::ui::components::{Nav, ViewBody};
 use crate::ui::console_view::SharedWorld;
 use crate::ui::playground::model::{Model as PlaygroundModel, SharedPlayground};
-use crate::ui::route::Route;
+use crate::ui::route::{Route, current_hash};
 use crate::ui::state::{Action, AppState};
-
-/// The current `location.hash`, or "" outside a browser.
-fn current_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
-}
 
 /// The Playground's model for this page, from the address it was opened at.
 fn playground_from_location() -> PlaygroundModel {

@@ -12,7 +12,9 @@ use yew::prelude::*;
 
 use crate::sim::compare::{Comparison, Sample, SideSample, StartFrom};
 use crate::sim::soa::{CallPhase, Fanout, Health, Node, OnFailure, Soa};
-use crate::ui::hooks::use_animation_frame;
+use crate::ui::components::error_banner;
+use crate::ui::hooks::{prefers_reduced_motion, use_frames};
+use crate::ui::route::current_hash;
 use model::{Action, Flow, Model, Setup, Store, fanout_text, ms, percent};
 
 /// Calls drawn at once per side (the rest are counted, not drawn).
@@ -20,23 +22,11 @@ const MAX_DOTS: usize = 80;
 const SVG_WIDTH: f64 = 360.0;
 const ROW: f64 = 34.0;
 
-fn reduced_motion() -> bool {
-    web_sys::window()
-        .and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|m| m.matches())
-}
-
 /// The EDA-vs-SOA view.
 #[component]
 pub fn EdaVsSoa() -> Html {
     let store = use_reducer(|| {
-        let hash = web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .unwrap_or_default();
+        let hash = current_hash();
         let (setup, problems) = Setup::from_params(&crate::ui::route::query_params(&hash));
         let mut model = Model::new(setup);
         if !problems.is_empty() {
@@ -45,27 +35,23 @@ pub fn EdaVsSoa() -> Html {
         Store::new(model)
     });
     let running = store.model.borrow().running;
-    {
-        let dispatcher = store.dispatcher();
-        use_animation_frame(
-            running,
-            Callback::from(move |wall_ms: f64| dispatcher.dispatch(Action::Frame { wall_ms })),
-        );
-    }
+    use_frames(running, store.dispatcher(), |wall_ms| Action::Frame {
+        wall_ms,
+    });
     let dispatch = {
         let store = store.clone();
         Callback::from(move |action: Action| store.dispatch(action))
     };
     let model = store.model.borrow();
     let live = model.live();
-    let motion = !reduced_motion();
+    let motion = !prefers_reduced_motion();
     let c = &model.comparison;
     html! {
         <div class="compare">
             <h2>{ "EDA vs SOA" }</h2>
             <p class="hint">{ format!("{}: the same users, the same services, built two ways. Take a service down, make one slow, send a spike, add a service — both sides at once.", c.preset().title) }</p>
             { controls(&model, &dispatch) }
-            { error_banner(&model, &dispatch) }
+            { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
             <div class="cmp-sides">
                 <section class="cmp-side" data-side="soa" aria-label="SOA: services calling services">
                     <h3>{ "SOA — services call services" }</h3>
@@ -84,19 +70,6 @@ pub fn EdaVsSoa() -> Html {
             { charts(&model) }
             { tradeoffs(&model, &live) }
             <p class="sr-only" aria-live="polite" role="status">{ model.announcement.clone() }</p>
-        </div>
-    }
-}
-
-fn error_banner(model: &Model, dispatch: &Callback<Action>) -> Html {
-    let Some(error) = &model.error else {
-        return html! {};
-    };
-    let onclick = dispatch.reform(|_| Action::DismissError);
-    html! {
-        <div class="error" role="alert">
-            <span style="white-space: pre-line">{ error.clone() }</span>
-            <button type="button" {onclick} aria-label="Dismiss the message">{ "×" }</button>
         </div>
     }
 }

@@ -17,6 +17,31 @@ pub fn use_animation_frame(active: bool, on_frame: Callback<f64>) {
     });
 }
 
+/// Dispatches `frame(elapsed_ms)` to a reducer once per animation frame while `active`.
+#[hook]
+pub fn use_frames<R: Reducible + 'static>(
+    active: bool,
+    dispatcher: UseReducerDispatcher<R>,
+    frame: fn(f64) -> R::Action,
+) {
+    use_animation_frame(
+        active,
+        Callback::from(move |wall_ms: f64| dispatcher.dispatch(frame(wall_ms))),
+    );
+}
+
+/// Whether the learner asked for less motion (`prefers-reduced-motion: reduce`): views then
+/// draw no travel animation, and state still updates.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
 /// A running `requestAnimationFrame` loop; dropping it cancels the pending frame.
 pub struct FrameLoop {
     #[allow(dead_code)] // read by the wasm32 Drop impl

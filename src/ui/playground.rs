@@ -21,8 +21,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::sim::client::Acks;
+use crate::ui::components::error_banner;
 use crate::ui::geometry::{self, COMPACT_BELOW_PX};
-use crate::ui::hooks::use_animation_frame;
+use crate::ui::hooks::{prefers_reduced_motion, use_frames};
+use crate::ui::route::current_hash;
 use model::{Action, Model, Store, format_ms};
 
 /// While playing, the event log and the live region are redrawn at most this often (frames).
@@ -37,17 +39,6 @@ impl PartialEq for ModelRef {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
-}
-
-/// Whether the learner asked for less motion.
-fn reduced_motion() -> bool {
-    web_sys::window()
-        .and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|m| m.matches())
 }
 
 /// Whether the page is narrow enough for the compact diagram (a phone, a small iframe).
@@ -72,9 +63,7 @@ struct LogShown {
 pub fn Playground() -> Html {
     let shared = use_context::<model::SharedPlayground>();
     let store = use_reducer(move || {
-        let hash = web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .unwrap_or_default();
+        let hash = current_hash();
         match shared {
             // The page's model: the Console may have changed its world meanwhile.
             Some(shared) => Store {
@@ -84,13 +73,9 @@ pub fn Playground() -> Html {
         }
     });
     let playing = store.model.borrow().playing;
-    {
-        let dispatcher = store.dispatcher();
-        use_animation_frame(
-            playing,
-            Callback::from(move |wall_ms: f64| dispatcher.dispatch(Action::Frame { wall_ms })),
-        );
-    }
+    use_frames(playing, store.dispatcher(), |wall_ms| Action::Frame {
+        wall_ms,
+    });
     // One callback for the life of the view, so children's props stay equal between frames.
     let dispatch = {
         let dispatcher = store.dispatcher();
@@ -161,9 +146,9 @@ pub fn Playground() -> Html {
             <h2>{ "Playground" }</h2>
             <p class="hint">{ "Type a message and press Enter — key:value, or just a value for a null key." }</p>
             <Controls model={snapshot_controls(&model)} dispatch={dispatch.clone()} />
-            { error_banner(&model, &dispatch) }
+            { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
             <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate} topic={topic.clone()} />
-            { diagram::diagram(&model, &model_ref, &dispatch, narrow(), !reduced_motion()) }
+            { diagram::diagram(&model, &model_ref, &dispatch, narrow(), !prefers_reduced_motion()) }
             <diagram::Replicas topic={topic.clone()} brokers={brokers.clone()} rows={diagram::replica_rows(&model)} />
             { panels::record_card(&model, &dispatch) }
             <panels::GroupsPanel groups={panels::group_snaps(&model)} dispatch={dispatch.clone()} />
@@ -181,19 +166,6 @@ fn partition_count(model: &Model) -> u32 {
         .world
         .topic(&model.topic)
         .map_or(0, |t| t.partition_count())
-}
-
-fn error_banner(model: &Model, dispatch: &Callback<Action>) -> Html {
-    let Some(error) = &model.error else {
-        return html! {};
-    };
-    let onclick = dispatch.reform(|_| Action::DismissError);
-    html! {
-        <div class="error" role="alert">
-            <span style="white-space: pre-line">{ error.clone() }</span>
-            <button type="button" {onclick} aria-label="Dismiss the message">{ "×" }</button>
-        </div>
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

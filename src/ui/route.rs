@@ -71,6 +71,13 @@ impl Route {
     }
 }
 
+/// The page's `location.hash`, or "" outside a browser.
+pub fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
 /// The `key=value` parameters after `?` in a hash (`#/playground?seed=7&rate=20`), in order.
 /// Keys and values are percent-decoded; malformed escapes are kept as typed. At most 32
 /// parameters of at most 200 bytes each are read, so a hostile URL cannot make the page work
@@ -189,7 +196,7 @@ mod tests {
     #[test]
     fn slugs_and_titles_are_distinct() {
         let mut slugs: Vec<_> = Route::VIEWS.iter().map(|r| r.slug()).collect();
-        slugs.sort_unstable();
+        crate::sim::sort::sort(&mut slugs);
         slugs.dedup();
         assert_eq!(slugs.len(), Route::VIEWS.len());
         assert_eq!(Route::EdaVsSoa.title(), "EDA vs SOA");

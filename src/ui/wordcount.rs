@@ -14,7 +14,9 @@ use yew::prelude::*;
 use crate::sim::streams::StepReport;
 use crate::sim::streams::task::Program;
 use crate::sim::streams::topology::Operation;
-use crate::ui::hooks::use_animation_frame;
+use crate::ui::components::error_banner;
+use crate::ui::hooks::use_frames;
+use crate::ui::route::current_hash;
 use model::{Action, EXAMPLE_LINES, Model, SAMPLE_CORPUS, Setup, Store, record_text, value_text};
 
 /// Output-topic updates listed in the full-log table (the newest).
@@ -78,9 +80,7 @@ fn is_internal(op: &Operation) -> bool {
 #[component]
 pub fn WordCount() -> Html {
     let store = use_reducer(|| {
-        let hash = web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .unwrap_or_default();
+        let hash = current_hash();
         let (setup, problems) = Setup::from_params(&crate::ui::route::query_params(&hash));
         let mut model = Model::new(setup);
         if !problems.is_empty() {
@@ -89,13 +89,9 @@ pub fn WordCount() -> Html {
         Store::new(model)
     });
     let running = store.model.borrow().running;
-    {
-        let dispatcher = store.dispatcher();
-        use_animation_frame(
-            running,
-            Callback::from(move |wall_ms: f64| dispatcher.dispatch(Action::Frame { wall_ms })),
-        );
-    }
+    use_frames(running, store.dispatcher(), |wall_ms| Action::Frame {
+        wall_ms,
+    });
     let dispatch = {
         let store = store.clone();
         Callback::from(move |action: Action| store.dispatch(action))
@@ -128,7 +124,7 @@ pub fn WordCount() -> Html {
             <p class="hint">{ "Kafka Streams' WordCountDemo, waiting for you: produce a line, then step it through the topology one processor at a time (→), or run." }</p>
             <InputPanel dispatch={dispatch.clone()} />
             { controls(&model, &dispatch) }
-            { error_banner(&model, &dispatch) }
+            { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
             <div class="wc-layout">
                 { topology(&model) }
                 { code_panel(&model) }
@@ -139,19 +135,6 @@ pub fn WordCount() -> Html {
                 { output_panel(&model) }
             </div>
             <p class="sr-only" aria-live="polite" role="status">{ model.announcement.clone() }</p>
-        </div>
-    }
-}
-
-fn error_banner(model: &Model, dispatch: &Callback<Action>) -> Html {
-    let Some(error) = &model.error else {
-        return html! {};
-    };
-    let onclick = dispatch.reform(|_| Action::DismissError);
-    html! {
-        <div class="error" role="alert">
-            <span style="white-space: pre-line">{ error.clone() }</span>
-            <button type="button" {onclick} aria-label="Dismiss the message">{ "×" }</button>
         </div>
     }
 }

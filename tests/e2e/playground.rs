@@ -842,8 +842,8 @@ fn probe(h: &Harness, rel: &str) -> Result<Probe, Error> {
 }
 
 /// Task 2: `requestAnimationFrame` deltas of the busy scene (12 partitions,
-/// 3 groups × 2 consumers, 1,000 records/s), of the default scene, and of a
-/// page without animation (what headless Chromium's frame clock does alone).
+/// 3 groups × 2 consumers, 1,000 records/s), of the default scene, of the
+/// EDA-vs-SOA view at 20× and of a page without animation (what headless Chromium's frame clock does alone).
 /// Prints the numbers and writes them to `<target>/e2e/frame-time.txt`;
 /// only gross failures (p95 ≥ 1 s, an unbounded DOM) fail it.
 pub fn frame_time_probe(h: &Harness) -> Result<(), Error> {
@@ -851,19 +851,20 @@ pub fn frame_time_probe(h: &Harness) -> Result<(), Error> {
     let busy = probe(h, BUSY)?;
     h.screenshot("playground-busy")?;
     let default = probe(h, "#/playground")?;
+    let compare = probe(h, "#/eda-vs-soa?speed=20&seed=1")?;
     let idle = probe(h, "#/lessons")?;
     let mut out = format!(
         "frame-time probe: headless Chromium (--disable-gpu, software compositing), window 1280x800; \
          {PROBE_WARMUP:?} warm-up, {PROBE_WINDOW:?} of rAF deltas\n"
     );
-    for p in [&busy, &default, &idle] {
+    for p in [&busy, &default, &compare, &idle] {
         out.push_str(&p.report());
     }
     eprint!("{out}");
     let file = webdriver::artifact_dir().join("frame-time.txt");
     fs::write(&file, &out).map_err(|e| Error::Io(format!("write {}: {e}", file.display())))?;
 
-    for p in [&busy, &default] {
+    for p in [&busy, &default, &compare] {
         assert!(
             p.frames.len() >= 10,
             "{}: only {} animation frames in {PROBE_WINDOW:?}",

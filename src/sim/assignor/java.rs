@@ -133,7 +133,7 @@ impl<T: Copy + PartialEq> JavaHashSet<T> {
     /// Every element in iteration order.
     pub(crate) fn iteration_order(&self) -> Vec<T> {
         let mut sorted: Vec<&Entry<T>> = self.entries.iter().collect();
-        sorted.sort_unstable_by_key(|e| (self.bucket(e.spread), e.seq));
+        crate::sim::sort::sort_by_key(&mut sorted, |e| (self.bucket(e.spread), e.seq));
         sorted.into_iter().map(|e| e.value).collect()
     }
 }

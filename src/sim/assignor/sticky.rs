@@ -137,7 +137,7 @@ fn sanitized_owned(group: &Group<'_>, layout: &Layout) -> Vec<Vec<usize>> {
 /// claims of the same generation invalidate the partition for both).
 fn settle_ownership(group: &Group<'_>, layout: &Layout, owned_raw: &[Vec<usize>]) -> OwnedState {
     let mut all_equal = true;
-    let mut subscribed: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    let mut subscribed: crate::sim::vecmap::VecSet<&str> = crate::sim::vecmap::VecSet::new();
     let mut owned: Vec<Vec<usize>> = vec![Vec::new(); group.members.len()];
     let mut multiple_owners = vec![false; layout.total()];
     let mut previous_owner: Vec<Option<usize>> = vec![None; layout.total()];
@@ -325,7 +325,9 @@ fn constrained(
             .filter(|&gid| !state.multiple_owners.get(gid).copied().unwrap_or(false))
             .collect();
         // By partition number, then topic.
-        owned.sort_unstable_by_key(|&gid| (layout.partition(gid), layout.topic(gid)));
+        crate::sim::sort::sort_by_key(&mut owned, |&gid| {
+            (layout.partition(gid), layout.topic(gid))
+        });
 
         let keep = if owned.len() < min_quota {
             under_min.push(m);
@@ -359,8 +361,8 @@ fn constrained(
     let unassigned: Vec<usize> = (0..total)
         .filter(|&gid| !assigned.get(gid).copied().unwrap_or(true))
         .collect();
-    under_min.sort_unstable_by_key(|&m| rank_of(m));
-    exactly_min.sort_unstable_by_key(|&m| rank_of(m));
+    crate::sim::sort::sort_by_key(&mut under_min, |&m| rank_of(m));
+    crate::sim::sort::sort_by_key(&mut exactly_min, |&m| rank_of(m));
     let mut exactly_min: std::collections::VecDeque<usize> = exactly_min.into();
 
     // assignRoundRobin: a LinkedList iterator over `under_min` that restarts when exhausted.
@@ -420,12 +422,12 @@ fn constrained(
 /// Each member's position in Java `String` order of member ids.
 fn java_rank(group: &Group<'_>) -> Vec<usize> {
     let mut by_name: Vec<usize> = (0..group.members.len()).collect();
-    by_name.sort_unstable_by(
-        |&a, &b| match (group.members.get(a), group.members.get(b)) {
+    crate::sim::sort::sort_by(&mut by_name, |&a, &b| {
+        match (group.members.get(a), group.members.get(b)) {
             (Some(a), Some(b)) => java::cmp_str(a.id, b.id),
             _ => std::cmp::Ordering::Equal,
-        },
-    );
+        }
+    });
     let mut rank = vec![0; group.members.len()];
     for (r, &m) in by_name.iter().enumerate() {
         if let Some(slot) = rank.get_mut(m) {

@@ -110,7 +110,7 @@ impl Outcomes {
     /// Nearest-rank percentile of the window's latencies.
     pub fn latency_percentile(&self, per_cent: u32) -> Option<u64> {
         let mut latencies: Vec<u64> = self.window.iter().map(|(_, l, _)| *l).collect();
-        latencies.sort_unstable();
+        crate::sim::sort::sort(&mut latencies);
         percentile(&latencies, per_cent)
     }
 

@@ -36,7 +36,8 @@
 //! `MissingSourceTopicException`); closing sends a LeaveGroup; starting an application is not
 //! a scenario command, so replaying a scenario does not restart it.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::sim::vecmap::{VecMap, VecSet};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::sim::client::{ConsumerConfig, ConsumerState, OffsetReset, ProducerConfig};
@@ -142,14 +143,14 @@ pub struct StreamsApp {
     error: Option<StreamsError>,
     manual: bool,
     /// Next offset to take into a buffer, per input partition.
-    fetched: BTreeMap<(Name, u32), u64>,
+    fetched: VecMap<(Name, u32), u64>,
     last_commit_ms: u64,
     commit_pending: bool,
     last_purge_ms: u64,
     /// Offsets committed last, per input partition.
-    committed: BTreeMap<(Name, u32), u64>,
+    committed: VecMap<(Name, u32), u64>,
     /// The assignment the tasks were last made for.
-    synced: BTreeSet<(Name, u32)>,
+    synced: VecSet<(Name, u32)>,
     recent: VecDeque<StepReport>,
 }
 
@@ -299,7 +300,7 @@ impl StreamsApp {
             ..ConsumerConfig::default()
         };
         let mut topics: Vec<String> = program.sources.keys().map(|t| t.to_string()).collect();
-        topics.sort();
+        crate::sim::sort::sort(&mut topics);
         let producer = world.add_producer_inner(ProducerConfig {
             client_id: format!("{app_id}-{process_id}-StreamThread-1-producer"),
             linger_ms: config.linger_ms,
@@ -326,12 +327,12 @@ impl StreamsApp {
             state: AppState::Rebalancing,
             error: None,
             manual: false,
-            fetched: BTreeMap::new(),
+            fetched: VecMap::new(),
             last_commit_ms: now,
             commit_pending: false,
             last_purge_ms: now,
-            committed: BTreeMap::new(),
-            synced: BTreeSet::new(),
+            committed: VecMap::new(),
+            synced: VecSet::new(),
             recent: VecDeque::new(),
         })
     }

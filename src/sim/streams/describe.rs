@@ -45,7 +45,7 @@ pub fn java_hash_set_order<S: AsRef<str>>(items: &[S]) -> Vec<String> {
             (spread & (capacity - 1), order, *text)
         })
         .collect();
-    keyed.sort();
+    crate::sim::sort::sort(&mut keyed);
     keyed.into_iter().map(|(_, _, t)| t.to_string()).collect()
 }
 
@@ -70,7 +70,7 @@ fn subtree_size(topology: &Topology, node: u32, depth: u32) -> u64 {
 
 /// Sorts node indices as `NodeComparator` does: larger sub-tree first, then by name.
 fn sort_nodes(topology: &Topology, nodes: &mut [u32]) {
-    nodes.sort_by(|a, b| {
+    crate::sim::sort::sort_by(nodes, |a, b| {
         let (sa, sb) = (subtree_size(topology, *a, 0), subtree_size(topology, *b, 0));
         let name = |i: &u32| topology.node(*i).map(|n| n.name.clone());
         sb.cmp(&sa).then_with(|| name(a).cmp(&name(b)))

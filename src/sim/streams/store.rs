@@ -31,7 +31,8 @@
 //! Simplified versus Kafka: the store keeps values deserialized (it compares and reports
 //! them); record headers are not modelled (so they add nothing to entry sizes).
 
-use std::collections::{BTreeMap, HashMap};
+use crate::sim::vecmap::VecMap;
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::sim::log::Bytes;
@@ -199,7 +200,7 @@ impl KeyValueStore {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        all.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sim::sort::sort_by(&mut all, |a, b| a.0.cmp(&b.0));
         all
     }
 }
@@ -526,7 +527,7 @@ impl NamedCache {
 pub struct ThreadCache {
     max_bytes: u64,
     size_bytes: u64,
-    caches: BTreeMap<(u32, u32, u32), NamedCache>,
+    caches: VecMap<(u32, u32, u32), NamedCache>,
 }
 
 /// A named cache's key: (sub-topology, partition, store index).
@@ -538,7 +539,7 @@ impl ThreadCache {
         Self {
             max_bytes,
             size_bytes: 0,
-            caches: BTreeMap::new(),
+            caches: VecMap::new(),
         }
     }
 

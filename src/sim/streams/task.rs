@@ -27,7 +27,8 @@
 //! with a null key or value reaching an aggregation is skipped as Kafka skips it (the warning
 //! becomes [`StepReport::dropped`]).
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::sim::vecmap::VecMap;
+use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
 
@@ -192,7 +193,7 @@ pub struct Program {
     /// Stores, by index.
     pub stores: Vec<ProgramStore>,
     /// Source topic (full name) → its source node.
-    pub sources: BTreeMap<Name, u32>,
+    pub sources: VecMap<Name, u32>,
     /// Each sub-topology's source topics (full names).
     pub subtopology_topics: Vec<Vec<Name>>,
     /// Whether stores sit behind the record cache (`statestore.cache.max.bytes` > 0).
@@ -215,7 +216,7 @@ impl Program {
                 name.clone()
             }
         };
-        let mut sources = BTreeMap::new();
+        let mut sources = VecMap::new();
         let nodes = topology
             .nodes()
             .iter()
@@ -324,12 +325,12 @@ pub struct Task {
     buffers: Vec<VecDeque<Buffered>>,
     /// The source node reading each input.
     input_nodes: Vec<u32>,
-    stores: BTreeMap<u32, KeyValueStore>,
+    stores: VecMap<u32, KeyValueStore>,
     stack: Vec<Work>,
     origin: Option<Origin>,
     /// Next offset to commit per input (by index in `inputs`): the last record taken + 1.
     consumed: Vec<Option<u64>>,
-    committed: BTreeMap<(Name, u32), u64>,
+    committed: VecMap<(Name, u32), u64>,
     processed_records: u64,
 }
 
@@ -413,9 +414,9 @@ impl Default for Limits {
 #[derive(Clone, Debug)]
 pub struct StreamThread {
     program: Arc<Program>,
-    tasks: BTreeMap<TaskId, Task>,
+    tasks: VecMap<TaskId, Task>,
     /// Input partition → (task, buffer index).
-    routes: BTreeMap<(Name, u32), (TaskId, u32)>,
+    routes: VecMap<(Name, u32), (TaskId, u32)>,
     cache: ThreadCache,
     limits: Limits,
     /// The task that started the last record (round-robin cursor).
@@ -437,8 +438,8 @@ impl StreamThread {
     pub fn new(program: Arc<Program>, cache_max_bytes: u64, limits: Limits) -> Self {
         Self {
             program,
-            tasks: BTreeMap::new(),
-            routes: BTreeMap::new(),
+            tasks: VecMap::new(),
+            routes: VecMap::new(),
             cache: ThreadCache::new(cache_max_bytes),
             limits,
             cursor: None,
@@ -522,7 +523,7 @@ impl StreamThread {
                 stores,
                 stack: Vec::new(),
                 origin: None,
-                committed: BTreeMap::new(),
+                committed: VecMap::new(),
                 processed_records: 0,
             },
         );
@@ -673,7 +674,7 @@ impl StreamThread {
         let mut out = Vec::new();
         for task in self.tasks.values_mut() {
             // By input partition (topic name, then partition), as a sorted map iterates.
-            let mut consumed: BTreeMap<(Name, u32), u64> = BTreeMap::new();
+            let mut consumed: VecMap<(Name, u32), u64> = VecMap::new();
             for (tp, offset) in task.inputs.iter().zip(&task.consumed) {
                 if let Some(offset) = offset {
                     consumed.insert(tp.clone(), *offset);

@@ -25,8 +25,8 @@
 //! `merge`/`branch`/joins/windows, no topology optimization (`topology.optimization=none`, the
 //! default), and serdes are `String` or `Long`.
 
+use crate::sim::vecmap::VecMap;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -724,7 +724,7 @@ impl Topology {
                 *slot = ra.min(rb);
             }
         }
-        let mut store_users: BTreeMap<u32, usize> = BTreeMap::new();
+        let mut store_users: VecMap<u32, usize> = VecMap::new();
         for (i, node) in nodes.iter().enumerate() {
             for &child in &node.children {
                 union(&mut root, i, child as usize);
@@ -740,13 +740,13 @@ impl Topology {
         }
         // Group ids: source nodes in name order first, then the rest in name order.
         let mut by_name: Vec<usize> = (0..count).collect();
-        by_name.sort_by(|a, b| {
+        crate::sim::sort::sort_by(&mut by_name, |a, b| {
             let (na, nb) = (&nodes[*a], &nodes[*b]);
             let sa = matches!(na.op, Operation::Source { .. });
             let sb = matches!(nb.op, Operation::Source { .. });
             sb.cmp(&sa).then_with(|| na.name.cmp(&nb.name))
         });
-        let mut group_of_root: BTreeMap<usize, u32> = BTreeMap::new();
+        let mut group_of_root: VecMap<usize, u32> = VecMap::new();
         for &i in &by_name {
             let r = find(&mut root, i);
             let next = group_of_root.len() as u32;

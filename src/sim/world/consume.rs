@@ -8,6 +8,7 @@ use crate::sim::error::SimError;
 use crate::sim::group::{Committed, Group, GroupState};
 use crate::sim::log::Bytes;
 use crate::sim::trace::{Name, RebalanceReason, TraceKind};
+use crate::sim::vecmap::VecSet;
 use crate::sim::world::{Due, World, capped};
 
 /// One fetched record: topic, partition, offset, key, value, the broker it came from.
@@ -62,8 +63,7 @@ impl World {
         let Some(g) = self.groups.get(group) else {
             return Vec::new();
         };
-        let mut keys: std::collections::BTreeSet<(Name, u32)> =
-            g.committed.keys().cloned().collect();
+        let mut keys: VecSet<(Name, u32)> = g.committed.keys().cloned().collect();
         for m in g.members.values() {
             keys.extend(m.assignment.iter().cloned());
         }

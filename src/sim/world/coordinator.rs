@@ -14,6 +14,7 @@
 //! modelled); a new member is given its member id on its first JoinGroup (Kafka first answers
 //! MEMBER_ID_REQUIRED, costing one more round trip).
 
+use crate::sim::vecmap::VecMap;
 use std::collections::BTreeMap;
 
 use crate::sim::assignor::{self, AssignorKind, RebalanceProtocol, TopicPartition};
@@ -384,9 +385,9 @@ impl World {
     }
 
     /// The leader's assignment, with the group's assignor, over the members' subscriptions.
-    fn compute_assignment(&self, group_id: &Name) -> BTreeMap<Name, Vec<(Name, u32)>> {
+    fn compute_assignment(&self, group_id: &Name) -> VecMap<Name, Vec<(Name, u32)>> {
         let Some(group) = self.groups.get(group_id) else {
-            return BTreeMap::new();
+            return VecMap::new();
         };
         let kind = group.protocol.unwrap_or(AssignorKind::Range);
         let mut partitions_per_topic = BTreeMap::new();

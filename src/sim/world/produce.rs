@@ -690,8 +690,7 @@ impl World {
         if rejoin {
             p.isr.push(follower);
             let order = p.replica_brokers();
-            p.isr
-                .sort_unstable_by_key(|b| order.iter().position(|x| x == b));
+            crate::sim::sort::sort_by_key(&mut p.isr, |b| order.iter().position(|x| x == b));
         }
         self.emit(TraceKind::ReplicaFetched {
             topic: topic.clone(),
@@ -720,7 +719,7 @@ impl World {
         let (mut lost, kept): (Vec<PendingAck>, Vec<PendingAck>) =
             waiting.drain(..).partition(|a| a.end_offset > log_end);
         *waiting = kept;
-        lost.sort_unstable_by_key(|a| (a.producer, a.seq));
+        crate::sim::sort::sort_by_key(&mut lost, |a| (a.producer, a.seq));
         for a in lost {
             // The new leader never saw this batch: it expects the batch's sequence next.
             let expected = self

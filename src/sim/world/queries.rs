@@ -23,7 +23,7 @@ impl World {
     /// middle of a rebalance. Periodic timers (heartbeats, polls of idle consumers, the ISR,
     /// retention and cleaner checks) do not count.
     pub fn is_settled(&self) -> bool {
-        let busy_queue = self.queue.values().any(|due| {
+        let busy_queue = self.queue.iter().map(|s| &s.due).any(|due| {
             matches!(
                 due,
                 Due::Linger { .. }

@@ -8,10 +8,6 @@
 //! [`Comparison::apply`], so the comparison's control list rebuilds the session
 //! ([`Comparison::replay`]) — the base for share links and lessons.
 
-use std::rc::Rc;
-
-use yew::Reducible;
-
 use crate::sim::compare::{Comparison, Control, DownstreamSpec, Preset, Sample, StartFrom};
 use crate::sim::soa::{Fanout, Health, Latency, OnFailure};
 
@@ -402,29 +398,14 @@ fn unreachable_comparison() -> Comparison {
     }
 }
 
-/// The reducer wrapper: the model is shared so a frame does not clone the comparison; each
-/// action returns a new (tiny) `Store`, which is how Yew knows to re-render.
-pub struct Store {
-    pub model: Rc<std::cell::RefCell<Model>>,
-}
+/// The EDA-vs-SOA model behind Yew's reducer.
+pub type Store = crate::ui::store::Store<Model>;
 
-impl Store {
-    /// A store around a model.
-    pub fn new(model: Model) -> Self {
-        Self {
-            model: Rc::new(std::cell::RefCell::new(model)),
-        }
-    }
-}
-
-impl Reducible for Store {
+impl crate::ui::store::Acts for Model {
     type Action = Action;
 
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        self.model.borrow_mut().act(action);
-        Rc::new(Store {
-            model: Rc::clone(&self.model),
-        })
+    fn act(&mut self, action: Action) {
+        Model::act(self, action);
     }
 }
 

@@ -158,7 +158,7 @@ pub fn diagram(
         d.push_str(&dot_path(x, y));
         drawn += 1;
     }
-    paths.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    crate::sim::sort::sort_by(&mut paths, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let dots = paths.into_iter().map(|(colour, duplicate, d)| {
         html! {
             <path key={format!("{colour}{duplicate}")} class={classes!("flight", duplicate.then_some("duplicate"))}

@@ -16,8 +16,6 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use yew::Reducible;
-
 use crate::sim::assignor::AssignorKind;
 use crate::sim::client::{Acks, ConsumerConfig, OffsetReset, ProducerConfig};
 use crate::sim::command::{Command, NewRecord, Outcome, Subscription, TimedCommand};
@@ -1142,30 +1140,14 @@ fn json_escape(text: &str) -> String {
     out
 }
 
-/// The reducer wrapper: the model is shared (`Rc<RefCell<…>>`) so a frame does not clone the
-/// world; every action still goes through [`Model::act`], in order. Each action returns a new
-/// (tiny) `Store`, which is how Yew's reducer knows to re-render.
-pub struct Store {
-    pub model: Rc<std::cell::RefCell<Model>>,
-}
+/// The Playground model behind Yew's reducer.
+pub type Store = crate::ui::store::Store<Model>;
 
-impl Store {
-    /// A store around a model.
-    pub fn new(model: Model) -> Self {
-        Self {
-            model: Rc::new(std::cell::RefCell::new(model)),
-        }
-    }
-}
-
-impl Reducible for Store {
+impl crate::ui::store::Acts for Model {
     type Action = Action;
 
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        self.model.borrow_mut().act(action);
-        Rc::new(Store {
-            model: Rc::clone(&self.model),
-        })
+    fn act(&mut self, action: Action) {
+        Model::act(self, action);
     }
 }
 

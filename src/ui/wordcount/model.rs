@@ -15,10 +15,9 @@
 //! [`MAX_MARKS`] marks (older moments become unreachable), checkpoints and the script only
 //! reach back to the oldest mark, and the world's own history is dropped.
 
-use std::collections::{BTreeMap, VecDeque};
-use std::rc::Rc;
+use std::collections::VecDeque;
 
-use yew::Reducible;
+use crate::sim::vecmap::VecMap;
 
 use crate::sim::command::{Command, NewRecord, Outcome, StreamsExample, TimedCommand};
 use crate::sim::streams::examples::{WORD_COUNT_INPUT, WORD_COUNT_OUTPUT};
@@ -289,8 +288,8 @@ impl Model {
     }
 
     /// The most recent step through each node, by node name.
-    pub fn last_step_per_node(&self) -> BTreeMap<&str, &StepReport> {
-        let mut out = BTreeMap::new();
+    pub fn last_step_per_node(&self) -> VecMap<&str, &StepReport> {
+        let mut out = VecMap::default();
         if let Some(app) = self.app() {
             for step in app.recent_steps().iter().rev() {
                 out.entry(&*step.node).or_insert(step);
@@ -658,7 +657,7 @@ impl Model {
     /// The output topic as the log cleaner leaves it: the latest value per key (tombstones
     /// remove the key), by key.
     pub fn output_compacted(&self) -> Vec<(String, String)> {
-        let mut latest: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut latest: VecMap<String, Option<String>> = VecMap::default();
         if let Some(t) = self.world.topic(WORD_COUNT_OUTPUT) {
             for p in &t.partitions {
                 for r in p.log.read(p.log.log_start_offset(), u32::MAX) {
@@ -766,29 +765,14 @@ pub fn describe_step(step: &StepReport) -> String {
     text
 }
 
-/// The reducer wrapper: the model is shared (`Rc<RefCell<…>>`) so a frame does not clone the
-/// world; each action returns a new (tiny) `Store`, which is how Yew knows to re-render.
-pub struct Store {
-    pub model: Rc<std::cell::RefCell<Model>>,
-}
+/// The WordCount model behind Yew's reducer.
+pub type Store = crate::ui::store::Store<Model>;
 
-impl Store {
-    /// A store around a model.
-    pub fn new(model: Model) -> Self {
-        Self {
-            model: Rc::new(std::cell::RefCell::new(model)),
-        }
-    }
-}
-
-impl Reducible for Store {
+impl crate::ui::store::Acts for Model {
     type Action = Action;
 
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        self.model.borrow_mut().act(action);
-        Rc::new(Store {
-            model: Rc::clone(&self.model),
-        })
+    fn act(&mut self, action: Action) {
+        Model::act(self, action);
     }
 }
 

@@ -14,7 +14,7 @@
 //! (count, Java name rank). Which partition "undoes" a move is the first one Kafka's `HashSet`
 //! iteration yields, reproduced with [`JavaHashSet`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::vecmap::{VecMap, VecSet};
 
 use super::super::Group;
 use super::super::java::JavaHashSet;
@@ -70,14 +70,14 @@ struct Movements {
     moves: Vec<Option<(usize, usize)>>,
     /// Per topic, per (source, destination): the partitions that made that move, as a Java
     /// `HashSet` so that "any one of them" is the one Kafka picks.
-    by_topic: BTreeMap<usize, BTreeMap<(usize, usize), JavaHashSet<usize>>>,
+    by_topic: VecMap<usize, VecMap<(usize, usize), JavaHashSet<usize>>>,
 }
 
 impl Movements {
     fn new(total: usize) -> Self {
         Movements {
             moves: vec![None; total],
-            by_topic: BTreeMap::new(),
+            by_topic: VecMap::new(),
         }
     }
 
@@ -163,7 +163,7 @@ struct Builder<'a> {
     /// `currentPartitionConsumer`, by `gid`.
     owner: Vec<Option<usize>>,
     /// `sortedCurrentSubscriptions`: (partition count, rank), least loaded first.
-    sorted: BTreeSet<(usize, usize)>,
+    sorted: VecSet<(usize, usize)>,
     /// Members taken out of reassignment (`fixedAssignments`).
     fixed: Vec<bool>,
     movements: Movements,
@@ -223,7 +223,7 @@ impl<'a> Builder<'a> {
             by_rank,
             current,
             owner,
-            sorted: BTreeSet::new(),
+            sorted: VecSet::new(),
             fixed: vec![false; n],
             movements: Movements::new(total),
             budget: (total + 1)
@@ -291,7 +291,7 @@ impl<'a> Builder<'a> {
 
         // Topics with fewest potential consumers first, then by name; partitions in order.
         let mut topic_order: Vec<usize> = (0..self.topic_consumers.len()).collect();
-        topic_order.sort_unstable_by_key(|&t| (self.consumers_of(t).len(), t));
+        crate::sim::sort::sort_by_key(&mut topic_order, |&t| (self.consumers_of(t).len(), t));
         let mut sorted_all: Vec<usize> = topic_order
             .iter()
             .flat_map(|&t| self.layout.range(t))
@@ -396,7 +396,7 @@ impl<'a> Builder<'a> {
             .filter(|(m, _)| !self.fixed.get(*m).copied().unwrap_or(true))
             .map(|(_, list)| list.len())
             .collect();
-        sizes.sort_unstable();
+        crate::sim::sort::sort(&mut sizes);
         let mut score = 0;
         let mut prefix = 0;
         for (i, &s) in sizes.iter().enumerate() {

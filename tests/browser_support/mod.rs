@@ -1,0 +1,73 @@
+//! Helpers the browser test files share (`mod browser_support;` in each): mounting the app at
+//! an address, waiting in real time while Yew renders, and reading or clicking the DOM.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use eda_playground::ui::App;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element};
+
+pub fn document() -> Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+pub async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits (in real time, up to `limit_ms`) until `check` holds, flushing Yew between tries.
+pub async fn until(limit_ms: i32, mut check: impl FnMut() -> bool) -> bool {
+    let mut waited = 0;
+    while waited < limit_ms {
+        yew::scheduler::flush().await;
+        if check() {
+            return true;
+        }
+        sleep_ms(50).await;
+        waited += 50;
+    }
+    false
+}
+
+/// Sets the hash, then mounts the app into a new element and lets it render.
+pub async fn mount_at(hash: &str) -> Element {
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(hash)
+        .unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+pub fn click(root: &Element, css: &str) {
+    root.query_selector(css)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {css}"))
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+}
+
+/// The text of every element `css` matches.
+pub fn texts(root: &Element, css: &str) -> Vec<String> {
+    let list = root.query_selector_all(css).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.text_content())
+        .collect()
+}
+
+/// The text of the first element `css` matches ("" when none).
+pub fn text(root: &Element, css: &str) -> String {
+    root.query_selector(css)
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}

@@ -1,0 +1,122 @@
+//! The WordCount and EDA-vs-SOA views at 360 px (a phone, a small iframe) and at 640 × 400 (the
+//! design's embed size): loaded in a same-origin iframe of that size, the page must not scroll
+//! sideways and each key control must be on screen.
+
+use serde_json::{Value, json};
+
+use super::webdriver::Error;
+use crate::Harness;
+
+/// Arguments: width, height, hash, the selector that means "rendered", the key controls.
+/// Returns `null` until the iframe shows the view, then what overflows.
+const EMBED_SCRIPT: &str = r#"
+const [width, height, hash, ready, keys] = arguments;
+let f = document.getElementById('narrow-probe');
+if (!f) {
+  f = document.createElement('iframe');
+  f.id = 'narrow-probe';
+  f.style.cssText = 'position:fixed;left:0;top:0;border:0;z-index:2147483647;background:#fff';
+  document.body.append(f);
+}
+if (f.getAttribute('data-for') !== width + hash) {
+  f.setAttribute('data-for', width + hash);
+  f.style.width = width + 'px';
+  f.style.height = height + 'px';
+  f.src = location.href.split('#')[0] + hash;
+  return null;
+}
+const d = f.contentDocument;
+if (!d || !d.querySelector(ready)) return null;
+const de = d.documentElement;
+const off = [];
+for (const css of keys) {
+  const el = d.querySelector(css);
+  if (!el) { off.push(css + ': missing'); continue; }
+  const r = el.getBoundingClientRect();
+  if (r.width <= 0 || r.height <= 0) off.push(css + ': not displayed');
+  else if (r.left < 0 || r.right > de.clientWidth + 0.5) off.push(css + ': x ' + r.left + '..' + r.right);
+}
+const wide = Array.from(d.querySelectorAll('main *'))
+  .filter(el => el.getBoundingClientRect().right > de.clientWidth + 0.5 && !el.closest('.table-scroll'))
+  .slice(0, 5).map(el => el.tagName.toLowerCase() + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right));
+return { inner: f.contentWindow.innerWidth, scroll: Math.max(de.scrollWidth, d.body.scrollWidth), client: de.clientWidth, off, wide };
+"#;
+
+fn check_view(
+    h: &Harness,
+    hash: &str,
+    ready: &str,
+    keys: &[&str],
+    name: &str,
+) -> Result<(), Error> {
+    h.open("#/lessons")?;
+    for (width, height) in [(360u32, 640u32), (640, 400)] {
+        let mut seen = Value::Null;
+        let report = h
+            .browser
+            .wait_until(
+                &format!("{hash} in a {width} px iframe"),
+                std::time::Duration::from_secs(20),
+                || {
+                    let v = h.browser.execute(
+                        EMBED_SCRIPT,
+                        &[
+                            json!(width),
+                            json!(height),
+                            json!(hash),
+                            json!(ready),
+                            json!(keys),
+                        ],
+                    )?;
+                    seen = v.clone();
+                    Ok((!v.is_null()).then_some(v))
+                },
+            )
+            .map_err(|e| Error::Timeout(format!("{e}; last: {seen}")))?;
+        h.screenshot(&format!("{name}-{width}px"))?;
+        assert_eq!(report["inner"], json!(width), "{report}");
+        assert!(
+            report["scroll"].as_f64() <= report["client"].as_f64(),
+            "{hash} at {width} px scrolls sideways: {report}"
+        );
+        assert_eq!(report["off"], json!([]), "{hash} at {width} px: {report}");
+    }
+    h.expect_no_panic_banner(name)
+}
+
+pub fn check_wordcount(h: &Harness) -> Result<(), Error> {
+    check_view(
+        h,
+        "#/wordcount?partitions=4",
+        ".wordcount .wc-node",
+        &[
+            ".wc-line",
+            "button.wc-step",
+            "button.wc-record",
+            "button.wc-play",
+            "button.wc-back",
+            ".wc-partitions",
+            ".wc-cache input",
+            "button.wc-example",
+        ],
+        "wordcount",
+    )
+}
+
+pub fn check_compare(h: &Harness) -> Result<(), Error> {
+    check_view(
+        h,
+        "#/eda-vs-soa?flow=order",
+        ".compare .cmp-diagram",
+        &[
+            "button.cmp-play",
+            ".cmp-flow",
+            ".cmp-fanout",
+            "button.cmp-spike",
+            "button.cmp-add",
+            "td[data-metric=success][data-side=soa]",
+            "td[data-metric=success][data-side=eda]",
+        ],
+        "eda-vs-soa",
+    )
+}
