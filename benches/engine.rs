@@ -8,10 +8,11 @@
 
 use std::time::Instant;
 
-use eda_playground::sim::client::{ConsumerConfig, OffsetReset, ProducerConfig};
-use eda_playground::sim::command::{Command, NewRecord, Outcome, Subscription};
-use eda_playground::sim::world::WorldConfig;
-use eda_playground::sim::{TraceKind, World};
+mod support;
+
+use eda_playground::sim::World;
+use eda_playground::sim::client::ConsumerConfig;
+use eda_playground::sim::command::{Command, Subscription};
 
 const RUNS: usize = 5;
 
@@ -23,58 +24,9 @@ fn median(mut xs: Vec<f64>) -> f64 {
 /// Produces `records` small keyed records into a topic of `partitions` partitions read by one
 /// consumer group of 3; returns records delivered per second of wall time.
 fn produce_fetch(partitions: u32, records: u32) -> f64 {
-    let mut world = World::with_config(1, WorldConfig::default());
-    world.create_topic("bench", partitions, 1).unwrap();
-    let producer = match world
-        .apply(Command::AddProducer {
-            config: ProducerConfig {
-                linger_ms: 5,
-                ..Default::default()
-            },
-        })
-        .unwrap()
-    {
-        Outcome::Producer(id) => id,
-        _ => unreachable!(),
-    };
-    for _ in 0..3 {
-        world
-            .apply(Command::AddConsumer {
-                config: ConsumerConfig {
-                    group_id: Some("g".into()),
-                    auto_offset_reset: OffsetReset::Earliest,
-                    ..Default::default()
-                },
-                subscription: Subscription::Topics(vec!["bench".into()]),
-            })
-            .unwrap();
-    }
-    world.advance(5_000).unwrap();
-    let keys: Vec<String> = (0..1_000).map(|i| format!("k{i}")).collect();
+    let (mut world, producer) = support::produce_fetch_world(partitions);
     let start = Instant::now();
-    let mut delivered = 0u64;
-    let batch = 1_000;
-    for chunk in 0..records / batch {
-        for i in 0..batch {
-            let key = &keys[((chunk * batch + i) % 1_000) as usize];
-            world
-                .apply(Command::Produce {
-                    producer,
-                    record: NewRecord::new("bench", Some(key), "v"),
-                })
-                .unwrap();
-        }
-        for e in world.advance(50).unwrap() {
-            if matches!(e.kind, TraceKind::RecordDelivered { .. }) {
-                delivered += 1;
-            }
-        }
-    }
-    for e in world.advance(5_000).unwrap() {
-        if matches!(e.kind, TraceKind::RecordDelivered { .. }) {
-            delivered += 1;
-        }
-    }
+    let delivered = support::produce_fetch(&mut world, producer, records);
     let secs = start.elapsed().as_secs_f64();
     assert_eq!(delivered, u64::from(records), "every record delivered once");
     f64::from(records) / secs
