@@ -45,9 +45,12 @@ pub const SAMPLE_CORPUS: [&str; 4] = [
 pub const MAX_MARKS: usize = 500;
 /// Marks between world clones.
 pub const CHECKPOINT_EVERY: usize = 25;
-/// Virtual time a step may let pass looking for work (a little over the commit interval, so
-/// a cached update is flushed by the commit).
+/// Virtual time a step may let pass looking for work while the record cache holds updates (a
+/// little over the commit interval, so the commit flushes them).
 pub const MAX_IDLE_MS: u64 = 31_000;
+/// Virtual time a step may let pass looking for work otherwise: records on their way to the
+/// application (produce, linger, fetch) arrive well within it.
+pub const MAX_IDLE_UNCACHED_MS: u64 = 5_000;
 /// Longest line accepted from the text box, in characters.
 pub const MAX_LINE_CHARS: usize = 2_000;
 /// Most lines one submission may produce.
@@ -357,7 +360,8 @@ impl Model {
     }
 
     /// Lets virtual time run until the application has something to step, its commit is due
-    /// or [`MAX_IDLE_MS`] pass. Returns whether there is work.
+    /// or [`MAX_IDLE_MS`] pass ([`MAX_IDLE_UNCACHED_MS`] when the cache holds nothing). Returns
+    /// whether there is work.
     fn wait_for_work(&mut self) -> bool {
         let start = self.world.now_ms();
         loop {
@@ -369,10 +373,15 @@ impl Model {
                 return true;
             }
             let now = self.world.now_ms();
+            let limit = if app.thread().has_dirty_cache() {
+                MAX_IDLE_MS
+            } else {
+                MAX_IDLE_UNCACHED_MS
+            };
             let Some(next) = self.world.next_event_ms() else {
                 return false;
             };
-            if next.saturating_sub(start) > MAX_IDLE_MS {
+            if next.saturating_sub(start) > limit {
                 return false;
             }
             if self.world.advance(next.saturating_sub(now)).is_err() {
@@ -923,6 +932,7 @@ mod tests {
     #[test]
     fn running_steps_at_the_chosen_speed_and_stops_when_idle() {
         let mut model = Model::new(Setup::default());
+        let produced_at = model.world.now_ms();
         model.act(Action::Produce("hello kafka streams".to_string()));
         model.act(Action::SetSpeed(10.0));
         model.act(Action::TogglePlay);
@@ -934,6 +944,9 @@ mod tests {
         }
         assert!(!model.running, "pauses when everything is processed");
         assert_eq!(count_of(&model, "kafka").as_deref(), Some("1"));
+        // Without a cache there is no commit to wait for: the clock stops soon after.
+        let idle_ms = model.world.now_ms() - produced_at;
+        assert!(idle_ms < 10_000, "virtual time ran on for {idle_ms} ms");
     }
 
     #[test]
