@@ -4,9 +4,11 @@
 //! [`LaneVersion`] (every number the lane draws) and read the records from the shared model
 //! only when that changes; the cells sit in a group shifted by one `transform`, so an append
 //! adds one cell and moves one attribute instead of every cell. Client boxes and the replica
-//! table compare small snapshots. Only the records in flight are redrawn every frame, as one
-//! `<path>` per colour with at most [`MAX_DRAWN_FLIGHTS`] dots; the exact count is written
-//! beside them.
+//! table compare small snapshots. While playing, a lane's numbers are re-read from the model
+//! ~10 Hz, two lanes a frame in turn (see `Refresh`). Only the records in flight are redrawn
+//! every frame, as one `<path>` per colour with at most [`MAX_DRAWN_FLIGHTS`] dots, on an SVG
+//! layer of their own over the lanes (so moving them repaints neither the lanes nor the page);
+//! the exact count is written beside them.
 
 use yew::prelude::*;
 
