@@ -9,7 +9,12 @@
 //! Per-frame cost is kept small (the page must hold 60 fps while 1,000 records/s flow through
 //! 12 partitions to 3 groups): the callback every child gets is created once, children are
 //! components with snapshot or version props so unchanged ones are skipped, and the event log
-//! and the live region are refreshed at most every [`LOG_REFRESH_FRAMES`] frames while playing.
+//! and the live region are refreshed once every [`LOG_REFRESH_FRAMES`] frames while playing.
+//! Only the records in flight move every frame, on their own layer. While playing, the rest
+//! (lanes, clock and counters, groups, replicas, cluster) is re-read from the model once every
+//! [`SLOW_REFRESH_FRAMES`] frames (~10 Hz), each part in its own frame of that cycle so that no
+//! frame redraws them all; after any learner action, or while paused, everything is re-read
+//! at once. The numbers stay exact: each is the engine's value at its last refresh.
 
 mod diagram;
 pub mod model;
@@ -27,8 +32,57 @@ use crate::ui::hooks::{prefers_reduced_motion, use_frames};
 use crate::ui::route::current_hash;
 use model::{Action, Model, Store, format_ms};
 
-/// While playing, the event log and the live region are redrawn at most this often (frames).
-pub const LOG_REFRESH_FRAMES: u32 = 15;
+/// While playing, the event log and the live region are redrawn once in this many frames
+/// (2 Hz at 60 fps; at 1,000 records/s the log gains thousands of lines a second, more than
+/// anyone reads). Redrawing its 60 lines is the costliest refresh, so it is kept to under 5%
+/// of frames and falls in the cycle's lightest slot, [`SLOT_LOG`].
+pub const LOG_REFRESH_FRAMES: u64 = 30;
+
+/// While playing, each slowly changing part is re-read from the model once in this many
+/// frames (~10 Hz at 60 fps); the parts take turns (see [`Refresh`]).
+pub const SLOW_REFRESH_FRAMES: u64 = 6;
+
+/// The frames of the refresh cycle the slow parts take. Lanes take slot `partition` (so two of
+/// twelve lanes are re-read per frame); these take the remaining work in between.
+const SLOT_CONTROLS: u64 = 1;
+const SLOT_GROUPS: u64 = 3;
+const SLOT_CLUSTER: u64 = 5;
+/// The event log's slot in its own, longer cycle: it coincides with [`SLOT_CLUSTER`], whose
+/// snapshot rarely changes.
+const SLOT_LOG: u64 = 29;
+
+/// Which slow parts this render re-reads from the model.
+#[derive(Clone, Copy, Debug)]
+pub struct Refresh {
+    /// Renders so far while playing.
+    frame: u64,
+    /// Re-read everything (paused, or the learner just acted).
+    all: bool,
+}
+
+impl Refresh {
+    /// Whether the part in `slot` of the cycle is re-read now.
+    pub fn due(self, slot: u64) -> bool {
+        self.all || self.frame % SLOW_REFRESH_FRAMES == slot % SLOW_REFRESH_FRAMES
+    }
+
+    /// Whether everything is re-read now.
+    pub fn due_all(self) -> bool {
+        self.all
+    }
+}
+
+/// What the slow parts showed at their last refresh (their props between refreshes).
+#[derive(Default)]
+struct Shown {
+    frame: u64,
+    controls: Option<ControlsModel>,
+    groups: Vec<panels::GroupSnap>,
+    brokers: Vec<(u32, bool)>,
+    topics: Vec<String>,
+    replicas: Vec<diagram::ReplicaRow>,
+    diagram: diagram::DiagramShown,
+}
 
 /// The shared model, handed to memoised children that read it when their version changes.
 /// Equal when it is the same model (the version props say whether its content changed).
@@ -49,12 +103,11 @@ fn narrow() -> bool {
         .is_some_and(|w| w < COMPACT_BELOW_PX)
 }
 
-/// What the event log and the live region show, refreshed at most every
-/// [`LOG_REFRESH_FRAMES`] renders while playing, at once when paused.
+/// What the event log and the live region show, refreshed once every
+/// [`LOG_REFRESH_FRAMES`] renders while playing, at once when paused or after an action.
 #[derive(Default)]
 struct LogShown {
     version: u64,
-    renders: u32,
     announcement: String,
 }
 
@@ -76,23 +129,38 @@ pub fn Playground() -> Html {
     use_frames(playing, store.dispatcher(), |wall_ms| Action::Frame {
         wall_ms,
     });
+    // Set by every learner action (not by frames): the next render re-reads everything.
+    let acted = use_mut_ref(|| true);
     // One callback for the life of the view, so children's props stay equal between frames.
     let dispatch = {
         let dispatcher = store.dispatcher();
+        let acted = acted.clone();
         (*use_memo((), move |_| {
-            Callback::from(move |action: Action| dispatcher.dispatch(action))
+            Callback::from(move |action: Action| {
+                *acted.borrow_mut() = true;
+                dispatcher.dispatch(action)
+            })
         }))
         .clone()
     };
     let model_ref = ModelRef(Rc::clone(&store.model));
     let shown = use_mut_ref(LogShown::default);
+    let slow = use_mut_ref(Shown::default);
     let model = store.model.borrow();
+    let refresh = {
+        let mut slow = slow.borrow_mut();
+        slow.frame += 1;
+        let all = !model.playing || std::mem::take(&mut *acted.borrow_mut());
+        Refresh {
+            frame: slow.frame,
+            all,
+        }
+    };
     let (log_version, announcement) = {
         let mut s = shown.borrow_mut();
-        s.renders += 1;
-        if s.version != model.log_version && (!model.playing || s.renders >= LOG_REFRESH_FRAMES) {
+        let due = refresh.all || refresh.frame % LOG_REFRESH_FRAMES == SLOT_LOG;
+        if s.version != model.log_version && due {
             s.version = model.log_version;
-            s.renders = 0;
             s.announcement.clone_from(&model.announcement);
         }
         if !model.playing {
@@ -129,14 +197,29 @@ pub fn Playground() -> Html {
             }
         })
     };
-    let world = &model.world;
-    let brokers: Vec<(u32, bool)> = world.brokers().iter().map(|b| (b.id, b.running)).collect();
+    let mut slow = slow.borrow_mut();
+    let slow = &mut *slow;
+    if refresh.due(SLOT_CONTROLS) || slow.controls.is_none() {
+        slow.controls = Some(snapshot_controls(&model));
+    }
+    if refresh.due(SLOT_GROUPS) {
+        slow.groups = panels::group_snaps(&model);
+    }
+    if refresh.due(SLOT_CLUSTER) {
+        let world = &model.world;
+        slow.brokers = world.brokers().iter().map(|b| (b.id, b.running)).collect();
+        slow.topics = world
+            .topics()
+            .filter(|t| !t.internal)
+            .map(|t| t.name.to_string())
+            .collect();
+        slow.replicas = diagram::replica_rows(&model);
+    }
+    let controls = slow
+        .controls
+        .clone()
+        .unwrap_or_else(|| snapshot_controls(&model));
     let topic = AttrValue::from(model.topic.clone());
-    let topics: Vec<String> = world
-        .topics()
-        .filter(|t| !t.internal)
-        .map(|t| t.name.to_string())
-        .collect();
     let lag_version = (
         model.lag_history.len(),
         model.lag_history.back().map_or(0, |(t, _)| *t),
@@ -145,14 +228,14 @@ pub fn Playground() -> Html {
         <div class="playground" {onkeydown}>
             <h2>{ "Playground" }</h2>
             <p class="hint">{ "Type a message and press Enter — key:value, or just a value for a null key." }</p>
-            <Controls model={snapshot_controls(&model)} dispatch={dispatch.clone()} />
+            <Controls model={controls} dispatch={dispatch.clone()} />
             { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
             <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate} topic={topic.clone()} />
-            { diagram::diagram(&model, &model_ref, &dispatch, narrow(), !prefers_reduced_motion()) }
-            <diagram::Replicas topic={topic.clone()} brokers={brokers.clone()} rows={diagram::replica_rows(&model)} />
+            { diagram::diagram(&model, &model_ref, &dispatch, narrow(), !prefers_reduced_motion(), refresh, &mut slow.diagram) }
+            <diagram::Replicas topic={topic.clone()} brokers={slow.brokers.clone()} rows={slow.replicas.clone()} />
             { panels::record_card(&model, &dispatch) }
-            <panels::GroupsPanel groups={panels::group_snaps(&model)} dispatch={dispatch.clone()} />
-            <panels::ClusterPanel {brokers} topic={topic.clone()} partitions={partition_count(&model)} {topics}
+            <panels::GroupsPanel groups={slow.groups.clone()} dispatch={dispatch.clone()} />
+            <panels::ClusterPanel brokers={slow.brokers.clone()} topic={topic.clone()} partitions={partition_count(&model)} topics={slow.topics.clone()}
                 topic_error={model.topic_error.clone()} dispatch={dispatch.clone()} />
             <panels::LagChart model={model_ref.clone()} version={lag_version} />
             <panels::EventLog model={model_ref.clone()} version={log_version} filter={AttrValue::from(model.filter.clone())} dispatch={dispatch.clone()} />

@@ -636,12 +636,25 @@ pub fn check_bad_params(h: &Harness) -> Result<(), Error> {
 /// returns the starting point.
 const PROBE_START: &str = r#"
 window.__frames = [];
+window.__script = [];
+window.__main = [];
 window.__longTasks = [];
 window.__probeStop = false;
 let last = null;
-const loop = () => {
+// This callback runs after the page's own (registered earlier in the frame), so `t - ts` is the
+// page's script in the frame (its rAF work and the microtasks it queued: Yew renders there);
+// a message posted now arrives after the frame's style, layout and paint on the main thread.
+const done = new MessageChannel();
+let frameStart = 0;
+done.port1.onmessage = () => window.__main.push(performance.now() - frameStart);
+const loop = (ts) => {
   const t = performance.now();
-  if (last !== null) window.__frames.push(t - last);
+  if (last !== null) {
+    window.__frames.push(t - last);
+    window.__script.push(t - ts);
+    frameStart = ts;
+    done.port2.postMessage(0);
+  }
   last = t;
   if (!window.__probeStop) requestAnimationFrame(loop);
 };
@@ -680,7 +693,7 @@ window.__probeSample = () => {
 const PROBE_STOP: &str = r#"
 window.__probeStop = true;
 if (window.__longTaskObserver) window.__longTaskObserver.disconnect();
-return { frames: window.__frames, longTasks: window.__longTasks,
+return { frames: window.__frames, script: window.__script, main: window.__main, longTasks: window.__longTasks,
          wall: performance.now() - window.__probeT0, end: window.__probeSample() };
 "#;
 
@@ -692,6 +705,10 @@ const PROBE_WINDOW: Duration = Duration::from_secs(5);
 struct Probe {
     scene: String,
     frames: Vec<f64>,
+    /// Per frame: the page's script before the probe's callback (ms after the frame began).
+    script: Vec<f64>,
+    /// Per frame: when the main thread had finished the frame (script, style, layout, paint).
+    main: Vec<f64>,
     long_tasks: Vec<f64>,
     wall_ms: f64,
     start: Value,
@@ -781,6 +798,21 @@ impl Probe {
             long_total,
             long_max
         );
+        let spread = |v: &[f64]| {
+            let mut v = v.to_vec();
+            v.sort_by(f64::total_cmp);
+            format!(
+                "median {:.1} ms, p95 {:.1} ms",
+                percentile(&v, 50.0),
+                percentile(&v, 95.0)
+            )
+        };
+        let _ = writeln!(
+            out,
+            "  page script per frame: {}; main thread done after: {}",
+            spread(&self.script),
+            spread(&self.main)
+        );
         if virtual_ms.is_finite() {
             let _ = writeln!(
                 out,
@@ -834,6 +866,8 @@ fn probe(h: &Harness, rel: &str) -> Result<Probe, Error> {
     Ok(Probe {
         scene: rel.to_owned(),
         frames: floats(&stop["frames"]),
+        script: floats(&stop["script"]),
+        main: floats(&stop["main"]),
         long_tasks: floats(&stop["longTasks"]),
         wall_ms: stop["wall"].as_f64().unwrap_or(f64::NAN),
         start,

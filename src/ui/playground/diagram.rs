@@ -4,14 +4,16 @@
 //! [`LaneVersion`] (every number the lane draws) and read the records from the shared model
 //! only when that changes; the cells sit in a group shifted by one `transform`, so an append
 //! adds one cell and moves one attribute instead of every cell. Client boxes and the replica
-//! table compare small snapshots. Only the records in flight are redrawn every frame, as one
-//! `<path>` per colour with at most [`MAX_DRAWN_FLIGHTS`] dots; the exact count is written
-//! beside them.
+//! table compare small snapshots. While playing, a lane's numbers are re-read from the model
+//! ~10 Hz, two lanes a frame in turn (see `Refresh`). Only the records in flight are redrawn
+//! every frame, as one `<path>` per colour with at most [`MAX_DRAWN_FLIGHTS`] dots, on an SVG
+//! layer of their own over the lanes (so moving them repaints neither the lanes nor the page);
+//! the exact count is written beside them.
 
 use yew::prelude::*;
 
 use super::model::{Action, FlightKind, GROUP, Model};
-use super::{ModelRef, fmt};
+use super::{ModelRef, Refresh, fmt};
 use crate::sim::client::ConsumerState;
 use crate::ui::geometry::{self, Layout, key_colour};
 
@@ -34,14 +36,35 @@ pub fn layout_for(partitions: u32, compact: bool) -> Layout {
     }
 }
 
-/// The diagram for the model's topic. Rebuilt every frame, but cheap: lanes and boxes are
-/// memoised components.
+/// What the diagram showed at its last refreshes: the props of its slowly changing parts
+/// (lanes, client boxes, the drawing's label) between refreshes.
+#[derive(Default)]
+pub struct DiagramShown {
+    topic: String,
+    compact: bool,
+    lanes: Vec<LaneVersion>,
+    producers: Vec<u32>,
+    consumers: Vec<ConsumerBox>,
+    label: String,
+}
+
+/// Clients' slot in the refresh cycle (lanes take slot `partition`).
+const SLOT_CLIENTS: u64 = 2;
+/// The drawing's label (with the count in flight) is refreshed with this slot.
+const SLOT_LABEL: u64 = 0;
+
+/// The diagram for the model's topic. Called every frame, but cheap: lanes and boxes are
+/// memoised components whose props are re-read from the model only when `refresh` says so
+/// (lane `p` in slot `p`), and the records in flight are drawn on a layer of their own so
+/// that moving them does not repaint the lanes.
 pub fn diagram(
     model: &Model,
     model_ref: &ModelRef,
     dispatch: &Callback<Action>,
     compact: bool,
     motion: bool,
+    refresh: Refresh,
+    shown: &mut DiagramShown,
 ) -> Html {
     let world = &model.world;
     let Some(topic) = world.topic(&model.topic) else {
@@ -49,57 +72,86 @@ pub fn diagram(
     };
     let layout = layout_for(topic.partition_count(), compact);
     let now = world.now_ms() as f64;
-    let producers: Vec<u32> = world
-        .producers()
-        .filter(|p| !p.closed)
-        .map(|p| p.id)
-        .collect();
-    let consumers: Vec<ConsumerBox> = world
-        .consumers()
-        .filter(|c| c.is_alive())
-        .map(|c| ConsumerBox {
-            id: c.id,
-            group: c.group.as_deref().unwrap_or("no group").to_string(),
-            owns: c
-                .assignment
-                .iter()
-                .filter(|(t, _)| **t == *topic.name)
-                .map(|(_, p)| *p)
-                .collect(),
-            joining: c.state != ConsumerState::Active,
-        })
-        .collect();
-    let group = world.group(GROUP);
-    // The group's lag table, once per frame (each lane looks up its row).
-    let lag_rows = world.group_lag(GROUP);
+    let all = refresh.due_all()
+        || shown.topic != *topic.name
+        || shown.compact != compact
+        || shown.lanes.len() != topic.partitions.len();
+    if all {
+        shown.topic = topic.name.to_string();
+        shown.compact = compact;
+    }
+    if all || refresh.due(SLOT_CLIENTS) {
+        shown.producers = world
+            .producers()
+            .filter(|p| !p.closed)
+            .map(|p| p.id)
+            .collect();
+        shown.consumers = world
+            .consumers()
+            .filter(|c| c.is_alive())
+            .map(|c| ConsumerBox {
+                id: c.id,
+                group: c.group.as_deref().unwrap_or("no group").to_string(),
+                owns: c
+                    .assignment
+                    .iter()
+                    .filter(|(t, _)| **t == *topic.name)
+                    .map(|(_, p)| *p)
+                    .collect(),
+                joining: c.state != ConsumerState::Active,
+            })
+            .collect();
+    }
+    if all
+        || topic
+            .partitions
+            .iter()
+            .any(|p| refresh.due(u64::from(p.id)))
+    {
+        let group = world.group(GROUP);
+        // The group's lag table, once per refresh (each lane due looks up its row).
+        let lag_rows = world.group_lag(GROUP);
+        if all {
+            shown.lanes.clear();
+        }
+        for p in &topic.partitions {
+            if !all && !refresh.due(u64::from(p.id)) {
+                continue;
+            }
+            let version = LaneVersion {
+                first: layout.first_shown(p.log.log_start_offset(), p.log.log_end_offset()),
+                end: p.log.log_end_offset(),
+                high_watermark: p.high_watermark,
+                committed: group
+                    .and_then(|g| g.committed.get(&(topic.name.clone(), p.id)))
+                    .map(|c| c.offset),
+                lag: lag_rows
+                    .iter()
+                    .find(|r| r.topic == topic.name && r.partition == p.id)
+                    .and_then(|r| r.lag),
+                selected: model
+                    .selected
+                    .as_ref()
+                    .filter(|(t, part, _)| t == &*topic.name && *part == p.id)
+                    .map(|(_, _, o)| *o),
+                leader: p.leader,
+                in_sync: p.isr.len() as u32,
+                replicas: p.replicas.len() as u32,
+            };
+            match shown.lanes.get_mut(p.id as usize) {
+                Some(v) => *v = version,
+                None => shown.lanes.push(version),
+            }
+        }
+    }
     let topic_name = AttrValue::from(topic.name.to_string());
-
-    let lanes = topic.partitions.iter().map(|p| {
-        let version = LaneVersion {
-            first: layout.first_shown(p.log.log_start_offset(), p.log.log_end_offset()),
-            end: p.log.log_end_offset(),
-            high_watermark: p.high_watermark,
-            committed: group
-                .and_then(|g| g.committed.get(&(topic.name.clone(), p.id)))
-                .map(|c| c.offset),
-            lag: lag_rows
-                .iter()
-                .find(|r| r.topic == topic.name && r.partition == p.id)
-                .and_then(|r| r.lag),
-            selected: model
-                .selected
-                .as_ref()
-                .filter(|(t, part, _)| t == &*topic.name && *part == p.id)
-                .map(|(_, _, o)| *o),
-            leader: p.leader,
-            in_sync: p.isr.len() as u32,
-            replicas: p.replicas.len() as u32,
-        };
+    let lanes = topic.partitions.iter().zip(&shown.lanes).map(|(p, version)| {
         html! {
             <Lane key={p.id} model={model_ref.clone()} topic={topic_name.clone()} partition={p.id}
-                {layout} {compact} {version} dispatch={dispatch.clone()} />
+                {layout} {compact} version={version.clone()} dispatch={dispatch.clone()} />
         }
     });
+    let (producers, consumers) = (&shown.producers, &shown.consumers);
 
     // Dots, newest first, bucketed by how they are painted.
     let mut paths: Vec<(&'static str, bool, String)> = Vec::new();
@@ -150,12 +202,12 @@ pub fn diagram(
         {
             Some((_, _, d)) => d,
             None => {
-                paths.push((colour, duplicate, String::new()));
+                paths.push((colour, duplicate, String::with_capacity(64 * 16)));
                 let last = paths.len() - 1;
                 &mut paths[last].2
             }
         };
-        d.push_str(&dot_path(x, y));
+        push_dot(d, x, y);
         drawn += 1;
     }
     crate::sim::sort::sort_by(&mut paths, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
@@ -165,23 +217,38 @@ pub fn diagram(
                 fill={colour} d={d} />
         }
     });
+    if all || refresh.due(SLOT_LABEL) {
+        shown.label = format!(
+            "Topic {} with {} partitions; {} consumers; {in_flight} records in flight",
+            topic.name,
+            topic.partition_count(),
+            consumers.len()
+        );
+    }
     let more = in_flight - drawn;
     let width = layout.width;
+    let view_box = format!("0 0 {} {}", width as u32, HEIGHT as u32);
     html! {
         <figure class={classes!("diagram", compact.then_some("compact"))}>
-            <svg viewBox={format!("0 0 {} {}", width as u32, HEIGHT as u32)} role="img"
-                aria-label={format!("Topic {} with {} partitions; {} consumers; {in_flight} records in flight", topic.name, topic.partition_count(), consumers.len())}>
-                <Clients producers={producers.clone()} consumers={consumers.clone()} {layout} {compact} />
-                { for lanes }
-                <g class="flights" data-count={in_flight.to_string()} data-drawn={drawn.to_string()}>
-                    { for dots }
-                </g>
-                if more > 0 {
-                    <text class="flight-count" x={fmt(width / 2.0)} y={fmt(HEIGHT - 2.0)} text-anchor="middle">
-                        { format!("{in_flight} records in flight ({drawn} drawn)") }
-                    </text>
-                }
-            </svg>
+            <div class="diagram-stage">
+                <svg viewBox={view_box.clone()} role="img" aria-label={shown.label.clone()}>
+                    <Clients producers={producers.clone()} consumers={consumers.clone()} {layout} {compact} />
+                    { for lanes }
+                </svg>
+                // The records in flight, on a layer of their own: they move every frame, the
+                // drawing under them changes a few times a second. The count is also in the
+                // drawing's label.
+                <svg class="flights-layer" viewBox={view_box} aria-hidden="true">
+                    <g class="flights" data-count={in_flight.to_string()} data-drawn={drawn.to_string()}>
+                        { for dots }
+                    </g>
+                    if more > 0 {
+                        <text class="flight-count" x={fmt(width / 2.0)} y={fmt(HEIGHT - 2.0)} text-anchor="middle">
+                            { format!("{in_flight} records in flight ({drawn} drawn)") }
+                        </text>
+                    }
+                </svg>
+            </div>
             <figcaption>
                 { format!("Topic {}: cells are records (colour and letter = key; faded = not yet replicated to all in-sync replicas), the dark line is group billing's committed offset; ⚠ marks an under-replicated partition, ✕ an offline one. Network latency is slowed to 150–350 ms so travel is visible.", topic.name) }
             </figcaption>
@@ -189,15 +256,26 @@ pub fn diagram(
     }
 }
 
-/// A circle of radius [`DOT_R`] at `(x, y)` as path data (many dots share one `<path>`).
-fn dot_path(x: f64, y: f64) -> String {
-    let r = fmt(DOT_R);
-    let d = fmt(2.0 * DOT_R);
-    format!(
-        "M{},{}a{r},{r} 0 1,0 {d},0a{r},{r} 0 1,0 -{d},0",
-        fmt(x - DOT_R),
-        fmt(y)
-    )
+/// Appends a circle of radius [`DOT_R`] at `(x, y)` to path data (many dots share one
+/// `<path>`), writing into the one buffer rather than a string per number.
+fn push_dot(d: &mut String, x: f64, y: f64) {
+    d.push('M');
+    push_tenths(d, x - DOT_R);
+    d.push(',');
+    push_tenths(d, y);
+    // Two half circles of radius DOT_R (6): right across and back.
+    d.push_str("a6,6 0 1,0 12,0a6,6 0 1,0 -12,0");
+}
+
+/// Appends `v` with one decimal, as [`fmt`] writes it.
+fn push_tenths(d: &mut String, v: f64) {
+    use std::fmt::Write;
+    let t = (v * 10.0).round() as i64;
+    if t < 0 {
+        d.push('-');
+    }
+    let t = t.unsigned_abs();
+    let _ = write!(d, "{}.{}", t / 10, t % 10);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -559,5 +637,22 @@ pub fn Replicas(props: &ReplicasProps) -> Html {
                 </table>
             </div>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DOT_R, push_dot};
+
+    #[test]
+    fn a_dot_is_two_half_circles_of_its_radius() {
+        assert_eq!(DOT_R, 6.0, "push_dot writes the radius as a literal");
+        let mut d = String::new();
+        push_dot(&mut d, 100.04, 20.25);
+        push_dot(&mut d, 3.0, -1.0);
+        assert_eq!(
+            d,
+            "M94.0,20.3a6,6 0 1,0 12,0a6,6 0 1,0 -12,0M-3.0,-1.0a6,6 0 1,0 12,0a6,6 0 1,0 -12,0"
+        );
     }
 }
