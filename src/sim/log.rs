@@ -22,7 +22,7 @@
 //! [`LogSettings::max_records_kept`] is the simulation's own memory bound, not Kafka behaviour: when
 //! an append exceeds it the oldest records are dropped as if by a `DeleteRecords` request.
 
-pub(crate) mod chunked;
+pub mod chunked;
 mod cleaner;
 mod retention;
 mod size;

@@ -11,17 +11,19 @@
 //! `skip <= tail.len()` otherwise. Appending and popping at either end is O(1) amortised (popping
 //! the back past the tail copies one chunk back into it); indexing is O(1); anything that
 //! rewrites the middle (the log cleaner, `retain`) rebuilds the chunks, O(n).
+//!
+//! Also the world's ring of recent trace events, for the same reason.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// Items per sealed chunk: small enough that the copied tail stays cheap, large enough that
 /// a 5 000-record partition is a few dozen pointers.
-pub(crate) const CHUNK: usize = 128;
+pub const CHUNK: usize = 128;
 
 /// See the module documentation.
 #[derive(Clone)]
-pub(crate) struct Chunked<T> {
+pub struct Chunked<T> {
     /// Full chunks, oldest first, shared between clones.
     sealed: VecDeque<Arc<[T]>>,
     /// The newest items (fewer than `CHUNK`), owned by this copy.
@@ -42,22 +44,22 @@ impl<T> Default for Chunked<T> {
 
 impl<T: Clone> Chunked<T> {
     /// An empty sequence.
-    pub(crate) fn new() -> Self {
+    pub fn new() -> Self {
         Self::default()
     }
 
     /// Number of items.
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.sealed.len() * CHUNK + self.tail.len() - self.skip
     }
 
     /// Whether it holds no item.
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Appends at the back; a full tail is sealed into a shared chunk.
-    pub(crate) fn push_back(&mut self, item: T) {
+    pub fn push_back(&mut self, item: T) {
         self.tail.push(item);
         if self.tail.len() == CHUNK {
             let chunk: Arc<[T]> = self.tail.drain(..).collect();
@@ -66,7 +68,7 @@ impl<T: Clone> Chunked<T> {
     }
 
     /// Removes the front item (no-op when empty).
-    pub(crate) fn drop_front(&mut self) {
+    pub fn drop_front(&mut self) {
         if self.is_empty() {
             return;
         }
@@ -76,7 +78,7 @@ impl<T: Clone> Chunked<T> {
 
     /// Removes the back item (no-op when empty). When the tail is empty the last sealed chunk is
     /// copied back into it first.
-    pub(crate) fn drop_back(&mut self) {
+    pub fn drop_back(&mut self) {
         if self.is_empty() {
             return;
         }
@@ -107,12 +109,12 @@ impl<T: Clone> Chunked<T> {
     }
 
     /// Removes every item.
-    pub(crate) fn clear(&mut self) {
+    pub fn clear(&mut self) {
         *self = Self::default();
     }
 
     /// The item at `index`, if any.
-    pub(crate) fn get(&self, index: usize) -> Option<&T> {
+    pub fn get(&self, index: usize) -> Option<&T> {
         if index >= self.len() {
             return None;
         }
@@ -128,18 +130,18 @@ impl<T: Clone> Chunked<T> {
     }
 
     /// The first item.
-    pub(crate) fn front(&self) -> Option<&T> {
+    pub fn front(&self) -> Option<&T> {
         self.get(0)
     }
 
     /// The last item.
-    pub(crate) fn back(&self) -> Option<&T> {
+    pub fn back(&self) -> Option<&T> {
         self.len().checked_sub(1).and_then(|last| self.get(last))
     }
 
     /// Index of the first item for which `pred` is false, assuming the items are partitioned
     /// (all `true` before all `false`), as `VecDeque::partition_point`. O(log n).
-    pub(crate) fn partition_point(&self, mut pred: impl FnMut(&T) -> bool) -> usize {
+    pub fn partition_point(&self, mut pred: impl FnMut(&T) -> bool) -> usize {
         let (mut low, mut high) = (0, self.len());
         while low < high {
             let middle = low + (high - low) / 2;
@@ -153,7 +155,7 @@ impl<T: Clone> Chunked<T> {
     }
 
     /// The items from index `start` on, in order.
-    pub(crate) fn iter_from(&self, start: usize) -> impl Iterator<Item = &T> + '_ {
+    pub fn iter_from(&self, start: usize) -> impl Iterator<Item = &T> + '_ {
         let position = self.skip + start.min(self.len());
         let first = position / CHUNK;
         let within = position % CHUNK;
@@ -176,21 +178,20 @@ impl<T: Clone> Chunked<T> {
     }
 
     /// Every item, in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = &T> + '_ {
         self.iter_from(0)
     }
 
     /// Replaces the first `count` items with `items` (the log cleaner's rewrite); rebuilds the
     /// chunks, O(n).
-    pub(crate) fn replace_front(&mut self, count: usize, items: Vec<T>) {
+    pub fn replace_front(&mut self, count: usize, items: Vec<T>) {
         let mut all = items;
         all.extend(self.iter_from(count).cloned());
         *self = all.into_iter().collect();
     }
 
     /// Keeps only the items `keep` accepts; rebuilds the chunks, O(n).
-    #[cfg(test)]
-    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
         *self = self.iter().filter(|item| keep(item)).cloned().collect();
     }
 }
