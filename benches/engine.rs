@@ -146,12 +146,14 @@ fn rebalance_32() -> f64 {
 }
 
 /// The Playground's timeline: a 10-minute session of `setup` in frames of `frame_ms` wall
-/// time, then seeks to moments across its rewind window. Returns (median, max) ms per seek, the
-/// heap bytes the model holds (world, timeline, script, view) and its reach in virtual ms.
+/// time, then seeks to 41 moments spread across its rewind window (at every phase between two
+/// checkpoints). Returns (median, max) ms per seek, its reach in virtual ms, and the heap bytes
+/// the model holds: in all, in its script of commands, and in its checkpoints (with what
+/// they share) and view state once the live world is gone.
 fn seek_latency(
     setup: &eda_playground::ui::playground::model::Setup,
     frame_ms: f64,
-) -> (f64, f64, usize, u64) {
+) -> (f64, f64, u64, [usize; 3]) {
     use eda_playground::ui::playground::model::{Action, Model};
     let before = live_bytes();
     let mut model = Model::with_setup(setup);
@@ -161,15 +163,33 @@ fn seek_latency(
     let bytes = live_bytes().saturating_sub(before);
     let (start, end) = (model.earliest_ms(), model.horizon_ms);
     let mut times = Vec::new();
-    for i in 0..=20u64 {
-        let target = start + (end - start) * i / 20;
+    for i in 0..=40u64 {
+        let target = start + (end - start) * i / 41;
         let t = Instant::now();
         model.act(Action::Seek(target));
         times.push(t.elapsed().as_secs_f64() * 1_000.0);
         assert_eq!(model.world.now_ms(), target);
     }
     let max = times.iter().copied().fold(0.0, f64::max);
-    (median(times), max, bytes, end - start)
+    let freed = |model: &mut Model, part: fn(&mut Model)| {
+        let before = live_bytes();
+        part(model);
+        before.saturating_sub(live_bytes())
+    };
+    let script = freed(&mut model, |m| drop(std::mem::take(&mut m.script)));
+    // What is left once the script and the live world are gone: the checkpoints (with the
+    // records they share among themselves) and the view's own state.
+    drop(std::mem::replace(
+        &mut model.world,
+        eda_playground::sim::World::new(0),
+    ));
+    let checkpoints = live_bytes().saturating_sub(before);
+    (
+        median(times),
+        max,
+        end - start,
+        [bytes, script, checkpoints],
+    )
 }
 
 /// The busy Playground scene: 12 partitions, 1000 records/s for 60 virtual seconds, 3 groups
@@ -235,11 +255,13 @@ fn main() {
     };
     // 50 ms frames at 20× are 1000 virtual ms (100 records); 10 ms ones 200 ms (200 records).
     for (name, setup, frame_ms) in [("100", &quiet, 50.0), ("1000", &busy, 10.0)] {
-        let (median, max, bytes, reach_ms) = seek_latency(setup, frame_ms);
+        let (median, max, reach_ms, [bytes, script, checkpoints]) = seek_latency(setup, frame_ms);
         println!(
-            "Playground timeline, 10 min at {name} records/s: seek median {median:.2} ms, max {max:.2} ms; reach {} s, model holds {:.1} MB",
+            "Playground timeline, 10 min at {name} records/s: seek median {median:.2} ms, max {max:.2} ms; reach {} s; model holds {:.1} MB ({:.1} MB script, {:.1} MB checkpoints)",
             reach_ms / 1_000,
-            bytes as f64 / 1e6
+            bytes as f64 / 1e6,
+            script as f64 / 1e6,
+            checkpoints as f64 / 1e6
         );
     }
     let times: Vec<f64> = (0..RUNS).map(|_| rebalance_32()).collect();
