@@ -1,5 +1,6 @@
-//! Engine throughput: produce → append → fetch for 1-, 12- and 64-partition topics, and a
-//! 32-member rebalance. Run with `cargo bench --bench engine`.
+//! Engine throughput: produce → append → fetch for 1-, 12- and 64-partition topics, a
+//! 32-member rebalance, cloning a busy world (what a Playground checkpoint or seek costs) and
+//! seeking in a 10-minute Playground session. Run with `cargo bench --bench engine`.
 //!
 //! Each case runs several times in this one process and reports the median, so figures from
 //! one run can be compared as ratios; this machine is shared and noisy, so no figure is a
@@ -15,6 +16,35 @@ use eda_playground::sim::client::ConsumerConfig;
 use eda_playground::sim::command::{Command, Subscription};
 
 const RUNS: usize = 5;
+
+/// Counts live heap bytes so the bench can report what a checkpoint holds. It only forwards to
+/// the system allocator and adds or subtracts the size; nothing else is unsafe.
+struct Counting;
+
+static LIVE_BYTES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[allow(unsafe_code)]
+// SAFETY: every call is forwarded unchanged to `System`, which upholds `GlobalAlloc`'s contract.
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        LIVE_BYTES.fetch_add(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: same layout, forwarded.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        LIVE_BYTES.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: `ptr` came from `alloc` above with this layout.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn live_bytes() -> usize {
+    LIVE_BYTES.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));
@@ -67,29 +97,84 @@ fn rebalance_32() -> f64 {
     elapsed * 1_000.0
 }
 
-/// The Playground's timeline: a 10-minute session at 100 records/s, then seeks to moments
-/// across its rewind window; returns (median, max) ms per seek.
-fn seek_latency() -> (f64, f64) {
-    use eda_playground::ui::playground::model::{Action, Model, Setup};
-    let mut model = Model::with_setup(&Setup {
-        rate: 100,
-        speed: 20.0,
-        ..Setup::default()
-    });
+/// The Playground's timeline: a 10-minute session of `setup` in frames of `frame_ms` wall
+/// time, then seeks to 41 moments spread across its rewind window (at every phase between two
+/// checkpoints). Returns (median, max) ms per seek, its reach in virtual ms, and the heap bytes
+/// the model holds: in all, in its script of commands, and in its checkpoints (with what
+/// they share) and view state once the live world is gone.
+fn seek_latency(
+    setup: &eda_playground::ui::playground::model::Setup,
+    frame_ms: f64,
+) -> (f64, f64, u64, [usize; 3]) {
+    use eda_playground::ui::playground::model::{Action, Model};
+    let before = live_bytes();
+    let mut model = Model::with_setup(setup);
     while model.world.now_ms() < 600_000 {
-        model.act(Action::Frame { wall_ms: 50.0 });
+        model.act(Action::Frame { wall_ms: frame_ms });
     }
+    let bytes = live_bytes().saturating_sub(before);
     let (start, end) = (model.earliest_ms(), model.horizon_ms);
     let mut times = Vec::new();
-    for i in 0..=20u64 {
-        let target = start + (end - start) * i / 20;
+    for i in 0..=40u64 {
+        let target = start + (end - start) * i / 41;
         let t = Instant::now();
         model.act(Action::Seek(target));
         times.push(t.elapsed().as_secs_f64() * 1_000.0);
         assert_eq!(model.world.now_ms(), target);
     }
     let max = times.iter().copied().fold(0.0, f64::max);
-    (median(times), max)
+    let freed = |model: &mut Model, part: fn(&mut Model)| {
+        let before = live_bytes();
+        part(model);
+        before.saturating_sub(live_bytes())
+    };
+    let script = freed(&mut model, |m| drop(std::mem::take(&mut m.script)));
+    // What is left once the script and the live world are gone: the checkpoints (with the
+    // records they share among themselves) and the view's own state.
+    drop(std::mem::replace(
+        &mut model.world,
+        eda_playground::sim::World::new(0),
+    ));
+    let checkpoints = live_bytes().saturating_sub(before);
+    (
+        median(times),
+        max,
+        end - start,
+        [bytes, script, checkpoints],
+    )
+}
+
+/// The busy Playground scene: 12 partitions, 1000 records/s for 60 virtual seconds, 3 groups
+/// of 2; its six auto-producer keys fill six partitions to their 5000-record cap. Returns the
+/// median ms of cloning its world (what each timeline checkpoint and each seek pays) and the
+/// heap bytes one clone allocates (what a checkpoint adds beyond what it shares).
+fn clone_busy_world() -> (f64, usize) {
+    use eda_playground::ui::playground::model::{Action, Model, Setup};
+    let mut model = Model::with_setup(&Setup {
+        partitions: 12,
+        rate: 1_000,
+        groups: 3,
+        speed: 20.0,
+        ..Setup::default()
+    });
+    // 10 ms frames at 20× are 200 virtual ms, within the auto-producer's 200 records a frame.
+    while model.world.now_ms() < 60_000 {
+        model.act(Action::Frame { wall_ms: 10.0 });
+    }
+    let before = live_bytes();
+    let copy = model.world.clone();
+    let bytes = live_bytes().saturating_sub(before);
+    drop(copy);
+    let times: Vec<f64> = (0..21)
+        .map(|_| {
+            let t = Instant::now();
+            let copy = std::hint::black_box(model.world.clone());
+            let ms = t.elapsed().as_secs_f64() * 1_000.0;
+            drop(copy);
+            ms
+        })
+        .collect();
+    (median(times), bytes)
 }
 
 fn main() {
@@ -103,10 +188,34 @@ fn main() {
             median(rates)
         );
     }
-    let (seek_median, seek_max) = seek_latency();
+    let (clone_ms, clone_bytes) = clone_busy_world();
     println!(
-        "Playground timeline, 10 min at 100 records/s: seek median {seek_median:.2} ms, max {seek_max:.2} ms"
+        "clone a busy world (12 partitions, 1000 records/s for 60 s, 3 groups): {clone_ms:.3} ms, {clone_bytes} bytes allocated"
     );
+    use eda_playground::ui::playground::model::Setup;
+    let quiet = Setup {
+        rate: 100,
+        speed: 20.0,
+        ..Setup::default()
+    };
+    let busy = Setup {
+        partitions: 12,
+        rate: 1_000,
+        groups: 3,
+        speed: 20.0,
+        ..Setup::default()
+    };
+    // 50 ms frames at 20× are 1000 virtual ms (100 records); 10 ms ones 200 ms (200 records).
+    for (name, setup, frame_ms) in [("100", &quiet, 50.0), ("1000", &busy, 10.0)] {
+        let (median, max, reach_ms, [bytes, script, checkpoints]) = seek_latency(setup, frame_ms);
+        println!(
+            "Playground timeline, 10 min at {name} records/s: seek median {median:.2} ms, max {max:.2} ms; reach {} s; model holds {:.1} MB ({:.1} MB script, {:.1} MB checkpoints)",
+            reach_ms / 1_000,
+            bytes as f64 / 1e6,
+            script as f64 / 1e6,
+            checkpoints as f64 / 1e6
+        );
+    }
     let times: Vec<f64> = (0..RUNS).map(|_| rebalance_32()).collect();
     println!(
         "32-member cooperative-sticky rebalance (31 + 1 joiner), 4×64 partitions, until stable: {:.2} ms",

@@ -22,12 +22,15 @@
 //! [`LogSettings::max_records_kept`] is the simulation's own memory bound, not Kafka behaviour: when
 //! an append exceeds it the oldest records are dropped as if by a `DeleteRecords` request.
 
+pub mod chunked;
 mod cleaner;
 mod retention;
 mod size;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+
+use chunked::Chunked;
 
 pub use cleaner::{
     CleanCandidate, CleanOutcome, CleanableOffsets, CleaningStats, MarkedTombstone, RemovalReason,
@@ -323,8 +326,9 @@ impl Segment {
 /// One partition's log: records, segments, log start/end offsets and the cleaner checkpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartitionLog {
-    /// Held records, offsets strictly increasing (gaps where compaction removed records).
-    records: VecDeque<Entry>,
+    /// Held records, offsets strictly increasing (gaps where compaction removed records), in
+    /// shared immutable chunks so a cloned log (a timeline checkpoint) shares them.
+    records: Chunked<Entry>,
     /// Never empty; the back is the active segment.
     segments: VecDeque<Segment>,
     log_start_offset: u64,
@@ -344,7 +348,7 @@ impl PartitionLog {
         let mut segments = VecDeque::new();
         segments.push_back(Segment::new(0, now_ms));
         Self {
-            records: VecDeque::new(),
+            records: Chunked::new(),
             segments,
             log_start_offset: 0,
             log_end_offset: 0,
@@ -539,11 +543,12 @@ impl PartitionLog {
         let mut dropped = 0u64;
         let mut segment = 0usize;
         while self.records.len() > cap {
-            let Some(entry) = self.records.pop_front() else {
+            let Some(offset) = self.records.front().map(|entry| entry.record.offset) else {
                 break;
             };
+            self.records.drop_front();
             while segment + 1 < self.segments.len()
-                && self.segments[segment + 1].base_offset <= entry.record.offset
+                && self.segments[segment + 1].base_offset <= offset
             {
                 segment += 1;
             }
@@ -621,7 +626,7 @@ impl PartitionLog {
     pub fn read(&self, from_offset: u64, max_records: u32) -> Vec<Record> {
         let start = self.index_of(from_offset.max(self.log_start_offset));
         self.records
-            .range(start..)
+            .iter_from(start)
             .take(max_records as usize)
             .map(|entry| entry.record.clone())
             .collect()
@@ -737,7 +742,7 @@ impl PartitionLog {
             holder.bytes = holder.bytes.saturating_sub(bytes);
             holder.records = holder.records.saturating_sub(1);
             self.total_bytes = self.total_bytes.saturating_sub(bytes);
-            self.records.pop_back();
+            self.records.drop_back();
         }
         // LocalLog.truncateTo deletes segments with baseOffset > offset (one starting exactly at
         // `offset` stays, empty, as the active segment).
@@ -750,7 +755,7 @@ impl PartitionLog {
         let active_base = self.active().base_offset;
         let max_held = self
             .records
-            .range(self.index_of(active_base)..)
+            .iter_from(self.index_of(active_base))
             .map(|entry| entry.record.timestamp_ms)
             .max();
         let active = self.active_mut();
@@ -829,7 +834,7 @@ impl PartitionLog {
             }
             let holder = &mut self.segments[segment];
             holder.records = holder.records.saturating_sub(1);
-            self.records.pop_front();
+            self.records.drop_front();
         }
     }
 }

@@ -19,7 +19,7 @@ mod streams;
 
 use crate::sim::vecmap::{VecMap, VecSet};
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +28,7 @@ use crate::sim::cluster::{Broker, Topic};
 use crate::sim::command::{Command, Outcome, Scenario, TimedCommand};
 use crate::sim::error::SimError;
 use crate::sim::group::Group;
+use crate::sim::log::chunked::Chunked;
 use crate::sim::rng::Rng;
 use crate::sim::trace::{Endpoint, Name, TraceEvent, TraceKind};
 
@@ -252,8 +253,8 @@ pub struct World {
     pub(crate) next_client_id: u32,
     /// Events not yet handed out by `advance`/`step`/`take_events`.
     pending: Vec<TraceEvent>,
-    /// The most recent events, for the event log.
-    recent: VecDeque<TraceEvent>,
+    /// The most recent events, for the event log (in shared chunks: a clone copies pointers).
+    recent: Chunked<TraceEvent>,
     history: Vec<TimedCommand>,
     /// Whether `history` holds every command since the world began.
     history_complete: bool,
@@ -300,7 +301,7 @@ impl World {
             next_seq: 0,
             next_client_id: 1,
             pending: Vec::new(),
-            recent: VecDeque::new(),
+            recent: Chunked::new(),
             history: Vec::new(),
             history_complete: true,
             pending_acks: VecMap::new(),
@@ -380,7 +381,7 @@ impl World {
     }
 
     /// The most recent trace events (at most `trace_capacity`), oldest first.
-    pub fn recent_events(&self) -> &VecDeque<TraceEvent> {
+    pub fn recent_events(&self) -> &Chunked<TraceEvent> {
         &self.recent
     }
 
@@ -660,7 +661,7 @@ impl World {
         let capacity = self.config.trace_capacity as usize;
         if capacity > 0 {
             if self.recent.len() >= capacity {
-                self.recent.pop_front();
+                self.recent.drop_front();
             }
             self.recent.push_back(event.clone());
         }

@@ -379,7 +379,11 @@ impl PartitionLog {
         let mut latest: HashMap<Bytes, u64> = HashMap::new();
         let dirty_start = self.index_of(first_dirty);
         let dirty_end = self.index_of(end);
-        for entry in self.records.range(dirty_start..dirty_end) {
+        for entry in self
+            .records
+            .iter_from(dirty_start)
+            .take(dirty_end.saturating_sub(dirty_start))
+        {
             if let Some(key) = &entry.record.key {
                 latest.insert(key.clone(), entry.record.offset);
             }
@@ -391,7 +395,9 @@ impl PartitionLog {
             .partition_point(|segment| segment.base_offset < end);
         let groups = self.group_segments_by_size(cleaned_count, end, settings.segment_bytes);
 
-        let old_records: Vec<Entry> = self.records.drain(..dirty_end).collect();
+        // Copied out (the chunks may be shared with a checkpoint); the records after `dirty_end`
+        // are put back behind the kept ones below.
+        let old_records: Vec<Entry> = self.records.iter().take(dirty_end).cloned().collect();
         let old_segments: Vec<Segment> = self.segments.drain(..cleaned_count).collect();
         let mut kept: Vec<Entry> = Vec::with_capacity(old_records.len());
         let mut new_segments: Vec<Segment> = Vec::with_capacity(groups.len());
@@ -471,9 +477,7 @@ impl PartitionLog {
         for segment in new_segments.into_iter().rev() {
             self.segments.push_front(segment);
         }
-        for entry in kept.into_iter().rev() {
-            self.records.push_front(entry);
-        }
+        self.records.replace_front(dirty_end, kept);
         self.cleaner_checkpoint = Some(end);
         Some(CleanOutcome {
             first_dirty_offset: first_dirty,

@@ -208,7 +208,7 @@ impl PartitionLog {
             .front()
             .is_some_and(|entry| entry.record.offset < self.log_start_offset)
         {
-            self.records.pop_front();
+            self.records.drop_front();
         }
     }
 }

@@ -4,7 +4,8 @@
 //! draws.
 //!
 //! Time travel: every command the learner gives is kept in `script` with its virtual time, and
-//! every 30 s of virtual time the world is checkpointed (a clone). Seeking clones the latest
+//! every 15 s of virtual time the world is checkpointed (a clone, which shares the partition
+//! logs' records and the trace with the others rather than copying them). Seeking clones the latest
 //! checkpoint at or before the target and re-applies the script from there, which is exact
 //! because the engine is deterministic; moving forward again re-applies recorded commands as
 //! their times come. A new command given in the past drops the recorded future (the timeline
@@ -31,10 +32,12 @@ pub const MAX_FLIGHTS: usize = 240;
 /// Largest virtual step one animation frame may take (a background tab resumes gently).
 pub const MAX_FRAME_MS: f64 = 250.0;
 
-/// Virtual time between checkpoints.
-pub const CHECKPOINT_MS: u64 = 30_000;
-/// Checkpoints kept: how far back the timeline reaches (about 4 minutes).
-pub const MAX_CHECKPOINTS: usize = 8;
+/// Virtual time between checkpoints: a seek replays at most this much (at 1000 records/s,
+/// about 40 ms natively).
+pub const CHECKPOINT_MS: u64 = 15_000;
+/// Checkpoints kept: how far back the timeline reaches (40 × 15 s = 10 minutes at least, so
+/// the 10-minute scenario can be rewound to its start).
+pub const MAX_CHECKPOINTS: usize = 41;
 /// Records each partition keeps in the page (the simulation's memory bound; older records are
 /// dropped as if by `DeleteRecords`, and the log start moves).
 pub const RECORDS_PER_PARTITION: u32 = 5_000;
@@ -1350,14 +1353,42 @@ mod tests {
             "#/playground?rate=200&speed=20",
         ));
         let mut m = Model::with_setup(&setup);
-        let mut frames = 0;
-        // Ten virtual minutes at 200 records/s, in 50 ms frames at 20×.
-        while m.world.now_ms() < 600_000 {
-            m.act(Action::Frame { wall_ms: 50.0 });
-            frames += 1;
-        }
-        assert!(frames > 0);
+        let run_until = |m: &mut Model, until_ms: u64| {
+            // 50 ms frames at 20×: a virtual second and 200 records each.
+            while m.world.now_ms() < until_ms {
+                m.act(Action::Frame { wall_ms: 50.0 });
+            }
+        };
+        let ends = |m: &Model| -> Vec<u64> {
+            m.world
+                .topic(TOPIC)
+                .map(|t| {
+                    t.partitions
+                        .iter()
+                        .map(|p| p.log.log_end_offset())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // Ten virtual minutes at 200 records/s: the whole session is within reach, back to its
+        // first moment (before any record), and forward again to where it was.
+        run_until(&mut m, 600_000);
+        assert_eq!(m.earliest_ms(), 0);
+        let (horizon, at_end) = (m.horizon_ms, ends(&m));
+        m.act(Action::Seek(0));
+        assert_eq!(m.world.now_ms(), 0);
+        assert_eq!(ends(&m).iter().sum::<u64>(), 0);
+        assert_eq!(m.produced, 0);
+        m.act(Action::Seek(horizon));
+        assert_eq!(m.world.now_ms(), horizon);
+        assert_eq!(ends(&m), at_end);
+        // Running on, the window slides and everything stays bounded.
+        run_until(&mut m, 720_000);
         assert!(m.checkpoints.len() <= MAX_CHECKPOINTS);
+        assert!(
+            m.horizon_ms - m.earliest_ms() >= 600_000,
+            "ten minutes within reach"
+        );
         assert!(m.script.len() < 2 * (CHECKPOINT_MS as usize / 1000) * 200 * MAX_CHECKPOINTS);
         let kept: u64 = m
             .world
