@@ -1432,8 +1432,7 @@ mod tests {
                 .unwrap_or_default()
         };
         // Ten virtual minutes at 100 records/s (issue #3's scenario): the whole session is within
-        // reach, back to its
-        // first moment (before any record), and forward again to where it was.
+        // reach, back to its first moment (before any record), and forward again to where it was.
         run_until(&mut m, 600_000);
         assert_eq!(m.earliest_ms(), 0);
         let (horizon, at_end) = (m.horizon_ms, ends(&m));
