@@ -12,13 +12,13 @@ use eda_playground::ui::panic::{BANNER_ID, show_banner};
 use eda_playground::ui::route::Route;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element};
+use web_sys::Element;
+
+mod browser_support;
+
+use browser_support::{click, document, sleep_ms, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> Document {
-    web_sys::window().unwrap().document().unwrap()
-}
 
 /// Mounts the app into a new element and waits until it has rendered.
 async fn mount() -> Element {
@@ -63,16 +63,6 @@ async fn go(hash: &str) {
     }
     sleep_ms(10).await;
     yew::scheduler::flush().await;
-}
-
-async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -155,20 +145,6 @@ fn the_engine_is_deterministic_across_platforms() {
 
 // ---------------------------------------------------------------------------------------------
 // The Playground view
-
-/// Waits (in real time, up to `limit_ms`) until `check` holds, flushing Yew between tries.
-async fn until(limit_ms: i32, mut check: impl FnMut() -> bool) -> bool {
-    let mut waited = 0;
-    while waited < limit_ms {
-        yew::scheduler::flush().await;
-        if check() {
-            return true;
-        }
-        sleep_ms(50).await;
-        waited += 50;
-    }
-    false
-}
 
 fn attr(root: &Element, css: &str, name: &str) -> Option<String> {
     root.query_selector(css).ok().flatten()?.get_attribute(name)
@@ -301,14 +277,6 @@ fn key_in(input: &web_sys::HtmlInputElement, key: &str, ctrl: bool) {
     let event =
         web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
     input.dispatch_event(&event).unwrap();
-}
-
-fn click(root: &Element, css: &str) {
-    root.query_selector(css)
-        .unwrap()
-        .unwrap_or_else(|| panic!("{css}"))
-        .unchecked_into::<web_sys::HtmlElement>()
-        .click();
 }
 
 #[wasm_bindgen_test]
