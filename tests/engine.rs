@@ -492,3 +492,33 @@ fn a_consumer_woken_many_times_still_polls_once_per_processing_period() {
         "consumed {consumed} records in 10 s at 100 ms each"
     );
 }
+
+/// Starting and stopping consumers all day keeps the world bounded: the oldest stopped ones
+/// are forgotten, the newest are still there, and the group keeps working.
+#[test]
+fn stopped_consumers_do_not_pile_up() {
+    let mut world = World::new(4);
+    world.create_topic("t", 2, 1).unwrap();
+    let mut last = 0;
+    for _ in 0..300 {
+        last = world.add_group_consumer("g", &["t"]).unwrap();
+        world.advance(100).unwrap();
+        world
+            .apply(Command::StopConsumer { consumer: last })
+            .unwrap();
+    }
+    let kept = world.consumers().count();
+    assert!(kept <= 65, "{kept} consumers kept");
+    assert!(
+        world.consumer(last).is_some(),
+        "the newest stopped one is remembered"
+    );
+    let live = world.add_group_consumer("g", &["t"]).unwrap();
+    world.advance(10_000).unwrap();
+    assert_eq!(
+        world.group("g").unwrap().state.name(),
+        "Stable",
+        "the group still works"
+    );
+    assert!(world.consumer(live).unwrap().is_alive());
+}

@@ -16,6 +16,9 @@ type Fetched = (Name, u32, u64, Option<Bytes>, Option<Bytes>, u32);
 
 /// Most consumers a world holds at once.
 pub const MAX_CONSUMERS: u32 = 64;
+/// Stopped or crashed consumers a world remembers (for views and `consumer(id)`); older ones
+/// are forgotten when a new consumer starts, so stopping and starting all day stays bounded.
+pub const MAX_STOPPED_CONSUMERS: u32 = 64;
 /// Most members in one group.
 pub const MAX_MEMBERS: u32 = 32;
 
@@ -114,6 +117,20 @@ impl World {
     // -----------------------------------------------------------------------------------------
     // Commands
 
+    /// Forgets the oldest stopped consumers beyond [`MAX_STOPPED_CONSUMERS`].
+    fn forget_stopped_consumers(&mut self) {
+        let stopped: Vec<u32> = self
+            .consumers
+            .values()
+            .filter(|c| !c.is_alive())
+            .map(|c| c.id)
+            .collect();
+        let excess = stopped.len().saturating_sub(MAX_STOPPED_CONSUMERS as usize);
+        for id in stopped.into_iter().take(excess) {
+            self.consumers.remove(&id);
+        }
+    }
+
     pub(crate) fn add_consumer_inner(
         &mut self,
         mut config: ConsumerConfig,
@@ -177,6 +194,7 @@ impl World {
                 self.auto_create(topic)?;
             }
         }
+        self.forget_stopped_consumers();
         let id = self.next_client_id;
         self.next_client_id += 1;
         if config.client_id.is_empty() {
