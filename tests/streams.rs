@@ -1164,3 +1164,22 @@ fn stepping_an_unknown_application_is_refused_and_not_recorded() {
     assert_eq!(err.message(), "There is no Streams application 42.");
     assert_eq!(world.scenario().commands.len(), before);
 }
+
+/// A step that fails stops the application; the scenario keeps that step, so a replay ends
+/// with the application stopped the same way.
+#[test]
+fn a_failed_step_is_replayed_as_a_failure() {
+    let mut world = quickstart_world(5);
+    create_topics(&mut world, 1, 1);
+    let app = world
+        .start_streams_example(StreamsExample::WordCountDemo, None, None, true)
+        .unwrap();
+    world.advance(10_000).unwrap();
+    let consumer = world.streams_app(app).unwrap().consumer();
+    world.apply(Command::StopConsumer { consumer }).unwrap();
+    assert!(world.streams_step(app).is_err());
+    let live = world.streams_app(app).unwrap().state();
+    assert_eq!(live.name(), "ERROR");
+    let replayed = World::replay(&world.scenario(), world.now_ms()).unwrap();
+    assert_eq!(replayed.streams_app(app).unwrap().state(), live);
+}

@@ -168,6 +168,20 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether the command can change the world even when it is refused: a Streams step that
+    /// fails stops its application (as a Kafka Streams thread dies on an exception), so the
+    /// scenario must keep it.
+    pub fn fails_with_effect(&self) -> bool {
+        matches!(
+            self,
+            Command::StreamsStep { .. }
+                | Command::StreamsFinishRecord { .. }
+                | Command::StreamsRunUntilIdle { .. }
+        )
+    }
+}
+
 /// What a successful command gives back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {

@@ -332,7 +332,12 @@ impl World {
                 break;
             }
             world.advance_to(timed.at_ms)?;
-            world.apply(timed.command.clone())?;
+            match world.apply(timed.command.clone()) {
+                Ok(_) => {}
+                // Recorded although it failed (see `apply`): it fails again, identically.
+                Err(_) if timed.command.fails_with_effect() => {}
+                Err(e) => return Err(e),
+            }
         }
         world.advance_to(until_ms)?;
         Ok(world)
@@ -472,7 +477,26 @@ impl World {
                 .streams_run_until_idle_inner(*app)
                 .map(Outcome::StepCount),
             Command::StopStreams { app } => self.stop_streams_inner(*app).map(|_| Outcome::Done),
-        }?;
+        };
+        match outcome {
+            Ok(outcome) => {
+                self.record(command);
+                Ok(outcome)
+            }
+            Err(e) => {
+                // A Streams step that fails stops its application (state ERROR, consumer and
+                // producer closed): the world changed, so the scenario keeps the command and a
+                // replay fails the same way.
+                if command.fails_with_effect() && self.streams.contains_key(&command_app(&command))
+                {
+                    self.record(command);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn record(&mut self, command: Command) {
         if self.history.len() >= self.config.history_capacity.max(1) as usize {
             let drop = (self.history.len() / 10).max(1);
             self.history.drain(..drop);
@@ -482,7 +506,6 @@ impl World {
             at_ms: self.now_ms,
             command,
         });
-        Ok(outcome)
     }
 
     /// Moves virtual time forward by `delta_ms`, running everything scheduled meanwhile, and
@@ -747,6 +770,18 @@ impl World {
             Outcome::Consumer(id) => Ok(id),
             _ => Err(SimError::InvalidRequest("no consumer created".to_string())),
         }
+    }
+}
+
+/// The Streams application a Streams command names (0 for other commands).
+fn command_app(command: &Command) -> u32 {
+    match command {
+        Command::SetStreamsManual { app, .. }
+        | Command::StreamsStep { app }
+        | Command::StreamsFinishRecord { app }
+        | Command::StreamsRunUntilIdle { app }
+        | Command::StopStreams { app } => *app,
+        _ => 0,
     }
 }
 

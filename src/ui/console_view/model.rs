@@ -106,6 +106,31 @@ impl SharedWorld {
         }
     }
 
+    /// Lets `delta_ms` of virtual time pass, then runs `f` on the world with what happened;
+    /// `None` when the world is borrowed elsewhere right now. On the Playground's world, time
+    /// passes on its timeline (recorded commands are applied as their times come).
+    pub fn advance_with<R>(
+        &self,
+        delta_ms: u64,
+        f: impl FnOnce(&mut World, &[TraceEvent]) -> R,
+    ) -> Option<R> {
+        match &self.0 {
+            Host::Own(cell) => {
+                let mut world = cell.try_borrow_mut().ok()?;
+                let events = world.advance(delta_ms).ok()?;
+                Some(f(&mut world, &events))
+            }
+            Host::Playground(shared, init) => {
+                let model = shared.model(*init);
+                let mut model = model.try_borrow_mut().ok()?;
+                let events = model.advance_for_view(delta_ms);
+                let result = f(&mut model.world, &events);
+                model.absorb_external();
+                Some(result)
+            }
+        }
+    }
+
     /// Runs `f` on the world read-only, or returns `None` when it is being changed right now.
     pub fn with<R>(&self, f: impl FnOnce(&World) -> R) -> Option<R> {
         match &self.0 {
@@ -574,11 +599,8 @@ impl Terminals {
         let tabs = &mut self.tabs;
         let active = self.active;
         self.world
-            .with_mut(|world| {
-                let Ok(events) = world.advance(whole as u64) else {
-                    return false;
-                };
-                pump_tabs(tabs, world, &events, None, active)
+            .advance_with(whole as u64, |world, events| {
+                pump_tabs(tabs, world, events, None, active)
             })
             .unwrap_or(false)
     }

@@ -510,7 +510,7 @@ impl Model {
     /// comes, and folds what happened into the view's state.
     pub fn run(&mut self, delta_ms: u64) {
         let target = self.world.now_ms().saturating_add(delta_ms);
-        self.replay_until(target, true);
+        let _ = self.replay_until(target, true);
         self.horizon_ms = self.horizon_ms.max(self.world.now_ms());
         self.sample_lag();
         self.maybe_checkpoint();
@@ -518,7 +518,15 @@ impl Model {
     }
 
     /// Advances to `target`, applying recorded commands on the way; folds events if asked.
-    fn replay_until(&mut self, target: u64, fold: bool) {
+    fn replay_until(&mut self, target: u64, fold: bool) -> Vec<TraceEvent> {
+        let mut kept = Vec::new();
+        let mut take = |model: &mut Self, events: Vec<TraceEvent>| {
+            if fold {
+                model.fold(events);
+            } else {
+                kept.extend(events);
+            }
+        };
         while let Some(c) = self.script.get(self.applied) {
             if c.at_ms > target {
                 break;
@@ -526,18 +534,29 @@ impl Model {
             let (at, command) = (c.at_ms, c.command.clone());
             let step = at.saturating_sub(self.world.now_ms());
             let events = self.world.advance(step).unwrap_or_default();
-            if fold {
-                self.fold(events);
-            }
+            take(self, events);
             let _ = self.world.apply(command);
             self.world.forget_history();
             self.applied += 1;
         }
         let step = target.saturating_sub(self.world.now_ms());
         let events = self.world.advance(step).unwrap_or_default();
-        if fold {
-            self.fold(events);
-        }
+        take(self, events);
+        kept
+    }
+
+    /// Moves time forward for another view that keeps the clock while the Playground is not
+    /// shown (the Console's terminals): the timeline's recorded commands are applied as their
+    /// times come, as playing does, so merely watching a terminal after a rewind keeps the
+    /// recorded future. Returns what happened, for that view.
+    pub fn advance_for_view(&mut self, delta_ms: u64) -> Vec<TraceEvent> {
+        self.absorb_external();
+        let target = self.world.now_ms().saturating_add(delta_ms);
+        let events = self.replay_until(target, false);
+        self.horizon_ms = self.horizon_ms.max(self.world.now_ms());
+        self.maybe_checkpoint();
+        self.seen_ms = self.world.now_ms();
+        events
     }
 
     fn absorb(&mut self) {
@@ -625,7 +644,7 @@ impl Model {
         self.log = base.log;
         self.lag_history = base.lag_history;
         // Replaying folds events as running does, so counters and the log match the moment.
-        self.replay_until(at_ms, true);
+        let _ = self.replay_until(at_ms, true);
         self.lag_history.retain(|(t, _)| *t <= at_ms);
         self.flights.clear();
         self.selected = None;
@@ -1296,6 +1315,36 @@ mod tests {
             })
             .unwrap_or_default();
         assert_eq!(again, ends, "the replay rebuilds the same logs");
+    }
+
+    /// Another view keeping the clock (a Console left open) while the Playground is rewound
+    /// does not drop the recorded future: its commands are applied as their times come.
+    #[test]
+    fn a_view_ticking_the_clock_after_a_rewind_keeps_the_recorded_future() {
+        let mut m = Model::new(1);
+        m.run(6_000);
+        m.act(Action::TogglePlay);
+        let t0 = m.world.now_ms();
+        m.act(Action::CreateTopic {
+            name: "later".into(),
+            partitions: 1,
+            replication_factor: 1,
+            cleanup_policy: "delete".into(),
+        });
+        m.run(20_000);
+        let end = m.world.now_ms();
+        m.act(Action::Seek(t0 - 1));
+        assert!(m.world.topic("later").is_none());
+        for _ in 0..10 {
+            m.advance_for_view(16);
+        }
+        assert!(
+            m.world.topic("later").is_some(),
+            "the recorded topic came at its time"
+        );
+        m.act(Action::Seek(end));
+        assert!(m.world.topic("later").is_some());
+        assert_eq!(m.horizon_ms, end, "the future is still there");
     }
 
     fn settled() -> Model {

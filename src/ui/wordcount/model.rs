@@ -183,6 +183,8 @@ pub struct Model {
     /// How many commands were dropped from the front of `script`.
     script_base: usize,
     marks: VecDeque<Mark>,
+    /// Marks pushed since the start (checkpoints are taken every [`CHECKPOINT_EVERY`]).
+    marks_pushed: u64,
     checkpoints: VecDeque<Checkpoint>,
     pub running: bool,
     /// Steps per second while running.
@@ -233,6 +235,7 @@ impl Model {
             script: Vec::new(),
             script_base: 0,
             marks: VecDeque::new(),
+            marks_pushed: 0,
             checkpoints: VecDeque::new(),
             running: false,
             speed: 4.0,
@@ -314,13 +317,16 @@ impl Model {
     }
 
     /// Remembers the moment before an action (and clones the world every few marks).
-    fn push_mark(&mut self) {
+    /// Returns whether a mark was pushed (not when the moment is the last mark already).
+    fn push_mark(&mut self) -> bool {
         let mark = self.mark();
         if self.marks.back() == Some(&mark) {
-            return;
+            return false;
         }
         self.marks.push_back(mark);
-        if self.marks.len().is_multiple_of(CHECKPOINT_EVERY) {
+        // Counted over the whole session: once `marks` is full its length stays put.
+        self.marks_pushed += 1;
+        if self.marks_pushed.is_multiple_of(CHECKPOINT_EVERY as u64) {
             self.checkpoints.push_back(Checkpoint {
                 mark,
                 world: self.world.clone(),
@@ -348,15 +354,21 @@ impl Model {
             self.script.drain(..keep_from.min(self.script.len()));
             self.script_base += keep_from;
         }
+        true
     }
 
     /// Applies a command and records it in the script.
+    /// Applies a command and records it in the script when the world recorded it (a refused
+    /// command is not, except a failed Streams step, which stopped the application).
     fn command(&mut self, command: Command) -> Result<Outcome, SimError> {
         let at_ms = self.world.now_ms();
-        let outcome = self.world.apply(command.clone())?;
+        let outcome = self.world.apply(command.clone());
+        let recorded = !self.world.scenario().commands.is_empty();
         self.world.forget_history();
-        self.script.push(TimedCommand { at_ms, command });
-        Ok(outcome)
+        if recorded {
+            self.script.push(TimedCommand { at_ms, command });
+        }
+        outcome
     }
 
     /// Lets virtual time run until the application has something to step, its commit is due
@@ -482,7 +494,7 @@ impl Model {
             ));
             return;
         }
-        self.push_mark();
+        let _ = self.push_mark();
         for line in &lines {
             let record = NewRecord::new(WORD_COUNT_INPUT, None, line);
             if let Err(e) = self.command(Command::Produce {
@@ -529,7 +541,12 @@ impl Model {
             .iter()
             .try_for_each(|timed| {
                 world.advance(timed.at_ms.saturating_sub(world.now_ms()))?;
-                world.apply(timed.command.clone()).map(|_| ())
+                match world.apply(timed.command.clone()) {
+                    Ok(_) => Ok(()),
+                    // Recorded although it failed: it fails again, identically.
+                    Err(_) if timed.command.fails_with_effect() => Ok(()),
+                    Err(e) => Err(e),
+                }
             })
             .and_then(|()| world.advance(mark.now_ms.saturating_sub(world.now_ms())));
         if let Err(e) = replayed {
@@ -570,12 +587,12 @@ impl Model {
             }
             Action::StepNode => {
                 self.running = false;
-                self.push_mark();
+                let _ = self.push_mark();
                 self.step_node();
             }
             Action::StepRecord => {
                 self.running = false;
-                self.push_mark();
+                let _ = self.push_mark();
                 self.step_record();
             }
             Action::Back => self.back(),
@@ -598,10 +615,12 @@ impl Model {
         while self.budget >= 1.0 && steps < MAX_STEPS_PER_FRAME {
             self.budget -= 1.0;
             steps += 1;
-            self.push_mark();
+            let pushed = self.push_mark();
             if !self.step_node() {
                 // Nothing happened: this moment needs no mark of its own.
-                self.marks.pop_back();
+                if pushed {
+                    self.marks.pop_back();
+                }
                 break;
             }
         }
@@ -967,6 +986,28 @@ mod tests {
             Setup::from_params(&params("#/wordcount?partitions=99&cache=maybe&x=1"));
         assert_eq!(setup, Setup::default());
         assert_eq!(problems.len(), 3);
+    }
+
+    /// Past [`MAX_MARKS`] checkpoints keep coming, so the script and a Back stay bounded.
+    #[test]
+    fn a_long_session_keeps_checkpointing() {
+        let mut model = Model::new(Setup::default());
+        for _ in 0..500 {
+            model.act(Action::Produce("a b".into()));
+            for _ in 0..4 {
+                model.act(Action::StepNode);
+            }
+        }
+        assert!(
+            model.script.len() <= MAX_MARKS * 3,
+            "script grew to {}",
+            model.script.len()
+        );
+        assert!(model.checkpoints.len() > 1);
+        let before = model.store_rows();
+        model.act(Action::StepNode);
+        model.act(Action::Back);
+        assert_eq!(model.store_rows(), before);
     }
 
     #[test]
