@@ -671,7 +671,11 @@ impl Model {
                 if !self.playing {
                     return;
                 }
-                let wall = wall_ms.clamp(0.0, MAX_FRAME_MS);
+                let wall = if wall_ms.is_finite() {
+                    wall_ms.clamp(0.0, MAX_FRAME_MS)
+                } else {
+                    0.0
+                };
                 self.produce_auto(wall * self.speed);
                 self.carry_ms += wall * self.speed;
                 let whole = self.carry_ms.floor();
@@ -691,7 +695,12 @@ impl Model {
                     None => self.run(1),
                 }
             }
-            Action::SetSpeed(speed) => self.speed = speed.clamp(0.1, 20.0),
+            Action::SetSpeed(speed) => {
+                // NaN would freeze the clock for good: ignore what is not a number.
+                if speed.is_finite() {
+                    self.speed = speed.clamp(0.1, 20.0);
+                }
+            }
             Action::Reset { seed } => {
                 let (playing, log_version) = (self.playing, self.log_version);
                 *self = Model::new(seed);
@@ -1345,6 +1354,20 @@ mod tests {
         m.act(Action::Seek(end));
         assert!(m.world.topic("later").is_some());
         assert_eq!(m.horizon_ms, end, "the future is still there");
+    }
+
+    #[test]
+    fn a_speed_or_frame_that_is_not_a_number_does_not_freeze_the_clock() {
+        let mut m = Model::new(1);
+        m.act(Action::SetSpeed(f64::NAN));
+        m.act(Action::Frame { wall_ms: f64::NAN });
+        m.act(Action::Frame {
+            wall_ms: f64::INFINITY,
+        });
+        let before = m.world.now_ms();
+        m.act(Action::Frame { wall_ms: 100.0 });
+        assert!(m.world.now_ms() > before, "time still moves");
+        assert!(m.speed.is_finite());
     }
 
     fn settled() -> Model {
