@@ -1183,3 +1183,30 @@ fn a_failed_step_is_replayed_as_a_failure() {
     let replayed = World::replay(&world.scenario(), world.now_ms()).unwrap();
     assert_eq!(replayed.streams_app(app).unwrap().state(), live);
 }
+
+/// Application ids are never reused, even when a stopped application is forgotten to make
+/// room for a new one: a recorded `StreamsStep { app }` always means the same application.
+#[test]
+fn streams_application_ids_are_never_reused() {
+    let mut world = quickstart_world(5);
+    create_topics(&mut world, 1, 1);
+    let start = |world: &mut World, n: u32| {
+        let (topology, config) = examples::word_count_demo_app();
+        let config = StreamsConfig {
+            application_id: format!("app-{n}"),
+            ..config
+        };
+        world.start_streams(&topology, config).unwrap()
+    };
+    // Seven running, then the eighth (the highest id) stopped: the world is full.
+    for n in 1..=7 {
+        start(&mut world, n);
+    }
+    let eighth = start(&mut world, 8);
+    world.advance(1_000).unwrap();
+    world.stop_streams(eighth).unwrap();
+    // The ninth makes room by forgetting the stopped eighth, and must not take its id.
+    let ninth = start(&mut world, 9);
+    assert!(ninth > eighth, "ids {eighth} then {ninth}");
+    assert!(world.streams_apps().count() <= 8);
+}

@@ -270,6 +270,9 @@ pub struct World {
     connections: VecMap<(Endpoint, Endpoint), u64>,
     /// Kafka Streams applications, by id (`world/streams.rs`).
     pub(crate) streams: VecMap<u32, crate::sim::streams::StreamsApp>,
+    /// The id the next Streams application gets (ids are never reused, even after a stopped
+    /// application is forgotten).
+    pub(crate) next_streams_id: u32,
 }
 
 impl World {
@@ -309,6 +312,7 @@ impl World {
             expected_seq: VecMap::new(),
             connections: VecMap::new(),
             streams: VecMap::new(),
+            next_streams_id: 1,
         };
         world.emit(TraceKind::WorldStarted { seed });
         let brokers: Vec<u32> = world.brokers.keys().copied().collect();

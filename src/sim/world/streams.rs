@@ -63,9 +63,11 @@ impl World {
                 }
             }
         }
-        let id = self.streams.keys().next_back().map_or(1, |last| last + 1);
+        let id = self.next_streams_id;
         let poll_ms = config.poll_ms.max(1);
         let app = StreamsApp::start(self, id, topology, config)?;
+        // Only a started application uses up its id, so a refused start changes nothing.
+        self.next_streams_id = self.next_streams_id.saturating_add(1);
         self.streams.insert(id, app);
         self.schedule(poll_ms, Due::StreamsLoop { app: id });
         Ok(id)
