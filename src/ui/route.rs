@@ -78,6 +78,45 @@ pub fn current_hash() -> String {
         .unwrap_or_default()
 }
 
+/// Reads a view's URL parameters with `apply(key, value)`, which uses a known key's value and
+/// returns `Some(Ok(()))`, refuses a bad value with `Some(Err(why))`, or returns `None` for a key
+/// the view does not know. Returns one message for the learner per parameter not used.
+pub fn read_params(
+    params: &[(String, String)],
+    mut apply: impl FnMut(&str, &str) -> Option<Result<(), &'static str>>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (key, value) in params {
+        match apply(key, value.trim()) {
+            Some(Ok(())) => {}
+            Some(Err(why)) => problems.push(format!("Ignored {key}={value}: {why}")),
+            None => problems.push(format!("Ignored the unknown URL parameter “{key}”.")),
+        }
+    }
+    problems
+}
+
+/// A whole number in `lo..=hi`, or `why`.
+pub fn number_in(value: &str, lo: u64, hi: u64, why: &'static str) -> Result<u64, &'static str> {
+    value
+        .parse::<u64>()
+        .ok()
+        .filter(|n| (lo..=hi).contains(n))
+        .ok_or(why)
+}
+
+/// A number in `lo..=hi` (NaN and infinities refused), or `why`.
+pub fn decimal_in(value: &str, lo: f64, hi: f64, why: &'static str) -> Result<f64, &'static str> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|n| (lo..=hi).contains(n))
+        .ok_or(why)
+}
+
+/// What a seed must be.
+pub const SEED_RULE: &str = "the seed must be a whole number from 0 to 18446744073709551615";
+
 /// The `key=value` parameters after `?` in a hash (`#/playground?seed=7&rate=20`), in order.
 /// Keys and values are percent-decoded; malformed escapes are kept as typed. At most 32
 /// parameters of at most 200 bytes each are read, so a hostile URL cannot make the page work

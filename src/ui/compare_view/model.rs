@@ -77,50 +77,32 @@ impl Default for Setup {
 impl Setup {
     /// Reads URL parameters; returns the setup and a message for each value it could not use.
     pub fn from_params(params: &[(String, String)]) -> (Setup, Vec<String>) {
+        use crate::ui::route::{SEED_RULE, decimal_in, number_in, read_params};
         let mut setup = Setup::default();
-        let mut problems = Vec::new();
-        for (key, value) in params {
-            let value = value.trim();
-            let ok = match key.as_str() {
-                "seed" => value.parse::<u64>().ok().map(|n| setup.seed = n),
+        let problems = read_params(params, |key, value| {
+            Some(match key {
+                "seed" => number_in(value, 0, u64::MAX, SEED_RULE).map(|n| setup.seed = n),
                 "flow" => match value {
-                    "registration" => Some(Flow::Registration),
-                    "order" => Some(Flow::Order),
-                    _ => None,
+                    "registration" => Ok(Flow::Registration),
+                    "order" => Ok(Flow::Order),
+                    _ => Err("flow must be registration or order"),
                 }
                 .map(|f| setup.flow = f),
                 "fanout" => match value {
-                    "sequential" => Some(Fanout::Sequential),
-                    "parallel" => Some(Fanout::Parallel),
-                    _ => None,
+                    "sequential" => Ok(Fanout::Sequential),
+                    "parallel" => Ok(Fanout::Parallel),
+                    _ => Err("fanout must be sequential or parallel"),
                 }
                 .map(|f| setup.fanout = f),
-                "speed" => value
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|s| (0.1..=20.0).contains(s))
+                "speed" => decimal_in(value, 0.1, 20.0, "the speed must be 0.1 to 20")
                     .map(|s| setup.speed = s),
                 "paused" => {
                     setup.running = false;
-                    Some(())
+                    Ok(())
                 }
-                _ => {
-                    problems.push(format!("Ignored the unknown URL parameter “{key}”."));
-                    continue;
-                }
-            };
-            if ok.is_none() {
-                problems.push(format!(
-                    "Ignored {key}={value}: {}",
-                    match key.as_str() {
-                        "seed" => "the seed must be a whole number from 0 to 18446744073709551615",
-                        "flow" => "flow must be registration or order",
-                        "fanout" => "fanout must be sequential or parallel",
-                        _ => "the speed must be 0.1 to 20",
-                    }
-                ));
-            }
-        }
+                _ => return None,
+            })
+        });
         (setup, problems)
     }
 }

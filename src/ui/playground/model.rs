@@ -241,53 +241,30 @@ impl Default for Setup {
 impl Setup {
     /// Reads URL parameters; returns the setup and a message for each value it could not use.
     pub fn from_params(params: &[(String, String)]) -> (Setup, Vec<String>) {
+        use crate::ui::route::{SEED_RULE, decimal_in, number_in, read_params};
         let mut setup = Setup::default();
-        let mut problems = Vec::new();
-        for (key, value) in params {
-            let number = |lo: u64, hi: u64| -> Option<u64> {
-                value
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| (lo..=hi).contains(n))
-            };
-            let ok = match key.as_str() {
-                "seed" => number(0, u64::MAX).map(|n| setup.seed = n),
-                "partitions" => number(1, 64).map(|n| setup.partitions = n as u32),
-                "groups" => number(0, 8).map(|n| setup.groups = n as u32),
-                "consumers" => number(0, 8).map(|n| setup.consumers_per_group = n as u32),
-                "rate" => number(0, 1000).map(|n| setup.rate = n as u32),
-                "brokers" => number(1, 9).map(|n| setup.brokers = n as u32),
-                "rf" => number(1, 9).map(|n| setup.replication_factor = n as u32),
-                "speed" => value
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|s| (0.1..=20.0).contains(s))
+        let mut problems = read_params(params, |key, value| {
+            let count = |lo, hi, why| number_in(value, lo, hi, why).map(|n| n as u32);
+            Some(match key {
+                "seed" => number_in(value, 0, u64::MAX, SEED_RULE).map(|n| setup.seed = n),
+                "partitions" => {
+                    count(1, 64, "partitions must be 1 to 64").map(|n| setup.partitions = n)
+                }
+                "groups" => count(0, 8, "use 0 to 8").map(|n| setup.groups = n),
+                "consumers" => count(0, 8, "use 0 to 8").map(|n| setup.consumers_per_group = n),
+                "rate" => count(0, 1000, "the rate must be 0 to 1000 records per second")
+                    .map(|n| setup.rate = n),
+                "brokers" => count(1, 9, "use 1 to 9").map(|n| setup.brokers = n),
+                "rf" => count(1, 9, "use 1 to 9").map(|n| setup.replication_factor = n),
+                "speed" => decimal_in(value, 0.1, 20.0, "the speed must be 0.1 to 20")
                     .map(|s| setup.speed = s),
                 "paused" => {
                     setup.playing = false;
-                    Some(())
+                    Ok(())
                 }
-                _ => {
-                    problems.push(format!("Ignored the unknown URL parameter “{key}”."));
-                    continue;
-                }
-            };
-            if ok.is_none() {
-                problems.push(format!(
-                    "Ignored {key}={value}: {}",
-                    match key.as_str() {
-                        "seed" => "the seed must be a whole number from 0 to 18446744073709551615",
-                        "partitions" => "partitions must be 1 to 64",
-                        "groups" | "consumers" => "use 0 to 8",
-                        "rate" => "the rate must be 0 to 1000 records per second",
-                        "brokers" | "rf" => "use 1 to 9",
-                        _ => "the speed must be 0.1 to 20",
-                    }
-                ));
-            }
-        }
+                _ => return None,
+            })
+        });
         if setup.replication_factor > setup.brokers {
             problems.push(format!(
                 "Ignored rf={}: the replication factor cannot exceed the {} broker(s).",

@@ -86,39 +86,22 @@ impl Default for Setup {
 impl Setup {
     /// Reads URL parameters; returns the setup and a message for each value it could not use.
     pub fn from_params(params: &[(String, String)]) -> (Setup, Vec<String>) {
+        use crate::ui::route::{SEED_RULE, number_in, read_params};
         let mut setup = Setup::default();
-        let mut problems = Vec::new();
-        for (key, value) in params {
-            let value = value.trim();
-            let ok = match key.as_str() {
-                "seed" => value.parse::<u64>().ok().map(|n| setup.seed = n),
-                "partitions" => value
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| (1..=4).contains(n))
-                    .map(|n| setup.partitions = n),
+        let problems = read_params(params, |key, value| {
+            Some(match key {
+                "seed" => number_in(value, 0, u64::MAX, SEED_RULE).map(|n| setup.seed = n),
+                "partitions" => number_in(value, 1, 4, "partitions must be 1 to 4")
+                    .map(|n| setup.partitions = n as u32),
                 "cache" => match value {
-                    "on" | "true" | "1" => Some(true),
-                    "off" | "false" | "0" => Some(false),
-                    _ => None,
+                    "on" | "true" | "1" => Ok(true),
+                    "off" | "false" | "0" => Ok(false),
+                    _ => Err("cache must be on or off"),
                 }
                 .map(|on| setup.caching = on),
-                _ => {
-                    problems.push(format!("Ignored the unknown URL parameter “{key}”."));
-                    continue;
-                }
-            };
-            if ok.is_none() {
-                problems.push(format!(
-                    "Ignored {key}={value}: {}",
-                    match key.as_str() {
-                        "seed" => "the seed must be a whole number from 0 to 18446744073709551615",
-                        "partitions" => "partitions must be 1 to 4",
-                        _ => "cache must be on or off",
-                    }
-                ));
-            }
-        }
+                _ => return None,
+            })
+        });
         (setup, problems)
     }
 }
