@@ -720,17 +720,7 @@ impl Comparison {
     /// Moves virtual time forward by `delta_ms` (at most [`MAX_ADVANCE_MS`]) on both sides
     /// together, sending the user requests due meanwhile, and returns what happened.
     pub fn advance(&mut self, delta_ms: u64) -> Result<Advanced, SimError> {
-        if delta_ms > MAX_ADVANCE_MS {
-            return Err(SimError::InvalidTime(format!(
-                "cannot advance {delta_ms} ms at once: at most {MAX_ADVANCE_MS} ms per step"
-            )));
-        }
-        let target = self.now_ms.checked_add(delta_ms).ok_or_else(|| {
-            SimError::InvalidTime(format!(
-                "advancing {delta_ms} ms from {} ms overflows",
-                self.now_ms
-            ))
-        })?;
+        let target = crate::sim::world::advance_target(self.now_ms, delta_ms, MAX_ADVANCE_MS, "")?;
         let mut out = Advanced::default();
         self.run_until(target, &mut out)?;
         Ok(out)

@@ -389,6 +389,13 @@ impl World {
         self.history_complete = false;
     }
 
+    /// Takes the commands recorded since the history was last taken or forgotten (a caller
+    /// that keeps its own timeline, such as the Playground's, moves them into it).
+    pub fn take_history(&mut self) -> Vec<TimedCommand> {
+        self.history_complete = false;
+        std::mem::take(&mut self.history)
+    }
+
     /// The most recent trace events (at most `trace_capacity`), oldest first.
     pub fn recent_events(&self) -> &Chunked<TraceEvent> {
         &self.recent
@@ -515,17 +522,7 @@ impl World {
     /// Moves virtual time forward by `delta_ms`, running everything scheduled meanwhile, and
     /// returns what happened (including events from commands applied since the last call).
     pub fn advance(&mut self, delta_ms: u64) -> Result<Vec<TraceEvent>, SimError> {
-        if delta_ms > MAX_ADVANCE_MS {
-            return Err(SimError::InvalidTime(format!(
-                "cannot advance {delta_ms} ms at once: at most {MAX_ADVANCE_MS} ms (7 days) per step"
-            )));
-        }
-        let target = self.now_ms.checked_add(delta_ms).ok_or_else(|| {
-            SimError::InvalidTime(format!(
-                "advancing {delta_ms} ms from {} ms overflows",
-                self.now_ms
-            ))
-        })?;
+        let target = advance_target(self.now_ms, delta_ms, MAX_ADVANCE_MS, " (7 days)")?;
         self.advance_to(target)?;
         Ok(self.take_events())
     }
@@ -775,6 +772,26 @@ impl World {
             _ => Err(SimError::InvalidRequest("no consumer created".to_string())),
         }
     }
+}
+
+/// The virtual time `delta_ms` after `now_ms`, refused beyond `max_ms` (named `max_note`
+/// in the message) or on overflow: one check for every clock that advances in steps.
+pub(crate) fn advance_target(
+    now_ms: u64,
+    delta_ms: u64,
+    max_ms: u64,
+    max_note: &str,
+) -> Result<u64, SimError> {
+    if delta_ms > max_ms {
+        return Err(SimError::InvalidTime(format!(
+            "cannot advance {delta_ms} ms at once: at most {max_ms} ms{max_note} per step"
+        )));
+    }
+    now_ms.checked_add(delta_ms).ok_or_else(|| {
+        SimError::InvalidTime(format!(
+            "advancing {delta_ms} ms from {now_ms} ms overflows"
+        ))
+    })
 }
 
 /// The Streams application a Streams command names (0 for other commands).

@@ -61,7 +61,7 @@ pub fn EdaVsSoa() -> Html {
                 </section>
                 <section class="cmp-side" data-side="eda" aria-label="EDA: events through the broker">
                     <h3>{ "EDA — services react to events" }</h3>
-                    { eda_diagram(c, motion) }
+                    { eda_diagram(c, &live.eda, motion) }
                     { side_metrics("eda", &live.eda) }
                     { answers(c.eda_recent_answers(), &c.preset().success, &c.preset().failure) }
                 </section>
@@ -283,7 +283,7 @@ fn soa_diagram(c: &Comparison, motion: bool) -> Html {
     }
 }
 
-fn eda_diagram(c: &Comparison, motion: bool) -> Html {
+fn eda_diagram(c: &Comparison, eda: &SideSample, motion: bool) -> Html {
     let world = c.world();
     let downstreams = c.downstreams();
     let n = downstreams.len().max(1) as f64;
@@ -318,7 +318,7 @@ fn eda_diagram(c: &Comparison, motion: bool) -> Html {
             </g>
         }
     });
-    let lag = c.live().eda.downstream;
+    let lag = &eda.downstream;
     let groups = downstreams.iter().enumerate().map(|(i, d)| {
         let y = row_y(i);
         let sample = lag.get(i);

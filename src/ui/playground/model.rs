@@ -379,8 +379,7 @@ impl Model {
     /// when the learner acts in the past); the timeline's end and the checkpoints follow the
     /// clock.
     pub fn absorb_external(&mut self) {
-        let foreign = self.world.scenario().commands;
-        self.world.forget_history();
+        let foreign = self.world.take_history();
         let now = self.world.now_ms();
         if foreign.is_empty() && now <= self.seen_ms {
             return;
@@ -1276,30 +1275,12 @@ mod tests {
             m.horizon_ms - earliest >= 60_000,
             "still a minute or more in reach"
         );
-        let ends: Vec<u64> = m
-            .world
-            .topic(TOPIC)
-            .map(|t| {
-                t.partitions
-                    .iter()
-                    .map(|p| p.log.log_end_offset())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let ends = log_ends(&m);
         let end = m.horizon_ms;
         m.act(Action::Seek(earliest));
         assert_eq!(m.world.now_ms(), earliest);
         m.act(Action::Seek(end));
-        let again: Vec<u64> = m
-            .world
-            .topic(TOPIC)
-            .map(|t| {
-                t.partitions
-                    .iter()
-                    .map(|p| p.log.log_end_offset())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let again = log_ends(&m);
         assert_eq!(again, ends, "the replay rebuilds the same logs");
     }
 
@@ -1345,6 +1326,19 @@ mod tests {
         m.act(Action::Frame { wall_ms: 100.0 });
         assert!(m.world.now_ms() > before, "time still moves");
         assert!(m.speed.is_finite());
+    }
+
+    /// The log-end offset of each partition of `orders`.
+    fn log_ends(m: &Model) -> Vec<u64> {
+        m.world
+            .topic(TOPIC)
+            .map(|t| {
+                t.partitions
+                    .iter()
+                    .map(|p| p.log.log_end_offset())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn settled() -> Model {
@@ -1469,17 +1463,7 @@ mod tests {
                 m.act(Action::Frame { wall_ms: 50.0 });
             }
         };
-        let ends = |m: &Model| -> Vec<u64> {
-            m.world
-                .topic(TOPIC)
-                .map(|t| {
-                    t.partitions
-                        .iter()
-                        .map(|p| p.log.log_end_offset())
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let ends = log_ends;
         // Ten virtual minutes at 100 records/s (issue #3's scenario): the whole session is within
         // reach, back to its first moment (before any record), and forward again to where it was.
         run_until(&mut m, 600_000);
@@ -1529,17 +1513,7 @@ mod tests {
             }
             m.run(25_000);
         }
-        let ends = |m: &Model| -> Vec<u64> {
-            m.world
-                .topic(TOPIC)
-                .map(|t| {
-                    t.partitions
-                        .iter()
-                        .map(|p| p.log.log_end_offset())
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let ends = log_ends;
         let mut straight = Model::new(8);
         session(&mut straight);
         let mut m = Model::new(8);

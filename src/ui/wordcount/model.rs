@@ -346,9 +346,7 @@ impl Model {
     fn command(&mut self, command: Command) -> Result<Outcome, SimError> {
         let at_ms = self.world.now_ms();
         let outcome = self.world.apply(command.clone());
-        let recorded = !self.world.scenario().commands.is_empty();
-        self.world.forget_history();
-        if recorded {
+        if !self.world.take_history().is_empty() {
             self.script.push(TimedCommand { at_ms, command });
         }
         outcome
