@@ -631,16 +631,20 @@ pub fn check_bad_params(h: &Harness) -> Result<(), Error> {
 // Frame-time probe.
 // ---------------------------------------------------------------------------
 
-/// Installs a `requestAnimationFrame` loop pushing `performance.now()` deltas
-/// into `window.__frames` (and long tasks into `window.__longTasks`), and
+/// Installs a `requestAnimationFrame` loop pushing the deltas of the frames' timestamps into
+/// `window.__ticks` (the frame clock: a frame the page missed shows as a 33 ms delta),
+/// `performance.now()` deltas at the probe's callback into `window.__frames` (the clock plus
+/// the jitter of the page's script before it), long tasks into `window.__longTasks`, and
 /// returns the starting point.
 const PROBE_START: &str = r#"
 window.__frames = [];
+window.__ticks = [];
 window.__script = [];
 window.__main = [];
 window.__longTasks = [];
 window.__probeStop = false;
 let last = null;
+let lastTs = null;
 // This callback runs after the page's own (registered earlier in the frame), so `t - ts` is the
 // page's script in the frame (its rAF work and the microtasks it queued: Yew renders there);
 // a message posted now arrives after the frame's style, layout and paint on the main thread.
@@ -651,11 +655,13 @@ const loop = (ts) => {
   const t = performance.now();
   if (last !== null) {
     window.__frames.push(t - last);
+    window.__ticks.push(ts - lastTs);
     window.__script.push(t - ts);
     frameStart = ts;
     done.port2.postMessage(0);
   }
   last = t;
+  lastTs = ts;
   if (!window.__probeStop) requestAnimationFrame(loop);
 };
 requestAnimationFrame(loop);
@@ -693,7 +699,7 @@ window.__probeSample = () => {
 const PROBE_STOP: &str = r#"
 window.__probeStop = true;
 if (window.__longTaskObserver) window.__longTaskObserver.disconnect();
-return { frames: window.__frames, script: window.__script, main: window.__main, longTasks: window.__longTasks,
+return { frames: window.__frames, ticks: window.__ticks, script: window.__script, main: window.__main, longTasks: window.__longTasks,
          wall: performance.now() - window.__probeT0, end: window.__probeSample() };
 "#;
 
@@ -704,6 +710,9 @@ const PROBE_WINDOW: Duration = Duration::from_secs(5);
 /// One probe's results.
 struct Probe {
     scene: String,
+    /// Deltas of the frames' `requestAnimationFrame` timestamps: the frame clock.
+    ticks: Vec<f64>,
+    /// Deltas of `performance.now()` at the probe's callback, after the page's script.
     frames: Vec<f64>,
     /// Per frame: the page's script before the probe's callback (ms after the frame began).
     script: Vec<f64>,
@@ -714,6 +723,9 @@ struct Probe {
     start: Value,
     end: Value,
 }
+
+/// One frame at 60 Hz, in milliseconds.
+const VSYNC_MS: f64 = 1000.0 / 60.0;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -776,12 +788,24 @@ impl Probe {
         let long_total: f64 = self.long_tasks.iter().fold(0.0, |a, b| a + b);
         let long_max = self.long_tasks.iter().cloned().fold(0.0, f64::max);
         let mut out = String::new();
+        let mut ticks = self.ticks.clone();
+        ticks.sort_by(f64::total_cmp);
+        let missed = ticks.iter().filter(|d| **d > 1.5 * VSYNC_MS).count();
         let _ = writeln!(out, "scene {}", self.scene);
         let _ = writeln!(
             out,
-            "  frames {n} in {:.0} ms ({:.1} fps): median {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms, mean {:.1} ms",
+            "  frame clock (rAF timestamp deltas): {} frames in {:.0} ms ({:.1} fps): median {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms; missed frames (delta > 1.5 vsync): {missed}",
+            ticks.len(),
             self.wall_ms,
-            n as f64 * 1000.0 / self.wall_ms,
+            ticks.len() as f64 * 1000.0 / self.wall_ms,
+            percentile(&ticks, 50.0),
+            percentile(&ticks, 95.0),
+            percentile(&ticks, 99.0),
+            ticks.last().copied().unwrap_or(f64::NAN),
+        );
+        let _ = writeln!(
+            out,
+            "  callback deltas (performance.now() after the page's script, so its jitter too): median {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms, mean {:.1} ms",
             percentile(&s, 50.0),
             percentile(&s, 95.0),
             percentile(&s, 99.0),
@@ -865,6 +889,7 @@ fn probe(h: &Harness, rel: &str) -> Result<Probe, Error> {
     h.expect_no_panic_banner(rel)?;
     Ok(Probe {
         scene: rel.to_owned(),
+        ticks: floats(&stop["ticks"]),
         frames: floats(&stop["frames"]),
         script: floats(&stop["script"]),
         main: floats(&stop["main"]),
