@@ -248,6 +248,61 @@ async fn crashing_a_consumer_moves_its_partitions_to_the_other() {
     go("#/").await;
 }
 
+#[wasm_bindgen_test]
+async fn each_group_has_its_committed_marker_lag_and_chart_line() {
+    go("#/playground?speed=20&seed=3&groups=2&rate=20").await;
+    let root = mount().await;
+    // Both groups commit (auto-commit every 5 s of virtual time): every lane then carries a
+    // committed-offset mark per group, with its own dash pattern, and two lags.
+    let marks = |root: &Element, group: &str| {
+        root.query_selector_all(&format!(
+            "g.lane line.committed[data-group={group}], g.lane polygon.committed-before[data-group={group}]"
+        ))
+        .unwrap()
+        .length()
+    };
+    assert!(
+        until(20_000, || marks(&root, "billing") == 3
+            && marks(&root, "shipping") == 3)
+        .await,
+        "3 lanes × 2 groups of committed marks"
+    );
+    let dash = |group: &str| {
+        attr(
+            &root,
+            &format!("g.lane line.committed[data-group={group}]"),
+            "stroke-dasharray",
+        )
+    };
+    if let (Some(a), Some(b)) = (dash("billing"), dash("shipping")) {
+        assert_ne!(a, b, "the groups' lines differ by more than colour");
+    }
+    let meta = root
+        .query_selector("g.lane[data-partition=\"0\"] .lane-meta")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        meta.starts_with("lag ") && meta.matches('/').count() == 1,
+        "two lags, billing's then shipping's: {meta:?}"
+    );
+    let caption = root.query_selector(".diagram figcaption").unwrap().unwrap();
+    let caption = caption.text_content().unwrap();
+    assert!(caption.contains("billing/shipping"), "{caption}");
+    assert!(
+        until(10_000, || root
+            .query_selector_all(".lag-chart polyline")
+            .unwrap()
+            .length()
+            == 2)
+        .await,
+        "one lag line per group"
+    );
+    root.remove();
+    go("#/").await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The Console view
 

@@ -125,7 +125,20 @@ impl Layout {
         self.lanes_x + self.cell_width * offset.saturating_sub(first) as f64
     }
 
-    /// Where the lane's records arrive (the cell after the log end).
+    /// Centre of the cell for `offset` in lane `partition` when it shows offsets from
+    /// `first`; an offset past the lane's last cell sits in the last cell (the lane shifts
+    /// left to make room for it).
+    pub fn cell_centre(&self, partition: u32, first: u64, offset: u64) -> (f64, f64) {
+        let slot = offset
+            .saturating_sub(first)
+            .min(u64::from(self.cells.saturating_sub(1)));
+        (
+            self.lanes_x + self.cell_width * (slot as f64 + 0.5),
+            self.lane_centre(partition),
+        )
+    }
+
+    /// Where the lane's records arrive when no cell is known: its left end.
     pub fn lane_entry(&self, partition: u32) -> (f64, f64) {
         (self.lanes_x, self.lane_centre(partition))
     }
@@ -173,6 +186,23 @@ pub fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
     (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
 }
 
+/// The point `t` (0..=1) of the way along the path `a → b → c`, at an even speed (the
+/// distance covered is `t` of the whole length).
+pub fn along(a: (f64, f64), b: (f64, f64), c: (f64, f64), t: f64) -> (f64, f64) {
+    let dist = |p: (f64, f64), q: (f64, f64)| (q.0 - p.0).hypot(q.1 - p.1);
+    let (first, second) = (dist(a, b), dist(b, c));
+    let total = first + second;
+    if total <= 0.0 {
+        return a;
+    }
+    let covered = t.clamp(0.0, 1.0) * total;
+    if covered <= first {
+        lerp(a, b, covered / first.max(f64::MIN_POSITIVE))
+    } else {
+        lerp(b, c, (covered - first) / second.max(f64::MIN_POSITIVE))
+    }
+}
+
 /// Speed slider position (0..=1000) to a time multiplier on a log scale from 0.1× to 20×.
 pub fn speed_from_slider(position: u32) -> f64 {
     let t = f64::from(position.min(1000)) / 1000.0;
@@ -201,6 +231,35 @@ mod tests {
             .collect();
         assert!(distinct.len() >= 4, "keys spread over the palette");
         assert!(!distinct.contains("#000000"));
+    }
+
+    #[test]
+    fn along_two_segments_moves_at_an_even_speed() {
+        // 30 units right, then 40 down: 70 in all.
+        let (a, b, c) = ((0.0, 0.0), (30.0, 0.0), (30.0, 40.0));
+        assert_eq!(along(a, b, c, 0.0), a);
+        assert_eq!(along(a, b, c, 1.0), c);
+        assert_eq!(along(a, b, c, 3.0 / 7.0), b);
+        let (x, y) = along(a, b, c, 0.5);
+        assert!(
+            (x - 30.0).abs() < 1e-9 && (y - 5.0).abs() < 1e-9,
+            "({x}, {y})"
+        );
+        assert_eq!(along(a, a, a, 0.5), a, "a path of no length");
+    }
+
+    #[test]
+    fn a_cell_centre_is_clamped_to_the_lanes_last_cell() {
+        let l = Layout::new(760.0, 260.0, 3, 14);
+        let (x0, y) = l.cell_centre(1, 100, 100);
+        assert_eq!(y, l.lane_centre(1));
+        assert!((x0 - (l.lanes_x + l.cell_width / 2.0)).abs() < 1e-9);
+        let last = l.lanes_x + l.cell_width * 13.5;
+        assert!((l.cell_centre(1, 100, 113).0 - last).abs() < 1e-9);
+        assert!(
+            (l.cell_centre(1, 100, 500).0 - last).abs() < 1e-9,
+            "past the end: the last cell"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use yew::prelude::*;
 
-use super::model::{Action, FlightKind, GROUP, Model};
+use super::model::{Action, FlightKind, Model};
 use super::{ModelRef, Refresh, fmt};
 use crate::sim::client::ConsumerState;
 use crate::ui::geometry::{self, Layout, key_colour};
@@ -108,9 +108,18 @@ pub fn diagram(
             .iter()
             .any(|p| refresh.due(u64::from(p.id)))
     {
-        let group = world.group(GROUP);
-        // The group's lag table, once per refresh (each lane due looks up its row).
-        let lag_rows = world.group_lag(GROUP);
+        // Every group reading the topic (a committed offset or an owned partition in it), by
+        // name, with its lag table once per refresh (each due lane looks up its rows).
+        let groups: Vec<(&str, Vec<_>)> = world
+            .groups()
+            .map(|g| {
+                let mut rows = world.group_lag(&g.id);
+                rows.retain(|r| r.topic == topic.name);
+                (&*g.id, rows)
+            })
+            .filter(|(_, rows)| !rows.is_empty())
+            .take(MAX_GROUP_MARKS)
+            .collect();
         if all {
             shown.lanes.clear();
         }
@@ -122,13 +131,17 @@ pub fn diagram(
                 first: layout.first_shown(p.log.log_start_offset(), p.log.log_end_offset()),
                 end: p.log.log_end_offset(),
                 high_watermark: p.high_watermark,
-                committed: group
-                    .and_then(|g| g.committed.get(&(topic.name.clone(), p.id)))
-                    .map(|c| c.offset),
-                lag: lag_rows
+                groups: groups
                     .iter()
-                    .find(|r| r.topic == topic.name && r.partition == p.id)
-                    .and_then(|r| r.lag),
+                    .map(|(name, rows)| {
+                        let row = rows.iter().find(|r| r.partition == p.id);
+                        GroupMark {
+                            name: AttrValue::from(name.to_string()),
+                            committed: row.and_then(|r| r.current_offset),
+                            lag: row.and_then(|r| r.lag),
+                        }
+                    })
+                    .collect(),
                 selected: model
                     .selected
                     .as_ref()
@@ -165,34 +178,52 @@ pub fn diagram(
         if !motion || drawn >= MAX_DRAWN_FLIGHTS {
             continue;
         }
-        let (from, to, duplicate) = match f.kind {
+        let lane = shown.lanes.get(f.partition as usize);
+        // Produced records fly to the lane's start and run along it to the cell they will take
+        // (after the last one shown); delivered ones run along the lane from their cell to its
+        // end and fly to the consumer. Along the lane, a dot never crosses another lane.
+        let (path, duplicate) = match f.kind {
             FlightKind::Produce { producer } => {
                 let Some(i) = producers.iter().position(|p| *p == producer) else {
                     continue;
                 };
+                let entry = layout.lane_entry(f.partition);
+                let cell = lane.map_or(entry, |l| layout.cell_centre(f.partition, l.first, l.end));
                 (
-                    layout.producer_at(i as u32, producers.len() as u32),
-                    layout.lane_entry(f.partition),
+                    (
+                        layout.producer_at(i as u32, producers.len() as u32),
+                        entry,
+                        cell,
+                    ),
                     false,
                 )
             }
             FlightKind::Deliver {
                 consumer,
                 duplicate,
+                offset,
             } => {
                 let Some(i) = consumers.iter().position(|c| c.id == consumer) else {
                     continue;
                 };
+                let exit = layout.lane_exit(f.partition);
+                let cell = lane
+                    .filter(|l| offset >= l.first && offset < l.end)
+                    .map_or(exit, |l| layout.cell_centre(f.partition, l.first, offset));
                 (
-                    layout.lane_exit(f.partition),
-                    layout.consumer_at(i as u32, consumers.len() as u32),
+                    (
+                        cell,
+                        exit,
+                        layout.consumer_at(i as u32, consumers.len() as u32),
+                    ),
                     duplicate,
                 )
             }
         };
-        let (x, y) = geometry::lerp(
-            from,
-            to,
+        let (x, y) = geometry::along(
+            path.0,
+            path.1,
+            path.2,
             geometry::progress(now, f.sent_at_ms, f.arrives_at_ms),
         );
         let colour = key_colour(f.key.as_deref());
@@ -243,16 +274,45 @@ pub fn diagram(
                         { for dots }
                     </g>
                     if more > 0 {
-                        <text class="flight-count" x={fmt(width / 2.0)} y={fmt(HEIGHT - 2.0)} text-anchor="middle">
+                        <text class="flight-count" x={fmt(layout.lanes_x + layout.lanes_width / 2.0)} y={fmt(layout.lanes_y - 8.0)} text-anchor="middle">
                             { format!("{in_flight} records in flight ({drawn} drawn)") }
                         </text>
                     }
                 </svg>
             </div>
             <figcaption>
-                { format!("Topic {}: cells are records (colour and letter = key; faded = not yet replicated to all in-sync replicas), the dark line is group billing's committed offset; ⚠ marks an under-replicated partition, ✕ an offline one. Network latency is slowed to 150–350 ms so travel is visible.", topic.name) }
+                { format!("Topic {}: cells are records (colour and letter = key; faded = not yet replicated to all in-sync replicas); ⚠ marks an under-replicated partition, ✕ an offline one. Network latency is slowed to 150–350 ms so travel is visible. ", topic.name) }
+                { group_legend(shown.lanes.first().map_or(&[][..], |l| &l.groups[..])) }
             </figcaption>
         </figure>
+    }
+}
+
+/// Which line is which group's committed offset, and the order of the lags beside a lane.
+fn group_legend(groups: &[GroupMark]) -> Html {
+    if groups.is_empty() {
+        return html! { "No consumer group reads this topic yet." };
+    }
+    let entries = groups.iter().enumerate().map(|(i, g)| {
+        html! {
+            <span class="group-key" key={g.name.to_string()}>
+                <svg class="dash-sample" viewBox="0 0 24 8" aria-hidden="true">
+                    <line class="committed" x1="0" x2="24" y1="4" y2="4" stroke-dasharray={group_dash(i)} />
+                </svg>
+                { g.name.clone() }
+            </span>
+        }
+    });
+    let order = groups
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect::<Vec<_>>()
+        .join("/");
+    html! {
+        <>
+            { "Committed offset of group: " }{ for entries }
+            { format!(". Lag beside each lane: {order}.") }
+        </>
     }
 }
 
@@ -281,6 +341,24 @@ fn push_tenths(d: &mut String, v: f64) {
 // ---------------------------------------------------------------------------------------------
 // A lane
 
+/// Groups whose committed offsets a lane marks (each with its own dash pattern); the Groups
+/// panel lists them all.
+pub const MAX_GROUP_MARKS: usize = 4;
+
+/// One group's place in a lane.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupMark {
+    pub name: AttrValue,
+    pub committed: Option<u64>,
+    pub lag: Option<u64>,
+}
+
+/// The dash pattern of the `index`th group's marks (committed-offset line, lag chart): a
+/// second cue beside the legend, so no group is told apart by colour alone.
+pub fn group_dash(index: usize) -> &'static str {
+    ["none", "5 3", "1.5 2.5", "8 3 2 3"][index % MAX_GROUP_MARKS]
+}
+
 /// Everything a lane draws that can change; the lane re-renders only when this does.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LaneVersion {
@@ -288,9 +366,9 @@ pub struct LaneVersion {
     pub first: u64,
     pub end: u64,
     pub high_watermark: u64,
-    /// Group billing's committed offset for the partition.
-    pub committed: Option<u64>,
-    pub lag: Option<u64>,
+    /// Each group reading the topic (by name, at most [`MAX_GROUP_MARKS`]): its committed
+    /// offset and lag for the partition.
+    pub groups: Vec<GroupMark>,
     /// The selected record's offset, if it is in this lane.
     pub selected: Option<u64>,
     pub leader: Option<u32>,
@@ -353,12 +431,20 @@ fn Lane(props: &LaneProps) -> Html {
                 </g>
             }
         });
-    let marker = v.committed.map(|c| {
+    let markers = v.groups.iter().enumerate().filter_map(|(i, g)| {
+        let c = g.committed?;
+        let title = html! { <title>{ format!("group {} committed offset {c}", g.name) }</title> };
+        if c < v.first {
+            // Left of the records shown: an arrow at the lane's start points to it.
+            let (x, y) = (layout.lanes_x, top + h * (i as f64 + 0.5) / v.groups.len() as f64);
+            let points = format!("{},{} {},{} {},{}", fmt(x - 1.0), fmt(y), fmt(x + 6.0), fmt(y - 3.5), fmt(x + 6.0), fmt(y + 3.5));
+            return Some(html! { <polygon class="committed-before" points={points} data-group={g.name.clone()}>{ title }</polygon> });
+        }
         let x = layout
-            .cell_x(v.first, c.max(v.first))
+            .cell_x(v.first, c)
             .min(layout.lanes_x + layout.lanes_width);
-        html! { <line class="committed" x1={fmt(x)} x2={fmt(x)} y1={fmt(top - 3.0)} y2={fmt(top + h + 3.0)}>
-            <title>{ format!("billing committed offset {c}") }</title></line> }
+        Some(html! { <line class="committed" x1={fmt(x)} x2={fmt(x)} y1={fmt(top - 3.0)} y2={fmt(top + h + 3.0)}
+            stroke-dasharray={group_dash(i)} data-group={g.name.clone()}>{ title }</line> })
     });
     // Event delegation: one listener per lane, not one per cell.
     let onclick = {
@@ -394,22 +480,39 @@ fn Lane(props: &LaneProps) -> Html {
             format!("led by broker {}", v.leader.unwrap_or_default()),
         )
     };
-    let lag = v.lag.map_or("–".into(), |l| l.to_string());
-    let meta = if props.compact {
-        format!("lag {lag}")
-    } else {
-        format!("end {} · lag {lag}", v.high_watermark)
+    // One lag per group, in the legend's order ("–": nothing committed yet, as Kafka's
+    // kafka-consumer-groups prints it). With several groups the lags take the room of the
+    // log end, which stays in the lane's title.
+    let lags: Vec<String> = v
+        .groups
+        .iter()
+        .map(|g| g.lag.map_or("–".into(), |l| l.to_string()))
+        .collect();
+    let meta = match (props.compact, lags.len()) {
+        (true, 0) => "no group".to_string(),
+        (false, 0) => format!("end {} · no group", v.high_watermark),
+        (false, 1) => format!("end {} · lag {}", v.high_watermark, lags[0]),
+        _ => format!("lag {}", lags.join("/")),
     };
+    let mut title = format!("P{}: {health}; log end {}", p.id, v.high_watermark);
+    for g in &v.groups {
+        title.push_str(&format!(
+            "; group {}: committed {}, lag {}",
+            g.name,
+            g.committed.map_or("none".into(), |c| c.to_string()),
+            g.lag.map_or("–".into(), |l| l.to_string())
+        ));
+    }
     html! {
         <g class={classes!("lane", under.then_some("under-replicated"), offline.then_some("offline"))}
             data-partition={p.id.to_string()} data-end={v.high_watermark.to_string()}
             data-leader={v.leader.map(|l| l.to_string()).unwrap_or_default()} {onclick}>
             <rect class="lane-bg" x={fmt(layout.lanes_x)} y={fmt(top)} width={fmt(layout.lanes_width)} height={fmt(h)} rx="4">
-                <title>{ format!("P{}: {health}", p.id) }</title>
+                <title>{ title }</title>
             </rect>
             <text class="lane-label" x={fmt(layout.lanes_x - 4.0)} y={fmt(y + 4.0)} text-anchor="end">{ format!("{flag}P{}", p.id) }</text>
             <g class="cells" transform={format!("translate({},0)", fmt(-layout.shift(v.first)))}>{ for cells }</g>
-            { for marker }
+            { for markers }
             <text class="lane-meta" x={fmt(layout.lanes_x + layout.lanes_width + 4.0)} y={fmt(y + 4.0)}>{ meta }</text>
             if offline {
                 <text class="lane-offline" x={fmt(layout.lanes_x + layout.lanes_width / 2.0)} y={fmt(y + 4.0)} text-anchor="middle">{ "offline" }</text>

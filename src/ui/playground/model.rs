@@ -67,7 +67,12 @@ pub enum FlightKind {
     /// Producer → partition leader.
     Produce { producer: u32 },
     /// Partition → consumer.
-    Deliver { consumer: u32, duplicate: bool },
+    Deliver {
+        consumer: u32,
+        duplicate: bool,
+        /// The delivered record's offset: the dot leaves from its cell.
+        offset: u64,
+    },
 }
 
 /// Something on its way, drawn part way along its edge.
@@ -914,6 +919,7 @@ fn flight_of(kind: &TraceKind) -> Option<Flight> {
             consumer,
             topic,
             partition,
+            offset,
             key,
             duplicate,
             sent_at_ms,
@@ -923,6 +929,7 @@ fn flight_of(kind: &TraceKind) -> Option<Flight> {
             kind: FlightKind::Deliver {
                 consumer: *consumer,
                 duplicate: *duplicate,
+                offset: *offset,
             },
             topic: topic.to_string(),
             partition: *partition,

@@ -8,6 +8,7 @@
 
 use yew::prelude::*;
 
+use super::diagram::{MAX_GROUP_MARKS, group_dash};
 use super::model::{self, Action, Model, format_ms};
 use super::{ModelRef, tenths};
 use crate::sim::assignor::AssignorKind;
@@ -369,6 +370,12 @@ pub fn LagChart(props: &LagChartProps) -> Html {
     if samples.len() < 2 {
         return html! {};
     }
+    // The groups of the newest sample, by name (a group that has gone drops off the chart).
+    let groups: Vec<&str> = samples
+        .back()
+        .map(|(_, g)| g.iter().map(|(name, _)| name.as_str()).collect())
+        .unwrap_or_default();
+    let groups = &groups[..groups.len().min(MAX_GROUP_MARKS)];
     let max = samples
         .iter()
         .flat_map(|(_, g)| g.iter().map(|(_, l)| *l))
@@ -377,27 +384,45 @@ pub fn LagChart(props: &LagChartProps) -> Html {
         .max(1);
     let (w, h) = (300.0, 60.0);
     let n = samples.len() as f64;
-    let points: Vec<String> = samples
+    let lines = groups.iter().enumerate().map(|(i, group)| {
+        let mut points = String::new();
+        for (j, (_, lags)) in samples.iter().enumerate() {
+            let lag = lags.iter().find(|(g, _)| g == group).map_or(0, |(_, l)| *l);
+            if !points.is_empty() {
+                points.push(' ');
+            }
+            points.push_str(&tenths(w * j as f64 / (n - 1.0)));
+            points.push(',');
+            points.push_str(&tenths(h - h * lag as f64 / max as f64));
+        }
+        html! { <polyline key={*group} points={points} stroke-dasharray={group_dash(i)} /> }
+    });
+    let legend = groups.iter().enumerate().map(|(i, group)| {
+        html! {
+            <span class="group-key" key={*group}>
+                <svg class="dash-sample" viewBox="0 0 24 8" aria-hidden="true">
+                    <line x1="0" x2="24" y1="4" y2="4" stroke-dasharray={group_dash(i)} />
+                </svg>
+                { *group }
+            </span>
+        }
+    });
+    let now: Vec<String> = groups
         .iter()
-        .enumerate()
-        .map(|(i, (_, groups))| {
-            let lag = groups
-                .iter()
-                .find(|(g, _)| g == model::GROUP)
+        .map(|g| {
+            let lag = samples
+                .back()
+                .and_then(|(_, lags)| lags.iter().find(|(name, _)| name == g))
                 .map_or(0, |(_, l)| *l);
-            format!(
-                "{},{}",
-                tenths(w * i as f64 / (n - 1.0)),
-                tenths(h - h * lag as f64 / max as f64)
-            )
+            format!("{g} {lag}")
         })
         .collect();
     html! {
         <figure class="lag-chart">
-            <svg viewBox="0 0 300 60" role="img" aria-label={format!("Lag of group billing over the last {} seconds; at most {max} records", samples.len())}>
-                <polyline points={points.join(" ")} />
+            <svg viewBox="0 0 300 60" role="img" aria-label={format!("Total lag per group over the last {} seconds, at most {max} records; now {}", samples.len(), now.join(", "))}>
+                { for lines }
             </svg>
-            <figcaption>{ format!("billing total lag, records (max {max}), one point per second") }</figcaption>
+            <figcaption>{ format!("Total lag per group, records (max {max}), one point per second:") }{ for legend }</figcaption>
         </figure>
     }
 }
