@@ -20,6 +20,7 @@ use std::rc::Rc;
 use crate::sim::assignor::AssignorKind;
 use crate::sim::client::{Acks, ConsumerConfig, OffsetReset, ProducerConfig};
 use crate::sim::command::{Command, NewRecord, Outcome, Subscription, TimedCommand};
+use crate::sim::partitioner::partition_for_key;
 use crate::sim::world::WorldConfig;
 use crate::sim::{TraceEvent, TraceKind, World};
 
@@ -29,6 +30,9 @@ pub const LOG_LINES: usize = 400;
 pub const LAG_SAMPLES: usize = 120;
 /// Travelling records drawn at once (the oldest are dropped first; counts stay exact).
 pub const MAX_FLIGHTS: usize = 240;
+/// Keys listed when partitions are added, and records read per partition to find them.
+const KEYS_MOVED_SHOWN: usize = 8;
+const KEYS_SCANNED: u64 = 200;
 /// Largest virtual step one animation frame may take (a background tab resumes gently).
 pub const MAX_FRAME_MS: f64 = 250.0;
 
@@ -559,7 +563,10 @@ impl Model {
                 TraceKind::RecordDelivered { .. } => self.consumed += 1,
                 _ => {}
             }
-            if let Some((category, text)) = describe(&e.kind) {
+            if let Some((category, mut text)) = describe(&e.kind) {
+                if let TraceKind::PartitionsIncreased { topic, from, to } = &e.kind {
+                    text.push_str(&self.keys_moved(topic, *from, *to));
+                }
                 if self.log.len() >= LOG_LINES {
                     self.log.pop_front();
                 }
@@ -574,6 +581,46 @@ impl Model {
         }
         let now = self.world.now_ms();
         self.flights.retain(|f| f.arrives_at_ms >= now);
+    }
+
+    /// After `topic` grew from `from` to `to` partitions: where the keys in its logs go now,
+    /// worked out with murmur2 (": alice now P3 (was P1), bob stays P0"), at most
+    /// [`KEYS_MOVED_SHOWN`] keys.
+    fn keys_moved(&self, topic: &str, from: u32, to: u32) -> String {
+        let Some(t) = self.world.topic(topic) else {
+            return String::new();
+        };
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        'partitions: for p in t.partitions.iter().take(from as usize) {
+            let start = p.log.log_end_offset().saturating_sub(KEYS_SCANNED);
+            for r in p.log.read(start, KEYS_SCANNED as u32) {
+                if let Some(k) = r.key
+                    && !keys.iter().any(|seen| seen[..] == k[..])
+                {
+                    keys.push(k.to_vec());
+                    if keys.len() == KEYS_MOVED_SHOWN {
+                        break 'partitions;
+                    }
+                }
+            }
+        }
+        if keys.is_empty() {
+            return ": no keyed record yet, but keys may now map elsewhere".to_string();
+        }
+        crate::sim::sort::sort_by(&mut keys, |a, b| a.cmp(b));
+        let moves: Vec<String> = keys
+            .iter()
+            .map(|k| {
+                let (old, new) = (partition_for_key(k, from), partition_for_key(k, to));
+                let k = String::from_utf8_lossy(k);
+                if old == new {
+                    format!("{k} stays P{new}")
+                } else {
+                    format!("{k} now P{new} (was P{old})")
+                }
+            })
+            .collect();
+        format!(": {}", moves.join(", "))
     }
 
     fn sample_lag(&mut self) {
@@ -1102,7 +1149,7 @@ pub fn describe(kind: &TraceKind) -> Option<(&'static str, String)> {
         ),
         TraceKind::PartitionsIncreased { topic, from, to } => (
             "topic",
-            format!("{topic} grew from {from} to {to} partitions: keys may now map elsewhere"),
+            format!("{topic} grew from {from} to {to} partitions"),
         ),
         TraceKind::RetentionDeleted {
             topic,
@@ -1378,6 +1425,42 @@ mod tests {
         assert_eq!(part.log.log_end_offset(), 1);
         assert_eq!(m.consumed, 1);
         assert!(m.log.iter().any(|l| l.text.contains("appended offset 0")));
+    }
+
+    #[test]
+    fn adding_a_partition_says_where_each_key_goes_now() {
+        let mut m = settled();
+        for key in AUTO_KEYS {
+            m.act(Action::Produce {
+                text: format!("{key}:x"),
+                partition: None,
+                acks: Acks::All,
+            });
+        }
+        m.run(2_000);
+        m.act(Action::IncreasePartitions { to: 4 });
+        let line = m
+            .log
+            .iter()
+            .find(|l| l.text.starts_with("orders grew from 3 to 4 partitions"))
+            .expect("a log line for the new partition")
+            .text
+            .clone();
+        let mut moved = 0;
+        for key in AUTO_KEYS {
+            let (old, new) = (
+                partition_for_key(key.as_bytes(), 3),
+                partition_for_key(key.as_bytes(), 4),
+            );
+            let said = if old == new {
+                format!("{key} stays P{new}")
+            } else {
+                moved += 1;
+                format!("{key} now P{new} (was P{old})")
+            };
+            assert!(line.contains(&said), "{said:?} in {line:?}");
+        }
+        assert!(moved > 0, "with 6 keys, some move: {line}");
     }
 
     #[test]
