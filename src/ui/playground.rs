@@ -222,7 +222,7 @@ pub fn Playground() -> Html {
     let topic = AttrValue::from(model.topic.clone());
     let lag_version = (
         model.lag_history.len(),
-        model.lag_history.back().map_or(0, |(t, _)| *t),
+        model.lag_history.back().map_or(0, |s| s.at_ms),
     );
     html! {
         <div class="playground" {onkeydown}>
@@ -263,6 +263,8 @@ pub struct ControlsModel {
     seed: u64,
     produced: u64,
     consumed: u64,
+    /// Appended and delivered per second over the last seconds of virtual time.
+    throughput: Option<(u64, u64)>,
 }
 
 fn snapshot_controls(model: &Model) -> ControlsModel {
@@ -274,6 +276,7 @@ fn snapshot_controls(model: &Model) -> ControlsModel {
         seed: model.seed,
         produced: model.produced,
         consumed: model.consumed,
+        throughput: model::throughput(&model.lag_history),
     }
 }
 
@@ -339,6 +342,9 @@ fn Controls(props: &ControlsProps) -> Html {
             <button type="button" onclick={reset}>{ "Reset" }</button>
             <span class="counters mono" aria-label="Throughput">
                 { format!("{} appended · {} delivered", m.produced, m.consumed) }
+                if let Some((appended, delivered)) = m.throughput {
+                    { format!(" · {appended}/s in · {delivered}/s out") }
+                }
             </span>
         </div>
     }

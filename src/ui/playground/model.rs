@@ -59,7 +59,33 @@ pub struct Checkpoint {
     produced: u64,
     consumed: u64,
     log: VecDeque<LogLine>,
-    lag_history: VecDeque<(u64, Vec<(String, u64)>)>,
+    lag_history: VecDeque<Sample>,
+}
+
+/// What the view samples once per second of virtual time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sample {
+    pub at_ms: u64,
+    /// Each group's total lag, by group name.
+    pub lags: Vec<(String, u64)>,
+    /// The counters then: records appended and delivered so far.
+    pub produced: u64,
+    pub consumed: u64,
+}
+
+/// Seconds of samples a throughput figure averages over (deliveries come in fetch batches,
+/// so one second alone jumps about).
+pub const THROUGHPUT_WINDOW: usize = 5;
+
+/// Records appended and delivered per second over the last [`THROUGHPUT_WINDOW`] sampled
+/// seconds, or fewer at the start (None before two samples).
+pub fn throughput(samples: &VecDeque<Sample>) -> Option<(u64, u64)> {
+    let n = samples.len();
+    let first = n.checked_sub(2)?.saturating_sub(THROUGHPUT_WINDOW - 1);
+    let (a, b) = (samples.get(first)?, samples.get(n - 1)?);
+    let ms = b.at_ms.checked_sub(a.at_ms).filter(|ms| *ms > 0)?;
+    let per_s = |from: u64, to: u64| to.saturating_sub(from) * 1000 / ms;
+    Some((per_s(a.produced, b.produced), per_s(a.consumed, b.consumed)))
 }
 
 /// Keys the auto-producer cycles through.
@@ -178,7 +204,8 @@ pub struct Model {
     /// Bumped whenever `log` changes, so the view redraws the log only then.
     pub log_version: u64,
     pub filter: String,
-    pub lag_history: VecDeque<(u64, Vec<(String, u64)>)>,
+    /// One sample per second of virtual time (the lag chart, the throughput figures).
+    pub lag_history: VecDeque<Sample>,
     pub produced: u64,
     pub consumed: u64,
     pub auto_rate: u32,
@@ -629,7 +656,7 @@ impl Model {
         if self
             .lag_history
             .back()
-            .is_some_and(|(t, _)| *t / 1000 == second)
+            .is_some_and(|s| s.at_ms / 1000 == second)
         {
             return;
         }
@@ -649,7 +676,12 @@ impl Model {
         if self.lag_history.len() >= LAG_SAMPLES {
             self.lag_history.pop_front();
         }
-        self.lag_history.push_back((now, groups));
+        self.lag_history.push_back(Sample {
+            at_ms: now,
+            lags: groups,
+            produced: self.produced,
+            consumed: self.consumed,
+        });
     }
 
     /// Rebuilds the world at virtual time `at_ms` (within the recorded timeline): the latest
@@ -673,7 +705,7 @@ impl Model {
         self.lag_history = base.lag_history;
         // Replaying folds events as running does, so counters and the log match the moment.
         let _ = self.replay_until(at_ms, true);
-        self.lag_history.retain(|(t, _)| *t <= at_ms);
+        self.lag_history.retain(|s| s.at_ms <= at_ms);
         self.flights.clear();
         self.selected = None;
         self.log_version += 1;
@@ -1461,6 +1493,32 @@ mod tests {
             assert!(line.contains(&said), "{said:?} in {line:?}");
         }
         assert!(moved > 0, "with 6 keys, some move: {line}");
+    }
+
+    #[test]
+    fn throughput_is_records_per_second_over_the_last_seconds() {
+        let mut m = Model::with_setup(&Setup {
+            rate: 50,
+            ..Setup::default()
+        });
+        assert_eq!(
+            throughput(&m.lag_history),
+            None,
+            "no figure before two samples"
+        );
+        for _ in 0..600 {
+            m.act(Action::Frame { wall_ms: 20.0 });
+        }
+        let (appended, delivered) = throughput(&m.lag_history).expect("sampled");
+        assert!(
+            (40..=60).contains(&appended),
+            "about 50/s appended: {appended}"
+        );
+        // One group reads the topic: once it has caught up it delivers what is appended.
+        assert!(
+            (40..=60).contains(&delivered),
+            "about 50/s delivered: {delivered}"
+        );
     }
 
     #[test]

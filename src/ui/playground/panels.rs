@@ -373,12 +373,12 @@ pub fn LagChart(props: &LagChartProps) -> Html {
     // The groups of the newest sample, by name (a group that has gone drops off the chart).
     let groups: Vec<&str> = samples
         .back()
-        .map(|(_, g)| g.iter().map(|(name, _)| name.as_str()).collect())
+        .map(|s| s.lags.iter().map(|(name, _)| name.as_str()).collect())
         .unwrap_or_default();
     let groups = &groups[..groups.len().min(MAX_GROUP_MARKS)];
     let max = samples
         .iter()
-        .flat_map(|(_, g)| g.iter().map(|(_, l)| *l))
+        .flat_map(|s| s.lags.iter().map(|(_, l)| *l))
         .max()
         .unwrap_or(0)
         .max(1);
@@ -386,8 +386,12 @@ pub fn LagChart(props: &LagChartProps) -> Html {
     let n = samples.len() as f64;
     let lines = groups.iter().enumerate().map(|(i, group)| {
         let mut points = String::new();
-        for (j, (_, lags)) in samples.iter().enumerate() {
-            let lag = lags.iter().find(|(g, _)| g == group).map_or(0, |(_, l)| *l);
+        for (j, sample) in samples.iter().enumerate() {
+            let lag = sample
+                .lags
+                .iter()
+                .find(|(g, _)| g == group)
+                .map_or(0, |(_, l)| *l);
             if !points.is_empty() {
                 points.push(' ');
             }
@@ -412,7 +416,7 @@ pub fn LagChart(props: &LagChartProps) -> Html {
         .map(|g| {
             let lag = samples
                 .back()
-                .and_then(|(_, lags)| lags.iter().find(|(name, _)| name == g))
+                .and_then(|s| s.lags.iter().find(|(name, _)| name == g))
                 .map_or(0, |(_, l)| *l);
             format!("{g} {lag}")
         })
