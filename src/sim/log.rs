@@ -76,11 +76,17 @@ impl Record {
     /// Once the cleaner has stamped a delete horizon on a tombstone its stored batch is a few bytes
     /// larger (the timestamp delta is then relative to the horizon); see [`PartitionLog::segments`].
     pub fn size_bytes(&self) -> u32 {
+        Self::size_of(self.key.as_ref(), self.value.as_ref(), &self.headers)
+    }
+
+    /// [`Record::size_bytes`] of a record with this key, value and headers, without building
+    /// one.
+    pub fn size_of(key: Option<&Bytes>, value: Option<&Bytes>, headers: &[Header]) -> u32 {
         let size = size::batch_size(
             0,
-            self.key.as_ref().map(|key| key.len()),
-            self.value.as_ref().map(|value| value.len()),
-            &self.headers,
+            key.map(|key| key.len()),
+            value.map(|value| value.len()),
+            headers,
         );
         u32::try_from(size).unwrap_or(u32::MAX)
     }
