@@ -630,12 +630,17 @@ impl PartitionLog {
     /// Records with offset `>= from_offset` (from the log start if below it), in offset order,
     /// skipping offsets compaction removed, at most `max_records`. O(log n + k).
     pub fn read(&self, from_offset: u64, max_records: u32) -> Vec<Record> {
-        let start = self.index_of(from_offset.max(self.log_start_offset));
-        self.records
-            .iter_from(start)
+        self.records_from(from_offset)
             .take(max_records as usize)
-            .map(|entry| entry.record.clone())
+            .cloned()
             .collect()
+    }
+
+    /// The held records from `from_offset` on, in offset order, borrowed: what
+    /// [`PartitionLog::read`] copies.
+    pub fn records_from(&self, from_offset: u64) -> impl Iterator<Item = &Record> + '_ {
+        let start = self.index_of(from_offset.max(self.log_start_offset));
+        self.records.iter_from(start).map(|entry| &entry.record)
     }
 
     /// The record at exactly `offset`, if it is held (not below the log start, not compacted
