@@ -28,7 +28,6 @@ mod retention;
 mod size;
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 
 use chunked::Chunked;
 
@@ -39,7 +38,7 @@ pub use cleaner::{
 pub use retention::{DeletionReason, RetentionDeletion};
 
 /// Immutable, cheaply clonable bytes for keys, values and header values.
-pub type Bytes = Arc<[u8]>;
+pub type Bytes = std::rc::Rc<[u8]>;
 
 /// One record header (`org.apache.kafka.common.header.Header`): a UTF-8 key and nullable bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -855,7 +854,7 @@ mod tests {
     use super::*;
 
     fn bytes(text: &str) -> Option<Bytes> {
-        Some(Arc::from(text.as_bytes()))
+        Some(Bytes::from(text.as_bytes()))
     }
 
     #[test]
@@ -903,12 +902,12 @@ mod tests {
             log.try_append(0, 0, None, bytes("v"), vec![], &settings),
             Err(AppendError::NullKeyInCompactedTopic)
         );
-        let big: Bytes = Arc::from(vec![0u8; 200]);
+        let big: Bytes = Bytes::from(vec![0u8; 200]);
         assert!(matches!(
             log.try_append(0, 0, bytes("k"), Some(big.clone()), vec![], &settings),
             Err(AppendError::RecordBatchTooLarge { .. })
         ));
-        let huge: Bytes = Arc::from(vec![0u8; 2_000_000]);
+        let huge: Bytes = Bytes::from(vec![0u8; 2_000_000]);
         assert!(matches!(
             log.try_append(0, 0, bytes("k"), Some(huge), vec![], &settings),
             Err(AppendError::RecordTooLarge { .. })
