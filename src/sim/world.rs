@@ -464,8 +464,9 @@ impl World {
 
     /// Events emitted since the last `advance`/`step`/`take_events` (by commands, say).
     pub fn take_events(&mut self) -> Vec<TraceEvent> {
-        // Room for as many as last time, so a busy caller's next batch does not regrow it.
-        let room = Vec::with_capacity(self.pending.len());
+        // Room for a little more than last time, so a busy caller's next batch does not
+        // regrow it.
+        let room = Vec::with_capacity(self.pending.len() + self.pending.len() / 2);
         std::mem::replace(&mut self.pending, room)
     }
 

@@ -209,6 +209,17 @@ impl World {
             return;
         };
         let key = (topic.clone(), partition);
+        // The common case first, with one lookup: the open batch has room for the record.
+        if let Some(batch) = producer.open.get_mut(&key)
+            && (batch.size_bytes + record.size_bytes <= batch_size || batch.records.is_empty())
+        {
+            batch.size_bytes += record.size_bytes;
+            batch.records.push(record);
+            if batch.size_bytes >= batch_size || linger_ms == 0 {
+                self.send_batch(producer_id, &topic, partition);
+            }
+            return;
+        }
         // A record that does not fit the open batch closes it (Kafka starts a new batch).
         let full_before = producer.open.get(&key).is_some_and(|b| {
             b.size_bytes + record.size_bytes > batch_size && !b.records.is_empty()
