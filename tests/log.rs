@@ -6,7 +6,6 @@
 //! simple model over hundreds of seeds.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use eda_playground::sim::log::{
     AppendError, AppendOutcome, Bytes, DeletionReason, Header, LogSettings, PartitionLog, Record,
@@ -19,7 +18,7 @@ const DAY: u64 = 24 * HOUR;
 const NOW: u64 = 1_700_000_000_000;
 
 fn b(text: &str) -> Option<Bytes> {
-    Some(Arc::from(text.as_bytes()))
+    Some(Bytes::from(text.as_bytes()))
 }
 
 fn append(
@@ -353,7 +352,7 @@ fn appends_are_validated_like_kafka() {
         max_message_bytes: 100,
         ..delete_settings()
     };
-    let value: Bytes = Arc::from(vec![7u8; 100]);
+    let value: Bytes = Bytes::from(vec![7u8; 100]);
     assert_eq!(
         log.try_append(0, 0, None, Some(value.clone()), vec![], &small),
         Err(AppendError::RecordTooLarge {
@@ -775,7 +774,7 @@ fn log_to_clean_totals_exclude_the_active_segment() {
     };
     let mut log = PartitionLog::new(NOW);
     // 25-byte key, value "1": 94-byte batches, one per 100-byte segment.
-    let key: Bytes = Arc::from(vec![0u8; 25]);
+    let key: Bytes = Bytes::from(vec![0u8; 25]);
     for _ in 0..6 {
         append(&mut log, NOW, NOW, Some(key.clone()), b("1"), &settings);
     }
@@ -794,7 +793,7 @@ fn log_to_clean_with_uncleanable_section() {
         ..compact_settings()
     };
     let mut log = PartitionLog::new(NOW);
-    let key: Bytes = Arc::from(vec![0u8; 25]);
+    let key: Bytes = Bytes::from(vec![0u8; 25]);
     for _ in 0..6 {
         append(&mut log, NOW, NOW, Some(key.clone()), b("1"), &settings);
     }

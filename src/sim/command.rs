@@ -192,7 +192,10 @@ pub enum Outcome {
     /// A consumer was created with this id.
     Consumer(u32),
     /// A record was accepted into a batch for this partition.
-    Accepted { topic: String, partition: u32 },
+    Accepted {
+        topic: crate::sim::trace::Name,
+        partition: u32,
+    },
     /// Offsets a reset moved (or would move): topic, partition, new offset.
     Offsets(Vec<(String, u32, u64)>),
     /// A Streams application was started with this id.

@@ -28,7 +28,6 @@ mod retention;
 mod size;
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 
 use chunked::Chunked;
 
@@ -39,7 +38,7 @@ pub use cleaner::{
 pub use retention::{DeletionReason, RetentionDeletion};
 
 /// Immutable, cheaply clonable bytes for keys, values and header values.
-pub type Bytes = Arc<[u8]>;
+pub type Bytes = std::rc::Rc<[u8]>;
 
 /// One record header (`org.apache.kafka.common.header.Header`): a UTF-8 key and nullable bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,11 +75,17 @@ impl Record {
     /// Once the cleaner has stamped a delete horizon on a tombstone its stored batch is a few bytes
     /// larger (the timestamp delta is then relative to the horizon); see [`PartitionLog::segments`].
     pub fn size_bytes(&self) -> u32 {
+        Self::size_of(self.key.as_ref(), self.value.as_ref(), &self.headers)
+    }
+
+    /// [`Record::size_bytes`] of a record with this key, value and headers, without building
+    /// one.
+    pub fn size_of(key: Option<&Bytes>, value: Option<&Bytes>, headers: &[Header]) -> u32 {
         let size = size::batch_size(
             0,
-            self.key.as_ref().map(|key| key.len()),
-            self.value.as_ref().map(|value| value.len()),
-            &self.headers,
+            key.map(|key| key.len()),
+            value.map(|value| value.len()),
+            headers,
         );
         u32::try_from(size).unwrap_or(u32::MAX)
     }
@@ -624,12 +629,17 @@ impl PartitionLog {
     /// Records with offset `>= from_offset` (from the log start if below it), in offset order,
     /// skipping offsets compaction removed, at most `max_records`. O(log n + k).
     pub fn read(&self, from_offset: u64, max_records: u32) -> Vec<Record> {
-        let start = self.index_of(from_offset.max(self.log_start_offset));
-        self.records
-            .iter_from(start)
+        self.records_from(from_offset)
             .take(max_records as usize)
-            .map(|entry| entry.record.clone())
+            .cloned()
             .collect()
+    }
+
+    /// The held records from `from_offset` on, in offset order, borrowed: what
+    /// [`PartitionLog::read`] copies.
+    pub fn records_from(&self, from_offset: u64) -> impl Iterator<Item = &Record> + '_ {
+        let start = self.index_of(from_offset.max(self.log_start_offset));
+        self.records.iter_from(start).map(|entry| &entry.record)
     }
 
     /// The record at exactly `offset`, if it is held (not below the log start, not compacted
@@ -844,7 +854,7 @@ mod tests {
     use super::*;
 
     fn bytes(text: &str) -> Option<Bytes> {
-        Some(Arc::from(text.as_bytes()))
+        Some(Bytes::from(text.as_bytes()))
     }
 
     #[test]
@@ -892,12 +902,12 @@ mod tests {
             log.try_append(0, 0, None, bytes("v"), vec![], &settings),
             Err(AppendError::NullKeyInCompactedTopic)
         );
-        let big: Bytes = Arc::from(vec![0u8; 200]);
+        let big: Bytes = Bytes::from(vec![0u8; 200]);
         assert!(matches!(
             log.try_append(0, 0, bytes("k"), Some(big.clone()), vec![], &settings),
             Err(AppendError::RecordBatchTooLarge { .. })
         ));
-        let huge: Bytes = Arc::from(vec![0u8; 2_000_000]);
+        let huge: Bytes = Bytes::from(vec![0u8; 2_000_000]);
         assert!(matches!(
             log.try_append(0, 0, bytes("k"), Some(huge), vec![], &settings),
             Err(AppendError::RecordTooLarge { .. })

@@ -3,13 +3,13 @@
 //! The trace is the single feed for the animation, the event log, metrics, lesson checkpoints
 //! and tests. Anything that travels carries `sent_at_ms` and `arrives_at_ms` so a view can
 //! draw it part way along its edge (`(now - sent) / (arrives - sent)`). Events are plain data:
-//! no view code lives here. Record keys and values are shared (`Arc`), so events are cheap.
+//! no view code lives here. Record keys and values are shared (`Rc`), so events are cheap.
 
 use crate::sim::log::Bytes;
 
 /// A shared name (topic, group, member id): cloning it is a reference-count increment, so
 /// per-record events stay cheap.
-pub type Name = std::sync::Arc<str>;
+pub type Name = std::rc::Rc<str>;
 
 /// Who is at either end of something that travels.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -143,6 +143,67 @@ impl Ord for Scheduled {
     }
 }
 
+/// The recorded commands, oldest first, in blocks of at most [`History::BLOCK`]: a long
+/// history grows by new blocks instead of copying itself into ever larger buffers.
+#[derive(Clone, Debug, Default)]
+struct History {
+    /// Never holds an empty block; every block but the last is full.
+    blocks: Vec<Vec<TimedCommand>>,
+}
+
+impl History {
+    const BLOCK: usize = 4096;
+
+    fn len(&self) -> usize {
+        match self.blocks.last() {
+            Some(last) => (self.blocks.len() - 1) * Self::BLOCK + last.len(),
+            None => 0,
+        }
+    }
+
+    fn push(&mut self, command: TimedCommand) {
+        match self.blocks.last_mut() {
+            Some(last) if last.len() < Self::BLOCK => last.push(command),
+            // The first block grows as a `Vec` does (a short history stays small); later ones
+            // are allocated whole.
+            Some(_) => {
+                let mut block = Vec::with_capacity(Self::BLOCK);
+                block.push(command);
+                self.blocks.push(block);
+            }
+            None => self.blocks.push(vec![command]),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.blocks.clear();
+    }
+
+    /// Drops the `count` oldest commands.
+    fn drop_front(&mut self, count: usize) {
+        let mut all = std::mem::take(self).into_vec();
+        all.drain(..count.min(all.len()));
+        for command in all {
+            self.push(command);
+        }
+    }
+
+    fn to_vec(&self) -> Vec<TimedCommand> {
+        self.blocks.concat()
+    }
+
+    fn into_vec(mut self) -> Vec<TimedCommand> {
+        if self.blocks.len() <= 1 {
+            return self.blocks.pop().unwrap_or_default();
+        }
+        let mut all = Vec::with_capacity(self.len());
+        for block in self.blocks {
+            all.extend(block);
+        }
+        all
+    }
+}
+
 /// Something scheduled to happen at a virtual time.
 #[derive(Clone, Debug)]
 pub(crate) enum Due {
@@ -255,7 +316,7 @@ pub struct World {
     pending: Vec<TraceEvent>,
     /// The most recent events, for the event log (in shared chunks: a clone copies pointers).
     recent: Chunked<TraceEvent>,
-    history: Vec<TimedCommand>,
+    history: History,
     /// Whether `history` holds every command since the world began.
     history_complete: bool,
     /// acks=all produce requests waiting for the ISR, per partition.
@@ -305,7 +366,7 @@ impl World {
             next_client_id: 1,
             pending: Vec::new(),
             recent: Chunked::new(),
-            history: Vec::new(),
+            history: History::default(),
             history_complete: true,
             pending_acks: VecMap::new(),
             fetching_followers: VecSet::new(),
@@ -372,7 +433,7 @@ impl World {
         Scenario {
             seed: self.seed,
             config: self.config.clone(),
-            commands: self.history.clone(),
+            commands: self.history.to_vec(),
         }
     }
 
@@ -393,7 +454,7 @@ impl World {
     /// that keeps its own timeline, such as the Playground's, moves them into it).
     pub fn take_history(&mut self) -> Vec<TimedCommand> {
         self.history_complete = false;
-        std::mem::take(&mut self.history)
+        std::mem::take(&mut self.history).into_vec()
     }
 
     /// The most recent trace events (at most `trace_capacity`), oldest first.
@@ -403,7 +464,10 @@ impl World {
 
     /// Events emitted since the last `advance`/`step`/`take_events` (by commands, say).
     pub fn take_events(&mut self) -> Vec<TraceEvent> {
-        std::mem::take(&mut self.pending)
+        // Room for a little more than last time, so a busy caller's next batch does not
+        // regrow it.
+        let room = Vec::with_capacity(self.pending.len() + self.pending.len() / 2);
+        std::mem::replace(&mut self.pending, room)
     }
 
     /// Applies a command at the current virtual time. A refused command changes nothing and is
@@ -510,7 +574,7 @@ impl World {
     fn record(&mut self, command: Command) {
         if self.history.len() >= self.config.history_capacity.max(1) as usize {
             let drop = (self.history.len() / 10).max(1);
-            self.history.drain(..drop);
+            self.history.drop_front(drop);
             self.history_complete = false;
         }
         self.history.push(TimedCommand {

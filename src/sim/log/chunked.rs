@@ -1,4 +1,4 @@
-//! A double-ended sequence kept as `Arc`-shared, immutable chunks of [`CHUNK`] items plus a
+//! A double-ended sequence kept as `Rc`-shared, immutable chunks of [`CHUNK`] items plus a
 //! short mutable tail, so that cloning it copies a pointer per chunk and at most `CHUNK - 1`
 //! items: the Playground's timeline checkpoints a whole `World` every few virtual seconds, and
 //! with this the checkpoints share every record they have in common instead of each holding a
@@ -15,7 +15,7 @@
 //! Also the world's ring of recent trace events, for the same reason.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// Items per sealed chunk: small enough that the copied tail stays cheap, large enough that
 /// a 5 000-record partition is a few dozen pointers.
@@ -25,7 +25,7 @@ pub const CHUNK: usize = 128;
 #[derive(Clone)]
 pub struct Chunked<T> {
     /// Full chunks, oldest first, shared between clones.
-    sealed: VecDeque<Arc<[T]>>,
+    sealed: VecDeque<Rc<[T]>>,
     /// The newest items (fewer than `CHUNK`), owned by this copy.
     tail: Vec<T>,
     /// Dead items at the front of the first chunk (or of the tail when nothing is sealed).
@@ -62,7 +62,7 @@ impl<T: Clone> Chunked<T> {
     pub fn push_back(&mut self, item: T) {
         self.tail.push(item);
         if self.tail.len() == CHUNK {
-            let chunk: Arc<[T]> = self.tail.drain(..).collect();
+            let chunk: Rc<[T]> = self.tail.drain(..).collect();
             self.sealed.push_back(chunk);
         }
     }
@@ -287,7 +287,7 @@ mod tests {
                 let copy = chunked.clone();
                 assert_eq!(copy, chunked);
                 for (mine, theirs) in chunked.sealed.iter().zip(&copy.sealed) {
-                    assert!(Arc::ptr_eq(mine, theirs));
+                    assert!(Rc::ptr_eq(mine, theirs));
                 }
             }
         }

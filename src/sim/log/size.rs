@@ -87,7 +87,6 @@ pub(crate) fn batch_size(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     #[test]
     fn varints_match_kafka_byte_utils() {
@@ -121,7 +120,7 @@ mod tests {
         let headers = vec![
             Header {
                 key: "trace".to_string(),
-                value: Some(Arc::from(&b"abc"[..])),
+                value: Some(std::rc::Rc::from(&b"abc"[..])),
             },
             Header {
                 key: "é".to_string(), // two UTF-8 bytes

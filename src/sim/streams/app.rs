@@ -38,7 +38,7 @@
 
 use crate::sim::vecmap::{VecMap, VecSet};
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use crate::sim::client::{ConsumerConfig, ConsumerState, OffsetReset, ProducerConfig};
 use crate::sim::command::Subscription;
@@ -319,7 +319,7 @@ impl StreamsApp {
         let limits = config.limits;
         Ok(StreamsApp {
             id,
-            thread: StreamThread::new(Arc::new(program), cache, limits),
+            thread: StreamThread::new(Rc::new(program), cache, limits),
             config,
             consumer,
             producer,
@@ -655,7 +655,7 @@ impl StreamsApp {
             return Ok(());
         }
         let assignment = consumer.assignment.clone();
-        let program = self.thread.program_arc();
+        let program = self.thread.program_rc();
         let mut desired: Vec<TaskId> = Vec::new();
         for (sub, topics) in program.subtopology_topics.iter().enumerate() {
             let max = topics

@@ -15,7 +15,7 @@
 //! after each record: call [`TestDriver::commit`] to flush the record cache.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use crate::sim::log::Bytes;
 use crate::sim::partitioner::partition_for_key;
@@ -66,7 +66,7 @@ impl MemTopics {
         let index = match self
             .topics
             .iter()
-            .position(|(t, _, _)| std::sync::Arc::ptr_eq(t, topic))
+            .position(|(t, _, _)| std::rc::Rc::ptr_eq(t, topic))
             .or_else(|| self.topics.iter().position(|(t, _, _)| t == topic))
         {
             Some(i) => i,
@@ -173,7 +173,7 @@ impl TestDriver {
         );
         let subtopologies = program.subtopology_topics.len() as u32;
         let read = program.sources.keys().cloned().collect();
-        let mut thread = StreamThread::new(Arc::new(program), cache_max_bytes, Limits::default());
+        let mut thread = StreamThread::new(Rc::new(program), cache_max_bytes, Limits::default());
         for subtopology in 0..subtopologies {
             for partition in 0..partitions.max(1) {
                 thread.ensure_task(TaskId {

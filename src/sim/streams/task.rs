@@ -30,7 +30,7 @@
 use crate::sim::vecmap::VecMap;
 use std::collections::VecDeque;
 use std::fmt;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use crate::sim::log::Bytes;
 use crate::sim::streams::store::{CacheKey, DirtyEntry, KeyValueStore, StoredValue, ThreadCache};
@@ -413,7 +413,7 @@ impl Default for Limits {
 /// One stream thread: its tasks, its record cache and its step machine.
 #[derive(Clone, Debug)]
 pub struct StreamThread {
-    program: Arc<Program>,
+    program: Rc<Program>,
     tasks: VecMap<TaskId, Task>,
     /// Input partition → (task, buffer index).
     routes: VecMap<(Name, u32), (TaskId, u32)>,
@@ -435,7 +435,7 @@ struct Ctx<'a> {
 
 impl StreamThread {
     /// A thread for `program` with a record cache of `cache_max_bytes`.
-    pub fn new(program: Arc<Program>, cache_max_bytes: u64, limits: Limits) -> Self {
+    pub fn new(program: Rc<Program>, cache_max_bytes: u64, limits: Limits) -> Self {
         Self {
             program,
             tasks: VecMap::new(),
@@ -454,8 +454,8 @@ impl StreamThread {
     }
 
     /// The program it runs, shared.
-    pub fn program_arc(&self) -> Arc<Program> {
-        Arc::clone(&self.program)
+    pub fn program_rc(&self) -> Rc<Program> {
+        Rc::clone(&self.program)
     }
 
     /// Its tasks, by id.
@@ -883,7 +883,7 @@ fn run(
             // record) deserialize to the same value: decode them once.
             let value = match (&record.key, &record.value, &key) {
                 (Some(k), Some(v), Some(decoded))
-                    if def.key_serde == def.value_serde && Arc::ptr_eq(k, v) =>
+                    if def.key_serde == def.value_serde && std::rc::Rc::ptr_eq(k, v) =>
                 {
                     Some(decoded.clone())
                 }

@@ -19,7 +19,7 @@
 //! does in all but rare cases.
 
 use std::fmt;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use crate::sim::log::Bytes;
 use crate::sim::trace::Name;
@@ -29,7 +29,7 @@ use crate::sim::trace::Name;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Value {
     /// A `java.lang.String`.
-    Str(Arc<str>),
+    Str(Rc<str>),
     /// A `java.lang.Long`.
     Long(i64),
 }
@@ -72,13 +72,13 @@ impl fmt::Display for Value {
 
 impl From<&str> for Value {
     fn from(text: &str) -> Self {
-        Value::Str(Arc::from(text))
+        Value::Str(Rc::from(text))
     }
 }
 
 impl From<String> for Value {
     fn from(text: String) -> Self {
-        Value::Str(Arc::from(text))
+        Value::Str(Rc::from(text))
     }
 }
 
@@ -164,7 +164,7 @@ impl Serde {
     pub fn serialize(self, value: Option<&Value>) -> Option<Bytes> {
         match (self, value?) {
             // Sharing the string's bytes: no copy.
-            (Serde::String, Value::Str(text)) => Some(Bytes::from(Arc::clone(text))),
+            (Serde::String, Value::Str(text)) => Some(Bytes::from(Rc::clone(text))),
             (Serde::Long, Value::Long(n)) => Some(Bytes::from(n.to_be_bytes().as_slice())),
             _ => None,
         }
@@ -181,8 +181,8 @@ impl Serde {
         };
         match self {
             Serde::String => Ok(Some(Value::Str(match std::str::from_utf8(bytes) {
-                Ok(text) => Arc::from(text),
-                Err(_) => Arc::from(String::from_utf8_lossy(bytes).as_ref()),
+                Ok(text) => Rc::from(text),
+                Err(_) => Rc::from(String::from_utf8_lossy(bytes).as_ref()),
             }))),
             Serde::Long => match <[u8; 8]>::try_from(bytes) {
                 Ok(array) => Ok(Some(Value::Long(i64::from_be_bytes(array)))),

@@ -11,8 +11,11 @@ use crate::sim::trace::{Name, RebalanceReason, TraceKind};
 use crate::sim::vecmap::VecSet;
 use crate::sim::world::{Due, World, capped};
 
-/// One fetched record: topic, partition, offset, key, value, the broker it came from.
-type Fetched = (Name, u32, u64, Option<Bytes>, Option<Bytes>, u32);
+/// One fetched record: offset, key, value.
+type Fetched = (u64, Option<Bytes>, Option<Bytes>);
+/// One partition's records in a fetch: topic, partition, the broker they came from, and the
+/// end of its run in the fetched records.
+type Run = (Name, u32, u32, usize);
 
 /// Most consumers a world holds at once.
 pub const MAX_CONSUMERS: u32 = 64;
@@ -492,7 +495,9 @@ impl World {
             .iter()
             .map(|tp| (tp.clone(), c.positions.get(tp).copied().unwrap_or(0)))
             .collect();
+        // The fetched records, and per partition the run of them it gave.
         let mut batch: Vec<Fetched> = Vec::new();
+        let mut runs: Vec<Run> = Vec::new();
         let mut new_positions = Vec::new();
         for ((topic, partition), mut position) in owned {
             if batch.len() >= max {
@@ -519,12 +524,16 @@ impl World {
                 new_positions.push(((topic.clone(), partition), position));
             }
             let hw = p.high_watermark;
-            let room = (max - batch.len()) as u32;
-            for r in p.log.read(position, room) {
+            let room = max - batch.len();
+            let first = batch.len();
+            for r in p.log.records_from(position).take(room) {
                 if r.offset >= hw {
                     break;
                 }
-                batch.push((topic.clone(), partition, r.offset, r.key, r.value, leader));
+                batch.push((r.offset, r.key.clone(), r.value.clone()));
+            }
+            if batch.len() > first {
+                runs.push((topic, partition, leader, batch.len()));
             }
         }
         if let Some(c) = self.consumers.get_mut(&id) {
@@ -547,37 +556,49 @@ impl World {
         let response = self.latency();
         let now = self.now_ms;
         let (sent, arrives) = (now + request, now + request + response);
-        let mut ends: Vec<(Name, u32, u64)> = Vec::new();
-        for (topic, partition, offset, key, value, broker) in batch {
-            let duplicate = match group.as_ref().and_then(|g| self.groups.get_mut(g)) {
-                Some(g) => {
-                    let seen = g
-                        .delivered_up_to
-                        .entry((topic.clone(), partition))
-                        .or_insert(0);
-                    let dup = offset < *seen;
-                    *seen = (*seen).max(offset + 1);
-                    dup
-                }
-                None => false,
-            };
-            match ends.last_mut() {
-                Some((t, p, end)) if *t == topic && *p == partition => *end = offset + 1,
-                _ => ends.push((topic.clone(), partition, offset + 1)),
-            }
-            self.emit(TraceKind::RecordDelivered {
-                consumer: id,
-                group: group.clone(),
-                topic,
-                partition,
-                offset,
-                key,
-                value,
-                duplicate,
-                broker,
-                sent_at_ms: sent,
-                arrives_at_ms: arrives,
+        let mut ends: Vec<(Name, u32, u64)> = Vec::with_capacity(runs.len());
+        let mut records = batch.into_iter();
+        let mut done = 0;
+        for (topic, partition, broker, run_end) in runs {
+            // The group's delivery mark for the partition, to tell redeliveries.
+            let mut seen = group.as_ref().and_then(|g| self.groups.get(g)).map(|g| {
+                g.delivered_up_to
+                    .get(&(topic.clone(), partition))
+                    .copied()
+                    .unwrap_or(0)
             });
+            let mut end = 0;
+            for (offset, key, value) in records.by_ref().take(run_end - done) {
+                let duplicate = match &mut seen {
+                    Some(seen) => {
+                        let dup = offset < *seen;
+                        *seen = (*seen).max(offset + 1);
+                        dup
+                    }
+                    None => false,
+                };
+                end = offset + 1;
+                self.emit(TraceKind::RecordDelivered {
+                    consumer: id,
+                    group: group.clone(),
+                    topic: topic.clone(),
+                    partition,
+                    offset,
+                    key,
+                    value,
+                    duplicate,
+                    broker,
+                    sent_at_ms: sent,
+                    arrives_at_ms: arrives,
+                });
+            }
+            done = run_end;
+            if let Some(seen) = seen
+                && let Some(g) = group.as_ref().and_then(|g| self.groups.get_mut(g))
+            {
+                g.delivered_up_to.insert((topic.clone(), partition), seen);
+            }
+            ends.push((topic, partition, end));
         }
         if let Some(c) = self.consumers.get_mut(&id) {
             c.fetch_in_flight = true;

@@ -89,7 +89,7 @@ impl World {
         &mut self,
         producer_id: u32,
         new: &NewRecord,
-    ) -> Result<(String, u32), SimError> {
+    ) -> Result<(Name, u32), SimError> {
         let record = PendingRecord {
             key: bytes_of(&new.key),
             value: bytes_of(&new.value),
@@ -105,7 +105,6 @@ impl World {
             size_bytes: 0,
         };
         self.produce_record(producer_id, &new.topic, new.partition, record)
-            .map(|(topic, partition)| (topic.to_string(), partition))
     }
 
     /// What `KafkaProducer.send` does with a serialized record: checks the producer and the
@@ -132,14 +131,7 @@ impl World {
         let batch_size = producer.config.batch_size;
         let linger_ms = producer.config.linger_ms;
         let kind = producer.config.partitioner;
-        let size = Record {
-            offset: 0,
-            timestamp_ms: record.timestamp_ms,
-            key: record.key.clone(),
-            value: record.value.clone(),
-            headers: record.headers.clone(),
-        }
-        .size_bytes();
+        let size = Record::size_of(record.key.as_ref(), record.value.as_ref(), &record.headers);
         let record = PendingRecord {
             size_bytes: size,
             ..record
@@ -152,17 +144,7 @@ impl World {
             )));
         }
         let topic = self.auto_create(topic)?;
-        let (count, available) = match self.topics.get(&topic) {
-            Some(t) => (
-                t.partition_count(),
-                t.partitions
-                    .iter()
-                    .filter(|p| p.leader.is_some())
-                    .map(|p| p.id)
-                    .collect::<Vec<u32>>(),
-            ),
-            None => (0, Vec::new()),
-        };
+        let count = self.topics.get(&topic).map_or(0, |t| t.partition_count());
         let partition = match partition {
             Some(p) if p >= count => {
                 return Err(SimError::InvalidRequest(format!(
@@ -179,6 +161,20 @@ impl World {
                     .partitioners
                     .entry(topic.clone())
                     .or_insert_with(|| TopicPartitioner::new(kind, batch_size, true));
+                // The partitions with a leader: the built-in partitioner hashes a key without
+                // them, so they are only listed when the choice may use them.
+                let available: Vec<u32> =
+                    if record.key.is_none() || !matches!(state, TopicPartitioner::BuiltIn(_)) {
+                        self.topics.get(&topic).map_or_else(Vec::new, |t| {
+                            t.partitions
+                                .iter()
+                                .filter(|p| p.leader.is_some())
+                                .map(|p| p.id)
+                                .collect()
+                        })
+                    } else {
+                        Vec::new()
+                    };
                 state.choose(
                     record.key.as_deref(),
                     u64::from(size),
@@ -213,6 +209,17 @@ impl World {
             return;
         };
         let key = (topic.clone(), partition);
+        // The common case first, with one lookup: the open batch has room for the record.
+        if let Some(batch) = producer.open.get_mut(&key)
+            && (batch.size_bytes + record.size_bytes <= batch_size || batch.records.is_empty())
+        {
+            batch.size_bytes += record.size_bytes;
+            batch.records.push(record);
+            if batch.size_bytes >= batch_size || linger_ms == 0 {
+                self.send_batch(producer_id, &topic, partition);
+            }
+            return;
+        }
         // A record that does not fit the open batch closes it (Kafka starts a new batch).
         let full_before = producer.open.get(&key).is_some_and(|b| {
             b.size_bytes + record.size_bytes > batch_size && !b.records.is_empty()
@@ -411,14 +418,11 @@ impl World {
                 return;
             }
         }
-        // acks=all keeps the batch until the ISR has it: a new leader may truncate it.
-        let kept = (acks == Acks::All).then(|| records.clone());
         // Append on the leader.
         self.expected_seq
             .insert((producer, topic.clone(), partition), seq + 1);
         let now = self.now_ms;
-        let mut appended = Vec::with_capacity(records.len());
-        let (base_offset, end_offset, followers) = {
+        let (base_offset, end_offset, followers, covered) = {
             let Some(p) = self
                 .topics
                 .get_mut(topic)
@@ -427,17 +431,15 @@ impl World {
                 return;
             };
             let base = p.log.log_end_offset();
-            appended.reserve(records.len());
-            for r in records {
-                let offset = p.log.append(
+            for r in &records {
+                p.log.append(
                     now,
                     r.timestamp_ms,
                     r.key.clone(),
                     r.value.clone(),
-                    r.headers,
+                    r.headers.clone(),
                     &settings,
                 );
-                appended.push((offset.offset, r.key, r.value, r.timestamp_ms));
             }
             let end = p.log.log_end_offset();
             if let Some(leader) = p.replica_mut(broker) {
@@ -450,22 +452,33 @@ impl World {
                 .map(|r| r.broker)
                 .filter(|b| *b != broker)
                 .collect();
-            (base, end, followers)
+            // Whether the ISR has the whole batch already, so `update_high_watermark` below
+            // answers it at once.
+            let covered = p.isr_min_log_end() >= end && end > p.high_watermark;
+            (base, end, followers, covered)
         };
-        for (offset, key, value, timestamp_ms) in appended {
+        // Offsets are dense: the batch's records got base_offset, base_offset + 1, ….
+        for (offset, r) in (base_offset..).zip(&records) {
             self.emit(TraceKind::RecordAppended {
                 producer: Some(producer),
                 topic: topic.clone(),
                 partition,
                 offset,
-                key,
-                value,
-                timestamp_ms,
+                key: r.key.clone(),
+                value: r.value.clone(),
+                timestamp_ms: r.timestamp_ms,
                 broker,
                 sent_at_ms,
                 arrives_at_ms: now,
             });
         }
+        // acks=all keeps the batch until the ISR has it: a new leader may truncate it. One the
+        // ISR already holds is answered below, before anything could truncate it.
+        let kept = if acks == Acks::All && !covered {
+            records
+        } else {
+            Vec::new()
+        };
         match acks {
             Acks::Zero => {
                 if let Some(p) = self.producers.get_mut(&producer) {
@@ -482,7 +495,7 @@ impl World {
                     base_offset,
                     end_offset,
                     records: count,
-                    batch: kept.unwrap_or_default(),
+                    batch: kept,
                     first_sent_ms,
                     seq,
                 }),
