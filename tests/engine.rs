@@ -522,3 +522,198 @@ fn stopped_consumers_do_not_pile_up() {
     );
     assert!(world.consumer(live).unwrap().is_alive());
 }
+
+/// Adds a consumer of `topic` in group `group` reading from the earliest offset.
+fn add_earliest_consumer(
+    world: &mut World,
+    group: &str,
+    topic: &str,
+    config: ConsumerConfig,
+) -> u32 {
+    match world
+        .apply(Command::AddConsumer {
+            config: ConsumerConfig {
+                group_id: Some(group.into()),
+                auto_offset_reset: OffsetReset::Earliest,
+                ..config
+            },
+            subscription: Subscription::Topics(vec![topic.into()]),
+        })
+        .unwrap()
+    {
+        eda_playground::sim::command::Outcome::Consumer(id) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Kafka bounds a fetch by bytes (max.partition.fetch.bytes per partition, fetch.max.bytes in
+/// all), not by max.poll.records: a consumer that joins behind a backlog gets every partition's
+/// records in its first fetch, so no partition waits behind the others.
+#[test]
+fn a_backlog_on_every_partition_comes_back_in_one_fetch() {
+    let mut world = World::new(5);
+    world.create_topic("t", 6, 1).unwrap();
+    let producer = world.add_producer().unwrap();
+    for i in 0..3_000 {
+        world
+            .produce(producer, "t", Some(&format!("k{i}")), "v")
+            .unwrap();
+    }
+    world.advance(1_000).unwrap();
+    add_earliest_consumer(&mut world, "g", "t", ConsumerConfig::default());
+    let events = world.advance(10_000).unwrap();
+    let fetches: Vec<(u64, u32)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::RecordDelivered {
+                partition,
+                sent_at_ms,
+                ..
+            } => Some((*sent_at_ms, *partition)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(fetches.len(), 3_000, "every record once");
+    let first = fetches[0].0;
+    assert!(
+        fetches.iter().all(|(sent, _)| *sent == first),
+        "one fetch carried all 3,000 records (max.poll.records is 500)"
+    );
+    let mut partitions: Vec<u32> = fetches.iter().map(|(_, p)| *p).collect();
+    partitions.dedup();
+    assert_eq!(
+        partitions,
+        vec![0, 1, 2, 3, 4, 5],
+        "from every partition, in order"
+    );
+}
+
+/// With a small max.partition.fetch.bytes a fetch takes only what fits from each partition (and
+/// the first record whatever its size), so a backlog comes back over several fetches.
+#[test]
+fn max_partition_fetch_bytes_bounds_what_a_fetch_takes_from_a_partition() {
+    let mut world = World::new(6);
+    world.create_topic("t", 2, 1).unwrap();
+    let producer = world.add_producer().unwrap();
+    // Keyed to partition 0 and 1 alternately would need murmur2; explicit partitions instead.
+    for i in 0..40u32 {
+        world
+            .apply(Command::Produce {
+                producer,
+                record: NewRecord {
+                    partition: Some(i % 2),
+                    ..NewRecord::new("t", None, "0123456789")
+                },
+            })
+            .unwrap();
+    }
+    world.advance(1_000).unwrap();
+    let size = u64::from(
+        world.topic("t").unwrap().partitions[0]
+            .log
+            .get(0)
+            .unwrap()
+            .size_bytes(),
+    );
+    // Room for 3 records per partition per fetch.
+    let limit = u32::try_from(size * 3 + size / 2).unwrap();
+    add_earliest_consumer(
+        &mut world,
+        "g",
+        "t",
+        ConsumerConfig {
+            max_partition_fetch_bytes: limit,
+            ..ConsumerConfig::default()
+        },
+    );
+    let events = world.advance(30_000).unwrap();
+    let mut per_fetch: Vec<(u64, u32, usize)> = Vec::new();
+    for e in &events {
+        if let TraceKind::RecordDelivered {
+            partition,
+            sent_at_ms,
+            ..
+        } = &e.kind
+        {
+            match per_fetch.last_mut() {
+                Some((s, p, n)) if *s == *sent_at_ms && *p == *partition => *n += 1,
+                _ => per_fetch.push((*sent_at_ms, *partition, 1)),
+            }
+        }
+    }
+    let total: usize = per_fetch.iter().map(|(_, _, n)| n).sum();
+    assert_eq!(total, 40, "every record, over several fetches");
+    assert!(
+        per_fetch.iter().all(|(_, _, n)| *n <= 3),
+        "at most 3 records of a partition per fetch: {per_fetch:?}"
+    );
+
+    // A record larger than the limit still comes back when it is the fetch's first.
+    let mut big = World::new(7);
+    big.create_topic("b", 1, 1).unwrap();
+    let producer = big.add_producer().unwrap();
+    big.produce(producer, "b", None, &"x".repeat(2_000))
+        .unwrap();
+    big.advance(1_000).unwrap();
+    add_earliest_consumer(
+        &mut big,
+        "g",
+        "b",
+        ConsumerConfig {
+            max_partition_fetch_bytes: 100,
+            ..ConsumerConfig::default()
+        },
+    );
+    let events = big.advance(10_000).unwrap();
+    assert_eq!(
+        delivered(&events).len(),
+        1,
+        "the oversized record is delivered"
+    );
+}
+
+/// Kafka starts the auto-commit timer when a join completes and starts it again at every later
+/// one (`ConsumerCoordinator.onJoinComplete`): the first commit after an assignment comes
+/// auto.commit.interval.ms after it, not on the cadence set before the rebalance.
+#[test]
+fn auto_commit_runs_its_interval_from_each_completed_join() {
+    let mut world = World::new(8);
+    world.create_topic("t", 2, 1).unwrap();
+    let producer = world.add_producer().unwrap();
+    let a = add_earliest_consumer(&mut world, "g", "t", ConsumerConfig::default());
+    let mut events = Vec::new();
+    for i in 0..30u32 {
+        world
+            .produce(producer, "t", Some(&format!("k{i}")), "v")
+            .unwrap();
+        events.extend(world.advance(500).unwrap());
+        if i == 20 {
+            // A second member, 10.5 s in: off the first member's 5 s cadence.
+            add_earliest_consumer(&mut world, "g", "t", ConsumerConfig::default());
+        }
+    }
+    events.extend(world.advance(10_000).unwrap());
+    let assigned: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::AssignmentReceived { consumer, .. } if *consumer == a => Some(e.at_ms),
+            _ => None,
+        })
+        .collect();
+    let commits: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::OffsetsCommitted { consumer, .. } if *consumer == a => Some(e.at_ms),
+            _ => None,
+        })
+        .collect();
+    assert!(assigned.len() >= 2, "joined, then rebalanced: {assigned:?}");
+    for join in &assigned {
+        let next = commits.iter().find(|t| **t > *join).copied();
+        assert_eq!(
+            next,
+            Some(join + 5_000),
+            "first auto-commit after the join at {join}: commits {commits:?}"
+        );
+    }
+}

@@ -162,6 +162,14 @@ pub struct ConsumerConfig {
     pub assignors: Vec<AssignorKind>,
     /// Simulated application work per polled record, in ms (0: instant).
     pub processing_ms_per_record: u64,
+    /// `max.partition.fetch.bytes` (default 1 MiB): the most a fetch takes from one partition
+    /// (the first record of a fetch is taken whatever its size, so a consumer always makes
+    /// progress).
+    #[serde(default = "default_max_partition_fetch_bytes")]
+    pub max_partition_fetch_bytes: u32,
+    /// `fetch.max.bytes` (default 50 MiB): the most one fetch takes in all.
+    #[serde(default = "default_fetch_max_bytes")]
+    pub fetch_max_bytes: u32,
 }
 
 impl Default for ConsumerConfig {
@@ -179,8 +187,20 @@ impl Default for ConsumerConfig {
             fetch_max_wait_ms: 500,
             assignors: vec![AssignorKind::Range, AssignorKind::CooperativeSticky],
             processing_ms_per_record: 0,
+            max_partition_fetch_bytes: default_max_partition_fetch_bytes(),
+            fetch_max_bytes: default_fetch_max_bytes(),
         }
     }
+}
+
+/// Kafka's default `max.partition.fetch.bytes`: 1 MiB.
+fn default_max_partition_fetch_bytes() -> u32 {
+    1_048_576
+}
+
+/// Kafka's default `fetch.max.bytes`: 50 MiB.
+fn default_fetch_max_bytes() -> u32 {
+    52_428_800
 }
 
 /// Where a consumer is in its life.
@@ -223,6 +243,9 @@ pub struct Consumer {
     /// The token of its one live poll: scheduling a poll supersedes any pending one, so a
     /// consumer never runs two poll loops (a wake-up or a rebalance would otherwise add one).
     pub poll_seq: u64,
+    /// The token of its auto-commit timer: every completed join restarts the timer (Kafka's
+    /// `onJoinComplete` resets `nextAutoCommitTimer`), superseding the pending one.
+    pub commit_seq: u64,
     /// Records received so far.
     pub records_consumed: u64,
     /// Whether its heartbeat and auto-commit timers run.

@@ -280,7 +280,7 @@ pub(crate) enum Due {
     /// Check whether a member's session has expired.
     SessionExpiry { group: Name, member: Name },
     /// The auto-commit timer.
-    AutoCommit { consumer: u32 },
+    AutoCommit { consumer: u32, seq: u64 },
     /// An OffsetCommit reaches the coordinator.
     CommitArrives {
         consumer: u32,
@@ -691,7 +691,7 @@ impl World {
                 assignment,
             } => self.on_sync_response(consumer, &group, generation, assignment),
             Due::SessionExpiry { group, member } => self.on_session_expiry(&group, &member),
-            Due::AutoCommit { consumer } => self.on_auto_commit(consumer),
+            Due::AutoCommit { consumer, seq } => self.on_auto_commit(consumer, seq),
             Due::CommitArrives {
                 consumer,
                 group,

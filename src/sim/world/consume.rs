@@ -221,6 +221,7 @@ impl World {
             fetch_in_flight: false,
             parked: false,
             poll_seq: 0,
+            commit_seq: 0,
             records_consumed: 0,
             timers_started: false,
             assignment_generation: -1,
@@ -242,6 +243,7 @@ impl World {
         if manual {
             self.init_positions(id);
             self.start_timers(id);
+            self.restart_auto_commit(id);
             self.schedule_poll(id, 0);
         } else {
             self.send_join(id);
@@ -415,14 +417,9 @@ impl World {
         }
         c.timers_started = true;
         let heartbeat = c.config.heartbeat_interval_ms.max(1);
-        let commit = c.config.auto_commit_interval_ms.max(1);
-        let auto = c.config.enable_auto_commit && c.group.is_some();
         let grouped = c.group.is_some() && !c.manual;
         if grouped {
             self.schedule(heartbeat, Due::Heartbeat { consumer: id });
-        }
-        if auto {
-            self.schedule(commit, Due::AutoCommit { consumer: id });
         }
     }
 
@@ -486,7 +483,26 @@ impl World {
         if c.poll_seq != seq || c.state != ConsumerState::Active || c.fetch_in_flight {
             return;
         }
-        let max = c.config.max_poll_records.max(1) as usize;
+        // What one fetch may take. An application that takes no time polls everything the
+        // fetch brought in the same instant (max.poll.records at a time, back to back), so the
+        // fetch is bounded as Kafka bounds it, by bytes: max.partition.fetch.bytes from each
+        // partition, fetch.max.bytes in all. With processing time the application takes
+        // max.poll.records per poll and the next fetch waits for them: a fetch of
+        // max.poll.records (Kafka would prefetch the next ones meanwhile).
+        let (max, partition_bytes, total_bytes) = if c.config.processing_ms_per_record == 0 {
+            (
+                usize::MAX,
+                u64::from(c.config.max_partition_fetch_bytes),
+                u64::from(c.config.fetch_max_bytes),
+            )
+        } else {
+            (
+                c.config.max_poll_records.max(1) as usize,
+                u64::MAX,
+                u64::MAX,
+            )
+        };
+        let mut fetched_bytes = 0u64;
         let reset = c.config.auto_offset_reset;
         let group = c.group.clone();
         let generation = c.generation;
@@ -500,7 +516,7 @@ impl World {
         let mut runs: Vec<Run> = Vec::new();
         let mut new_positions = Vec::new();
         for ((topic, partition), mut position) in owned {
-            if batch.len() >= max {
+            if batch.len() >= max || fetched_bytes >= total_bytes {
                 break;
             }
             let Some(p) = self
@@ -526,10 +542,20 @@ impl World {
             let hw = p.high_watermark;
             let room = max - batch.len();
             let first = batch.len();
+            let mut partition_fetched = 0u64;
             for r in p.log.records_from(position).take(room) {
                 if r.offset >= hw {
                     break;
                 }
+                let size = u64::from(r.size_bytes());
+                let fits = partition_fetched + size <= partition_bytes
+                    && fetched_bytes + size <= total_bytes;
+                // The first record of the fetch goes whatever its size (Kafka's progress rule).
+                if !fits && !batch.is_empty() {
+                    break;
+                }
+                partition_fetched += size;
+                fetched_bytes += size;
                 batch.push((r.offset, r.key.clone(), r.value.clone()));
             }
             if batch.len() > first {
@@ -663,18 +689,32 @@ impl World {
     // -----------------------------------------------------------------------------------------
     // Offset commits
 
-    pub(crate) fn on_auto_commit(&mut self, id: u32) {
+    /// (Re)starts a consumer's auto-commit timer: the next commit is auto.commit.interval.ms
+    /// from now. Kafka starts it when a join completes, and again at every later one.
+    pub(crate) fn restart_auto_commit(&mut self, id: u32) {
+        let Some(c) = self.consumers.get_mut(&id) else {
+            return;
+        };
+        if !c.config.enable_auto_commit || c.group.is_none() {
+            return;
+        }
+        c.commit_seq += 1;
+        let (seq, interval) = (c.commit_seq, c.config.auto_commit_interval_ms.max(1));
+        self.schedule(interval, Due::AutoCommit { consumer: id, seq });
+    }
+
+    pub(crate) fn on_auto_commit(&mut self, id: u32, seq: u64) {
         let Some(c) = self.consumers.get(&id) else {
             return;
         };
-        if !c.is_alive() {
+        if !c.is_alive() || c.commit_seq != seq {
             return;
         }
         let interval = c.config.auto_commit_interval_ms.max(1);
         if c.state == ConsumerState::Active {
             self.send_commit(id);
         }
-        self.schedule(interval, Due::AutoCommit { consumer: id });
+        self.schedule(interval, Due::AutoCommit { consumer: id, seq });
     }
 
     /// Sends an OffsetCommit with the consumer's positions for its owned partitions.

@@ -540,6 +540,7 @@ impl World {
         });
         self.init_positions(id);
         self.start_timers(id);
+        self.restart_auto_commit(id);
         self.schedule_poll(id, 0);
         if cooperative && !revoked.is_empty() {
             // Cooperative: partitions given up now go to their new owner in a follow-up round.
