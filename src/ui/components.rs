@@ -2,6 +2,7 @@
 //! props; none of them owns simulation state.
 
 pub mod banner;
+pub mod el;
 pub mod nav;
 pub mod views;
 
