@@ -469,13 +469,13 @@ fn store_panel(model: &Model) -> Html {
         <section class="panel wc-store" aria-label="The count store">
             { el::text("h3", &[], "State store (word → count)") }
             if cached {
-                { hint("The last update is in the record cache: the store, its changelog and the output get it at the next commit.") }
+                { el::hint("The last update is in the record cache: the store, its changelog and the output get it at the next commit.") }
             }
             if rows.is_empty() {
-                { hint("Empty: no word has reached count() yet.") }
+                { el::hint("Empty: no word has reached count() yet.") }
             } else {
                 { el::tags("table", &[("class", Attr("wc-store-table"))], vec![
-                    head(&["word", "count", "task"]),
+                    el::head(&["word", "count", "task"]),
                     el::tags("tbody", &[], body.collect()),
                 ]) }
             }
@@ -483,20 +483,6 @@ fn store_panel(model: &Model) -> Html {
             { record_list(&changelog_records, "The changelog is empty.") }
         </section>
     }
-}
-
-/// `<p class="hint">{ text }</p>`.
-fn hint(text: &'static str) -> Html {
-    el::text("p", &[("class", Attr("hint"))], text)
-}
-
-/// A table head: one `<th scope="col">` per column.
-fn head(columns: &[&'static str]) -> Html {
-    let cells = columns
-        .iter()
-        .map(|c| el::text("th", &[("scope", Attr("col"))], c))
-        .collect();
-    el::tag("thead", &[], el::tags("tr", &[], cells))
 }
 
 fn record_list(records: &[model::ShownRecord], empty: &str) -> Html {
@@ -530,7 +516,7 @@ fn repartition_panel(model: &Model) -> Html {
         <section class="panel wc-repartition" aria-label="The repartition topic">
             { el::text("h3", &[], "Repartition topic") }
             { el::string("p", &[("class", Attr("hint mono"))], topic.clone()) }
-            { hint("The word is the key, so murmur2 sends the same word to the same partition, and one task counts it.") }
+            { el::hint("The word is the key, so murmur2 sends the same word to the same partition, and one task counts it.") }
             { for parts.iter().enumerate().map(|(p, records)| el::tags("div", &[("class", Attr("wc-partition"))], vec![
                 el::string("h4", &[], format!("partition {p}")),
                 record_list(records, "empty"),
@@ -553,10 +539,10 @@ fn output_panel(model: &Model) -> Html {
                 <div>
                     { el::text("h4", &[], "Compacted (latest per key, as the log cleaner leaves it)") }
                     if compacted.is_empty() {
-                        { hint("No keys yet.") }
+                        { el::hint("No keys yet.") }
                     } else {
                         { el::tags("table", &[("class", Attr("wc-compacted"))], vec![
-                            head(&["word", "count"]),
+                            el::head(&["word", "count"]),
                             el::tags("tbody", &[], compacted.iter().map(|(k, v)| el::tags("tr", &[], vec![
                                 el::string("td", &[("class", Attr("mono"))], k.clone()),
                                 el::string("td", &[("class", Attr("num"))], v.clone()),

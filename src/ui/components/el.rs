@@ -49,3 +49,25 @@ pub fn tags(name: &'static str, attrs: Attrs, children: Vec<Html>) -> Html {
         VNode::VList(std::rc::Rc::new(VList::with_children(children, None))),
     )
 }
+
+/// `<p class="hint">{ "text" }</p>`.
+#[inline(never)]
+pub fn hint(text: &'static str) -> Html {
+    self::text("p", &[("class", Attr("hint"))], text)
+}
+
+/// A table head: `<thead><tr>` and one `<th scope="col">` per column.
+#[inline(never)]
+pub fn head(columns: &[&'static str]) -> Html {
+    let cells = columns
+        .iter()
+        .map(|c| text("th", &[("scope", Attr("col"))], c))
+        .collect();
+    tag("thead", &[], tags("tr", &[], cells))
+}
+
+/// `<th scope="row">{ text }</th>`.
+#[inline(never)]
+pub fn row_head(text: String) -> Html {
+    string("th", &[("scope", Attr("row"))], text)
+}
