@@ -10,6 +10,7 @@
 pub mod model;
 
 use yew::prelude::*;
+use yew::virtual_dom::VText;
 
 use crate::sim::streams::StepReport;
 use crate::sim::streams::task::Program;
@@ -173,11 +174,11 @@ fn InputPanel(props: &InputProps) -> Html {
         <div class="wc-input">
             <form class="producer-panel" {onsubmit} aria-label="Produce a line to streams-plaintext-input">
                 <label class="grow">
-                    <span>{ "Line" }</span>
+                    { el::text("span", &[], "Line") }
                     <input ref={line} type="text" class="wc-line" autocomplete="off"
                         placeholder="hello kafka streams" aria-label="A line of text for streams-plaintext-input" />
                 </label>
-                <button type="submit">{ "Produce" }</button>
+                { el::text("button", &[("type", Attr("submit"))], "Produce") }
             </form>
             <div class="wc-examples" role="group" aria-label="Example lines">
                 { for examples }
@@ -241,10 +242,10 @@ fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
                 <input type="checkbox" checked={setup.caching} onchange={oncache} />
                 { " Record cache (Kafka's default 10 MB, commit every 30 s; WordCountDemo sets 0)" }
             </label>
-            <span class="counters">
-                { format!("{state} · t = {:.1} s · {}", model.world.now_ms() as f64 / 1000.0, plural(model.input_records(), "line", "lines")) }
-                { " in the input topic" }
-            </span>
+            { el::tags("span", &[("class", Attr("counters"))], vec![
+                VText::new(format!("{state} · t = {:.1} s · {}", model.world.now_ms() as f64 / 1000.0, plural(model.input_records(), "line", "lines"))).into(),
+                html! { " in the input topic" },
+            ]) }
         </div>
     }
 }
