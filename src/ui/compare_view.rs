@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::sim::compare::{Comparison, Sample, SideSample, StartFrom};
 use crate::sim::soa::{CallPhase, Fanout, Health, Node, OnFailure, Soa};
 use crate::ui::components::el::{self, Attr};
-use crate::ui::components::error_banner;
+use crate::ui::components::{error_banner, send};
 use crate::ui::hooks::{prefers_reduced_motion, use_frames};
 use crate::ui::route::current_hash;
 use model::{Action, Flow, Model, Setup, Store, fanout_text, ms, percent};
@@ -52,7 +52,7 @@ pub fn EdaVsSoa() -> Html {
             { el::text("h2", &[], "EDA vs SOA") }
             { el::string("p", &[("class", Attr("hint"))], format!("{}: the same users, the same services, built two ways. Take a service down, make one slow, send a spike, add a service — both sides at once.", c.preset().title)) }
             { controls(&model, &dispatch) }
-            { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
+            { error_banner(model.error.as_ref(), send(&dispatch, Action::DismissError)) }
             <div class="cmp-sides">
                 <section class="cmp-side" data-side="soa" aria-label="SOA: services calling services">
                     { el::text("h3", &[], "SOA — services call services") }
@@ -87,8 +87,8 @@ fn select_value(e: &Event) -> String {
 fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
     let setup = model.setup;
     let c = &model.comparison;
-    let play = dispatch.reform(|_| Action::TogglePlay);
-    let reset = dispatch.reform(move |_| Action::Reset(setup));
+    let play = send(dispatch, Action::TogglePlay);
+    let reset = send(dispatch, Action::Reset(setup));
     let onflow = dispatch.reform(move |e: Event| {
         let flow = if select_value(&e) == "order" {
             Flow::Order
@@ -106,17 +106,23 @@ fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
             Fanout::Sequential
         })
     });
-    let spike = dispatch.reform(|_| Action::Spike);
+    let spike = send(dispatch, Action::Spike);
     let users_running = c.users_running();
-    let users = dispatch.reform(move |_| Action::SetUsers(!users_running));
-    let add_beginning = dispatch.reform(|_| Action::AddService {
-        start: StartFrom::Beginning,
-    });
-    let add_now = dispatch.reform(|_| Action::AddService {
-        start: StartFrom::Now,
-    });
+    let users = send(dispatch, Action::SetUsers(!users_running));
+    let add_beginning = send(
+        dispatch,
+        Action::AddService {
+            start: StartFrom::Beginning,
+        },
+    );
+    let add_now = send(
+        dispatch,
+        Action::AddService {
+            start: StartFrom::Now,
+        },
+    );
     let pending = c.pending_redeploy();
-    let redeploy = dispatch.reform(|_| Action::ConfirmRedeploy);
+    let redeploy = send(dispatch, Action::ConfirmRedeploy);
     let speeds = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0].map(|s| {
         html! { <option value={s.to_string()} selected={(s - model.speed).abs() < 1e-9}>{ format!("{s}×") }</option> }
     });
@@ -397,11 +403,13 @@ fn services_panel(model: &Model, live: &Sample, dispatch: &Callback<Action>) -> 
     let c = &model.comparison;
     let health_buttons = |name: String, current: Health| {
         let buttons = [Health::Up, Health::Slow, Health::Down].map(|h| {
-            let service = name.clone();
-            let onclick = dispatch.reform(move |_| Action::SetHealth {
-                service: service.clone(),
-                health: h,
-            });
+            let onclick = send(
+                dispatch,
+                Action::SetHealth {
+                    service: name.clone(),
+                    health: h,
+                },
+            );
             html! {
                 <button type="button" class={classes!("health", health_class(h))} data-health={h.name()}
                     aria-pressed={(h == current).to_string()} {onclick}

@@ -4,8 +4,10 @@
 pub mod banner;
 pub mod el;
 pub mod nav;
+pub mod send;
 pub mod views;
 
 pub use banner::error_banner;
 pub use nav::Nav;
+pub use send::send;
 pub use views::ViewBody;

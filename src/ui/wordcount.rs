@@ -16,7 +16,7 @@ use crate::sim::streams::StepReport;
 use crate::sim::streams::task::Program;
 use crate::sim::streams::topology::Operation;
 use crate::ui::components::el::{self, Attr};
-use crate::ui::components::error_banner;
+use crate::ui::components::{error_banner, send};
 use crate::ui::hooks::use_frames;
 use crate::ui::route::current_hash;
 use model::{Action, EXAMPLE_LINES, Model, SAMPLE_CORPUS, Setup, Store, record_text, value_text};
@@ -126,7 +126,7 @@ pub fn WordCount() -> Html {
             { el::text("p", &[("class", Attr("hint"))], "Kafka Streams' WordCountDemo, waiting for you: produce a line, then step it through the topology one processor at a time (→), or run.") }
             <InputPanel dispatch={dispatch.clone()} />
             { controls(&model, &dispatch) }
-            { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
+            { error_banner(model.error.as_ref(), send(&dispatch, Action::DismissError)) }
             <div class="wc-layout">
                 { topology(&model) }
                 { code_panel(&model) }
@@ -166,7 +166,7 @@ fn InputPanel(props: &InputProps) -> Html {
         })
     };
     let examples = EXAMPLE_LINES.iter().map(|line| {
-        let onclick = dispatch.reform(move |_| Action::Produce(line.to_string()));
+        let onclick = send(dispatch, Action::Produce(line.to_string()));
         html! { <button type="button" class="wc-example" {onclick}>{ format!("“{line}”") }</button> }
     });
     let corpus = dispatch.reform(|_| Action::Produce(SAMPLE_CORPUS.join("\n")));
@@ -190,11 +190,11 @@ fn InputPanel(props: &InputProps) -> Html {
 
 fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
     let setup = model.setup;
-    let play = dispatch.reform(|_| Action::TogglePlay);
-    let step = dispatch.reform(|_| Action::StepNode);
-    let record = dispatch.reform(|_| Action::StepRecord);
-    let back = dispatch.reform(|_| Action::Back);
-    let reset = dispatch.reform(move |_| Action::Reset(setup));
+    let play = send(dispatch, Action::TogglePlay);
+    let step = send(dispatch, Action::StepNode);
+    let record = send(dispatch, Action::StepRecord);
+    let back = send(dispatch, Action::Back);
+    let reset = send(dispatch, Action::Reset(setup));
     let onspeed = dispatch.reform(|e: Event| {
         let value = e
             .target_dyn_into::<web_sys::HtmlSelectElement>()
