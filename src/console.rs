@@ -38,6 +38,7 @@ pub mod topics;
 
 use crate::sim::vecmap::VecSet;
 use std::collections::{BTreeMap, VecDeque};
+use std::fmt::Write as _;
 
 pub use complete::complete;
 pub use tool::KafkaTool;
@@ -389,10 +390,11 @@ impl Console {
                 current,
             } => {
                 if let Some(doc) = docs.get(bodies.len()) {
-                    out.stderr.push_str(&format!(
-                        "bash: warning: here-document at line 1 delimited by end-of-file (wanted `{}')\n",
+                    let _ = writeln!(
+                        out.stderr,
+                        "bash: warning: here-document at line 1 delimited by end-of-file (wanted `{}')",
                         doc.delimiter
-                    ));
+                    );
                 }
                 bodies.push(current);
                 while bodies.len() < docs.len() {
@@ -534,8 +536,7 @@ impl Console {
                     input = Some(format!("{}\n", fields.join(" ")));
                 }
                 Some(Input::File(path)) => {
-                    io.err
-                        .push_str(&format!("bash: {path}: No such file or directory\n"));
+                    let _ = writeln!(io.err, "bash: {path}: No such file or directory");
                     status = 1;
                     if !last {
                         piped = Some(String::new());
@@ -552,8 +553,7 @@ impl Console {
                 }
                 _ => None,
             }) {
-                io.err
-                    .push_str(&format!("bash: {target}: Read-only file system\n"));
+                let _ = writeln!(io.err, "bash: {target}: Read-only file system");
                 status = 1;
                 if !last {
                     piped = Some(String::new());
@@ -741,8 +741,7 @@ impl Console {
             "printf" => builtin_printf(args, io),
             "cat" => {
                 if let Some(first) = args.iter().find(|a| !a.starts_with('-')) {
-                    io.err
-                        .push_str(&format!("cat: {first}: No such file or directory\n"));
+                    let _ = writeln!(io.err, "cat: {first}: No such file or directory");
                     return 1;
                 }
                 io.out.push_str(stdin.as_deref().unwrap_or(""));
@@ -759,7 +758,7 @@ impl Console {
             }
             "history" => {
                 for (i, line) in self.history.iter().enumerate() {
-                    io.out.push_str(&format!("{:>5}  {line}\n", i + 1));
+                    let _ = writeln!(io.out, "{:>5}  {line}", i + 1);
                 }
                 0
             }
@@ -769,9 +768,8 @@ impl Console {
                         if shell::is_name(name) {
                             self.vars.insert(name.to_string(), value.to_string());
                         } else {
-                            io.err.push_str(&format!(
-                                "bash: export: `{arg}': not a valid identifier\n"
-                            ));
+                            let _ =
+                                writeln!(io.err, "bash: export: `{arg}': not a valid identifier");
                             return 1;
                         }
                     }
@@ -799,8 +797,7 @@ impl Console {
                     0
                 }
                 Some(dir) => {
-                    io.err
-                        .push_str(&format!("bash: cd: {dir}: No such file or directory\n"));
+                    let _ = writeln!(io.err, "bash: cd: {dir}: No such file or directory");
                     1
                 }
             },
@@ -810,8 +807,7 @@ impl Console {
                 0
             }
             _ => {
-                io.err
-                    .push_str(&format!("bash: {name}: command not found\n"));
+                let _ = writeln!(io.err, "bash: {name}: command not found");
                 127
             }
         }
@@ -837,8 +833,7 @@ impl Console {
             .ok()
             .filter(|s| s.is_finite() && *s >= 0.0);
         let Some(seconds) = seconds else {
-            io.err
-                .push_str(&format!("sleep: invalid time interval '{arg}'\n"));
+            let _ = writeln!(io.err, "sleep: invalid time interval '{arg}'");
             return 1;
         };
         let factor = match unit {

@@ -36,6 +36,7 @@
 //! refused; `--isolation-level` is accepted and ignored (no transactions).
 
 use std::collections::{BTreeMap, VecDeque};
+use std::fmt::Write as _;
 
 use crate::console::args::{self, OptSpec, flag, opt};
 use crate::console::format::{USAGE_HEADER, log_line, trace_line};
@@ -243,7 +244,7 @@ impl Formatter {
                 _ => "CreateTime",
             };
             let ts = record.map_or(0, |r| r.timestamp_ms);
-            out.push_str(&format!("{kind}:{ts}"));
+            let _ = write!(out, "{kind}:{ts}");
             sep(
                 out,
                 self.print_partition
@@ -254,14 +255,14 @@ impl Formatter {
             );
         }
         if self.print_partition {
-            out.push_str(&format!("Partition:{}", d.partition));
+            let _ = write!(out, "Partition:{}", d.partition);
             sep(
                 out,
                 self.print_offset || self.print_headers || self.print_key || self.print_value,
             );
         }
         if self.print_offset {
-            out.push_str(&format!("Offset:{}", d.offset));
+            let _ = write!(out, "Offset:{}", d.offset);
             sep(
                 out,
                 self.print_headers || self.print_key || self.print_value,
@@ -433,17 +434,19 @@ pub fn run(
     let reset = match props.get("auto.offset.reset") {
         Some(value) => {
             if opts.has("from-beginning") && value != "earliest" {
-                io.err.push_str(&format!(
-                    "Can't simultaneously specify --from-beginning and 'auto.offset.reset={value}', please remove one option\n"
-                ));
+                let _ = writeln!(
+                    io.err,
+                    "Can't simultaneously specify --from-beginning and 'auto.offset.reset={value}', please remove one option"
+                );
                 return 1;
             }
             match OffsetReset::parse(value) {
                 Some(r) => r,
                 None => {
-                    io.err.push_str(&format!(
-                        "org.apache.kafka.common.config.ConfigException: Invalid value {value} for configuration auto.offset.reset: Invalid value `{value}` for configuration auto.offset.reset. The value must be either 'earliest', 'latest', 'none' or of the format 'by_duration:<PnDTnHnMn.nS.>'.\n"
-                    ));
+                    let _ = writeln!(
+                        io.err,
+                        "org.apache.kafka.common.config.ConfigException: Invalid value {value} for configuration auto.offset.reset: Invalid value `{value}` for configuration auto.offset.reset. The value must be either 'earliest', 'latest', 'none' or of the format 'by_duration:<PnDTnHnMn.nS.>'."
+                    );
                     return 1;
                 }
             }
@@ -760,8 +763,7 @@ pub fn finish(
     {
         let _ = world.apply(Command::StopConsumer { consumer: id });
     }
-    io.err
-        .push_str(&format!("Processed a total of {} messages\n", job.count));
+    let _ = writeln!(io.err, "Processed a total of {} messages", job.count);
     let status = match ending {
         Ending::Failed(trace) => {
             io.err.push_str(&log_line(

@@ -37,6 +37,7 @@ use crate::sim::World;
 use crate::sim::command::{Command, OffsetTarget};
 use crate::sim::group::{Group, GroupState};
 use crate::sim::validate::GROUP_METADATA_TOPIC_NAME;
+use std::fmt::Write as _;
 
 /// The options `kafka-consumer-groups.sh` accepts.
 pub const OPTIONS: &[OptSpec] = &[
@@ -90,10 +91,7 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
     let opts = match args::parse(OPTIONS, argv) {
         Ok(o) => o,
         Err(e) => {
-            io.err.push_str(&format!(
-                "Exception in thread \"main\" {}\n",
-                e.trace_line()
-            ));
+            let _ = writeln!(io.err, "Exception in thread \"main\" {}", e.trace_line());
             return 1;
         }
     };
@@ -134,9 +132,10 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
         "command-config",
     ] {
         if opts.has(unsupported) {
-            io.err.push_str(&format!(
-                "eda-playground: --{unsupported} is not simulated yet.\n"
-            ));
+            let _ = writeln!(
+                io.err,
+                "eda-playground: --{unsupported} is not simulated yet."
+            );
             return 1;
         }
     }
@@ -336,20 +335,20 @@ fn list(world: &World, opts: &Options, io: &mut Io) -> i32 {
         + 10;
     let mut header = pad("GROUP", width);
     if include_type {
-        header.push_str(&format!(" {}", pad("TYPE", 20)));
+        let _ = write!(header, " {}", pad("TYPE", 20));
     }
     if include_state {
-        header.push_str(&format!(" {}", pad("STATE", 20)));
+        let _ = write!(header, " {}", pad("STATE", 20));
     }
     io.out.push_str(&header);
     io.out.push('\n');
     for g in groups {
         let mut line = pad(&g.id, width);
         if include_type {
-            line.push_str(&format!(" {}", pad("Classic", 20)));
+            let _ = write!(line, " {}", pad("Classic", 20));
         }
         if include_state {
-            line.push_str(&format!(" {}", pad(g.state.name(), 20)));
+            let _ = write!(line, " {}", pad(g.state.name(), 20));
         }
         io.out.push_str(&line);
         io.out.push('\n');
@@ -361,19 +360,15 @@ fn list(world: &World, opts: &Options, io: &mut Io) -> i32 {
 fn state_note(id: &str, group: Option<&Group>, rows: usize, io: &mut Io) -> bool {
     match group.map(|g| g.state) {
         None | Some(GroupState::Dead) => {
-            io.out
-                .push_str(&format!("\nError: Consumer group '{id}' does not exist.\n"));
+            let _ = writeln!(io.out, "\nError: Consumer group '{id}' does not exist.");
             false
         }
         Some(GroupState::Empty) => {
-            io.err
-                .push_str(&format!("\nConsumer group '{id}' has no active members.\n"));
+            let _ = writeln!(io.err, "\nConsumer group '{id}' has no active members.");
             rows > 0
         }
         Some(GroupState::PreparingRebalance | GroupState::CompletingRebalance) => {
-            io.err.push_str(&format!(
-                "\nWarning: Consumer group '{id}' is rebalancing.\n"
-            ));
+            let _ = writeln!(io.err, "\nWarning: Consumer group '{id}' is rebalancing.");
             rows > 0
         }
         Some(GroupState::Stable) => rows > 0,
@@ -482,7 +477,8 @@ fn describe_offsets(world: &World, id: &str, group: Option<&Group>, verbose: boo
             text.push_str(&pad(cells[3], 15));
             text.push(' ');
         }
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "{} {} {} {} {} {}",
             pad(cells[4], 15),
             pad(cells[5], 15),
@@ -490,7 +486,7 @@ fn describe_offsets(world: &World, id: &str, group: Option<&Group>, verbose: boo
             pad(cells[7], consumer_w),
             pad(cells[8], host_w),
             cells[9]
-        ));
+        );
         text
     };
     io.out.push_str(&line([
@@ -601,13 +597,14 @@ fn describe_members(_world: &World, id: &str, group: Option<&Group>, verbose: bo
         "#PARTITIONS",
     ]));
     if verbose {
-        io.out.push_str(&format!(
+        let _ = write!(
+            io.out,
             "{} {} {} {}",
             pad("CURRENT-EPOCH", 15),
             pad("CURRENT-ASSIGNMENT", current_w),
             pad("TARGET-EPOCH", 15),
             pad("TARGET-ASSIGNMENT", target_w)
-        ));
+        );
     }
     io.out.push('\n');
     for (member, assignment) in members.iter().zip(&assignments) {
@@ -620,13 +617,14 @@ fn describe_members(_world: &World, id: &str, group: Option<&Group>, verbose: bo
             &count,
         ]));
         if verbose {
-            io.out.push_str(&format!(
+            let _ = write!(
+                io.out,
                 "{} {} {} {}",
                 pad(MISSING, 15),
                 pad(assignment, current_w),
                 pad(MISSING, 15),
                 pad(MISSING, target_w)
-            ));
+            );
         }
         io.out.push('\n');
     }
@@ -694,24 +692,27 @@ fn delete(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
         }
     }
     if failed.is_empty() {
-        io.out.push_str(&format!(
-            "Deletion of requested consumer groups ({}) was successful.\n",
+        let _ = writeln!(
+            io.out,
+            "Deletion of requested consumer groups ({}) was successful.",
             succeeded.join(", ")
-        ));
+        );
         return 0;
     }
     io.out
         .push_str("\nError: Deletion of some consumer groups failed:\n");
     for (id, error) in &failed {
-        io.out.push_str(&format!(
-            "* Group '{id}' could not be deleted due to: {error}\n"
-        ));
+        let _ = writeln!(
+            io.out,
+            "* Group '{id}' could not be deleted due to: {error}"
+        );
     }
     if !succeeded.is_empty() {
-        io.out.push_str(&format!(
-            "\nThese consumer groups were deleted successfully: {}\n",
+        let _ = writeln!(
+            io.out,
+            "\nThese consumer groups were deleted successfully: {}",
             succeeded.join(", ")
-        ));
+        );
     }
     1
 }
@@ -753,10 +754,11 @@ fn reset(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
         if let Some(g) = world.group(&id)
             && !matches!(g.state, GroupState::Empty | GroupState::Dead)
         {
-            io.out.push_str(&format!(
-                "\nError: Assignments can only be reset if the group '{id}' is inactive, but the current state is {}.\n",
+            let _ = writeln!(
+                io.out,
+                "\nError: Assignments can only be reset if the group '{id}' is inactive, but the current state is {}.",
                 g.state.name()
-            ));
+            );
             plan.push((id, Vec::new()));
             continue;
         }
@@ -797,13 +799,13 @@ fn reset(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
             match result {
                 Ok(rows) => offsets.extend(rows),
                 Err(e) => {
-                    io.out.push_str(&format!(
-                        "\nError: Executing consumer group command failed due to {}: {}\n",
+                    let _ = writeln!(
+                        io.out,
+                        "\nError: Executing consumer group command failed due to {}: {}",
                         e.exception_class(),
                         e.message()
-                    ));
-                    io.err
-                        .push_str(&format!("{}: {}\n", e.exception_class(), e.message()));
+                    );
+                    let _ = writeln!(io.err, "{}: {}", e.exception_class(), e.message());
                     return 1;
                 }
             }

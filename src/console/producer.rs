@@ -24,6 +24,7 @@
 
 use crate::sim::vecmap::VecMap;
 use std::collections::{BTreeMap, VecDeque};
+use std::fmt::Write as _;
 
 use crate::console::args::{self, OptSpec, Options, flag, opt, opt_optional};
 use crate::console::format::{USAGE_HEADER, log_line};
@@ -326,8 +327,7 @@ pub fn run(
         Ok(Outcome::Producer(id)) => id,
         Ok(_) => return 1,
         Err(e) => {
-            io.err
-                .push_str(&format!("{}: {}\n", e.exception_class(), e.message()));
+            let _ = writeln!(io.err, "{}: {}", e.exception_class(), e.message());
             return 1;
         }
     };
@@ -374,9 +374,7 @@ fn send_line(
     let (key, value) = match job.reader.read(line) {
         Ok(kv) => kv,
         Err(message) => {
-            io.err.push_str(&format!(
-                "org.apache.kafka.common.KafkaException: {message}\n"
-            ));
+            let _ = writeln!(io.err, "org.apache.kafka.common.KafkaException: {message}");
             return false;
         }
     };

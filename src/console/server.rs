@@ -28,6 +28,7 @@ use crate::sim::World;
 use crate::sim::command::{Command, StreamsExample};
 use crate::sim::error::SimError;
 use crate::sim::streams::examples;
+use std::fmt::Write as _;
 
 const LOG_DIR: &str = "/tmp/kraft-combined-logs";
 
@@ -46,9 +47,10 @@ pub fn storage(console: &mut Console, world: &mut World, argv: &[String], io: &m
         }
         "format" => format(console, rest, io),
         "info" | "version-mapping" | "feature-dependencies" => {
-            io.err.push_str(&format!(
-                "eda-playground: kafka-storage.sh {command} is not simulated yet.\n"
-            ));
+            let _ = writeln!(
+                io.err,
+                "eda-playground: kafka-storage.sh {command} is not simulated yet."
+            );
             1
         }
         "-h" | "--help" => {
@@ -56,9 +58,10 @@ pub fn storage(console: &mut Console, world: &mut World, argv: &[String], io: &m
             0
         }
         other => {
-            io.err.push_str(&format!(
-                "usage: kafka-storage [-h] {{info,format,version-mapping,feature-dependencies,random-uuid}} ...\nkafka-storage: error: argument command: invalid choice: '{other}' (choose from 'info', 'format', 'version-mapping', 'feature-dependencies', 'random-uuid')\n"
-            ));
+            let _ = writeln!(
+                io.err,
+                "usage: kafka-storage [-h] {{info,format,version-mapping,feature-dependencies,random-uuid}} ...\nkafka-storage: error: argument command: invalid choice: '{other}' (choose from 'info', 'format', 'version-mapping', 'feature-dependencies', 'random-uuid')"
+            );
             1
         }
     }
@@ -103,22 +106,25 @@ fn format(console: &mut Console, args: &[String], io: &mut Io) -> i32 {
     }
     let usage = "usage: kafka-storage format [-h] --config CONFIG --cluster-id CLUSTER_ID [--add-scram ADD_SCRAM] [--ignore-formatted] [--release-version RELEASE_VERSION] [--feature FEATURE] [--standalone | --no-initial-controllers | --initial-controllers INITIAL_CONTROLLERS]";
     if config.is_none() {
-        io.err.push_str(&format!(
-            "{usage}\nkafka-storage: error: argument --config/-c is required\n"
-        ));
+        let _ = writeln!(
+            io.err,
+            "{usage}\nkafka-storage: error: argument --config/-c is required"
+        );
         return 1;
     }
     let Some(id) = cluster_id else {
-        io.err.push_str(&format!(
-            "{usage}\nkafka-storage: error: argument --cluster-id/-t is required\n"
-        ));
+        let _ = writeln!(
+            io.err,
+            "{usage}\nkafka-storage: error: argument --cluster-id/-t is required"
+        );
         return 1;
     };
     if !valid_cluster_id(&id) {
-        io.err.push_str(&format!(
-            "Cluster ID string {id} does not appear to be a valid UUID: Input string `{id}` decoded as {} bytes, which is not equal to the expected 16 bytes of a base64-encoded UUID\n",
+        let _ = writeln!(
+            io.err,
+            "Cluster ID string {id} does not appear to be a valid UUID: Input string `{id}` decoded as {} bytes, which is not equal to the expected 16 bytes of a base64-encoded UUID",
             id.len() * 3 / 4
-        ));
+        );
         return 1;
     }
     if !standalone && !controllers {
@@ -131,9 +137,10 @@ fn format(console: &mut Console, args: &[String], io: &mut Io) -> i32 {
                 .push_str("All of the log directories are already formatted.\n");
             return 0;
         }
-        io.err.push_str(&format!(
-            "Log directory {LOG_DIR} is already formatted. Use --ignore-formatted to ignore this directory and format the others.\n"
-        ));
+        let _ = writeln!(
+            io.err,
+            "Log directory {LOG_DIR} is already formatted. Use --ignore-formatted to ignore this directory and format the others."
+        );
         return 1;
     }
     console.storage_formatted = true;
@@ -142,9 +149,10 @@ fn format(console: &mut Console, args: &[String], io: &mut Io) -> i32 {
     } else {
         "metadata directory"
     };
-    io.out.push_str(&format!(
-        "Formatting {kind} {LOG_DIR} with metadata.version 4.0-IV3.\n"
-    ));
+    let _ = writeln!(
+        io.out,
+        "Formatting {kind} {LOG_DIR} with metadata.version 4.0-IV3."
+    );
     0
 }
 
@@ -170,7 +178,10 @@ pub fn start(console: &mut Console, world: &mut World, argv: &[String], io: &mut
                                     "Exiting Kafka due to fatal exception",
                                     "kafka.Kafka$",
                                 ));
-                                io.out.push_str(&format!("org.apache.kafka.common.config.ConfigException: Invalid value {value} for configuration node.id: Not a number of type INT\n"));
+                                let _ = writeln!(
+                                    io.out,
+                                    "org.apache.kafka.common.config.ConfigException: Invalid value {value} for configuration node.id: Not a number of type INT"
+                                );
                                 return 1;
                             }
                         }
@@ -198,9 +209,10 @@ pub fn start(console: &mut Console, world: &mut World, argv: &[String], io: &mut
             "Exiting Kafka due to fatal exception during startup.",
             "kafka.Kafka$",
         ));
-        io.out.push_str(&format!(
-            "org.apache.kafka.common.KafkaException: Failed to acquire lock on file .lock in {LOG_DIR}. A Kafka instance in another process or thread is using this directory.\n"
-        ));
+        let _ = writeln!(
+            io.out,
+            "org.apache.kafka.common.KafkaException: Failed to acquire lock on file .lock in {LOG_DIR}. A Kafka instance in another process or thread is using this directory."
+        );
         return 1;
     }
     if !running && let Err(e) = world.apply(Command::StartBroker { id: node }) {
@@ -241,18 +253,20 @@ fn word_count_demo(world: &mut World, io: &mut Io) -> i32 {
         .streams_app_id(examples::WORD_COUNT_APPLICATION_ID)
         .is_some()
     {
-        io.out.push_str(&format!(
-            "eda-playground: WordCountDemo is already running (application.id {}).\n",
+        let _ = writeln!(
+            io.out,
+            "eda-playground: WordCountDemo is already running (application.id {}).",
             examples::WORD_COUNT_APPLICATION_ID
-        ));
+        );
         return 0;
     }
     match world.start_streams_example(StreamsExample::WordCountDemo, None, None, false) {
         Ok(_) => {
-            io.out.push_str(&format!(
-                "eda-playground: WordCountDemo is running in the background (application.id {app}, consumer group {app}), as if in a terminal of its own.\n",
+            let _ = writeln!(
+                io.out,
+                "eda-playground: WordCountDemo is running in the background (application.id {app}, consumer group {app}), as if in a terminal of its own.",
                 app = examples::WORD_COUNT_APPLICATION_ID
-            ));
+            );
             0
         }
         Err(e) => {
@@ -295,8 +309,9 @@ pub fn run_class(world: &mut World, argv: &[String], io: &mut Io) -> i32 {
     if class == examples::WORD_COUNT_DEMO_CLASS {
         return word_count_demo(world, io);
     }
-    io.err.push_str(&format!(
-        "Error: Could not find or load main class {class}\nCaused by: java.lang.ClassNotFoundException: {class}\n"
-    ));
+    let _ = writeln!(
+        io.err,
+        "Error: Could not find or load main class {class}\nCaused by: java.lang.ClassNotFoundException: {class}"
+    );
     1
 }

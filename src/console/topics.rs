@@ -30,6 +30,7 @@ use crate::sim::cluster::Topic;
 use crate::sim::command::Command;
 use crate::sim::error::SimError;
 use crate::sim::validate::{self, TopicConfig};
+use std::fmt::Write as _;
 
 /// The options `kafka-topics.sh` accepts (`TopicCommandOptions` + help/version).
 pub const OPTIONS: &[OptSpec] = &[
@@ -72,8 +73,7 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
     let opts = match args::parse(OPTIONS, argv) {
         Ok(o) => o,
         Err(e) => {
-            io.err
-                .push_str(&format!("{}\n{}\n", e.message(), e.trace_line()));
+            let _ = writeln!(io.err, "{}\n{}", e.message(), e.trace_line());
             return 1;
         }
     };
@@ -103,9 +103,10 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
     }
     if !opts.has("bootstrap-server") {
         let message = "--bootstrap-server must be specified";
-        io.err.push_str(&format!(
-            "{message}\njava.lang.IllegalArgumentException: {message}\n"
-        ));
+        let _ = writeln!(
+            io.err,
+            "{message}\njava.lang.IllegalArgumentException: {message}"
+        );
         return 1;
     }
     if let Some(code) = check_args(&opts, io) {
@@ -113,9 +114,10 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
     }
     for unsupported in ["replica-assignment", "topic-id", "command-config"] {
         if opts.has(unsupported) {
-            io.err.push_str(&format!(
-                "eda-playground: --{unsupported} is not simulated; the playground places replicas itself.\n"
-            ));
+            let _ = writeln!(
+                io.err,
+                "eda-playground: --{unsupported} is not simulated; the playground places replicas itself."
+            );
             return 1;
         }
     }
@@ -130,9 +132,7 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
     match result {
         Ok(()) => 0,
         Err((class, message)) => {
-            io.out.push_str(&format!(
-                "Error while executing topic command : {message}\n"
-            ));
+            let _ = writeln!(io.out, "Error while executing topic command : {message}");
             io.err
                 .push_str(&log_line_first(now, &format!("{class}: {message}")));
             1
@@ -302,7 +302,7 @@ fn create(world: &mut World, opts: &Options, io: &mut Io) -> Result<(), Failure>
     });
     match result {
         Ok(_) => {
-            io.out.push_str(&format!("Created topic {name}.\n"));
+            let _ = writeln!(io.out, "Created topic {name}.");
             Ok(())
         }
         Err(SimError::TopicExists(_)) if opts.has("if-not-exists") => Ok(()),
@@ -386,14 +386,15 @@ fn describe(world: &World, opts: &Options, io: &mut Io) -> Result<(), Failure> {
         if describe_configs_line {
             let configs = describe_configs(topic);
             if !overrides_only || !configs.is_empty() {
-                io.out.push_str(&format!(
-                    "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}\n",
+                let _ = writeln!(
+                    io.out,
+                    "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}",
                     topic.name,
                     topic.topic_id,
                     topic.partition_count(),
                     topic.replication_factor(),
                     configs
-                ));
+                );
             }
         }
         if overrides_only {
@@ -414,14 +415,15 @@ fn describe(world: &World, opts: &Options, io: &mut Io) -> Result<(), Failure> {
             let leader = p
                 .leader
                 .map_or_else(|| "none".to_string(), |l| l.to_string());
-            io.out.push_str(&format!(
-                "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}\tElr: \tLastKnownElr: \n",
+            let _ = writeln!(
+                io.out,
+                "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}\tElr: \tLastKnownElr: ",
                 topic.name,
                 p.id,
                 leader,
                 join_ids(p.replicas.iter().map(|r| r.broker)),
                 join_ids(p.isr.iter().copied()),
-            ));
+            );
         }
     }
     Ok(())

@@ -12,7 +12,8 @@ use yew::prelude::*;
 
 use crate::sim::compare::{Comparison, Sample, SideSample, StartFrom};
 use crate::sim::soa::{CallPhase, Fanout, Health, Node, OnFailure, Soa};
-use crate::ui::components::error_banner;
+use crate::ui::components::el::{self, Attr};
+use crate::ui::components::{error_banner, send};
 use crate::ui::hooks::{prefers_reduced_motion, use_frames};
 use crate::ui::route::current_hash;
 use model::{Action, Flow, Model, Setup, Store, fanout_text, ms, percent};
@@ -48,19 +49,19 @@ pub fn EdaVsSoa() -> Html {
     let c = &model.comparison;
     html! {
         <div class="compare">
-            <h2>{ "EDA vs SOA" }</h2>
-            <p class="hint">{ format!("{}: the same users, the same services, built two ways. Take a service down, make one slow, send a spike, add a service — both sides at once.", c.preset().title) }</p>
+            { el::text("h2", &[], "EDA vs SOA") }
+            { el::string("p", &[("class", Attr("hint"))], format!("{}: the same users, the same services, built two ways. Take a service down, make one slow, send a spike, add a service — both sides at once.", c.preset().title)) }
             { controls(&model, &dispatch) }
-            { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
+            { error_banner(model.error.as_ref(), send(&dispatch, Action::DismissError)) }
             <div class="cmp-sides">
                 <section class="cmp-side" data-side="soa" aria-label="SOA: services calling services">
-                    <h3>{ "SOA — services call services" }</h3>
+                    { el::text("h3", &[], "SOA — services call services") }
                     { soa_diagram(c, motion) }
                     { side_metrics("soa", &live.soa) }
                     { answers(c.soa_recent_answers(), &c.preset().success, &c.preset().failure) }
                 </section>
                 <section class="cmp-side" data-side="eda" aria-label="EDA: events through the broker">
-                    <h3>{ "EDA — services react to events" }</h3>
+                    { el::text("h3", &[], "EDA — services react to events") }
                     { eda_diagram(c, &live.eda, motion) }
                     { side_metrics("eda", &live.eda) }
                     { answers(c.eda_recent_answers(), &c.preset().success, &c.preset().failure) }
@@ -86,8 +87,8 @@ fn select_value(e: &Event) -> String {
 fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
     let setup = model.setup;
     let c = &model.comparison;
-    let play = dispatch.reform(|_| Action::TogglePlay);
-    let reset = dispatch.reform(move |_| Action::Reset(setup));
+    let play = send(dispatch, Action::TogglePlay);
+    let reset = send(dispatch, Action::Reset(setup));
     let onflow = dispatch.reform(move |e: Event| {
         let flow = if select_value(&e) == "order" {
             Flow::Order
@@ -105,17 +106,23 @@ fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
             Fanout::Sequential
         })
     });
-    let spike = dispatch.reform(|_| Action::Spike);
+    let spike = send(dispatch, Action::Spike);
     let users_running = c.users_running();
-    let users = dispatch.reform(move |_| Action::SetUsers(!users_running));
-    let add_beginning = dispatch.reform(|_| Action::AddService {
-        start: StartFrom::Beginning,
-    });
-    let add_now = dispatch.reform(|_| Action::AddService {
-        start: StartFrom::Now,
-    });
+    let users = send(dispatch, Action::SetUsers(!users_running));
+    let add_beginning = send(
+        dispatch,
+        Action::AddService {
+            start: StartFrom::Beginning,
+        },
+    );
+    let add_now = send(
+        dispatch,
+        Action::AddService {
+            start: StartFrom::Now,
+        },
+    );
     let pending = c.pending_redeploy();
-    let redeploy = dispatch.reform(|_| Action::ConfirmRedeploy);
+    let redeploy = send(dispatch, Action::ConfirmRedeploy);
     let speeds = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0].map(|s| {
         html! { <option value={s.to_string()} selected={(s - model.speed).abs() < 1e-9}>{ format!("{s}×") }</option> }
     });
@@ -150,9 +157,7 @@ fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
                     { format!("SOA: change the front service to call {} and redeploy", pending.join(", ")) }
                 </button>
             }
-            <span class="counters">
-                { format!("t = {:.1} s · {} users", c.now_ms() as f64 / 1000.0, c.requests()) }
-            </span>
+            { el::string("span", &[("class", Attr("counters"))], format!("t = {:.1} s · {} users", c.now_ms() as f64 / 1000.0, c.requests())) }
         </div>
     }
 }
@@ -353,7 +358,7 @@ fn eda_diagram(c: &Comparison, eda: &SideSample, motion: bool) -> Html {
 
 fn side_metrics(side: &'static str, s: &SideSample) -> Html {
     let row = |label: &'static str, key: &'static str, value: String| {
-        html! { <tr><th scope="row">{ label }</th><td data-metric={key} data-side={side}>{ value }</td></tr> }
+        html! { <tr>{ el::text("th", &[("scope", Attr("row"))], label) }<td data-metric={key} data-side={side}>{ value }</td></tr> }
     };
     html! {
         <table class="cmp-metrics">
@@ -387,10 +392,10 @@ fn answers(
         }
     });
     html! {
-        <div class="cmp-answers">
-            <h4>{ "What the last users saw" }</h4>
-            <ol>{ for items }</ol>
-        </div>
+        { el::tags("div", &[("class", Attr("cmp-answers"))], vec![
+            el::text("h4", &[], "What the last users saw"),
+            el::tags("ol", &[], items.collect()),
+        ]) }
     }
 }
 
@@ -398,11 +403,13 @@ fn services_panel(model: &Model, live: &Sample, dispatch: &Callback<Action>) -> 
     let c = &model.comparison;
     let health_buttons = |name: String, current: Health| {
         let buttons = [Health::Up, Health::Slow, Health::Down].map(|h| {
-            let service = name.clone();
-            let onclick = dispatch.reform(move |_| Action::SetHealth {
-                service: service.clone(),
-                health: h,
-            });
+            let onclick = send(
+                dispatch,
+                Action::SetHealth {
+                    service: name.clone(),
+                    health: h,
+                },
+            );
             html! {
                 <button type="button" class={classes!("health", health_class(h))} data-health={h.name()}
                     aria-pressed={(h == current).to_string()} {onclick}
@@ -435,7 +442,7 @@ fn services_panel(model: &Model, live: &Sample, dispatch: &Callback<Action>) -> 
         });
         html! {
             <tr data-service={d.spec.name.clone()}>
-                <th scope="row">{ d.spec.name.clone() }</th>
+                { el::row_head(d.spec.name.clone()) }
                 <td>{ health_buttons(d.spec.name.clone(), d.health) }</td>
                 <td>
                     if let Some(policy) = policy {
@@ -447,31 +454,24 @@ fn services_panel(model: &Model, live: &Sample, dispatch: &Callback<Action>) -> 
                         { "not called yet" }
                     }
                 </td>
-                <td class="num" data-metric="work" data-side="soa">{ soa.map_or(0, |s| s.work_done) }</td>
-                <td class="num" data-metric="backlog" data-side="soa">{ soa.map_or(0, |s| s.backlog) }</td>
-                <td class="num" data-metric="work" data-side="eda">{ eda.map_or(0, |s| s.work_done) }</td>
-                <td class="num" data-metric="backlog" data-side="eda">{ eda.map_or(0, |s| s.backlog) }</td>
+                { el::string("td", &[("class", Attr("num")), ("data-metric", Attr("work")), ("data-side", Attr("soa"))], soa.map_or(0, |s| s.work_done).to_string()) }
+                { el::string("td", &[("class", Attr("num")), ("data-metric", Attr("backlog")), ("data-side", Attr("soa"))], soa.map_or(0, |s| s.backlog).to_string()) }
+                { el::string("td", &[("class", Attr("num")), ("data-metric", Attr("work")), ("data-side", Attr("eda"))], eda.map_or(0, |s| s.work_done).to_string()) }
+                { el::string("td", &[("class", Attr("num")), ("data-metric", Attr("backlog")), ("data-side", Attr("eda"))], eda.map_or(0, |s| s.backlog).to_string()) }
             </tr>
         }
     });
     html! {
         <section class="panel cmp-services" aria-label="Services">
-            <h3>{ "Services (changes hit both sides at once)" }</h3>
+            { el::text("h3", &[], "Services (changes hit both sides at once)") }
             <div class="table-scroll">
                 <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">{ "service" }</th><th scope="col">{ "health" }</th>
-                            <th scope="col">{ "SOA: on failure the front…" }</th>
-                            <th scope="col">{ "SOA done" }</th><th scope="col">{ "SOA queue" }</th>
-                            <th scope="col">{ "EDA done" }</th><th scope="col">{ "EDA lag" }</th>
-                        </tr>
-                    </thead>
+                    { el::head(&["service", "health", "SOA: on failure the front…", "SOA done", "SOA queue", "EDA done", "EDA lag"]) }
                     <tbody>
                         <tr data-service={front.clone()}>
-                            <th scope="row">{ format!("{front} (front)") }</th>
+                            { el::row_head(format!("{front} (front)")) }
                             <td>{ health_buttons(front.clone(), c.front_health()) }</td>
-                            <td colspan="5">{ format!("SOA: calls {} services {}; EDA: writes one event to {}.", live.soa.front_dependencies, fanout_text(c.config().fanout), c.topic()) }</td>
+                            { el::string("td", &[("colspan", Attr("5"))], format!("SOA: calls {} services {}; EDA: writes one event to {}.", live.soa.front_dependencies, fanout_text(c.config().fanout), c.topic())) }
                         </tr>
                         { for rows }
                     </tbody>
@@ -524,7 +524,7 @@ fn chart(
     };
     html! {
         <figure class="cmp-chart">
-            <figcaption>{ format!("{title} — SOA {} · EDA {} (max {top:.0})", last(&soa), last(&eda)) }</figcaption>
+            { el::string("figcaption", &[], format!("{title} — SOA {} · EDA {} (max {top:.0})", last(&soa), last(&eda))) }
             <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-label={title.to_string()}>
                 <polyline class="soa" points={points(&soa)} />
                 <polyline class="eda" points={points(&eda)} />
@@ -537,7 +537,7 @@ fn charts(model: &Model) -> Html {
     let samples = model.chart_samples();
     html! {
         <section class="panel cmp-charts" aria-label="Over time">
-            <h3>{ "Over time (one sample per second; solid: SOA, dashed: EDA)" }</h3>
+            { el::text("h3", &[], "Over time (one sample per second; solid: SOA, dashed: EDA)") }
             <div class="cmp-chart-row">
                 { chart("User latency p99 (ms)", &samples, |s| s.p99_ms.map(|v| v as f64), None) }
                 { chart("Success (%)", &samples, |s| s.success_per_mille.map(|v| f64::from(v) / 10.0), Some(100.0)) }
@@ -583,17 +583,17 @@ fn tradeoffs(model: &Model, live: &Sample) -> Html {
     }
     html! {
         <section class="panel cmp-tradeoffs" aria-label="Tradeoffs">
-            <h3>{ "What this shows" }</h3>
+            { el::text("h3", &[], "What this shows") }
             if notes.is_empty() {
-                <p>{ "Everything is up: both sides succeed. The event side answers after one write to the broker; the service side after every call returns." }</p>
+                { el::text("p", &[], "Everything is up: both sides succeed. The event side answers after one write to the broker; the service side after every call returns.") }
             } else {
-                <ul>{ for notes.into_iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                { el::tags("ul", &[], notes.into_iter().map(|n| el::string("li", &[], n)).collect()) }
             }
-            <h4>{ "When to use which" }</h4>
-            <ul>
-                <li>{ "EDA: answers faster and survives a downstream outage; new consumers are added without changing the producer. But the downstream work happens later (eventual consistency), and a failure shows up as lag, not as an error the user sees." }</li>
-                <li>{ "SOA: an immediate, complete answer and simpler reasoning — the user knows everything was done. But each call couples availability and latency: the slowest or broken service decides what every user gets, and adding a service means changing and redeploying the caller." }</li>
-            </ul>
+            { el::text("h4", &[], "When to use which") }
+            { el::tags("ul", &[], vec![
+                el::text("li", &[], "EDA: answers faster and survives a downstream outage; new consumers are added without changing the producer. But the downstream work happens later (eventual consistency), and a failure shows up as lag, not as an error the user sees."),
+                el::text("li", &[], "SOA: an immediate, complete answer and simpler reasoning — the user knows everything was done. But each call couples availability and latency: the slowest or broken service decides what every user gets, and adding a service means changing and redeploying the caller."),
+            ]) }
         </section>
     }
 }

@@ -2,9 +2,12 @@
 //! props; none of them owns simulation state.
 
 pub mod banner;
+pub mod el;
 pub mod nav;
+pub mod send;
 pub mod views;
 
 pub use banner::error_banner;
 pub use nav::Nav;
+pub use send::send;
 pub use views::ViewBody;

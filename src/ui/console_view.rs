@@ -22,6 +22,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::ui::components::el::{self, Attr};
 use crate::ui::hooks::use_animation_frame;
 pub use model::SharedWorld;
 use model::{Action, Store, Stream, TABS_MAX, Terminals, byte_offset_of_utf16};
@@ -334,8 +335,8 @@ pub fn ConsoleView(props: &ConsoleViewProps) -> Html {
                 data-job={t.job.unwrap_or("")}>
                 { t.label.clone() }
                 if t.unread {
-                    <span class="term-unread" aria-hidden="true">{ " •" }</span>
-                    <span class="sr-only">{ " (new output)" }</span>
+                    { el::text("span", &[("aria-hidden", Attr("true")), ("class", Attr("term-unread"))], " •") }
+                    { el::text("span", &[("class", Attr("sr-only"))], " (new output)") }
                 }
             </button>
         }
@@ -411,10 +412,10 @@ pub fn ConsoleView(props: &ConsoleViewProps) -> Html {
     let full_tabs = !view.can_open;
     html! {
         <div class="console-view">
-            <h2>{ "Console" }</h2>
+            { el::text("h2", &[], "Console") }
             <p class="hint" id={KEYS_ID}>
                 { "Kafka 4.0's tools on the simulated cluster. " }
-                { for KEYS.iter().map(|(key, what)| html! { <><kbd>{ *key }</kbd>{ *what }</> }) }
+                { for KEYS.iter().map(|(key, what)| html! { <>{ el::text("kbd", &[], key) }{ *what }</> }) }
             </p>
             <div class="term-bar">
                 <div class="term-tabs" role="tablist" aria-label="Terminal tabs" onkeydown={on_tab_keys}>
@@ -443,7 +444,7 @@ pub fn ConsoleView(props: &ConsoleViewProps) -> Html {
                         tab={view.active} version={view.version} />
                 </div>
                 <div class="term-line">
-                    <span class="term-prompt" aria-hidden="true">{ view.prompt }</span>
+                    { el::text("span", &[("aria-hidden", Attr("true")), ("class", Attr("term-prompt"))], view.prompt) }
                     <input type="text" id={INPUT_ID} class="term-input" ref={input_ref}
                         aria-label={format!("{input_label}, {active_label}")}
                         aria-describedby={KEYS_ID} placeholder={placeholder}
@@ -553,7 +554,7 @@ fn Lines(props: &LinesProps) -> Html {
             },
             Stream::Stderr => html! {
                 <div key={line.seq} class="line err" data-stream="stderr">
-                    <span class="sr-only stream-tag">{ "stderr: " }</span>{ line.shown() }
+                    { el::text("span", &[("class", Attr("sr-only stream-tag"))], "stderr: ") }{ line.shown() }
                 </div>
             },
         }) }

@@ -10,11 +10,13 @@
 pub mod model;
 
 use yew::prelude::*;
+use yew::virtual_dom::VText;
 
 use crate::sim::streams::StepReport;
 use crate::sim::streams::task::Program;
 use crate::sim::streams::topology::Operation;
-use crate::ui::components::error_banner;
+use crate::ui::components::el::{self, Attr};
+use crate::ui::components::{error_banner, send};
 use crate::ui::hooks::use_frames;
 use crate::ui::route::current_hash;
 use model::{Action, EXAMPLE_LINES, Model, SAMPLE_CORPUS, Setup, Store, record_text, value_text};
@@ -120,11 +122,11 @@ pub fn WordCount() -> Html {
     };
     html! {
         <div class="wordcount" {onkeydown}>
-            <h2>{ "WordCount" }</h2>
-            <p class="hint">{ "Kafka Streams' WordCountDemo, waiting for you: produce a line, then step it through the topology one processor at a time (→), or run." }</p>
+            { el::text("h2", &[], "WordCount") }
+            { el::text("p", &[("class", Attr("hint"))], "Kafka Streams' WordCountDemo, waiting for you: produce a line, then step it through the topology one processor at a time (→), or run.") }
             <InputPanel dispatch={dispatch.clone()} />
             { controls(&model, &dispatch) }
-            { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
+            { error_banner(model.error.as_ref(), send(&dispatch, Action::DismissError)) }
             <div class="wc-layout">
                 { topology(&model) }
                 { code_panel(&model) }
@@ -164,7 +166,7 @@ fn InputPanel(props: &InputProps) -> Html {
         })
     };
     let examples = EXAMPLE_LINES.iter().map(|line| {
-        let onclick = dispatch.reform(move |_| Action::Produce(line.to_string()));
+        let onclick = send(dispatch, Action::Produce(line.to_string()));
         html! { <button type="button" class="wc-example" {onclick}>{ format!("“{line}”") }</button> }
     });
     let corpus = dispatch.reform(|_| Action::Produce(SAMPLE_CORPUS.join("\n")));
@@ -172,11 +174,11 @@ fn InputPanel(props: &InputProps) -> Html {
         <div class="wc-input">
             <form class="producer-panel" {onsubmit} aria-label="Produce a line to streams-plaintext-input">
                 <label class="grow">
-                    <span>{ "Line" }</span>
+                    { el::text("span", &[], "Line") }
                     <input ref={line} type="text" class="wc-line" autocomplete="off"
                         placeholder="hello kafka streams" aria-label="A line of text for streams-plaintext-input" />
                 </label>
-                <button type="submit">{ "Produce" }</button>
+                { el::text("button", &[("type", Attr("submit"))], "Produce") }
             </form>
             <div class="wc-examples" role="group" aria-label="Example lines">
                 { for examples }
@@ -188,11 +190,11 @@ fn InputPanel(props: &InputProps) -> Html {
 
 fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
     let setup = model.setup;
-    let play = dispatch.reform(|_| Action::TogglePlay);
-    let step = dispatch.reform(|_| Action::StepNode);
-    let record = dispatch.reform(|_| Action::StepRecord);
-    let back = dispatch.reform(|_| Action::Back);
-    let reset = dispatch.reform(move |_| Action::Reset(setup));
+    let play = send(dispatch, Action::TogglePlay);
+    let step = send(dispatch, Action::StepNode);
+    let record = send(dispatch, Action::StepRecord);
+    let back = send(dispatch, Action::Back);
+    let reset = send(dispatch, Action::Reset(setup));
     let onspeed = dispatch.reform(|e: Event| {
         let value = e
             .target_dyn_into::<web_sys::HtmlSelectElement>()
@@ -240,10 +242,10 @@ fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
                 <input type="checkbox" checked={setup.caching} onchange={oncache} />
                 { " Record cache (Kafka's default 10 MB, commit every 30 s; WordCountDemo sets 0)" }
             </label>
-            <span class="counters">
-                { format!("{state} · t = {:.1} s · {}", model.world.now_ms() as f64 / 1000.0, plural(model.input_records(), "line", "lines")) }
-                { " in the input topic" }
-            </span>
+            { el::tags("span", &[("class", Attr("counters"))], vec![
+                VText::new(format!("{state} · t = {:.1} s · {}", model.world.now_ms() as f64 / 1000.0, plural(model.input_records(), "line", "lines"))).into(),
+                html! { " in the input topic" },
+            ]) }
         </div>
     }
 }
@@ -257,7 +259,11 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 
 fn topology(model: &Model) -> Html {
     let Some(program) = model.program() else {
-        return html! { <p class="status">{ "The application is not running." }</p> };
+        return el::text(
+            "p",
+            &[("class", Attr("status"))],
+            "The application is not running.",
+        );
     };
     let last = model.last_step();
     let per_node = model.last_step_per_node();
@@ -288,17 +294,23 @@ fn topology(model: &Model) -> Html {
             });
         html! {
             <li class="wc-sub">
-                <h3>{ format!("Sub-topology {}", sub.id) }</h3>
-                <p class="wc-tasks">{ format!("reads {} · tasks {}", topics.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "), tasks.join(", ")) }</p>
-                <ol class="wc-nodes">{ for nodes }</ol>
+                { el::string("h3", &[], format!("Sub-topology {}", sub.id)) }
+                { el::string("p", &[("class", Attr("wc-tasks"))], format!("reads {} · tasks {}", topics.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "), tasks.join(", "))) }
+                { el::tags("ol", &[("class", Attr("wc-nodes"))], nodes.collect()) }
             </li>
         }
     });
-    html! {
-        <section class="wc-topology" aria-label="The topology, from the application's description">
-            <ol class="wc-subs">{ for subs }</ol>
-        </section>
-    }
+    el::tag(
+        "section",
+        &[
+            (
+                "aria-label",
+                Attr("The topology, from the application's description"),
+            ),
+            ("class", Attr("wc-topology")),
+        ],
+        el::tags("ol", &[("class", Attr("wc-subs"))], subs.collect()),
+    )
 }
 
 fn node_card(program: &Program, index: u32, step: Option<&StepReport>, current: bool) -> Html {
@@ -358,29 +370,34 @@ fn node_card(program: &Program, index: u32, step: Option<&StepReport>, current: 
     let class = classes!("wc-node", current.then_some("current"));
     html! {
         <li class={class} aria-current={current.then_some("step")} data-node={node.name.to_string()}>
-            <div class="wc-node-name mono">{ node.name.to_string() }</div>
-            <div class="wc-node-label">{ label }</div>
-            if !detail.is_empty() { <div class="wc-node-detail mono">{ detail }</div> }
+            { el::string("div", &[("class", Attr("wc-node-name mono"))], node.name.to_string()) }
+            { el::text("div", &[("class", Attr("wc-node-label"))], label) }
+            if !detail.is_empty() { { el::string("div", &[("class", Attr("wc-node-detail mono"))], detail) } }
             if let Some(input) = input {
-                <div class="wc-io"><span class="tag">{ "in" }</span>{ " " }<span class="mono wc-in">{ input }</span></div>
+                { el::tags("div", &[("class", Attr("wc-io"))], vec![io_tag("in"), html! { " " }, el::string("span", &[("class", Attr("mono wc-in"))], input)]) }
             }
             if !outputs.is_empty() {
                 <div class="wc-io wc-edge" aria-label="records passed on">
-                    <span class="tag">{ if current { "on the edge" } else { "out" } }</span>
-                    { for outputs.iter().map(|o| html!{ <span class="mono wc-out">{ o.clone() }</span> }) }
+                    { io_tag(if current { "on the edge" } else { "out" }) }
+                    { for outputs.iter().map(|o| el::string("span", &[("class", Attr("mono wc-out"))], o.clone())) }
                 </div>
             }
             if let Some(changes) = changes.filter(|c| !c.is_empty()) {
-                <div class="wc-io"><span class="tag">{ "store" }</span>{ for changes.into_iter().map(|c| html!{ <span class="mono wc-change">{ c }</span> }) }</div>
+                <div class="wc-io">{ io_tag("store") }{ for changes.into_iter().map(|c| el::string("span", &[("class", Attr("mono wc-change"))], c)) }</div>
             }
             if let Some(sent) = sent.filter(|s| !s.is_empty()) {
-                <div class="wc-io"><span class="tag">{ "sent" }</span>{ for sent.into_iter().map(|c| html!{ <span class="mono">{ c }</span> }) }</div>
+                <div class="wc-io">{ io_tag("sent") }{ for sent.into_iter().map(|c| el::string("span", &[("class", Attr("mono"))], c)) }</div>
             }
             if let Some(reason) = dropped {
-                <div class="wc-io"><span class="tag">{ "dropped" }</span>{ " " }{ reason }</div>
+                <div class="wc-io">{ io_tag("dropped") }{ " " }{ reason }</div>
             }
         </li>
     }
+}
+
+/// `<span class="tag">{ label }</span>`.
+fn io_tag(label: &'static str) -> Html {
+    el::text("span", &[("class", Attr("tag"))], label)
 }
 
 fn code_panel(model: &Model) -> Html {
@@ -394,7 +411,7 @@ fn code_panel(model: &Model) -> Html {
         let current = current_line == Some(i);
         html! {
             <li class={classes!(current.then_some("current"))} aria-current={current.then_some("step")}>
-                <code>{ line.to_string() }</code>
+                { el::string("code", &[], line.to_string()) }
             </li>
         }
     });
@@ -404,12 +421,12 @@ fn code_panel(model: &Model) -> Html {
         .unwrap_or_default();
     html! {
         <aside class="wc-code" aria-label="The Java code">
-            <h3>{ "WordCountDemo.java" }</h3>
-            <ol class="java">{ for lines }</ol>
-            <details class="wc-describe">
-                <summary>{ "topology.describe()" }</summary>
-                <pre>{ describe }</pre>
-            </details>
+            { el::text("h3", &[], "WordCountDemo.java") }
+            { el::tags("ol", &[("class", Attr("java"))], lines.collect()) }
+            { el::tags("details", &[("class", Attr("wc-describe"))], vec![
+                el::text("summary", &[], "topology.describe()"),
+                el::string("pre", &[], describe),
+            ]) }
         </aside>
     }
 }
@@ -435,7 +452,7 @@ fn store_panel(model: &Model) -> Html {
         let hit = changed.iter().any(|(t, w)| t == task && w == word);
         html! {
             <tr class={classes!(hit.then_some("changed"))}>
-                <td class="mono">{ word.clone() }</td><td class="num">{ count.clone() }</td><td class="mono">{ task.clone() }</td>
+                { el::string("td", &[("class", Attr("mono"))], word.clone()) }{ el::string("td", &[("class", Attr("num"))], count.clone()) }{ el::string("td", &[("class", Attr("mono"))], task.clone()) }
             </tr>
         }
     });
@@ -451,19 +468,19 @@ fn store_panel(model: &Model) -> Html {
         .collect();
     html! {
         <section class="panel wc-store" aria-label="The count store">
-            <h3>{ "State store (word → count)" }</h3>
+            { el::text("h3", &[], "State store (word → count)") }
             if cached {
-                <p class="hint">{ "The last update is in the record cache: the store, its changelog and the output get it at the next commit." }</p>
+                { el::hint("The last update is in the record cache: the store, its changelog and the output get it at the next commit.") }
             }
             if rows.is_empty() {
-                <p class="hint">{ "Empty: no word has reached count() yet." }</p>
+                { el::hint("Empty: no word has reached count() yet.") }
             } else {
-                <table class="wc-store-table">
-                    <thead><tr><th scope="col">{ "word" }</th><th scope="col">{ "count" }</th><th scope="col">{ "task" }</th></tr></thead>
-                    <tbody>{ for body }</tbody>
-                </table>
+                { el::tags("table", &[("class", Attr("wc-store-table"))], vec![
+                    el::head(&["word", "count", "task"]),
+                    el::tags("tbody", &[], body.collect()),
+                ]) }
             }
-            <h4 class="mono">{ changelog.clone() }</h4>
+            { el::string("h4", &[("class", Attr("mono"))], changelog.clone()) }
             { record_list(&changelog_records, "The changelog is empty.") }
         </section>
     }
@@ -471,15 +488,19 @@ fn store_panel(model: &Model) -> Html {
 
 fn record_list(records: &[model::ShownRecord], empty: &str) -> Html {
     if records.is_empty() {
-        return html! { <p class="hint">{ empty.to_string() }</p> };
+        return el::string("p", &[("class", Attr("hint"))], empty.to_string());
     }
-    html! {
-        <ol class="wc-records">
-            { for records.iter().map(|r| html! {
-                <li class="mono">{ format!("p{} @{}  {} → {}", r.partition, r.offset, r.key, r.value) }</li>
-            }) }
-        </ol>
-    }
+    let items = records
+        .iter()
+        .map(|r| {
+            el::string(
+                "li",
+                &[("class", Attr("mono"))],
+                format!("p{} @{}  {} → {}", r.partition, r.offset, r.key, r.value),
+            )
+        })
+        .collect();
+    el::tags("ol", &[("class", Attr("wc-records"))], items)
 }
 
 fn repartition_panel(model: &Model) -> Html {
@@ -494,15 +515,13 @@ fn repartition_panel(model: &Model) -> Html {
     let parts = model.records(&topic, false);
     html! {
         <section class="panel wc-repartition" aria-label="The repartition topic">
-            <h3>{ "Repartition topic" }</h3>
-            <p class="hint mono">{ topic.clone() }</p>
-            <p class="hint">{ "The word is the key, so murmur2 sends the same word to the same partition, and one task counts it." }</p>
-            { for parts.iter().enumerate().map(|(p, records)| html! {
-                <div class="wc-partition">
-                    <h4>{ format!("partition {p}") }</h4>
-                    { record_list(records, "empty") }
-                </div>
-            }) }
+            { el::text("h3", &[], "Repartition topic") }
+            { el::string("p", &[("class", Attr("hint mono"))], topic.clone()) }
+            { el::hint("The word is the key, so murmur2 sends the same word to the same partition, and one task counts it.") }
+            { for parts.iter().enumerate().map(|(p, records)| el::tags("div", &[("class", Attr("wc-partition"))], vec![
+                el::string("h4", &[], format!("partition {p}")),
+                record_list(records, "empty"),
+            ])) }
         </section>
     }
 }
@@ -512,23 +531,24 @@ fn output_panel(model: &Model) -> Html {
     let compacted = model.output_compacted();
     html! {
         <section class="panel wc-output" aria-label="The output topic">
-            <h3>{ "streams-wordcount-output" }</h3>
+            { el::text("h3", &[], "streams-wordcount-output") }
             <div class="wc-output-views">
+                { el::tags("div", &[], vec![
+                    el::text("h4", &[], "Full log (what a consumer reading from the beginning sees)"),
+                    record_list(&log, "No updates yet."),
+                ]) }
                 <div>
-                    <h4>{ "Full log (what a consumer reading from the beginning sees)" }</h4>
-                    { record_list(&log, "No updates yet.") }
-                </div>
-                <div>
-                    <h4>{ "Compacted (latest per key, as the log cleaner leaves it)" }</h4>
+                    { el::text("h4", &[], "Compacted (latest per key, as the log cleaner leaves it)") }
                     if compacted.is_empty() {
-                        <p class="hint">{ "No keys yet." }</p>
+                        { el::hint("No keys yet.") }
                     } else {
-                        <table class="wc-compacted">
-                            <thead><tr><th scope="col">{ "word" }</th><th scope="col">{ "count" }</th></tr></thead>
-                            <tbody>
-                                { for compacted.iter().map(|(k, v)| html! { <tr><td class="mono">{ k.clone() }</td><td class="num">{ v.clone() }</td></tr> }) }
-                            </tbody>
-                        </table>
+                        { el::tags("table", &[("class", Attr("wc-compacted"))], vec![
+                            el::head(&["word", "count"]),
+                            el::tags("tbody", &[], compacted.iter().map(|(k, v)| el::tags("tr", &[], vec![
+                                el::string("td", &[("class", Attr("mono"))], k.clone()),
+                                el::string("td", &[("class", Attr("num"))], v.clone()),
+                            ])).collect()),
+                        ]) }
                     }
                 </div>
             </div>

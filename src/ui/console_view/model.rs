@@ -15,6 +15,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 use yew::Reducible;
@@ -888,14 +889,14 @@ fn columns(words: &[String]) -> String {
         let mut row = String::new();
         for c in 0..cols {
             if let Some(word) = shown.get(c * rows + r) {
-                row.push_str(&format!("{word:<width$}"));
+                let _ = write!(row, "{word:<width$}");
             }
         }
         out.push_str(row.trim_end());
         out.push('\n');
     }
     if words.len() > shown.len() {
-        out.push_str(&format!("… and {} more\n", words.len() - shown.len()));
+        let _ = writeln!(out, "… and {} more", words.len() - shown.len());
     }
     out
 }
