@@ -43,6 +43,29 @@ fn wait(h: &Harness, what: &str, pred: impl Fn(&Value) -> bool) -> Result<Value,
     result.map_err(|e| Error::Timeout(format!("{e}\n    last numbers: {seen}")))
 }
 
+/// Clicks the button at `css` until the view says it is pressed (`aria-pressed="true"`). The view
+/// re-renders many times a second at speed 10 and its rows can shift while WebDriver scrolls
+/// and clicks, so a click may land beside the button or be intercepted; what the test checks
+/// is what the button does, so a lost click is retried (at most 5 times).
+fn press(h: &Harness, css: &str) -> Result<(), Error> {
+    for _ in 0..5 {
+        // An intercepted click is an error from WebDriver: try again.
+        let _ = h.browser.find(css).and_then(|b| b.click());
+        let pressed =
+            h.browser
+                .wait_until(&format!("{css} pressed"), Duration::from_secs(2), || {
+                    let b = h.browser.find(css)?;
+                    Ok((b.attribute("aria-pressed")?.as_deref() == Some("true")).then_some(()))
+                });
+        if pressed.is_ok() {
+            return Ok(());
+        }
+    }
+    Err(Error::Timeout(format!(
+        "clicking {css} five times did not press it"
+    )))
+}
+
 /// Email down: SOA users get errors, EDA users do not and the email group's lag grows; email
 /// up and users stopped: the lag drains to 0.
 pub fn check_email_outage(h: &Harness) -> Result<(), Error> {
@@ -53,9 +76,10 @@ pub fn check_email_outage(h: &Harness) -> Result<(), Error> {
     assert_eq!(start["soa_coupling"], "3", "{start}");
     assert_eq!(start["eda_coupling"], "1", "{start}");
     assert!(start["alert"].is_null(), "{start}");
-    h.browser
-        .find(r#"tr[data-service="email-service"] button[data-health="down"]"#)?
-        .click()?;
+    press(
+        h,
+        r#"tr[data-service="email-service"] button[data-health="down"]"#,
+    )?;
     let down = wait(h, "SOA failing, EDA at 100% with email lag", |v| {
         v["soa"].as_u64().is_some_and(|s| s < 100)
             && v["eda"] == 1000
@@ -63,10 +87,11 @@ pub fn check_email_outage(h: &Harness) -> Result<(), Error> {
     })?;
     h.screenshot("eda-vs-soa-email-down")?;
     assert!(down["alert"].is_null(), "{down}");
-    h.browser
-        .find(r#"tr[data-service="email-service"] button[data-health="up"]"#)?
-        .click()?;
-    h.browser.find("button.cmp-users")?.click()?;
+    press(
+        h,
+        r#"tr[data-service="email-service"] button[data-health="up"]"#,
+    )?;
+    press(h, "button.cmp-users")?;
     wait(h, "the email backlog drains to 0", |v| v["email_lag"] == 0)?;
     h.screenshot("eda-vs-soa-drained")?;
     Ok(())
