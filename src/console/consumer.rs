@@ -534,11 +534,15 @@ pub fn run(
         enable_auto_commit: auto_commit,
         ..ConsumerConfig::default()
     };
-    if let Some(n) = props
-        .get("max.poll.records")
-        .and_then(|v| v.trim().parse().ok())
-    {
+    let number = |name: &str| props.get(name).and_then(|v| v.trim().parse::<u32>().ok());
+    if let Some(n) = number("max.poll.records") {
         config.max_poll_records = n;
+    }
+    if let Some(n) = number("max.partition.fetch.bytes") {
+        config.max_partition_fetch_bytes = n;
+    }
+    if let Some(n) = number("fetch.max.bytes") {
+        config.fetch_max_bytes = n;
     }
     let subscription = match (partition, opts.value("topic")) {
         (Some(p), Some(topic)) => {

@@ -345,7 +345,8 @@ fn eda_diagram(c: &Comparison, eda: &SideSample, motion: bool) -> Html {
             <line class="edge" x1="154" y1={mid.to_string()} x2={topic_x.to_string()} y2={mid.to_string()} />
             { user_box(mid) }
             { service_box(front.0, front.1, &c.preset().front.name, c.front_health(), "1 dep: the topic".to_string()) }
-            <text class="topic-label" x={(topic_x + 28.0).to_string()} y={(lanes_top - 4.0).to_string()}>{ c.topic().to_string() }</text>
+            // Right-aligned over the lanes, so a long topic name runs left, clear of the boxes.
+            <text class="topic-label" x={(topic_x + 56.0).to_string()} y={(lanes_top - 4.0).to_string()}>{ c.topic().to_string() }</text>
             { for lanes }
             { for groups }
             if motion { { call_dots(c.eda_front(), c.now_ms(), &place) } }
