@@ -470,3 +470,56 @@ fn consumer_groups_describe_an_active_group_and_refuse_to_reset_it() {
          \nGROUP           TOPIC           PARTITION  NEW-OFFSET\n"
     );
 }
+
+/// Kafka's console consumer reads poll() results (max.poll.records = 500 at a time); stopped
+/// after 5 messages, its group's committed offset is past that whole poll: 500, not the 5
+/// printed and not the 1,200 one fetch brought (a fetch takes up to 1 MiB per partition).
+#[test]
+fn a_consumer_stopped_by_max_messages_commits_past_its_poll_not_its_fetch() {
+    let mut world = quickstart_world(12);
+    world.create_topic("many", 1, 1).unwrap();
+    let producer = world.add_producer().unwrap();
+    for i in 0..1_200 {
+        world
+            .produce(producer, "many", None, &format!("v{i}"))
+            .unwrap();
+    }
+    world.advance(2_000).unwrap();
+    let mut terminal = Console::new(Mode::Script);
+    let out = terminal.run_line(
+        &mut world,
+        "kafka-console-consumer.sh --topic many --group g --from-beginning --max-messages 5 --bootstrap-server localhost:9092",
+    );
+    assert!(
+        out.stderr.contains("Processed a total of 5 messages"),
+        "{out:?}"
+    );
+    world.advance(2_000).unwrap();
+    let committed = world
+        .group("g")
+        .unwrap()
+        .committed
+        .iter()
+        .map(|((t, p), c)| (t.to_string(), *p, c.offset))
+        .collect::<Vec<_>>();
+    assert_eq!(committed, vec![("many".to_string(), 0, 500)]);
+    // With max.poll.records 2, the poll that held the 5th message ended at 6.
+    let out = terminal.run_line(
+        &mut world,
+        "kafka-console-consumer.sh --topic many --group h --from-beginning --max-messages 5 --consumer-property max.poll.records=2 --bootstrap-server localhost:9092",
+    );
+    assert!(
+        out.stderr.contains("Processed a total of 5 messages"),
+        "{out:?}"
+    );
+    world.advance(2_000).unwrap();
+    let offset = world
+        .group("h")
+        .unwrap()
+        .committed
+        .values()
+        .next()
+        .unwrap()
+        .offset;
+    assert_eq!(offset, 6);
+}

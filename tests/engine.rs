@@ -717,3 +717,47 @@ fn auto_commit_runs_its_interval_from_each_completed_join() {
         );
     }
 }
+
+/// `KafkaConsumer.seek`: the next fetch starts at the offset sought; a partition the consumer
+/// does not own is refused with Kafka's IllegalStateException text.
+#[test]
+fn seek_moves_the_next_fetch_and_refuses_an_unassigned_partition() {
+    let mut world = World::new(9);
+    world.create_topic("t", 1, 1).unwrap();
+    let producer = world.add_producer().unwrap();
+    let c = add_earliest_consumer(&mut world, "g", "t", ConsumerConfig::default());
+    world.advance(5_000).unwrap();
+    for i in 0..10 {
+        world
+            .produce(producer, "t", None, &format!("v{i}"))
+            .unwrap();
+    }
+    world.advance(2_000).unwrap();
+    world
+        .apply(Command::Seek {
+            consumer: c,
+            topic: "t".into(),
+            partition: 0,
+            offset: 7,
+        })
+        .unwrap();
+    world.produce(producer, "t", None, "v10").unwrap();
+    let offsets: Vec<u64> = delivered(&world.advance(2_000).unwrap())
+        .into_iter()
+        .map(|(_, _, _, offset, _)| offset)
+        .collect();
+    assert_eq!(
+        offsets,
+        vec![7, 8, 9, 10],
+        "re-read from 7, then the new record"
+    );
+    let err = world
+        .apply(Command::Seek {
+            consumer: c,
+            topic: "t".into(),
+            partition: 3,
+            offset: 0,
+        })
+        .unwrap_err();
+    assert_eq!(err.to_string(), "No current assignment for partition t-3");
+}

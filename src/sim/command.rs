@@ -128,6 +128,14 @@ pub enum Command {
     CommitSync {
         consumer: u32,
     },
+    /// `KafkaConsumer.seek`: the consumer's next fetch of `topic`-`partition` starts at
+    /// `offset`. The partition must be assigned to it.
+    Seek {
+        consumer: u32,
+        topic: String,
+        partition: u32,
+        offset: u64,
+    },
     ResetOffsets {
         group: String,
         topic: Option<String>,

@@ -518,6 +518,14 @@ impl World {
                 self.crash_consumer_inner(*consumer).map(|_| Outcome::Done)
             }
             Command::CommitSync { consumer } => self.commit_inner(*consumer).map(|_| Outcome::Done),
+            Command::Seek {
+                consumer,
+                topic,
+                partition,
+                offset,
+            } => self
+                .seek_inner(*consumer, topic, *partition, *offset)
+                .map(|_| Outcome::Done),
             Command::ResetOffsets {
                 group,
                 topic,

@@ -295,6 +295,32 @@ impl World {
         Ok(())
     }
 
+    pub(crate) fn seek_inner(
+        &mut self,
+        id: u32,
+        topic: &str,
+        partition: u32,
+        offset: u64,
+    ) -> Result<(), SimError> {
+        self.alive_consumer(id)?;
+        let Some(c) = self.consumers.get_mut(&id) else {
+            return Ok(());
+        };
+        let Some(tp) = c
+            .assignment
+            .iter()
+            .find(|(t, p)| **t == *topic && *p == partition)
+            .cloned()
+        else {
+            // KafkaConsumer.seek's IllegalStateException.
+            return Err(SimError::InvalidRequest(format!(
+                "No current assignment for partition {topic}-{partition}"
+            )));
+        };
+        c.positions.insert(tp, offset);
+        Ok(())
+    }
+
     fn alive_consumer(&self, id: u32) -> Result<&Consumer, SimError> {
         match self.consumers.get(&id) {
             Some(c) if c.is_alive() => Ok(c),

@@ -109,16 +109,17 @@ pub fn diagram(
             .any(|p| refresh.due(u64::from(p.id)))
     {
         // Every group reading the topic (a committed offset or an owned partition in it), by
-        // name, with its lag table once per refresh (each due lane looks up its rows).
-        let groups: Vec<(&str, Vec<_>)> = world
+        // name. Read straight from the group (no lag table built): this runs every frame.
+        let groups: Vec<_> = world
             .groups()
-            .map(|g| {
-                let mut rows = world.group_lag(&g.id);
-                rows.retain(|r| r.topic == topic.name);
-                (&*g.id, rows)
+            .filter(|g| {
+                g.committed.keys().any(|(t, _)| *t == topic.name)
+                    || g.members
+                        .values()
+                        .any(|m| m.assignment.iter().any(|(t, _)| *t == topic.name))
             })
-            .filter(|(_, rows)| !rows.is_empty())
             .take(MAX_GROUP_MARKS)
+            .map(|g| (g, AttrValue::from(g.id.to_string())))
             .collect();
         if all {
             shown.lanes.clear();
@@ -133,12 +134,16 @@ pub fn diagram(
                 high_watermark: p.high_watermark,
                 groups: groups
                     .iter()
-                    .map(|(name, rows)| {
-                        let row = rows.iter().find(|r| r.partition == p.id);
+                    .map(|(g, name)| {
+                        // As the lag table counts it: log end (high watermark) − committed.
+                        let committed = g
+                            .committed
+                            .get(&(topic.name.clone(), p.id))
+                            .map(|c| c.offset);
                         GroupMark {
-                            name: AttrValue::from(name.to_string()),
-                            committed: row.and_then(|r| r.current_offset),
-                            lag: row.and_then(|r| r.lag),
+                            name: name.clone(),
+                            committed,
+                            lag: committed.map(|c| p.high_watermark.saturating_sub(c)),
                         }
                     })
                     .collect(),

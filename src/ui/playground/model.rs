@@ -66,7 +66,7 @@ pub struct Checkpoint {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sample {
     pub at_ms: u64,
-    /// Each group's total lag, by group name.
+    /// Each group reading the shown topic, by name: its total lag on that topic.
     pub lags: Vec<(String, u64)>,
     /// The counters then: records appended and delivered so far.
     pub produced: u64,
@@ -678,17 +678,17 @@ impl Model {
         {
             return;
         }
+        // The groups reading the shown topic, by name (the diagram marks the same ones, with
+        // the same dash patterns), and each one's lag on that topic.
+        let topic = self.topic.as_str();
         let groups: Vec<(String, u64)> = self
             .world
             .groups()
-            .map(|g| {
-                let total = self
-                    .world
-                    .group_lag(&g.id)
-                    .iter()
-                    .filter_map(|r| r.lag)
-                    .sum();
-                (g.id.to_string(), total)
+            .filter_map(|g| {
+                let rows = self.world.group_lag(&g.id);
+                let mut rows = rows.iter().filter(|r| *r.topic == *topic).peekable();
+                rows.peek()?;
+                Some((g.id.to_string(), rows.filter_map(|r| r.lag).sum()))
             })
             .collect();
         if self.lag_history.len() >= LAG_SAMPLES {

@@ -423,10 +423,10 @@ pub fn LagChart(props: &LagChartProps) -> Html {
         .collect();
     html! {
         <figure class="lag-chart">
-            <svg viewBox="0 0 300 60" role="img" aria-label={format!("Total lag per group over the last {} seconds, at most {max} records; now {}", samples.len(), now.join(", "))}>
+            <svg viewBox="0 0 300 60" role="img" aria-label={format!("Lag on the topic per group over the last {} seconds, at most {max} records; now {}", samples.len(), now.join(", "))}>
                 { for lines }
             </svg>
-            <figcaption>{ format!("Total lag per group, records (max {max}), one point per second:") }{ for legend }</figcaption>
+            <figcaption>{ format!("Lag on this topic per group, records (max {max}), one point per second:") }{ for legend }</figcaption>
         </figure>
     }
 }
