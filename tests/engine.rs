@@ -648,6 +648,37 @@ fn max_partition_fetch_bytes_bounds_what_a_fetch_takes_from_a_partition() {
         "at most 3 records of a partition per fetch: {per_fetch:?}"
     );
 
+    // The byte limit holds for a slow application too (with max.poll.records as well).
+    let mut slow = World::new(6);
+    slow.create_topic("t", 1, 1).unwrap();
+    let producer = slow.add_producer().unwrap();
+    for _ in 0..12 {
+        slow.produce(producer, "t", None, "0123456789").unwrap();
+    }
+    slow.advance(1_000).unwrap();
+    add_earliest_consumer(
+        &mut slow,
+        "g",
+        "t",
+        ConsumerConfig {
+            max_partition_fetch_bytes: limit,
+            processing_ms_per_record: 1,
+            ..ConsumerConfig::default()
+        },
+    );
+    let events = slow.advance(30_000).unwrap();
+    let mut sizes: Vec<(u64, usize)> = Vec::new();
+    for e in &events {
+        if let TraceKind::RecordDelivered { sent_at_ms, .. } = &e.kind {
+            match sizes.last_mut() {
+                Some((s, n)) if *s == *sent_at_ms => *n += 1,
+                _ => sizes.push((*sent_at_ms, 1)),
+            }
+        }
+    }
+    assert_eq!(sizes.iter().map(|(_, n)| n).sum::<usize>(), 12);
+    assert!(sizes.iter().all(|(_, n)| *n <= 3), "{sizes:?}");
+
     // A record larger than the limit still comes back when it is the fetch's first.
     let mut big = World::new(7);
     big.create_topic("b", 1, 1).unwrap();

@@ -604,15 +604,42 @@ pub fn run(
         enable_auto_commit: auto_commit,
         ..ConsumerConfig::default()
     };
-    let number = |name: &str| props.get(name).and_then(|v| v.trim().parse::<u32>().ok());
-    if let Some(n) = number("max.poll.records") {
+    // Kafka's ConfigDef: an INT, trimmed, at least `min`; otherwise the KafkaConsumer
+    // constructor throws a ConfigException (before any record is read).
+    let mut bad: Option<String> = None;
+    let mut number = |name: &str, min: i32| -> Option<u32> {
+        let raw = props.get(name)?;
+        let problem = match raw.trim().parse::<i32>() {
+            Ok(n) if n >= min => return u32::try_from(n).ok(),
+            Ok(_) => format!("Value must be at least {min}"),
+            Err(_) => "Not a number of type INT".to_string(),
+        };
+        bad.get_or_insert(format!(
+            "Invalid value {raw} for configuration {name}: {problem}"
+        ));
+        None
+    };
+    if let Some(n) = number("max.poll.records", 1) {
         config.max_poll_records = n;
     }
-    if let Some(n) = number("max.partition.fetch.bytes") {
+    if let Some(n) = number("max.partition.fetch.bytes", 0) {
         config.max_partition_fetch_bytes = n;
     }
-    if let Some(n) = number("fetch.max.bytes") {
+    if let Some(n) = number("fetch.max.bytes", 0) {
         config.fetch_max_bytes = n;
+    }
+    if let Some(message) = bad {
+        io.err.push_str(&log_line(
+            now,
+            "ERROR",
+            "Unknown error when running consumer: ",
+            LOGGER,
+        ));
+        io.err.push_str(&trace_line(
+            "org.apache.kafka.common.config.ConfigException",
+            &message,
+        ));
+        return 1;
     }
     let subscription = match (partition, opts.value("topic")) {
         (Some(p), Some(topic)) => {

@@ -22,3 +22,6 @@ bin/kafka-console-consumer.sh --topic events --partition 0 --offset -5 --bootstr
 bin/kafka-console-consumer.sh --topic events --partition 0 --group g --bootstrap-server localhost:9092
 bin/kafka-console-consumer.sh --topic events --from-beginning --partition 0 --offset 1 --bootstrap-server localhost:9092
 bin/kafka-console-consumer.sh --topic events --whitelist 'e.*' --bootstrap-server localhost:9092
+# A consumer property that is not a valid INT fails in KafkaConsumer's constructor.
+bin/kafka-console-consumer.sh --topic events --consumer-property max.poll.records=abc --bootstrap-server localhost:9092
+bin/kafka-console-consumer.sh --topic events --consumer-property max.poll.records=0 --bootstrap-server localhost:9092

@@ -509,25 +509,20 @@ impl World {
         if c.poll_seq != seq || c.state != ConsumerState::Active || c.fetch_in_flight {
             return;
         }
-        // What one fetch may take. An application that takes no time polls everything the
-        // fetch brought in the same instant (max.poll.records at a time, back to back), so the
-        // fetch is bounded as Kafka bounds it, by bytes: max.partition.fetch.bytes from each
-        // partition, fetch.max.bytes in all. With processing time the application takes
-        // max.poll.records per poll and the next fetch waits for them: a fetch of
-        // max.poll.records (Kafka would prefetch the next ones meanwhile).
-        let (max, partition_bytes, total_bytes) = if c.config.processing_ms_per_record == 0 {
-            (
-                usize::MAX,
-                u64::from(c.config.max_partition_fetch_bytes),
-                u64::from(c.config.fetch_max_bytes),
-            )
+        // What one fetch may take: as Kafka bounds it, by bytes — max.partition.fetch.bytes
+        // from each partition, fetch.max.bytes in all (Kafka counts that per leader broker;
+        // here it is one total). An application that takes no time polls everything the fetch
+        // brought in the same instant (max.poll.records at a time, back to back), so that is
+        // all. With processing time the application takes max.poll.records per poll and the
+        // next fetch waits for them, so a fetch also stops at max.poll.records (Kafka would
+        // prefetch the next ones meanwhile).
+        let max = if c.config.processing_ms_per_record == 0 {
+            usize::MAX
         } else {
-            (
-                c.config.max_poll_records.max(1) as usize,
-                u64::MAX,
-                u64::MAX,
-            )
+            c.config.max_poll_records.max(1) as usize
         };
+        let partition_bytes = u64::from(c.config.max_partition_fetch_bytes);
+        let total_bytes = u64::from(c.config.fetch_max_bytes);
         let mut fetched_bytes = 0u64;
         let reset = c.config.auto_offset_reset;
         let group = c.group.clone();

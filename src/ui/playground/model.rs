@@ -638,8 +638,8 @@ impl Model {
         let mut keys: Vec<Vec<u8>> = Vec::new();
         'partitions: for p in t.partitions.iter().take(from as usize) {
             let start = p.log.log_end_offset().saturating_sub(KEYS_SCANNED);
-            for r in p.log.read(start, KEYS_SCANNED as u32) {
-                if let Some(k) = r.key
+            for r in p.log.records_from(start).take(KEYS_SCANNED as usize) {
+                if let Some(k) = &r.key
                     && !keys.iter().any(|seen| seen[..] == k[..])
                 {
                     keys.push(k.to_vec());
