@@ -486,40 +486,31 @@ fn a_consumer_stopped_by_max_messages_commits_past_its_poll_not_its_fetch() {
     }
     world.advance(2_000).unwrap();
     let mut terminal = Console::new(Mode::Script);
-    let out = terminal.run_line(
-        &mut world,
-        "kafka-console-consumer.sh --topic many --group g --from-beginning --max-messages 5 --bootstrap-server localhost:9092",
-    );
-    assert!(
-        out.stderr.contains("Processed a total of 5 messages"),
-        "{out:?}"
-    );
-    world.advance(2_000).unwrap();
-    let committed = world
-        .group("g")
-        .unwrap()
-        .committed
-        .iter()
-        .map(|((t, p), c)| (t.to_string(), *p, c.offset))
-        .collect::<Vec<_>>();
-    assert_eq!(committed, vec![("many".to_string(), 0, 500)]);
+    // Reads 5 messages as group `group` (with extra flags), then the group's committed offsets.
+    let mut five_as = |group: &str, extra: &str| {
+        let out = terminal.run_line(
+            &mut world,
+            &format!(
+                "kafka-console-consumer.sh --topic many --group {group} --from-beginning --max-messages 5 {extra} --bootstrap-server localhost:9092"
+            ),
+        );
+        assert!(
+            out.stderr.contains("Processed a total of 5 messages"),
+            "{out:?}"
+        );
+        world.advance(2_000).unwrap();
+        world
+            .group(group)
+            .unwrap()
+            .committed
+            .iter()
+            .map(|((t, p), c)| (t.to_string(), *p, c.offset))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(five_as("g", ""), vec![("many".to_string(), 0, 500)]);
     // With max.poll.records 2, the poll that held the 5th message ended at 6.
-    let out = terminal.run_line(
-        &mut world,
-        "kafka-console-consumer.sh --topic many --group h --from-beginning --max-messages 5 --consumer-property max.poll.records=2 --bootstrap-server localhost:9092",
+    assert_eq!(
+        five_as("h", "--consumer-property max.poll.records=2"),
+        vec![("many".to_string(), 0, 6)]
     );
-    assert!(
-        out.stderr.contains("Processed a total of 5 messages"),
-        "{out:?}"
-    );
-    world.advance(2_000).unwrap();
-    let offset = world
-        .group("h")
-        .unwrap()
-        .committed
-        .values()
-        .next()
-        .unwrap()
-        .offset;
-    assert_eq!(offset, 6);
 }

@@ -523,6 +523,25 @@ fn stopped_consumers_do_not_pile_up() {
     assert!(world.consumer(live).unwrap().is_alive());
 }
 
+/// Deliveries grouped by fetch and partition, in order: `(sent_at_ms, partition, records)`.
+fn per_fetch(events: &[TraceEvent]) -> Vec<(u64, u32, usize)> {
+    let mut runs: Vec<(u64, u32, usize)> = Vec::new();
+    for e in events {
+        if let TraceKind::RecordDelivered {
+            partition,
+            sent_at_ms,
+            ..
+        } = &e.kind
+        {
+            match runs.last_mut() {
+                Some((s, p, n)) if *s == *sent_at_ms && *p == *partition => *n += 1,
+                _ => runs.push((*sent_at_ms, *partition, 1)),
+            }
+        }
+    }
+    runs
+}
+
 /// Adds a consumer of `topic` in group `group` reading from the earliest offset.
 fn add_earliest_consumer(
     world: &mut World,
@@ -561,26 +580,17 @@ fn a_backlog_on_every_partition_comes_back_in_one_fetch() {
     }
     world.advance(1_000).unwrap();
     add_earliest_consumer(&mut world, "g", "t", ConsumerConfig::default());
-    let events = world.advance(10_000).unwrap();
-    let fetches: Vec<(u64, u32)> = events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            TraceKind::RecordDelivered {
-                partition,
-                sent_at_ms,
-                ..
-            } => Some((*sent_at_ms, *partition)),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(fetches.len(), 3_000, "every record once");
-    let first = fetches[0].0;
+    let runs = per_fetch(&world.advance(10_000).unwrap());
+    assert_eq!(
+        runs.iter().map(|(_, _, n)| n).sum::<usize>(),
+        3_000,
+        "every record once"
+    );
     assert!(
-        fetches.iter().all(|(sent, _)| *sent == first),
+        runs.iter().all(|(sent, _, _)| *sent == runs[0].0),
         "one fetch carried all 3,000 records (max.poll.records is 500)"
     );
-    let mut partitions: Vec<u32> = fetches.iter().map(|(_, p)| *p).collect();
-    partitions.dedup();
+    let partitions: Vec<u32> = runs.iter().map(|(_, p, _)| *p).collect();
     assert_eq!(
         partitions,
         vec![0, 1, 2, 3, 4, 5],
@@ -626,26 +636,12 @@ fn max_partition_fetch_bytes_bounds_what_a_fetch_takes_from_a_partition() {
             ..ConsumerConfig::default()
         },
     );
-    let events = world.advance(30_000).unwrap();
-    let mut per_fetch: Vec<(u64, u32, usize)> = Vec::new();
-    for e in &events {
-        if let TraceKind::RecordDelivered {
-            partition,
-            sent_at_ms,
-            ..
-        } = &e.kind
-        {
-            match per_fetch.last_mut() {
-                Some((s, p, n)) if *s == *sent_at_ms && *p == *partition => *n += 1,
-                _ => per_fetch.push((*sent_at_ms, *partition, 1)),
-            }
-        }
-    }
-    let total: usize = per_fetch.iter().map(|(_, _, n)| n).sum();
+    let runs = per_fetch(&world.advance(30_000).unwrap());
+    let total: usize = runs.iter().map(|(_, _, n)| n).sum();
     assert_eq!(total, 40, "every record, over several fetches");
     assert!(
-        per_fetch.iter().all(|(_, _, n)| *n <= 3),
-        "at most 3 records of a partition per fetch: {per_fetch:?}"
+        runs.iter().all(|(_, _, n)| *n <= 3),
+        "at most 3 records of a partition per fetch: {runs:?}"
     );
 
     // The byte limit holds for a slow application too (with max.poll.records as well).
@@ -666,18 +662,9 @@ fn max_partition_fetch_bytes_bounds_what_a_fetch_takes_from_a_partition() {
             ..ConsumerConfig::default()
         },
     );
-    let events = slow.advance(30_000).unwrap();
-    let mut sizes: Vec<(u64, usize)> = Vec::new();
-    for e in &events {
-        if let TraceKind::RecordDelivered { sent_at_ms, .. } = &e.kind {
-            match sizes.last_mut() {
-                Some((s, n)) if *s == *sent_at_ms => *n += 1,
-                _ => sizes.push((*sent_at_ms, 1)),
-            }
-        }
-    }
-    assert_eq!(sizes.iter().map(|(_, n)| n).sum::<usize>(), 12);
-    assert!(sizes.iter().all(|(_, n)| *n <= 3), "{sizes:?}");
+    let sizes = per_fetch(&slow.advance(30_000).unwrap());
+    assert_eq!(sizes.iter().map(|(_, _, n)| n).sum::<usize>(), 12);
+    assert!(sizes.iter().all(|(_, _, n)| *n <= 3), "{sizes:?}");
 
     // A record larger than the limit still comes back when it is the fetch's first.
     let mut big = World::new(7);
