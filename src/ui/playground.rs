@@ -342,9 +342,12 @@ fn Controls(props: &ControlsProps) -> Html {
             <button type="button" onclick={reset}>{ "Reset" }</button>
             <span class="counters mono" aria-label="Throughput">
                 { format!("{} appended · {} delivered", m.produced, m.consumed) }
-                if let Some((appended, delivered)) = m.throughput {
-                    { format!(" · {appended}/s in · {delivered}/s out") }
-                }
+                // Always the same shape ("–" until two samples), so the line never re-wraps and
+                // moves what is below it under the pointer.
+                { match m.throughput {
+                    Some((appended, delivered)) => format!(" · {appended}/s in · {delivered}/s out"),
+                    None => " · –/s in · –/s out".to_string(),
+                } }
             </span>
         </div>
     }

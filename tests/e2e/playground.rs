@@ -1058,8 +1058,29 @@ impl Harness {
     }
 
     /// Clicks the Stop/Start button of broker `id` in the cluster panel.
+    /// Stops or starts broker `id` and waits until the panel says it did. A click the page
+    /// moved away from (a line above it re-wrapped as it rendered) lands elsewhere without an
+    /// error, so a click that changed nothing is retried (at most 5 times).
     fn toggle_broker(&self, id: u32) -> Result<(), Error> {
-        self.click(&format!(".cluster li[data-broker=\"{id}\"] button"))
+        let li = format!(".cluster li[data-broker=\"{id}\"]");
+        let running = || -> Result<Option<String>, Error> {
+            self.browser.find(&li)?.attribute("data-running")
+        };
+        let before = running()?;
+        for _ in 0..5 {
+            self.click(&format!("{li} button"))?;
+            let changed = self.browser.wait_until(
+                &format!("broker {id} to change state"),
+                Duration::from_secs(2),
+                || Ok((running()? != before).then_some(())),
+            );
+            if changed.is_ok() {
+                return Ok(());
+            }
+        }
+        Err(Error::Timeout(format!(
+            "clicking broker {id}'s button five times did not change it"
+        )))
     }
 }
 
