@@ -71,6 +71,17 @@ impl Route {
     }
 }
 
+/// A view's setup from the parameters of `hash`, read by the view's `parse`, and what the
+/// learner wrote wrong in them, joined for the view's error banner (None when all is well).
+pub fn setup_from_hash<S>(
+    hash: &str,
+    parse: impl FnOnce(&[(String, String)]) -> (S, Vec<String>),
+) -> (S, Option<String>) {
+    let (setup, problems) = parse(&query_params(hash));
+    let error = (!problems.is_empty()).then(|| problems.join("\n"));
+    (setup, error)
+}
+
 /// The page's `location.hash`, or "" outside a browser.
 pub fn current_hash() -> String {
     web_sys::window()

@@ -81,15 +81,7 @@ fn is_internal(op: &Operation) -> bool {
 /// The WordCount view.
 #[component]
 pub fn WordCount() -> Html {
-    let store = use_reducer(|| {
-        let hash = current_hash();
-        let (setup, problems) = Setup::from_params(&crate::ui::route::query_params(&hash));
-        let mut model = Model::new(setup);
-        if !problems.is_empty() {
-            model.error = Some(problems.join("\n"));
-        }
-        Store::new(model)
-    });
+    let store = use_reducer(|| Store::new(Model::from_hash(&current_hash())));
     let running = store.model.borrow().running;
     use_frames(running, store.dispatcher(), |wall_ms| Action::Frame {
         wall_ms,

@@ -153,6 +153,15 @@ pub struct Model {
 
 impl Model {
     /// A comparison of the setup's flow at virtual time 0.
+    /// The model the address asks for (`#/…?seed=…`); parameters it cannot use are reported
+    /// in its error, and the rest still apply.
+    pub fn from_hash(hash: &str) -> Self {
+        let (setup, error) = crate::ui::route::setup_from_hash(hash, Setup::from_params);
+        let mut model = Self::new(setup);
+        model.error = error;
+        model
+    }
+
     pub fn new(setup: Setup) -> Self {
         let mut error = None;
         let comparison = match Comparison::new(setup.seed, setup.flow.preset()) {

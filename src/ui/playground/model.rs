@@ -401,11 +401,9 @@ impl Model {
         if crate::ui::route::Route::from_hash(hash) != crate::ui::route::Route::Playground {
             return Self::with_setup(&Setup::default());
         }
-        let (setup, problems) = Setup::from_params(&crate::ui::route::query_params(hash));
+        let (setup, error) = crate::ui::route::setup_from_hash(hash, Setup::from_params);
         let mut model = Self::with_setup(&setup);
-        if !problems.is_empty() {
-            model.error = Some(problems.join("\n"));
-        }
+        model.error = error;
         model
     }
 

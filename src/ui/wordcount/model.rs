@@ -180,6 +180,15 @@ pub struct Model {
 
 impl Model {
     /// A world with the quickstart's topics, `WordCountDemo` started by hand and a producer.
+    /// The model the address asks for (`#/…?seed=…`); parameters it cannot use are reported
+    /// in its error, and the rest still apply.
+    pub fn from_hash(hash: &str) -> Self {
+        let (setup, error) = crate::ui::route::setup_from_hash(hash, Setup::from_params);
+        let mut model = Self::new(setup);
+        model.error = error;
+        model
+    }
+
     pub fn new(setup: Setup) -> Self {
         let config = WorldConfig {
             group_initial_rebalance_delay_ms: 0,
