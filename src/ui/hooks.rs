@@ -17,6 +17,32 @@ pub fn use_animation_frame(active: bool, on_frame: Callback<f64>) {
     });
 }
 
+/// A key the simulation views use: Space plays or pauses, → steps, ← goes back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SimKey {
+    Space,
+    Right,
+    Left,
+}
+
+/// The simulation key pressed, unless the focused element uses that key itself: fields,
+/// sliders and lists take Space and the arrows (typing, moving); buttons, links and a
+/// `<details>` summary take Space (pressing, opening).
+pub fn sim_key(e: &KeyboardEvent) -> Option<SimKey> {
+    let tag = e
+        .target_dyn_into::<web_sys::Element>()
+        .map(|el| el.tag_name().to_ascii_lowercase())
+        .unwrap_or_default();
+    let takes_arrows = matches!(tag.as_str(), "input" | "select" | "textarea" | "option");
+    let takes_space = takes_arrows || matches!(tag.as_str(), "button" | "a" | "summary");
+    match e.key().as_str() {
+        " " if !takes_space => Some(SimKey::Space),
+        "ArrowRight" if !takes_arrows => Some(SimKey::Right),
+        "ArrowLeft" if !takes_arrows => Some(SimKey::Left),
+        _ => None,
+    }
+}
+
 /// Dispatches `frame(elapsed_ms)` to a reducer once per animation frame while `active`.
 #[hook]
 pub fn use_frames<R: Reducible + 'static>(

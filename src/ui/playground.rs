@@ -28,7 +28,7 @@ use yew::prelude::*;
 use crate::sim::client::Acks;
 use crate::ui::components::error_banner;
 use crate::ui::geometry::{self, COMPACT_BELOW_PX};
-use crate::ui::hooks::{prefers_reduced_motion, use_frames};
+use crate::ui::hooks::{SimKey, prefers_reduced_motion, sim_key, use_frames};
 use crate::ui::route::current_hash;
 use model::{Action, Model, Store, format_ms};
 
@@ -171,30 +171,13 @@ pub fn Playground() -> Html {
     let onkeydown = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: KeyboardEvent| {
-            // Space and → belong to the simulation only when focus is not on a control that
-            // uses them itself: Space presses buttons and links and types in fields; arrows move
-            // sliders, lists and text cursors.
-            let tag = e
-                .target_dyn_into::<web_sys::Element>()
-                .map(|el| el.tag_name().to_ascii_lowercase())
-                .unwrap_or_default();
-            let takes_arrows = matches!(tag.as_str(), "input" | "select" | "textarea" | "option");
-            let takes_space = takes_arrows || matches!(tag.as_str(), "button" | "a");
-            let key = e.key();
-            if (key == " " && takes_space) || (key == "ArrowRight" && takes_arrows) {
-                return;
-            }
-            match e.key().as_str() {
-                " " => {
-                    e.prevent_default();
-                    dispatch.emit(Action::TogglePlay);
-                }
-                "ArrowRight" => {
-                    e.prevent_default();
-                    dispatch.emit(Action::Step);
-                }
-                _ => {}
-            }
+            let action = match sim_key(&e) {
+                Some(SimKey::Space) => Action::TogglePlay,
+                Some(SimKey::Right) => Action::Step,
+                _ => return,
+            };
+            e.prevent_default();
+            dispatch.emit(action);
         })
     };
     let mut slow = slow.borrow_mut();

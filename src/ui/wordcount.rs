@@ -17,7 +17,7 @@ use crate::sim::streams::task::Program;
 use crate::sim::streams::topology::Operation;
 use crate::ui::components::el::{self, Attr};
 use crate::ui::components::{error_banner, send};
-use crate::ui::hooks::use_frames;
+use crate::ui::hooks::{SimKey, sim_key, use_frames};
 use crate::ui::route::current_hash;
 use model::{Action, EXAMPLE_LINES, Model, SAMPLE_CORPUS, Setup, Store, record_text, value_text};
 
@@ -94,18 +94,11 @@ pub fn WordCount() -> Html {
     let onkeydown = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let tag = e
-                .target_dyn_into::<web_sys::Element>()
-                .map(|el| el.tag_name().to_ascii_lowercase())
-                .unwrap_or_default();
-            let takes_keys = matches!(tag.as_str(), "input" | "select" | "textarea" | "option");
-            let takes_space = takes_keys || matches!(tag.as_str(), "button" | "a" | "summary");
-            let action = match e.key().as_str() {
-                " " if !takes_space => Some(Action::TogglePlay),
-                "ArrowRight" if !takes_keys => Some(Action::StepNode),
-                "ArrowLeft" if !takes_keys => Some(Action::Back),
-                _ => None,
-            };
+            let action = sim_key(&e).map(|key| match key {
+                SimKey::Space => Action::TogglePlay,
+                SimKey::Right => Action::StepNode,
+                SimKey::Left => Action::Back,
+            });
             if let Some(action) = action {
                 e.prevent_default();
                 dispatch.emit(action);
