@@ -398,22 +398,9 @@ impl Model {
             self.nothing_to_do();
             return false;
         }
-        match self.command(Command::StreamsStep { app: self.app }) {
-            Ok(Outcome::Steps(steps)) if !steps.is_empty() => {
-                if let Some(step) = steps.last() {
-                    self.announcement = describe_step(step);
-                }
-                true
-            }
-            Ok(_) => {
-                self.nothing_to_do();
-                false
-            }
-            Err(e) => {
-                self.fail(e);
-                false
-            }
-        }
+        self.run_steps(Command::StreamsStep { app: self.app }, |steps| {
+            steps.last().map(describe_step).unwrap_or_default()
+        })
     }
 
     fn step_record(&mut self) -> bool {
@@ -421,15 +408,28 @@ impl Model {
             self.nothing_to_do();
             return false;
         }
-        match self.command(Command::StreamsFinishRecord { app: self.app }) {
+        self.run_steps(Command::StreamsFinishRecord { app: self.app }, |steps| {
+            let first = steps
+                .first()
+                .map(|s| record_text(&s.input))
+                .unwrap_or_default();
+            format!(
+                "The record {first} went through {} processor steps.",
+                steps.len()
+            )
+        })
+    }
+
+    /// Runs a stepping command; when it stepped, `announce` says what happened (announced to
+    /// assistive technology). `false` when there was nothing to do or the step failed.
+    fn run_steps(
+        &mut self,
+        command: Command,
+        announce: impl FnOnce(&[StepReport]) -> String,
+    ) -> bool {
+        match self.command(command) {
             Ok(Outcome::Steps(steps)) if !steps.is_empty() => {
-                let nodes = steps.len();
-                let first = steps
-                    .first()
-                    .map(|s| record_text(&s.input))
-                    .unwrap_or_default();
-                self.announcement =
-                    format!("The record {first} went through {nodes} processor steps.");
+                self.announcement = announce(&steps);
                 true
             }
             Ok(_) => {
