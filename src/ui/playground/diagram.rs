@@ -293,21 +293,28 @@ pub fn diagram(
     }
 }
 
+/// A legend entry: a sample of the `index`th group's dash pattern (drawn as `line_class`), then
+/// its name.
+pub fn group_key(index: usize, name: &str, line_class: Option<&'static str>) -> Html {
+    html! {
+        <span class="group-key" key={name.to_string()}>
+            <svg class="dash-sample" viewBox="0 0 24 8" aria-hidden="true">
+                <line class={classes!(line_class)} x1="0" x2="24" y1="4" y2="4" stroke-dasharray={group_dash(index)} />
+            </svg>
+            { name.to_string() }
+        </span>
+    }
+}
+
 /// Which line is which group's committed offset, and the order of the lags beside a lane.
 fn group_legend(groups: &[GroupMark]) -> Html {
     if groups.is_empty() {
         return html! { "No consumer group reads this topic yet." };
     }
-    let entries = groups.iter().enumerate().map(|(i, g)| {
-        html! {
-            <span class="group-key" key={g.name.to_string()}>
-                <svg class="dash-sample" viewBox="0 0 24 8" aria-hidden="true">
-                    <line class="committed" x1="0" x2="24" y1="4" y2="4" stroke-dasharray={group_dash(i)} />
-                </svg>
-                { g.name.clone() }
-            </span>
-        }
-    });
+    let entries = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| group_key(i, &g.name, Some("committed")));
     let order = groups
         .iter()
         .map(|g| g.name.as_str())

@@ -8,7 +8,7 @@
 
 use yew::prelude::*;
 
-use super::diagram::{MAX_GROUP_MARKS, group_dash};
+use super::diagram::{MAX_GROUP_MARKS, group_dash, group_key};
 use super::model::{self, Action, Model, format_ms};
 use super::{ModelRef, tenths};
 use crate::sim::assignor::AssignorKind;
@@ -401,16 +401,10 @@ pub fn LagChart(props: &LagChartProps) -> Html {
         }
         html! { <polyline key={*group} points={points} stroke-dasharray={group_dash(i)} /> }
     });
-    let legend = groups.iter().enumerate().map(|(i, group)| {
-        html! {
-            <span class="group-key" key={*group}>
-                <svg class="dash-sample" viewBox="0 0 24 8" aria-hidden="true">
-                    <line x1="0" x2="24" y1="4" y2="4" stroke-dasharray={group_dash(i)} />
-                </svg>
-                { *group }
-            </span>
-        }
-    });
+    let legend = groups
+        .iter()
+        .enumerate()
+        .map(|(i, group)| group_key(i, group, None));
     let now: Vec<String> = groups
         .iter()
         .map(|g| {
