@@ -152,16 +152,18 @@ pub struct Model {
 }
 
 impl Model {
-    /// A comparison of the setup's flow at virtual time 0.
     /// The model the address asks for (`#/…?seed=…`); parameters it cannot use are reported
     /// in its error, and the rest still apply.
     pub fn from_hash(hash: &str) -> Self {
         let (setup, error) = crate::ui::route::setup_from_hash(hash, Setup::from_params);
         let mut model = Self::new(setup);
-        model.error = error;
+        if error.is_some() {
+            model.error = error;
+        }
         model
     }
 
+    /// A comparison of the setup's flow at virtual time 0.
     pub fn new(setup: Setup) -> Self {
         let mut error = None;
         let comparison = match Comparison::new(setup.seed, setup.flow.preset()) {

@@ -403,7 +403,9 @@ impl Model {
         }
         let (setup, error) = crate::ui::route::setup_from_hash(hash, Setup::from_params);
         let mut model = Self::with_setup(&setup);
-        model.error = error;
+        if error.is_some() {
+            model.error = error;
+        }
         model
     }
 

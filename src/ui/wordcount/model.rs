@@ -179,16 +179,18 @@ pub struct Model {
 }
 
 impl Model {
-    /// A world with the quickstart's topics, `WordCountDemo` started by hand and a producer.
     /// The model the address asks for (`#/…?seed=…`); parameters it cannot use are reported
     /// in its error, and the rest still apply.
     pub fn from_hash(hash: &str) -> Self {
         let (setup, error) = crate::ui::route::setup_from_hash(hash, Setup::from_params);
         let mut model = Self::new(setup);
-        model.error = error;
+        if error.is_some() {
+            model.error = error;
+        }
         model
     }
 
+    /// A world with the quickstart's topics, `WordCountDemo` started by hand and a producer.
     pub fn new(setup: Setup) -> Self {
         let config = WorldConfig {
             group_initial_rebalance_delay_ms: 0,
