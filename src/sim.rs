@@ -19,6 +19,7 @@ pub mod rng;
 pub mod soa;
 pub mod sort;
 pub mod streams;
+pub mod timeline;
 pub mod trace;
 pub mod validate;
 pub mod vecmap;

@@ -112,6 +112,18 @@ pub enum Command {
     Flush {
         producer: u32,
     },
+    /// Lets `producer` send records on its own at `rate_per_s` (0 stops it), the way a load
+    /// generator would: the k-th record after this command is sent at `k × 1000 / rate_per_s`
+    /// ms, with the next key of `keys` (cycling; none means null keys) and the value
+    /// `value_prefix` followed by a running count. Such records are regenerated from this one
+    /// command on replay, never listed one by one (see `world/auto.rs`).
+    SetAutoProduce {
+        producer: u32,
+        topic: String,
+        rate_per_s: u32,
+        keys: Vec<String>,
+        value_prefix: String,
+    },
     CloseProducer {
         producer: u32,
     },

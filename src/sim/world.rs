@@ -11,6 +11,7 @@
 //! fetching, offsets) and `world/coordinator.rs` (the group coordinator and rebalances).
 
 mod admin;
+pub mod auto;
 mod consume;
 mod coordinator;
 mod produce;
@@ -294,6 +295,8 @@ pub(crate) enum Due {
     CleanerRun,
     /// A Streams application's thread loop (`poll.ms`).
     StreamsLoop { app: u32 },
+    /// A producer's generator sends its next record (`world/auto.rs`).
+    AutoProduce { producer: u32, epoch: u64 },
 }
 
 /// The whole simulated system.
@@ -334,6 +337,8 @@ pub struct World {
     /// The id the next Streams application gets (ids are never reused, even after a stopped
     /// application is forgotten).
     pub(crate) next_streams_id: u32,
+    /// Producers sending on their own, by producer id (`world/auto.rs`).
+    pub(crate) auto: VecMap<u32, auto::AutoProduce>,
 }
 
 impl World {
@@ -374,6 +379,7 @@ impl World {
             connections: VecMap::new(),
             streams: VecMap::new(),
             next_streams_id: 1,
+            auto: VecMap::new(),
         };
         world.emit(TraceKind::WorldStarted { seed });
         let brokers: Vec<u32> = world.brokers.keys().copied().collect();
@@ -502,6 +508,15 @@ impl World {
                 .produce_inner(*producer, record)
                 .map(|(topic, partition)| Outcome::Accepted { topic, partition }),
             Command::Flush { producer } => self.flush_inner(*producer).map(|_| Outcome::Done),
+            Command::SetAutoProduce {
+                producer,
+                topic,
+                rate_per_s,
+                keys,
+                value_prefix,
+            } => self
+                .set_auto_produce_inner(*producer, topic, *rate_per_s, keys, value_prefix)
+                .map(|_| Outcome::Done),
             Command::CloseProducer { producer } => {
                 self.close_producer_inner(*producer).map(|_| Outcome::Done)
             }
@@ -709,6 +724,7 @@ impl World {
             Due::RetentionCheck => self.on_retention_check(),
             Due::CleanerRun => self.on_cleaner_run(),
             Due::StreamsLoop { app } => self.on_streams_loop(app),
+            Due::AutoProduce { producer, epoch } => self.on_auto_produce(producer, epoch),
         }
     }
 

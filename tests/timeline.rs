@@ -1,0 +1,262 @@
+//! The timeline (`sim::timeline`): seeking equals a fresh replay, moving forward again through
+//! the recorded future, branching when the past is changed, the console's direct changes
+//! joining the script, and the bounds that keep a tab left open all day small.
+
+use eda_playground::sim::command::{Command, NewRecord, Scenario};
+use eda_playground::sim::timeline::{Fold, Limits, Timeline};
+use eda_playground::sim::world::WorldConfig;
+use eda_playground::sim::{TraceEvent, TraceKind, World};
+
+/// Counts what a view would: records appended and delivered, and events seen.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Counts {
+    appended: u64,
+    delivered: u64,
+    events: u64,
+}
+
+impl Fold for Counts {
+    fn fold(&mut self, _world: &World, events: &[TraceEvent]) {
+        for e in events {
+            self.events += 1;
+            match e.kind {
+                TraceKind::RecordAppended { .. } => self.appended += 1,
+                TraceKind::RecordDelivered { .. } => self.delivered += 1,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Everything a learner could see of a world: the clock and the whole recent trace.
+fn fingerprint(world: &World) -> String {
+    format!(
+        "{} {:?}",
+        world.now_ms(),
+        world.recent_events().iter().collect::<Vec<_>>()
+    )
+}
+
+fn config() -> WorldConfig {
+    WorldConfig {
+        trace_capacity: 50_000,
+        ..WorldConfig::default()
+    }
+}
+
+/// A busy timeline: a topic, a producer sending 50 records/s on its own, a group of two, and
+/// a few commands along the way (a crash, a typed record, a new topic).
+fn busy(seed: u64, limits: Limits) -> Timeline<Counts> {
+    let mut t = Timeline::new(seed, config(), Counts::default(), limits);
+    t.drive(|w| w.create_topic("orders", 3, 1)).expect("topic");
+    let producer = t.drive(|w| w.add_producer()).expect("producer");
+    t.apply(Command::SetAutoProduce {
+        producer,
+        topic: "orders".into(),
+        rate_per_s: 50,
+        keys: vec!["alice".into(), "bob".into(), "carol".into()],
+        value_prefix: "order-".into(),
+    })
+    .expect("generator");
+    let a = t
+        .drive(|w| w.add_group_consumer("billing", &["orders"]))
+        .expect("consumer");
+    t.drive(|w| w.add_group_consumer("billing", &["orders"]))
+        .expect("consumer");
+    // Uneven chunks, as animation frames are.
+    for i in 0..400u64 {
+        t.advance(7 + i % 29).expect("advance");
+        if i == 150 {
+            t.apply(Command::CrashConsumer { consumer: a })
+                .expect("crash");
+        }
+        if i == 250 {
+            t.apply(Command::Produce {
+                producer,
+                record: NewRecord::new("orders", Some("dave"), "typed"),
+            })
+            .expect("produce");
+        }
+        if i == 300 {
+            t.drive(|w| w.create_topic("payments", 2, 1))
+                .expect("topic");
+        }
+    }
+    t
+}
+
+#[test]
+fn seeking_equals_a_fresh_replay_of_the_scenario() {
+    for seed in 0..4 {
+        let mut t = busy(seed, Limits::default());
+        let scenario = t.scenario().expect("complete");
+        let end = t.now_ms();
+        for at in [0, 1, 999, 2_500, end / 2, end - 1, end] {
+            let shown = t.seek(at);
+            assert_eq!(shown, at, "seed {seed}");
+            let fresh = World::replay(&scenario, at).expect("replay");
+            assert_eq!(
+                fingerprint(t.world()),
+                fingerprint(&fresh),
+                "seed {seed} at {at}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_seek_rebuilds_the_fold_as_it_was_then() {
+    let mut live = busy(7, Limits::default());
+    let end = live.now_ms();
+    let counts_at_end = live.fold().clone();
+    live.seek(end / 3);
+    let at_third = live.fold().clone();
+    assert!(at_third.appended < counts_at_end.appended);
+    // Moving forward again through the recorded future lands on the same world and counts.
+    live.advance(end - live.now_ms()).expect("advance");
+    assert_eq!(live.fold(), &counts_at_end);
+    let again = busy(7, Limits::default());
+    assert_eq!(fingerprint(live.world()), fingerprint(again.world()));
+    assert!(live.is_live());
+}
+
+#[test]
+fn moving_forward_again_re_applies_recorded_commands() {
+    let mut t = busy(3, Limits::default());
+    let end = t.now_ms();
+    let reference = fingerprint(t.world());
+    t.seek(1_000);
+    assert!(!t.is_live());
+    assert!(
+        t.pending_commands() > 0,
+        "the crash, the typed record and the topic are ahead"
+    );
+    while t.now_ms() < end {
+        t.advance(16.min(end - t.now_ms())).expect("advance");
+    }
+    assert_eq!(t.now_ms(), end);
+    assert_eq!(fingerprint(t.world()), reference);
+}
+
+#[test]
+fn a_change_in_the_past_drops_the_recorded_future() {
+    let mut t = busy(5, Limits::default());
+    let end = t.now_ms();
+    let commands = t.script().len();
+    t.seek(2_000);
+    t.drive(|w| w.create_topic("late-idea", 1, 1))
+        .expect("topic");
+    assert_eq!(t.horizon_ms(), 2_000, "the timeline now ends here");
+    assert!(t.is_live());
+    assert!(
+        t.script().len() < commands,
+        "the crash and what followed are gone"
+    );
+    assert!(t.script().iter().all(|c| c.at_ms <= 2_000));
+    assert!(t.world().topic("late-idea").is_some());
+    // The branch replays exactly too.
+    t.advance(5_000).expect("advance");
+    let fresh = World::replay(&t.scenario().expect("complete"), t.now_ms()).expect("replay");
+    assert_eq!(fingerprint(t.world()), fingerprint(&fresh));
+    assert!(t.now_ms() < end);
+}
+
+#[test]
+fn time_passed_by_another_driver_over_a_recorded_command_branches() {
+    let mut t = busy(9, Limits::default());
+    t.seek(1_000);
+    let pending = t.pending_commands();
+    assert!(pending > 0);
+    // The console lets virtual time pass on the world directly, past the recorded crash.
+    t.drive(|w| w.advance(20_000).map(|_| ())).expect("advance");
+    assert_eq!(t.pending_commands(), 0);
+    assert_eq!(t.horizon_ms(), t.now_ms());
+    let fresh = World::replay(&t.scenario().expect("complete"), t.now_ms()).expect("replay");
+    assert_eq!(fingerprint(t.world()), fingerprint(&fresh));
+}
+
+#[test]
+fn looking_without_changing_keeps_the_future() {
+    let mut t = busy(11, Limits::default());
+    let commands = t.script().len();
+    let horizon = t.horizon_ms();
+    t.seek(500);
+    // A describe from the console reads the world and changes nothing.
+    let topics = t.drive(|w| w.topics().count());
+    assert!(topics >= 1);
+    assert_eq!(t.script().len(), commands);
+    assert_eq!(t.horizon_ms(), horizon);
+}
+
+#[test]
+fn refused_commands_are_not_recorded() {
+    let mut t: Timeline = Timeline::new(1, config(), (), Limits::default());
+    let before = t.script().len();
+    assert!(t.drive(|w| w.create_topic("bad name!", 1, 1)).is_err());
+    assert_eq!(t.script().len(), before);
+}
+
+#[test]
+fn memory_stays_bounded_and_the_reach_shrinks_instead() {
+    let limits = Limits {
+        checkpoint_every_ms: 1_000,
+        checkpoints_max: 5,
+        script_max: 50,
+    };
+    let mut t = Timeline::new(2, config(), Counts::default(), limits);
+    t.drive(|w| w.create_topic("orders", 2, 1)).expect("topic");
+    let producer = t.drive(|w| w.add_producer()).expect("producer");
+    for i in 0..600u64 {
+        t.apply(Command::Produce {
+            producer,
+            record: NewRecord::new("orders", Some("k"), &format!("v{i}")),
+        })
+        .expect("produce");
+        t.advance(100).expect("advance");
+        assert!(
+            t.script().len() <= 50 + 1_000 / 100 + 5,
+            "script {}",
+            t.script().len()
+        );
+    }
+    assert!(t.earliest_ms() >= t.now_ms() - 5 * 1_000);
+    assert!(t.scenario().is_none(), "the oldest commands are gone");
+    // Seeking before the reach lands on the earliest moment, and still replays exactly.
+    let earliest = t.earliest_ms();
+    assert_eq!(t.seek(0), earliest);
+    t.advance(t.horizon_ms() - earliest).expect("advance");
+    assert!(t.is_live());
+}
+
+#[test]
+fn a_scenario_rebuilds_a_timeline_with_its_future_ahead() {
+    let t = busy(13, Limits::default());
+    let scenario = t.scenario().expect("complete");
+    let mut rebuilt =
+        Timeline::from_scenario(&scenario, 3_000, Counts::default(), Limits::default())
+            .expect("rebuild");
+    assert_eq!(rebuilt.now_ms(), 3_000);
+    assert!(rebuilt.pending_commands() > 0);
+    let end = t.now_ms();
+    rebuilt.advance(end - 3_000).expect("advance");
+    assert_eq!(fingerprint(rebuilt.world()), fingerprint(t.world()));
+}
+
+#[test]
+fn a_scenario_out_of_order_or_too_long_is_refused() {
+    let mut scenario = busy(1, Limits::default()).scenario().expect("complete");
+    scenario.commands.swap(0, 5);
+    scenario.commands[0].at_ms = 99_999;
+    let err = Timeline::from_scenario(&scenario, 0, (), Limits::default()).expect_err("order");
+    assert!(err.to_string().contains("time order"), "{err}");
+    let long = Scenario {
+        commands: vec![scenario.commands[1].clone(); 20],
+        ..scenario
+    };
+    let limits = Limits {
+        script_max: 10,
+        ..Limits::default()
+    };
+    let err = Timeline::from_scenario(&long, 0, (), limits).expect_err("too long");
+    assert!(err.to_string().contains("at most 10 commands"), "{err}");
+}
