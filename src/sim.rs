@@ -16,6 +16,7 @@ pub mod group;
 pub mod log;
 pub mod partitioner;
 pub mod rng;
+pub mod scenario;
 pub mod soa;
 pub mod sort;
 pub mod streams;

@@ -233,7 +233,7 @@ fn a_scenario_rebuilds_a_timeline_with_its_future_ahead() {
     let t = busy(13, Limits::default());
     let scenario = t.scenario().expect("complete");
     let mut rebuilt =
-        Timeline::from_scenario(&scenario, 3_000, Counts::default(), Limits::default())
+        Timeline::from_scenario(&scenario, 3_000, 0, Counts::default(), Limits::default())
             .expect("rebuild");
     assert_eq!(rebuilt.now_ms(), 3_000);
     assert!(rebuilt.pending_commands() > 0);
@@ -247,7 +247,7 @@ fn a_scenario_out_of_order_or_too_long_is_refused() {
     let mut scenario = busy(1, Limits::default()).scenario().expect("complete");
     scenario.commands.swap(0, 5);
     scenario.commands[0].at_ms = 99_999;
-    let err = Timeline::from_scenario(&scenario, 0, (), Limits::default()).expect_err("order");
+    let err = Timeline::from_scenario(&scenario, 0, 0, (), Limits::default()).expect_err("order");
     assert!(err.to_string().contains("time order"), "{err}");
     let long = Scenario {
         commands: vec![scenario.commands[1].clone(); 20],
@@ -257,6 +257,6 @@ fn a_scenario_out_of_order_or_too_long_is_refused() {
         script_max: 10,
         ..Limits::default()
     };
-    let err = Timeline::from_scenario(&long, 0, (), limits).expect_err("too long");
+    let err = Timeline::from_scenario(&long, 0, 0, (), limits).expect_err("too long");
     assert!(err.to_string().contains("at most 10 commands"), "{err}");
 }

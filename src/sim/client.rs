@@ -40,6 +40,7 @@ impl Acks {
 
 /// A producer's configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ProducerConfig {
     /// `client.id`.
     pub client_id: String,
@@ -137,6 +138,7 @@ impl OffsetReset {
 
 /// A consumer's configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ConsumerConfig {
     /// `client.id`.
     pub client_id: String,

@@ -131,11 +131,13 @@ impl<F: Fold> Timeline<F> {
     }
 
     /// Rebuilds `scenario` up to `until_ms` (its commands after that stay recorded, ahead of
-    /// the world, as after a seek). A command the world refuses on replay is reported: the
-    /// scenario does not describe a session this engine played.
+    /// the world, as after a seek); the timeline ends at `horizon_ms` or its last command,
+    /// whichever is later. A command the world refuses on replay is reported: the scenario
+    /// does not describe a session this engine played.
     pub fn from_scenario(
         scenario: &Scenario,
         until_ms: u64,
+        horizon_ms: u64,
         fold: F,
         limits: Limits,
     ) -> Result<Self, SimError> {
@@ -158,7 +160,7 @@ impl<F: Fold> Timeline<F> {
             last = timed.at_ms;
         }
         timeline.script = scenario.commands.clone();
-        timeline.horizon_ms = last.max(until_ms);
+        timeline.horizon_ms = last.max(until_ms).max(horizon_ms);
         timeline.replay_until(until_ms)?;
         timeline.horizon_ms = timeline.horizon_ms.max(timeline.world.now_ms());
         Ok(timeline)

@@ -36,6 +36,7 @@ use crate::sim::trace::{Endpoint, Name, TraceEvent, TraceKind};
 /// How a world is set up: the broker-side settings a `server.properties` would hold, and the
 /// simulated network.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct WorldConfig {
     /// Brokers running at the start (node ids 1..=brokers).
     pub brokers: u32,

@@ -1,0 +1,461 @@
+//! The scenario document: everything needed to open the page again exactly where a learner
+//! was — the world's seed, configuration and timed commands, which view and which moment was
+//! shown, and each view's settings. Share links, `.json` files, saved sessions and lesson
+//! setups are all this one document (see the README's "Scenario files" for its format).
+//!
+//! Versioned (`"version": 1`): a document from a newer page is refused by name, never half
+//! read. Everything that enters from outside goes through [`decode_link`] or [`decode_json`],
+//! which check sizes *before* allocating (a link's length, the inflated size, the file's
+//! length), then the shape (serde), then the meaning ([`ScenarioDoc::validate`]: time order,
+//! counts and times within limits). A failure is a [`ScenarioError`] naming what is wrong.
+//!
+//! A link is the compact JSON, deflated (miniz_oxide) and written in URL-safe base64, so it
+//! survives LMS pages and chat tools; records a producer sends on its own are one
+//! `SetAutoProduce` command, never listed one by one, so a busy session stays short.
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+use crate::sim::command::{Scenario, TimedCommand};
+use crate::sim::compare::TimedControl;
+use crate::sim::world::WorldConfig;
+
+/// The document version this engine writes and reads.
+pub const SCENARIO_VERSION: u32 = 1;
+/// Longest link payload read, in characters (a link that long is already too long to share).
+pub const LINK_CHARS_MAX: usize = 200_000;
+/// Largest document read, in bytes of JSON (a file, saved data, or a link once inflated).
+pub const DOCUMENT_BYTES_MAX: usize = 8 * 1024 * 1024;
+/// Most commands (or controls) a document may hold.
+pub const COMMANDS_MAX: usize = 100_000;
+/// Latest virtual time a document may name: a day.
+pub const TIME_MS_MAX: u64 = 24 * 60 * 60 * 1000;
+
+/// Why a document could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError(pub String);
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn error(text: impl Into<String>) -> ScenarioError {
+    ScenarioError(text.into())
+}
+
+/// The Playground's settings: what it shows and how its clock runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlaygroundSettings {
+    /// The topic drawn in the diagram.
+    pub topic: String,
+    /// The producer the learner's typed records (and the steady load) go through.
+    pub producer: u32,
+    /// Playback speed in tenths (10 = 1×).
+    pub speed_tenths: u32,
+    pub playing: bool,
+}
+
+impl Default for PlaygroundSettings {
+    fn default() -> Self {
+        Self {
+            topic: "orders".to_string(),
+            producer: 1,
+            speed_tenths: 10,
+            playing: true,
+        }
+    }
+}
+
+/// The WordCount view's settings (its world is rebuilt from them and its own commands).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WordCountSettings {
+    pub seed: u64,
+    /// Input partitions (so stream tasks), 1 to 4.
+    pub partitions: u32,
+    /// Kafka's default record cache on or off.
+    pub cache: bool,
+    /// Lines the learner sent, in order.
+    pub lines: Vec<String>,
+}
+
+impl Default for WordCountSettings {
+    fn default() -> Self {
+        Self {
+            seed: 42,
+            partitions: 1,
+            cache: false,
+            lines: Vec::new(),
+        }
+    }
+}
+
+/// The EDA-vs-SOA view's settings and its timed controls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CompareSettings {
+    pub seed: u64,
+    /// `registration` or `order`.
+    pub flow: String,
+    /// `sequential` or `parallel`.
+    pub fanout: String,
+    pub speed_tenths: u32,
+    pub playing: bool,
+    pub controls: Vec<TimedControl>,
+    pub moment_ms: u64,
+}
+
+impl Default for CompareSettings {
+    fn default() -> Self {
+        Self {
+            seed: 42,
+            flow: "registration".to_string(),
+            fanout: "sequential".to_string(),
+            speed_tenths: 10,
+            playing: true,
+            controls: Vec::new(),
+            moment_ms: 0,
+        }
+    }
+}
+
+/// One scenario document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioDoc {
+    /// [`SCENARIO_VERSION`].
+    pub version: u32,
+    /// The view shown (`playground`, `console`, `wordcount`, `eda-vs-soa`, `lessons`).
+    #[serde(default = "default_view")]
+    pub view: String,
+    /// The page's world: seed, configuration (Kafka's defaults where left out) and the timed
+    /// commands, setup included.
+    pub seed: u64,
+    #[serde(default)]
+    pub config: WorldConfig,
+    #[serde(default)]
+    pub commands: Vec<TimedCommand>,
+    /// The moment shown, in virtual ms (the last command's time when left out).
+    #[serde(default)]
+    pub moment_ms: Option<u64>,
+    /// The furthest moment played (the timeline's end; at least the moment shown).
+    #[serde(default)]
+    pub horizon_ms: Option<u64>,
+    #[serde(default)]
+    pub playground: PlaygroundSettings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wordcount: Option<WordCountSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<CompareSettings>,
+}
+
+fn default_view() -> String {
+    "playground".to_string()
+}
+
+impl ScenarioDoc {
+    /// A document for a world's scenario, shown at its end, in the Playground.
+    pub fn new(scenario: Scenario) -> Self {
+        Self {
+            version: SCENARIO_VERSION,
+            view: default_view(),
+            seed: scenario.seed,
+            config: scenario.config,
+            commands: scenario.commands,
+            moment_ms: None,
+            horizon_ms: None,
+            playground: PlaygroundSettings::default(),
+            wordcount: None,
+            compare: None,
+        }
+    }
+
+    /// The world part, for `World::replay` and `Timeline::from_scenario`.
+    pub fn scenario(&self) -> Scenario {
+        Scenario {
+            seed: self.seed,
+            config: self.config.clone(),
+            commands: self.commands.clone(),
+        }
+    }
+
+    /// The moment shown: as given, else the timeline's end.
+    pub fn moment(&self) -> u64 {
+        self.moment_ms.unwrap_or_else(|| self.horizon())
+    }
+
+    /// The timeline's end: as given, else the last command's time (never before the moment).
+    pub fn horizon(&self) -> u64 {
+        let last = self.commands.last().map_or(0, |c| c.at_ms);
+        self.horizon_ms
+            .unwrap_or(last)
+            .max(last)
+            .max(self.moment_ms.unwrap_or(0))
+    }
+
+    /// Checks what serde cannot: the version, counts, times and their order, and settings
+    /// within the ranges the views accept.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.version != SCENARIO_VERSION {
+            return Err(if self.version > SCENARIO_VERSION {
+                error(format!(
+                    "This scenario was made by a newer eda-playground (version {}); this page reads version {SCENARIO_VERSION}.",
+                    self.version
+                ))
+            } else {
+                error(format!(
+                    "Unknown scenario version {}; this page reads version {SCENARIO_VERSION}.",
+                    self.version
+                ))
+            });
+        }
+        if self.commands.len() > COMMANDS_MAX {
+            return Err(error(format!(
+                "This scenario has {} commands; at most {COMMANDS_MAX} can be replayed.",
+                self.commands.len()
+            )));
+        }
+        let mut last = 0;
+        for (i, c) in self.commands.iter().enumerate() {
+            if c.at_ms < last {
+                return Err(error(format!(
+                    "Command {} is at {} ms, before the one ahead of it ({last} ms): commands must be in time order.",
+                    i + 1,
+                    c.at_ms
+                )));
+            }
+            last = c.at_ms;
+        }
+        for (what, ms) in [
+            ("the last command", last),
+            ("the moment", self.moment_ms.unwrap_or(0)),
+            ("the timeline's end", self.horizon_ms.unwrap_or(0)),
+        ] {
+            if ms > TIME_MS_MAX {
+                return Err(error(format!(
+                    "The time of {what} ({ms} ms) is past the limit of {TIME_MS_MAX} ms (a day)."
+                )));
+            }
+        }
+        let speed = |tenths: u32| (1..=200).contains(&tenths);
+        if !speed(self.playground.speed_tenths) {
+            return Err(error(
+                "The Playground's speed must be 1 to 200 tenths (0.1× to 20×).",
+            ));
+        }
+        if let Some(w) = &self.wordcount {
+            if !(1..=4).contains(&w.partitions) {
+                return Err(error("WordCount's input partitions must be 1 to 4."));
+            }
+            if w.lines.len() > 10_000 {
+                return Err(error("WordCount keeps at most 10000 lines."));
+            }
+        }
+        if let Some(c) = &self.compare {
+            if !speed(c.speed_tenths) {
+                return Err(error(
+                    "EDA vs SOA's speed must be 1 to 200 tenths (0.1× to 20×).",
+                ));
+            }
+            if c.controls.len() > COMMANDS_MAX {
+                return Err(error(format!(
+                    "EDA vs SOA holds at most {COMMANDS_MAX} controls."
+                )));
+            }
+            if c.moment_ms > TIME_MS_MAX || c.controls.iter().any(|t| t.at_ms > TIME_MS_MAX) {
+                return Err(error(format!(
+                    "EDA vs SOA's times must be at most {TIME_MS_MAX} ms (a day)."
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+/// The document as indented JSON (a file a teacher can read and edit).
+pub fn encode_json(doc: &ScenarioDoc) -> String {
+    serde_json::to_string_pretty(doc).unwrap_or_default()
+}
+
+/// The document as a link payload: compact JSON, deflated, URL-safe base64 without padding.
+pub fn encode_link(doc: &ScenarioDoc) -> String {
+    let json = serde_json::to_vec(doc).unwrap_or_default();
+    let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
+}
+
+/// Reads a document from JSON text (a file, saved data, a pasted document).
+pub fn decode_json(text: &str) -> Result<ScenarioDoc, ScenarioError> {
+    if text.len() > DOCUMENT_BYTES_MAX {
+        return Err(error(format!(
+            "This is {} bytes; a scenario is at most {DOCUMENT_BYTES_MAX} bytes.",
+            text.len()
+        )));
+    }
+    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    if trimmed.is_empty() {
+        return Err(error("This is empty: a scenario is a JSON document."));
+    }
+    // The version first, so a newer document is named as such rather than as malformed.
+    #[derive(Deserialize)]
+    struct Version {
+        version: Option<serde_json::Value>,
+    }
+    match serde_json::from_str::<Version>(trimmed) {
+        Err(e) => {
+            return Err(error(format!(
+                "This is not a scenario: {}.",
+                json_problem(&e)
+            )));
+        }
+        Ok(Version { version: None }) => {
+            return Err(error(
+                "This JSON is not a scenario: it has no \"version\" field.",
+            ));
+        }
+        Ok(Version {
+            version: Some(serde_json::Value::Number(n)),
+        }) if n.as_u64().is_some_and(|v| v > u64::from(SCENARIO_VERSION)) => {
+            return Err(error(format!(
+                "This scenario was made by a newer eda-playground (version {n}); this page reads version {SCENARIO_VERSION}."
+            )));
+        }
+        Ok(_) => {}
+    }
+    let doc: ScenarioDoc = serde_json::from_str(trimmed).map_err(|e| {
+        error(format!(
+            "This scenario cannot be read: {}.",
+            json_problem(&e)
+        ))
+    })?;
+    doc.validate()?;
+    Ok(doc)
+}
+
+/// Reads a document from a link payload ([`encode_link`]'s form).
+pub fn decode_link(payload: &str) -> Result<ScenarioDoc, ScenarioError> {
+    let payload = payload.trim();
+    if payload.is_empty() {
+        return Err(error("The link holds no scenario."));
+    }
+    if payload.len() > LINK_CHARS_MAX {
+        return Err(error(format!(
+            "The link's scenario is {} characters long; at most {LINK_CHARS_MAX} are read.",
+            payload.len()
+        )));
+    }
+    let deflated = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|_| {
+            error("The link's scenario is damaged (it is not URL-safe base64): was the link cut short or changed?")
+        })?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, DOCUMENT_BYTES_MAX)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => error(format!(
+                "The link's scenario unpacks to more than {DOCUMENT_BYTES_MAX} bytes."
+            )),
+            _ => error(
+                "The link's scenario is damaged (it does not unpack): was the link cut short?",
+            ),
+        })?;
+    let text = std::str::from_utf8(&json)
+        .map_err(|_| error("The link's scenario is damaged (it is not UTF-8 text)."))?;
+    decode_json(text)
+}
+
+/// serde_json's complaint in a learner's words: what and where.
+fn json_problem(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    // serde_json ends with " at line L column C"; keep it, it is what a teacher needs.
+    let mut clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(300)
+        .collect();
+    if let Some(first) = clean.get(..1) {
+        let upper = first.to_ascii_lowercase();
+        clean.replace_range(..1, &upper);
+    }
+    clean
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::World;
+
+    fn small() -> ScenarioDoc {
+        let mut world = World::new(7);
+        world.create_topic("orders", 3, 1).expect("topic");
+        world.advance(1_000).expect("advance");
+        ScenarioDoc::new(world.scenario())
+    }
+
+    #[test]
+    fn a_link_and_a_file_round_trip() {
+        let doc = small();
+        assert_eq!(decode_link(&encode_link(&doc)), Ok(doc.clone()));
+        assert_eq!(decode_json(&encode_json(&doc)), Ok(doc));
+    }
+
+    #[test]
+    fn a_hand_written_document_needs_only_version_and_seed() {
+        let doc = decode_json(r#"{"version": 1, "seed": 3}"#).expect("minimal");
+        assert_eq!(doc.view, "playground");
+        assert_eq!(doc.config, WorldConfig::default());
+        assert!(doc.commands.is_empty());
+    }
+
+    #[test]
+    fn bad_documents_are_named() {
+        let cases: [(&str, &str); 6] = [
+            ("", "empty"),
+            ("[1,2]", "not a scenario"),
+            (r#"{"seed":1}"#, "no \"version\""),
+            (
+                r#"{"version":2,"seed":1}"#,
+                "newer eda-playground (version 2)",
+            ),
+            (r#"{"version":1,"seed":-1}"#, "cannot be read"),
+            (
+                r#"{"version":1,"seed":1,"commands":[{"at_ms":5,"command":{"StartBroker":{"id":2}}},{"at_ms":1,"command":{"StartBroker":{"id":3}}}]}"#,
+                "time order",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = decode_json(text).expect_err(text);
+            assert!(err.0.contains(expected), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn damaged_links_are_named() {
+        let good = encode_link(&small());
+        for (payload, expected) in [
+            ("", "no scenario"),
+            ("!!!", "not URL-safe base64"),
+            (&good[..good.len() / 2], "does not unpack"),
+            ("AAAA", "does not unpack"),
+        ] {
+            let err = decode_link(payload).expect_err(payload);
+            assert!(err.0.contains(expected), "{payload}: {err}");
+        }
+        let huge = "A".repeat(LINK_CHARS_MAX + 1);
+        assert!(decode_link(&huge).expect_err("huge").0.contains("at most"));
+    }
+
+    #[test]
+    fn a_zip_bomb_stops_at_the_limit() {
+        let zeros = vec![b' '; DOCUMENT_BYTES_MAX + 10];
+        let bomb = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(miniz_oxide::deflate::compress_to_vec(&zeros, 9));
+        assert!(bomb.len() < 40_000);
+        let err = decode_link(&bomb).expect_err("bomb");
+        assert!(err.0.contains("more than"), "{err}");
+    }
+}
