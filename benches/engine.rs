@@ -100,48 +100,31 @@ fn rebalance_32() -> f64 {
 /// The Playground's timeline: a 10-minute session of `setup` in frames of `frame_ms` wall
 /// time, then seeks to 41 moments spread across its rewind window (at every phase between two
 /// checkpoints). Returns (median, max) ms per seek, its reach in virtual ms, and the heap bytes
-/// the model holds: in all, in its script of commands, and in its checkpoints (with what
-/// they share) and view state once the live world is gone.
+/// the session holds: in all, and the commands in its script (the steady load is one
+/// command, so a busy session's script stays a few commands long).
 fn seek_latency(
-    setup: &eda_playground::ui::playground::model::Setup,
+    setup: &eda_playground::ui::session::Setup,
     frame_ms: f64,
-) -> (f64, f64, u64, [usize; 3]) {
-    use eda_playground::ui::playground::model::{Action, Model};
+) -> (f64, f64, u64, [usize; 2]) {
+    use eda_playground::ui::session::{Action, Session as Model};
     let before = live_bytes();
     let mut model = Model::with_setup(setup);
-    while model.world.now_ms() < 600_000 {
+    while model.world().now_ms() < 600_000 {
         model.act(Action::Frame { wall_ms: frame_ms });
     }
     let bytes = live_bytes().saturating_sub(before);
-    let (start, end) = (model.earliest_ms(), model.horizon_ms);
+    let (start, end) = (model.earliest_ms(), model.horizon_ms());
     let mut times = Vec::new();
     for i in 0..=40u64 {
         let target = start + (end - start) * i / 41;
         let t = Instant::now();
         model.act(Action::Seek(target));
         times.push(t.elapsed().as_secs_f64() * 1_000.0);
-        assert_eq!(model.world.now_ms(), target);
+        assert_eq!(model.world().now_ms(), target);
     }
     let max = times.iter().copied().fold(0.0, f64::max);
-    let freed = |model: &mut Model, part: fn(&mut Model)| {
-        let before = live_bytes();
-        part(model);
-        before.saturating_sub(live_bytes())
-    };
-    let script = freed(&mut model, |m| drop(std::mem::take(&mut m.script)));
-    // What is left once the script and the live world are gone: the checkpoints (with the
-    // records they share among themselves) and the view's own state.
-    drop(std::mem::replace(
-        &mut model.world,
-        eda_playground::sim::World::new(0),
-    ));
-    let checkpoints = live_bytes().saturating_sub(before);
-    (
-        median(times),
-        max,
-        end - start,
-        [bytes, script, checkpoints],
-    )
+    let script = model.timeline.script().len();
+    (median(times), max, end - start, [bytes, script])
 }
 
 /// The busy Playground scene: 12 partitions, 1000 records/s for 60 virtual seconds, 3 groups
@@ -149,7 +132,7 @@ fn seek_latency(
 /// median ms of cloning its world (what each timeline checkpoint and each seek pays) and the
 /// heap bytes one clone allocates (what a checkpoint adds beyond what it shares).
 fn clone_busy_world() -> (f64, usize) {
-    use eda_playground::ui::playground::model::{Action, Model, Setup};
+    use eda_playground::ui::session::{Action, Session as Model, Setup};
     let mut model = Model::with_setup(&Setup {
         partitions: 12,
         rate: 1_000,
@@ -158,17 +141,17 @@ fn clone_busy_world() -> (f64, usize) {
         ..Setup::default()
     });
     // 10 ms frames at 20× are 200 virtual ms, within the auto-producer's 200 records a frame.
-    while model.world.now_ms() < 60_000 {
+    while model.world().now_ms() < 60_000 {
         model.act(Action::Frame { wall_ms: 10.0 });
     }
     let before = live_bytes();
-    let copy = model.world.clone();
+    let copy = model.world().clone();
     let bytes = live_bytes().saturating_sub(before);
     drop(copy);
     let times: Vec<f64> = (0..21)
         .map(|_| {
             let t = Instant::now();
-            let copy = std::hint::black_box(model.world.clone());
+            let copy = std::hint::black_box(model.world().clone());
             let ms = t.elapsed().as_secs_f64() * 1_000.0;
             drop(copy);
             ms
@@ -192,7 +175,7 @@ fn main() {
     println!(
         "clone a busy world (12 partitions, 1000 records/s for 60 s, 3 groups): {clone_ms:.3} ms, {clone_bytes} bytes allocated"
     );
-    use eda_playground::ui::playground::model::Setup;
+    use eda_playground::ui::session::Setup;
     let quiet = Setup {
         rate: 100,
         speed: 20.0,
@@ -207,13 +190,11 @@ fn main() {
     };
     // 50 ms frames at 20× are 1000 virtual ms (100 records); 10 ms ones 200 ms (200 records).
     for (name, setup, frame_ms) in [("100", &quiet, 50.0), ("1000", &busy, 10.0)] {
-        let (median, max, reach_ms, [bytes, script, checkpoints]) = seek_latency(setup, frame_ms);
+        let (median, max, reach_ms, [bytes, commands]) = seek_latency(setup, frame_ms);
         println!(
-            "Playground timeline, 10 min at {name} records/s: seek median {median:.2} ms, max {max:.2} ms; reach {} s; model holds {:.1} MB ({:.1} MB script, {:.1} MB checkpoints)",
+            "Playground timeline, 10 min at {name} records/s: seek median {median:.2} ms, max {max:.2} ms; reach {} s; session holds {:.1} MB ({commands} commands in its script)",
             reach_ms / 1_000,
             bytes as f64 / 1e6,
-            script as f64 / 1e6,
-            checkpoints as f64 / 1e6
         );
     }
     let times: Vec<f64> = (0..RUNS).map(|_| rebalance_32()).collect();

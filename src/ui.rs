@@ -13,6 +13,7 @@ pub mod hooks;
 pub mod panic;
 pub mod playground;
 pub mod route;
+pub mod session;
 pub mod state;
 pub mod store;
 pub mod wordcount;

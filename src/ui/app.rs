@@ -8,25 +8,25 @@ use yew::prelude::*;
 use crate::VERSION;
 use crate::ui::components::{Nav, ViewBody};
 use crate::ui::console_view::SharedWorld;
-use crate::ui::playground::model::{Model as PlaygroundModel, SharedPlayground};
 use crate::ui::route::{Route, current_hash};
+use crate::ui::session::{Session, SharedSession};
 use crate::ui::state::{Action, AppState};
 
-/// The Playground's model for this page, from the address it was opened at.
-fn playground_from_location() -> PlaygroundModel {
-    PlaygroundModel::from_hash(&current_hash())
+/// The page's session, from the address it was opened at.
+fn session_from_location() -> Session {
+    Session::from_hash(&current_hash())
 }
 
-/// The root component. It keeps the page's one Playground world (made when a view first
-/// needs it) and hands it to the Playground and, as a [`SharedWorld`], to the Console: a topic
-/// created in a terminal appears in the Playground.
+/// The root component. It keeps the page's one session (made when a view first needs it) and
+/// hands it to the Playground and, as a [`SharedWorld`], to the Console: a topic created in a
+/// terminal appears in the Playground.
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| AppState::from_hash(&current_hash()));
-    let playground = use_memo((), |_| SharedPlayground::default());
+    let session = use_memo((), |_| SharedSession::default());
     let world = use_memo((), {
-        let playground = (*playground).clone();
-        move |_| SharedWorld::playground(playground, playground_from_location)
+        let session = (*session).clone();
+        move |_| SharedWorld::session(session, session_from_location)
     });
 
     {
@@ -57,11 +57,11 @@ pub fn App() -> Html {
                 <Nav current={route} />
             </header>
             <main id="view" data-view={route.slug()}>
-                <ContextProvider<SharedPlayground> context={(*playground).clone()}>
+                <ContextProvider<SharedSession> context={(*session).clone()}>
                     <ContextProvider<SharedWorld> context={(*world).clone()}>
                         <ViewBody {route} />
                     </ContextProvider<SharedWorld>>
-                </ContextProvider<SharedPlayground>>
+                </ContextProvider<SharedSession>>
             </main>
             <footer>
                 <span>{ format!("eda-playground v{VERSION}") }</span>

@@ -17,7 +17,6 @@
 //! at once. The numbers stay exact: each is the engine's value at its last refresh.
 
 mod diagram;
-pub mod model;
 mod panels;
 
 use std::cell::RefCell;
@@ -30,7 +29,10 @@ use crate::ui::components::error_banner;
 use crate::ui::geometry::{self, COMPACT_BELOW_PX};
 use crate::ui::hooks::{SimKey, prefers_reduced_motion, sim_key, use_frames};
 use crate::ui::route::current_hash;
-use model::{Action, Model, Store, format_ms};
+use crate::ui::session::{self as model, Action, Session as Model, format_ms};
+
+/// The session behind Yew's reducer.
+type Store = crate::ui::store::Store<Model>;
 
 /// While playing, the event log and the live region are redrawn once in this many frames
 /// (2 Hz at 60 fps; at 1,000 records/s the log gains thousands of lines a second, more than
@@ -114,13 +116,13 @@ struct LogShown {
 /// The Playground.
 #[component]
 pub fn Playground() -> Html {
-    let shared = use_context::<model::SharedPlayground>();
+    let shared = use_context::<model::SharedSession>();
     let store = use_reducer(move || {
         let hash = current_hash();
         match shared {
-            // The page's model: the Console may have changed its world meanwhile.
+            // The page's session: the Console may have changed its world meanwhile.
             Some(shared) => Store {
-                model: shared.model(|| Model::from_hash(&hash)),
+                model: shared.session(|| Model::from_hash(&hash)),
             },
             None => Store::new(Model::from_hash(&hash)),
         }
@@ -159,12 +161,14 @@ pub fn Playground() -> Html {
     let (log_version, announcement) = {
         let mut s = shown.borrow_mut();
         let due = refresh.all || refresh.frame % LOG_REFRESH_FRAMES == SLOT_LOG;
-        if s.version != model.log_version && due {
-            s.version = model.log_version;
-            s.announcement.clone_from(&model.announcement);
+        // A seek restores an earlier log (and its version): the rebuild count tells them apart.
+        let version = model.trace().log_version ^ (model.rebuilds << 40);
+        if s.version != version && due {
+            s.version = version;
+            s.announcement.clone_from(&model.trace().announcement);
         }
         if !model.playing {
-            s.announcement.clone_from(&model.announcement);
+            s.announcement.clone_from(&model.trace().announcement);
         }
         (s.version, s.announcement.clone())
     };
@@ -189,7 +193,7 @@ pub fn Playground() -> Html {
         slow.groups = panels::group_snaps(&model);
     }
     if refresh.due(SLOT_CLUSTER) {
-        let world = &model.world;
+        let world = model.world();
         slow.brokers = world.brokers().iter().map(|b| (b.id, b.running)).collect();
         slow.topics = world
             .topics()
@@ -202,10 +206,10 @@ pub fn Playground() -> Html {
         .controls
         .clone()
         .unwrap_or_else(|| snapshot_controls(&model));
-    let topic = AttrValue::from(model.topic.clone());
+    let topic = AttrValue::from(model.trace().topic.clone());
     let lag_version = (
-        model.lag_history.len(),
-        model.lag_history.back().map_or(0, |s| s.at_ms),
+        model.trace().lag_history.len(),
+        model.trace().lag_history.back().map_or(0, |s| s.at_ms),
     );
     html! {
         <div class="playground" {onkeydown}>
@@ -213,7 +217,7 @@ pub fn Playground() -> Html {
             <p class="hint">{ "Type a message and press Enter — key:value, or just a value for a null key." }</p>
             <Controls model={controls} dispatch={dispatch.clone()} />
             { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
-            <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate} topic={topic.clone()} />
+            <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate()} topic={topic.clone()} />
             { diagram::diagram(&model, &model_ref, &dispatch, narrow(), !prefers_reduced_motion(), refresh, &mut slow.diagram) }
             <diagram::Replicas topic={topic.clone()} brokers={slow.brokers.clone()} rows={slow.replicas.clone()} />
             { panels::record_card(&model, &dispatch) }
@@ -229,8 +233,8 @@ pub fn Playground() -> Html {
 
 fn partition_count(model: &Model) -> u32 {
     model
-        .world
-        .topic(&model.topic)
+        .world()
+        .topic(&model.trace().topic)
         .map_or(0, |t| t.partition_count())
 }
 
@@ -254,12 +258,12 @@ fn snapshot_controls(model: &Model) -> ControlsModel {
     ControlsModel {
         playing: model.playing,
         speed: model.speed,
-        now_ms: model.world.now_ms(),
-        horizon_ms: model.horizon_ms,
-        seed: model.seed,
-        produced: model.produced,
-        consumed: model.consumed,
-        throughput: model::throughput(&model.lag_history),
+        now_ms: model.world().now_ms(),
+        horizon_ms: model.horizon_ms(),
+        seed: model.seed(),
+        produced: model.trace().produced,
+        consumed: model.trace().consumed,
+        throughput: model::throughput(&model.trace().lag_history),
     }
 }
 

@@ -22,7 +22,7 @@ use yew::Reducible;
 
 use crate::console::{Console, Mode, Output, complete, quickstart_world};
 use crate::sim::{TraceEvent, World};
-use crate::ui::playground::model::{Model as PlaygroundModel, SharedPlayground};
+use crate::ui::session::{Session, SharedSession};
 
 /// Most tabs open at once.
 pub const TABS_MAX: usize = 8;
@@ -67,16 +67,16 @@ pub const QUICKSTART_CONSUMER: &str = "bin/kafka-console-consumer.sh --topic qui
 
 /// A [`World`] several views can drive: a cheap handle (cloning it shares the world), equal
 /// to another handle when both point at the same world. Either a world of its own, or the
-/// page's Playground world ([`SharedWorld::playground`]): then every change made through the
-/// handle is handed to the Playground's model afterwards, so its timeline keeps the commands
-/// typed here (a topic created in a terminal appears in the Playground and survives a rewind).
+/// page's session ([`SharedWorld::session`]): then the terminals drive the session's timeline,
+/// so the commands typed here are recorded at their virtual times (a topic created in a
+/// terminal appears in the Playground and survives a rewind).
 #[derive(Clone, Debug)]
 pub struct SharedWorld(Host);
 
 #[derive(Clone, Debug)]
 enum Host {
     Own(Rc<RefCell<World>>),
-    Playground(SharedPlayground, fn() -> PlaygroundModel),
+    Session(SharedSession, fn() -> Session),
 }
 
 impl SharedWorld {
@@ -85,9 +85,9 @@ impl SharedWorld {
         Self(Host::Own(Rc::new(RefCell::new(world))))
     }
 
-    /// A handle on the page's Playground world, made by `init` if no view has made it yet.
-    pub fn playground(shared: SharedPlayground, init: fn() -> PlaygroundModel) -> Self {
-        Self(Host::Playground(shared, init))
+    /// A handle on the page's session, made by `init` if no view has made it yet.
+    pub fn session(shared: SharedSession, init: fn() -> Session) -> Self {
+        Self(Host::Session(shared, init))
     }
 
     /// Runs `f` on the world, or returns `None` when it is borrowed elsewhere right now.
@@ -97,18 +97,16 @@ impl SharedWorld {
                 let mut world = cell.try_borrow_mut().ok()?;
                 Some(f(&mut world))
             }
-            Host::Playground(shared, init) => {
-                let model = shared.model(*init);
-                let mut model = model.try_borrow_mut().ok()?;
-                let result = f(&mut model.world);
-                model.absorb_external();
-                Some(result)
+            Host::Session(shared, init) => {
+                let session = shared.session(*init);
+                let mut session = session.try_borrow_mut().ok()?;
+                Some(session.timeline.drive(f))
             }
         }
     }
 
     /// Lets `delta_ms` of virtual time pass, then runs `f` on the world with what happened;
-    /// `None` when the world is borrowed elsewhere right now. On the Playground's world, time
+    /// `None` when the world is borrowed elsewhere right now. On the session's world, time
     /// passes on its timeline (recorded commands are applied as their times come).
     pub fn advance_with<R>(
         &self,
@@ -121,13 +119,10 @@ impl SharedWorld {
                 let events = world.advance(delta_ms).ok()?;
                 Some(f(&mut world, &events))
             }
-            Host::Playground(shared, init) => {
-                let model = shared.model(*init);
-                let mut model = model.try_borrow_mut().ok()?;
-                let events = model.advance_for_view(delta_ms);
-                let result = f(&mut model.world, &events);
-                model.absorb_external();
-                Some(result)
+            Host::Session(shared, init) => {
+                let session = shared.session(*init);
+                let mut session = session.try_borrow_mut().ok()?;
+                Some(session.advance_with(delta_ms, f))
             }
         }
     }
@@ -139,10 +134,10 @@ impl SharedWorld {
                 let world = cell.try_borrow().ok()?;
                 Some(f(&world))
             }
-            Host::Playground(shared, init) => {
-                let model = shared.model(*init);
-                let model = model.try_borrow().ok()?;
-                Some(f(&model.world))
+            Host::Session(shared, init) => {
+                let session = shared.session(*init);
+                let session = session.try_borrow().ok()?;
+                Some(f(session.world()))
             }
         }
     }
@@ -152,7 +147,7 @@ impl PartialEq for SharedWorld {
     fn eq(&self, other: &Self) -> bool {
         match (&self.0, &other.0) {
             (Host::Own(a), Host::Own(b)) => Rc::ptr_eq(a, b),
-            (Host::Playground(a, _), Host::Playground(b, _)) => a == b,
+            (Host::Session(a, _), Host::Session(b, _)) => a == b,
             _ => false,
         }
     }

@@ -12,10 +12,10 @@
 
 use yew::prelude::*;
 
-use super::model::{Action, FlightKind, Model};
 use super::{ModelRef, Refresh, fmt};
 use crate::sim::client::ConsumerState;
 use crate::ui::geometry::{self, Layout, key_colour};
+use crate::ui::session::{Action, FlightKind, Session as Model};
 
 /// Cells drawn per lane: the DOM stays bounded however many records flow.
 pub const CELLS: u32 = 14;
@@ -66,8 +66,8 @@ pub fn diagram(
     refresh: Refresh,
     shown: &mut DiagramShown,
 ) -> Html {
-    let world = &model.world;
-    let Some(topic) = world.topic(&model.topic) else {
+    let world = model.world();
+    let Some(topic) = world.topic(&model.trace().topic) else {
         return html! { <p>{ "The topic no longer exists." }</p> };
     };
     let layout = layout_for(topic.partition_count(), compact);
@@ -175,7 +175,7 @@ pub fn diagram(
     let mut paths: Vec<(&'static str, bool, String)> = Vec::new();
     let mut in_flight = 0usize;
     let mut drawn = 0usize;
-    for f in model.flights.iter().rev() {
+    for f in model.trace().flights.iter().rev() {
         if f.topic != *topic.name || f.arrives_at_ms as f64 <= now {
             continue;
         }
@@ -404,7 +404,7 @@ pub struct LaneProps {
 fn Lane(props: &LaneProps) -> Html {
     let model = props.model.0.borrow();
     let Some(p) = model
-        .world
+        .world()
         .topic(&props.topic)
         .and_then(|t| t.partitions.get(props.partition as usize))
     else {
@@ -620,7 +620,7 @@ pub struct ReplicaRow {
 
 /// The replica table of the shown topic, as the engine's controller sees it.
 pub fn replica_rows(model: &Model) -> Vec<ReplicaRow> {
-    let Some(topic) = model.world.topic(&model.topic) else {
+    let Some(topic) = model.world().topic(&model.trace().topic) else {
         return Vec::new();
     };
     topic

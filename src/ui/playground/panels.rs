@@ -9,10 +9,10 @@
 use yew::prelude::*;
 
 use super::diagram::{MAX_GROUP_MARKS, group_dash, group_key};
-use super::model::{self, Action, Model, format_ms};
 use super::{ModelRef, tenths};
 use crate::sim::assignor::AssignorKind;
 use crate::sim::partitioner::{murmur2, to_positive};
+use crate::ui::session::{self as model, Action, Session as Model, format_ms};
 
 // ---------------------------------------------------------------------------------------------
 // The selected record
@@ -21,7 +21,7 @@ pub fn record_card(model: &Model, dispatch: &Callback<Action>) -> Html {
     let Some((topic, partition, offset)) = &model.selected else {
         return html! {};
     };
-    let Some(t) = model.world.topic(topic) else {
+    let Some(t) = model.world().topic(topic) else {
         return html! {};
     };
     let Some(record) = t
@@ -45,7 +45,7 @@ pub fn record_card(model: &Model, dispatch: &Callback<Action>) -> Html {
         None => "null key: the sticky partitioner chose it (it stays on one partition until a batch fills)".to_string(),
     };
     let consumed_by: Vec<String> = model
-        .world
+        .world()
         .groups()
         .filter(|g| {
             g.committed
@@ -99,7 +99,7 @@ pub struct GroupSnap {
 
 /// What the groups panel shows, read from the engine.
 pub fn group_snaps(model: &Model) -> Vec<GroupSnap> {
-    let world = &model.world;
+    let world = model.world();
     world
         .groups()
         .map(|g| GroupSnap {
@@ -366,7 +366,7 @@ pub struct LagChartProps {
 #[component]
 pub fn LagChart(props: &LagChartProps) -> Html {
     let model = props.model.0.borrow();
-    let samples = &model.lag_history;
+    let samples = &model.trace().lag_history;
     if samples.len() < 2 {
         return html! {};
     }
@@ -451,9 +451,9 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         Callback::from(move |e: MouseEvent| {
             let model = model.0.borrow();
             let href = if json {
-                data_url("application/json", &model.log_json())
+                data_url("application/json", &model.trace().log_json())
             } else {
-                data_url("text/csv", &model.log_csv())
+                data_url("text/csv", &model.trace().log_csv())
             };
             e.target_unchecked_into::<web_sys::HtmlAnchorElement>()
                 .set_href(&href);

@@ -1,0 +1,1254 @@
+//! The page's one session: the timeline every view reads and changes, its clock, and the
+//! scenario document it travels as (share links, files, saved sessions).
+//!
+//! Views never own the page's world. The Playground draws the session and sends it
+//! [`Action`]s; the Console's terminals drive the same timeline directly through
+//! [`SharedSession`] (their commands are recorded at their virtual times, so a topic created in
+//! a terminal appears in the Playground and survives a rewind). Everything that rewinds lives
+//! in [`crate::sim::timeline`]; what the views build from the trace (counters, the event log,
+//! records in flight, lag samples) is the timeline's fold, [`trace::Trace`].
+//!
+//! A session is saved and shared as a [`ScenarioDoc`]: the seed, the world's configuration and
+//! the timed commands (setup included), the moment shown and the Playground's settings. A
+//! producer's steady load is one `SetAutoProduce` command, so a busy session stays short.
+
+pub mod trace;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::sim::assignor::AssignorKind;
+use crate::sim::client::{Acks, ConsumerConfig, OffsetReset, ProducerConfig};
+use crate::sim::command::{Command, NewRecord, Outcome, Subscription};
+use crate::sim::scenario::{PlaygroundSettings, SCENARIO_VERSION, ScenarioDoc, ScenarioError};
+use crate::sim::timeline::{Limits, Timeline};
+use crate::sim::world::WorldConfig;
+use crate::sim::{SimError, TraceEvent, World};
+pub use trace::{
+    Flight, FlightKind, LAG_SAMPLES, LOG_LINES, LogLine, MAX_FLIGHTS, Sample, Trace, describe,
+    format_ms, throughput,
+};
+
+/// Largest virtual step one animation frame may take (a background tab resumes gently).
+pub const MAX_FRAME_MS: f64 = 250.0;
+/// Records each partition keeps in the page (the simulation's memory bound; older records are
+/// dropped as if by `DeleteRecords`, and the log start moves).
+pub const RECORDS_PER_PARTITION: u32 = 5_000;
+/// Keys the steady load cycles through.
+pub const AUTO_KEYS: [&str; 6] = ["alice", "bob", "carol", "dave", "erin", "frank"];
+/// Highest steady load the page offers, in records per second.
+pub const AUTO_RATE_MAX: u32 = 1_000;
+/// The topic the Playground starts with.
+pub const TOPIC: &str = "orders";
+/// The group the Playground starts with.
+pub const GROUP: &str = "billing";
+/// Names for extra groups a URL asks for.
+pub const GROUP_NAMES: [&str; 8] = [
+    "billing",
+    "shipping",
+    "analytics",
+    "fraud",
+    "email",
+    "search",
+    "audit",
+    "reports",
+];
+
+/// Everything the learner can ask of the session (the Playground sends all of them; the
+/// clock's actions come from any view).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// An animation frame: `wall_ms` of real time passed.
+    Frame {
+        wall_ms: f64,
+    },
+    TogglePlay,
+    /// Run the next scheduled engine event.
+    Step,
+    SetSpeed(f64),
+    /// Start over with a seed.
+    Reset {
+        seed: u64,
+    },
+    /// Type `key:value` (or a bare value: null key) and press Enter.
+    Produce {
+        text: String,
+        partition: Option<u32>,
+        acks: Acks,
+    },
+    SetAutoRate(u32),
+    AddConsumer {
+        group: String,
+    },
+    /// A new group of two consumers using this assignor.
+    AddGroup {
+        assignor: AssignorKind,
+    },
+    StopConsumer(u32),
+    CrashConsumer(u32),
+    StopBroker(u32),
+    StartBroker(u32),
+    IncreasePartitions {
+        to: u32,
+    },
+    /// Create a topic (as `kafka-topics.sh --create` would) and show it.
+    CreateTopic {
+        name: String,
+        partitions: u32,
+        replication_factor: u32,
+        /// `cleanup.policy`: `delete` or `compact`.
+        cleanup_policy: String,
+    },
+    /// Show this topic in the diagram (the producer writes to it; new consumers read it).
+    ShowTopic(String),
+    Select(Option<(String, u32, u64)>),
+    /// Rebuild the world as it was at this virtual time.
+    Seek(u64),
+    SetFilter(String),
+    DismissError,
+    /// Show a message (a URL parameter that could not be used, say).
+    Notice(String),
+    /// Replace the session by a scenario that has been read and checked (a link, a file, a
+    /// saved session). One that does not replay leaves the session as it was.
+    Load(Box<ScenarioDoc>),
+}
+
+/// How a fresh session starts: the defaults are the first-load scene; a URL such as
+/// `#/playground?partitions=12&groups=3&rate=1000` (for embeds, lessons and benchmarks)
+/// changes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setup {
+    pub seed: u64,
+    pub partitions: u32,
+    pub groups: u32,
+    pub consumers_per_group: u32,
+    pub rate: u32,
+    pub speed: f64,
+    pub playing: bool,
+    /// Brokers running at the start (node ids 1..=brokers).
+    pub brokers: u32,
+    /// Replication factor of `orders` (at most `brokers`).
+    pub replication_factor: u32,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            seed: 42,
+            partitions: 3,
+            groups: 1,
+            consumers_per_group: 2,
+            rate: 0,
+            speed: 1.0,
+            playing: true,
+            brokers: 1,
+            replication_factor: 1,
+        }
+    }
+}
+
+impl Setup {
+    /// Reads URL parameters; returns the setup and a message for each value it could not use.
+    pub fn from_params(params: &[(String, String)]) -> (Setup, Vec<String>) {
+        use crate::ui::route::{SEED_RULE, decimal_in, number_in, read_params};
+        let mut setup = Setup::default();
+        let mut problems = read_params(params, |key, value| {
+            let count = |lo, hi, why| number_in(value, lo, hi, why).map(|n| n as u32);
+            Some(match key {
+                "seed" => number_in(value, 0, u64::MAX, SEED_RULE).map(|n| setup.seed = n),
+                "partitions" => {
+                    count(1, 64, "partitions must be 1 to 64").map(|n| setup.partitions = n)
+                }
+                "groups" => count(0, 8, "use 0 to 8").map(|n| setup.groups = n),
+                "consumers" => count(0, 8, "use 0 to 8").map(|n| setup.consumers_per_group = n),
+                "rate" => count(0, 1000, "the rate must be 0 to 1000 records per second")
+                    .map(|n| setup.rate = n),
+                "brokers" => count(1, 9, "use 1 to 9").map(|n| setup.brokers = n),
+                "rf" => count(1, 9, "use 1 to 9").map(|n| setup.replication_factor = n),
+                "speed" => decimal_in(value, 0.1, 20.0, "the speed must be 0.1 to 20")
+                    .map(|s| setup.speed = s),
+                "paused" => {
+                    setup.playing = false;
+                    Ok(())
+                }
+                _ => return None,
+            })
+        });
+        if setup.replication_factor > setup.brokers {
+            problems.push(format!(
+                "Ignored rf={}: the replication factor cannot exceed the {} broker(s).",
+                setup.replication_factor, setup.brokers
+            ));
+            setup.replication_factor = 1;
+        }
+        (setup, problems)
+    }
+}
+
+/// The world configuration every Playground session uses.
+pub fn page_config() -> WorldConfig {
+    WorldConfig {
+        // Slowed so travel is visible at 1×; Kafka's own timeouts are unchanged.
+        latency_ms_min: 150,
+        latency_ms_max: 350,
+        max_records_per_partition: RECORDS_PER_PARTITION,
+        trace_capacity: 2_000,
+        ..WorldConfig::default()
+    }
+}
+
+/// The page's session.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub timeline: Timeline<Trace>,
+    pub playing: bool,
+    pub speed: f64,
+    /// Virtual time carried over between frames (fractions of a millisecond).
+    carry_ms: f64,
+    /// The producer the learner's records and the steady load go through.
+    pub producer: u32,
+    pub filter: String,
+    pub selected: Option<(String, u32, u64)>,
+    pub error: Option<String>,
+    /// Why the last topic the learner asked for was not created (Kafka's message).
+    pub topic_error: Option<String>,
+    /// Seeks and loads so far (a view that caches what it drew compares it).
+    pub rebuilds: u64,
+}
+
+impl Session {
+    /// The first-load scene: one broker, `orders` with 3 partitions, one producer, group
+    /// `billing` with 2 consumers.
+    pub fn new(seed: u64) -> Self {
+        Self::with_setup(&Setup {
+            seed,
+            ..Setup::default()
+        })
+    }
+
+    /// The scene a [`Setup`] describes: its commands are the timeline's first, at time 0.
+    pub fn with_setup(setup: &Setup) -> Self {
+        let mut session = Self::empty(Timeline::new(
+            setup.seed,
+            page_config(),
+            Trace::new(TOPIC),
+            Limits::default(),
+        ));
+        session.playing = setup.playing;
+        session.speed = setup.speed;
+        for id in 2..=setup.brokers.min(9) {
+            let _ = session.timeline.apply(Command::StartBroker { id });
+        }
+        let _ = session.timeline.apply(Command::CreateTopic {
+            name: TOPIC.to_string(),
+            partitions: Some(setup.partitions),
+            replication_factor: Some(setup.replication_factor.clamp(1, setup.brokers.max(1))),
+            configs: Vec::new(),
+        });
+        if let Ok(Outcome::Producer(id)) = session.timeline.apply(Command::AddProducer {
+            config: ProducerConfig::default(),
+        }) {
+            session.producer = id;
+        }
+        for group in GROUP_NAMES.iter().take(setup.groups as usize) {
+            for _ in 0..setup.consumers_per_group {
+                let _ = session.timeline.apply(add_consumer_with(
+                    group,
+                    ConsumerConfig::default().assignors,
+                    TOPIC,
+                ));
+            }
+        }
+        if setup.rate > 0 {
+            session.set_auto_rate(setup.rate);
+        }
+        session
+    }
+
+    fn empty(timeline: Timeline<Trace>) -> Self {
+        Self {
+            timeline,
+            playing: true,
+            speed: 1.0,
+            carry_ms: 0.0,
+            producer: 0,
+            filter: String::new(),
+            selected: None,
+            error: None,
+            topic_error: None,
+            rebuilds: 0,
+        }
+    }
+
+    /// The session a page opened at `hash` asks for: the URL's parameters when the hash is a
+    /// Playground address (each one it could not use is reported in `error`), else the
+    /// first-load scene.
+    pub fn from_hash(hash: &str) -> Self {
+        if crate::ui::route::Route::from_hash(hash) != crate::ui::route::Route::Playground {
+            return Self::with_setup(&Setup::default());
+        }
+        let (setup, error) = crate::ui::route::setup_from_hash(hash, Setup::from_params);
+        let mut session = Self::with_setup(&setup);
+        if error.is_some() {
+            session.error = error;
+        }
+        session
+    }
+
+    /// The session a scenario document describes, at its moment. A document whose commands
+    /// this engine refuses is reported, and nothing is built.
+    pub fn from_doc(doc: &ScenarioDoc) -> Result<Self, ScenarioError> {
+        doc.validate()?;
+        let settings = &doc.playground;
+        let timeline = Timeline::from_scenario(
+            &doc.scenario(),
+            doc.moment(),
+            doc.horizon(),
+            Trace::new(&settings.topic),
+            Limits::default(),
+        )
+        .map_err(|e: SimError| {
+            ScenarioError(format!("This scenario does not replay: {}", e.message()))
+        })?;
+        let mut session = Self::empty(timeline);
+        session.producer = settings.producer;
+        session.speed = f64::from(settings.speed_tenths) / 10.0;
+        session.playing = settings.playing;
+        if session.timeline.world().topic(&settings.topic).is_none() {
+            session.timeline.fold_mut().topic = TOPIC.to_string();
+        }
+        Ok(session)
+    }
+
+    /// The session as a scenario document showing `view`, at the moment shown; `None` once
+    /// the session is too long to replay from its start.
+    pub fn to_doc(&self, view: &str) -> Option<ScenarioDoc> {
+        let mut doc = ScenarioDoc::new(self.timeline.scenario()?);
+        doc.version = SCENARIO_VERSION;
+        doc.view = view.to_string();
+        doc.moment_ms = Some(self.timeline.now_ms());
+        doc.horizon_ms = Some(self.timeline.horizon_ms());
+        doc.playground = PlaygroundSettings {
+            topic: self.trace().topic.clone(),
+            producer: self.producer,
+            speed_tenths: (self.speed * 10.0).round().clamp(1.0, 200.0) as u32,
+            playing: self.playing,
+        };
+        Some(doc)
+    }
+
+    /// The world at the moment shown.
+    pub fn world(&self) -> &World {
+        self.timeline.world()
+    }
+
+    /// What the views build from the trace.
+    pub fn trace(&self) -> &Trace {
+        self.timeline.fold()
+    }
+
+    /// The furthest virtual time reached.
+    pub fn horizon_ms(&self) -> u64 {
+        self.timeline.horizon_ms()
+    }
+
+    /// The earliest moment the timeline can rewind to.
+    pub fn earliest_ms(&self) -> u64 {
+        self.timeline.earliest_ms()
+    }
+
+    /// The seed the world was built from.
+    pub fn seed(&self) -> u64 {
+        self.timeline.seed()
+    }
+
+    /// The steady load of the learner's producer, in records per second.
+    pub fn auto_rate(&self) -> u32 {
+        self.world()
+            .auto_produce(self.producer)
+            .map_or(0, |a| a.rate_per_s)
+    }
+
+    /// Event-log lines matching the filter.
+    pub fn filtered_log(&self) -> impl Iterator<Item = &LogLine> {
+        self.trace().filtered_log(&self.filter)
+    }
+
+    /// Applies a command now, recording it (dropping any recorded future first).
+    pub fn command(&mut self, command: Command) -> Result<Outcome, SimError> {
+        self.timeline.apply(command)
+    }
+
+    /// Moves virtual time forward by `delta_ms`, re-applying recorded commands whose time
+    /// comes; what happened is folded into the trace.
+    pub fn run(&mut self, delta_ms: u64) {
+        if let Err(e) = self.timeline.advance(delta_ms) {
+            self.error = Some(e.to_string());
+        }
+    }
+
+    /// Lets time pass for another view that keeps the clock while the Playground is not shown
+    /// (the Console's terminals), then runs `f` on the world with what happened; what `f`
+    /// changes joins the timeline.
+    pub fn advance_with<R>(
+        &mut self,
+        delta_ms: u64,
+        f: impl FnOnce(&mut World, &[TraceEvent]) -> R,
+    ) -> R {
+        let events = self.timeline.advance(delta_ms).unwrap_or_default();
+        self.timeline.drive(|world| f(world, &events))
+    }
+
+    /// Rebuilds the world at virtual time `at_ms` (within the recorded timeline).
+    pub fn seek(&mut self, at_ms: u64) {
+        self.timeline.seek(at_ms);
+        self.selected = None;
+        self.rebuilds += 1;
+    }
+
+    /// Applies a learner's action.
+    pub fn act(&mut self, action: Action) {
+        match action {
+            Action::Frame { wall_ms } => {
+                if !self.playing {
+                    return;
+                }
+                let wall = if wall_ms.is_finite() {
+                    wall_ms.clamp(0.0, MAX_FRAME_MS)
+                } else {
+                    0.0
+                };
+                self.carry_ms += wall * self.speed;
+                let whole = self.carry_ms.floor();
+                self.carry_ms -= whole;
+                if whole >= 1.0 {
+                    self.run(whole as u64);
+                }
+            }
+            Action::TogglePlay => self.playing = !self.playing,
+            Action::Step => {
+                self.playing = false;
+                let now = self.timeline.now_ms();
+                let delta = self
+                    .timeline
+                    .next_event_ms()
+                    .map_or(1, |at| at.saturating_sub(now).max(1));
+                self.run(delta);
+            }
+            Action::SetSpeed(speed) => {
+                // NaN would freeze the clock for good: ignore what is not a number.
+                if speed.is_finite() {
+                    self.speed = speed.clamp(0.1, 20.0);
+                }
+            }
+            Action::Reset { seed } => {
+                let (playing, rebuilds) = (self.playing, self.rebuilds);
+                *self = Session::new(seed);
+                self.playing = playing;
+                self.rebuilds = rebuilds + 1;
+            }
+            Action::Load(doc) => match Session::from_doc(&doc) {
+                Ok(session) => {
+                    let rebuilds = self.rebuilds;
+                    *self = session;
+                    self.rebuilds = rebuilds + 1;
+                }
+                Err(e) => self.error = Some(e.0),
+            },
+            Action::Notice(text) => self.error = Some(text),
+            Action::Produce {
+                text,
+                partition,
+                acks,
+            } => self.produce_text(&text, partition, acks),
+            Action::SetAutoRate(rate) => self.set_auto_rate(rate),
+            Action::AddConsumer { group } => {
+                // A new member offers what the group already uses, so it can join.
+                let assignors = self
+                    .world()
+                    .group(&group)
+                    .and_then(|g| g.protocol)
+                    .map_or(ConsumerConfig::default().assignors, |p| vec![p]);
+                let topic = self.trace().topic.clone();
+                self.report(add_consumer_with(&group, assignors, &topic));
+            }
+            Action::AddGroup { assignor } => {
+                let name = GROUP_NAMES
+                    .iter()
+                    .find(|n| self.world().group(n).is_none_or(|g| g.members.is_empty()))
+                    .map(|n| n.to_string());
+                match name {
+                    Some(name) => {
+                        let topic = self.trace().topic.clone();
+                        for _ in 0..2 {
+                            self.report(add_consumer_with(&name, vec![assignor], &topic));
+                        }
+                    }
+                    None => {
+                        self.error = Some(format!(
+                            "The Playground shows at most {} groups.",
+                            GROUP_NAMES.len()
+                        ));
+                    }
+                }
+            }
+            Action::StopConsumer(consumer) => self.report(Command::StopConsumer { consumer }),
+            Action::CrashConsumer(consumer) => self.report(Command::CrashConsumer { consumer }),
+            Action::StopBroker(id) => self.report(Command::StopBroker { id }),
+            Action::StartBroker(id) => self.report(Command::StartBroker { id }),
+            Action::IncreasePartitions { to } => self.report(Command::IncreasePartitions {
+                name: self.trace().topic.clone(),
+                partitions: to,
+            }),
+            Action::CreateTopic {
+                name,
+                partitions,
+                replication_factor,
+                cleanup_policy,
+            } => {
+                let name = name.trim().to_string();
+                let created = self.command(Command::CreateTopic {
+                    name: name.clone(),
+                    partitions: Some(partitions),
+                    replication_factor: Some(replication_factor),
+                    configs: vec![("cleanup.policy".to_string(), cleanup_policy)],
+                });
+                match created {
+                    Ok(_) => {
+                        self.topic_error = None;
+                        self.show_topic(&name);
+                    }
+                    Err(e) => self.topic_error = Some(e.to_string()),
+                }
+            }
+            Action::ShowTopic(name) => self.show_topic(&name),
+            Action::Select(selection) => self.selected = selection,
+            Action::Seek(at) => self.seek(at),
+            Action::SetFilter(filter) => self.filter = filter,
+            Action::DismissError => self.error = None,
+        }
+    }
+
+    /// Shows `name` in the diagram, if it is a topic the learner may use; the steady load
+    /// follows it.
+    fn show_topic(&mut self, name: &str) {
+        if self.world().topic(name).is_none_or(|t| t.internal) {
+            return;
+        }
+        let trace = self.timeline.fold_mut();
+        trace.topic = name.to_string();
+        trace.flights.clear();
+        self.selected = None;
+        let rate = self.auto_rate();
+        if rate > 0 {
+            self.set_auto_rate(rate);
+        }
+    }
+
+    /// Sets the learner's producer's steady load on the shown topic.
+    fn set_auto_rate(&mut self, rate: u32) {
+        let command = Command::SetAutoProduce {
+            producer: self.producer,
+            topic: self.trace().topic.clone(),
+            rate_per_s: rate.min(AUTO_RATE_MAX),
+            keys: AUTO_KEYS.iter().map(|k| k.to_string()).collect(),
+            value_prefix: "order-".to_string(),
+        };
+        self.report(command);
+    }
+
+    fn report(&mut self, command: Command) {
+        match self.command(command) {
+            Ok(_) => self.error = None,
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Parses `key:value` (the first `:` separates; no `:` means a null key) and produces it.
+    pub fn produce_text(&mut self, text: &str, partition: Option<u32>, acks: Acks) {
+        let text = text.trim_end_matches(['\r', '\n']);
+        if text.is_empty() {
+            self.error = Some("Type a message first: key:value, or just a value.".to_string());
+            return;
+        }
+        let (key, value) = match text.split_once(':') {
+            Some((k, v)) => (Some(k.to_string()), v.to_string()),
+            None => (None, text.to_string()),
+        };
+        let acks_changed =
+            self.world().producer(self.producer).map(|p| p.config.acks) != Some(acks);
+        if acks_changed
+            && let Ok(Outcome::Producer(id)) = self.command(Command::AddProducer {
+                config: ProducerConfig {
+                    acks,
+                    ..Default::default()
+                },
+            })
+        {
+            let rate = self.auto_rate();
+            let _ = self.command(Command::CloseProducer {
+                producer: self.producer,
+            });
+            self.producer = id;
+            if rate > 0 {
+                self.set_auto_rate(rate);
+            }
+        }
+        let record = NewRecord {
+            topic: self.trace().topic.clone(),
+            partition,
+            key,
+            value: Some(value),
+            headers: Vec::new(),
+            timestamp_ms: None,
+        };
+        self.report(Command::Produce {
+            producer: self.producer,
+            record,
+        });
+    }
+}
+
+fn add_consumer_with(group: &str, assignors: Vec<AssignorKind>, topic: &str) -> Command {
+    Command::AddConsumer {
+        config: ConsumerConfig {
+            group_id: Some(group.to_string()),
+            auto_offset_reset: OffsetReset::Earliest,
+            assignors,
+            ..Default::default()
+        },
+        subscription: Subscription::Topics(vec![topic.to_string()]),
+    }
+}
+
+impl crate::ui::store::Acts for Session {
+    type Action = Action;
+
+    fn act(&mut self, action: Action) {
+        Session::act(self, action);
+    }
+}
+
+/// The page's one session, created on first use and kept while the page lives, so every view
+/// (the Playground, the Console's terminals, the Share dialog) reads and changes the same
+/// timeline, and leaving a view and coming back finds the same world. A cheap handle; handles
+/// are equal when they share the session.
+#[derive(Clone, Default)]
+pub struct SharedSession(Rc<RefCell<Option<Rc<RefCell<Session>>>>>);
+
+impl SharedSession {
+    /// The session, made by `init` the first time.
+    pub fn session(&self, init: impl FnOnce() -> Session) -> Rc<RefCell<Session>> {
+        let mut slot = self.0.borrow_mut();
+        Rc::clone(slot.get_or_insert_with(|| Rc::new(RefCell::new(init()))))
+    }
+
+    /// The session if one was made.
+    pub fn get(&self) -> Option<Rc<RefCell<Session>>> {
+        self.0.borrow().clone()
+    }
+}
+
+impl PartialEq for SharedSession {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for SharedSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedSession")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::partitioner::partition_for_key;
+    use crate::sim::timeline::Fold;
+
+    /// What the Console does to the session's world (commands applied to the world
+    /// directly, time advanced directly) joins the timeline: a rewind before it and a replay
+    /// past it bring the topic back; changing the world while rewound drops the old future.
+    #[test]
+    fn changes_made_by_another_view_join_the_timeline() {
+        let mut m = settled();
+        m.act(Action::TogglePlay); // pause: only the console moves time now
+        let created_at = m.world().now_ms() + 2_000;
+        m.timeline.drive(|w| {
+            w.advance(2_000).unwrap();
+            w.apply(Command::CreateTopic {
+                name: "from-console".into(),
+                partitions: Some(2),
+                replication_factor: None,
+                configs: Vec::new(),
+            })
+            .unwrap();
+            w.advance(40_000).unwrap();
+        });
+        assert_eq!(m.horizon_ms(), m.world().now_ms());
+        assert!(m.timeline.script().iter().any(|c| c.at_ms == created_at));
+        let end = m.world().now_ms();
+        m.act(Action::Seek(created_at - 1));
+        assert!(
+            m.world().topic("from-console").is_none(),
+            "not yet created then"
+        );
+        m.act(Action::Seek(end));
+        assert_eq!(
+            m.world().topic("from-console").map(|t| t.partition_count()),
+            Some(2),
+            "the replay re-creates it"
+        );
+        // Rewound, then the console acts: the recorded future is gone.
+        m.act(Action::Seek(created_at - 1));
+        m.timeline.drive(|w| {
+            w.apply(Command::CreateTopic {
+                name: "other".into(),
+                partitions: Some(1),
+                replication_factor: None,
+                configs: Vec::new(),
+            })
+            .unwrap();
+        });
+        m.run(60_000);
+        assert!(m.world().topic("other").is_some());
+        assert!(
+            m.world().topic("from-console").is_none(),
+            "the old future was dropped"
+        );
+    }
+
+    /// At 1000 records/s the steady load is one command, not a million: the script stays a
+    /// few commands long, ten minutes stay in reach, and the oldest moment is rebuilt exactly.
+    #[test]
+    fn a_fast_session_keeps_its_script_short() {
+        let (setup, _) = Setup::from_params(&crate::ui::route::query_params(
+            "#/playground?rate=1000&speed=20&seed=3",
+        ));
+        let mut m = Session::with_setup(&setup);
+        while m.world().now_ms() < 200_000 {
+            m.act(Action::Frame { wall_ms: 10.0 });
+        }
+        assert!(
+            m.timeline.script().len() < 20,
+            "{} commands kept",
+            m.timeline.script().len()
+        );
+        assert!(m.trace().produced > 190_000, "{}", m.trace().produced);
+        assert_eq!(m.earliest_ms(), 0, "the whole session is in reach");
+        let ends = log_ends(&m);
+        let end = m.horizon_ms();
+        m.act(Action::Seek(60_000));
+        assert_eq!(m.world().now_ms(), 60_000);
+        m.act(Action::Seek(end));
+        let again = log_ends(&m);
+        assert_eq!(again, ends, "the replay rebuilds the same logs");
+    }
+
+    /// Another view keeping the clock (a Console left open) while the Playground is rewound
+    /// does not drop the recorded future: its commands are applied as their times come.
+    #[test]
+    fn a_view_ticking_the_clock_after_a_rewind_keeps_the_recorded_future() {
+        let mut m = Session::new(1);
+        m.run(6_000);
+        m.act(Action::TogglePlay);
+        let t0 = m.world().now_ms();
+        m.act(Action::CreateTopic {
+            name: "later".into(),
+            partitions: 1,
+            replication_factor: 1,
+            cleanup_policy: "delete".into(),
+        });
+        m.run(20_000);
+        let end = m.world().now_ms();
+        m.act(Action::Seek(t0 - 1));
+        assert!(m.world().topic("later").is_none());
+        for _ in 0..10 {
+            m.advance_with(16, |_, _| ());
+        }
+        assert!(
+            m.world().topic("later").is_some(),
+            "the recorded topic came at its time"
+        );
+        m.act(Action::Seek(end));
+        assert!(m.world().topic("later").is_some());
+        assert_eq!(m.horizon_ms(), end, "the future is still there");
+    }
+
+    #[test]
+    fn a_speed_or_frame_that_is_not_a_number_does_not_freeze_the_clock() {
+        let mut m = Session::new(1);
+        m.act(Action::SetSpeed(f64::NAN));
+        m.act(Action::Frame { wall_ms: f64::NAN });
+        m.act(Action::Frame {
+            wall_ms: f64::INFINITY,
+        });
+        let before = m.world().now_ms();
+        m.act(Action::Frame { wall_ms: 100.0 });
+        assert!(m.world().now_ms() > before, "time still moves");
+        assert!(m.speed.is_finite());
+    }
+
+    /// The log-end offset of each partition of `orders`.
+    fn log_ends(m: &Session) -> Vec<u64> {
+        m.world()
+            .topic(TOPIC)
+            .map(|t| {
+                t.partitions
+                    .iter()
+                    .map(|p| p.log.log_end_offset())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn settled() -> Session {
+        let mut m = Session::new(1);
+        m.run(6_000);
+        m
+    }
+
+    #[test]
+    fn first_load_has_the_scene_the_issue_describes() {
+        let m = settled();
+        assert_eq!(m.world().brokers().len(), 1);
+        assert_eq!(m.world().topic(TOPIC).map(|t| t.partition_count()), Some(3));
+        let g = m.world().group(GROUP).expect("billing");
+        assert_eq!(g.members.len(), 2);
+        assert_eq!(g.state.name(), "Stable");
+    }
+
+    #[test]
+    fn typed_messages_land_in_murmur2_partitions_and_get_consumed() {
+        let mut m = settled();
+        m.act(Action::Produce {
+            text: "alice:order-1".into(),
+            partition: None,
+            acks: Acks::All,
+        });
+        m.run(3_000);
+        let p = crate::sim::partitioner::partition_for_key(b"alice", 3);
+        let part = &m.world().topic(TOPIC).expect("topic").partitions[p as usize];
+        assert_eq!(part.log.log_end_offset(), 1);
+        assert_eq!(m.trace().consumed, 1);
+        assert!(
+            m.trace()
+                .log
+                .iter()
+                .any(|l| l.text.contains("appended offset 0"))
+        );
+    }
+
+    #[test]
+    fn adding_a_partition_says_where_each_key_goes_now() {
+        let mut m = settled();
+        for key in AUTO_KEYS {
+            m.act(Action::Produce {
+                text: format!("{key}:x"),
+                partition: None,
+                acks: Acks::All,
+            });
+        }
+        m.run(2_000);
+        m.act(Action::IncreasePartitions { to: 4 });
+        let line = m
+            .trace()
+            .log
+            .iter()
+            .find(|l| l.text.starts_with("orders grew from 3 to 4 partitions"))
+            .expect("a log line for the new partition")
+            .text
+            .clone();
+        let mut moved = 0;
+        for key in AUTO_KEYS {
+            let (old, new) = (
+                partition_for_key(key.as_bytes(), 3),
+                partition_for_key(key.as_bytes(), 4),
+            );
+            let said = if old == new {
+                format!("{key} stays P{new}")
+            } else {
+                moved += 1;
+                format!("{key} now P{new} (was P{old})")
+            };
+            assert!(line.contains(&said), "{said:?} in {line:?}");
+        }
+        assert!(moved > 0, "with 6 keys, some move: {line}");
+    }
+
+    #[test]
+    fn throughput_is_records_per_second_over_the_last_seconds() {
+        let mut m = Session::with_setup(&Setup {
+            rate: 50,
+            ..Setup::default()
+        });
+        assert_eq!(
+            throughput(&m.trace().lag_history),
+            None,
+            "no figure before two samples"
+        );
+        for _ in 0..600 {
+            m.act(Action::Frame { wall_ms: 20.0 });
+        }
+        let (appended, delivered) = throughput(&m.trace().lag_history).expect("sampled");
+        assert!(
+            (40..=60).contains(&appended),
+            "about 50/s appended: {appended}"
+        );
+        // One group reads the topic: once it has caught up it delivers what is appended.
+        assert!(
+            (40..=60).contains(&delivered),
+            "about 50/s delivered: {delivered}"
+        );
+    }
+
+    #[test]
+    fn folding_a_burst_at_once_equals_folding_it_event_by_event() {
+        // A burst holding more events than the log and the flights keep.
+        let mut m = Session::with_setup(&Setup {
+            playing: false,
+            ..Setup::default()
+        });
+        m.run(6_000);
+        let producer = m.producer;
+        let (world, burst) = m.timeline.drive(|w| {
+            for i in 0..2_000 {
+                let _ = w.produce(producer, TOPIC, Some(&format!("k{i}")), "v");
+            }
+            let burst = w.advance(700).expect("advance");
+            (w.clone(), burst)
+        });
+        assert!(
+            burst.len() > LOG_LINES + MAX_FLIGHTS,
+            "{} events",
+            burst.len()
+        );
+        let mut at_once = Trace::new(TOPIC);
+        let mut one_by_one = Trace::new(TOPIC);
+        at_once.fold(&world, &burst);
+        for e in burst {
+            one_by_one.fold(&world, &[e]);
+        }
+        assert_eq!(at_once.log, one_by_one.log);
+        assert_eq!(at_once.flights, one_by_one.flights);
+        assert_eq!(
+            (at_once.produced, at_once.consumed),
+            (one_by_one.produced, one_by_one.consumed)
+        );
+        assert_eq!(at_once.announcement, one_by_one.announcement);
+        assert!(at_once.log.len() <= LOG_LINES && at_once.flights.len() <= MAX_FLIGHTS);
+    }
+
+    #[test]
+    fn an_empty_message_is_refused_with_a_hint() {
+        let mut m = settled();
+        m.act(Action::Produce {
+            text: "".into(),
+            partition: None,
+            acks: Acks::All,
+        });
+        assert!(m.error.is_some());
+    }
+
+    #[test]
+    fn seeking_back_rebuilds_the_earlier_world_and_forward_replays_commands() {
+        let mut m = settled();
+        m.act(Action::Produce {
+            text: "k:v1".into(),
+            partition: None,
+            acks: Acks::All,
+        });
+        m.run(2_000);
+        let after = m.world().now_ms();
+        m.act(Action::Produce {
+            text: "k:v2".into(),
+            partition: None,
+            acks: Acks::All,
+        });
+        m.run(2_000);
+        let total = |m: &Session| -> u64 {
+            m.world()
+                .topic(TOPIC)
+                .map(|t| t.partitions.iter().map(|p| p.log.log_end_offset()).sum())
+                .unwrap_or(0)
+        };
+        assert_eq!(total(&m), 2);
+        m.act(Action::Seek(after));
+        assert_eq!(m.world().now_ms(), after);
+        assert_eq!(total(&m), 1);
+        m.run(2_500);
+        assert_eq!(
+            total(&m),
+            2,
+            "moving forward re-applies the recorded produce"
+        );
+    }
+
+    #[test]
+    fn crash_moves_partitions_after_the_session_timeout() {
+        let mut m = settled();
+        let victim = m
+            .world()
+            .consumers()
+            .find(|c| c.assignment.len() == 2)
+            .map(|c| c.id)
+            .expect("a consumer with two partitions");
+        m.act(Action::CrashConsumer(victim));
+        m.run(60_000);
+        let survivor = m
+            .world()
+            .consumers()
+            .find(|c| c.id != victim)
+            .expect("other");
+        assert_eq!(survivor.assignment.len(), 3);
+    }
+
+    #[test]
+    fn url_parameters_set_up_the_scene_and_bad_ones_are_reported() {
+        let params = |q: &str| crate::ui::route::query_params(q);
+        let (setup, problems) = Setup::from_params(&params(
+            "#/playground?partitions=12&groups=3&rate=1000&seed=9",
+        ));
+        assert!(problems.is_empty());
+        let mut m = Session::with_setup(&setup);
+        m.run(6_000);
+        assert_eq!(
+            m.world().topic(TOPIC).map(|t| t.partition_count()),
+            Some(12)
+        );
+        assert_eq!(m.world().groups().count(), 3);
+        assert_eq!(m.auto_rate(), 1000);
+        let (setup, problems) =
+            Setup::from_params(&params("#/p?partitions=999&speed=abc&x=1&seed=-1"));
+        assert_eq!(setup, Setup::default());
+        assert_eq!(problems.len(), 4, "{problems:?}");
+    }
+
+    #[test]
+    fn a_long_session_stays_bounded_and_rewinds_within_its_window() {
+        let (setup, _) = Setup::from_params(&crate::ui::route::query_params(
+            "#/playground?rate=100&speed=20",
+        ));
+        let mut m = Session::with_setup(&setup);
+        let run_until = |m: &mut Session, until_ms: u64| {
+            // 50 ms frames at 20×: a virtual second and 100 records each.
+            while m.world().now_ms() < until_ms {
+                m.act(Action::Frame { wall_ms: 50.0 });
+            }
+        };
+        let ends = log_ends;
+        // Ten virtual minutes at 100 records/s (issue #3's scenario): the whole session is within
+        // reach, back to its first moment (before any record), and forward again to where it was.
+        run_until(&mut m, 600_000);
+        assert_eq!(m.earliest_ms(), 0);
+        let (horizon, at_end) = (m.horizon_ms(), ends(&m));
+        m.act(Action::Seek(0));
+        assert_eq!(m.world().now_ms(), 0);
+        assert_eq!(ends(&m).iter().sum::<u64>(), 0);
+        assert_eq!(m.trace().produced, 0);
+        m.act(Action::Seek(horizon));
+        assert_eq!(m.world().now_ms(), horizon);
+        assert_eq!(ends(&m), at_end);
+        // Running on, the window slides and everything stays bounded.
+        run_until(&mut m, 720_000);
+        assert!(
+            m.horizon_ms() - m.earliest_ms() >= 600_000,
+            "ten minutes within reach"
+        );
+        assert!(m.timeline.script().len() < 20);
+        let kept: u64 = m
+            .world()
+            .topic(TOPIC)
+            .map(|t| t.partitions.iter().map(|p| p.log.len_records()).sum())
+            .unwrap_or(0);
+        assert!(kept <= 3 * u64::from(RECORDS_PER_PARTITION));
+        assert!(m.trace().log.len() <= LOG_LINES);
+        // Rewinding before the window lands on its start; inside it, on the moment asked.
+        m.act(Action::Seek(0));
+        assert_eq!(m.world().now_ms(), m.earliest_ms());
+        assert!(m.earliest_ms() > 0);
+        let target = m.horizon_ms() - 45_000;
+        m.act(Action::Seek(target));
+        assert_eq!(m.world().now_ms(), target);
+    }
+
+    #[test]
+    fn a_rewound_world_matches_the_world_that_ran_straight_through() {
+        fn session(m: &mut Session) {
+            m.run(5_000);
+            for text in ["a:1", "b:2", "c:3"] {
+                m.produce_text(text, None, Acks::All);
+            }
+            m.run(40_000);
+            for text in ["d:4", "e:5"] {
+                m.produce_text(text, None, Acks::All);
+            }
+            m.run(25_000);
+        }
+        let ends = log_ends;
+        let mut straight = Session::new(8);
+        session(&mut straight);
+        let mut m = Session::new(8);
+        session(&mut m);
+        assert_eq!(ends(&m), ends(&straight));
+        // Back to before the first produce, then forward to the same moment.
+        m.act(Action::Select(Some((TOPIC.to_string(), 0, 0))));
+        m.act(Action::Seek(2_000));
+        assert_eq!(ends(&m).iter().sum::<u64>(), 0);
+        assert_eq!(
+            (m.trace().produced, m.trace().consumed),
+            (0, 0),
+            "counters show the earlier moment"
+        );
+        assert!(
+            m.trace().log.iter().all(|l| l.at_ms <= 2_000),
+            "no lines from the future"
+        );
+        assert_eq!(m.selected, None);
+        let horizon = m.horizon_ms();
+        m.run(horizon - 2_000);
+        assert_eq!(m.world().now_ms(), straight.world().now_ms());
+        assert_eq!(ends(&m), ends(&straight));
+        let lag = |m: &Session| m.world().group_lag(GROUP);
+        assert_eq!(lag(&m), lag(&straight));
+        assert_eq!(
+            (m.trace().produced, m.trace().consumed),
+            (straight.trace().produced, straight.trace().consumed)
+        );
+        assert_eq!(m.trace().log, straight.trace().log);
+    }
+
+    #[test]
+    fn a_new_group_uses_the_assignor_chosen_and_its_members_join() {
+        let mut m = settled();
+        m.act(Action::AddGroup {
+            assignor: AssignorKind::CooperativeSticky,
+        });
+        m.run(8_000);
+        let g = m.world().group("shipping").expect("the next free name");
+        assert_eq!(g.protocol, Some(AssignorKind::CooperativeSticky));
+        assert_eq!(g.state.name(), "Stable");
+        let owned: usize = g.members.values().map(|m| m.assignment.len()).sum();
+        assert_eq!((g.members.len(), owned), (2, 3));
+        m.act(Action::AddConsumer {
+            group: "shipping".into(),
+        });
+        m.run(8_000);
+        let g = m.world().group("shipping").expect("shipping");
+        assert_eq!(
+            g.members.len(),
+            3,
+            "a third member joins with the group's assignor"
+        );
+        assert!(g.members.values().all(|m| m.assignment.len() == 1));
+    }
+
+    fn create(m: &mut Session, name: &str, partitions: u32, rf: u32, policy: &str) {
+        m.act(Action::CreateTopic {
+            name: name.into(),
+            partitions,
+            replication_factor: rf,
+            cleanup_policy: policy.into(),
+        });
+    }
+
+    #[test]
+    fn a_topic_created_from_the_page_is_refused_in_kafkas_words_or_shown_and_replayed() {
+        let mut m = settled();
+        create(&mut m, "payments", 4, 3, "compact");
+        assert_eq!(
+            m.topic_error.as_deref(),
+            Some(
+                "Unable to replicate the partition 3 time(s): The target replication factor \
+                 of 3 cannot be reached because only 1 broker(s) are registered."
+            )
+        );
+        assert!(m.world().topic("payments").is_none());
+        assert_eq!(m.trace().topic, TOPIC, "a refused topic is not shown");
+        create(&mut m, "orders", 1, 1, "delete");
+        assert_eq!(
+            m.topic_error.as_deref(),
+            Some("Topic 'orders' already exists.")
+        );
+        m.act(Action::StartBroker(2));
+        m.act(Action::StartBroker(3));
+        m.run(1_000);
+        let before = m.world().now_ms();
+        m.run(1_000);
+        create(&mut m, "payments", 4, 3, "compact");
+        assert_eq!(m.topic_error, None);
+        let t = m.world().topic("payments").expect("created");
+        assert_eq!((t.partition_count(), t.replication_factor()), (4, 3));
+        assert_eq!(
+            t.overrides.get("cleanup.policy").map(String::as_str),
+            Some("compact")
+        );
+        assert_eq!(m.trace().topic, "payments", "the new topic is shown");
+        assert!(
+            m.trace()
+                .log
+                .iter()
+                .any(|l| l.text.contains("topic payments created"))
+        );
+        // It is a command on the timeline: gone when rewound before it, back when replayed.
+        m.run(2_000);
+        m.act(Action::Seek(before));
+        assert!(m.world().topic("payments").is_none());
+        assert_eq!(
+            m.trace().topic,
+            TOPIC,
+            "the view falls back to a topic that exists"
+        );
+        m.run(3_000);
+        assert!(m.world().topic("payments").is_some());
+        // Produce goes to the shown topic.
+        m.act(Action::ShowTopic("payments".into()));
+        m.act(Action::Produce {
+            text: "k:v".into(),
+            partition: Some(2),
+            acks: Acks::All,
+        });
+        m.run(2_000);
+        let p = &m.world().topic("payments").expect("payments").partitions[2];
+        assert_eq!(p.log.log_end_offset(), 1);
+        // Internal and unknown topics are not shown.
+        m.act(Action::ShowTopic("__consumer_offsets".into()));
+        m.act(Action::ShowTopic("nope".into()));
+        assert_eq!(m.trace().topic, "payments");
+    }
+
+    #[test]
+    fn url_parameters_start_brokers_and_replicate_orders() {
+        let params = |q: &str| crate::ui::route::query_params(q);
+        let (setup, problems) = Setup::from_params(&params("#/playground?brokers=3&rf=3"));
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut m = Session::with_setup(&setup);
+        m.run(6_000);
+        assert_eq!(m.world().live_brokers(), vec![1, 2, 3]);
+        let t = m.world().topic(TOPIC).expect("orders");
+        assert_eq!(t.replication_factor(), 3);
+        assert!(t.partitions.iter().all(|p| p.isr.len() == 3));
+        // Stopping a broker shrinks the ISR of every partition it held.
+        m.act(Action::StopBroker(2));
+        m.run(1_000);
+        let t = m.world().topic(TOPIC).expect("orders");
+        assert!(t.partitions.iter().all(|p| p.is_under_replicated()));
+        let (setup, problems) = Setup::from_params(&params("#/playground?brokers=2&rf=3"));
+        assert_eq!((setup.brokers, setup.replication_factor), (2, 1));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn exports_are_well_formed() {
+        let mut m = settled();
+        m.timeline.fold_mut().log.push_back(LogLine {
+            at_ms: 1,
+            category: "produce",
+            text: "say \"hi\"\n".into(),
+        });
+        assert!(m.trace().log_csv().contains("\"say \"\"hi\"\"\n\""));
+        assert!(m.trace().log_json().contains("say \\\"hi\\\"\\u000a"));
+        assert!(m.trace().log_json().starts_with('['));
+    }
+}
