@@ -6,15 +6,118 @@
 use yew::prelude::*;
 
 use crate::VERSION;
-use crate::ui::components::{Nav, ViewBody};
+use crate::sim::scenario::decode_link;
+use crate::ui::components::{Nav, Share, ViewBody, error_banner};
 use crate::ui::console_view::SharedWorld;
 use crate::ui::route::{Route, current_hash};
+use crate::ui::session::saved::{self, Store};
 use crate::ui::session::{Session, SharedSession};
 use crate::ui::state::{Action, AppState};
 
-/// The page's session, from the address it was opened at.
+/// How often the session is saved while it changes, in ms of wall time.
+pub const AUTOSAVE_MS: u32 = 2_000;
+
+/// The page's session, from the address it was opened at: a shared link's scenario, else
+/// the session saved before a reload, else the setup the address asks for. Whatever cannot be
+/// used is named in the session's message, and nothing saved is lost.
 fn session_from_location() -> Session {
-    Session::from_hash(&current_hash())
+    let hash = current_hash();
+    let address = saved::without_payload(&hash);
+    if let Some(payload) = saved::payload(&hash) {
+        let opened = decode_link(payload).and_then(|doc| Session::from_doc(&doc));
+        // The address keeps the view and its setup; the scenario now lives in the session
+        // (and in its autosave, so a reload restores what the learner did after opening it).
+        replace_address(&address);
+        return match opened {
+            Ok(session) => session,
+            Err(e) => {
+                let mut session = Session::from_hash(&address);
+                session.error = Some(format!(
+                    "This link's scenario could not be opened: {} A fresh session started instead.",
+                    e.0
+                ));
+                session
+            }
+        };
+    }
+    let Ok(store) = Store::open() else {
+        return Session::from_hash(&address);
+    };
+    let Some(text) = store.get(saved::AUTOSAVE_KEY) else {
+        return Session::from_hash(&address);
+    };
+    let restored = saved::read_autosave(&text).and_then(|autosave| {
+        if !saved::restores(&address, &autosave) {
+            return Ok(None);
+        }
+        Session::from_doc(&autosave.doc).map(Some)
+    });
+    match restored {
+        Ok(Some(session)) => session,
+        Ok(None) => Session::from_hash(&address),
+        Err(e) => {
+            let aside = store.move_aside(saved::AUTOSAVE_KEY).unwrap_or_default();
+            let mut session = Session::from_hash(&address);
+            session.error = Some(format!(
+                "Your saved session could not be restored: {} It was kept aside under “{aside}”, and a fresh session started.",
+                e.0
+            ));
+            session
+        }
+    }
+}
+
+/// Shows `address` in the address bar without reloading or adding a history entry.
+fn replace_address(address: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let target = if address.is_empty() { "#/" } else { address };
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(target));
+    }
+}
+
+/// What the autosave last wrote, so an unchanged session is not written again.
+type SavedKey = (usize, u64, u64, bool, u64, String, u32, u64, String);
+
+/// Saves the session if it changed since the last save; returns a message the first time
+/// storage refuses.
+fn autosave(
+    shared: &SharedSession,
+    last: &mut Option<SavedKey>,
+    warned: &mut bool,
+) -> Option<String> {
+    let rc = shared.get()?;
+    let session = rc.try_borrow().ok()?;
+    let address = saved::without_payload(&current_hash());
+    let t = &session.timeline;
+    let key = (
+        t.script().len(),
+        t.now_ms(),
+        t.horizon_ms(),
+        session.playing,
+        session.speed.to_bits(),
+        session.trace().topic.clone(),
+        session.producer,
+        session.rebuilds,
+        address.clone(),
+    );
+    if last.as_ref() == Some(&key) {
+        return None;
+    }
+    let route = Route::from_hash(&address);
+    let doc = session.to_doc(route.slug())?;
+    drop(session);
+    *last = Some(key);
+    let result = Store::open()
+        .and_then(|store| saved::save_autosave(&store, &saved::Autosave { address, doc }));
+    match result {
+        Err(e) if !*warned => {
+            *warned = true;
+            Some(format!(
+                "This page cannot save your session ({e}): it works as usual, but a reload starts afresh. Use Share → Download to keep it."
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// The root component. It keeps the page's one session (made when a view first needs it) and
@@ -23,7 +126,33 @@ fn session_from_location() -> Session {
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| AppState::from_hash(&current_hash()));
-    let session = use_memo((), |_| SharedSession::default());
+    let session = use_memo((), |_| {
+        let shared = SharedSession::default();
+        // Made now, before any view reads the address: a shared link's payload is consumed
+        // here.
+        shared.session(session_from_location);
+        shared
+    });
+    // Bumped when a scenario replaces the session: the view is rebuilt from it.
+    let generation = use_state(|| 0u64);
+    let notice = use_state(|| None::<String>);
+    {
+        let (shared, notice) = ((*session).clone(), notice.clone());
+        use_effect_with((), move |_| {
+            let mut last = None;
+            let mut warned = false;
+            let interval = gloo_timers::callback::Interval::new(AUTOSAVE_MS, move || {
+                if let Some(text) = autosave(&shared, &mut last, &mut warned) {
+                    notice.set(Some(text));
+                }
+            });
+            move || drop(interval)
+        });
+    }
+    let onloaded = {
+        let generation = generation.clone();
+        Callback::from(move |()| generation.set(*generation + 1))
+    };
     let world = use_memo((), {
         let session = (*session).clone();
         move |_| SharedWorld::session(session, session_from_location)
@@ -54,12 +183,14 @@ pub fn App() -> Html {
             <header>
                 <h1><a href={Route::Playground.href()}>{ "eda-playground" }</a></h1>
                 <p class="tagline">{ "Watch event-driven architecture happen" }</p>
+                <Share session={(*session).clone()} {route} {onloaded} />
                 <Nav current={route} />
             </header>
+            { error_banner(notice.as_ref(), { let notice = notice.clone(); Callback::from(move |_| notice.set(None)) }) }
             <main id="view" data-view={route.slug()}>
                 <ContextProvider<SharedSession> context={(*session).clone()}>
                     <ContextProvider<SharedWorld> context={(*world).clone()}>
-                        <ViewBody {route} />
+                        <ViewBody key={*generation} {route} />
                     </ContextProvider<SharedWorld>>
                 </ContextProvider<SharedSession>>
             </main>

@@ -12,6 +12,7 @@
 //! the timed commands (setup included), the moment shown and the Playground's settings. A
 //! producer's steady load is one `SetAutoProduce` command, so a busy session stays short.
 
+pub mod saved;
 pub mod trace;
 
 use std::cell::RefCell;
@@ -320,6 +321,16 @@ impl Session {
         Ok(session)
     }
 
+    /// Replaces this session by the one `doc` describes; when it does not replay, nothing
+    /// changes and the error says why.
+    pub fn load(&mut self, doc: &ScenarioDoc) -> Result<(), ScenarioError> {
+        let session = Session::from_doc(doc)?;
+        let rebuilds = self.rebuilds;
+        *self = session;
+        self.rebuilds = rebuilds + 1;
+        Ok(())
+    }
+
     /// The session as a scenario document showing `view`, at the moment shown; `None` once
     /// the session is too long to replay from its start.
     pub fn to_doc(&self, view: &str) -> Option<ScenarioDoc> {
@@ -447,14 +458,11 @@ impl Session {
                 self.playing = playing;
                 self.rebuilds = rebuilds + 1;
             }
-            Action::Load(doc) => match Session::from_doc(&doc) {
-                Ok(session) => {
-                    let rebuilds = self.rebuilds;
-                    *self = session;
-                    self.rebuilds = rebuilds + 1;
+            Action::Load(doc) => {
+                if let Err(e) = self.load(&doc) {
+                    self.error = Some(e.0);
                 }
-                Err(e) => self.error = Some(e.0),
-            },
+            }
             Action::Notice(text) => self.error = Some(text),
             Action::Produce {
                 text,

@@ -451,9 +451,9 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         Callback::from(move |e: MouseEvent| {
             let model = model.0.borrow();
             let href = if json {
-                data_url("application/json", &model.trace().log_json())
+                crate::ui::components::data_url("application/json", &model.trace().log_json())
             } else {
-                data_url("text/csv", &model.trace().log_csv())
+                crate::ui::components::data_url("text/csv", &model.trace().log_csv())
             };
             e.target_unchecked_into::<web_sys::HtmlAnchorElement>()
                 .set_href(&href);
@@ -474,17 +474,4 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             <ol reversed=true>{ for shown }</ol>
         </section>
     }
-}
-
-/// A `data:` URL for a download link (percent-encoded, so any text is safe).
-fn data_url(mime: &str, body: &str) -> String {
-    let mut out = format!("data:{mime};charset=utf-8,");
-    for b in body.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~,:".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
