@@ -27,6 +27,7 @@ mod e2e {
     pub mod narrow;
     pub mod playground;
     pub mod server;
+    pub mod session;
     pub mod webdriver;
     pub mod wordcount;
 }
@@ -433,6 +434,15 @@ fn playground_crashed_consumer_loses_its_partitions() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn playground_bad_url_params_alert_and_page_still_works() {
     run_on_dist("playground-bad-params", e2e::playground::check_bad_params);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn session_travels_by_link_reload_file_and_survives_bad_input() {
+    run_on_dist(
+        "session_travels",
+        e2e::session::check_share_reload_corrupt_file_hostile,
+    );
 }
 
 #[test]
