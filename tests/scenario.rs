@@ -180,3 +180,41 @@ fn the_same_document_replays_the_same_on_every_run() {
         encode_link(&ScenarioDoc::new(b.scenario().unwrap()))
     );
 }
+
+/// The example in the README's "The scenario file" section reads and replays: a teacher can
+/// start from it.
+#[test]
+fn the_readme_example_reads_and_replays() {
+    let readme = include_str!("../README.md");
+    let section = readme
+        .split("### The scenario file")
+        .nth(1)
+        .expect("the README documents the scenario file");
+    let json = section
+        .split("```json")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a JSON example");
+    let doc = decode_json(json).unwrap();
+    let t = Timeline::from_scenario(
+        &doc.scenario(),
+        doc.moment(),
+        doc.horizon(),
+        (),
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(t.now_ms(), 10_000);
+    let orders = t.world().topic("orders").unwrap();
+    let appended: u64 = orders
+        .partitions
+        .iter()
+        .map(|p| p.log.log_end_offset())
+        .sum();
+    assert!(
+        appended >= 1 + 35,
+        "the typed record and the steady load: {appended}"
+    );
+    let session = eda_playground::ui::session::Session::from_doc(&doc).unwrap();
+    assert!(!session.playing);
+}
