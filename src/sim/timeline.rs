@@ -206,6 +206,25 @@ impl<F: Fold> Timeline<F> {
         self.checkpoints.front().map_or(0, |c| c.world.now_ms())
     }
 
+    /// The earliest moment a seek can rebuild exactly (the oldest checkpoint's).
+    pub fn earliest_moment(&self) -> Moment {
+        self.checkpoints.front().map_or(
+            Moment {
+                at_ms: 0,
+                commands: 0,
+            },
+            |c| Moment {
+                at_ms: c.world.now_ms(),
+                commands: c.applied,
+            },
+        )
+    }
+
+    /// Checkpoints kept.
+    pub fn checkpoints(&self) -> usize {
+        self.checkpoints.len()
+    }
+
     /// Where the timeline stands.
     pub fn moment(&self) -> Moment {
         Moment {
@@ -319,6 +338,11 @@ impl<F: Fold> Timeline<F> {
         // did, the moment is shown as far as it could be rebuilt.
         let _ = self.replay_commands(until, last as usize);
         self.fold.after_seek(&self.world);
+    }
+
+    /// Drops the recorded future now (an undo: what came after the moment shown is gone).
+    pub fn drop_future(&mut self) {
+        self.branch(self.world.now_ms());
     }
 
     /// Saves the moment shown as a checkpoint now (a view whose virtual time barely moves,

@@ -228,7 +228,7 @@ fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
                 { " Record cache (Kafka's default 10 MB, commit every 30 s; WordCountDemo sets 0)" }
             </label>
             { el::tags("span", &[("class", Attr("counters"))], vec![
-                VText::new(format!("{state} · t = {:.1} s · {}", model.world.now_ms() as f64 / 1000.0, plural(model.input_records(), "line", "lines"))).into(),
+                VText::new(format!("{state} · t = {:.1} s · {}", model.world().now_ms() as f64 / 1000.0, plural(model.input_records(), "line", "lines"))).into(),
                 html! { " in the input topic" },
             ]) }
         </div>

@@ -8,21 +8,22 @@
 //! run, event by event, until the application's consumer has fetched something (or its commit
 //! is due, which flushes the record cache) — at most [`MAX_IDLE_MS`] of virtual time.
 //!
-//! Going back: before each learner action the model keeps a mark (how many commands were given
-//! and the virtual time). Every [`CHECKPOINT_EVERY`] marks the world is cloned. Back restores
-//! the latest checkpoint at or before the previous mark and re-applies the recorded commands
-//! at their times, which is exact because the engine is deterministic. Bounded: at most
-//! [`MAX_MARKS`] marks (older moments become unreachable), checkpoints and the script only
-//! reach back to the oldest mark, and the world's own history is dropped.
+//! Going back: the world lives on a [`Timeline`] (`sim::timeline`, the one place that rewinds
+//! anything). Before each learner action the model keeps a mark (the timeline's moment: the
+//! virtual time and the commands applied), and every [`CHECKPOINT_EVERY`] marks the timeline
+//! saves a checkpoint. Back seeks to the previous mark; the next action then drops the recorded
+//! future, as the timeline does for every view. Bounded: at most [`MAX_MARKS`] marks and
+//! `MAX_MARKS / CHECKPOINT_EVERY + 2` checkpoints (older moments become unreachable).
 
 use std::collections::VecDeque;
 
 use crate::sim::vecmap::VecMap;
 
-use crate::sim::command::{Command, NewRecord, Outcome, StreamsExample, TimedCommand};
+use crate::sim::command::{Command, NewRecord, Outcome, StreamsExample};
 use crate::sim::streams::examples::{WORD_COUNT_INPUT, WORD_COUNT_OUTPUT};
 use crate::sim::streams::task::Program;
 use crate::sim::streams::{StepKind, StepReport, StreamsApp, Value};
+use crate::sim::timeline::{Limits, Moment, Timeline};
 use crate::sim::world::WorldConfig;
 use crate::sim::{SimError, World};
 
@@ -129,21 +130,6 @@ pub enum Action {
     DismissError,
 }
 
-/// The state before a learner action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Mark {
-    /// Commands given before it (an index into the whole script, counting dropped ones).
-    commands: usize,
-    now_ms: u64,
-}
-
-/// A cloned world at a mark.
-#[derive(Clone, Debug)]
-struct Checkpoint {
-    mark: Mark,
-    world: World,
-}
-
 /// A record of a topic as the view lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShownRecord {
@@ -157,18 +143,15 @@ pub struct ShownRecord {
 #[derive(Debug)]
 pub struct Model {
     pub setup: Setup,
-    pub world: World,
+    /// The view's world and everything it recorded.
+    pub timeline: Timeline,
     /// The Streams application's id.
     pub app: u32,
     producer: u32,
-    /// Commands given after the first checkpoint's, with their times.
-    script: Vec<TimedCommand>,
-    /// How many commands were dropped from the front of `script`.
-    script_base: usize,
-    marks: VecDeque<Mark>,
+    /// The moment before each learner action, oldest first.
+    marks: VecDeque<Moment>,
     /// Marks pushed since the start (checkpoints are taken every [`CHECKPOINT_EVERY`]).
     marks_pushed: u64,
-    checkpoints: VecDeque<Checkpoint>,
     pub running: bool,
     /// Steps per second while running.
     pub speed: f64,
@@ -196,47 +179,49 @@ impl Model {
             group_initial_rebalance_delay_ms: 0,
             ..WorldConfig::default()
         };
-        let mut world = World::with_config(setup.seed, config);
-        let (app, producer) = match Self::prepare(&mut world, setup) {
-            Ok(ids) => ids,
-            Err(e) => {
-                // Cannot happen with the fixed setup; shown rather than hidden if it does.
-                let mut model = Self::empty(setup, world);
-                model.error = Some(e.message().to_string());
-                return model;
-            }
+        let limits = Limits {
+            // Checkpoints come with the learner's actions (stepping barely moves the clock).
+            checkpoint_every_ms: u64::MAX,
+            checkpoints_max: MAX_MARKS / CHECKPOINT_EVERY + 2,
+            script_max: MAX_MARKS * 2,
         };
-        world.forget_history();
-        let mut model = Self::empty(setup, world);
-        model.app = app;
-        model.producer = producer;
-        model.checkpoints.push_back(Checkpoint {
-            mark: model.mark(),
-            world: model.world.clone(),
-        });
-        model.announcement =
-            "WordCountDemo is running, waiting for steps. Type a line or pick an example."
-                .to_string();
+        let mut timeline = Timeline::new(setup.seed, config, (), limits);
+        let prepared = timeline.drive(|world| Self::prepare(world, setup));
+        timeline.checkpoint_now();
+        let mut model = Self::empty(setup, timeline);
+        match prepared {
+            Ok((app, producer)) => {
+                model.app = app;
+                model.producer = producer;
+                model.announcement =
+                    "WordCountDemo is running, waiting for steps. Type a line or pick an example."
+                        .to_string();
+            }
+            // Cannot happen with the fixed setup; shown rather than hidden if it does.
+            Err(e) => model.error = Some(e.message().to_string()),
+        }
         model
     }
 
-    fn empty(setup: Setup, world: World) -> Self {
+    fn empty(setup: Setup, timeline: Timeline) -> Self {
         Self {
             setup,
-            world,
+            timeline,
             app: 0,
             producer: 0,
-            script: Vec::new(),
-            script_base: 0,
             marks: VecDeque::new(),
             marks_pushed: 0,
-            checkpoints: VecDeque::new(),
             running: false,
             speed: 4.0,
             budget: 0.0,
             announcement: String::new(),
             error: None,
         }
+    }
+
+    /// The world at the moment shown.
+    pub fn world(&self) -> &World {
+        self.timeline.world()
     }
 
     fn prepare(world: &mut World, setup: Setup) -> Result<(u32, u32), SimError> {
@@ -274,7 +259,7 @@ impl Model {
 
     /// The running application.
     pub fn app(&self) -> Option<&StreamsApp> {
-        self.world.streams_app(self.app)
+        self.world().streams_app(self.app)
     }
 
     /// The topology bound to the application (real topic names).
@@ -303,17 +288,10 @@ impl Model {
         !self.marks.is_empty()
     }
 
-    fn mark(&self) -> Mark {
-        Mark {
-            commands: self.script_base + self.script.len(),
-            now_ms: self.world.now_ms(),
-        }
-    }
-
-    /// Remembers the moment before an action (and clones the world every few marks).
-    /// Returns whether a mark was pushed (not when the moment is the last mark already).
+    /// Remembers the moment before an action (and checkpoints every few marks). Returns
+    /// whether a mark was pushed (not when the moment is the last mark already).
     fn push_mark(&mut self) -> bool {
-        let mark = self.mark();
+        let mark = self.timeline.moment();
         if self.marks.back() == Some(&mark) {
             return false;
         }
@@ -321,53 +299,32 @@ impl Model {
         // Counted over the whole session: once `marks` is full its length stays put.
         self.marks_pushed += 1;
         if self.marks_pushed.is_multiple_of(CHECKPOINT_EVERY as u64) {
-            self.checkpoints.push_back(Checkpoint {
-                mark,
-                world: self.world.clone(),
-            });
+            self.timeline.checkpoint_now();
         }
-        while self.marks.len() > MAX_MARKS {
+        // Marks the timeline can no longer rebuild exactly are dropped with the rest.
+        let earliest = self.timeline.earliest_moment();
+        while self.marks.len() > MAX_MARKS
+            || self
+                .marks
+                .front()
+                .is_some_and(|m| m.commands < earliest.commands || m.at_ms < earliest.at_ms)
+        {
             self.marks.pop_front();
-        }
-        // Keep only the newest checkpoint at or before the oldest mark, and those after it.
-        if let Some(oldest) = self.marks.front().copied() {
-            while self.checkpoints.len() > 1
-                && self.checkpoints.get(1).is_some_and(|c| {
-                    c.mark.commands <= oldest.commands && c.mark.now_ms <= oldest.now_ms
-                })
-            {
-                self.checkpoints.pop_front();
-            }
-        }
-        let keep_from = self
-            .checkpoints
-            .front()
-            .map_or(0, |c| c.mark.commands)
-            .saturating_sub(self.script_base);
-        if keep_from > 0 {
-            self.script.drain(..keep_from.min(self.script.len()));
-            self.script_base += keep_from;
         }
         true
     }
 
-    /// Applies a command and records it in the script.
-    /// Applies a command and records it in the script when the world recorded it (a refused
-    /// command is not, except a failed Streams step, which stopped the application).
+    /// Applies a command and records it on the timeline (a refused command is not, except a
+    /// failed Streams step, which stopped the application).
     fn command(&mut self, command: Command) -> Result<Outcome, SimError> {
-        let at_ms = self.world.now_ms();
-        let outcome = self.world.apply(command.clone());
-        if !self.world.take_history().is_empty() {
-            self.script.push(TimedCommand { at_ms, command });
-        }
-        outcome
+        self.timeline.apply(command)
     }
 
     /// Lets virtual time run until the application has something to step, its commit is due
     /// or [`MAX_IDLE_MS`] pass ([`MAX_IDLE_UNCACHED_MS`] when the cache holds nothing). Returns
     /// whether there is work.
     fn wait_for_work(&mut self) -> bool {
-        let start = self.world.now_ms();
+        let start = self.world().now_ms();
         loop {
             let Some(app) = self.app() else { return false };
             if !app.is_alive() {
@@ -376,19 +333,19 @@ impl Model {
             if !app.thread().is_idle() {
                 return true;
             }
-            let now = self.world.now_ms();
+            let now = self.world().now_ms();
             let limit = if app.thread().has_dirty_cache() {
                 MAX_IDLE_MS
             } else {
                 MAX_IDLE_UNCACHED_MS
             };
-            let Some(next) = self.world.next_event_ms() else {
+            let Some(next) = self.world().next_event_ms() else {
                 return false;
             };
             if next.saturating_sub(start) > limit {
                 return false;
             }
-            if self.world.advance(next.saturating_sub(now)).is_err() {
+            if self.timeline.advance(next.saturating_sub(now)).is_err() {
                 return false;
             }
         }
@@ -512,49 +469,16 @@ impl Model {
             return;
         };
         self.running = false;
-        while self.checkpoints.len() > 1
-            && self
-                .checkpoints
-                .back()
-                .is_some_and(|c| c.mark.commands > mark.commands || c.mark.now_ms > mark.now_ms)
-        {
-            self.checkpoints.pop_back();
-        }
-        let Some(checkpoint) = self.checkpoints.back() else {
-            return;
-        };
-        let mut world = checkpoint.world.clone();
-        let from = checkpoint.mark.commands.saturating_sub(self.script_base);
-        let to = mark.commands.saturating_sub(self.script_base);
-        let replayed = self
-            .script
-            .get(from..to.min(self.script.len()))
-            .unwrap_or_default()
-            .iter()
-            .try_for_each(|timed| {
-                world.advance(timed.at_ms.saturating_sub(world.now_ms()))?;
-                match world.apply(timed.command.clone()) {
-                    Ok(_) => Ok(()),
-                    // Recorded although it failed: it fails again, identically.
-                    Err(_) if timed.command.fails_with_effect() => Ok(()),
-                    Err(e) => Err(e),
-                }
-            })
-            .and_then(|()| world.advance(mark.now_ms.saturating_sub(world.now_ms())));
-        if let Err(e) = replayed {
-            self.fail(e);
-            return;
-        }
-        world.forget_history();
-        self.world = world;
-        self.script.truncate(to);
+        self.timeline.seek_moment(mark);
+        // Back is an undo: the steps after the mark are gone, not replayed by the next one.
+        self.timeline.drop_future();
         self.error = None;
         self.announcement = "Went back one step.".to_string();
     }
 
     /// Records in the input topic (lines produced and arrived).
     pub fn input_records(&self) -> u64 {
-        self.world.topic(WORD_COUNT_INPUT).map_or(0, |t| {
+        self.world().topic(WORD_COUNT_INPUT).map_or(0, |t| {
             t.partitions.iter().map(|p| p.log.log_end_offset()).sum()
         })
     }
@@ -627,7 +551,7 @@ impl Model {
     /// The newest records of each partition of `topic` (at most [`RECORDS_SHOWN`] each);
     /// values of 8 bytes are shown as a Long when `long_values`.
     pub fn records(&self, topic: &str, long_values: bool) -> Vec<Vec<ShownRecord>> {
-        let Some(t) = self.world.topic(topic) else {
+        let Some(t) = self.world().topic(topic) else {
             return Vec::new();
         };
         t.partitions
@@ -655,7 +579,7 @@ impl Model {
     /// sees these), at most `max` of the newest.
     pub fn output_log(&self, max: u32) -> Vec<ShownRecord> {
         let mut out = Vec::new();
-        if let Some(t) = self.world.topic(WORD_COUNT_OUTPUT) {
+        if let Some(t) = self.world().topic(WORD_COUNT_OUTPUT) {
             for p in &t.partitions {
                 let end = p.log.log_end_offset();
                 let from = end
@@ -678,7 +602,7 @@ impl Model {
     /// remove the key), by key.
     pub fn output_compacted(&self) -> Vec<(String, String)> {
         let mut latest: VecMap<String, Option<String>> = VecMap::default();
-        if let Some(t) = self.world.topic(WORD_COUNT_OUTPUT) {
+        if let Some(t) = self.world().topic(WORD_COUNT_OUTPUT) {
             for p in &t.partitions {
                 for r in p.log.read(p.log.log_start_offset(), u32::MAX) {
                     let key = bytes_text(r.key.as_deref(), false);
@@ -943,7 +867,7 @@ mod tests {
     #[test]
     fn running_steps_at_the_chosen_speed_and_stops_when_idle() {
         let mut model = Model::new(Setup::default());
-        let produced_at = model.world.now_ms();
+        let produced_at = model.world().now_ms();
         model.act(Action::Produce("hello kafka streams".to_string()));
         model.act(Action::SetSpeed(10.0));
         model.act(Action::TogglePlay);
@@ -956,7 +880,7 @@ mod tests {
         assert!(!model.running, "pauses when everything is processed");
         assert_eq!(count_of(&model, "kafka").as_deref(), Some("1"));
         // Without a cache there is no commit to wait for: the clock stops soon after.
-        let idle_ms = model.world.now_ms() - produced_at;
+        let idle_ms = model.world().now_ms() - produced_at;
         assert!(idle_ms < 10_000, "virtual time ran on for {idle_ms} ms");
     }
 
@@ -991,11 +915,11 @@ mod tests {
             }
         }
         assert!(
-            model.script.len() <= MAX_MARKS * 3,
+            model.timeline.script().len() <= MAX_MARKS * 2,
             "script grew to {}",
-            model.script.len()
+            model.timeline.script().len()
         );
-        assert!(model.checkpoints.len() > 1);
+        assert!(model.timeline.checkpoints() > 1);
         let before = model.store_rows();
         model.act(Action::StepNode);
         model.act(Action::Back);
@@ -1015,8 +939,8 @@ mod tests {
             }
         }
         assert!(model.marks.len() <= MAX_MARKS);
-        assert!(model.checkpoints.len() <= MAX_MARKS / CHECKPOINT_EVERY + 2);
-        assert!(model.script.len() <= MAX_MARKS * 2);
+        assert!(model.timeline.checkpoints() <= MAX_MARKS / CHECKPOINT_EVERY + 2);
+        assert!(model.timeline.script().len() <= MAX_MARKS * 2);
         let before = model.store_rows();
         model.act(Action::StepNode);
         model.act(Action::Back);
