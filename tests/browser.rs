@@ -22,6 +22,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts the app into a new element and waits until it has rendered.
 async fn mount() -> Element {
+    browser_support::forget_saved_sessions();
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<App>::with_root(root.clone()).render();

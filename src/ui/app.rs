@@ -87,7 +87,15 @@ fn autosave(
 ) -> Option<String> {
     let rc = shared.get()?;
     let session = rc.try_borrow().ok()?;
-    let address = saved::without_payload(&current_hash());
+    let mut address = saved::without_payload(&current_hash());
+    if Route::from_hash(&address) == Route::Playground {
+        // The address bar follows the settings, so an address copied from it starts them.
+        let current = session.playground_address(&address);
+        if current != address {
+            replace_address(&current);
+            address = current;
+        }
+    }
     let t = &session.timeline;
     let key = (
         t.script().len(),

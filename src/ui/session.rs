@@ -348,6 +348,56 @@ impl Session {
         Some(doc)
     }
 
+    /// The Playground's address for the session's current settings: `address` with `seed`,
+    /// `partitions`, `rate` and `speed` brought up to date (defaults left out) and its other
+    /// parameters kept, so an address copied from the browser starts the same setup.
+    pub fn playground_address(&self, address: &str) -> String {
+        let defaults = Setup::default();
+        let partitions = self
+            .world()
+            .topic(TOPIC)
+            .map_or(defaults.partitions, |t| t.partition_count());
+        let speed_tenths = (self.speed * 10.0).round() as u64;
+        let managed = [
+            ("seed", self.seed(), defaults.seed),
+            (
+                "partitions",
+                u64::from(partitions),
+                u64::from(defaults.partitions),
+            ),
+            (
+                "rate",
+                u64::from(self.auto_rate()),
+                u64::from(defaults.rate),
+            ),
+            ("speed", speed_tenths, 10),
+        ];
+        let query = address.split_once('?').map_or("", |(_, q)| q);
+        let mut pairs: Vec<String> = query
+            .split('&')
+            .filter(|pair| {
+                let key = pair.split('=').next().unwrap_or_default();
+                !pair.is_empty() && key != "s" && !managed.iter().any(|(k, _, _)| *k == key)
+            })
+            .map(str::to_string)
+            .collect();
+        for (key, value, default) in managed {
+            if value != default {
+                pairs.push(if key == "speed" {
+                    format!("speed={}", value as f64 / 10.0)
+                } else {
+                    format!("{key}={value}")
+                });
+            }
+        }
+        let path = crate::ui::route::Route::Playground.href();
+        if pairs.is_empty() {
+            path
+        } else {
+            format!("{path}?{}", pairs.join("&"))
+        }
+    }
+
     /// The world at the moment shown.
     pub fn world(&self) -> &World {
         self.timeline.world()
@@ -1245,6 +1295,24 @@ mod tests {
         let (setup, problems) = Setup::from_params(&params("#/playground?brokers=2&rf=3"));
         assert_eq!((setup.brokers, setup.replication_factor), (2, 1));
         assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn the_address_follows_the_settings_and_keeps_the_rest() {
+        let mut m = settled();
+        assert_eq!(m.playground_address("#/playground"), "#/playground?seed=1");
+        m.act(Action::SetAutoRate(5));
+        m.act(Action::SetSpeed(2.5));
+        m.act(Action::IncreasePartitions { to: 4 });
+        assert_eq!(
+            m.playground_address("#/playground?groups=2&rate=9&s=xyz"),
+            "#/playground?groups=2&seed=1&partitions=4&rate=5&speed=2.5"
+        );
+        let (setup, problems) = Setup::from_params(&crate::ui::route::query_params(
+            &m.playground_address("#/playground?groups=2"),
+        ));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!((setup.partitions, setup.rate, setup.speed), (4, 5, 2.5));
     }
 
     #[test]

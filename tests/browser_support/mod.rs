@@ -34,8 +34,16 @@ pub async fn until(limit_ms: i32, mut check: impl FnMut() -> bool) -> bool {
     false
 }
 
+/// Forgets what earlier tests' apps saved, so a new app starts from its address alone.
+pub fn forget_saved_sessions() {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.clear();
+    }
+}
+
 /// Sets the hash, then mounts the app into a new element and lets it render.
 pub async fn mount_at(hash: &str) -> Element {
+    forget_saved_sessions();
     web_sys::window()
         .unwrap()
         .location()
