@@ -149,6 +149,11 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             let mut last = None;
             let mut warned = false;
+            // At once too: a session opened from a link (whose payload has left the address)
+            // survives a reload straight away.
+            if let Some(text) = autosave(&shared, &mut last, &mut warned) {
+                notice.set(Some(text));
+            }
             let interval = gloo_timers::callback::Interval::new(AUTOSAVE_MS, move || {
                 if let Some(text) = autosave(&shared, &mut last, &mut warned) {
                     notice.set(Some(text));

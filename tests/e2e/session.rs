@@ -186,7 +186,12 @@ pub fn check_share_reload_corrupt_file_hostile(h: &Harness) -> Result<(), Error>
             "the payload leaves the address once opened: {url}"
         );
         fresh.screenshot(&super::webdriver::artifact_dir().join("session-3-opened-link.png"))?;
-        // A reload restores the session from the browser's storage.
+        // A reload restores the session from the browser's storage (saved at once on open).
+        let saved = fresh.execute(
+            "return localStorage.getItem('eda-playground.autosave.v1') !== null",
+            &[],
+        )?;
+        assert_eq!(saved, json!(true), "the opened session is saved at once");
         fresh.execute("location.reload()", &[])?;
         thread_sleep(500);
         fresh.wait_for("main#view", TIMEOUT)?;
