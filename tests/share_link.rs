@@ -83,7 +83,10 @@ fn three_typical_sessions_fit_in_a_shareable_link() {
         ),
     ] {
         let session = typical(address, acks);
-        let doc = shared_doc(&session, Route::Playground).expect("complete");
+        let shared = eda_playground::ui::session::SharedSession::default();
+        let rc = shared.session(|| session);
+        let doc = shared_doc(&shared, Route::Playground).expect("complete");
+        let session = rc.borrow();
         let link = link_for(
             PAGE,
             address,
@@ -120,4 +123,69 @@ fn three_typical_sessions_fit_in_a_shareable_link() {
         );
         assert_eq!(read_pasted(&link), Ok(doc));
     }
+}
+
+/// The link carries WordCount's and EDA vs SOA's worlds too: a page that opens it shows the
+/// same counts, the same store and the same comparison at the same moment.
+#[test]
+fn wordcount_and_eda_vs_soa_travel_with_the_page() {
+    use eda_playground::ui::compare_view::model::Action as CompareAction;
+    use eda_playground::ui::session::SharedSession;
+    use eda_playground::ui::wordcount::model::Action as WordCountAction;
+
+    let shared = SharedSession::default();
+    shared.session(|| Session::new(5));
+    {
+        let wc = shared.wordcount("#/wordcount?partitions=2");
+        let mut wc = wc.borrow_mut();
+        wc.act(WordCountAction::Produce("all streams lead to kafka".into()));
+        for _ in 0..8 {
+            wc.act(WordCountAction::StepRecord);
+        }
+        wc.act(WordCountAction::StepNode);
+    }
+    {
+        let cmp = shared.compare("#/eda-vs-soa?flow=order");
+        let mut cmp = cmp.borrow_mut();
+        cmp.act(CompareAction::SetHealth {
+            service: "email".into(),
+            health: eda_playground::sim::soa::Health::Down,
+        });
+        for _ in 0..200 {
+            cmp.act(CompareAction::Frame { wall_ms: 16.7 });
+        }
+    }
+    let doc = shared_doc(&shared, Route::WordCount).expect("complete");
+    let link = link_for(
+        PAGE,
+        "#/wordcount?partitions=2",
+        Route::WordCount,
+        &eda_playground::sim::scenario::encode_link(&doc),
+    );
+    println!(
+        "page + WordCount + EDA vs SOA: link {} characters",
+        link.len()
+    );
+
+    let opened = SharedSession::default();
+    opened.session(|| Session::new(0));
+    opened
+        .load(&decode_link(payload(&link).unwrap()).unwrap())
+        .unwrap();
+    let (a, b) = (
+        shared.wordcount("#/wordcount"),
+        opened.wordcount("#/wordcount?partitions=2"),
+    );
+    let (a, b) = (a.borrow(), b.borrow());
+    assert_eq!(b.store_rows(), a.store_rows());
+    assert!(!a.store_rows().is_empty(), "steps reached the store");
+    assert_eq!(b.world().now_ms(), a.world().now_ms());
+    let (c, d) = (
+        shared.compare("#/eda-vs-soa"),
+        opened.compare("#/eda-vs-soa"),
+    );
+    let (c, d) = (c.borrow(), d.borrow());
+    assert_eq!(d.comparison.now_ms(), c.comparison.now_ms());
+    assert_eq!(d.live(), c.live());
+    assert!(!d.running, "a shared moment opens paused");
 }

@@ -69,7 +69,8 @@ impl Default for PlaygroundSettings {
     }
 }
 
-/// The WordCount view's settings (its world is rebuilt from them and its own commands).
+/// The WordCount view: its own world (rebuilt from its seed, its setup and its commands) and
+/// the moment it shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WordCountSettings {
@@ -78,8 +79,12 @@ pub struct WordCountSettings {
     pub partitions: u32,
     /// Kafka's default record cache on or off.
     pub cache: bool,
-    /// Lines the learner sent, in order.
-    pub lines: Vec<String>,
+    /// Every command of the view's world, its setup included, at its virtual time.
+    pub commands: Vec<TimedCommand>,
+    pub moment_ms: u64,
+    /// The Streams application and the producer the view types into.
+    pub app: u32,
+    pub producer: u32,
 }
 
 impl Default for WordCountSettings {
@@ -88,7 +93,10 @@ impl Default for WordCountSettings {
             seed: 42,
             partitions: 1,
             cache: false,
-            lines: Vec::new(),
+            commands: Vec::new(),
+            moment_ms: 0,
+            app: 1,
+            producer: 1,
         }
     }
 }
@@ -249,8 +257,14 @@ impl ScenarioDoc {
             if !(1..=4).contains(&w.partitions) {
                 return Err(error("WordCount's input partitions must be 1 to 4."));
             }
-            if w.lines.len() > 10_000 {
-                return Err(error("WordCount keeps at most 10000 lines."));
+            if w.commands.len() > COMMANDS_MAX
+                || w.moment_ms > TIME_MS_MAX
+                || w.commands.iter().any(|c| c.at_ms > TIME_MS_MAX)
+                || w.commands.windows(2).any(|p| p[1].at_ms < p[0].at_ms)
+            {
+                return Err(error(format!(
+                    "WordCount's commands must be at most {COMMANDS_MAX}, in time order, within a day."
+                )));
             }
         }
         if let Some(c) = &self.compare {
@@ -264,9 +278,12 @@ impl ScenarioDoc {
                     "EDA vs SOA holds at most {COMMANDS_MAX} controls."
                 )));
             }
-            if c.moment_ms > TIME_MS_MAX || c.controls.iter().any(|t| t.at_ms > TIME_MS_MAX) {
+            if c.moment_ms > TIME_MS_MAX
+                || c.controls.iter().any(|t| t.at_ms > TIME_MS_MAX)
+                || c.controls.windows(2).any(|p| p[1].at_ms < p[0].at_ms)
+            {
                 return Err(error(format!(
-                    "EDA vs SOA's times must be at most {TIME_MS_MAX} ms (a day)."
+                    "EDA vs SOA's controls must be in time order, at most {TIME_MS_MAX} ms (a day)."
                 )));
             }
         }

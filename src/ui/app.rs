@@ -20,11 +20,15 @@ pub const AUTOSAVE_MS: u32 = 2_000;
 /// The page's session, from the address it was opened at: a shared link's scenario, else
 /// the session saved before a reload, else the setup the address asks for. Whatever cannot be
 /// used is named in the session's message, and nothing saved is lost.
-fn session_from_location() -> Session {
+fn session_from_location(shared: &SharedSession) -> Session {
     let hash = current_hash();
     let address = saved::without_payload(&hash);
     if let Some(payload) = saved::payload(&hash) {
-        let opened = decode_link(payload).and_then(|doc| Session::from_doc(&doc));
+        let opened = decode_link(payload).and_then(|doc| {
+            let session = Session::from_doc(&doc)?;
+            shared.set_view_docs(&doc);
+            Ok(session)
+        });
         // The address keeps the view and its setup; the scenario now lives in the session
         // (and in its autosave, so a reload restores what the learner did after opening it).
         replace_address(&address);
@@ -50,7 +54,9 @@ fn session_from_location() -> Session {
         if !saved::restores(&address, &autosave) {
             return Ok(None);
         }
-        Session::from_doc(&autosave.doc).map(Some)
+        let session = Session::from_doc(&autosave.doc)?;
+        shared.set_view_docs(&autosave.doc);
+        Ok(Some(session))
     });
     match restored {
         Ok(Some(session)) => session,
@@ -112,8 +118,8 @@ fn autosave(
         return None;
     }
     let route = Route::from_hash(&address);
-    let doc = session.to_doc(route.slug())?;
     drop(session);
+    let doc = shared.to_doc(route.slug())?;
     *last = Some(key);
     let result = Store::open()
         .and_then(|store| saved::save_autosave(&store, &saved::Autosave { address, doc }));
@@ -138,7 +144,7 @@ pub fn App() -> Html {
         let shared = SharedSession::default();
         // Made now, before any view reads the address: a shared link's payload is consumed
         // here.
-        shared.session(session_from_location);
+        shared.session(|| session_from_location(&shared));
         shared
     });
     // Bumped when a scenario replaces the session: the view is rebuilt from it.
@@ -168,7 +174,7 @@ pub fn App() -> Html {
     };
     let world = use_memo((), {
         let session = (*session).clone();
-        move |_| SharedWorld::session(session, session_from_location)
+        move |_| SharedWorld::session(session, || Session::from_hash(&current_hash()))
     });
 
     {

@@ -26,7 +26,18 @@ const ROW: f64 = 34.0;
 /// The EDA-vs-SOA view.
 #[component]
 pub fn EdaVsSoa() -> Html {
-    let store = use_reducer(|| Store::new(Model::from_hash(&current_hash())));
+    // The page's session keeps the view's comparison while other views are shown (and
+    // rebuilds it from a shared scenario).
+    let shared = use_context::<crate::ui::session::SharedSession>();
+    let store = use_reducer(move || {
+        let hash = current_hash();
+        match shared {
+            Some(shared) => Store {
+                model: shared.compare(&hash),
+            },
+            None => Store::new(Model::from_hash(&hash)),
+        }
+    });
     let running = store.model.borrow().running;
     use_frames(running, store.dispatcher(), |wall_ms| Action::Frame {
         wall_ms,

@@ -21,10 +21,15 @@ use std::rc::Rc;
 use crate::sim::assignor::AssignorKind;
 use crate::sim::client::{Acks, ConsumerConfig, OffsetReset, ProducerConfig};
 use crate::sim::command::{Command, NewRecord, Outcome, Subscription};
-use crate::sim::scenario::{PlaygroundSettings, SCENARIO_VERSION, ScenarioDoc, ScenarioError};
+use crate::sim::scenario::{
+    CompareSettings, PlaygroundSettings, SCENARIO_VERSION, ScenarioDoc, ScenarioError,
+    WordCountSettings,
+};
 use crate::sim::timeline::{Limits, Timeline};
 use crate::sim::world::WorldConfig;
 use crate::sim::{SimError, TraceEvent, World};
+use crate::ui::compare_view::model::Model as CompareModel;
+use crate::ui::wordcount::model::Model as WordCountModel;
 pub use trace::{
     Flight, FlightKind, LAG_SAMPLES, LOG_LINES, LogLine, MAX_FLIGHTS, Sample, Trace, describe,
     format_ms, throughput,
@@ -688,23 +693,152 @@ impl crate::ui::store::Acts for Session {
 }
 
 /// The page's one session, created on first use and kept while the page lives, so every view
-/// (the Playground, the Console's terminals, the Share dialog) reads and changes the same
-/// timeline, and leaving a view and coming back finds the same world. A cheap handle; handles
-/// are equal when they share the session.
+/// (the Playground, the Console's terminals, WordCount, EDA vs SOA, the Share dialog) reads and
+/// changes the same state, and leaving a view and coming back finds it as it was. It holds the
+/// page's timeline ([`Session`]) and the worlds of the two views that build their own
+/// (WordCount's timeline, EDA vs SOA's comparison). A cheap handle; handles are equal when
+/// they share the session.
 #[derive(Clone, Default)]
-pub struct SharedSession(Rc<RefCell<Option<Rc<RefCell<Session>>>>>);
+pub struct SharedSession(Rc<Slots>);
+
+type Slot<T> = RefCell<Option<Rc<RefCell<T>>>>;
+
+#[derive(Default)]
+struct Slots {
+    session: Slot<Session>,
+    wordcount: Slot<WordCountModel>,
+    compare: Slot<CompareModel>,
+    /// What a loaded scenario holds for a view not shown since: used when it is next shown.
+    wordcount_doc: RefCell<Option<WordCountSettings>>,
+    compare_doc: RefCell<Option<CompareSettings>>,
+}
+
+/// The model in `slot`, made by `init` the first time (or again when `keep` refuses it).
+fn slot<T>(
+    slot: &Slot<T>,
+    keep: impl FnOnce(&T) -> bool,
+    init: impl FnOnce() -> T,
+) -> Rc<RefCell<T>> {
+    let mut slot = slot.borrow_mut();
+    if let Some(model) = slot.as_ref()
+        && model.try_borrow().map_or(true, |m| keep(&m))
+    {
+        return Rc::clone(model);
+    }
+    Rc::clone(slot.insert(Rc::new(RefCell::new(init()))))
+}
 
 impl SharedSession {
     /// The session, made by `init` the first time.
     pub fn session(&self, init: impl FnOnce() -> Session) -> Rc<RefCell<Session>> {
-        let mut slot = self.0.borrow_mut();
-        Rc::clone(slot.get_or_insert_with(|| Rc::new(RefCell::new(init()))))
+        slot(&self.0.session, |_| true, init)
     }
 
     /// The session if one was made.
     pub fn get(&self) -> Option<Rc<RefCell<Session>>> {
-        self.0.borrow().clone()
+        self.0.session.borrow().clone()
     }
+
+    /// WordCount's model for a page at `hash`: the one kept, unless the address asks for
+    /// another setup; else the one a loaded scenario holds; else a new one from the address.
+    pub fn wordcount(&self, hash: &str) -> Rc<RefCell<WordCountModel>> {
+        let asked = asked_setup(hash, crate::ui::wordcount::model::Setup::from_params);
+        let pending = self.0.wordcount_doc.borrow_mut().take();
+        slot(
+            &self.0.wordcount,
+            |m| pending.is_none() && asked.is_none_or(|a| a == m.setup),
+            || {
+                pending
+                    .as_ref()
+                    .map(|doc| {
+                        WordCountModel::from_settings(doc).unwrap_or_else(|e| {
+                            let mut model = WordCountModel::from_hash(hash);
+                            model.error = Some(e);
+                            model
+                        })
+                    })
+                    .unwrap_or_else(|| WordCountModel::from_hash(hash))
+            },
+        )
+    }
+
+    /// EDA vs SOA's model for a page at `hash` (as [`SharedSession::wordcount`]).
+    pub fn compare(&self, hash: &str) -> Rc<RefCell<CompareModel>> {
+        let asked = asked_setup(hash, crate::ui::compare_view::model::Setup::from_params);
+        let pending = self.0.compare_doc.borrow_mut().take();
+        slot(
+            &self.0.compare,
+            |m| pending.is_none() && asked.is_none_or(|a| a == m.setup),
+            || {
+                pending
+                    .as_ref()
+                    .map(|doc| {
+                        CompareModel::from_settings(doc).unwrap_or_else(|e| {
+                            let mut model = CompareModel::from_hash(hash);
+                            model.error = Some(e);
+                            model
+                        })
+                    })
+                    .unwrap_or_else(|| CompareModel::from_hash(hash))
+            },
+        )
+    }
+
+    /// The whole page as a scenario document showing `view`: the page's timeline, and the
+    /// WordCount and EDA-vs-SOA worlds when they were opened. `None` when the page's timeline
+    /// no longer replays from its start.
+    pub fn to_doc(&self, view: &str) -> Option<ScenarioDoc> {
+        let session = self.get()?;
+        let mut doc = session.try_borrow().ok()?.to_doc(view)?;
+        doc.wordcount = match self.0.wordcount.borrow().as_ref() {
+            Some(m) => m.try_borrow().ok().and_then(|m| m.settings()),
+            None => self.0.wordcount_doc.borrow().clone(),
+        };
+        doc.compare = match self.0.compare.borrow().as_ref() {
+            Some(m) => m.try_borrow().ok().and_then(|m| m.settings()),
+            None => self.0.compare_doc.borrow().clone(),
+        };
+        Some(doc)
+    }
+
+    /// Replaces the page's state by `doc`: the page's timeline now, the other views when they
+    /// are next shown. When the document does not replay, nothing changes.
+    pub fn load(&self, doc: &ScenarioDoc) -> Result<(), ScenarioError> {
+        let session = self
+            .get()
+            .ok_or_else(|| ScenarioError("The page has no session yet.".to_string()))?;
+        session
+            .try_borrow_mut()
+            .map_err(|_| ScenarioError("The simulation is busy; try again.".to_string()))?
+            .load(doc)?;
+        self.set_view_docs(doc);
+        Ok(())
+    }
+
+    /// Keeps what `doc` holds for WordCount and EDA vs SOA, to build them from it when shown.
+    pub fn set_view_docs(&self, doc: &ScenarioDoc) {
+        *self.0.wordcount_doc.borrow_mut() = doc.wordcount.clone();
+        *self.0.compare_doc.borrow_mut() = doc.compare.clone();
+        if doc.wordcount.is_some() {
+            self.0.wordcount.borrow_mut().take();
+        }
+        if doc.compare.is_some() {
+            self.0.compare.borrow_mut().take();
+        }
+    }
+}
+
+/// The setup an address asks for, when it asks for one (it has parameters that all read).
+fn asked_setup<S>(
+    hash: &str,
+    parse: impl FnOnce(&[(String, String)]) -> (S, Vec<String>),
+) -> Option<S> {
+    let params = crate::ui::route::query_params(&saved::without_payload(hash));
+    if params.is_empty() {
+        return None;
+    }
+    let (setup, problems) = parse(&params);
+    problems.is_empty().then_some(setup)
 }
 
 impl PartialEq for SharedSession {

@@ -81,7 +81,18 @@ fn is_internal(op: &Operation) -> bool {
 /// The WordCount view.
 #[component]
 pub fn WordCount() -> Html {
-    let store = use_reducer(|| Store::new(Model::from_hash(&current_hash())));
+    // The page's session keeps the view's world while other views are shown (and rebuilds it
+    // from a shared scenario).
+    let shared = use_context::<crate::ui::session::SharedSession>();
+    let store = use_reducer(move || {
+        let hash = current_hash();
+        match shared {
+            Some(shared) => Store {
+                model: shared.wordcount(&hash),
+            },
+            None => Store::new(Model::from_hash(&hash)),
+        }
+    });
     let running = store.model.borrow().running;
     use_frames(running, store.dispatcher(), |wall_ms| Action::Frame {
         wall_ms,

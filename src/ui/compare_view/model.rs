@@ -9,6 +9,7 @@
 //! ([`Comparison::replay`]) — the base for share links and lessons.
 
 use crate::sim::compare::{Comparison, Control, DownstreamSpec, Preset, Sample, StartFrom};
+use crate::sim::scenario::CompareSettings;
 use crate::sim::soa::{Fanout, Health, Latency, OnFailure};
 
 /// Largest virtual step one animation frame may take (a background tab resumes gently).
@@ -196,6 +197,65 @@ impl Model {
             });
         }
         model
+    }
+
+    /// The view as a scenario document keeps it (`sim::scenario`); `None` once its controls
+    /// no longer reach back to the start.
+    pub fn settings(&self) -> Option<CompareSettings> {
+        if !self.comparison.controls_are_complete() {
+            return None;
+        }
+        Some(CompareSettings {
+            seed: self.setup.seed,
+            flow: self.setup.flow.slug().to_string(),
+            fanout: match self.setup.fanout {
+                Fanout::Sequential => "sequential",
+                Fanout::Parallel => "parallel",
+            }
+            .to_string(),
+            speed_tenths: (self.speed * 10.0).round().clamp(1.0, 200.0) as u32,
+            playing: self.running,
+            controls: self.comparison.controls().to_vec(),
+            moment_ms: self.comparison.now_ms(),
+        })
+    }
+
+    /// The view a scenario document describes, at its moment; an error says why it cannot be
+    /// rebuilt.
+    pub fn from_settings(settings: &CompareSettings) -> Result<Self, String> {
+        let flow = match settings.flow.as_str() {
+            "registration" => Flow::Registration,
+            "order" => Flow::Order,
+            other => return Err(format!("EDA vs SOA has no flow “{other}”.")),
+        };
+        let fanout = match settings.fanout.as_str() {
+            "parallel" => Fanout::Parallel,
+            _ => Fanout::Sequential,
+        };
+        let comparison = Comparison::replay(
+            settings.seed,
+            flow.preset(),
+            crate::sim::compare::ComparisonConfig::default(),
+            &settings.controls,
+            settings.moment_ms,
+        )
+        .map_err(|e| format!("EDA vs SOA's scenario does not replay: {}", e.message()))?;
+        let speed = f64::from(settings.speed_tenths.clamp(1, 200)) / 10.0;
+        Ok(Self {
+            setup: Setup {
+                seed: settings.seed,
+                flow,
+                fanout,
+                speed,
+                running: settings.playing,
+            },
+            comparison,
+            running: settings.playing,
+            speed,
+            carry_ms: 0.0,
+            announcement: "EDA vs SOA as it was shared.".to_string(),
+            error: None,
+        })
     }
 
     fn control(&mut self, control: Control) -> bool {

@@ -14,9 +14,9 @@ use crate::sim::scenario::{
     DOCUMENT_BYTES_MAX, ScenarioDoc, decode_json, decode_link, encode_json, encode_link,
 };
 use crate::ui::route::{Route, current_hash};
+use crate::ui::session::SharedSession;
 use crate::ui::session::format_ms;
 use crate::ui::session::saved::{self, Named, Store};
-use crate::ui::session::{Session, SharedSession};
 
 /// Links longer than this may be cut by course pages and chat tools.
 pub const LINK_CHARS_SHARE_MAX: usize = 2_000;
@@ -49,10 +49,13 @@ pub fn link_for(page: &str, address: &str, route: Route, payload: &str) -> Strin
     format!("{page}{address}{sep}s={payload}")
 }
 
-/// The scenario a learner shares: the session at its moment, opening paused there.
-pub fn shared_doc(session: &Session, route: Route) -> Option<ScenarioDoc> {
-    let mut doc = session.to_doc(route.slug())?;
+/// The scenario a learner shares: the page at its moment, opening paused there.
+pub fn shared_doc(shared: &SharedSession, route: Route) -> Option<ScenarioDoc> {
+    let mut doc = shared.to_doc(route.slug())?;
     doc.playground.playing = false;
+    if let Some(compare) = &mut doc.compare {
+        compare.playing = false;
+    }
     Some(doc)
 }
 
@@ -66,6 +69,15 @@ pub fn read_pasted(text: &str) -> Result<ScenarioDoc, String> {
     decode_link(payload).map_err(|e| e.0)
 }
 
+/// The moment the shared view shows.
+fn view_moment(doc: &ScenarioDoc, route: Route) -> u64 {
+    match route {
+        Route::WordCount => doc.wordcount.as_ref().map_or(0, |w| w.moment_ms),
+        Route::EdaVsSoa => doc.compare.as_ref().map_or(0, |c| c.moment_ms),
+        _ => doc.moment(),
+    }
+}
+
 /// The page's address up to its `#`.
 fn page_address() -> String {
     web_sys::window()
@@ -76,11 +88,7 @@ fn page_address() -> String {
 
 /// Replaces the page's session by `doc` and shows its view.
 fn load_into(shared: &SharedSession, doc: &ScenarioDoc) -> Result<(), String> {
-    let rc = shared.get().ok_or("The page has no session yet.")?;
-    let mut session = rc
-        .try_borrow_mut()
-        .map_err(|_| "The simulation is busy; try again.".to_string())?;
-    session.load(doc).map_err(|e| e.0)?;
+    shared.load(doc).map_err(|e| e.0)?;
     let route = Route::from_hash(&format!("#/{}", doc.view));
     if route != Route::NotFound
         && route != Route::from_hash(&current_hash())
@@ -137,7 +145,8 @@ pub fn Share(props: &ShareProps) -> Html {
         Callback::from(move |read: Result<ScenarioDoc, String>| {
             let result = read.and_then(|doc| {
                 load_into(&shared, &doc)?;
-                Ok(format_ms(doc.moment()))
+                let route = Route::from_hash(&format!("#/{}", doc.view));
+                Ok(format_ms(view_moment(&doc, route)))
             });
             match result {
                 Ok(at) => {
@@ -219,11 +228,8 @@ pub fn Share(props: &ShareProps) -> Html {
     }
 
     // The dialog is drawn from the session as it is now.
-    let current = props.session.get();
-    let session = current.as_ref().and_then(|rc| rc.try_borrow().ok());
-    let doc = session.as_ref().and_then(|s| shared_doc(s, props.route));
-    let moment = session.as_ref().map_or(0, |s| s.timeline.now_ms());
-    drop(session);
+    let doc = shared_doc(&props.session, props.route);
+    let moment = doc.as_ref().map_or(0, |doc| view_moment(doc, props.route));
     let link = doc.as_ref().map(|doc| {
         link_for(
             &page_address(),
@@ -416,6 +422,7 @@ fn copy_text(text: &str, status: UseStateHandle<Option<Status>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::session::Session;
 
     #[test]
     fn a_link_keeps_the_view_and_its_setup_and_replaces_an_old_payload() {
@@ -440,8 +447,9 @@ mod tests {
 
     #[test]
     fn pasted_links_payloads_and_documents_all_open() {
-        let session = Session::new(3);
-        let doc = shared_doc(&session, Route::Playground).expect("doc");
+        let shared = SharedSession::default();
+        shared.session(|| Session::new(3));
+        let doc = shared_doc(&shared, Route::Playground).expect("doc");
         let payload = encode_link(&doc);
         let link = link_for(
             "https://x.org/",

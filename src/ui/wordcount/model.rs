@@ -20,6 +20,7 @@ use std::collections::VecDeque;
 use crate::sim::vecmap::VecMap;
 
 use crate::sim::command::{Command, NewRecord, Outcome, StreamsExample};
+use crate::sim::scenario::WordCountSettings;
 use crate::sim::streams::examples::{WORD_COUNT_INPUT, WORD_COUNT_OUTPUT};
 use crate::sim::streams::task::Program;
 use crate::sim::streams::{StepKind, StepReport, StreamsApp, Value};
@@ -107,6 +108,24 @@ impl Setup {
     }
 }
 
+/// The view's world: Kafka's defaults, but the group forms at once (no initial rebalance delay).
+fn world_config() -> WorldConfig {
+    WorldConfig {
+        group_initial_rebalance_delay_ms: 0,
+        ..WorldConfig::default()
+    }
+}
+
+/// The view's timeline bounds: checkpoints come with the learner's actions (stepping barely
+/// moves the clock), at most one per [`CHECKPOINT_EVERY`] marks.
+fn limits() -> Limits {
+    Limits {
+        checkpoint_every_ms: u64::MAX,
+        checkpoints_max: MAX_MARKS / CHECKPOINT_EVERY + 2,
+        script_max: MAX_MARKS * 2,
+    }
+}
+
 /// Everything the learner can ask of the WordCount view.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -175,17 +194,7 @@ impl Model {
 
     /// A world with the quickstart's topics, `WordCountDemo` started by hand and a producer.
     pub fn new(setup: Setup) -> Self {
-        let config = WorldConfig {
-            group_initial_rebalance_delay_ms: 0,
-            ..WorldConfig::default()
-        };
-        let limits = Limits {
-            // Checkpoints come with the learner's actions (stepping barely moves the clock).
-            checkpoint_every_ms: u64::MAX,
-            checkpoints_max: MAX_MARKS / CHECKPOINT_EVERY + 2,
-            script_max: MAX_MARKS * 2,
-        };
-        let mut timeline = Timeline::new(setup.seed, config, (), limits);
+        let mut timeline = Timeline::new(setup.seed, world_config(), (), limits());
         let prepared = timeline.drive(|world| Self::prepare(world, setup));
         timeline.checkpoint_now();
         let mut model = Self::empty(setup, timeline);
@@ -201,6 +210,51 @@ impl Model {
             Err(e) => model.error = Some(e.message().to_string()),
         }
         model
+    }
+
+    /// The view as a scenario document keeps it (`sim::scenario`).
+    pub fn settings(&self) -> Option<WordCountSettings> {
+        let scenario = self.timeline.scenario()?;
+        Some(WordCountSettings {
+            seed: self.setup.seed,
+            partitions: self.setup.partitions,
+            cache: self.setup.caching,
+            commands: scenario.commands,
+            moment_ms: self.timeline.now_ms(),
+            app: self.app,
+            producer: self.producer,
+        })
+    }
+
+    /// The view a scenario document describes, at its moment; an error says why it cannot be
+    /// rebuilt.
+    pub fn from_settings(settings: &WordCountSettings) -> Result<Self, String> {
+        let setup = Setup {
+            seed: settings.seed,
+            partitions: settings.partitions.clamp(1, 4),
+            caching: settings.cache,
+        };
+        let scenario = crate::sim::command::Scenario {
+            seed: settings.seed,
+            config: world_config(),
+            commands: settings.commands.clone(),
+        };
+        let at = settings.moment_ms;
+        let mut timeline = Timeline::from_scenario(&scenario, at, at, (), limits())
+            .map_err(|e| format!("WordCount's scenario does not replay: {}", e.message()))?;
+        timeline.checkpoint_now();
+        if timeline.world().streams_app(settings.app).is_none()
+            || timeline.world().producer(settings.producer).is_none()
+        {
+            return Err(
+                "WordCount's scenario does not start WordCountDemo and a producer.".to_string(),
+            );
+        }
+        let mut model = Self::empty(setup, timeline);
+        model.app = settings.app;
+        model.producer = settings.producer;
+        model.announcement = "WordCount as it was shared. Step on, or type a line.".to_string();
+        Ok(model)
     }
 
     fn empty(setup: Setup, timeline: Timeline) -> Self {
