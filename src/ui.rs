@@ -10,6 +10,7 @@ pub mod components;
 pub mod console_view;
 pub mod geometry;
 pub mod hooks;
+pub mod lessons;
 pub mod panic;
 pub mod playground;
 pub mod route;

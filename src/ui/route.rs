@@ -64,6 +64,11 @@ impl Route {
         if path.is_empty() {
             return Route::Playground;
         }
+        // A lesson and its step are part of the Lessons view's address.
+        let path = match path.split_once('/') {
+            Some((head, _)) if head.eq_ignore_ascii_case("lessons") => head,
+            _ => path,
+        };
         Route::VIEWS
             .into_iter()
             .find(|route| route.slug().eq_ignore_ascii_case(path))

@@ -96,6 +96,8 @@ pub struct Trace {
     pub consumed: u64,
     /// What the live region announces after the last change.
     pub announcement: String,
+    /// The goal of the lesson step on screen, checked as events fold in.
+    pub checker: Option<crate::ui::lessons::check::Checker>,
 }
 
 impl Trace {
@@ -110,6 +112,7 @@ impl Trace {
             produced: 0,
             consumed: 0,
             announcement: String::new(),
+            checker: None,
         }
     }
 
@@ -245,6 +248,9 @@ impl Fold for Trace {
     fn fold(&mut self, world: &World, events: &[TraceEvent]) {
         self.fold_events(world, events);
         self.sample_lag(world);
+        if let Some(checker) = &mut self.checker {
+            checker.observe(world, events);
+        }
     }
 
     fn after_seek(&mut self, world: &World) {

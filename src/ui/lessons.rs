@@ -1,0 +1,718 @@
+//! The Lessons view: a course of guided steps over the live Playground.
+//!
+//! `#/lessons` lists the course (`static/lessons/course.txt`, each lesson a text file fetched
+//! when needed, never compiled in); `#/lessons/<id>` and `#/lessons/<id>/<step>` run one;
+//! `#/lessons?src=<same-origin path>` runs a teacher's own file. A step shows its narration
+//! beside the same Playground component the Playground view uses, on the page's one session.
+//! Its goal is a checkpoint (`lessons/check.rs`) riding in the session's trace fold; a step can
+//! ask for a prediction first, compared with what the engine then did. "Show me" sends the
+//! same actions a learner's clicks send. Progress (passed steps and answers) is kept in
+//! `localStorage` and survives a reload; what the learner earned is never taken back by
+//! scrubbing the timeline.
+
+pub mod check;
+pub mod format;
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use yew::prelude::*;
+
+use crate::sim::partitioner::{murmur2, to_positive};
+use crate::ui::route::current_hash;
+use crate::ui::session::saved::Store;
+use crate::ui::session::{Action, Session, SharedSession, format_ms};
+use check::Checker;
+use format::{Answer, Lesson, LineError, ShowAction, Step};
+
+/// Where the course's files are, relative to the page.
+pub const LESSONS_DIR: &str = "lessons/";
+/// The key progress is saved under.
+pub const PROGRESS_KEY: &str = "eda-playground.lessons.v1";
+
+/// What the learner has done in one lesson.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Steps passed (0-based).
+    pub passed: Vec<usize>,
+    /// The answer committed for each step that asked.
+    pub answers: BTreeMap<usize, String>,
+}
+
+/// Progress in every lesson, by id.
+pub type AllProgress = BTreeMap<String, Progress>;
+
+/// The saved progress (none when there is none or it does not read).
+pub fn load_progress() -> AllProgress {
+    Store::open()
+        .ok()
+        .and_then(|s| s.get(PROGRESS_KEY))
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+fn save_progress(all: &AllProgress) {
+    if let (Ok(store), Ok(text)) = (Store::open(), serde_json::to_string(all)) {
+        let _ = store.set(PROGRESS_KEY, &text);
+    }
+}
+
+/// What the address asks of the view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Page {
+    List,
+    /// A lesson of the course, at a step (0-based).
+    Lesson {
+        id: String,
+        step: usize,
+    },
+    /// A teacher's own file.
+    Source {
+        path: String,
+        step: usize,
+    },
+    /// An address that cannot be used, and why.
+    Bad(String),
+}
+
+/// Reads `#/lessons…`.
+pub fn page_of(hash: &str) -> Page {
+    let path = hash.trim_start_matches('#').trim_start_matches('/');
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let parts: Vec<&str> = path.trim_matches('/').split('/').skip(1).collect();
+    let step = |s: Option<&&str>| {
+        s.and_then(|s| s.parse::<usize>().ok())
+            .map_or(0, |n| n.saturating_sub(1))
+    };
+    let src = crate::ui::route::query_params(&format!("?{query}"))
+        .into_iter()
+        .find(|(k, _)| k == "src")
+        .map(|(_, v)| v);
+    if let Some(src) = src {
+        return match safe_source(&src) {
+            Ok(path) => Page::Source {
+                path,
+                step: step(parts.first()),
+            },
+            Err(why) => Page::Bad(why),
+        };
+    }
+    match parts.first() {
+        None | Some(&"") => Page::List,
+        Some(id) if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && id.len() <= 64 => {
+            Page::Lesson {
+                id: id.to_string(),
+                step: step(parts.get(1)),
+            }
+        }
+        Some(_) => Page::Bad("A lesson id is letters, digits and dashes.".to_string()),
+    }
+}
+
+/// A teacher's file must come from this site: a relative path or one starting with `/`.
+fn safe_source(src: &str) -> Result<String, String> {
+    let src = src.trim();
+    let lower = src.to_ascii_lowercase();
+    if src.is_empty()
+        || src.starts_with("//")
+        || lower.contains(':')
+        || src.contains('\\')
+        || src.chars().any(char::is_control)
+        || src.len() > 300
+    {
+        return Err(format!(
+            "“{}” cannot be loaded: give a path on this site, such as lessons/my-lesson.txt.",
+            src.chars()
+                .filter(|c| !c.is_control())
+                .take(80)
+                .collect::<String>()
+        ));
+    }
+    Ok(src.to_string())
+}
+
+/// Fetches a text file from this site.
+async fn fetch_text(url: String) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(&url))
+        .await
+        .map_err(|_| format!("{url} could not be fetched"))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| format!("{url}: no response"))?;
+    if !response.ok() {
+        return Err(format!("{url}: the server answered {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(|_| format!("{url}: no text"))?)
+        .await
+        .map_err(|_| format!("{url}: the text could not be read"))?;
+    let text = text.as_string().unwrap_or_default();
+    if text.len() > format::LESSON_BYTES_MAX {
+        return Err(format!("{url} is larger than a lesson may be"));
+    }
+    Ok(text)
+}
+
+/// The view.
+#[component]
+pub fn Lessons() -> Html {
+    let page = page_of(&current_hash());
+    match page {
+        Page::List => html! { <CourseList /> },
+        Page::Lesson { id, step } => {
+            let url = format!("{LESSONS_DIR}{id}.txt");
+            let key = id.clone();
+            html! { <Runner {key} {id} {url} {step} /> }
+        }
+        Page::Source { path, step } => {
+            let (key, id) = (path.clone(), format!("src:{path}"));
+            html! { <Runner {key} {id} url={path} {step} /> }
+        }
+        Page::Bad(why) => html! {
+            <section class="lessons">
+                <h2>{ "Lessons" }</h2>
+                <p class="error" role="alert">{ why }</p>
+                <p><a href="#/lessons">{ "See the course" }</a></p>
+            </section>
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The course
+
+#[component]
+fn CourseList() -> Html {
+    let lessons = use_state(|| None::<Result<Vec<(String, Result<Lesson, String>)>, String>>);
+    {
+        let lessons = lessons.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                let result = async {
+                    let course = fetch_text(format!("{LESSONS_DIR}course.txt")).await?;
+                    let mut out = Vec::new();
+                    for id in course
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                        .take(50)
+                    {
+                        let lesson =
+                            fetch_text(format!("{LESSONS_DIR}{id}.txt"))
+                                .await
+                                .and_then(|text| {
+                                    format::parse(&text).map_err(|errors| {
+                                        format!("{} problem(s), first: {}", errors.len(), errors[0])
+                                    })
+                                });
+                        out.push((id.to_string(), lesson));
+                    }
+                    Ok(out)
+                }
+                .await;
+                lessons.set(Some(result));
+            });
+        });
+    }
+    let progress = load_progress();
+    let body = match &*lessons {
+        None => html! { <p class="status" role="status">{ "Loading the course…" }</p> },
+        Some(Err(e)) => {
+            html! { <p class="error" role="alert">{ format!("The course could not be loaded: {e}") }</p> }
+        }
+        Some(Ok(list)) => html! {
+            <ol class="course">
+                { for list.iter().map(|(id, lesson)| match lesson {
+                    Ok(lesson) => {
+                        let done = progress.get(id).map_or(0, |p| p.passed.len());
+                        let total = lesson.steps.len();
+                        html! {
+                            <li key={id.clone()}>
+                                <a href={format!("#/lessons/{id}")}>{ lesson.title.clone() }</a>
+                                { format!(" · {} min · ", lesson.minutes) }
+                                <span class="progress">{ if done >= total { "done".to_string() } else { format!("{done} of {total} steps") } }</span>
+                                <p>{ lesson.learn.clone() }</p>
+                            </li>
+                        }
+                    }
+                    Err(e) => html! { <li key={id.clone()}>{ format!("{id}: {e}") }</li> },
+                }) }
+            </ol>
+        },
+    };
+    html! {
+        <section class="lessons">
+            <h2>{ "Lessons" }</h2>
+            <p class="purpose">{ "Short guided lessons. Each step asks you to do something in the live Playground and checks it against what the simulated broker actually did." }</p>
+            { body }
+        </section>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One lesson
+
+#[derive(Properties, PartialEq)]
+struct RunnerProps {
+    id: String,
+    url: String,
+    step: usize,
+}
+
+/// The runner's own state, beside the session.
+#[derive(Clone)]
+struct Run {
+    step: usize,
+    progress: Progress,
+    hints: usize,
+    /// The choice picked but not yet committed.
+    picked: Option<String>,
+    /// The session as the step began ("Reset this step").
+    start: Option<Rc<Session>>,
+    /// When the goal held (virtual ms), this step.
+    passed_at: Option<u64>,
+    /// Bumped to rebuild the Playground after the session was replaced or changed here.
+    generation: u64,
+}
+
+#[component]
+fn Runner(props: &RunnerProps) -> Html {
+    let shared = use_context::<SharedSession>();
+    let loaded = use_state(|| None::<Result<Lesson, Vec<String>>>);
+    let run = use_state(|| Run {
+        step: props.step,
+        progress: load_progress().remove(&props.id).unwrap_or_default(),
+        hints: 0,
+        picked: None,
+        start: None,
+        passed_at: None,
+        generation: 0,
+    });
+    let tick = use_state(|| 0u64);
+    {
+        let (loaded, url) = (loaded.clone(), props.url.clone());
+        use_effect_with(url.clone(), move |_| {
+            yew::platform::spawn_local(async move {
+                let result = match fetch_text(url).await {
+                    Ok(text) => format::parse(&text)
+                        .map_err(|errors| errors.iter().map(LineError::to_string).collect()),
+                    Err(e) => Err(vec![e]),
+                };
+                loaded.set(Some(result));
+            });
+        });
+    }
+    // Re-read the checkpoint a few times a second while the step is open.
+    {
+        let tick = tick.clone();
+        use_effect_with((), move |_| {
+            let interval = gloo_timers::callback::Interval::new(200, move || {
+                tick.set(tick.wrapping_add(1));
+            });
+            move || drop(interval)
+        });
+    }
+    let Some(shared) = shared else {
+        return html! { <p>{ "The lesson runner needs the page's session." }</p> };
+    };
+    let lesson = match &*loaded {
+        None => {
+            return html! { <section class="lessons"><h2>{ "Lessons" }</h2><p class="status" role="status">{ "Loading the lesson…" }</p></section> };
+        }
+        Some(Err(errors)) => {
+            return html! {
+                <section class="lessons">
+                    <h2>{ "Lessons" }</h2>
+                    <div class="error" role="alert">
+                        <p>{ format!("This lesson cannot be used ({}):", props.url) }</p>
+                        <ul class="lesson-errors">{ for errors.iter().map(|e| html! { <li class="mono">{ e.clone() }</li> }) }</ul>
+                    </div>
+                    <p><a href="#/lessons">{ "See the course" }</a></p>
+                </section>
+            };
+        }
+        Some(Ok(lesson)) => lesson.clone(),
+    };
+    let step_index = run.step.min(lesson.steps.len().saturating_sub(1));
+    let step = &lesson.steps[step_index];
+    let session = shared.session(|| Session::from_hash(&lesson.setup));
+
+    // Entering a step: the first one sets the lesson up; each one starts its checkpoint.
+    if run.start.is_none() {
+        let mut s = session.borrow_mut();
+        if step_index == 0 || s.timeline.fold().checker.is_none() {
+            keep_learners_session(&shared, &lesson.title);
+            let mut fresh = Session::from_hash(&lesson.setup);
+            fresh.rebuilds = s.rebuilds + 1;
+            *s = fresh;
+        }
+        let now = s.timeline.now_ms();
+        s.timeline.fold_mut().checker = step.check.clone().map(|p| Checker::new(p, now));
+        let snapshot = Rc::new(s.clone());
+        drop(s);
+        let mut next = (*run).clone();
+        next.start = Some(snapshot);
+        next.passed_at = None;
+        next.generation += 1;
+        run.set(next);
+    }
+
+    // The goal: held now (latched by the checker), or earned before.
+    let held_at = session
+        .borrow()
+        .trace()
+        .checker
+        .as_ref()
+        .and_then(|c| c.passed_at_ms);
+    let earned = run.progress.passed.contains(&step_index);
+    if let Some(at) = held_at
+        && (run.passed_at.is_none() || !earned)
+    {
+        let mut next = (*run).clone();
+        next.passed_at = Some(at);
+        if !next.progress.passed.contains(&step_index) {
+            next.progress.passed.push(step_index);
+            let mut all = load_progress();
+            all.insert(props.id.clone(), next.progress.clone());
+            save_progress(&all);
+        }
+        run.set(next);
+    }
+    let passed = earned || held_at.is_some();
+    let answered = run.progress.answers.get(&step_index).cloned();
+    let total = lesson.steps.len();
+    let complete =
+        (0..total).all(|i| run.progress.passed.contains(&i) || (i == step_index && passed));
+
+    let go = |to: usize| {
+        let (run, id) = (run.clone(), props.id.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*run).clone();
+            next.step = to;
+            next.hints = 0;
+            next.picked = None;
+            next.start = None;
+            run.set(next);
+            if !id.starts_with("src:") {
+                replace_hash(&format!("#/lessons/{id}/{}", to + 1));
+            }
+        })
+    };
+    let show_me = {
+        let (session, run, actions) = (session.clone(), run.clone(), step.show.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut s = session.borrow_mut();
+            for action in &actions {
+                perform(&mut s, action);
+            }
+            drop(s);
+            let mut next = (*run).clone();
+            next.generation += 1;
+            run.set(next);
+        })
+    };
+    let hint = {
+        let run = run.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*run).clone();
+            next.hints += 1;
+            run.set(next);
+        })
+    };
+    let reset = {
+        let (session, run) = (session.clone(), run.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(start) = &run.start {
+                let mut s = session.borrow_mut();
+                let rebuilds = s.rebuilds + 1;
+                *s = (**start).clone();
+                s.rebuilds = rebuilds;
+            }
+            let mut next = (*run).clone();
+            next.passed_at = None;
+            next.generation += 1;
+            run.set(next);
+        })
+    };
+    let see_moment = {
+        let (session, run, at) = (session.clone(), run.clone(), run.passed_at);
+        Callback::from(move |_: MouseEvent| {
+            if let Some(at) = at {
+                let mut s = session.borrow_mut();
+                s.act(Action::Seek(at));
+                s.playing = false;
+            }
+            let mut next = (*run).clone();
+            next.generation += 1;
+            run.set(next);
+        })
+    };
+
+    let prediction = step.predict.as_ref().map(|p| {
+        let pick = |choice: String| {
+            let run = run.clone();
+            Callback::from(move |_: Event| {
+                let mut next = (*run).clone();
+                next.picked = Some(choice.clone());
+                run.set(next);
+            })
+        };
+        let commit = {
+            let (run, id) = (run.clone(), props.id.clone());
+            Callback::from(move |_: MouseEvent| {
+                let Some(choice) = run.picked.clone() else { return };
+                let mut next = (*run).clone();
+                next.progress.answers.insert(step_index, choice);
+                let mut all = load_progress();
+                all.insert(id.clone(), next.progress.clone());
+                save_progress(&all);
+                run.set(next);
+            })
+        };
+        let right = right_answer(&p.answer, &session.borrow());
+        html! {
+            <fieldset class="predict">
+                <legend>{ format!("Predict first: {}", p.question) }</legend>
+                { for p.choices.iter().map(|c| html! {
+                    <label class="choice">
+                        <input type="radio" name={format!("predict-{step_index}")} value={c.clone()}
+                            checked={answered.as_ref().or(run.picked.as_ref()) == Some(c)}
+                            disabled={answered.is_some()} onchange={pick(c.clone())} />
+                        { format!(" {c}") }
+                    </label>
+                }) }
+                if answered.is_none() {
+                    <p><button type="button" onclick={commit} disabled={run.picked.is_none()}>{ "Commit my answer" }</button>
+                    <span class="hint">{ " Then do the step and compare." }</span></p>
+                }
+                if let Some(answer) = &answered {
+                    <p class="answered">{ format!("Your answer: {answer}.") }</p>
+                }
+                if let (Some(answer), true) = (&answered, passed) {
+                    <div class={classes!("verdict", if *answer == right.0 { "right" } else { "wrong" })} role="status">
+                        <p><strong>{ if *answer == right.0 { "Right." } else { "Not this time." } }</strong>
+                           { format!(" The engine's answer: {}.", right.0) }</p>
+                        if !right.1.is_empty() { <p class="mono">{ right.1.clone() }</p> }
+                        if !p.explain.is_empty() { <p>{ p.explain.clone() }</p> }
+                    </div>
+                }
+            </fieldset>
+        }
+    });
+    html! {
+        <div class="lesson-layout">
+            <section class="lessons narration" aria-label="Lesson">
+                <p class="crumbs"><a href="#/lessons">{ "Lessons" }</a>{ format!(" › {}", lesson.title) }</p>
+                <h2>{ lesson.title.clone() }</h2>
+                <p class="step-count">{ format!("Step {} of {total}: ", step_index + 1) }<strong>{ step.title.clone() }</strong></p>
+                { for step.narration.iter().map(|para| narration(para)) }
+                { prediction.unwrap_or_default() }
+                { goal_line(step, passed, run.passed_at, see_moment) }
+                { for step.hints.iter().take(run.hints).map(|h| html! { <p class="hint-text">{ format!("Hint: {h}") }</p> }) }
+                <p class="lesson-actions">
+                    <button type="button" onclick={go(step_index.saturating_sub(1))} disabled={step_index == 0}>{ "Back" }</button>
+                    if !step.show.is_empty() {
+                        <button type="button" onclick={show_me}>{ "Show me" }</button>
+                    }
+                    if run.hints < step.hints.len() {
+                        <button type="button" onclick={hint}>{ "Hint" }</button>
+                    }
+                    <button type="button" onclick={reset}>{ "Reset this step" }</button>
+                    if step_index + 1 < total {
+                        <button type="button" class="next" onclick={go(step_index + 1)}>{ "Next" }</button>
+                    }
+                </p>
+                if complete {
+                    <p class="complete" role="status"><strong>{ "Lesson complete." }</strong>{ " " }<a href="#/lessons">{ "Back to the course" }</a></p>
+                }
+            </section>
+            <div class="lesson-view">
+                <crate::ui::playground::Playground key={run.generation} />
+            </div>
+        </div>
+    }
+}
+
+/// The step's goal, and whether it was reached.
+fn goal_line(step: &Step, passed: bool, at: Option<u64>, see: Callback<MouseEvent>) -> Html {
+    if step.check.is_none() {
+        return html! {};
+    }
+    if passed {
+        html! {
+            <p class="goal passed" role="status">
+                { "✓ Step passed" }
+                if let Some(at) = at {
+                    { format!(" at t = {}. ", format_ms(at)) }
+                    <button type="button" onclick={see}>{ "See the moment" }</button>
+                }
+            </p>
+        }
+    } else {
+        html! { <p class="goal" role="status">{ "○ Waiting for you to do it…" }</p> }
+    }
+}
+
+/// A paragraph of narration: text only (never HTML), `code` and **bold** marked, "- " lists.
+fn narration(para: &str) -> Html {
+    if para.lines().all(|l| l.starts_with("- ")) {
+        return html! { <ul>{ for para.lines().map(|l| html! { <li>{ inline(&l[2..]) }</li> }) }</ul> };
+    }
+    html! { <p>{ inline(para) }</p> }
+}
+
+/// `code` and **bold** spans as elements; everything else as text.
+fn inline(text: &str) -> Html {
+    let mut out: Vec<Html> = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let code = rest.find('`');
+        let bold = rest.find("**");
+        match (code, bold) {
+            (Some(c), b) if b.is_none_or(|b| c < b) => {
+                out.push(html! { { rest[..c].to_string() } });
+                let after = &rest[c + 1..];
+                match after.find('`') {
+                    Some(end) => {
+                        out.push(html! { <code>{ after[..end].to_string() }</code> });
+                        rest = &after[end + 1..];
+                    }
+                    None => {
+                        out.push(html! { { rest[c..].to_string() } });
+                        rest = "";
+                    }
+                }
+            }
+            (_, Some(b)) => {
+                out.push(html! { { rest[..b].to_string() } });
+                let after = &rest[b + 2..];
+                match after.find("**") {
+                    Some(end) => {
+                        out.push(html! { <strong>{ after[..end].to_string() }</strong> });
+                        rest = &after[end + 2..];
+                    }
+                    None => {
+                        out.push(html! { { rest[b..].to_string() } });
+                        rest = "";
+                    }
+                }
+            }
+            _ => {
+                out.push(html! { { rest.to_string() } });
+                rest = "";
+            }
+        }
+    }
+    html! { <>{ for out }</> }
+}
+
+/// The right answer and, for a key's partition, the arithmetic that gives it.
+fn right_answer(answer: &Answer, session: &Session) -> (String, String) {
+    match answer {
+        Answer::Choice(c) => (c.clone(), String::new()),
+        Answer::PartitionOfKey(key) => {
+            let partitions = session
+                .world()
+                .topic(&session.trace().topic)
+                .map_or(1, |t| t.partition_count().max(1));
+            let hash = murmur2(key.as_bytes());
+            let positive = to_positive(hash);
+            let p = positive % partitions as i32;
+            (
+                format!("P{p}"),
+                format!(
+                    "murmur2(\"{key}\") = {hash}; toPositive = {positive}; {positive} mod {partitions} = {p}"
+                ),
+            )
+        }
+    }
+}
+
+/// Does one "Show me" action through the session's own actions (Play and Pause set the
+/// clock rather than toggle it).
+fn perform(session: &mut Session, action: &ShowAction) {
+    let action = match action {
+        ShowAction::Play => return session.playing = true,
+        ShowAction::Pause => return session.playing = false,
+        ShowAction::Produce(text) => Action::Produce {
+            text: text.clone(),
+            partition: None,
+            acks: crate::sim::client::Acks::All,
+        },
+        ShowAction::AddConsumer(group) => Action::AddConsumer {
+            group: group.clone(),
+        },
+        ShowAction::CrashConsumer(id) => Action::CrashConsumer(*id),
+        ShowAction::StopBroker(id) => Action::StopBroker(*id),
+        ShowAction::StartBroker(id) => Action::StartBroker(*id),
+        ShowAction::Rate(rate) => Action::SetAutoRate(*rate),
+        ShowAction::Speed(speed) => Action::SetSpeed(*speed),
+    };
+    session.act(action);
+}
+
+/// Keeps the learner's current session under My sessions before a lesson replaces it.
+fn keep_learners_session(shared: &SharedSession, title: &str) {
+    use crate::ui::session::saved::{self, Named};
+    let Some(doc) = shared.to_doc("playground") else {
+        return;
+    };
+    let Ok(store) = Store::open() else { return };
+    let (mut list, _) = saved::load_sessions(&store);
+    let name = saved::clip(&format!("Before the lesson “{title}”"));
+    list.retain(|n| n.name != name);
+    list.insert(0, Named { name, doc });
+    list.truncate(saved::SESSIONS_MAX);
+    let _ = saved::store_sessions(&store, &list);
+}
+
+/// Shows `hash` in the address bar without a new history entry or a `hashchange`.
+fn replace_hash(hash: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_name_the_page() {
+        assert_eq!(page_of("#/lessons"), Page::List);
+        assert_eq!(
+            page_of("#/lessons/keys-and-partitions/2"),
+            Page::Lesson {
+                id: "keys-and-partitions".into(),
+                step: 1
+            }
+        );
+        assert_eq!(
+            page_of("#/lessons?src=my/lesson.txt"),
+            Page::Source {
+                path: "my/lesson.txt".into(),
+                step: 0
+            }
+        );
+        for bad in [
+            "#/lessons?src=https://evil.example/x.txt",
+            "#/lessons?src=//evil.example/x.txt",
+            "#/lessons?src=javascript:alert(1)",
+            "#/lessons/<script>",
+        ] {
+            assert!(matches!(page_of(bad), Page::Bad(_)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_right_partition_is_murmur2s() {
+        let session = Session::new(1);
+        let (p, why) = right_answer(&Answer::PartitionOfKey("alice".into()), &session);
+        let expected = crate::sim::partitioner::partition_for_key(b"alice", 3);
+        assert_eq!(p, format!("P{expected}"));
+        assert!(why.contains("mod 3"), "{why}");
+    }
+}

@@ -1,0 +1,456 @@
+//! The lesson file format: plain text a teacher can write, read at run time from
+//! `static/lessons/` (or a teacher's own file), never compiled into the page.
+//!
+//! ```text
+//! title: Keys and partitions
+//! minutes: 8
+//! learn: Records with the same key go to the same partition, in order.
+//! setup: #/playground?groups=0
+//!
+//! == Same key, same partition
+//! Narration: paragraphs separated by blank lines; `code` and **bold**; lines starting
+//! with "- " are a list.
+//! predict: Which partition will the key `alice` go to?
+//! choices: P0 | P1 | P2
+//! answer: partition-of-key alice
+//! explain: The producer hashes the key with murmur2.
+//! check: appended key=alice count=1
+//! hint: Type alice:1 in the message box and press Enter.
+//! show: produce alice:1
+//! ```
+//!
+//! The header (before the first `==`) names the lesson; each `==` line starts a step. In a
+//! step, a line `field: value` with a known field is a directive; every other line is
+//! narration (so a narration line cannot start with a lowercase field name and a colon).
+//! Narration is a safe subset of Markdown: it is drawn as text, never as HTML. Every error
+//! names its line; a file with errors is not used.
+
+use crate::ui::lessons::check::Predicate;
+
+/// Longest lesson file read, in bytes.
+pub const LESSON_BYTES_MAX: usize = 256 * 1024;
+/// Most steps a lesson may have.
+pub const STEPS_MAX: usize = 40;
+
+/// A lesson.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lesson {
+    pub title: String,
+    pub minutes: u32,
+    pub learn: String,
+    /// The Playground address the lesson starts from (`#/playground?…`).
+    pub setup: String,
+    pub steps: Vec<Step>,
+}
+
+/// One step: narration, an optional prediction, a goal, hints and what "Show me" does.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub title: String,
+    /// Paragraphs; a paragraph whose lines start with "- " is a list.
+    pub narration: Vec<String>,
+    pub predict: Option<Prediction>,
+    pub check: Option<Predicate>,
+    pub hints: Vec<String>,
+    pub show: Vec<ShowAction>,
+}
+
+/// A question asked before the learner acts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prediction {
+    pub question: String,
+    pub choices: Vec<String>,
+    pub answer: Answer,
+    pub explain: String,
+}
+
+/// How the right answer is found.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    /// The choice the teacher names.
+    Choice(String),
+    /// `P<n>`: where the producer puts this key in the shown topic (murmur2, as Kafka).
+    PartitionOfKey(String),
+}
+
+/// What "Show me" does, through the same actions a learner's clicks send.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShowAction {
+    Produce(String),
+    AddConsumer(String),
+    CrashConsumer(u32),
+    StopBroker(u32),
+    StartBroker(u32),
+    Rate(u32),
+    Speed(f64),
+    Play,
+    Pause,
+}
+
+/// A problem with a lesson file, at a line (1-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+const HEADER_FIELDS: [&str; 4] = ["title", "minutes", "learn", "setup"];
+const STEP_FIELDS: [&str; 7] = [
+    "predict", "choices", "answer", "explain", "check", "hint", "show",
+];
+
+/// Reads a lesson file; every problem is listed with its line.
+pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
+    let mut errors = Vec::new();
+    if text.len() > LESSON_BYTES_MAX {
+        return Err(vec![LineError {
+            line: 1,
+            message: format!(
+                "the file is {} bytes; a lesson is at most {LESSON_BYTES_MAX}",
+                text.len()
+            ),
+        }]);
+    }
+    let mut lesson = Lesson {
+        title: String::new(),
+        minutes: 0,
+        learn: String::new(),
+        setup: "#/playground".to_string(),
+        steps: Vec::new(),
+    };
+    // Per step: (line of `==`, step, pending prediction parts).
+    struct Building {
+        line: usize,
+        step: Step,
+        question: Option<(usize, String)>,
+        choices: Vec<String>,
+        answer: Option<Answer>,
+        explain: String,
+        paragraph: Vec<String>,
+    }
+    let mut current: Option<Building> = None;
+    let finish = |b: Building, errors: &mut Vec<LineError>, steps: &mut Vec<Step>| {
+        let mut b = b;
+        flush(&mut b.paragraph, &mut b.step.narration);
+        match (b.question, b.answer) {
+            (Some((_, question)), Some(answer)) => {
+                if b.choices.len() < 2 {
+                    errors.push(LineError {
+                        line: b.line,
+                        message: "a prediction needs `choices:` with at least two, separated by |"
+                            .into(),
+                    });
+                }
+                if let Answer::Choice(c) = &answer
+                    && !b.choices.contains(c)
+                {
+                    errors.push(LineError {
+                        line: b.line,
+                        message: format!("the answer “{c}” is not one of the choices"),
+                    });
+                }
+                b.step.predict = Some(Prediction {
+                    question,
+                    choices: b.choices,
+                    answer,
+                    explain: b.explain,
+                });
+            }
+            (Some((line, _)), None) => errors.push(LineError {
+                line,
+                message: "a prediction needs `answer:`".into(),
+            }),
+            (None, Some(_)) => errors.push(LineError {
+                line: b.line,
+                message: "`answer:` without `predict:`".into(),
+            }),
+            (None, None) => {}
+        }
+        steps.push(b.step);
+    };
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let line = raw.trim_end();
+        if let Some(title) = line.strip_prefix("==") {
+            if let Some(b) = current.take() {
+                finish(b, &mut errors, &mut lesson.steps);
+            }
+            let title = title.trim().to_string();
+            if title.is_empty() {
+                errors.push(LineError {
+                    line: line_no,
+                    message: "a step needs a title after ==".into(),
+                });
+            }
+            current = Some(Building {
+                line: line_no,
+                step: Step {
+                    title,
+                    narration: Vec::new(),
+                    predict: None,
+                    check: None,
+                    hints: Vec::new(),
+                    show: Vec::new(),
+                },
+                question: None,
+                choices: Vec::new(),
+                answer: None,
+                explain: String::new(),
+                paragraph: Vec::new(),
+            });
+            continue;
+        }
+        let field = field_of(line);
+        match (&mut current, field) {
+            (None, Some((key, value))) => match key {
+                "title" => lesson.title = value.to_string(),
+                "minutes" => match value.parse::<u32>() {
+                    Ok(m) if (1..=120).contains(&m) => lesson.minutes = m,
+                    _ => errors.push(LineError {
+                        line: line_no,
+                        message: format!("minutes must be 1 to 120, not “{value}”"),
+                    }),
+                },
+                "learn" => lesson.learn = value.to_string(),
+                "setup" => {
+                    if crate::ui::route::Route::from_hash(value)
+                        != crate::ui::route::Route::Playground
+                    {
+                        errors.push(LineError {
+                            line: line_no,
+                            message: format!("setup must be a Playground address such as #/playground?partitions=3, not “{value}”"),
+                        });
+                    } else {
+                        lesson.setup = value.to_string();
+                    }
+                }
+                other => errors.push(LineError {
+                    line: line_no,
+                    message: format!(
+                        "unknown field “{other}” before the first step (use {})",
+                        HEADER_FIELDS.join(", ")
+                    ),
+                }),
+            },
+            (None, None) => {
+                if !line.trim().is_empty() && !line.starts_with('#') {
+                    errors.push(LineError {
+                        line: line_no,
+                        message:
+                            "text before the first step (== Title); use learn: for the summary"
+                                .into(),
+                    });
+                }
+            }
+            (Some(b), Some((key, value))) => {
+                flush(&mut b.paragraph, &mut b.step.narration);
+                match key {
+                    "predict" => b.question = Some((line_no, value.to_string())),
+                    "choices" => {
+                        b.choices = value
+                            .split('|')
+                            .map(|c| c.trim().to_string())
+                            .filter(|c| !c.is_empty())
+                            .collect();
+                    }
+                    "answer" => match parse_answer(value) {
+                        Ok(a) => b.answer = Some(a),
+                        Err(message) => errors.push(LineError {
+                            line: line_no,
+                            message,
+                        }),
+                    },
+                    "explain" => b.explain = value.to_string(),
+                    "check" => match Predicate::parse(value) {
+                        Ok(p) => b.step.check = Some(p),
+                        Err(message) => errors.push(LineError {
+                            line: line_no,
+                            message: format!("check: {message}"),
+                        }),
+                    },
+                    "hint" => b.step.hints.push(value.to_string()),
+                    "show" => {
+                        for part in value.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+                            match parse_show(part) {
+                                Ok(a) => b.step.show.push(a),
+                                Err(message) => errors.push(LineError {
+                                    line: line_no,
+                                    message: format!("show: {message}"),
+                                }),
+                            }
+                        }
+                    }
+                    other => errors.push(LineError {
+                        line: line_no,
+                        message: format!(
+                            "unknown field “{other}” in a step (use {})",
+                            STEP_FIELDS.join(", ")
+                        ),
+                    }),
+                }
+            }
+            (Some(b), None) => {
+                if line.trim().is_empty() {
+                    flush(&mut b.paragraph, &mut b.step.narration);
+                } else {
+                    b.paragraph.push(line.trim().to_string());
+                }
+            }
+        }
+    }
+    if let Some(b) = current.take() {
+        finish(b, &mut errors, &mut lesson.steps);
+    }
+    if lesson.title.is_empty() {
+        errors.push(LineError {
+            line: 1,
+            message: "the lesson needs `title:`".into(),
+        });
+    }
+    if lesson.steps.is_empty() {
+        errors.push(LineError {
+            line: text.lines().count().max(1),
+            message: "the lesson has no step (a step starts with == Title)".into(),
+        });
+    }
+    if lesson.steps.len() > STEPS_MAX {
+        errors.push(LineError {
+            line: 1,
+            message: format!("a lesson has at most {STEPS_MAX} steps"),
+        });
+    }
+    if errors.is_empty() {
+        Ok(lesson)
+    } else {
+        Err(errors)
+    }
+}
+
+/// `field: value` when `field` is lowercase letters (and dashes) followed by a colon.
+fn field_of(line: &str) -> Option<(&str, &str)> {
+    let (key, value) = line.split_once(':')?;
+    let is_field = !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+        && (HEADER_FIELDS.contains(&key) || STEP_FIELDS.contains(&key) || value.starts_with(' '));
+    is_field.then(|| (key, value.trim()))
+}
+
+fn flush(paragraph: &mut Vec<String>, narration: &mut Vec<String>) {
+    if !paragraph.is_empty() {
+        narration.push(paragraph.join("\n"));
+        paragraph.clear();
+    }
+}
+
+fn parse_answer(value: &str) -> Result<Answer, String> {
+    let mut words = value.split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some("partition-of-key"), Some(key), None) => Ok(Answer::PartitionOfKey(key.to_string())),
+        (Some("choice"), Some(_), _) => {
+            Ok(Answer::Choice(value["choice".len()..].trim().to_string()))
+        }
+        _ => Err(format!(
+            "answer must be `choice <one of the choices>` or `partition-of-key <key>`, not “{value}”"
+        )),
+    }
+}
+
+fn parse_show(part: &str) -> Result<ShowAction, String> {
+    let (verb, arg) = part
+        .split_once(' ')
+        .map_or((part, ""), |(v, a)| (v, a.trim()));
+    let number = |what: &str| {
+        arg.parse::<u32>()
+            .map_err(|_| format!("`{verb}` needs a {what}, not “{arg}”"))
+    };
+    Ok(match verb {
+        "produce" if !arg.is_empty() => ShowAction::Produce(arg.to_string()),
+        "add-consumer" if !arg.is_empty() => ShowAction::AddConsumer(arg.to_string()),
+        "crash-consumer" => ShowAction::CrashConsumer(number("consumer number")?),
+        "stop-broker" => ShowAction::StopBroker(number("broker id")?),
+        "start-broker" => ShowAction::StartBroker(number("broker id")?),
+        "rate" => ShowAction::Rate(number("rate in records per second")?.min(1_000)),
+        "speed" => match arg.parse::<f64>() {
+            Ok(s) if (0.1..=20.0).contains(&s) => ShowAction::Speed(s),
+            _ => return Err(format!("`speed` needs 0.1 to 20, not “{arg}”")),
+        },
+        "play" => ShowAction::Play,
+        "pause" => ShowAction::Pause,
+        _ => {
+            return Err(format!(
+                "unknown action “{part}” (use produce K:V, add-consumer GROUP, crash-consumer N, stop-broker N, start-broker N, rate N, speed X, play, pause)"
+            ));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = "title: Keys\nminutes: 5\nlearn: Keys pick partitions.\nsetup: #/playground?groups=0\n\n== First\nA topic has partitions.\n\nSecond paragraph with `code`.\npredict: Where does alice go?\nchoices: P0 | P1 | P2\nanswer: partition-of-key alice\nexplain: murmur2.\ncheck: appended key=alice count=1\nhint: Type alice:1.\nshow: produce alice:1 | play\n\n== Second\n- one\n- two\ncheck: crashed\n";
+
+    #[test]
+    fn a_small_lesson_reads() {
+        let lesson = parse(SMALL).expect("parses");
+        assert_eq!(lesson.title, "Keys");
+        assert_eq!(lesson.minutes, 5);
+        assert_eq!(lesson.steps.len(), 2);
+        let first = &lesson.steps[0];
+        assert_eq!(first.narration.len(), 2);
+        assert_eq!(
+            first.predict.as_ref().map(|p| p.answer.clone()),
+            Some(Answer::PartitionOfKey("alice".into()))
+        );
+        assert_eq!(
+            first.show,
+            vec![ShowAction::Produce("alice:1".into()), ShowAction::Play]
+        );
+        assert_eq!(lesson.steps[1].narration, vec!["- one\n- two".to_string()]);
+    }
+
+    #[test]
+    fn errors_name_their_lines() {
+        let bad = "title: X\nminutes: lots\nstray text\n== \ncheck: appended count=x\nshow: fly away\npredict: Q?\nchoices: a\nanswer: choice b\n";
+        let errors = parse(bad).expect_err("bad");
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert!(lines.contains(&2), "{errors:?}");
+        assert!(lines.contains(&3), "{errors:?}");
+        assert!(lines.contains(&4), "{errors:?}");
+        assert!(lines.contains(&5), "{errors:?}");
+        assert!(lines.contains(&6), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.message.contains("not one of the choices"))
+        );
+        assert!(parse("").is_err());
+        assert!(parse(&"x".repeat(LESSON_BYTES_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn every_shipped_lesson_reads() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/lessons");
+        let course = std::fs::read_to_string(dir.join("course.txt")).expect("course.txt");
+        let ids: Vec<&str> = course
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        assert!(ids.len() >= 3, "{ids:?}");
+        for id in ids {
+            let text = std::fs::read_to_string(dir.join(format!("{id}.txt"))).expect(id);
+            let lesson = parse(&text).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+            assert!(
+                lesson.steps.iter().all(|s| s.check.is_some()),
+                "{id}: every step has a goal"
+            );
+        }
+    }
+}
