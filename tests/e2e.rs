@@ -24,6 +24,7 @@
 mod e2e {
     pub mod compare;
     pub mod http;
+    pub mod lessons;
     pub mod narrow;
     pub mod playground;
     pub mod server;
@@ -434,6 +435,30 @@ fn playground_crashed_consumer_loses_its_partitions() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn playground_bad_url_params_alert_and_page_still_works() {
     run_on_dist("playground-bad-params", e2e::playground::check_bad_params);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_keys_and_partitions_wrong_prediction_and_progress() {
+    run_on_dist("lesson_keys", e2e::lessons::check_keys_and_partitions);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_consumer_groups() {
+    run_on_dist("lesson_groups", e2e::lessons::check_consumer_groups);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_crash_and_rebalance() {
+    run_on_dist("lesson_crash", e2e::lessons::check_crash_and_rebalance);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_malformed_file_shows_line_numbered_errors() {
+    run_on_dist("lesson_malformed", e2e::lessons::check_malformed_lesson);
 }
 
 #[test]

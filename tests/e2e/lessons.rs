@@ -1,0 +1,212 @@
+//! End-to-end checks of the Lessons view (`src/ui/lessons.rs`): each shipped lesson is done as
+//! a learner would (predictions answered, "Show me" pressed, Next) until "Lesson complete";
+//! a wrong prediction is shown as wrong with the engine's arithmetic; progress survives a
+//! reload; a malformed lesson file gets line-numbered errors.
+
+use std::time::Duration;
+
+use eda_playground::sim::partitioner::partition_for_key;
+use serde_json::json;
+
+use super::webdriver::Error;
+use crate::Harness;
+
+const TIMEOUT: Duration = Duration::from_secs(40);
+
+/// The step on screen: its number, whether it passed, the verdict and whether the lesson is
+/// complete.
+const STEP: &str = r#"
+const n = document.querySelector('.lessons.narration');
+if (!n) return null;
+const count = n.querySelector('.step-count');
+const verdict = n.querySelector('.verdict');
+return {
+  step: count ? count.textContent : '',
+  passed: n.querySelector('.goal.passed') !== null,
+  predict: n.querySelector('fieldset.predict') !== null,
+  answered: n.querySelector('.answered') !== null,
+  verdict: verdict ? verdict.className + ' ' + verdict.textContent : null,
+  complete: n.querySelector('.complete') !== null,
+  playground: document.querySelector('.lesson-view .playground') !== null,
+};
+"#;
+
+fn step_state(h: &Harness) -> Result<serde_json::Value, Error> {
+    h.browser.execute(STEP, &[])
+}
+
+fn click_text(h: &Harness, scope: &str, text: &str) -> Result<(), Error> {
+    for el in h.browser.find_all(&format!("{scope} button"))? {
+        if el.text()?.trim() == text {
+            return el.click();
+        }
+    }
+    Err(Error::Protocol(format!(
+        "no button {text:?} under `{scope}`"
+    )))
+}
+
+fn wait_step(
+    h: &Harness,
+    what: &str,
+    pred: impl Fn(&serde_json::Value) -> bool,
+) -> Result<serde_json::Value, Error> {
+    let mut seen = serde_json::Value::Null;
+    let r = h.browser.wait_until(what, TIMEOUT, || {
+        seen = step_state(h)?;
+        Ok((!seen.is_null() && pred(&seen)).then(|| seen.clone()))
+    });
+    r.map_err(|e| Error::Timeout(format!("{e}\n    last: {seen}")))
+}
+
+/// Does a lesson from its first step to "Lesson complete". `choose` picks the answer to each
+/// prediction (by step number, 1-based) from the choices shown.
+fn do_lesson(
+    h: &Harness,
+    id: &str,
+    steps: usize,
+    choose: impl Fn(usize, &[String]) -> String,
+) -> Result<(), Error> {
+    h.open(&format!("#/lessons/{id}"))?;
+    for n in 1..=steps {
+        let s = wait_step(h, &format!("{id}: step {n}"), |s| {
+            s["step"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(&format!("Step {n} of {steps}")))
+                && s["playground"] == json!(true)
+        })?;
+        if n == 1 {
+            h.screenshot(&format!("lesson-{id}-first"))?;
+        }
+        if s["predict"] == json!(true) && s["answered"] == json!(false) {
+            let radios = h
+                .browser
+                .find_all(".lessons fieldset.predict input[type=radio]")?;
+            let mut choices = Vec::new();
+            for r in &radios {
+                choices.push(r.attribute("value")?.unwrap_or_default());
+            }
+            let pick = choose(n, &choices);
+            let index = choices.iter().position(|c| *c == pick).unwrap_or(0);
+            radios[index].click()?;
+            click_text(h, ".lessons", "Commit my answer")?;
+            wait_step(h, "the answer to be kept", |s| s["answered"] == json!(true))?;
+        }
+        if h.browser
+            .find_all(".lessons .lesson-actions button")?
+            .iter()
+            .any(|b| b.text().map(|t| t.trim() == "Show me").unwrap_or(false))
+        {
+            click_text(h, ".lessons .lesson-actions", "Show me")?;
+        }
+        wait_step(h, &format!("{id}: step {n} to pass"), |s| {
+            s["passed"] == json!(true)
+        })?;
+        if n < steps {
+            click_text(h, ".lessons .lesson-actions", "Next")?;
+        }
+    }
+    wait_step(h, &format!("{id}: Lesson complete"), |s| {
+        s["complete"] == json!(true)
+    })?;
+    h.screenshot(&format!("lesson-{id}-last"))?;
+    h.expect_no_panic_banner(id)
+}
+
+/// Keys and partitions, answering the prediction wrongly on purpose: the verdict says so and
+/// shows murmur2's arithmetic; then the progress survives a reload of the course.
+pub fn check_keys_and_partitions(h: &Harness) -> Result<(), Error> {
+    let right = format!("P{}", partition_for_key(b"alice", 3));
+    do_lesson(h, "keys-and-partitions", 3, |_, choices| {
+        choices
+            .iter()
+            .find(|c| **c != right)
+            .cloned()
+            .unwrap_or_default()
+    })?;
+    // Back to step 2: the verdict is there, wrong, with the engine's answer.
+    h.open("#/lessons/keys-and-partitions/2")?;
+    let s = wait_step(h, "step 2 again", |s| {
+        s["verdict"].as_str().is_some_and(|v| v.contains("wrong"))
+    })?;
+    let verdict = s["verdict"].as_str().unwrap_or_default();
+    assert!(verdict.contains("Not this time"), "{verdict}");
+    assert!(
+        verdict.contains(&format!("The engine's answer: {right}")),
+        "{verdict}"
+    );
+    assert!(
+        verdict.contains("murmur2(\"alice\")") && verdict.contains("mod 3"),
+        "{verdict}"
+    );
+    h.screenshot("lesson-wrong-prediction")?;
+    // Progress is kept: the course lists the lesson as done after a reload.
+    h.open("#/lessons")?;
+    h.browser.wait_until("the course list", TIMEOUT, || {
+        let text = h.browser.find("main#view")?.text()?;
+        Ok(text.contains("Keys and partitions").then_some(()))
+    })?;
+    h.browser.execute("location.reload()", &[])?;
+    std::thread::sleep(Duration::from_millis(300));
+    h.browser
+        .wait_until("the lesson marked done after a reload", TIMEOUT, || {
+            let items = h.browser.find_all("ol.course li")?;
+            for li in items {
+                let text = li.text()?;
+                if text.contains("Keys and partitions") {
+                    return Ok(text.contains("done").then_some(()));
+                }
+            }
+            Ok(None)
+        })?;
+    h.screenshot("lesson-course-list")?;
+    Ok(())
+}
+
+pub fn check_consumer_groups(h: &Harness) -> Result<(), Error> {
+    do_lesson(h, "consumer-groups", 3, |_, _| "1 each".to_string())
+}
+
+pub fn check_crash_and_rebalance(h: &Harness) -> Result<(), Error> {
+    do_lesson(h, "crash-and-rebalance", 4, |_, c| c[0].clone())
+}
+
+/// A malformed lesson file (written into the served site for the test) gets errors with line
+/// numbers, and the page keeps working.
+pub fn check_malformed_lesson(h: &Harness) -> Result<(), Error> {
+    let dir = crate::e2e::server::require_dist().join("lessons");
+    let path = dir.join("e2e-malformed.txt");
+    std::fs::write(
+        &path,
+        "title: Broken\nminutes: many\n\n== A step\ncheck: appeneded count=1\nshow: fly\n",
+    )
+    .map_err(|e| Error::Io(e.to_string()))?;
+    let result = (|| {
+        h.open("#/lessons?src=lessons/e2e-malformed.txt")?;
+        let items = h.browser.wait_until("line-numbered errors", TIMEOUT, || {
+            let items = h.browser.find_all(".lesson-errors li")?;
+            let mut texts = Vec::new();
+            for li in items {
+                texts.push(li.text()?);
+            }
+            Ok((!texts.is_empty()).then_some(texts))
+        })?;
+        let all = items.join("\n");
+        assert!(all.contains("line 2:") && all.contains("minutes"), "{all}");
+        assert!(
+            all.contains("line 5:") && all.contains("unknown check"),
+            "{all}"
+        );
+        assert!(all.contains("line 6:"), "{all}");
+        h.screenshot("lesson-malformed")?;
+        // A source from another site is refused by name, not fetched.
+        h.open("#/lessons?src=https://elsewhere.example/x.txt")?;
+        h.browser.wait_until("the refusal", TIMEOUT, || {
+            let text = h.browser.find("main#view")?.text()?;
+            Ok(text.contains("cannot be loaded").then_some(()))
+        })?;
+        h.expect_no_panic_banner("malformed lesson")
+    })();
+    let _ = std::fs::remove_file(&path);
+    result
+}
