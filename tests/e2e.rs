@@ -457,6 +457,24 @@ fn lesson_crash_and_rebalance() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_offsets_and_lag() {
+    run_on_dist("lesson_offsets", e2e::lessons::check_offsets_and_lag);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_delivery_guarantees() {
+    run_on_dist("lesson_delivery", e2e::lessons::check_delivery_guarantees);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_replication() {
+    run_on_dist("lesson_replication", e2e::lessons::check_replication);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn lesson_malformed_file_shows_line_numbered_errors() {
     run_on_dist("lesson_malformed", e2e::lessons::check_malformed_lesson);
 }

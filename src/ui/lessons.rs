@@ -646,6 +646,7 @@ fn perform(session: &mut Session, action: &ShowAction) {
             group: group.clone(),
         },
         ShowAction::CrashConsumer(id) => Action::CrashConsumer(*id),
+        ShowAction::StopConsumer(id) => Action::StopConsumer(*id),
         ShowAction::StopBroker(id) => Action::StopBroker(*id),
         ShowAction::StartBroker(id) => Action::StartBroker(*id),
         ShowAction::Rate(rate) => Action::SetAutoRate(*rate),

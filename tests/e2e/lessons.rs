@@ -171,6 +171,18 @@ pub fn check_crash_and_rebalance(h: &Harness) -> Result<(), Error> {
     do_lesson(h, "crash-and-rebalance", 4, |_, c| c[0].clone())
 }
 
+pub fn check_offsets_and_lag(h: &Harness) -> Result<(), Error> {
+    do_lesson(h, "offsets-and-lag", 3, |_, c| c[0].clone())
+}
+
+pub fn check_delivery_guarantees(h: &Harness) -> Result<(), Error> {
+    do_lesson(h, "delivery-guarantees", 3, |_, c| c[0].clone())
+}
+
+pub fn check_replication(h: &Harness) -> Result<(), Error> {
+    do_lesson(h, "replication", 2, |_, c| c[0].clone())
+}
+
 /// A malformed lesson file (written into the served site for the test) gets errors with line
 /// numbers, and the page keeps working.
 pub fn check_malformed_lesson(h: &Harness) -> Result<(), Error> {

@@ -12,6 +12,7 @@
 //! - `duplicate [group=G]` — a record delivered again (at-least-once redelivery);
 //! - `rebalanced group=G members=N` — G completed a rebalance with N members;
 //! - `lag group=G [topic=T] max=M after=A` — G's lag fell to M or less after it was A or more;
+//! - `lag-over group=G [topic=T] min=N` — G's lag reached N records;
 //! - `crashed` — a consumer crashed; `broker-stopped [id=N]`; `leader-changed [topic=T]`;
 //! - `topic-exists name=T` — the topic exists now.
 
@@ -41,6 +42,11 @@ pub enum Predicate {
         topic: Option<String>,
         max: u64,
         after: u64,
+    },
+    LagOver {
+        group: String,
+        topic: Option<String>,
+        min: u64,
     },
     Crashed,
     BrokerStopped {
@@ -88,13 +94,14 @@ impl Predicate {
             "duplicate" => &["group"],
             "rebalanced" => &["group", "members"],
             "lag" => &["group", "topic", "max", "after"],
+            "lag-over" => &["group", "topic", "min"],
             "crashed" => &[],
             "broker-stopped" => &["id"],
             "leader-changed" => &["topic"],
             "topic-exists" => &["name"],
             other => {
                 return Err(format!(
-                    "unknown check “{other}” (use appended, delivered, duplicate, rebalanced, lag, crashed, broker-stopped, leader-changed or topic-exists)"
+                    "unknown check “{other}” (use appended, delivered, duplicate, rebalanced, lag, lag-over, crashed, broker-stopped, leader-changed or topic-exists)"
                 ));
             }
         };
@@ -123,6 +130,11 @@ impl Predicate {
                 topic: text_of("topic"),
                 max: number("max")?.unwrap_or(0),
                 after: number("after")?.unwrap_or(1),
+            },
+            "lag-over" => Predicate::LagOver {
+                group: need("group")?,
+                topic: text_of("topic"),
+                min: number("min")?.ok_or("`lag-over` needs min=…")?,
             },
             "crashed" => Predicate::Crashed,
             "broker-stopped" => Predicate::BrokerStopped {
@@ -243,7 +255,9 @@ impl Checker {
             | Predicate::Crashed
             | Predicate::BrokerStopped { .. }
             | Predicate::LeaderChanged { .. } => true,
-            Predicate::Lag { .. } | Predicate::TopicExists { .. } => false,
+            Predicate::Lag { .. } | Predicate::LagOver { .. } | Predicate::TopicExists { .. } => {
+                false
+            }
         }
     }
 
@@ -265,6 +279,15 @@ impl Checker {
                     .sum();
                 self.lag_peak = self.lag_peak.max(lag);
                 !rows.is_empty() && self.lag_peak >= *after && lag <= *max
+            }
+            Predicate::LagOver { group, topic, min } => {
+                let lag: u64 = world
+                    .group_lag(group)
+                    .iter()
+                    .filter(|r| topic.as_deref().is_none_or(|t| *r.topic == *t))
+                    .filter_map(|r| r.lag)
+                    .sum();
+                lag >= *min
             }
             _ => false,
         }

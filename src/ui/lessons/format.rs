@@ -79,6 +79,7 @@ pub enum ShowAction {
     Produce(String),
     AddConsumer(String),
     CrashConsumer(u32),
+    StopConsumer(u32),
     StopBroker(u32),
     StartBroker(u32),
     Rate(u32),
@@ -373,6 +374,7 @@ fn parse_show(part: &str) -> Result<ShowAction, String> {
         "produce" if !arg.is_empty() => ShowAction::Produce(arg.to_string()),
         "add-consumer" if !arg.is_empty() => ShowAction::AddConsumer(arg.to_string()),
         "crash-consumer" => ShowAction::CrashConsumer(number("consumer number")?),
+        "stop-consumer" => ShowAction::StopConsumer(number("consumer number")?),
         "stop-broker" => ShowAction::StopBroker(number("broker id")?),
         "start-broker" => ShowAction::StartBroker(number("broker id")?),
         "rate" => ShowAction::Rate(number("rate in records per second")?.min(1_000)),
@@ -384,7 +386,7 @@ fn parse_show(part: &str) -> Result<ShowAction, String> {
         "pause" => ShowAction::Pause,
         _ => {
             return Err(format!(
-                "unknown action “{part}” (use produce K:V, add-consumer GROUP, crash-consumer N, stop-broker N, start-broker N, rate N, speed X, play, pause)"
+                "unknown action “{part}” (use produce K:V, add-consumer GROUP, crash-consumer N, stop-consumer N, stop-broker N, start-broker N, rate N, speed X, play, pause)"
             ));
         }
     })
