@@ -234,7 +234,7 @@ fn CourseList() -> Html {
                                 <a href={format!("#/lessons/{id}")}>{ lesson.title.clone() }</a>
                                 { format!(" · {} min · ", lesson.minutes) }
                                 <span class="progress">{ if done >= total { "done".to_string() } else { format!("{done} of {total} steps") } }</span>
-                                <p>{ lesson.learn.clone() }</p>
+                                <p>{ inline(&lesson.learn) }</p>
                             </li>
                         }
                     }
@@ -475,7 +475,7 @@ fn Runner(props: &RunnerProps) -> Html {
         let right = right_answer(&p.answer, &session.borrow());
         html! {
             <fieldset class="predict">
-                <legend>{ format!("Predict first: {}", p.question) }</legend>
+                <legend>{ "Predict first: " }{ inline(&p.question) }</legend>
                 { for p.choices.iter().map(|c| html! {
                     <label class="choice">
                         <input type="radio" name={format!("predict-{step_index}")} value={c.clone()}
@@ -496,7 +496,7 @@ fn Runner(props: &RunnerProps) -> Html {
                         <p><strong>{ if *answer == right.0 { "Right." } else { "Not this time." } }</strong>
                            { format!(" The engine's answer: {}.", right.0) }</p>
                         if !right.1.is_empty() { <p class="mono">{ right.1.clone() }</p> }
-                        if !p.explain.is_empty() { <p>{ p.explain.clone() }</p> }
+                        if !p.explain.is_empty() { <p>{ inline(&p.explain) }</p> }
                     </div>
                 }
             </fieldset>
@@ -511,7 +511,7 @@ fn Runner(props: &RunnerProps) -> Html {
                 { for step.narration.iter().map(|para| narration(para)) }
                 { prediction.unwrap_or_default() }
                 { goal_line(step, passed, run.passed_at, see_moment) }
-                { for step.hints.iter().take(run.hints).map(|h| html! { <p class="hint-text">{ format!("Hint: {h}") }</p> }) }
+                { for step.hints.iter().take(run.hints).map(|h| html! { <p class="hint-text">{ "Hint: " }{ inline(h) }</p> }) }
                 <p class="lesson-actions">
                     <button type="button" onclick={go(step_index.saturating_sub(1))} disabled={step_index == 0}>{ "Back" }</button>
                     if !step.show.is_empty() {
