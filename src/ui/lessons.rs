@@ -338,14 +338,14 @@ fn Runner(props: &RunnerProps) -> Html {
     };
     let step_index = run.step.min(lesson.steps.len().saturating_sub(1));
     let step = &lesson.steps[step_index];
-    let session = shared.session(|| Session::from_hash(&lesson.setup));
+    let session = shared.session(|| session_for_setup(&lesson.setup));
 
     // Entering a step: the first one sets the lesson up; each one starts its checkpoint.
     if run.start.is_none() {
         let mut s = session.borrow_mut();
         if step_index == 0 || s.timeline.fold().checker.is_none() {
             keep_learners_session(&shared, &lesson.title);
-            let mut fresh = Session::from_hash(&lesson.setup);
+            let mut fresh = session_for_setup(&lesson.setup);
             fresh.rebuilds = s.rebuilds + 1;
             *s = fresh;
         }
@@ -536,6 +536,27 @@ fn Runner(props: &RunnerProps) -> Html {
     }
 }
 
+/// The session a lesson's setup describes: a Playground address, or a share link's scenario.
+pub fn session_for_setup(setup: &str) -> Session {
+    match crate::ui::session::saved::payload(setup) {
+        Some(payload) => crate::sim::scenario::decode_link(payload)
+            .and_then(|doc| Session::from_doc(&doc))
+            .unwrap_or_else(|e| {
+                let mut session = Session::new(42);
+                session.error = Some(format!("The lesson's setup does not open: {}", e.0));
+                session
+            }),
+        None => Session::from_hash(setup),
+    }
+}
+
+/// A lesson file to start from: the page's moment as its setup, one step to fill in.
+pub fn lesson_skeleton(setup: &str) -> String {
+    format!(
+        "title: My lesson\nminutes: 5\nlearn: What the learner will know afterwards, in one sentence.\nsetup: {setup}\n\n== First step\nSay what is on screen, then what to do.\ncheck: appended count=1\nhint: One hint at a time.\nshow: produce key:value\n"
+    )
+}
+
 /// The step's goal, and whether it was reached.
 fn goal_line(step: &Step, passed: bool, at: Option<u64>, see: Callback<MouseEvent>) -> Html {
     if step.check.is_none() {
@@ -706,6 +727,36 @@ mod tests {
         ] {
             assert!(matches!(page_of(bad), Page::Bad(_)), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_skeleton_from_this_moment_reads_and_opens_the_same_session() {
+        let shared = SharedSession::default();
+        shared.session(|| Session::new(9));
+        let doc =
+            crate::ui::components::share::shared_doc(&shared, crate::ui::route::Route::Playground)
+                .expect("doc");
+        let setup = format!("#/playground?s={}", crate::sim::scenario::encode_link(&doc));
+        let lesson = format::parse(&lesson_skeleton(&setup)).expect("the skeleton reads");
+        let session = session_for_setup(&lesson.setup);
+        assert_eq!(session.seed(), 9);
+        assert!(session.error.is_none());
+    }
+
+    #[test]
+    fn the_readme_example_reads() {
+        let readme = include_str!("../../README.md");
+        let section = readme
+            .split("### Writing a lesson")
+            .nth(1)
+            .expect("section");
+        let text = section
+            .split("```text")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("example");
+        let lesson = format::parse(text).expect("the README's lesson reads");
+        assert_eq!(lesson.steps.len(), 2);
     }
 
     #[test]

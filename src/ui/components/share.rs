@@ -241,6 +241,10 @@ pub fn Share(props: &ShareProps) -> Html {
     let file_href = doc
         .as_ref()
         .map(|doc| crate::ui::components::data_url("application/json", &encode_json(doc)));
+    let lesson_href = doc.as_ref().map(|doc| {
+        let setup = format!("#/playground?s={}", encode_link(doc));
+        crate::ui::components::data_url("text/plain", &crate::ui::lessons::lesson_skeleton(&setup))
+    });
 
     let copy = {
         let (link, status, link_ref) = (link.clone(), status.clone(), link_ref.clone());
@@ -349,7 +353,9 @@ pub fn Share(props: &ShareProps) -> Html {
                         <button type="button" onclick={copy}>{ "Copy link" }</button>
                     </p>
                     <p class="hint" data-link-chars={link.chars().count().to_string()}>{ note.clone() }</p>
-                    <p><a href={file_href.clone().unwrap_or_default()} download="eda-playground-scenario.json">{ "Download the scenario (.json)" }</a></p>
+                    <p><a href={file_href.clone().unwrap_or_default()} download="eda-playground-scenario.json">{ "Download the scenario (.json)" }</a>
+                       { " · " }
+                       <a href={lesson_href.clone().unwrap_or_default()} download="my-lesson.txt" title="A lesson file whose setup is this moment">{ "Start a lesson from this moment" }</a></p>
                     </>
                 },
                 _ => html! {
