@@ -15,8 +15,7 @@ use crate::sim::soa::{CallPhase, Fanout, Health, Node, OnFailure, Soa};
 use crate::ui::components::el::{self, Attr};
 use crate::ui::components::{error_banner, send};
 use crate::ui::hooks::{prefers_reduced_motion, use_frames};
-use crate::ui::route::current_hash;
-use model::{Action, Flow, Model, Setup, Store, fanout_text, ms, percent};
+use model::{Action, Flow, Model, Setup, fanout_text, ms, percent};
 
 /// Calls drawn at once per side (the rest are counted, not drawn).
 const MAX_DOTS: usize = 80;
@@ -26,18 +25,8 @@ const ROW: f64 = 34.0;
 /// The EDA-vs-SOA view.
 #[component]
 pub fn EdaVsSoa() -> Html {
-    // The page's session keeps the view's comparison while other views are shown (and
-    // rebuilds it from a shared scenario).
-    let shared = use_context::<crate::ui::session::SharedSession>();
-    let store = use_reducer(move || {
-        let hash = current_hash();
-        match shared {
-            Some(shared) => Store {
-                model: shared.compare(&hash),
-            },
-            None => Store::new(Model::from_hash(&hash)),
-        }
-    });
+    // The page's session keeps the view's world while other views are shown.
+    let store = crate::ui::session::use_kept_store(crate::ui::session::SharedSession::compare);
     let running = store.model.borrow().running;
     use_frames(running, store.dispatcher(), |wall_ms| Action::Frame {
         wall_ms,

@@ -585,48 +585,29 @@ fn narration(para: &str) -> Html {
     html! { <p>{ inline(para) }</p> }
 }
 
-/// `code` and **bold** spans as elements; everything else as text.
+/// `code` and **bold** spans as elements; everything else as text (an unclosed mark is text).
 fn inline(text: &str) -> Html {
+    const MARKS: [&str; 2] = ["`", "**"];
     let mut out: Vec<Html> = Vec::new();
     let mut rest = text;
-    while !rest.is_empty() {
-        let code = rest.find('`');
-        let bold = rest.find("**");
-        match (code, bold) {
-            (Some(c), b) if b.is_none_or(|b| c < b) => {
-                out.push(html! { { rest[..c].to_string() } });
-                let after = &rest[c + 1..];
-                match after.find('`') {
-                    Some(end) => {
-                        out.push(html! { <code>{ after[..end].to_string() }</code> });
-                        rest = &after[end + 1..];
-                    }
-                    None => {
-                        out.push(html! { { rest[c..].to_string() } });
-                        rest = "";
-                    }
-                }
-            }
-            (_, Some(b)) => {
-                out.push(html! { { rest[..b].to_string() } });
-                let after = &rest[b + 2..];
-                match after.find("**") {
-                    Some(end) => {
-                        out.push(html! { <strong>{ after[..end].to_string() }</strong> });
-                        rest = &after[end + 2..];
-                    }
-                    None => {
-                        out.push(html! { { rest[b..].to_string() } });
-                        rest = "";
-                    }
-                }
-            }
-            _ => {
-                out.push(html! { { rest.to_string() } });
-                rest = "";
-            }
-        }
+    loop {
+        let next = MARKS
+            .iter()
+            .filter_map(|m| rest.find(m).map(|at| (at, *m)))
+            .min_by_key(|(at, _)| *at);
+        let Some((at, mark)) = next else { break };
+        let after = &rest[at + mark.len()..];
+        let Some(end) = after.find(mark) else { break };
+        out.push(html! { { rest[..at].to_string() } });
+        let inner = after[..end].to_string();
+        out.push(if mark == "`" {
+            html! { <code>{ inner }</code> }
+        } else {
+            html! { <strong>{ inner }</strong> }
+        });
+        rest = &after[end + mark.len()..];
     }
+    out.push(html! { { rest.to_string() } });
     html! { <>{ for out }</> }
 }
 

@@ -739,49 +739,14 @@ impl SharedSession {
         self.0.session.borrow().clone()
     }
 
-    /// WordCount's model for a page at `hash`: the one kept, unless the address asks for
-    /// another setup; else the one a loaded scenario holds; else a new one from the address.
+    /// WordCount's model for a page at `hash` (see [`KeptView`]).
     pub fn wordcount(&self, hash: &str) -> Rc<RefCell<WordCountModel>> {
-        let asked = asked_setup(hash, crate::ui::wordcount::model::Setup::from_params);
-        let pending = self.0.wordcount_doc.borrow_mut().take();
-        slot(
-            &self.0.wordcount,
-            |m| pending.is_none() && asked.is_none_or(|a| a == m.setup),
-            || {
-                pending
-                    .as_ref()
-                    .map(|doc| {
-                        WordCountModel::from_settings(doc).unwrap_or_else(|e| {
-                            let mut model = WordCountModel::from_hash(hash);
-                            model.error = Some(e);
-                            model
-                        })
-                    })
-                    .unwrap_or_else(|| WordCountModel::from_hash(hash))
-            },
-        )
+        kept(&self.0.wordcount, &self.0.wordcount_doc, hash)
     }
 
-    /// EDA vs SOA's model for a page at `hash` (as [`SharedSession::wordcount`]).
+    /// EDA vs SOA's model for a page at `hash` (see [`KeptView`]).
     pub fn compare(&self, hash: &str) -> Rc<RefCell<CompareModel>> {
-        let asked = asked_setup(hash, crate::ui::compare_view::model::Setup::from_params);
-        let pending = self.0.compare_doc.borrow_mut().take();
-        slot(
-            &self.0.compare,
-            |m| pending.is_none() && asked.is_none_or(|a| a == m.setup),
-            || {
-                pending
-                    .as_ref()
-                    .map(|doc| {
-                        CompareModel::from_settings(doc).unwrap_or_else(|e| {
-                            let mut model = CompareModel::from_hash(hash);
-                            model.error = Some(e);
-                            model
-                        })
-                    })
-                    .unwrap_or_else(|| CompareModel::from_hash(hash))
-            },
-        )
+        kept(&self.0.compare, &self.0.compare_doc, hash)
     }
 
     /// The whole page as a scenario document showing `view`: the page's timeline, and the
@@ -828,17 +793,109 @@ impl SharedSession {
     }
 }
 
-/// The setup an address asks for, when it asks for one (it has parameters that all read).
-fn asked_setup<S>(
-    hash: &str,
-    parse: impl FnOnce(&[(String, String)]) -> (S, Vec<String>),
-) -> Option<S> {
-    let params = crate::ui::route::query_params(&saved::without_payload(hash));
-    if params.is_empty() {
-        return None;
+/// A view that builds a world of its own (WordCount, EDA vs SOA), kept in the page's session:
+/// the model kept is used again, unless the address asks for another setup; else the one a
+/// loaded scenario holds; else a new one from the address.
+pub trait KeptView: Sized {
+    type Setup: PartialEq;
+    type Settings;
+    /// The setup `params` ask for, and the problems with them.
+    fn parse_setup(params: &[(String, String)]) -> (Self::Setup, Vec<String>);
+    /// The setup this model was built from.
+    fn setup(&self) -> &Self::Setup;
+    /// A model from an address.
+    fn from_hash(hash: &str) -> Self;
+    /// A model from a scenario document's section for the view.
+    fn from_settings(settings: &Self::Settings) -> Result<Self, String>;
+    /// Shows a message.
+    fn set_error(&mut self, error: String);
+}
+
+impl KeptView for WordCountModel {
+    type Setup = crate::ui::wordcount::model::Setup;
+    type Settings = WordCountSettings;
+    fn parse_setup(params: &[(String, String)]) -> (Self::Setup, Vec<String>) {
+        Self::Setup::from_params(params)
     }
-    let (setup, problems) = parse(&params);
-    problems.is_empty().then_some(setup)
+    fn setup(&self) -> &Self::Setup {
+        &self.setup
+    }
+    fn from_hash(hash: &str) -> Self {
+        WordCountModel::from_hash(hash)
+    }
+    fn from_settings(settings: &WordCountSettings) -> Result<Self, String> {
+        WordCountModel::from_settings(settings)
+    }
+    fn set_error(&mut self, error: String) {
+        self.error = Some(error);
+    }
+}
+
+impl KeptView for CompareModel {
+    type Setup = crate::ui::compare_view::model::Setup;
+    type Settings = CompareSettings;
+    fn parse_setup(params: &[(String, String)]) -> (Self::Setup, Vec<String>) {
+        Self::Setup::from_params(params)
+    }
+    fn setup(&self) -> &Self::Setup {
+        &self.setup
+    }
+    fn from_hash(hash: &str) -> Self {
+        CompareModel::from_hash(hash)
+    }
+    fn from_settings(settings: &CompareSettings) -> Result<Self, String> {
+        CompareModel::from_settings(settings)
+    }
+    fn set_error(&mut self, error: String) {
+        self.error = Some(error);
+    }
+}
+
+/// The kept model of a [`KeptView`] for a page at `hash`.
+fn kept<M: KeptView>(
+    model: &Slot<M>,
+    pending: &RefCell<Option<M::Settings>>,
+    hash: &str,
+) -> Rc<RefCell<M>> {
+    let params = crate::ui::route::query_params(&saved::without_payload(hash));
+    let asked = (!params.is_empty())
+        .then(|| M::parse_setup(&params))
+        .and_then(|(setup, problems)| problems.is_empty().then_some(setup));
+    let pending = pending.borrow_mut().take();
+    slot(
+        model,
+        |m| pending.is_none() && asked.as_ref().is_none_or(|a| a == m.setup()),
+        || match pending.as_ref().map(M::from_settings) {
+            Some(Ok(model)) => model,
+            Some(Err(e)) => {
+                let mut model = M::from_hash(hash);
+                model.set_error(e);
+                model
+            }
+            None => M::from_hash(hash),
+        },
+    )
+}
+
+/// The store a view's component holds: the model kept in the page's session when there is
+/// one (`kept` picks it), else a model of the view's own from the address.
+#[yew::hook]
+pub fn use_kept_store<M>(
+    kept: fn(&SharedSession, &str) -> Rc<RefCell<M>>,
+) -> yew::UseReducerHandle<crate::ui::store::Store<M>>
+where
+    M: KeptView + crate::ui::store::Acts + 'static,
+{
+    let shared = yew::use_context::<SharedSession>();
+    yew::use_reducer(move || {
+        let hash = crate::ui::route::current_hash();
+        match shared {
+            Some(shared) => crate::ui::store::Store {
+                model: kept(&shared, &hash),
+            },
+            None => crate::ui::store::Store::new(M::from_hash(&hash)),
+        }
+    })
 }
 
 impl PartialEq for SharedSession {

@@ -18,8 +18,7 @@ use crate::sim::streams::topology::Operation;
 use crate::ui::components::el::{self, Attr};
 use crate::ui::components::{error_banner, send};
 use crate::ui::hooks::{SimKey, sim_key, use_frames};
-use crate::ui::route::current_hash;
-use model::{Action, EXAMPLE_LINES, Model, SAMPLE_CORPUS, Setup, Store, record_text, value_text};
+use model::{Action, EXAMPLE_LINES, Model, SAMPLE_CORPUS, Setup, record_text, value_text};
 
 /// Output-topic updates listed in the full-log table (the newest).
 const OUTPUT_SHOWN: u32 = 30;
@@ -81,18 +80,8 @@ fn is_internal(op: &Operation) -> bool {
 /// The WordCount view.
 #[component]
 pub fn WordCount() -> Html {
-    // The page's session keeps the view's world while other views are shown (and rebuilds it
-    // from a shared scenario).
-    let shared = use_context::<crate::ui::session::SharedSession>();
-    let store = use_reducer(move || {
-        let hash = current_hash();
-        match shared {
-            Some(shared) => Store {
-                model: shared.wordcount(&hash),
-            },
-            None => Store::new(Model::from_hash(&hash)),
-        }
-    });
+    // The page's session keeps the view's world while other views are shown.
+    let store = crate::ui::session::use_kept_store(crate::ui::session::SharedSession::wordcount);
     let running = store.model.borrow().running;
     use_frames(running, store.dispatcher(), |wall_ms| Action::Frame {
         wall_ms,
