@@ -457,6 +457,12 @@ fn lesson_crash_and_rebalance() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_quickstart_in_the_console() {
+    run_on_dist("lesson_quickstart", e2e::lessons::check_quickstart);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn lesson_offsets_and_lag() {
     run_on_dist("lesson_offsets", e2e::lessons::check_offsets_and_lag);
 }

@@ -343,7 +343,8 @@ fn Runner(props: &RunnerProps) -> Html {
     // Entering a step: the first one sets the lesson up; each one starts its checkpoint.
     if run.start.is_none() {
         let mut s = session.borrow_mut();
-        if step_index == 0 || s.timeline.fold().checker.is_none() {
+        let replaced = step_index == 0 || s.timeline.fold().checker.is_none();
+        if replaced {
             keep_learners_session(&shared, &lesson.title);
             let mut fresh = session_for_setup(&lesson.setup);
             fresh.rebuilds = s.rebuilds + 1;
@@ -356,7 +357,11 @@ fn Runner(props: &RunnerProps) -> Html {
         let mut next = (*run).clone();
         next.start = Some(snapshot);
         next.passed_at = None;
-        next.generation += 1;
+        // The view is rebuilt only when its session was replaced (a terminal keeps its lines
+        // from one step to the next).
+        if replaced {
+            next.generation += 1;
+        }
         run.set(next);
     }
 
@@ -530,7 +535,11 @@ fn Runner(props: &RunnerProps) -> Html {
                 }
             </section>
             <div class="lesson-view">
-                <crate::ui::playground::Playground key={run.generation} />
+                if lesson.view == "console" {
+                    <crate::ui::console_view::ConsoleView key={run.generation} />
+                } else {
+                    <crate::ui::playground::Playground key={run.generation} />
+                }
             </div>
         </div>
     }

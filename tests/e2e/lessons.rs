@@ -27,7 +27,7 @@ return {
   answered: n.querySelector('.answered') !== null,
   verdict: verdict ? verdict.className + ' ' + verdict.textContent : null,
   complete: n.querySelector('.complete') !== null,
-  playground: document.querySelector('.lesson-view .playground') !== null,
+  playground: document.querySelector('.lesson-view .playground, .lesson-view .terminal') !== null,
 };
 "#;
 
@@ -169,6 +169,60 @@ pub fn check_consumer_groups(h: &Harness) -> Result<(), Error> {
 
 pub fn check_crash_and_rebalance(h: &Harness) -> Result<(), Error> {
     do_lesson(h, "crash-and-rebalance", 4, |_, c| c[0].clone())
+}
+
+/// The quickstart, typed into the lesson's terminal as a learner would (no "Show me" here).
+pub fn check_quickstart(h: &Harness) -> Result<(), Error> {
+    const ENTER: &str = "\u{E007}";
+    h.open("#/lessons/quickstart")?;
+    let type_line = |text: &str| -> Result<(), Error> {
+        let input = h.browser.wait_for(".lesson-view #term-input", TIMEOUT)?;
+        input.send_keys(&format!("{text}{ENTER}"))
+    };
+    let terminal_says = |what: &str| -> Result<(), Error> {
+        h.browser
+            .wait_until(&format!("the terminal to print {what:?}"), TIMEOUT, || {
+                let text = h.browser.find(".lesson-view")?.text()?;
+                Ok(text.contains(what).then_some(()))
+            })
+    };
+    wait_step(h, "step 1", |s| {
+        s["step"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Step 1 of 3"))
+    })?;
+    h.screenshot("lesson-quickstart-first")?;
+    type_line(
+        "bin/kafka-topics.sh --create --topic quickstart-events --bootstrap-server localhost:9092",
+    )?;
+    terminal_says("Created topic quickstart-events.")?;
+    wait_step(h, "step 1 to pass", |s| s["passed"] == json!(true))?;
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    wait_step(h, "step 2", |s| {
+        s["step"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Step 2 of 3"))
+    })?;
+    type_line(
+        "bin/kafka-console-producer.sh --topic quickstart-events --bootstrap-server localhost:9092",
+    )?;
+    type_line("This is my first event")?;
+    type_line("This is my second event")?;
+    wait_step(h, "step 2 to pass", |s| s["passed"] == json!(true))?;
+    h.browser.find(".lesson-view button.term-eof")?.click()?;
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    wait_step(h, "step 3", |s| {
+        s["step"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Step 3 of 3"))
+    })?;
+    type_line(
+        "bin/kafka-console-consumer.sh --topic quickstart-events --from-beginning --bootstrap-server localhost:9092",
+    )?;
+    terminal_says("This is my second event")?;
+    wait_step(h, "Lesson complete", |s| s["complete"] == json!(true))?;
+    h.screenshot("lesson-quickstart-last")?;
+    h.expect_no_panic_banner("quickstart lesson")
 }
 
 pub fn check_offsets_and_lag(h: &Harness) -> Result<(), Error> {

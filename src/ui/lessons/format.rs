@@ -6,6 +6,7 @@
 //! minutes: 8
 //! learn: Records with the same key go to the same partition, in order.
 //! setup: #/playground?groups=0
+//! view: playground
 //!
 //! == Same key, same partition
 //! Narration: paragraphs separated by blank lines; `code` and **bold**; lines starting
@@ -40,6 +41,8 @@ pub struct Lesson {
     pub learn: String,
     /// The Playground address the lesson starts from (`#/playground?…`).
     pub setup: String,
+    /// The view beside the narration: `playground` or `console` (both on the page's session).
+    pub view: String,
     pub steps: Vec<Step>,
 }
 
@@ -101,7 +104,7 @@ impl std::fmt::Display for LineError {
     }
 }
 
-const HEADER_FIELDS: [&str; 4] = ["title", "minutes", "learn", "setup"];
+const HEADER_FIELDS: [&str; 5] = ["title", "minutes", "learn", "setup", "view"];
 const STEP_FIELDS: [&str; 7] = [
     "predict", "choices", "answer", "explain", "check", "hint", "show",
 ];
@@ -123,6 +126,7 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
         minutes: 0,
         learn: String::new(),
         setup: "#/playground".to_string(),
+        view: "playground".to_string(),
         steps: Vec::new(),
     };
     // Per step: (line of `==`, step, pending prediction parts).
@@ -219,6 +223,13 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
                     }),
                 },
                 "learn" => lesson.learn = value.to_string(),
+                "view" => match value {
+                    "playground" | "console" => lesson.view = value.to_string(),
+                    other => errors.push(LineError {
+                        line: line_no,
+                        message: format!("view must be playground or console, not “{other}”"),
+                    }),
+                },
                 "setup" => {
                     if crate::ui::route::Route::from_hash(value)
                         != crate::ui::route::Route::Playground
