@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # eda-playground's one developer script.
 #
-#   ./run.sh serve   install what is missing, then serve the app at http://127.0.0.1:8080 (reloads on save)
+#   ./run.sh serve   install what is missing, then serve the app at http://127.0.0.1:8080 (rebuilds on save)
 #   ./run.sh test    install what is missing, then run every test: native, wasm in headless Chromium, end-to-end
 #   ./run.sh size    build release and print raw and gzip bytes of the wasm, JS and CSS
 #   ./run.sh setup   only install what is missing
@@ -167,7 +167,8 @@ cmd_size() {
 }
 
 case "${1:-}" in
-  serve) setup_build; say "serving at http://127.0.0.1:8080"; exec trunk serve ;;
+  # No live reload: Trunk injects it as an inline script, which index.html's policy refuses.
+  serve) setup_build; say "serving at http://127.0.0.1:8080 (reload the page after a rebuild)"; exec trunk serve --no-autoreload ;;
   test) cmd_test ;;
   size) cmd_size ;;
   setup) setup_all ;;

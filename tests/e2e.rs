@@ -23,6 +23,7 @@
 
 mod e2e {
     pub mod compare;
+    pub mod hardening;
     pub mod http;
     pub mod narrow;
     pub mod playground;
@@ -467,6 +468,21 @@ fn eda_vs_soa_fits_360px_and_a_640x400_iframe() {
 #[ignore = "end-to-end benchmark: needs dist/ and chromedriver; run by ./run.sh test"]
 fn frame_time_probe() {
     run_on_dist("frame-time", e2e::playground::frame_time_probe);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn strict_csp_holds_in_every_view() {
+    run_on_dist("csp", e2e::hardening::check_strict_csp);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn strict_csp_holds_with_an_error_banner() {
+    run_on_dist(
+        "csp-error-banner",
+        e2e::hardening::check_strict_csp_with_error_banner,
+    );
 }
 
 // ---------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 //! The hook logs the message to the browser console and puts a visible banner with a "Reload"
 //! action at the top of the page. It builds the banner with plain DOM calls, not Yew, because
 //! after a panic the app (and with `panic = "abort"` the whole wasm instance) is gone; for the
-//! same reason the Reload button uses an inline `onclick`, which needs no wasm to run.
+//! same reason the Reload button carries `data-action="reload"` and `static/start.js` handles its
+//! click in plain JS (an inline `onclick` would need no wasm either, but the page's
+//! Content-Security-Policy refuses inline handlers).
 
 /// The `id` of the banner element (end-to-end tests look for it).
 pub const BANNER_ID: &str = "panic-banner";
@@ -43,7 +45,7 @@ fn try_show_banner(message: &str) -> Option<()> {
     details.set_text_content(Some(message));
     let reload = document.create_element("button").ok()?;
     reload.set_attribute("type", "button").ok()?;
-    reload.set_attribute("onclick", "location.reload()").ok()?;
+    reload.set_attribute("data-action", "reload").ok()?;
     reload.set_text_content(Some("Reload"));
 
     banner.append_child(&text).ok()?;

@@ -1,0 +1,147 @@
+//! End-to-end checks that the page holds up outside the happy path (issue 18): the strict
+//! Content-Security-Policy in every view.
+//!
+//! Violations are caught from the very start of each page load: a script added through the
+//! DevTools protocol (`Page.addScriptToEvaluateOnNewDocument`, which the page's own policy
+//! does not govern) records every `securitypolicyviolation` event, and the harness fails any
+//! test whose console log holds a SEVERE entry (Chromium logs each refusal as one).
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::webdriver::Error;
+use crate::{Harness, VIEWS};
+
+/// The policy `index.html` must carry, word for word.
+pub const POLICY: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+/// Records CSP violations from the first byte of every document in this session.
+const RECORD_VIOLATIONS: &str = r#"
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  const t = e.target && e.target.nodeType === 1 ? e.target : null;
+  window.__cspViolations.push({
+    directive: e.violatedDirective,
+    blocked: e.blockedURI,
+    sample: e.sample,
+    source: e.sourceFile + ':' + e.lineNumber,
+    element: t ? t.outerHTML.slice(0, 160) : null,
+  });
+}, true);
+"#;
+
+/// What the document holds that a strict policy refuses, whether or not the browser has tried
+/// it yet: inline scripts, `style` attributes, `on*` handler attributes, `javascript:` URLs.
+const INLINE_SCAN: &str = r#"
+const found = [];
+const policy = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+for (const s of document.querySelectorAll('script:not([src])')) {
+  found.push('inline <script>: ' + s.textContent.slice(0, 80));
+}
+for (const el of document.querySelectorAll('*')) {
+  for (const a of el.attributes) {
+    const name = a.name.toLowerCase();
+    if (name === 'style' || name.startsWith('on') ||
+        /^\s*javascript:/i.test(a.value) && (name === 'href' || name === 'src' || name === 'action')) {
+      found.push(`${name}="${a.value.slice(0, 60)}" on <${el.tagName.toLowerCase()} class="${el.className && el.className.baseVal !== undefined ? el.className.baseVal : el.className}">`);
+    }
+  }
+}
+return {
+  policy: policy ? policy.getAttribute('content') : null,
+  violations: window.__cspViolations || null,
+  inline: found,
+};
+"#;
+
+fn start_recording(h: &Harness) -> Result<(), Error> {
+    h.browser.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": RECORD_VIOLATIONS }),
+    )?;
+    Ok(())
+}
+
+/// Fails with everything the page did or holds against the policy.
+fn expect_clean(h: &Harness, context: &str) -> Result<(), Error> {
+    let scan = h.browser.execute(INLINE_SCAN, &[])?;
+    assert_eq!(
+        scan["policy"].as_str(),
+        Some(POLICY),
+        "{context}: index.html's Content-Security-Policy meta tag"
+    );
+    let violations = scan["violations"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{context}: the violation recorder did not run: {scan}"));
+    assert!(
+        violations.is_empty(),
+        "{context}: {} Content-Security-Policy violation(s):\n{}",
+        violations.len(),
+        serde_json::to_string_pretty(violations).unwrap_or_default()
+    );
+    let inline = scan["inline"].as_array().cloned().unwrap_or_default();
+    assert!(
+        inline.is_empty(),
+        "{context}: the DOM holds what the policy refuses:\n{}",
+        serde_json::to_string_pretty(&inline).unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// Lets a view run (animations, tickers, timers) for a moment.
+fn settle(h: &Harness) -> Result<(), Error> {
+    h.browser.execute(
+        "return new Promise(r => setTimeout(() => r(true), arguments[0]));",
+        &[json!(800)],
+    )?;
+    Ok(())
+}
+
+/// Every view, loaded by URL and reached by the navigation, runs without a single violation
+/// and holds no inline script, style attribute or handler; so do the not-found view and the
+/// Console after a command.
+pub fn check_strict_csp(h: &Harness) -> Result<(), Error> {
+    start_recording(h)?;
+    for (view, _) in VIEWS {
+        h.open(&format!("#/{view}"))?;
+        h.expect_view(view, &[&format!("#/{view}")])?;
+        settle(h)?;
+        expect_clean(h, &format!("#/{view} loaded by URL"))?;
+    }
+    h.open("")?;
+    for (view, _) in VIEWS {
+        h.browser
+            .find(&format!("nav a.nav-link[href=\"#/{view}\"]"))?
+            .click()?;
+        h.expect_view(view, &[&format!("#/{view}")])?;
+        settle(h)?;
+    }
+    expect_clean(h, "every view through the navigation")?;
+
+    h.open("#/console")?;
+    h.expect_view("console", &["#/console"])?;
+    let input = h
+        .browser
+        .wait_for("input.term-input", Duration::from_secs(5))?;
+    input.send_keys("bin/kafka-topics.sh --list --bootstrap-server localhost:9092\n")?;
+    settle(h)?;
+    expect_clean(h, "#/console after a command")?;
+
+    h.open("#/nope")?;
+    h.wait_state("the not-found view", |s| s["view"] == "not-found")?;
+    expect_clean(h, "#/nope (not found)")
+}
+
+/// A view showing its error banner (a bad URL parameter) runs without a violation. Fails while
+/// `src/ui/components/banner.rs` sets a `style` attribute (the policy refuses it; the rule it
+/// wanted is in `static/app.css`, `.error > span`).
+pub fn check_strict_csp_with_error_banner(h: &Harness) -> Result<(), Error> {
+    start_recording(h)?;
+    h.open("#/playground?partitions=999")?;
+    h.browser
+        .wait_for(".error[role=\"alert\"]", Duration::from_secs(5))?;
+    settle(h)?;
+    expect_clean(h, "#/playground?partitions=999 (error banner)")
+}
