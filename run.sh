@@ -141,7 +141,7 @@ cmd_test() {
   say "layer 2/3: wasm tests in headless Chromium (wasm-bindgen-test)"
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     CHROMEDRIVER="$CHROMEDRIVER" \
-    cargo test --target wasm32-unknown-unknown --test browser --test browser_wordcount --test browser_compare
+    cargo test --target wasm32-unknown-unknown --test browser --test browser_wordcount --test browser_compare --test browser_panic
   say "layer 3/3: end-to-end in Chromium over WebDriver"
   build_release
   CHROMEDRIVER="$CHROMEDRIVER" cargo test --test e2e -- --ignored --test-threads=1

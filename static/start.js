@@ -4,16 +4,55 @@
 // Trunk writes the <script> tag that loads this file (Trunk.toml `pattern_script`) with the
 // hashed names of the wasm-bindgen JS and the wasm module in `data-js` and `data-wasm`.
 //
-// It also handles the Reload button of the panic banner (`src/ui/panic.rs`): one listener on the
-// document, registered before wasm starts, so the button needs no inline `onclick` (which the
-// policy refuses) and no call into a wasm instance that has just aborted.
+// It also owns the panic banner's last line of defence, in plain JS so that it works whatever
+// state the wasm instance was left in:
+// - the Reload button of `#panic-banner` (drawn by `src/ui/panic.rs` or below) is handled by one
+//   listener on the document, registered before wasm starts: no inline `onclick`, no wasm call;
+// - a wasm trap that no panic hook reported (out of memory, a panic inside the panic hook, a
+//   trap in a callback after the instance aborted) reaches `window` as an `error` or an
+//   `unhandledrejection` carrying a `WebAssembly.RuntimeError`: the banner is drawn from here.
 
 const BANNER_ID = 'panic-banner';
+
+function showBanner(details) {
+  if (document.getElementById(BANNER_ID)) {
+    return;
+  }
+  const banner = document.createElement('div');
+  banner.id = BANNER_ID;
+  banner.className = 'panic-banner';
+  banner.setAttribute('role', 'alert');
+  const text = document.createElement('p');
+  text.textContent =
+    'Something went wrong and the playground stopped. Reloading starts it again.';
+  const reload = document.createElement('button');
+  reload.type = 'button';
+  reload.dataset.action = 'reload';
+  reload.textContent = 'Reload';
+  const pre = document.createElement('pre');
+  pre.textContent = String(details).slice(0, 2000);
+  banner.append(text, reload, pre);
+  document.body.insertBefore(banner, document.body.firstChild);
+}
+
+function isTrap(error) {
+  return typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError;
+}
 
 document.addEventListener('click', (event) => {
   const target = event.target instanceof Element ? event.target : null;
   if (target && target.closest(`#${BANNER_ID} button[data-action="reload"]`)) {
     location.reload();
+  }
+});
+window.addEventListener('error', (event) => {
+  if (isTrap(event.error)) {
+    showBanner(event.error);
+  }
+});
+window.addEventListener('unhandledrejection', (event) => {
+  if (isTrap(event.reason)) {
+    showBanner(event.reason);
   }
 });
 
@@ -24,4 +63,5 @@ try {
   dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 } catch (error) {
   console.error('eda-playground could not start:', error);
+  showBanner(error);
 }

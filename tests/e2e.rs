@@ -485,6 +485,12 @@ fn strict_csp_holds_with_an_error_banner() {
     );
 }
 
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn panic_after_panic_shows_one_banner_whose_reload_works() {
+    run_on_dist("panic-after-panic", e2e::hardening::check_panic_after_panic);
+}
+
 // ---------------------------------------------------------------------------
 // Self-tests of the harness against pages of our own.
 // ---------------------------------------------------------------------------

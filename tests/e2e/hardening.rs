@@ -1,5 +1,6 @@
 //! End-to-end checks that the page holds up outside the happy path (issue 18): the strict
-//! Content-Security-Policy in every view.
+//! Content-Security-Policy in every view, and the panic banner after a panic after a panic (and
+//! its Reload).
 //!
 //! Violations are caught from the very start of each page load: a script added through the
 //! DevTools protocol (`Page.addScriptToEvaluateOnNewDocument`, which the page's own policy
@@ -8,7 +9,7 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::webdriver::Error;
 use crate::{Harness, VIEWS};
@@ -144,4 +145,61 @@ pub fn check_strict_csp_with_error_banner(h: &Harness) -> Result<(), Error> {
         .wait_for(".error[role=\"alert\"]", Duration::from_secs(5))?;
     settle(h)?;
     expect_clean(h, "#/playground?partitions=999 (error banner)")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The panic banner
+
+const BANNER_STATE: &str = r#"
+const banners = document.querySelectorAll('#panic-banner');
+const b = banners[0];
+const button = b ? b.querySelector('button') : null;
+return {
+  count: banners.length,
+  text: b ? b.textContent : null,
+  action: button ? button.getAttribute('data-action') : null,
+  onclick: button ? button.getAttribute('onclick') : null,
+  marker: window.__beforeReload === 1,
+  view: document.querySelector('main#view') !== null,
+};
+"#;
+
+/// What reaches the page when the wasm instance traps where no panic hook could report it (out
+/// of memory, a panic inside the hook, a callback into an aborted instance): `static/start.js`
+/// must draw the banner from JS. Sent twice, as an error and as a rejected promise.
+const TRAP_TWICE: &str = r#"
+window.__beforeReload = 1;
+const trap = (text) => new WebAssembly.RuntimeError(text);
+window.dispatchEvent(new ErrorEvent('error', { error: trap('unreachable (first)') }));
+window.dispatchEvent(new PromiseRejectionEvent('unhandledrejection', {
+  promise: Promise.resolve(), reason: trap('unreachable (second)') }));
+return true;
+"#;
+
+/// A trap after a trap shows one banner (the first cause), drawn without wasm, whose Reload
+/// reloads the page.
+pub fn check_panic_after_panic(h: &Harness) -> Result<(), Error> {
+    h.open("#/playground")?;
+    h.expect_view("playground", &["#/playground"])?;
+    h.browser.execute(TRAP_TWICE, &[])?;
+    let state = h.browser.execute(BANNER_STATE, &[])?;
+    assert_eq!(state["count"], 1, "one banner after two traps: {state}");
+    let text = state["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("Reloading starts it again") && text.contains("unreachable (first)"),
+        "banner text: {text:?}"
+    );
+    assert_eq!(state["action"], "reload", "{state}");
+    assert_eq!(state["onclick"], Value::Null, "no inline handler: {state}");
+    h.screenshot("panic-banner")?;
+
+    h.browser
+        .find("#panic-banner button[data-action=\"reload\"]")?
+        .click()?;
+    h.browser
+        .wait_until("the page to reload", Duration::from_secs(10), || {
+            let s = h.browser.execute(BANNER_STATE, &[])?;
+            Ok((s["marker"] == false && s["count"] == 0 && s["view"] == true).then_some(()))
+        })?;
+    h.expect_view("playground", &["#/playground"])
 }
