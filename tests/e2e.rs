@@ -491,6 +491,15 @@ fn panic_after_panic_shows_one_banner_whose_reload_works() {
     run_on_dist("panic-after-panic", e2e::hardening::check_panic_after_panic);
 }
 
+/// Benchmark, not a check: time to interactive of `#/playground` over emulated 5 Mbit/s 40 ms
+/// and 1.6 Mbit/s 300 ms links, empty cache; see `e2e::hardening::load_probe`.
+/// Run alone with `cargo test --test e2e -- --ignored load_probe --nocapture`.
+#[test]
+#[ignore = "end-to-end benchmark: needs dist/ and chromedriver; run by ./run.sh test"]
+fn load_probe() {
+    run_on_dist("load", e2e::hardening::load_probe);
+}
+
 // ---------------------------------------------------------------------------
 // Self-tests of the harness against pages of our own.
 // ---------------------------------------------------------------------------
