@@ -4,7 +4,9 @@
 //!
 //! Each case runs several times in this one process and reports the median, so figures from
 //! one run can be compared as ratios; this machine is shared and noisy, so no figure is a
-//! pass/fail threshold.
+//! pass/fail threshold. The throughput cases also measure their floor in the same run — the
+//! same records pushed into and read back from plain vectors (`support::vec_floor`) — and print
+//! the engine's records/s, the floor's and their ratio, which means the same on any machine.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use std::time::Instant;
@@ -59,6 +61,15 @@ fn produce_fetch(partitions: u32, records: u32) -> f64 {
     let delivered = support::produce_fetch(&mut world, producer, records);
     let secs = start.elapsed().as_secs_f64();
     assert_eq!(delivered, u64::from(records), "every record delivered once");
+    f64::from(records) / secs
+}
+
+/// Records per second of wall time through [`support::vec_floor`] (same records, plain vectors).
+fn vec_floor(partitions: u32, records: u32) -> f64 {
+    let start = Instant::now();
+    let read = support::vec_floor(partitions, records);
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(read, u64::from(records), "every record read back once");
     f64::from(records) / secs
 }
 
@@ -163,12 +174,18 @@ fn clone_busy_world() -> (f64, usize) {
 fn main() {
     println!("engine benchmark: median of {RUNS} runs");
     for partitions in [1u32, 12, 64] {
-        let rates: Vec<f64> = (0..RUNS)
-            .map(|_| produce_fetch(partitions, 200_000))
-            .collect();
+        // Interleaved, so both see the same machine load.
+        let (mut engine, mut floor) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            engine.push(produce_fetch(partitions, 200_000));
+            floor.push(vec_floor(partitions, 200_000));
+        }
+        let (engine, floor) = (median(engine), median(floor));
         println!(
-            "produce→append→fetch, {partitions:>2} partitions, 3 consumers: {:>10.0} records/s",
-            median(rates)
+            "produce→append→fetch, {partitions:>2} partitions, 3 consumers: {engine:>10.0} records/s; \
+             floor (plain vectors) {floor:>10.0} records/s; engine/floor {:.3} ({:.1}× slower)",
+            engine / floor,
+            floor / engine
         );
     }
     let (clone_ms, clone_bytes) = clone_busy_world();

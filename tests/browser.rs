@@ -8,7 +8,6 @@
 
 use eda_playground::sim::{Rng, World};
 use eda_playground::ui::App;
-use eda_playground::ui::panic::{BANNER_ID, show_banner};
 use eda_playground::ui::route::Route;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -110,26 +109,6 @@ async fn navigating_changes_the_view_and_the_current_link() {
     );
     go("#/").await;
     root.remove();
-}
-
-#[wasm_bindgen_test]
-fn the_panic_banner_offers_a_reload() {
-    show_banner("test panic: boom");
-    show_banner("a second panic keeps the first banner");
-    let banners = document()
-        .query_selector_all(&format!("#{BANNER_ID}"))
-        .unwrap();
-    assert_eq!(banners.length(), 1);
-    let banner = document().get_element_by_id(BANNER_ID).unwrap();
-    assert_eq!(banner.get_attribute("role").unwrap(), "alert");
-    assert!(banner.text_content().unwrap().contains("test panic: boom"));
-    let button = banner.query_selector("button").unwrap().unwrap();
-    assert_eq!(button.text_content().unwrap(), "Reload");
-    assert_eq!(
-        button.get_attribute("onclick").unwrap(),
-        "location.reload()"
-    );
-    banner.remove();
 }
 
 /// The engine's randomness is the same on wasm32 as natively: these are the values the native

@@ -23,6 +23,7 @@
 
 mod e2e {
     pub mod compare;
+    pub mod hardening;
     pub mod http;
     pub mod lessons;
     pub mod narrow;
@@ -526,6 +527,36 @@ fn eda_vs_soa_fits_360px_and_a_640x400_iframe() {
 #[ignore = "end-to-end benchmark: needs dist/ and chromedriver; run by ./run.sh test"]
 fn frame_time_probe() {
     run_on_dist("frame-time", e2e::playground::frame_time_probe);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn strict_csp_holds_in_every_view() {
+    run_on_dist("csp", e2e::hardening::check_strict_csp);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn strict_csp_holds_with_an_error_banner() {
+    run_on_dist(
+        "csp-error-banner",
+        e2e::hardening::check_strict_csp_with_error_banner,
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn panic_after_panic_shows_one_banner_whose_reload_works() {
+    run_on_dist("panic-after-panic", e2e::hardening::check_panic_after_panic);
+}
+
+/// Benchmark, not a check: time to interactive of `#/playground` over emulated 5 Mbit/s 40 ms
+/// and 1.6 Mbit/s 300 ms links, empty cache; see `e2e::hardening::load_probe`.
+/// Run alone with `cargo test --test e2e -- --ignored load_probe --nocapture`.
+#[test]
+#[ignore = "end-to-end benchmark: needs dist/ and chromedriver; run by ./run.sh test"]
+fn load_probe() {
+    run_on_dist("load", e2e::hardening::load_probe);
 }
 
 // ---------------------------------------------------------------------------

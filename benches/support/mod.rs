@@ -67,3 +67,51 @@ pub fn produce_fetch(world: &mut World, producer: u32, records: u32) -> u64 {
     }
     delivered + count(world.advance(5_000).unwrap())
 }
+
+/// The floor under [`produce_fetch`]: the same records (built the same way, placed by the same
+/// murmur2 partitioner) pushed into plain per-partition vectors with their offsets and
+/// timestamps, then read back in partition order and handed, one by one, to one of 3 readers,
+/// with no broker, no batching, no group and no trace. What the engine costs beyond this is its
+/// model of Kafka; this much any store of these records pays. Returns how many were read.
+pub fn vec_floor(partitions: u32, records: u32) -> u64 {
+    use eda_playground::sim::command::NewRecord;
+    use eda_playground::sim::partitioner::partition_for_key;
+
+    struct Stored {
+        offset: u64,
+        timestamp_ms: u64,
+        record: NewRecord,
+    }
+    let keys: Vec<String> = (0..1_000).map(|i| format!("k{i}")).collect();
+    let mut logs: Vec<Vec<Stored>> = (0..partitions).map(|_| Vec::new()).collect();
+    let batch = 1_000;
+    for chunk in 0..records / batch {
+        for i in 0..batch {
+            let key = &keys[((chunk * batch + i) % 1_000) as usize];
+            let record = NewRecord::new("bench", Some(key), "v");
+            let partition = partition_for_key(key.as_bytes(), partitions) as usize;
+            let log = &mut logs[partition];
+            log.push(Stored {
+                offset: log.len() as u64,
+                timestamp_ms: u64::from(chunk) * 50,
+                record,
+            });
+        }
+    }
+    let mut readers = [0u64; 3];
+    let mut read = 0u64;
+    for (p, log) in logs.iter().enumerate() {
+        for stored in log {
+            let seen = std::hint::black_box((
+                stored.offset,
+                stored.timestamp_ms,
+                stored.record.key.as_deref(),
+                stored.record.value.as_deref(),
+            ));
+            readers[p % 3] += seen.0 + 1;
+            read += 1;
+        }
+    }
+    std::hint::black_box(readers);
+    read
+}

@@ -82,7 +82,14 @@ pub fn setup_from_hash<S>(
     hash: &str,
     parse: impl FnOnce(&[(String, String)]) -> (S, Vec<String>),
 ) -> (S, Option<String>) {
-    let (setup, problems) = parse(&query_params(hash));
+    let (setup, mut problems) = parse(&query_params(hash));
+    let unread = param_count(hash).saturating_sub(PARAMS_MAX);
+    if unread > 0 {
+        problems.push(format!(
+            "Ignored {unread} more URL parameter{}: at most {PARAMS_MAX} are read.",
+            if unread == 1 { "" } else { "s" }
+        ));
+    }
     let error = (!problems.is_empty()).then(|| problems.join("\n"));
     (setup, error)
 }
@@ -105,8 +112,15 @@ pub fn read_params(
     for (key, value) in params {
         match apply(key, value.trim()) {
             Some(Ok(())) => {}
-            Some(Err(why)) => problems.push(format!("Ignored {key}={value}: {why}")),
-            None => problems.push(format!("Ignored the unknown URL parameter “{key}”.")),
+            Some(Err(why)) => problems.push(format!(
+                "Ignored {}={}: {why}",
+                visible(key),
+                visible(value)
+            )),
+            None => problems.push(format!(
+                "Ignored the unknown URL parameter “{}”.",
+                visible(key)
+            )),
         }
     }
     problems
@@ -133,10 +147,59 @@ pub fn decimal_in(value: &str, lo: f64, hi: f64, why: &'static str) -> Result<f6
 /// What a seed must be.
 pub const SEED_RULE: &str = "the seed must be a whole number from 0 to 18446744073709551615";
 
+/// The most URL parameters a view reads; the rest are counted and reported, not read.
+pub const PARAMS_MAX: usize = 32;
+
+/// The most bytes of one `key=value` pair that are read.
+pub const PARAM_BYTES_MAX: usize = 200;
+
+/// `text` with every control, bidirectional-formatting and invisible character written as a
+/// visible `\u{…}` escape (and `\` as `\\`), so that a message quoting what the learner typed
+/// shows exactly what is there: U+202E cannot reverse the rest of the message, a newline cannot
+/// forge a second one.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if is_invisible(c) {
+            out.push_str(&format!("\\u{{{:X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}'                  // soft hyphen
+            | '\u{061C}'                // Arabic letter mark
+            | '\u{115F}' | '\u{1160}'   // Hangul fillers
+            | '\u{180E}'                // Mongolian vowel separator
+            | '\u{200B}'..='\u{200F}'   // zero-width space, joiners, LRM, RLM
+            | '\u{2028}'..='\u{202E}'   // line/paragraph separators, embeddings, overrides
+            | '\u{2060}'..='\u{206F}'   // word joiner, invisible operators, isolates
+            | '\u{3164}'                // Hangul filler
+            | '\u{FE00}'..='\u{FE0F}'   // variation selectors
+            | '\u{FEFF}'                // zero-width no-break space
+            | '\u{FFF9}'..='\u{FFFB}'   // interlinear annotations
+            | '\u{E0000}'..='\u{E007F}' // tags
+        )
+}
+
+/// How many non-empty `key=value` pairs follow `?` in `hash` (read or not).
+fn param_count(hash: &str) -> usize {
+    hash.split_once('?').map_or(0, |(_, query)| {
+        query.split('&').filter(|pair| !pair.is_empty()).count()
+    })
+}
+
 /// The `key=value` parameters after `?` in a hash (`#/playground?seed=7&rate=20`), in order.
-/// Keys and values are percent-decoded; malformed escapes are kept as typed. At most 32
-/// parameters of at most 200 bytes each are read, so a hostile URL cannot make the page work
-/// hard.
+/// Keys and values are percent-decoded; malformed escapes are kept as typed. At most
+/// [`PARAMS_MAX`] parameters of at most [`PARAM_BYTES_MAX`] bytes each are read, so a hostile
+/// URL cannot make the page work hard.
 pub fn query_params(hash: &str) -> Vec<(String, String)> {
     let Some((_, query)) = hash.split_once('?') else {
         return Vec::new();
@@ -144,9 +207,9 @@ pub fn query_params(hash: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|pair| !pair.is_empty())
-        .take(32)
+        .take(PARAMS_MAX)
         .map(|pair| {
-            let pair = truncate(pair, 200);
+            let pair = truncate(pair, PARAM_BYTES_MAX);
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             (percent_decode(key), percent_decode(value))
         })
@@ -246,6 +309,53 @@ mod tests {
         assert_eq!(query_params(&hostile).len(), 32);
         let long = format!("#/p?k={}", "é".repeat(500));
         assert!(query_params(&long)[0].1.len() <= 200);
+    }
+
+    #[test]
+    fn messages_show_control_and_bidi_characters_escaped() {
+        assert_eq!(visible("plain ✓ é"), "plain ✓ é");
+        assert_eq!(visible("a\u{202E}b"), "a\\u{202E}b");
+        assert_eq!(visible("x\ny\t\u{0}"), "x\\u{A}y\\u{9}\\u{0}");
+        assert_eq!(
+            visible("\u{2066}\u{200B}\u{FEFF}"),
+            "\\u{2066}\\u{200B}\\u{FEFF}"
+        );
+        // A backslash stays distinguishable from an escape.
+        assert_eq!(visible("\\u{41}"), "\\\\u{41}");
+        let params = query_params("#/p?%E2%80%AEkey=1&seed=%E2%80%AE9");
+        let problems = read_params(&params, |key, value| {
+            (key == "seed").then(|| number_in(value, 0, 9, "bad").map(drop))
+        });
+        assert_eq!(
+            problems,
+            [
+                "Ignored the unknown URL parameter “\\u{202E}key”.",
+                "Ignored seed=\\u{202E}9: bad"
+            ]
+        );
+    }
+
+    #[test]
+    fn parameters_past_the_limit_are_reported_not_dropped_silently() {
+        let parse = |params: &[(String, String)]| {
+            let problems = read_params(params, |_, _| None);
+            (params.len(), problems)
+        };
+        let hash = format!("#/p?{}", "a=1&".repeat(100));
+        let (read, error) = setup_from_hash(&hash, parse);
+        assert_eq!(read, PARAMS_MAX);
+        let error = error.unwrap();
+        assert_eq!(error.lines().count(), PARAMS_MAX + 1);
+        assert!(error.ends_with("Ignored 68 more URL parameters: at most 32 are read."));
+        let hash = format!("#/p?{}", "a=1&".repeat(33));
+        let (_, error) = setup_from_hash(&hash, parse);
+        assert!(
+            error
+                .unwrap()
+                .ends_with("Ignored 1 more URL parameter: at most 32 are read.")
+        );
+        let (_, error) = setup_from_hash("#/p?", parse);
+        assert_eq!(error, None);
     }
 
     #[test]

@@ -244,7 +244,12 @@ fn handle(mut conn: TcpStream, root: &Path, log: &Mutex<Vec<String>>) {
         );
         405
     } else {
-        serve(&mut conn, root, &req.target, head_only).unwrap_or(500)
+        let accept = req
+            .headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("accept-encoding"))
+            .map_or("", |(_, value)| value.as_str());
+        serve(&mut conn, root, &req.target, accept, head_only).unwrap_or(500)
     };
     log_line(log, format!("{} {} -> {status}", req.method, req.target));
     let _ = conn.flush();
@@ -257,8 +262,36 @@ fn log_line(log: &Mutex<Vec<String>>, line: String) {
         .push(line);
 }
 
+/// The precompressed file beside `real` (`.br`, else `.gz`) that `accept` (the request's
+/// Accept-Encoding) allows, with its Content-Encoding, as a static host with `gzip_static` /
+/// `brotli_static` serves them.
+fn precompressed(real: &Path, accept: &str) -> Option<(PathBuf, &'static str)> {
+    let accepts = |coding: &str| {
+        accept
+            .split(',')
+            .map(|c| c.split(';').next().unwrap_or("").trim())
+            .any(|c| c.eq_ignore_ascii_case(coding))
+    };
+    [("br", "br"), ("gz", "gzip")]
+        .into_iter()
+        .filter(|(_, coding)| accepts(coding))
+        .map(|(ext, coding)| {
+            let mut name = real.as_os_str().to_owned();
+            name.push(".");
+            name.push(ext);
+            (PathBuf::from(name), coding)
+        })
+        .find(|(path, _)| path.is_file())
+}
+
 /// Writes the response for a GET/HEAD and returns its status code.
-fn serve(conn: &mut TcpStream, root: &Path, target: &str, head_only: bool) -> io::Result<u16> {
+fn serve(
+    conn: &mut TcpStream,
+    root: &Path,
+    target: &str,
+    accept: &str,
+    head_only: bool,
+) -> io::Result<u16> {
     let not_found = |conn: &mut TcpStream| {
         respond_text(conn, 404, "Not Found", "not found\n", head_only).map(|()| 404)
     };
@@ -287,21 +320,24 @@ fn serve(conn: &mut TcpStream, root: &Path, target: &str, head_only: bool) -> io
     if !real.starts_with(root) || !real.is_file() {
         return not_found(conn);
     }
-    let body = fs::read(&real)?;
-    conn.write_all(&http::format_response_head(
-        200,
-        "OK",
-        &[
-            ("Content-Type", content_type(&real)),
-            // Each test gets a fresh browser profile anyway; this just rules
-            // out the cache as an explanation when debugging.
-            ("Cache-Control", "no-store"),
-            // Make the browser trust our Content-Type instead of sniffing, so a
-            // wrong type shows up here rather than in production.
-            ("X-Content-Type-Options", "nosniff"),
-        ],
-        body.len(),
-    ))?;
+    let encoded = precompressed(&real, accept);
+    let body = fs::read(encoded.as_ref().map_or(real.as_path(), |(path, _)| path))?;
+    let mut headers = vec![
+        ("Content-Type", content_type(&real)),
+        ("Vary", "Accept-Encoding"),
+    ];
+    if let Some((_, coding)) = encoded {
+        headers.push(("Content-Encoding", coding));
+    }
+    headers.extend([
+        // Each test gets a fresh browser profile anyway; this just rules
+        // out the cache as an explanation when debugging.
+        ("Cache-Control", "no-store"),
+        // Make the browser trust our Content-Type instead of sniffing, so a
+        // wrong type shows up here rather than in production.
+        ("X-Content-Type-Options", "nosniff"),
+    ]);
+    conn.write_all(&http::format_response_head(200, "OK", &headers, body.len()))?;
     if !head_only {
         conn.write_all(&body)?;
     }
@@ -443,4 +479,34 @@ fn server_serves_files_with_types_and_refuses_escapes() {
     );
     drop(server);
     fs::remove_dir_all(base).unwrap();
+}
+
+#[test]
+fn precompressed_files_are_chosen_by_accept_encoding() {
+    let dir = std::env::temp_dir().join(format!("eda-e2e-precompressed-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let app = dir.join("app.wasm");
+    fs::write(&app, b"raw").unwrap();
+    assert_eq!(
+        precompressed(&app, "gzip, deflate, br"),
+        None,
+        "none on disk"
+    );
+    fs::write(dir.join("app.wasm.gz"), b"gz").unwrap();
+    assert_eq!(
+        precompressed(&app, "gzip, deflate, br").map(|(_, c)| c),
+        Some("gzip")
+    );
+    fs::write(dir.join("app.wasm.br"), b"br").unwrap();
+    assert_eq!(
+        precompressed(&app, "gzip, deflate, br, zstd").map(|(_, c)| c),
+        Some("br")
+    );
+    assert_eq!(
+        precompressed(&app, "GZIP;q=1.0").map(|(_, c)| c),
+        Some("gzip")
+    );
+    assert_eq!(precompressed(&app, ""), None);
+    assert_eq!(precompressed(&app, "identity, brotli"), None);
+    fs::remove_dir_all(&dir).unwrap();
 }

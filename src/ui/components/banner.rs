@@ -10,7 +10,7 @@ pub fn error_banner(error: Option<&String>, ondismiss: Callback<MouseEvent>) -> 
     };
     html! {
         <div class="error" role="alert">
-            <span style="white-space: pre-line">{ error.clone() }</span>
+            <span>{ error.clone() }</span>
             <button type="button" onclick={ondismiss} aria-label="Dismiss the message">{ "×" }</button>
         </div>
     }
