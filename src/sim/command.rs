@@ -64,7 +64,8 @@ pub enum StreamsExample {
     /// The Streams quickstart's WordCount (splits on `\\W+`), `application.id`
     /// `streams-wordcount`.
     WordCount,
-    /// Kafka's `WordCountDemo` class (splits on `" "`), `application.id` `streams-wordcount`.
+    /// Kafka's `WordCountDemo` class (4.x splits on `\\W+` too), `application.id`
+    /// `streams-wordcount`.
     WordCountDemo,
     /// The tutorial's Pipe, `application.id` `streams-pipe`.
     Pipe,
