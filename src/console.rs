@@ -33,6 +33,7 @@ pub mod groups;
 pub mod producer;
 pub mod server;
 pub mod shell;
+pub mod text;
 pub mod tool;
 pub mod topics;
 
@@ -41,12 +42,15 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 
 pub use complete::complete;
+pub use text::Fd;
 pub use tool::KafkaTool;
 
 use crate::sim::{Rng, TraceEvent, World};
 use shell::{CommandList, Connector, HereDoc, Input, Parsed, Part, Pipeline, Redirect, Word};
+use text::Text;
 
-/// What a call printed: stdout and stderr kept apart, as Kafka's tools split them.
+/// What a call printed: stdout and stderr kept apart, as Kafka's tools split them, and the
+/// order in which their pieces were written ([`Output::chunks`]), as a terminal shows them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Output {
     /// Text for standard output.
@@ -59,6 +63,9 @@ pub struct Output {
     /// completion inside `$(…)`), in interactive mode only: the page forwards them to its other
     /// views so nothing is missed.
     pub events: Vec<TraceEvent>,
+    /// The pieces of `stdout` and `stderr` in the order they were written: which stream and
+    /// how many bytes.
+    order: Vec<(Fd, usize)>,
 }
 
 impl Output {
@@ -67,9 +74,62 @@ impl Output {
         self.stdout.is_empty() && self.stderr.is_empty() && !self.clear
     }
 
+    /// The printed text as pieces in the order they were written (what a terminal showing both
+    /// streams shows, and what `eda-console` writes to its two streams one after the other).
+    pub fn chunks(&self) -> Vec<(Fd, &str)> {
+        let mut chunks = Vec::with_capacity(self.order.len() + 2);
+        let (mut at_out, mut at_err) = (0usize, 0usize);
+        for &(fd, len) in &self.order {
+            let (text, at) = match fd {
+                Fd::Out => (&self.stdout, &mut at_out),
+                Fd::Err => (&self.stderr, &mut at_err),
+            };
+            let end = (*at + len).min(text.len());
+            chunks.push((fd, text.get(*at..end).unwrap_or("")));
+            *at = end;
+        }
+        // Text written to the fields directly (not through the console) comes last.
+        if let Some(rest) = self.stdout.get(at_out..).filter(|r| !r.is_empty()) {
+            chunks.push((Fd::Out, rest));
+        }
+        if let Some(rest) = self.stderr.get(at_err..).filter(|r| !r.is_empty()) {
+            chunks.push((Fd::Err, rest));
+        }
+        chunks
+    }
+
+    /// Appends `text` to the stream `fd`.
+    fn write(&mut self, fd: Fd, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        match fd {
+            Fd::Out => self.stdout.push_str(text),
+            Fd::Err => self.stderr.push_str(text),
+        }
+        match self.order.last_mut() {
+            Some((last, len)) if *last == fd => *len += text.len(),
+            _ => self.order.push((fd, text.len())),
+        }
+    }
+
+    /// What `io` holds, its two streams interleaved in write order.
+    fn from_io(io: Io) -> Output {
+        let mut out = Output::default();
+        out.absorb_io(io);
+        out
+    }
+
+    fn absorb_io(&mut self, io: Io) {
+        for (fd, piece) in text::interleave(&io.out, &io.err) {
+            self.write(fd, piece);
+        }
+    }
+
     fn absorb(&mut self, other: Output) {
-        self.stdout.push_str(&other.stdout);
-        self.stderr.push_str(&other.stderr);
+        for (fd, piece) in other.chunks() {
+            self.write(fd, piece);
+        }
         self.clear |= other.clear;
         self.events.extend(other.events);
     }
@@ -89,15 +149,26 @@ pub enum Mode {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Io {
     /// Standard output.
-    pub out: String,
+    pub out: Text,
     /// Standard error.
-    pub err: String,
+    pub err: Text,
 }
 
 impl Io {
+    /// Appends what `output` printed, in its order, as written now.
     fn absorb(&mut self, output: Output) {
-        self.out.push_str(&output.stdout);
-        self.err.push_str(&output.stderr);
+        for (fd, piece) in output.chunks() {
+            match fd {
+                Fd::Out => self.out.push_str(piece),
+                Fd::Err => self.err.push_str(piece),
+            }
+        }
+    }
+
+    /// Appends `other`, keeping when its pieces were written.
+    fn append(&mut self, other: Io) {
+        self.out.append(other.out);
+        self.err.append(other.err);
     }
 }
 
@@ -251,8 +322,7 @@ impl Console {
             Some(Job::Producer(_)) => {
                 let mut io = Io::default();
                 producer::feed_line(self, world, line, &mut io);
-                out.stdout = io.out;
-                out.stderr = io.err;
+                out.absorb_io(io);
                 return out;
             }
             // The console consumer does not read its input; what is typed is dropped.
@@ -308,8 +378,8 @@ impl Console {
             }
             Parsed::Error(message) => {
                 self.remember(&text);
-                out.stderr.push_str(&message);
-                out.stderr.push('\n');
+                out.write(Fd::Err, &message);
+                out.write(Fd::Err, "\n");
                 self.status = 2;
             }
             Parsed::Complete(list) => {
@@ -338,11 +408,7 @@ impl Console {
         let mut io = Io::default();
         producer::pump(self, world, events, &mut io);
         consumer::pump(self, world, events, &mut io);
-        Output {
-            stdout: io.out,
-            stderr: io.err,
-            ..Output::default()
-        }
+        Output::from_io(io)
     }
 
     /// Ctrl+C: stops the foreground job (a console consumer prints its closing line) or drops
@@ -361,11 +427,7 @@ impl Console {
             }
             None => {}
         }
-        let mut out = Output {
-            stdout: io.out,
-            stderr: io.err,
-            ..Output::default()
-        };
+        let mut out = Output::from_io(io);
         if self.mode == Mode::Script {
             self.settle(world, &mut out);
         }
@@ -390,10 +452,12 @@ impl Console {
                 current,
             } => {
                 if let Some(doc) = docs.get(bodies.len()) {
-                    let _ = writeln!(
-                        out.stderr,
-                        "bash: warning: here-document at line 1 delimited by end-of-file (wanted `{}')",
-                        doc.delimiter
+                    out.write(
+                        Fd::Err,
+                        &format!(
+                            "bash: warning: here-document at line 1 delimited by end-of-file (wanted `{}')\n",
+                            doc.delimiter
+                        ),
                     );
                 }
                 bodies.push(current);
@@ -403,8 +467,7 @@ impl Console {
                 self.execute_top(world, &list, &bodies, &mut out);
             }
             Pending::Continuation(_) => {
-                out.stderr
-                    .push_str("bash: syntax error: unexpected end of file\n");
+                out.write(Fd::Err, "bash: syntax error: unexpected end of file\n");
                 self.status = 2;
             }
             Pending::None => {}
@@ -438,8 +501,7 @@ impl Console {
         let mut io = Io::default();
         let events_before = out.events.len();
         self.execute_list(world, list, bodies, &mut io, out);
-        out.stdout.push_str(&io.out);
-        out.stderr.push_str(&io.err);
+        out.absorb_io(io);
         if self.mode == Mode::Script && self.job.is_none() {
             self.settle(world, out);
         }
@@ -466,8 +528,7 @@ impl Console {
             return false;
         };
         let pumped = self.pump(world, &events);
-        out.stdout.push_str(&pumped.stdout);
-        out.stderr.push_str(&pumped.stderr);
+        out.absorb(pumped);
         if self.mode == Mode::Interactive && out.events.len() < EVENTS_MAX {
             out.events.extend(events);
         }
@@ -592,15 +653,15 @@ impl Console {
                     }
                     Redirect::StderrToStdout => {
                         let err = std::mem::take(&mut cmd_io.err);
-                        cmd_io.out.push_str(&err);
+                        cmd_io.out.merge(err);
                     }
                 }
             }
-            io.err.push_str(&cmd_io.err);
+            io.err.append(cmd_io.err);
             if last {
-                io.out.push_str(&cmd_io.out);
+                io.out.append(cmd_io.out);
             } else {
-                piped = Some(cmd_io.out);
+                piped = Some(cmd_io.out.into_string());
             }
         }
         status
@@ -700,9 +761,9 @@ impl Console {
             }
         }
         self.depth -= 1;
-        io.err.push_str(&sub_io.err);
+        io.err.append(sub_io.err);
         io.err.push_str(&scratch.stderr);
-        let mut text = sub_io.out;
+        let mut text = sub_io.out.into_string();
         text.push_str(&scratch.stdout);
         while text.ends_with('\n') {
             text.pop();
@@ -1008,16 +1069,20 @@ fn builtin_printf(args: &[String], io: &mut Io) -> i32 {
 /// Runs a whole script as `eda-console` does: each line through a [`Mode::Script`] console,
 /// then the end of input. Returns everything printed.
 pub fn run_script(world: &mut World, script: &str) -> Output {
-    let mut console = Console::new(Mode::Script);
     let mut out = Output::default();
-    for line in script.lines() {
-        let line_out = console.run_line(world, line);
-        out.absorb(line_out);
-    }
-    let end = console.end_of_input(world);
-    out.absorb(end);
+    run_script_streaming(world, script, |line_out| out.absorb(line_out));
     out.events.clear();
     out
+}
+
+/// Runs a whole script as [`run_script`] does, handing what each line printed to `emit` as
+/// soon as the line has run (its [`Output::chunks`] are in the order they were written).
+pub fn run_script_streaming(world: &mut World, script: &str, mut emit: impl FnMut(Output)) {
+    let mut console = Console::new(Mode::Script);
+    for line in script.lines() {
+        emit(console.run_line(world, line));
+    }
+    emit(console.end_of_input(world));
 }
 
 /// The world a script runs against: the quickstart's `config/server.properties`, which sets

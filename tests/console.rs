@@ -131,6 +131,64 @@ fn the_binary_and_the_library_print_the_same_and_are_deterministic() {
     assert_eq!((a.stdout, a.stderr), (stdout, stderr));
 }
 
+/// Runs the binary on `script` with stdout and stderr on one pipe, as `eda-console s.sh 2>&1`
+/// (or a terminal) would show it.
+fn run_binary_merged(script: &str) -> String {
+    let (mut reader, writer) = std::io::pipe().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eda-console"));
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer);
+    let mut child = command.spawn().unwrap();
+    drop(command);
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(script.as_bytes()).unwrap();
+    }
+    let mut merged = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut merged).unwrap();
+    child.wait().unwrap();
+    merged
+}
+
+/// Issue 16, point 9: a terminal shows each line where the tool wrote it. Kafka's
+/// `ConsoleConsumer.process` prints the records, then `reportRecordCount` prints `Processed a
+/// total of N messages` on stderr when the consumer ends (`tools/src/main/java/org/apache/
+/// kafka/tools/consumer/ConsoleConsumer.java`, `run`/`process`), before the next command runs.
+#[test]
+fn eda_console_writes_stdout_and_stderr_in_time_order() {
+    let script = "kafka-topics.sh --create --topic t --bootstrap-server localhost:9092
+printf 'a\\nb\\n' | kafka-console-producer.sh --topic t --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic t --from-beginning --max-messages 2 --bootstrap-server localhost:9092
+nope
+echo done
+";
+    assert_eq!(
+        run_binary_merged(script),
+        "Created topic t.\na\nb\nProcessed a total of 2 messages\nbash: nope: command not found\ndone\n"
+    );
+    // The library keeps the same order for the page and for callers of `run_script`.
+    let out = run_script(&mut quickstart_world(42), script);
+    let merged: String = out.chunks().into_iter().map(|(_, piece)| piece).collect();
+    assert_eq!(merged, run_binary_merged(script));
+    // `2>&1` merges in write order too.
+    let out = run_script(
+        &mut quickstart_world(42),
+        &format!(
+            "{}kafka-console-consumer.sh --topic t --from-beginning --max-messages 1 --bootstrap-server localhost:9092 2>&1 | cat\n",
+            script
+        ),
+    );
+    assert!(
+        out.stdout
+            .ends_with("done\na\nProcessed a total of 1 messages\n"),
+        "{:?}",
+        out.stdout
+    );
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

@@ -41,6 +41,7 @@ use std::fmt::Write as _;
 use crate::console::args::{self, OptSpec, flag, opt};
 use crate::console::format::{USAGE_HEADER, log_line, trace_line};
 use crate::console::producer::key_values;
+use crate::console::text::Text;
 use crate::console::topics::{include_list, pattern_matches};
 use crate::console::{Console, Io, Job, Mode, Output};
 use crate::sim::client::{ConsumerConfig, ConsumerState, OffsetReset};
@@ -220,7 +221,7 @@ impl Formatter {
 
     /// `writeTo`: appends the record to `out`; on a deserializer failure what was written so
     /// far stays and the exception's first line is returned.
-    fn write(&self, world: &World, d: &Delivery, out: &mut String) -> Result<(), String> {
+    fn write(&self, world: &World, d: &Delivery, out: &mut Text) -> Result<(), String> {
         if self.silent {
             return Ok(());
         }
@@ -228,7 +229,7 @@ impl Formatter {
             .topic(&d.topic)
             .and_then(|t| t.partitions.get(d.partition as usize))
             .and_then(|p| p.log.get(d.offset));
-        let sep = |out: &mut String, more: bool| {
+        let sep = |out: &mut Text, more: bool| {
             out.push_str(if more {
                 &self.key_separator
             } else {
@@ -713,8 +714,7 @@ pub fn run(
     if max_messages == Some(0) {
         let mut end = Io::default();
         finish(console, world, job, Ending::MaxMessages, &mut end);
-        io.out.push_str(&end.out);
-        io.err.push_str(&end.err);
+        io.append(end);
         return 0;
     }
     console.job = Some(Job::Consumer(job));
@@ -729,14 +729,13 @@ pub fn run(
             if let Some(Job::Consumer(job)) = console.job.take() {
                 let mut end = Io::default();
                 finish(console, world, job, Ending::Interrupted, &mut end);
-                driven.stdout.push_str(&end.out);
-                driven.stderr.push_str(&end.err);
+                io.absorb(std::mem::take(&mut driven));
+                io.append(end);
             }
             break;
         }
     }
-    io.out.push_str(&driven.stdout);
-    io.err.push_str(&driven.stderr);
+    io.absorb(driven);
     console.last_status()
 }
 
