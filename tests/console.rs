@@ -62,6 +62,7 @@ use std::time::Instant;
 
 use eda_playground::console::{Console, Mode, Output, complete, quickstart_world, run_script};
 use eda_playground::sim::World;
+use eda_playground::sim::partitioner::partition_for_key;
 
 fn run_binary(script: &Path) -> (String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_eda-console"))
@@ -529,46 +530,73 @@ fn consumer_groups_describe_an_active_group_and_refuse_to_reset_it() {
     );
 }
 
-/// Kafka's console consumer reads poll() results (max.poll.records = 500 at a time); stopped
-/// after 5 messages, its group's committed offset is past that whole poll: 500, not the 5
-/// printed and not the 1,200 one fetch brought (a fetch takes up to 1 MiB per partition).
+/// Kafka's console consumer, stopped by `--max-messages`, seeks every partition back to the
+/// first record it fetched but did not print before it closes, so its group commits exactly
+/// what was printed, whatever `max.poll.records` is: `tools/src/test/java/org/apache/kafka/
+/// tools/consumer/ConsoleConsumerTest.java`, `shouldResetUnConsumedOffsetsBeforeExit` (700
+/// records over two partitions, 123 printed: the positions add up to 123), through
+/// `ConsoleConsumer.ConsumerWrapper.resetUnconsumedOffsets` in `cleanup`.
 #[test]
-fn a_consumer_stopped_by_max_messages_commits_past_its_poll_not_its_fetch() {
+fn a_consumer_stopped_by_max_messages_commits_what_it_printed() {
     let mut world = quickstart_world(12);
-    world.create_topic("many", 1, 1).unwrap();
+    world.create_topic("many", 2, 1).unwrap();
     let producer = world.add_producer().unwrap();
-    for i in 0..1_200 {
+    // Which values each partition holds, in order.
+    let mut logs: Vec<Vec<u32>> = vec![Vec::new(), Vec::new()];
+    for i in 0..700u32 {
+        let key = format!("k{i}");
+        logs[partition_for_key(key.as_bytes(), 2) as usize].push(i);
         world
-            .produce(producer, "many", None, &format!("v{i}"))
+            .produce(producer, "many", Some(&key), &format!("v{i}"))
             .unwrap();
     }
     world.advance(2_000).unwrap();
     let mut terminal = Console::new(Mode::Script);
-    // Reads 5 messages as group `group` (with extra flags), then the group's committed offsets.
-    let mut five_as = |group: &str, extra: &str| {
+    // Reads `count` messages as group `group` (with extra flags), then the group's committed
+    // offsets, summed over the partitions.
+    let mut read_as = |group: &str, count: u32, extra: &str| {
         let out = terminal.run_line(
             &mut world,
             &format!(
-                "kafka-console-consumer.sh --topic many --group {group} --from-beginning --max-messages 5 {extra} --bootstrap-server localhost:9092"
+                "kafka-console-consumer.sh --topic many --group {group} --from-beginning --max-messages {count} {extra} --bootstrap-server localhost:9092"
             ),
         );
         assert!(
-            out.stderr.contains("Processed a total of 5 messages"),
+            out.stderr
+                .contains(&format!("Processed a total of {count} messages")),
             "{out:?}"
         );
         world.advance(2_000).unwrap();
-        world
+        let committed: u64 = world
             .group(group)
             .unwrap()
             .committed
-            .iter()
-            .map(|((t, p), c)| (t.to_string(), *p, c.offset))
-            .collect::<Vec<_>>()
+            .values()
+            .map(|c| c.offset)
+            .sum();
+        (committed, out.stdout)
     };
-    assert_eq!(five_as("g", ""), vec![("many".to_string(), 0, 500)]);
-    // With max.poll.records 2, the poll that held the 5th message ended at 6.
+    assert_eq!(read_as("g", 123, "").0, 123);
     assert_eq!(
-        five_as("h", "--consumer-property max.poll.records=2"),
-        vec![("many".to_string(), 0, 6)]
+        read_as("h", 5, "--consumer-property max.poll.records=2").0,
+        5
     );
+    // The next run of a group goes on where the last one stopped printing: nothing skipped.
+    let (committed, printed) = read_as("again", 3, "--property print.partition=true");
+    assert_eq!(committed, 3);
+    let (committed, printed_next) = read_as("again", 3, "--property print.partition=true");
+    assert_eq!(committed, 6);
+    let values = |text: &str| -> Vec<String> { text.lines().map(str::to_string).collect() };
+    let mut all = values(&printed);
+    all.extend(values(&printed_next));
+    let mut per_partition: Vec<Vec<u32>> = vec![Vec::new(), Vec::new()];
+    for line in &all {
+        let (partition, value) = line.split_once('\t').unwrap();
+        let p: usize = partition.trim_start_matches("Partition:").parse().unwrap();
+        per_partition[p].push(value.trim_start_matches('v').parse().unwrap());
+    }
+    // Each partition's records come in order, from its first, without a gap.
+    for (p, seen) in per_partition.iter().enumerate() {
+        assert_eq!(seen[..], logs[p][..seen.len()], "partition {p}: {all:?}");
+    }
 }

@@ -17,7 +17,10 @@
 //!   to false; `key.deserializer`/`value.deserializer` (String, Long, Integer, Short, Double,
 //!   Float, ByteArray) with their `SerializationException`s (`Size of data received by
 //!   LongDeserializer is not 8`);
-//! - `Processed a total of N messages` on stderr when it ends (`reportRecordCount`);
+//! - `Processed a total of N messages` on stderr when it ends (`reportRecordCount`); before
+//!   closing, each partition is sought back to the first record fetched but not printed
+//!   (`ConsumerWrapper.resetUnconsumedOffsets` in `cleanup`), so a group commits exactly what
+//!   was printed;
 //! - on `--timeout-ms`: `[time] ERROR Error processing message, terminating consumer process:
 //!   (org.apache.kafka.tools.consumer.ConsoleConsumer)` and
 //!   `org.apache.kafka.common.errors.TimeoutException` before it (`process`);
@@ -350,75 +353,32 @@ pub struct ConsumerJob {
     started_ms: u64,
     idle_since_ms: Option<u64>,
     pending: VecDeque<Delivery>,
-    /// The consumer's max.poll.records: a fetch reaches the application in polls of this many.
-    max_poll_records: u64,
-    /// The fetch being printed: when it arrived, how many of its records were printed, and
-    /// per partition the offset after the last printed.
-    fetch: Option<FetchPrinted>,
-}
-
-/// How far the console has printed the records of one fetch.
-#[derive(Clone, Debug)]
-struct FetchPrinted {
-    arrives_ms: u64,
-    printed: u64,
-    next: Vec<(String, u32, u64)>,
-}
-
-/// Sets `(topic, partition)`'s offset in `list`, or adds it.
-fn set_offset(list: &mut Vec<(String, u32, u64)>, topic: &str, partition: u32, offset: u64) {
-    match list
-        .iter_mut()
-        .find(|(t, p, _)| t == topic && *p == partition)
-    {
-        Some(entry) => entry.2 = offset,
-        None => list.push((topic.to_string(), partition, offset)),
-    }
+    /// Per partition, the first record fetched but dropped because `pending` was full.
+    dropped: Vec<(String, u32, u64)>,
 }
 
 impl ConsumerJob {
-    /// Notes that `d` reached the application (printed or skipped by `--offset`).
-    fn returned(&mut self, d: &Delivery) {
-        let fetch = match &mut self.fetch {
-            Some(f) if f.arrives_ms == d.arrives_ms => f,
-            _ => self.fetch.insert(FetchPrinted {
-                arrives_ms: d.arrives_ms,
-                printed: 0,
-                next: Vec::new(),
-            }),
-        };
-        fetch.printed += 1;
-        set_offset(&mut fetch.next, &d.topic, d.partition, d.offset + 1);
-    }
-
-    /// Where the consumer's positions stand when the console stops mid-fetch: Kafka's poll()
-    /// hands out max.poll.records at a time and the position moves past a whole poll, so the
-    /// rest of the poll that held the last printed record counts as consumed (a group that
-    /// resumes skips it, as it does with Kafka's console consumer); records of later polls do
-    /// not.
-    fn positions_at_stop(&self) -> Vec<(String, u32, u64)> {
-        let max = self.max_poll_records.max(1);
-        let (mut positions, fetch_arrives, mut rest_of_poll) = match &self.fetch {
-            Some(f) => (
-                f.next.clone(),
-                Some(f.arrives_ms),
-                f.printed.div_ceil(max) * max - f.printed,
-            ),
-            None => (Vec::new(), None, 0),
-        };
-        for d in &self.pending {
-            if Some(d.arrives_ms) == fetch_arrives && rest_of_poll > 0 {
-                rest_of_poll -= 1;
-                set_offset(&mut positions, &d.topic, d.partition, d.offset + 1);
-            } else if !positions
-                .iter()
-                .any(|(t, p, _)| *t == d.topic && *p == d.partition)
+    /// Where each partition's position must go back to when the console stops: Kafka's
+    /// `ConsumerWrapper.resetUnconsumedOffsets` seeks every partition with records fetched but
+    /// not printed to the first of them before closing, so auto-commit commits exactly what
+    /// was printed.
+    fn unconsumed_offsets(&self) -> Vec<(String, u32, u64)> {
+        let mut first: Vec<(String, u32, u64)> = Vec::new();
+        for (topic, partition, offset) in self
+            .pending
+            .iter()
+            .map(|d| (&d.topic, d.partition, d.offset))
+            .chain(self.dropped.iter().map(|(t, p, o)| (t, *p, *o)))
+        {
+            match first
+                .iter_mut()
+                .find(|(t, p, _)| t == topic && *p == partition)
             {
-                // Fetched but never returned by a poll: the position stays before it.
-                positions.push((d.topic.clone(), d.partition, d.offset));
+                Some(entry) => entry.2 = entry.2.min(offset),
+                None => first.push((topic.clone(), partition, offset)),
             }
         }
-        positions
+        first
     }
 }
 
@@ -671,7 +631,6 @@ pub fn run(
         }
         (Some(_), None) => None,
     };
-    let max_poll_records = config.max_poll_records;
     let consumer = match subscription {
         None => None,
         Some(subscription) => match world.apply(Command::AddConsumer {
@@ -708,8 +667,7 @@ pub fn run(
         started_ms: now,
         idle_since_ms: None,
         pending: VecDeque::new(),
-        max_poll_records: u64::from(max_poll_records),
-        fetch: None,
+        dropped: Vec::new(),
     };
     if max_messages == Some(0) {
         let mut end = Io::default();
@@ -758,8 +716,19 @@ pub fn pump(console: &mut Console, world: &mut World, events: &[TraceEvent], io:
                 ..
             } = &event.kind
                 && *consumer == id
-                && job.pending.len() < PENDING_MAX
             {
+                let gap = job
+                    .dropped
+                    .iter()
+                    .any(|(t, p, _)| **t == **topic && *p == *partition);
+                if gap || job.pending.len() >= PENDING_MAX {
+                    // Never printed: the position goes back to it when the console stops,
+                    // and later records of the partition wait behind it.
+                    if !gap {
+                        job.dropped.push((topic.to_string(), *partition, *offset));
+                    }
+                    continue;
+                }
                 job.pending.push_back(Delivery {
                     arrives_ms: *arrives_at_ms,
                     topic: topic.to_string(),
@@ -779,7 +748,6 @@ pub fn pump(console: &mut Console, world: &mut World, events: &[TraceEvent], io:
         let Some(delivery) = job.pending.pop_front() else {
             break;
         };
-        job.returned(&delivery);
         if job.min_offset.is_some_and(|min| delivery.offset < min) {
             continue;
         }
@@ -865,21 +833,13 @@ pub fn finish(
     if let Some(id) = job.consumer
         && ending != Ending::Gone
     {
-        for (topic, partition, offset) in job.positions_at_stop() {
-            let now_at = world.consumer(id).and_then(|c| {
-                c.positions
-                    .iter()
-                    .find(|((t, p), _)| **t == *topic && *p == partition)
-                    .map(|(_, o)| *o)
+        for (topic, partition, offset) in job.unconsumed_offsets() {
+            let _ = world.apply(Command::Seek {
+                consumer: id,
+                topic,
+                partition,
+                offset,
             });
-            if now_at != Some(offset) {
-                let _ = world.apply(Command::Seek {
-                    consumer: id,
-                    topic,
-                    partition,
-                    offset,
-                });
-            }
         }
         let _ = world.apply(Command::StopConsumer { consumer: id });
     }
