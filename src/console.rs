@@ -16,12 +16,15 @@
 //! numbers, so typing those never changes what the world draws.
 //!
 //! Invariants: no input makes the console panic; its state is bounded (history, pending
-//! deliveries, watched producers, nesting of `$(…)`). Output text is Kafka 4.0's, byte for byte
+//! deliveries, watched producers, nesting of `$(…)`), and so is every text the shell builds:
+//! words, arguments, variables, command substitutions, here-documents and lines stop at the
+//! limits in `limits.rs`, checked before they grow. Output text is Kafka 4.0's, byte for byte
 //! where Kafka prints it; each tool's module says where each format comes from and what is
 //! simplified.
 //!
 //! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
-//! `format.rs` holds shared output formats; one file per tool (`topics.rs`, `producer.rs`,
+//! `format.rs` holds shared output formats; `limits.rs` the shell's size limits; `text.rs` a
+//! stream's text in write order; one file per tool (`topics.rs`, `producer.rs`,
 //! `consumer.rs`, `groups.rs`, `server.rs` for storage, server start/stop and run-class);
 //! `complete.rs` tab completion; `tool.rs` names the tools.
 
@@ -30,6 +33,7 @@ pub mod complete;
 pub mod consumer;
 pub mod format;
 pub mod groups;
+pub mod limits;
 pub mod producer;
 pub mod server;
 pub mod shell;
@@ -135,6 +139,9 @@ impl Output {
     }
 }
 
+/// A command's fields and the assignments before its name, expanded.
+type ExpandedWords = (Vec<String>, Vec<(String, String)>);
+
 /// Who is driving the console.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -192,11 +199,15 @@ enum Pending {
         docs: Vec<HereDoc>,
         bodies: Vec<String>,
         current: String,
+        /// A body passed its limit: the rest is read and dropped, and the line does not run.
+        too_large: Option<limits::TooLarge>,
     },
 }
 
 /// Most lines `history` keeps.
 const HISTORY_MAX: usize = 1_000;
+/// Most bytes `history` keeps (older lines go first).
+const HISTORY_BYTES_MAX: usize = 4 << 20;
 /// Deepest nesting of `$(…)`.
 const SUBST_DEPTH_MAX: u32 = 8;
 /// Virtual time per step while the console drives the world, in ms.
@@ -214,8 +225,12 @@ const EVENTS_MAX: usize = 50_000;
 pub struct Console {
     mode: Mode,
     vars: BTreeMap<String, String>,
+    /// What `vars` holds, as [`limits::var_bytes`] counts it.
+    vars_bytes: usize,
     status: i32,
     history: VecDeque<String>,
+    /// What `history` holds, in bytes.
+    history_bytes: usize,
     pending: Pending,
     pub(crate) job: Option<Job>,
     pub(crate) watchers: producer::Watchers,
@@ -235,8 +250,10 @@ impl Console {
         Self {
             mode,
             vars: BTreeMap::new(),
+            vars_bytes: 0,
             status: 0,
             history: VecDeque::new(),
+            history_bytes: 0,
             pending: Pending::None,
             job: None,
             watchers: producer::Watchers::default(),
@@ -335,9 +352,10 @@ impl Console {
                 docs,
                 mut bodies,
                 mut current,
+                mut too_large,
             } => {
                 let Some(doc) = docs.get(bodies.len()) else {
-                    self.execute_top(world, &list, &bodies, &mut out);
+                    self.run_collected(world, &list, &bodies, too_large, &mut out);
                     return out;
                 };
                 let line = if doc.strip_tabs {
@@ -348,27 +366,33 @@ impl Console {
                 if line == doc.delimiter {
                     bodies.push(std::mem::take(&mut current));
                     if bodies.len() == docs.len() {
-                        self.execute_top(world, &list, &bodies, &mut out);
-                    } else {
-                        self.pending = Pending::HereDocs {
-                            list,
-                            docs,
-                            bodies,
-                            current,
-                        };
+                        self.run_collected(world, &list, &bodies, too_large, &mut out);
+                        return out;
                     }
-                } else {
-                    current.push_str(line);
-                    current.push('\n');
-                    self.pending = Pending::HereDocs {
-                        list,
-                        docs,
-                        bodies,
-                        current,
-                    };
+                } else if too_large.is_none() {
+                    match limits::here_document(current.len(), line.len() + 1) {
+                        Ok(()) => {
+                            current.push_str(line);
+                            current.push('\n');
+                        }
+                        Err(e) => {
+                            // Read to its delimiter and dropped, so its lines do not run.
+                            current = String::new();
+                            too_large = Some(e);
+                        }
+                    }
                 }
+                self.pending = Pending::HereDocs {
+                    list,
+                    docs,
+                    bodies,
+                    current,
+                    too_large,
+                };
                 return out;
             }
+            // The parser refuses a line past `limits::LINE_CHARS_MAX`, continuation lines
+            // included, so this text stays bounded by one typed line more.
             Pending::Continuation(previous) => format!("{previous}\n{line}"),
             Pending::None => line.to_string(),
         };
@@ -393,6 +417,7 @@ impl Console {
                         docs,
                         bodies: Vec::new(),
                         current: String::new(),
+                        too_large: None,
                     };
                 }
             }
@@ -450,6 +475,7 @@ impl Console {
                 docs,
                 mut bodies,
                 current,
+                too_large,
             } => {
                 if let Some(doc) = docs.get(bodies.len()) {
                     out.write(
@@ -464,7 +490,7 @@ impl Console {
                 while bodies.len() < docs.len() {
                     bodies.push(String::new());
                 }
-                self.execute_top(world, &list, &bodies, &mut out);
+                self.run_collected(world, &list, &bodies, too_large, &mut out);
             }
             Pending::Continuation(_) => {
                 out.write(Fd::Err, "bash: syntax error: unexpected end of file\n");
@@ -485,10 +511,35 @@ impl Console {
         if text.trim().is_empty() {
             return;
         }
-        if self.history.len() >= HISTORY_MAX {
-            self.history.pop_front();
+        while self.history.len() >= HISTORY_MAX
+            || self.history_bytes + text.len() > HISTORY_BYTES_MAX
+        {
+            let Some(oldest) = self.history.pop_front() else {
+                break;
+            };
+            self.history_bytes -= oldest.len();
         }
+        self.history_bytes += text.len();
         self.history.push_back(text.to_string());
+    }
+
+    /// Runs a line whose here-documents are collected, unless one passed its limit.
+    fn run_collected(
+        &mut self,
+        world: &mut World,
+        list: &CommandList,
+        bodies: &[String],
+        too_large: Option<limits::TooLarge>,
+        out: &mut Output,
+    ) {
+        match too_large {
+            None => self.execute_top(world, list, bodies, out),
+            Some(e) => {
+                out.write(Fd::Err, &e.0);
+                out.write(Fd::Err, "\n");
+                self.status = 1;
+            }
+        }
     }
 
     fn execute_top(
@@ -581,30 +632,45 @@ impl Console {
         for (index, command) in pipeline.commands.iter().enumerate() {
             let last = index + 1 == count;
             let mut input = piped.take();
-            match &command.input {
+            if let Some(Input::File(path)) = &command.input {
+                let _ = writeln!(io.err, "bash: {path}: No such file or directory");
+                status = 1;
+                if !last {
+                    piped = Some(String::new());
+                }
+                continue;
+            }
+            let expanded_input = match &command.input {
                 Some(Input::HereDoc(doc)) => {
                     let body = bodies.get(*next_body).cloned().unwrap_or_default();
                     *next_body += 1;
-                    input = Some(if doc.expand {
+                    if doc.expand {
                         let parts = shell::parse_heredoc_body(&body);
-                        self.expand_joined(world, &parts, io)
+                        self.expand_joined(world, &parts, io).map(Some)
                     } else {
-                        body
-                    });
+                        Ok(Some(body))
+                    }
                 }
                 Some(Input::HereString(word)) => {
-                    let fields = self.expand_word(world, word, io);
-                    input = Some(format!("{}\n", fields.join(" ")));
+                    self.expand_word(world, word, io).and_then(|fields| {
+                        let text = fields.join(" ");
+                        limits::word(text.len(), 1)?;
+                        Ok(Some(text + "\n"))
+                    })
                 }
-                Some(Input::File(path)) => {
-                    let _ = writeln!(io.err, "bash: {path}: No such file or directory");
+                _ => Ok(None),
+            };
+            match expanded_input {
+                Ok(Some(text)) => input = Some(text),
+                Ok(None) => {}
+                Err(e) => {
+                    e.report(io);
                     status = 1;
                     if !last {
                         piped = Some(String::new());
                     }
                     continue;
                 }
-                None => {}
             }
             if let Some(target) = command.redirects.iter().find_map(|r| match r {
                 Redirect::Stdout(t) | Redirect::Stderr(t) | Redirect::Both(t)
@@ -621,24 +687,26 @@ impl Console {
                 }
                 continue;
             }
-            let mut fields = Vec::new();
-            let mut assignments = Vec::new();
-            let mut in_prefix = true;
-            for word in &command.words {
-                if in_prefix && let Some((name, value)) = word.as_assignment() {
-                    let value = self.expand_joined(world, &value.0, io);
-                    assignments.push((name, value));
+            let (fields, assignments) = match self.expand_words(world, &command.words, io) {
+                Ok(expanded) => expanded,
+                Err(e) => {
+                    e.report(io);
+                    status = 1;
+                    if !last {
+                        piped = Some(String::new());
+                    }
                     continue;
                 }
-                in_prefix = false;
-                fields.extend(self.expand_word(world, word, io));
-            }
+            };
             let mut cmd_io = Io::default();
             if fields.is_empty() {
-                for (name, value) in assignments {
-                    self.vars.insert(name, value);
-                }
                 status = 0;
+                for (name, value) in assignments {
+                    if let Err(e) = self.set_var(name, value) {
+                        e.report(&mut cmd_io);
+                        status = 1;
+                    }
+                }
             } else {
                 let job_allowed = last && self.jobs_allowed();
                 status = self.run_command(world, &fields, input, job_allowed, &mut cmd_io, out);
@@ -667,22 +735,82 @@ impl Console {
         status
     }
 
+    /// Expands a command's words: the assignments before its name, then its fields, within
+    /// the shell's limits (checked before anything grows past them).
+    fn expand_words(
+        &mut self,
+        world: &mut World,
+        words: &[Word],
+        io: &mut Io,
+    ) -> Result<ExpandedWords, limits::TooLarge> {
+        let mut fields = Vec::new();
+        let mut assignments = Vec::new();
+        let mut in_prefix = true;
+        let mut total = 0usize;
+        for word in words {
+            if in_prefix && let Some((name, value)) = word.as_assignment() {
+                let value = self.expand_joined(world, &value.0, io)?;
+                assignments.push((name, value));
+                continue;
+            }
+            in_prefix = false;
+            for field in self.expand_word(world, word, io)? {
+                total = total.saturating_add(field.len() + 1);
+                limits::arguments(fields.first().map_or(field.as_str(), String::as_str), total)?;
+                fields.push(field);
+            }
+        }
+        Ok((fields, assignments))
+    }
+
+    /// Sets a shell variable, within the limit on all variables together.
+    fn set_var(&mut self, name: String, value: String) -> Result<(), limits::TooLarge> {
+        let old = self
+            .vars
+            .get(&name)
+            .map_or(0, |v| limits::var_bytes(&name, v));
+        let total = (self.vars_bytes - old).saturating_add(limits::var_bytes(&name, &value));
+        limits::variables(&name, total)?;
+        self.vars_bytes = total;
+        self.vars.insert(name, value);
+        Ok(())
+    }
+
+    fn unset_var(&mut self, name: &str) {
+        if let Some(value) = self.vars.remove(name) {
+            self.vars_bytes -= limits::var_bytes(name, &value);
+        }
+    }
+
     /// Expands a word into fields: variables and command substitutions, unquoted results
     /// split on blanks.
-    fn expand_word(&mut self, world: &mut World, word: &Word, io: &mut Io) -> Vec<String> {
+    fn expand_word(
+        &mut self,
+        world: &mut World,
+        word: &Word,
+        io: &mut Io,
+    ) -> Result<Vec<String>, limits::TooLarge> {
         let mut fields = Vec::new();
         let mut current: Option<String> = None;
+        // All the word's fields together, so that splitting cannot pass the limit either.
+        let mut total = 0usize;
         for part in &word.0 {
             let (value, quoted) = match part {
                 Part::Text { text, .. } => {
-                    current.get_or_insert_with(String::new).push_str(text);
+                    let field = current.get_or_insert_with(String::new);
+                    limits::word(field.len(), text.len())?;
+                    total = limits::fields(total, text.len())?;
+                    field.push_str(text);
                     continue;
                 }
                 Part::Var { name, quoted } => (self.lookup(name), *quoted),
-                Part::Subst { source, quoted } => (self.substitute(world, source, io), *quoted),
+                Part::Subst { source, quoted } => (self.substitute(world, source, io)?, *quoted),
             };
             if quoted {
-                current.get_or_insert_with(String::new).push_str(&value);
+                let field = current.get_or_insert_with(String::new);
+                limits::word(field.len(), value.len())?;
+                total = limits::fields(total, value.len())?;
+                field.push_str(&value);
                 continue;
             }
             if value.starts_with(char::is_whitespace)
@@ -692,7 +820,10 @@ impl Console {
             }
             let mut pieces = value.split_whitespace().peekable();
             while let Some(piece) = pieces.next() {
-                current.get_or_insert_with(String::new).push_str(piece);
+                let field = current.get_or_insert_with(String::new);
+                limits::word(field.len(), piece.len())?;
+                total = limits::fields(total, piece.len() + 1)?;
+                field.push_str(piece);
                 if pieces.peek().is_some()
                     && let Some(field) = current.take()
                 {
@@ -708,20 +839,29 @@ impl Console {
         if let Some(field) = current {
             fields.push(field);
         }
-        fields
+        Ok(fields)
     }
 
     /// Expands parts into one string, without field splitting (assignments, here-documents).
-    fn expand_joined(&mut self, world: &mut World, parts: &[Part], io: &mut Io) -> String {
+    fn expand_joined(
+        &mut self,
+        world: &mut World,
+        parts: &[Part],
+        io: &mut Io,
+    ) -> Result<String, limits::TooLarge> {
         let mut text = String::new();
         for part in parts {
-            match part {
-                Part::Text { text: t, .. } => text.push_str(t),
-                Part::Var { name, .. } => text.push_str(&self.lookup(name)),
-                Part::Subst { source, .. } => text.push_str(&self.substitute(world, source, io)),
-            }
+            let piece = match part {
+                Part::Text { text: t, .. } => std::borrow::Cow::Borrowed(t.as_str()),
+                Part::Var { name, .. } => std::borrow::Cow::Owned(self.lookup(name)),
+                Part::Subst { source, .. } => {
+                    std::borrow::Cow::Owned(self.substitute(world, source, io)?)
+                }
+            };
+            limits::word(text.len(), piece.len())?;
+            text.push_str(&piece);
         }
-        text
+        Ok(text)
     }
 
     fn lookup(&self, name: &str) -> String {
@@ -734,11 +874,16 @@ impl Console {
     }
 
     /// Runs `$(source)` and returns its output without trailing newlines.
-    fn substitute(&mut self, world: &mut World, source: &str, io: &mut Io) -> String {
+    fn substitute(
+        &mut self,
+        world: &mut World,
+        source: &str,
+        io: &mut Io,
+    ) -> Result<String, limits::TooLarge> {
         if self.depth >= SUBST_DEPTH_MAX {
             io.err
                 .push_str("bash: command substitution: nested too deeply\n");
-            return String::new();
+            return Ok(String::new());
         }
         self.depth += 1;
         let mut sub_io = Io::default();
@@ -763,12 +908,13 @@ impl Console {
         self.depth -= 1;
         io.err.append(sub_io.err);
         io.err.push_str(&scratch.stderr);
+        limits::substitution(sub_io.out.len().saturating_add(scratch.stdout.len()))?;
         let mut text = sub_io.out.into_string();
         text.push_str(&scratch.stdout);
         while text.ends_with('\n') {
             text.pop();
         }
-        text
+        Ok(text)
     }
 
     fn run_command(
@@ -827,7 +973,10 @@ impl Console {
                 for arg in args {
                     if let Some((name, value)) = arg.split_once('=') {
                         if shell::is_name(name) {
-                            self.vars.insert(name.to_string(), value.to_string());
+                            if let Err(e) = self.set_var(name.to_string(), value.to_string()) {
+                                e.report(io);
+                                return 1;
+                            }
                         } else {
                             let _ =
                                 writeln!(io.err, "bash: export: `{arg}': not a valid identifier");
@@ -839,7 +988,7 @@ impl Console {
             }
             "unset" => {
                 for arg in args {
-                    self.vars.remove(arg);
+                    self.unset_var(arg);
                 }
                 0
             }
@@ -1018,7 +1167,12 @@ fn builtin_printf(args: &[String], io: &mut Io) -> i32 {
         return 2;
     };
     // The format is reused while arguments remain, as bash does (bounded).
+    let start = io.out.len();
     for _ in 0..10_000 {
+        if let Err(e) = limits::printf_output(io.out.len() - start) {
+            e.report(io);
+            return 1;
+        }
         let mut consumed = 0usize;
         let mut chars = format.chars().peekable();
         while let Some(c) = chars.next() {
@@ -1201,6 +1355,81 @@ mod tests {
             assert!(out.stdout.starts_with("eda-playground:"), "{line}");
             assert!(out.stderr.is_empty(), "{line}");
         }
+    }
+
+    #[test]
+    fn the_shells_limits_stop_growth_before_it_happens() {
+        // A holds 500,000 bytes: two copies fit in a word (1 MiB), three do not.
+        let fill = format!("A={}", "x".repeat(50_000));
+        let grow = "A=$A$A$A$A$A$A$A$A$A$A";
+        let with_a = |more: &[&str]| {
+            let mut lines = vec![fill.as_str(), grow];
+            lines.extend_from_slice(more);
+            run(&lines)
+        };
+        let (console, out) = with_a(&["B=$A$A", "C=$A$A$A", "echo ok"]);
+        assert_eq!(
+            out.stderr,
+            "bash: expansion too large: more than 1048576 bytes in one word (the playground's limit)\n"
+        );
+        assert_eq!(console.var("B").map(str::len), Some(1_000_000));
+        assert_eq!(console.var("C"), None);
+        assert_eq!(out.stdout, "ok\n");
+        // A here-string, a here-document's expansion, a command substitution.
+        let (_, out) = with_a(&["cat <<< $A$A$A"]);
+        assert!(out.stderr.contains("expansion too large"), "{out:?}");
+        let (_, out) = with_a(&["cat <<EOF", "$A", "$A", "$A", "EOF", "echo ok"]);
+        assert!(out.stderr.contains("expansion too large"), "{out:?}");
+        assert_eq!(out.stdout, "ok\n");
+        let (_, out) = with_a(&["B=$(echo $A; echo $A; echo $A)"]);
+        assert!(
+            out.stderr
+                .contains("command substitution: output too large")
+        );
+        // A here-document collected past its limit is read to its end and dropped.
+        let line = "y".repeat(90_000);
+        let mut lines = vec!["cat <<EOF"];
+        lines.extend(std::iter::repeat_n(line.as_str(), 12));
+        lines.extend(["echo not run", "EOF", "echo ok"]);
+        let (_, out) = run(&lines);
+        assert_eq!(
+            out.stderr,
+            "bash: here-document too large: more than 1048576 bytes (the playground's limit)\n"
+        );
+        assert_eq!(out.stdout, "ok\n");
+        // Arguments together, printf's output and all variables together.
+        let (_, out) = with_a(&["echo $A $A $A $A $A"]);
+        assert!(out.stderr.starts_with("bash: echo: Argument list too long"));
+        assert_eq!(out.stdout, "");
+        let (_, out) = with_a(&["B=\"1 2 3 4 5 6 7\"", "printf \"$A%s\" $B"]);
+        assert!(
+            out.stderr.starts_with("bash: printf: write error"),
+            "{out:?}"
+        );
+        let names: Vec<String> = (0..40).map(|i| format!("V{i}=$A")).collect();
+        let mut more: Vec<&str> = names.iter().map(String::as_str).collect();
+        more.push("echo ok");
+        let (console, out) = with_a(&more);
+        assert!(
+            out.stderr
+                .contains("cannot assign: shell variables would hold more than")
+        );
+        assert!(console.var("V0").is_some() && console.var("V39").is_none());
+        assert_eq!(out.stdout, "ok\n");
+        // Splitting a word into many small fields is bounded too.
+        let spaced = format!("S=\"{}\"", "s ".repeat(45_000));
+        let (_, out) = run(&[
+            &spaced,
+            "S=\"$S$S$S$S$S$S$S$S$S$S\"",
+            &format!("echo {}", "$S".repeat(3)),
+        ]);
+        assert!(out.stderr.contains("in one word's fields"), "{out:?}");
+        // A line past its limit.
+        let (_, out) = run(&[&format!("echo {}", "z".repeat(100_001))]);
+        assert!(
+            out.stderr
+                .starts_with("bash: command line too long: more than 100000")
+        );
     }
 
     #[test]

@@ -190,6 +190,50 @@ echo done
     );
 }
 
+/// Issue 18: ten short lines doubling a variable tenfold used to grow memory to 3.4 GB and
+/// abort the page and `eda-console`. The shell stops each expansion at its limit (checked
+/// before allocating) with an error naming the limit; the variable keeps its last value and
+/// the script goes on. (Not a Kafka behaviour: bash itself would run out of memory.)
+#[test]
+fn doubling_a_variable_stops_at_the_shells_limit_and_nothing_else_is_lost() {
+    let mut script = String::from("A=xxxxxxxxxx\n");
+    for _ in 0..9 {
+        script.push_str("A=$A$A$A$A$A$A$A$A$A$A\n");
+    }
+    let error =
+        "bash: expansion too large: more than 1048576 bytes in one word (the playground's limit)\n";
+    // In a console: 10 → 10^6 bytes fit; the four lines that would make 10^7 and more fail.
+    let mut world = quickstart_world(1);
+    let mut console = Console::new(Mode::Script);
+    let mut stderr = String::new();
+    for line in script.lines() {
+        stderr.push_str(&console.run_line(&mut world, line).stderr);
+    }
+    assert_eq!(stderr, error.repeat(4));
+    assert_eq!(console.var("A").map(str::len), Some(1_000_000));
+    assert_eq!(console.last_status(), 1);
+    let after = console.run_line(&mut world, "echo still here");
+    assert_eq!(after.stdout, "still here\n");
+    // Natively, through the binary, the same script ends normally with the same errors.
+    script.push_str("echo still here\n");
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_eda-console"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().unwrap().write_all(script.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), "still here\n");
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), error.repeat(4));
+    assert!(started.elapsed().as_secs() < 10);
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

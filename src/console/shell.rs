@@ -180,12 +180,10 @@ pub enum Parsed {
     Error(String),
 }
 
-const MAX_INPUT_CHARS: usize = 100_000;
-
 /// Parses one (possibly multi-line) command line.
 pub fn parse(input: &str) -> Parsed {
-    if input.chars().count() > MAX_INPUT_CHARS {
-        return Parsed::Error("bash: command line too long".to_string());
+    if let Err(e) = crate::console::limits::line(input.chars().count()) {
+        return Parsed::Error(e.0);
     }
     let mut parser = Parser {
         chars: input.chars().collect(),
