@@ -179,6 +179,80 @@ impl Io {
     }
 }
 
+/// Where a command's stdout and stderr end up once its redirections are applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sink {
+    /// The command's stdout (the terminal, or the pipe to the next command).
+    Out,
+    /// The command's stderr (the terminal).
+    Err,
+    /// `/dev/null`.
+    Null,
+}
+
+/// A command's two streams after its redirections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Route {
+    out: Sink,
+    err: Sink,
+}
+
+impl Default for Route {
+    fn default() -> Self {
+        Self {
+            out: Sink::Out,
+            err: Sink::Err,
+        }
+    }
+}
+
+impl Route {
+    /// Applies `redirects` left to right, as bash does: each one points a stream at a file
+    /// (here only `/dev/null`; others were refused) or at where the other stream points now.
+    fn of(redirects: &[Redirect]) -> Route {
+        let mut route = Route::default();
+        for redirect in redirects {
+            match redirect {
+                Redirect::Stdout(target) => route.out = route.target(target),
+                Redirect::Stderr(target) => route.err = route.target(target),
+                Redirect::Both(target) => {
+                    let sink = route.target(target);
+                    route.out = sink;
+                    route.err = sink;
+                }
+                Redirect::StderrToStdout => route.err = route.out,
+                Redirect::StdoutToStderr => route.out = route.err,
+            }
+        }
+        route
+    }
+
+    /// Where a redirection to `target` points a stream: `/dev/stdout` and `/dev/stderr` are
+    /// where those streams point now; anything else is `/dev/null` (other files are refused
+    /// before the command runs).
+    fn target(self, target: &str) -> Sink {
+        match target {
+            "/dev/stdout" => self.out,
+            "/dev/stderr" => self.err,
+            _ => Sink::Null,
+        }
+    }
+
+    /// Sends what a command wrote where its route says, keeping the write order when both
+    /// streams end up in one.
+    fn apply(self, io: Io) -> Io {
+        let mut routed = Io::default();
+        for (text, sink) in [(io.out, self.out), (io.err, self.err)] {
+            match sink {
+                Sink::Out => routed.out.merge(text),
+                Sink::Err => routed.err.merge(text),
+                Sink::Null => {}
+            }
+        }
+        routed
+    }
+}
+
 /// The foreground job, if any.
 #[derive(Clone, Debug)]
 pub(crate) enum Job {
@@ -674,7 +748,7 @@ impl Console {
             }
             if let Some(target) = command.redirects.iter().find_map(|r| match r {
                 Redirect::Stdout(t) | Redirect::Stderr(t) | Redirect::Both(t)
-                    if t != "/dev/null" =>
+                    if !matches!(t.as_str(), "/dev/null" | "/dev/stdout" | "/dev/stderr") =>
                 {
                     Some(t.clone())
                 }
@@ -711,20 +785,7 @@ impl Console {
                 let job_allowed = last && self.jobs_allowed();
                 status = self.run_command(world, &fields, input, job_allowed, &mut cmd_io, out);
             }
-            for redirect in &command.redirects {
-                match redirect {
-                    Redirect::Stdout(_) => cmd_io.out.clear(),
-                    Redirect::Stderr(_) => cmd_io.err.clear(),
-                    Redirect::Both(_) => {
-                        cmd_io.out.clear();
-                        cmd_io.err.clear();
-                    }
-                    Redirect::StderrToStdout => {
-                        let err = std::mem::take(&mut cmd_io.err);
-                        cmd_io.out.merge(err);
-                    }
-                }
-            }
+            let cmd_io = Route::of(&command.redirects).apply(cmd_io);
             io.err.append(cmd_io.err);
             if last {
                 io.out.append(cmd_io.out);
@@ -1430,6 +1491,38 @@ mod tests {
             out.stderr
                 .starts_with("bash: command line too long: more than 100000")
         );
+    }
+
+    /// bash applies redirections left to right (bash manual, "Redirections": `ls > dirlist
+    /// 2>&1` sends both to dirlist, `ls 2>&1 > dirlist` only stdout).
+    #[test]
+    fn redirections_apply_left_to_right() {
+        let out = |line: &str| {
+            let (_, out) = run(&[line]);
+            (out.stdout, out.stderr)
+        };
+        let e = "bash: nope: command not found\n";
+        assert_eq!(out("nope > /dev/null 2>&1"), (String::new(), String::new()));
+        assert_eq!(out("nope 2>&1 > /dev/null"), (e.to_string(), String::new()));
+        assert_eq!(out("nope &> /dev/null"), (String::new(), String::new()));
+        assert_eq!(out("echo a >&2"), (String::new(), "a\n".to_string()));
+        assert_eq!(
+            out("echo a 1>&2 2>/dev/null"),
+            (String::new(), "a\n".to_string())
+        );
+        assert_eq!(
+            out("echo a 2>/dev/null 1>&2"),
+            (String::new(), String::new())
+        );
+        assert_eq!(
+            out("echo a >/dev/stderr"),
+            (String::new(), "a\n".to_string())
+        );
+        assert_eq!(
+            out("nope 2>/dev/stdout | cat"),
+            (e.to_string(), String::new())
+        );
+        assert_eq!(out("echo a 1>/dev/null"), (String::new(), String::new()));
     }
 
     #[test]

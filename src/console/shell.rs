@@ -4,7 +4,9 @@
 //! double quotes (`$` expansions and `\$ \" \\ \`` escapes inside), backslash escapes,
 //! `$'…'` ANSI-C strings; `$NAME`, `${NAME}`, `$?`, `$(command)` and `` `command` ``;
 //! `#` comments; `|`, `;`, `&&`, `||`; here-documents (`<<EOF`, `<<-EOF`, `<<'EOF'`) and
-//! here-strings (`<<< word`); the redirections `>/dev/null`, `2>/dev/null`, `2>&1`, `&>/dev/null`.
+//! here-strings (`<<< word`); the redirections `>/dev/null`, `1>/dev/null`, `2>/dev/null`,
+//! `2>&1`, `>&2`, `&>/dev/null`, applied left to right as bash applies them (so
+//! `>/dev/null 2>&1` silences both streams and `2>&1 >/dev/null` only stdout).
 //!
 //! This module only parses: it never runs anything, so it cannot touch the world. Expansion
 //! (which may run `$(…)`) is the executor's job in `console.rs`, driven by the [`Part`]s kept
@@ -115,8 +117,10 @@ pub enum Redirect {
     Stderr(String),
     /// `&>target`.
     Both(String),
-    /// `2>&1`.
+    /// `2>&1`: stderr goes where stdout goes at this point.
     StderrToStdout,
+    /// `>&2` or `1>&2`: stdout goes where stderr goes at this point.
+    StdoutToStderr,
 }
 
 /// A command: its words, and where its input and output go.
@@ -365,19 +369,23 @@ impl Parser {
                 }
                 '>' => {
                     self.pos += 1;
-                    if self.peek(0) == Some('>') {
-                        self.pos += 1;
+                    if let Err(e) = self.stdout_redirect(&mut command) {
+                        return stop(e);
                     }
-                    match self.redirect_target() {
-                        Ok(t) => command.redirects.push(Redirect::Stdout(t)),
-                        Err(e) => return stop(e),
+                }
+                '1' if self.peek(1) == Some('>') && self.at_word_start() => {
+                    self.pos += 2;
+                    if let Err(e) = self.stdout_redirect(&mut command) {
+                        return stop(e);
                     }
                 }
                 '2' if self.peek(1) == Some('>') && self.at_word_start() => {
                     self.pos += 2;
-                    if self.peek(0) == Some('&') && self.peek(1) == Some('1') {
+                    if self.peek(0) == Some('&') && matches!(self.peek(1), Some('1' | '2')) {
+                        if self.peek(1) == Some('1') {
+                            command.redirects.push(Redirect::StderrToStdout);
+                        }
                         self.pos += 2;
-                        command.redirects.push(Redirect::StderrToStdout);
                     } else {
                         if self.peek(0) == Some('>') {
                             self.pos += 1;
@@ -407,6 +415,23 @@ impl Parser {
             list.items.push((connector, pipeline));
         }
         Parsed::Complete(list)
+    }
+
+    /// After `>` (or `1>`): `>&2`, `>&1`, or `>target` / `>>target`.
+    fn stdout_redirect(&mut self, command: &mut SimpleCommand) -> Result<(), Stop> {
+        if self.peek(0) == Some('&') && matches!(self.peek(1), Some('1' | '2')) {
+            if self.peek(1) == Some('2') {
+                command.redirects.push(Redirect::StdoutToStderr);
+            }
+            self.pos += 2;
+            return Ok(());
+        }
+        if self.peek(0) == Some('>') {
+            self.pos += 1;
+        }
+        let target = self.redirect_target()?;
+        command.redirects.push(Redirect::Stdout(target));
+        Ok(())
     }
 
     fn at_word_start(&self) -> bool {
