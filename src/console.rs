@@ -10,6 +10,12 @@
 //! stops after being idle for its `--timeout-ms` (1000 ms of virtual time when not given), and
 //! the transcript is what the page would show, without prompts.
 //!
+//! A pipeline ended by `&` runs in the background in both modes: a console consumer keeps
+//! running as job `%N` (pumped with the foreground job, its output shown as it comes) while
+//! the shell goes on; `jobs`, `wait` and `kill` work on it as bash's do. In a script, `wait`
+//! lets a waited-for consumer stop once idle (as a foreground one does), and the end of the
+//! script hangs up the ones still running.
+//!
 //! Everything a command does to the world goes through [`World::apply`] (a topic created here
 //! appears in the page); queries read the world's public state. The console keeps its own
 //! seeded RNG (derived from the world's seed) for `random-uuid` and console-consumer group
@@ -162,16 +168,6 @@ pub struct Io {
 }
 
 impl Io {
-    /// Appends what `output` printed, in its order, as written now.
-    fn absorb(&mut self, output: Output) {
-        for (fd, piece) in output.chunks() {
-            match fd {
-                Fd::Out => self.out.push_str(piece),
-                Fd::Err => self.err.push_str(piece),
-            }
-        }
-    }
-
     /// Appends `other`, keeping when its pieces were written.
     fn append(&mut self, other: Io) {
         self.out.append(other.out);
@@ -258,6 +254,25 @@ impl Route {
 pub(crate) enum Job {
     Producer(producer::ProducerJob),
     Consumer(consumer::ConsumerJob),
+    /// `wait` in the page: the terminal waits until these background jobs have ended.
+    Wait(Vec<u32>),
+}
+
+/// A job started with `&`.
+#[derive(Clone, Debug)]
+pub(crate) struct Background {
+    /// Its job number (`%N`).
+    number: u32,
+    /// Its process id, as `[N] PID` and `$!` show it.
+    pid: u32,
+    /// Its command line, as `jobs` shows it.
+    source: String,
+    /// The running console consumer; `None` once it has ended.
+    job: Option<Job>,
+    /// Where its output goes.
+    route: Route,
+    /// Its exit status once it has ended.
+    status: Option<i32>,
 }
 
 /// A line that is not finished yet.
@@ -289,6 +304,12 @@ pub(crate) const STEP_MS: u64 = 50;
 /// Most steps a script waits for the world to settle (2 minutes of virtual time: Kafka's
 /// `delivery.timeout.ms`).
 const SETTLE_STEPS_MAX: u32 = 2_400;
+/// Most background jobs at once (bash has no such limit; a page needs one).
+const JOBS_MAX: usize = 16;
+/// The first process id a background job gets (its number is then counted up from it).
+const PID_FIRST: u32 = 4_242;
+/// Longest a script's `wait` lets virtual time pass, in ms (10 minutes).
+const WAIT_MAX_MS: u64 = 600_000;
 /// Longest `sleep`, in seconds (one virtual day).
 const SLEEP_MAX_S: f64 = 86_400.0;
 /// Most trace events an interactive `Output` carries.
@@ -307,6 +328,16 @@ pub struct Console {
     history_bytes: usize,
     pending: Pending,
     pub(crate) job: Option<Job>,
+    /// Where the foreground job's output goes.
+    job_route: Route,
+    /// Jobs started with `&`, oldest first (at most [`JOBS_MAX`]).
+    background: Vec<Background>,
+    /// What background jobs printed and nobody has shown yet.
+    background_out: Io,
+    /// A pipeline ending in `&` is being started: a console consumer becomes a job of its own.
+    pub(crate) spawning: bool,
+    /// The last process id handed out.
+    last_pid: u32,
     pub(crate) watchers: producer::Watchers,
     rng: Option<Rng>,
     /// `kafka-storage.sh format` has run in this console.
@@ -330,6 +361,11 @@ impl Console {
             history_bytes: 0,
             pending: Pending::None,
             job: None,
+            job_route: Route::default(),
+            background: Vec::new(),
+            background_out: Io::default(),
+            spawning: false,
+            last_pid: 0,
             watchers: producer::Watchers::default(),
             rng: None,
             storage_formatted: false,
@@ -360,7 +396,7 @@ impl Console {
     pub fn prompt(&self) -> &'static str {
         match (&self.job, &self.pending) {
             (Some(Job::Producer(_)), _) => ">",
-            (Some(Job::Consumer(_)), _) => "",
+            (Some(Job::Consumer(_) | Job::Wait(_)), _) => "",
             (None, Pending::None) => "$ ",
             (None, _) => "> ",
         }
@@ -416,8 +452,9 @@ impl Console {
                 out.absorb_io(io);
                 return out;
             }
-            // The console consumer does not read its input; what is typed is dropped.
-            Some(Job::Consumer(_)) => return out,
+            // The console consumer (or `wait`) does not read its input; what is typed is
+            // dropped.
+            Some(Job::Consumer(_) | Job::Wait(_)) => return out,
             None => {}
         }
         let text = match std::mem::take(&mut self.pending) {
@@ -505,9 +542,69 @@ impl Console {
     /// `--timeout-ms`; producers report sends that failed for good.
     pub fn pump(&mut self, world: &mut World, events: &[TraceEvent]) -> Output {
         let mut io = Io::default();
-        producer::pump(self, world, events, &mut io);
-        consumer::pump(self, world, events, &mut io);
-        Output::from_io(io)
+        self.pump_jobs(world, events, &mut io);
+        self.take_background(&mut io);
+        let mut out = Output::from_io(io);
+        self.notify(&mut out);
+        out
+    }
+
+    /// Lets every job react to `events`: the foreground job's output goes to `io` (through its
+    /// redirections), the background jobs' to `background_out`.
+    fn pump_jobs(&mut self, world: &mut World, events: &[TraceEvent], io: &mut Io) {
+        producer::pump(self, world, events, io);
+        let mut foreground = Io::default();
+        consumer::pump(self, world, events, &mut foreground);
+        io.append(self.job_route.apply(foreground));
+        for entry in &mut self.background {
+            let Some(Job::Consumer(job)) = &mut entry.job else {
+                continue;
+            };
+            let mut job_io = Io::default();
+            if let Some(ending) = consumer::advance(job, world, events, &mut job_io)
+                && let Some(Job::Consumer(job)) = entry.job.take()
+            {
+                entry.status = Some(consumer::finish(world, job, ending, &mut job_io));
+            }
+            self.background_out.append(entry.route.apply(job_io));
+        }
+        if let Some(Job::Wait(numbers)) = &self.job
+            && !self
+                .background
+                .iter()
+                .any(|b| numbers.contains(&b.number) && b.job.is_some())
+        {
+            let status = self.waited_status(numbers);
+            self.job = None;
+            self.status = status;
+        }
+    }
+
+    /// Moves what background jobs printed into `io`, interleaved by when it was written.
+    fn take_background(&mut self, io: &mut Io) {
+        let background = std::mem::take(&mut self.background_out);
+        io.out.merge(background.out);
+        io.err.merge(background.err);
+    }
+
+    /// In the page, bash reports background jobs that ended (`[1]+  Done  …`) before its
+    /// next prompt, and forgets them; a script's non-interactive shell says nothing.
+    fn notify(&mut self, out: &mut Output) {
+        if self.mode != Mode::Interactive || self.job.is_some() {
+            return;
+        }
+        if self.background.iter().all(|b| b.job.is_some()) {
+            return;
+        }
+        let mut text = String::new();
+        let count = self.background.len();
+        for (i, entry) in self.background.iter().enumerate() {
+            if entry.job.is_none() {
+                text.push_str(&job_line(entry, i, count));
+            }
+        }
+        self.background.retain(|b| b.job.is_some());
+        out.write(Fd::Err, &text);
     }
 
     /// Ctrl+C: stops the foreground job (a console consumer prints its closing line) or drops
@@ -521,9 +618,13 @@ impl Console {
                 self.status = 130;
             }
             Some(Job::Consumer(job)) => {
-                consumer::finish(self, world, job, consumer::Ending::Interrupted, &mut io);
+                let mut job_io = Io::default();
+                consumer::finish(world, job, consumer::Ending::Interrupted, &mut job_io);
+                io.append(self.job_route.apply(job_io));
                 self.status = 130;
             }
+            // Ctrl+C ends `wait`, not the jobs (they are in process groups of their own).
+            Some(Job::Wait(_)) => self.status = 130,
             None => {}
         }
         let mut out = Output::from_io(io);
@@ -574,8 +675,26 @@ impl Console {
         }
         if self.mode == Mode::Script {
             self.settle(world, &mut out);
+            self.hang_up(world, &mut out);
         }
         out
+    }
+
+    /// The end of a script closes its terminal: background console consumers still running get
+    /// SIGHUP, which runs Kafka's shutdown hook (their count lines), so a transcript ends.
+    fn hang_up(&mut self, world: &mut World, out: &mut Output) {
+        for entry in &mut self.background {
+            if let Some(Job::Consumer(job)) = entry.job.take() {
+                let mut job_io = Io::default();
+                consumer::finish(world, job, consumer::Ending::Interrupted, &mut job_io);
+                entry.status = Some(129);
+                self.background_out.append(entry.route.apply(job_io));
+            }
+        }
+        let mut io = Io::default();
+        self.take_background(&mut io);
+        out.absorb_io(io);
+        self.settle(world, out);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -626,6 +745,7 @@ impl Console {
         let mut io = Io::default();
         let events_before = out.events.len();
         self.execute_list(world, list, bodies, &mut io, out);
+        self.take_background(&mut io);
         out.absorb_io(io);
         if self.mode == Mode::Script && self.job.is_none() {
             self.settle(world, out);
@@ -633,27 +753,31 @@ impl Console {
         if self.mode == Mode::Script {
             out.events.truncate(events_before);
         }
+        self.notify(out);
     }
 
     /// Advances the world until nothing is in flight (script mode), pumping the jobs.
     fn settle(&mut self, world: &mut World, out: &mut Output) {
+        let mut io = Io::default();
         for _ in 0..SETTLE_STEPS_MAX {
             if world.is_settled() && self.watchers.is_idle() && self.job.is_none() {
                 break;
             }
-            if !self.step(world, out) {
+            if !self.step(world, &mut io, out) {
                 break;
             }
         }
+        self.take_background(&mut io);
+        out.absorb_io(io);
     }
 
-    /// One step of virtual time driven by the console; false if time cannot move.
-    pub(crate) fn step(&mut self, world: &mut World, out: &mut Output) -> bool {
+    /// One step of virtual time driven by the console; false if time cannot move. What the
+    /// foreground job prints goes to `io`; in the page, the events go to `out`.
+    pub(crate) fn step(&mut self, world: &mut World, io: &mut Io, out: &mut Output) -> bool {
         let Ok(events) = world.advance(STEP_MS) else {
             return false;
         };
-        let pumped = self.pump(world, &events);
-        out.absorb(pumped);
+        self.pump_jobs(world, &events, io);
         if self.mode == Mode::Interactive && out.events.len() < EVENTS_MAX {
             out.events.extend(events);
         }
@@ -683,12 +807,87 @@ impl Console {
                     .count();
                 continue;
             }
+            if pipeline.background {
+                self.status = self.spawn(world, pipeline, bodies, &mut next_body, io, out);
+                continue;
+            }
             self.status = self.run_pipeline(world, pipeline, bodies, &mut next_body, io, out);
             if self.job.is_some() {
                 // The rest of the line would run after the job; the playground drops it.
                 break;
             }
         }
+    }
+
+    /// Starts `pipeline` in the background (`&`): a console consumer keeps running as job `%N`
+    /// while the shell goes on; anything else runs at once (its output shown as it comes) and
+    /// is a job that has already ended. Its standard input is empty (`/dev/null`), as bash gives
+    /// a background command. Returns `$?`, which is 0.
+    fn spawn(
+        &mut self,
+        world: &mut World,
+        pipeline: &Pipeline,
+        bodies: &[String],
+        next_body: &mut usize,
+        io: &mut Io,
+        out: &mut Output,
+    ) -> i32 {
+        if self.background.len() >= JOBS_MAX {
+            // Forget jobs that have ended, oldest first, before refusing a new one.
+            if let Some(i) = self.background.iter().position(|b| b.job.is_none()) {
+                self.background.remove(i);
+            }
+        }
+        if self.background.len() >= JOBS_MAX {
+            next_body_skip(pipeline, next_body);
+            let _ = writeln!(
+                io.err,
+                "bash: fork: retry: Resource temporarily unavailable (at most {JOBS_MAX} background jobs in the playground)"
+            );
+            return 254;
+        }
+        let number = self.background.iter().map(|b| b.number).max().unwrap_or(0) + 1;
+        self.last_pid = if self.last_pid == 0 {
+            PID_FIRST
+        } else {
+            self.last_pid.wrapping_add(1)
+        };
+        let pid = self.last_pid;
+        if self.mode == Mode::Interactive {
+            let _ = writeln!(io.err, "[{number}] {pid}");
+        }
+        let foreground = self.job.take();
+        let route = std::mem::take(&mut self.job_route);
+        self.spawning = true;
+        let status = self.run_pipeline(world, pipeline, bodies, next_body, io, out);
+        self.spawning = false;
+        let job = std::mem::replace(&mut self.job, foreground);
+        let job_route = std::mem::replace(&mut self.job_route, route);
+        let job = match job {
+            Some(Job::Producer(job)) => {
+                producer::close(self, world, job);
+                None
+            }
+            other => other,
+        };
+        self.background.push(Background {
+            number,
+            pid,
+            source: pipeline.source.clone(),
+            status: job.is_none().then_some(status),
+            job,
+            route: job_route,
+        });
+        0
+    }
+
+    /// The exit status of the last of `numbers` to be waited for.
+    fn waited_status(&self, numbers: &[u32]) -> i32 {
+        numbers
+            .last()
+            .and_then(|n| self.background.iter().find(|b| b.number == *n))
+            .and_then(|b| b.status)
+            .unwrap_or(127)
     }
 
     fn run_pipeline(
@@ -736,6 +935,7 @@ impl Console {
             };
             match expanded_input {
                 Ok(Some(text)) => input = Some(text),
+                Ok(None) if self.spawning && input.is_none() => input = Some(String::new()),
                 Ok(None) => {}
                 Err(e) => {
                     e.report(io);
@@ -783,7 +983,13 @@ impl Console {
                 }
             } else {
                 let job_allowed = last && self.jobs_allowed();
+                if self.job.is_none() {
+                    self.job_route = Route::default();
+                }
                 status = self.run_command(world, &fields, input, job_allowed, &mut cmd_io, out);
+                if self.job.is_some() {
+                    self.job_route = Route::of(&command.redirects);
+                }
             }
             let cmd_io = Route::of(&command.redirects).apply(cmd_io);
             io.err.append(cmd_io.err);
@@ -930,6 +1136,7 @@ impl Console {
             "?" => self.status.to_string(),
             "$" => "1".to_string(),
             "#" => "0".to_string(),
+            "!" if self.last_pid != 0 => self.last_pid.to_string(),
             _ => self.vars.get(name).cloned().unwrap_or_default(),
         }
     }
@@ -1053,6 +1260,9 @@ impl Console {
                 }
                 0
             }
+            "jobs" => self.builtin_jobs(args, io),
+            "wait" => self.builtin_wait(world, args, io, out),
+            "kill" => self.builtin_kill(world, args, io),
             "true" | ":" => 0,
             "false" => 1,
             "sleep" => self.builtin_sleep(world, args, io, out),
@@ -1082,6 +1292,215 @@ impl Console {
                 127
             }
         }
+    }
+
+    /// The background job a job spec names: `%N`, `%%`, `%+` (the current job, the newest),
+    /// `%-` (the one before), or a process id.
+    fn find_job(&self, spec: &str) -> Option<usize> {
+        let count = self.background.len();
+        match spec {
+            "%%" | "%+" | "%" => count.checked_sub(1),
+            "%-" => count.checked_sub(2).or(count.checked_sub(1)),
+            _ => match spec.strip_prefix('%') {
+                Some(n) => {
+                    let n: u32 = n.parse().ok()?;
+                    self.background.iter().position(|b| b.number == n)
+                }
+                None => {
+                    let pid: u32 = spec.parse().ok()?;
+                    self.background.iter().position(|b| b.pid == pid)
+                }
+            },
+        }
+    }
+
+    /// `jobs [-l|-p]`: bash's list (`[N]+  Running                 command &`); jobs that have
+    /// ended are listed once, then forgotten.
+    fn builtin_jobs(&mut self, args: &[String], io: &mut Io) -> i32 {
+        let pids = args.iter().any(|a| a == "-p");
+        let long = args.iter().any(|a| a == "-l");
+        if let Some(bad) = args
+            .iter()
+            .find(|a| a.starts_with('-') && !matches!(a.as_str(), "-p" | "-l"))
+        {
+            let _ = writeln!(
+                io.err,
+                "bash: jobs: {bad}: invalid option\njobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]"
+            );
+            return 2;
+        }
+        let count = self.background.len();
+        for (i, entry) in self.background.iter().enumerate() {
+            if pids {
+                let _ = writeln!(io.out, "{}", entry.pid);
+            } else if long {
+                let line = job_line(entry, i, count);
+                let (head, rest) = line.split_at(line.find("  ").unwrap_or(0).min(line.len()));
+                let _ = write!(io.out, "{head} {}{rest}", entry.pid);
+            } else {
+                io.out.push_str(&job_line(entry, i, count));
+            }
+        }
+        self.background.retain(|b| b.job.is_some());
+        0
+    }
+
+    /// `wait [%N …]`: lets virtual time pass until the background jobs (all, or those named)
+    /// have ended. In a script a waited-for console consumer stops once idle for its
+    /// `--timeout-ms` (1000 ms when not given, standing for the Ctrl+C a person would type);
+    /// in the page the terminal waits (Ctrl+C stops waiting, not the jobs).
+    fn builtin_wait(
+        &mut self,
+        world: &mut World,
+        args: &[String],
+        io: &mut Io,
+        out: &mut Output,
+    ) -> i32 {
+        let mut numbers = Vec::new();
+        let mut status = 0;
+        for arg in args {
+            match self.find_job(arg) {
+                Some(i) => numbers.push(self.background[i].number),
+                None => {
+                    let _ = writeln!(io.err, "bash: wait: {arg}: no such job");
+                    status = 127;
+                }
+            }
+        }
+        if args.is_empty() {
+            numbers = self.background.iter().map(|b| b.number).collect();
+        }
+        let running = |console: &Console| {
+            console
+                .background
+                .iter()
+                .any(|b| numbers.contains(&b.number) && b.job.is_some())
+        };
+        if !running(self) {
+            return if args.is_empty() {
+                0
+            } else {
+                self.waited_status(&numbers).max(status)
+            };
+        }
+        if self.mode == Mode::Interactive && self.jobs_allowed() {
+            self.job = Some(Job::Wait(if args.is_empty() {
+                Vec::new()
+            } else {
+                numbers
+            }));
+            if let Some(Job::Wait(list)) = &mut self.job
+                && list.is_empty()
+            {
+                list.extend(self.background.iter().map(|b| b.number));
+            }
+            return 0;
+        }
+        for entry in &mut self.background {
+            if let Some(Job::Consumer(job)) = &mut entry.job
+                && numbers.contains(&entry.number)
+            {
+                job.time_out_when_idle();
+            }
+        }
+        let deadline = world.now_ms().saturating_add(WAIT_MAX_MS);
+        while running(self) && world.now_ms() < deadline {
+            if !self.step(world, io, out) {
+                break;
+            }
+        }
+        let status = if args.is_empty() {
+            0
+        } else {
+            self.waited_status(&numbers)
+        };
+        // Jobs waited for are forgotten, as bash forgets them.
+        self.background
+            .retain(|b| b.job.is_some() || !numbers.contains(&b.number));
+        status
+    }
+
+    /// `kill [-s SIGNAL | -SIGNAL] %N|PID …`: a console consumer killed with TERM, INT or HUP
+    /// runs Kafka's shutdown hook (its count line, then close); with KILL it dies at once.
+    fn builtin_kill(&mut self, world: &mut World, args: &[String], io: &mut Io) -> i32 {
+        const USAGE: &str = "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n";
+        let mut signal = 15u32;
+        let mut rest = args;
+        if let Some((first, tail)) = rest.split_first() {
+            let spec = match first.as_str() {
+                "-s" | "-n" => {
+                    let Some((spec, tail)) = tail.split_first() else {
+                        io.err.push_str("bash: kill: ");
+                        let _ = writeln!(io.err, "{first}: option requires an argument");
+                        io.err.push_str(USAGE);
+                        return 2;
+                    };
+                    rest = tail;
+                    Some(spec.as_str())
+                }
+                "-l" | "-L" => {
+                    io.out.push_str(" 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 4) SIGILL\t 5) SIGTRAP\n 6) SIGABRT\t 7) SIGBUS\t 8) SIGFPE\t 9) SIGKILL\t10) SIGUSR1\n11) SIGSEGV\t12) SIGUSR2\t13) SIGPIPE\t14) SIGALRM\t15) SIGTERM\n");
+                    return 0;
+                }
+                f if f.starts_with('-') && f.len() > 1 => {
+                    rest = tail;
+                    Some(&f[1..])
+                }
+                _ => None,
+            };
+            if let Some(spec) = spec {
+                let name = spec.trim_start_matches("SIG").to_ascii_uppercase();
+                signal = match name.as_str() {
+                    "HUP" | "1" => 1,
+                    "INT" | "2" => 2,
+                    "KILL" | "9" => 9,
+                    "TERM" | "15" => 15,
+                    _ => {
+                        let _ =
+                            writeln!(io.err, "bash: kill: {spec}: invalid signal specification");
+                        return 1;
+                    }
+                };
+            }
+        }
+        if rest.is_empty() {
+            io.err.push_str(USAGE);
+            return 2;
+        }
+        let mut status = 0;
+        for spec in rest {
+            let Some(i) = self.find_job(spec) else {
+                if spec.starts_with('%') {
+                    let _ = writeln!(io.err, "bash: kill: {spec}: no such job");
+                } else if spec.parse::<u32>().is_ok() {
+                    let _ = writeln!(io.err, "bash: kill: ({spec}) - No such process");
+                } else {
+                    let _ = writeln!(
+                        io.err,
+                        "bash: kill: {spec}: arguments must be process or job IDs"
+                    );
+                }
+                status = 1;
+                continue;
+            };
+            let entry = &mut self.background[i];
+            let Some(job) = entry.job.take() else {
+                let _ = writeln!(io.err, "bash: kill: ({}) - No such process", entry.pid);
+                status = 1;
+                continue;
+            };
+            let mut job_io = Io::default();
+            if let Job::Consumer(job) = job {
+                if signal == 9 {
+                    consumer::kill(world, job);
+                } else {
+                    consumer::finish(world, job, consumer::Ending::Interrupted, &mut job_io);
+                }
+            }
+            entry.status = Some(128 + signal as i32);
+            self.background_out.append(entry.route.apply(job_io));
+        }
+        status
     }
 
     fn builtin_sleep(
@@ -1114,7 +1533,6 @@ impl Console {
             _ => 1.0,
         };
         let total_ms = ((seconds * factor).min(SLEEP_MAX_S) * 1000.0).round() as u64;
-        let mut driven = Output::default();
         let mut remaining = total_ms;
         // Long sleeps take bigger steps, so a day of virtual time stays about 2000 steps.
         let stride = (total_ms / 2_000).max(STEP_MS);
@@ -1124,15 +1542,48 @@ impl Console {
                 break;
             };
             remaining -= step;
-            let pumped = self.pump(world, &events);
-            driven.absorb(pumped);
+            self.pump_jobs(world, &events, io);
             if self.mode == Mode::Interactive && out.events.len() < EVENTS_MAX {
                 out.events.extend(events);
             }
         }
-        io.absorb(driven);
         0
     }
+}
+
+/// Skips the here-document bodies of a pipeline that does not run.
+fn next_body_skip(pipeline: &Pipeline, next_body: &mut usize) {
+    *next_body += pipeline
+        .commands
+        .iter()
+        .filter(|c| matches!(c.input, Some(Input::HereDoc(_))))
+        .count();
+}
+
+/// A line of `jobs` (and of bash's notice when a job ends): `[N]+  Running                 cmd &`.
+/// `+` marks the current job (the newest), `-` the one before.
+fn job_line(entry: &Background, index: usize, count: usize) -> String {
+    let mark = if index + 1 == count {
+        '+'
+    } else if index + 2 == count {
+        '-'
+    } else {
+        ' '
+    };
+    let state = match entry.status {
+        None => "Running".to_string(),
+        Some(0) => "Done".to_string(),
+        Some(129) => "Hangup".to_string(),
+        Some(130) => "Interrupt".to_string(),
+        Some(137) => "Killed".to_string(),
+        Some(143) => "Terminated".to_string(),
+        Some(code) => format!("Exit {code}"),
+    };
+    let amp = if entry.job.is_some() { " &" } else { "" };
+    format!(
+        "[{}]{mark}  {state:<24}{}{amp}\n",
+        entry.number, entry.source
+    )
 }
 
 /// What the tutorials' install steps get: the playground needs none of them.
@@ -1152,7 +1603,8 @@ fn help_text() -> String {
     }
     text.push_str(
         "Shell: VAR=value, $VAR, ${VAR}, $(command), 'quotes', \"quotes\", \\ escapes, # comments,\n\
-         cmd <<EOF … EOF, echo … | cmd, printf … | cmd, ;, &&, ||, sleep N, clear, history, help.\n\
+         cmd <<EOF … EOF, echo … | cmd, printf … | cmd, ;, &&, ||, cmd &, jobs, wait, kill %N,\n\
+         >/dev/null, 2>&1, sleep N, clear, history, help.\n\
          Ctrl+C stops a console producer or consumer; Ctrl+D ends a producer's input.\n",
     );
     text

@@ -234,6 +234,135 @@ fn doubling_a_variable_stops_at_the_shells_limit_and_nothing_else_is_lost() {
     assert!(started.elapsed().as_secs() < 10);
 }
 
+/// Issue 16, point 7: the quickstart runs two consumers of one group in two terminals; a
+/// script does it with `&`. Both members show in `kafka-consumer-groups.sh --describe
+/// --members` (`ConsumerGroupCommand.printMembers`) with the topic's four partitions split
+/// two and two by the range assignor (`RangeAssignor`, Kafka's default first strategy), each
+/// prints only its own partitions, and `kill %N` runs the consumer's shutdown hook (its
+/// `Processed a total of N messages`, `ConsoleConsumer.reportRecordCount`).
+#[test]
+fn two_background_consumers_of_one_group_split_the_partitions() {
+    let script = "kafka-topics.sh --create --topic orders --partitions 4 --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic orders --group billing --property print.partition=true --bootstrap-server localhost:9092 &
+kafka-console-consumer.sh --topic orders --group billing --property print.partition=true --bootstrap-server localhost:9092 &
+jobs
+sleep 5
+kafka-consumer-groups.sh --describe --group billing --members --bootstrap-server localhost:9092
+printf 'a:1\\nb:2\\nc:3\\nd:4\\ne:5\\nf:6\\n' | kafka-console-producer.sh --topic orders --property parse.key=true --property key.separator=: --bootstrap-server localhost:9092
+sleep 3
+kill %1
+wait
+echo waited $?
+jobs
+kafka-consumer-groups.sh --describe --group billing --state --bootstrap-server localhost:9092
+";
+    let mut world = quickstart_world(42);
+    let out = run_script(&mut world, script);
+    let job = "kafka-console-consumer.sh --topic orders --group billing --property print.partition=true --bootstrap-server localhost:9092 &";
+    assert!(
+        out.stdout.starts_with(&format!(
+            "Created topic orders.\n[1]-  Running                 {job}\n[2]+  Running                 {job}\n"
+        )),
+        "{}",
+        out.stdout
+    );
+    let members: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("billing ") && l.contains("/127.0.0.1"))
+        .collect();
+    assert_eq!(members.len(), 2, "{}", out.stdout);
+    for member in &members {
+        let columns: Vec<&str> = member.split_whitespace().collect();
+        assert_eq!(columns[4], "2", "{member}");
+    }
+    // Each record printed once, by one of the two.
+    let mut printed: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Partition:"))
+        .collect();
+    printed.sort_by_key(|l| l.rsplit('\t').next().unwrap_or_default().to_string());
+    assert_eq!(printed.len(), 6, "{}", out.stdout);
+    // Killed, then waited for: each prints its count; afterwards the group is empty.
+    assert_eq!(
+        out.stderr.matches("Processed a total of").count(),
+        2,
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("waited 0\n"));
+    let after_wait = out.stdout.split("waited 0\n").nth(1).unwrap_or_default();
+    assert!(
+        after_wait.contains(" Empty                0\n"),
+        "{}",
+        out.stdout
+    );
+    let committed: u64 = world
+        .group("billing")
+        .unwrap()
+        .committed
+        .values()
+        .map(|c| c.offset)
+        .sum();
+    assert_eq!(committed, 6);
+}
+
+/// A script that ends with a background consumer still running closes its terminal: the
+/// consumer's shutdown hook still prints its count (`ConsoleConsumer`'s `addShutdownHook`).
+#[test]
+fn a_background_consumer_left_running_ends_with_the_script() {
+    let out = run_script(
+        &mut quickstart_world(3),
+        "kafka-topics.sh --create --topic t --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic t --bootstrap-server localhost:9092 &
+echo hi | kafka-console-producer.sh --topic t --bootstrap-server localhost:9092
+sleep 2
+",
+    );
+    assert_eq!(out.stdout, "Created topic t.\nhi\n");
+    assert_eq!(out.stderr, "Processed a total of 1 messages\n");
+}
+
+/// In the page, `&` prints bash's `[N] PID`, the prompt comes back at once, the job's records
+/// show as they arrive, `jobs` lists it and `kill %1` ends it, with bash's notice before the
+/// next prompt (`[1]+  Terminated  …`).
+#[test]
+fn the_page_terminal_runs_a_consumer_in_the_background() {
+    let mut world = quickstart_world(8);
+    let mut terminal = Console::new(Mode::Interactive);
+    terminal.run_line(
+        &mut world,
+        "kafka-topics.sh --create --topic chat --bootstrap-server localhost:9092",
+    );
+    let started = terminal.run_line(
+        &mut world,
+        "kafka-console-consumer.sh --topic chat --bootstrap-server localhost:9092 &",
+    );
+    assert_eq!(started.stderr, "[1] 4242\n");
+    assert_eq!(terminal.prompt(), "$ ");
+    assert!(!terminal.job_running());
+    frames(&mut world, &mut [&mut terminal], 120);
+    terminal.run_line(
+        &mut world,
+        "echo hello | kafka-console-producer.sh --topic chat --bootstrap-server localhost:9092",
+    );
+    let shown = frames(&mut world, &mut [&mut terminal], 200);
+    assert_eq!(shown[0].stdout, "hello\n");
+    let jobs = terminal.run_line(&mut world, "jobs");
+    assert_eq!(
+        jobs.stdout,
+        "[1]+  Running                 kafka-console-consumer.sh --topic chat --bootstrap-server localhost:9092 &\n"
+    );
+    let killed = terminal.run_line(&mut world, "kill %1");
+    assert_eq!(
+        killed.stderr,
+        "Processed a total of 1 messages\n[1]+  Terminated              kafka-console-consumer.sh --topic chat --bootstrap-server localhost:9092\n"
+    );
+    let gone = terminal.run_line(&mut world, "kill %1");
+    assert_eq!(gone.stderr, "bash: kill: %1: no such job\n");
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

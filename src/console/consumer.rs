@@ -653,7 +653,8 @@ pub fn run(
             }
         },
     };
-    let foreground = job_allowed && console.mode() == Mode::Interactive;
+    // A job of its own: the page's foreground job, or a background job (`&`) in either mode.
+    let foreground = job_allowed && (console.mode() == Mode::Interactive || console.spawning);
     let timeout_ms = explicit_timeout.or((!foreground).then_some(DEFAULT_SCRIPT_TIMEOUT_MS));
     let job = ConsumerJob {
         consumer,
@@ -671,7 +672,8 @@ pub fn run(
     };
     if max_messages == Some(0) {
         let mut end = Io::default();
-        finish(console, world, job, Ending::MaxMessages, &mut end);
+        let status = finish(world, job, Ending::MaxMessages, &mut end);
+        console.set_status(status);
         io.append(end);
         return 0;
     }
@@ -679,21 +681,19 @@ pub fn run(
     if foreground {
         return 0;
     }
-    // Run to completion, driving the world.
-    let mut driven = Output::default();
+    // Run to completion, driving the world (its events are not the page's: it is inside
+    // `$(…)` or a script).
+    let mut scratch = Output::default();
     let deadline = now.saturating_add(RUN_MAX_MS);
     while matches!(console.job, Some(Job::Consumer(_))) {
-        if world.now_ms() >= deadline || !console.step(world, &mut driven) {
+        if world.now_ms() >= deadline || !console.step(world, io, &mut scratch) {
             if let Some(Job::Consumer(job)) = console.job.take() {
-                let mut end = Io::default();
-                finish(console, world, job, Ending::Interrupted, &mut end);
-                io.absorb(std::mem::take(&mut driven));
-                io.append(end);
+                let status = finish(world, job, Ending::Interrupted, io);
+                console.set_status(status);
             }
             break;
         }
     }
-    io.absorb(driven);
     console.last_status()
 }
 
@@ -702,6 +702,22 @@ pub fn pump(console: &mut Console, world: &mut World, events: &[TraceEvent], io:
     let Some(Job::Consumer(job)) = &mut console.job else {
         return;
     };
+    if let Some(ending) = advance(job, world, events, io)
+        && let Some(Job::Consumer(job)) = console.job.take()
+    {
+        let status = finish(world, job, ending, io);
+        console.set_status(status);
+    }
+}
+
+/// Takes in what reached `job`'s consumer, prints what is due, and says how the job ends if
+/// its time has come (the caller then [`finish`]es it).
+pub(crate) fn advance(
+    job: &mut ConsumerJob,
+    world: &World,
+    events: &[TraceEvent],
+    io: &mut Io,
+) -> Option<Ending> {
     let now = world.now_ms();
     if let Some(id) = job.consumer {
         for event in events {
@@ -804,21 +820,12 @@ pub fn pump(console: &mut Console, world: &mut World, events: &[TraceEvent], io:
             }
         }
     }
-    if let Some(ending) = ending
-        && let Some(Job::Consumer(job)) = console.job.take()
-    {
-        finish(console, world, job, ending, io);
-    }
+    ending
 }
 
-/// Ends a console consumer: closes the engine consumer and prints the closing lines.
-pub fn finish(
-    console: &mut Console,
-    world: &mut World,
-    job: ConsumerJob,
-    ending: Ending,
-    io: &mut Io,
-) {
+/// Ends a console consumer: closes the engine consumer and prints the closing lines. Returns
+/// its exit status.
+pub fn finish(world: &mut World, job: ConsumerJob, ending: Ending, io: &mut Io) -> i32 {
     let now = world.now_ms();
     if ending == Ending::Timeout {
         io.err.push_str(&log_line(
@@ -844,7 +851,7 @@ pub fn finish(
         let _ = world.apply(Command::StopConsumer { consumer: id });
     }
     let _ = writeln!(io.err, "Processed a total of {} messages", job.count);
-    let status = match ending {
+    match ending {
         Ending::Failed(trace) => {
             io.err.push_str(&log_line(
                 now,
@@ -858,8 +865,25 @@ pub fn finish(
         }
         Ending::Interrupted => 130,
         _ => 0,
-    };
-    console.set_status(status);
+    }
+}
+
+/// Killed by SIGKILL: the JVM dies at once, so no shutdown hook runs (no count line, no
+/// seek, no close); its group notices when the member's session times out.
+pub fn kill(world: &mut World, job: ConsumerJob) {
+    if let Some(id) = job.consumer {
+        let _ = world.apply(Command::CrashConsumer { consumer: id });
+    }
+}
+
+impl ConsumerJob {
+    /// A background job being waited for in a script stops once idle for the default time,
+    /// as one in the foreground does, unless `--timeout-ms` was given.
+    pub(crate) fn time_out_when_idle(&mut self) {
+        if self.timeout_ms.is_none() {
+            self.timeout_ms = Some(DEFAULT_SCRIPT_TIMEOUT_MS);
+        }
+    }
 }
 
 #[cfg(test)]

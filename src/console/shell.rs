@@ -17,8 +17,10 @@
 //! within bounds), and its work is linear in the input length apart from `$(…)` sources, which
 //! are re-parsed when run, with a depth bound enforced by the executor.
 //!
+//! A pipeline ended by `&` is marked to run in the background, with its source text for `jobs`.
+//!
 //! Simplified versus bash: no globbing, no arithmetic, no functions or control flow (`if`,
-//! `for`), no background jobs (`&` acts as `;`), no brace expansion, no `~` expansion, and a
+//! `for`), no subshells or `{ …; }` groups, no brace expansion, no `~` expansion, and a
 //! redirection target must be a plain word. shlex/shell-words split a line but cannot say which
 //! parts were quoted, which `$VAR` expansion needs, hence this hand-written lexer.
 
@@ -139,6 +141,10 @@ pub struct SimpleCommand {
 pub struct Pipeline {
     /// The commands, the output of each feeding the next.
     pub commands: Vec<SimpleCommand>,
+    /// Ended by `&`: it runs in the background.
+    pub background: bool,
+    /// For a background pipeline, its source text (what `jobs` shows).
+    pub source: String,
 }
 
 /// How a pipeline is joined to the one before it.
@@ -285,6 +291,8 @@ impl Parser {
         let mut connector = Connector::Always;
         // Whether an operator that needs a command after it (`|`, `&&`, `||`) was just seen.
         let mut dangling = false;
+        // Where the current pipeline's text starts.
+        let mut item_start = 0usize;
         loop {
             self.skip_blanks();
             let Some(c) = self.peek(0) else { break };
@@ -321,6 +329,7 @@ impl Parser {
                     list.items.push((connector, std::mem::take(&mut pipeline)));
                     connector = Connector::Always;
                     dangling = false;
+                    item_start = self.pos;
                 }
                 '|' | '&' => {
                     let double = self.peek(1) == Some(c);
@@ -337,6 +346,7 @@ impl Parser {
                     } else {
                         c.to_string()
                     };
+                    let operator_at = self.pos;
                     self.pos += if double { 2 } else { 1 };
                     if command_is_empty(&command) {
                         return Parsed::Error(syntax_error(&token));
@@ -345,11 +355,22 @@ impl Parser {
                     match (c, double) {
                         ('|', false) => dangling = true,
                         ('&', false) => {
+                            pipeline.background = true;
+                            pipeline.source = self
+                                .chars
+                                .get(item_start..operator_at)
+                                .unwrap_or_default()
+                                .iter()
+                                .collect::<String>()
+                                .trim()
+                                .to_string();
                             list.items.push((connector, std::mem::take(&mut pipeline)));
                             connector = Connector::Always;
                             dangling = false;
+                            item_start = self.pos;
                         }
                         (_, true) => {
+                            item_start = self.pos;
                             list.items.push((connector, std::mem::take(&mut pipeline)));
                             connector = if c == '&' {
                                 Connector::IfSuccess
@@ -717,7 +738,7 @@ impl Parser {
                 }
                 Err(Stop::Incomplete)
             }
-            Some('?') | Some('$') | Some('#') => {
+            Some('?') | Some('$') | Some('#') | Some('!') => {
                 let name = self.peek(1).map(String::from).unwrap_or_default();
                 self.pos += 2;
                 Ok(Some(Part::Var { name, quoted }))
@@ -1020,6 +1041,27 @@ mod tests {
                 Redirect::Stderr("/dev/null".into())
             ]
         );
+    }
+
+    #[test]
+    fn background_pipelines_keep_their_source() {
+        let Parsed::Complete(list) = parse("a x | b  & c; d y 1>&2 &") else {
+            panic!()
+        };
+        let flags: Vec<(bool, &str)> = list
+            .items
+            .iter()
+            .map(|(_, p)| (p.background, p.source.as_str()))
+            .collect();
+        assert_eq!(
+            flags,
+            vec![(true, "a x | b"), (false, ""), (true, "d y 1>&2")]
+        );
+        assert_eq!(
+            list.items[2].1.commands[0].redirects,
+            vec![Redirect::StdoutToStderr]
+        );
+        assert_eq!(parse("&"), Parsed::Error(syntax_error("&")));
     }
 
     #[test]
