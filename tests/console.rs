@@ -363,6 +363,43 @@ fn the_page_terminal_runs_a_consumer_in_the_background() {
     assert_eq!(gone.stderr, "bash: kill: %1: no such job\n");
 }
 
+/// Issue 16, point 4: `parse.headers` as Kafka 4.x's `LineMessageReader` reads it
+/// (`tools/src/main/java/org/apache/kafka/tools/LineMessageReader.java`, `readRecords` and
+/// `splitHeaders`; cases from `LineMessageReaderTest.testLineReaderHeader`): the headers reach
+/// the log and `print.headers` shows them (`DefaultMessageFormatter.writeTo`); a line without
+/// the delimiter stops the producer with the reader's `KafkaException`.
+#[test]
+fn producer_headers_reach_the_log_and_the_consumer() {
+    let mut world = quickstart_world(5);
+    let out = run_script(
+        &mut world,
+        "printf 'h1:v1,h2:v2\\tkey0\\tvalue0\\n:\\t\\t\\n' | kafka-console-producer.sh --topic t --property parse.headers=true --property parse.key=true --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic t --from-beginning --max-messages 2 --property print.headers=true --property print.key=true --bootstrap-server localhost:9092
+echo 'no delimiter' | kafka-console-producer.sh --topic t --property parse.headers=true --bootstrap-server localhost:9092
+kafka-console-producer.sh --topic t --property parse.headers=true --property headers.separator=: --bootstrap-server localhost:9092 <<< x
+",
+    );
+    assert_eq!(out.stdout, "h1:v1,h2:v2\tkey0\tvalue0\n:\t\t\n");
+    assert!(out.stderr.ends_with(
+        "Processed a total of 2 messages\n\
+         org.apache.kafka.common.KafkaException: No headers delimiter found on line number 1: 'no delimiter'\n\
+         org.apache.kafka.common.KafkaException: headers.separator and headers.key.separator may not be equal\n"
+    ), "{}", out.stderr);
+    let record = world.topic("t").unwrap().partitions[0].log.get(0).unwrap();
+    let headers: Vec<(String, Option<Vec<u8>>)> = record
+        .headers
+        .iter()
+        .map(|h| (h.key.clone(), h.value.as_deref().map(<[u8]>::to_vec)))
+        .collect();
+    assert_eq!(
+        headers,
+        vec![
+            ("h1".to_string(), Some(b"v1".to_vec())),
+            ("h2".to_string(), Some(b"v2".to_vec()))
+        ]
+    );
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();
