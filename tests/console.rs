@@ -400,6 +400,73 @@ kafka-console-producer.sh --topic t --property parse.headers=true --property hea
     );
 }
 
+/// Issue 16, point 6: a Kafka Streams application's group reports Streams' own assignor,
+/// `StreamsPartitionAssignor` (protocol name `stream`), in `--describe --state`
+/// (`ConsumerGroupCommand.printStates`); `--describe --members` prints its header even for a
+/// group with no members (`printMembers` prints it whatever `shouldPrintMemberState` says).
+#[test]
+fn groups_describe_streams_and_empty_groups_as_kafka_does() {
+    let out = run_script(
+        &mut quickstart_world(42),
+        "kafka-topics.sh --create --topic streams-plaintext-input --bootstrap-server localhost:9092
+kafka-topics.sh --create --topic streams-wordcount-output --bootstrap-server localhost:9092
+kafka-run-class.sh org.apache.kafka.streams.examples.wordcount.WordCountDemo
+sleep 10
+kafka-consumer-groups.sh --describe --group streams-wordcount --state --bootstrap-server localhost:9092
+kafka-consumer-groups.sh --describe --group nobody --members --bootstrap-server localhost:9092
+",
+    );
+    let state = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("streams-wordcount "))
+        .unwrap_or_default();
+    assert_eq!(
+        state.split_whitespace().nth(3),
+        Some("stream"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.ends_with(
+        "\nError: Consumer group 'nobody' does not exist.\n\nGROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     \n"
+    ), "{}", out.stdout);
+}
+
+/// Issue 16, point 6: client configurations Kafka's constructors refuse. `--compression-codec`
+/// becomes `compression.type`, a `ValidString` of Kafka's codecs (`ProducerConfig`,
+/// `ConsoleProducer.ConsoleProducerConfig.compressionCodec`: gzip when given without a value);
+/// `partition.assignment.strategy` names classes, which `ConsumerPartitionAssignor.
+/// getAssignorInstances` loads, so a short name or a missing class fails the consumer's
+/// constructor (`Failed to construct kafka consumer`, logged by `ConsoleConsumer.main`).
+#[test]
+fn client_configs_fail_as_kafkas_constructors_do() {
+    let out = run_script(
+        &mut quickstart_world(2),
+        "echo x | kafka-console-producer.sh --topic t --compression-codec brotli --bootstrap-server localhost:9092
+echo status $?
+echo x | kafka-console-producer.sh --topic t --compression-codec --bootstrap-server localhost:9092
+echo status $?
+kafka-console-consumer.sh --topic t --consumer-property partition.assignment.strategy=range --bootstrap-server localhost:9092
+echo status $?
+kafka-console-consumer.sh --topic t --from-beginning --max-messages 1 --consumer-property partition.assignment.strategy=org.apache.kafka.clients.consumer.RoundRobinAssignor --bootstrap-server localhost:9092
+",
+    );
+    assert_eq!(out.stdout, "status 1\nstatus 0\nstatus 1\nx\n");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "org.apache.kafka.common.config.ConfigException: Invalid value brotli for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd"
+    );
+    assert!(lines[1].ends_with(
+        " ERROR Unknown error when running consumer:  (org.apache.kafka.tools.consumer.ConsoleConsumer)"
+    ), "{}", out.stderr);
+    assert_eq!(
+        lines[2],
+        "org.apache.kafka.common.KafkaException: Failed to construct kafka consumer"
+    );
+    assert_eq!(lines[3], "Processed a total of 1 messages");
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

@@ -47,6 +47,7 @@ use crate::console::producer::key_values;
 use crate::console::text::Text;
 use crate::console::topics::{include_list, pattern_matches};
 use crate::console::{Console, Io, Job, Mode, Output};
+use crate::sim::assignor::AssignorKind;
 use crate::sim::client::{ConsumerConfig, ConsumerState, OffsetReset};
 use crate::sim::command::{Command, Outcome, Subscription};
 use crate::sim::log::Bytes;
@@ -601,6 +602,37 @@ pub fn run(
             &message,
         ));
         return 1;
+    }
+    // `partition.assignment.strategy` lists classes; the consumer loads each with
+    // `Class.forName` (`ConsumerPartitionAssignor.getAssignorInstances`), so a name that is not
+    // a class fails its constructor, which wraps the error: `Failed to construct kafka
+    // consumer` (the first line of the logged trace).
+    if let Some(list) = props.get("partition.assignment.strategy") {
+        let names: Vec<&str> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        let kinds: Vec<AssignorKind> = names
+            .iter()
+            .filter_map(|n| AssignorKind::ALL.into_iter().find(|k| k.class_name() == *n))
+            .collect();
+        if kinds.len() != names.len() {
+            io.err.push_str(&log_line(
+                now,
+                "ERROR",
+                "Unknown error when running consumer: ",
+                LOGGER,
+            ));
+            io.err.push_str(&trace_line(
+                "org.apache.kafka.common.KafkaException",
+                "Failed to construct kafka consumer",
+            ));
+            return 1;
+        }
+        if !kinds.is_empty() {
+            config.assignors = kinds;
+        }
     }
     let subscription = match (partition, opts.value("topic")) {
         (Some(p), Some(topic)) => {

@@ -547,13 +547,20 @@ fn assignment_string(assignment: &[(crate::sim::trace::Name, u32)]) -> String {
 }
 
 fn describe_members(_world: &World, id: &str, group: Option<&Group>, verbose: bool, io: &mut Io) {
-    let members: Vec<_> = group
+    let mut members: Vec<_> = group
         .map(|g| g.members.values().collect())
         .unwrap_or_default();
-    if !state_note(id, group, members.len(), io) {
-        return;
+    // `printMembers` prints its header even when `shouldPrintMemberState` says there is nothing
+    // to show (an empty or missing group), with the columns at their least widths.
+    let shown = state_note(id, group, members.len(), io);
+    if !shown {
+        members.clear();
     }
-    let group_w = id.chars().count().max(15);
+    let group_w = if shown {
+        id.chars().count().max(15)
+    } else {
+        15
+    };
     let consumer_w = members
         .iter()
         .map(|m| m.member_id.chars().count())
@@ -647,10 +654,13 @@ fn describe_state(world: &World, id: &str, group: Option<&Group>, io: &mut Io) {
     let Some(group) = group else { return };
     let node = coordinator_of(world, id);
     let coordinator = format!("{}  ({node})", broker_address(node));
+    // A Kafka Streams application's members (classic protocol) all name Streams' own assignor,
+    // `StreamsPartitionAssignor`, whose protocol name is `stream`.
+    let streams = world.streams_app_id(id).is_some();
     let strategy = group
         .protocol
         .filter(|_| !group.members.is_empty())
-        .map_or(MISSING, |p| p.name());
+        .map_or(MISSING, |p| if streams { "stream" } else { p.name() });
     let group_w = id.chars().count().max(15);
     let coordinator_w = coordinator.chars().count().max(25);
     let line = |cells: [&str; 5]| {

@@ -396,6 +396,20 @@ fn producer_config(opts: &Options) -> Result<ProducerConfig, String> {
     if opts.has("sync") {
         config.linger_ms = 0;
     }
+    // `compressionCodec()`: gzip when the flag has no value, none without the flag (it
+    // overrides a `compression.type` producer property); `ProducerConfig` accepts only the
+    // codecs Kafka knows. Compression itself is not simulated.
+    if opts.has("compression-codec") {
+        let codec = opts
+            .value("compression-codec")
+            .filter(|c| !c.is_empty())
+            .unwrap_or("gzip");
+        if !matches!(codec, "none" | "gzip" | "snappy" | "lz4" | "zstd") {
+            return Err(format!(
+                "org.apache.kafka.common.config.ConfigException: Invalid value {codec} for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd"
+            ));
+        }
+    }
     Ok(config)
 }
 
@@ -440,20 +454,20 @@ pub fn run(
         }
     }
     let topic = opts.value("topic").unwrap_or_default().to_string();
-    let config = match producer_config(&opts) {
-        Ok(c) => c,
-        Err(trace) => {
-            io.err.push_str(&trace);
-            io.err.push('\n');
-            return 1;
-        }
-    };
     // `messageReader` configures the reader before the producer exists; its exception goes
     // through `printStackTrace` (first line here) and the tool exits with 1.
     let reader = match LineReader::from_properties(&key_values(opts.values("property"))) {
         Ok(reader) => reader,
         Err(message) => {
             let _ = writeln!(io.err, "org.apache.kafka.common.KafkaException: {message}");
+            return 1;
+        }
+    };
+    let config = match producer_config(&opts) {
+        Ok(c) => c,
+        Err(trace) => {
+            io.err.push_str(&trace);
+            io.err.push('\n');
             return 1;
         }
     };
