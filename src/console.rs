@@ -24,7 +24,7 @@
 //! Invariants: no input makes the console panic; its state is bounded (history, pending
 //! deliveries, watched producers, nesting of `$(…)`), and so is every text the shell builds:
 //! words, arguments, variables, command substitutions, here-documents and lines stop at the
-//! limits in `limits.rs`, checked before they grow. Output text is Kafka 4.0's, byte for byte
+//! limits in `limits.rs`, checked before they grow. Output text is Kafka [`KAFKA_VERSION`]'s, byte for byte
 //! where Kafka prints it; each tool's module says where each format comes from and what is
 //! simplified.
 //!
@@ -50,6 +50,13 @@ pub mod topics;
 use crate::sim::vecmap::VecSet;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
+
+/// The Apache Kafka release the simulator and its tools follow: `--version` prints it, the
+/// broker logs it, and every golden transcript is this release's text.
+pub const KAFKA_VERSION: &str = "4.1.1";
+/// The `metadata.version` `kafka-storage.sh format` writes for [`KAFKA_VERSION`]
+/// (`MetadataVersion.LATEST_PRODUCTION` of 4.1).
+pub const METADATA_VERSION: &str = "4.1-IV1";
 
 pub use complete::complete;
 pub use text::Fd;
@@ -1274,7 +1281,7 @@ impl Console {
             "cd" => match args.first().map(String::as_str) {
                 None | Some("~" | "/opt/kafka" | "." | "..") => 0,
                 Some(dir) if dir.starts_with("kafka") => {
-                    io.out.push_str(INSTALL_NOTE);
+                    io.out.push_str(&install_note());
                     0
                 }
                 Some(dir) => {
@@ -1284,7 +1291,7 @@ impl Console {
             },
             "wget" | "curl" | "tar" | "docker" | "java" | "apt" | "apt-get" | "brew" | "unzip"
             | "sudo" | "podman" => {
-                io.out.push_str(INSTALL_NOTE);
+                io.out.push_str(&install_note());
                 0
             }
             _ => {
@@ -1587,14 +1594,18 @@ fn job_line(entry: &Background, index: usize, count: usize) -> String {
 }
 
 /// What the tutorials' install steps get: the playground needs none of them.
-const INSTALL_NOTE: &str = "eda-playground: nothing to download or install here: Kafka 4.0 \
-already runs in this page (one broker, node.id 1, at localhost:9092). Go on with the \
-bin/kafka-*.sh commands.\n";
+fn install_note() -> String {
+    format!(
+        "eda-playground: nothing to download or install here: Kafka {KAFKA_VERSION} already runs \
+         in this page (one broker, node.id 1, at localhost:9092). Go on with the bin/kafka-*.sh \
+         commands.\n"
+    )
+}
 
 fn help_text() -> String {
-    let mut text = String::from(
-        "Kafka 4.0's command-line tools, run against the simulated cluster in this page.\n\
-         Tools (with or without bin/ and .sh):\n",
+    let mut text = format!(
+        "Kafka {KAFKA_VERSION}'s command-line tools, run against the simulated cluster in this page.\n\
+         Tools (with or without bin/ and .sh):\n"
     );
     for tool in KafkaTool::ALL {
         text.push_str("  bin/");

@@ -3,7 +3,8 @@
 //! lines that must never panic.
 //!
 //! Each golden is `tests/console/NAME.sh` (the script), `NAME.out` (stdout) and `NAME.err`
-//! (stderr), run with the binary's default seed. The expected text is Kafka 4.0's; where each
+//! (stderr), run with the binary's default seed. The expected text is Kafka 4.1.1's
+//! (`console::KAFKA_VERSION`); where each
 //! format comes from:
 //!
 //! - `Created topic T.`, `Error while executing topic command : MSG` (stdout) with log4j's
@@ -14,7 +15,7 @@
 //!   specified` and `Command must include exactly one action: …`: `TopicCommand.java`
 //!   (`printException`, `TopicDescription`/`PartitionDescription.printDescription`,
 //!   `ensureTopicExists`, `TopicCommandOptions.checkArgs`); the empty ELR lists and
-//!   `Configs: segment.bytes=1073741824` as a Kafka 4.0.0 quickstart run prints them.
+//!   `Configs: segment.bytes=1073741824` as a Kafka 4.x quickstart run prints them.
 //! - `Topic 't' already exists.`, `Unable to replicate the partition 3 time(s): The target
 //!   replication factor of 3 cannot be reached because only 1 broker(s) are registered.`,
 //!   `The topic t currently has 3 partition(s); 2 would not be an increase.`: the KRaft
@@ -47,7 +48,7 @@
 //!   consumer groups ('g') was successful.` and `* Group 'g' could not be deleted due to: …`:
 //!   `ConsumerGroupCommand.java`.
 //! - `Formatting dynamic metadata voter directory /tmp/kraft-combined-logs with
-//!   metadata.version 4.0-IV3.` and the broker's `Kafka Server started` line: a Kafka 4.0.0
+//!   metadata.version 4.1-IV1.` and the broker's `Kafka Server started` line: a Kafka 4.1
 //!   quickstart run; the `.lock` failure: `RaftManager.lockDataDir`.
 //!
 //! Times in log lines are virtual (the simulation starts at the epoch). Set
@@ -465,6 +466,33 @@ kafka-console-consumer.sh --topic t --from-beginning --max-messages 1 --consumer
         "org.apache.kafka.common.KafkaException: Failed to construct kafka consumer"
     );
     assert_eq!(lines[3], "Processed a total of 1 messages");
+}
+
+/// Issue 16, point 10: one Kafka release. Every tool's `--version` prints it (`CommandLineUtils.
+/// maybePrintHelpOrVersion` prints `AppInfoParser.getVersion()`), the broker logs it, and
+/// `kafka-storage.sh format` writes that release's `metadata.version` (4.1's latest production
+/// version, `4.1-IV1`).
+#[test]
+fn every_tool_states_one_kafka_version() {
+    use eda_playground::console::{KAFKA_VERSION, METADATA_VERSION};
+    assert_eq!(KAFKA_VERSION, "4.1.1");
+    let out = run_script(
+        &mut quickstart_world(1),
+        "kafka-topics.sh --version
+kafka-console-producer.sh --version
+kafka-console-consumer.sh --version
+kafka-consumer-groups.sh --version
+",
+    );
+    assert_eq!(out.stdout, "4.1.1\n".repeat(4));
+    let out = run_script(
+        &mut quickstart_world(1),
+        "kafka-storage.sh format --standalone -t $(kafka-storage.sh random-uuid) -c config/server.properties",
+    );
+    assert!(
+        out.stdout
+            .ends_with(&format!("with metadata.version {METADATA_VERSION}.\n"))
+    );
 }
 
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.

@@ -8,7 +8,7 @@
 //! script (or inside `$(…)`) it runs to completion, stopping once idle for its `--timeout-ms`
 //! (1000 ms of virtual time when not given, standing for the Ctrl+C a person would type).
 //!
-//! Formats, from Kafka 4.0's `tools/.../consumer/ConsoleConsumer.java`,
+//! Formats, from Kafka 4.1's `tools/.../consumer/ConsoleConsumer.java`,
 //! `ConsoleConsumerOptions.java` and `DefaultMessageFormatter.java`:
 //! - each record through `DefaultMessageFormatter.writeTo`: `CreateTime:TS` (or
 //!   `LogAppendTime:TS`), `Partition:P`, `Offset:O`, headers (`k:v` joined by `,`, or
@@ -412,7 +412,7 @@ pub fn run(
         );
     }
     if opts.has("version") {
-        io.out.push_str("4.0.0\n");
+        let _ = writeln!(io.out, "{}", crate::console::KAFKA_VERSION);
         return 0;
     }
     if opts.has("topic") == opts.has("include") {

@@ -1,7 +1,7 @@
 //! `kafka-consumer-groups.sh`: list, describe (offsets, members, state), reset offsets and
 //! delete consumer groups.
 //!
-//! Formats, from Kafka 4.0's `tools/.../consumer/group/ConsumerGroupCommand.java`,
+//! Formats, from Kafka 4.1's `tools/.../consumer/group/ConsumerGroupCommand.java`,
 //! `ConsumerGroupCommandOptions.java` and `OffsetsUtils.printOffsetsToReset`:
 //! - `--list`: one group id per line; with `--state`/`--type` a table, `GROUP` padded to the
 //!   longest id (at least 15) plus 10, then ` %-20s` columns;
@@ -103,7 +103,7 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
         return i32::from(argv.is_empty());
     }
     if opts.has("version") {
-        io.out.push_str("4.0.0\n");
+        let _ = writeln!(io.out, "{}", crate::console::KAFKA_VERSION);
         return 0;
     }
     if let Some(code) = check_args(&opts, io) {

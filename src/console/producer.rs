@@ -6,7 +6,7 @@
 //! `ErrorLoggingCallback` logs them, whenever the failure arrives (the producer is watched
 //! after it closed, until every record it sent is acknowledged or failed).
 //!
-//! Formats, from Kafka 4.0's `tools/.../ConsoleProducer.java` and its `LineMessageReader`:
+//! Formats, from Kafka 4.1's `tools/.../ConsoleProducer.java` and its `LineMessageReader`:
 //! - `org.apache.kafka.common.KafkaException: No key separator found on line number N: 'LINE'`
 //!   (the reader's exception, printed by `printStackTrace`, first line only), after which the
 //!   producer exits; with `ignore.error=true` the whole line becomes the value of a null-key
@@ -441,7 +441,7 @@ pub fn run(
         );
     }
     if opts.has("version") {
-        io.out.push_str("4.0.0\n");
+        let _ = writeln!(io.out, "{}", crate::console::KAFKA_VERSION);
         return 0;
     }
     for required in ["topic", "bootstrap-server"] {

@@ -151,7 +151,8 @@ fn format(console: &mut Console, args: &[String], io: &mut Io) -> i32 {
     };
     let _ = writeln!(
         io.out,
-        "Formatting {kind} {LOG_DIR} with metadata.version 4.0-IV3."
+        "Formatting {kind} {LOG_DIR} with metadata.version {}.",
+        crate::console::METADATA_VERSION
     );
     0
 }
@@ -232,7 +233,7 @@ pub fn start(console: &mut Console, world: &mut World, argv: &[String], io: &mut
             "kafka.server.BrokerServer",
         ),
         (
-            "Kafka version: 4.0.0".to_string(),
+            format!("Kafka version: {}", crate::console::KAFKA_VERSION),
             "org.apache.kafka.common.utils.AppInfoParser",
         ),
         (

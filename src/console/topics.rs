@@ -1,6 +1,6 @@
 //! `kafka-topics.sh`: create, list, describe, alter (add partitions) and delete topics.
 //!
-//! Formats, from Kafka 4.0's `tools/src/main/java/org/apache/kafka/tools/TopicCommand.java`:
+//! Formats, from Kafka 4.1's `tools/src/main/java/org/apache/kafka/tools/TopicCommand.java`:
 //! - `Created topic NAME.` after a create (`TopicService.createTopic`);
 //! - the collision warning for names with `.` or `_`, before creating;
 //! - `--list`: the sorted names joined by newlines, one `println` (so an empty cluster prints
@@ -88,7 +88,7 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
         );
     }
     if opts.has("version") {
-        io.out.push_str("4.0.0\n");
+        let _ = writeln!(io.out, "{}", crate::console::KAFKA_VERSION);
         return 0;
     }
     if opts.count(&ACTIONS) != 1 {
