@@ -40,6 +40,7 @@ pub mod consumer;
 pub mod format;
 pub mod groups;
 pub mod limits;
+pub mod network;
 pub mod producer;
 pub mod server;
 pub mod shell;
@@ -1206,7 +1207,7 @@ impl Console {
         };
         if let Some(tool) = KafkaTool::from_command(name) {
             return match tool {
-                KafkaTool::Topics => topics::run(self, world, args, io),
+                KafkaTool::Topics => topics::run(self, world, args, io, out),
                 KafkaTool::ConsoleProducer => {
                     producer::run(self, world, args, stdin, job_allowed, io)
                 }

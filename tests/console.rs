@@ -495,6 +495,52 @@ kafka-consumer-groups.sh --version
     );
 }
 
+/// Issue 16, point 3: a broker that is not there does not answer. The admin client logs
+/// `NetworkClient.processDisconnection`'s warning and `Bootstrap broker … disconnected` for
+/// every refused attempt (reconnect backoff 50 ms doubling to 1 s), and after
+/// `default.api.timeout.ms` (60 s of virtual time) the call fails with
+/// `KafkaAdminClient`'s `Timed out waiting for a node assignment. Call: listTopics`, which
+/// `TopicCommand` prints as any other failure (`printException`). Stopping the broker makes
+/// `localhost:9092` such an address too.
+#[test]
+fn a_broker_that_is_not_there_does_not_answer() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --list --bootstrap-server localhost:9999\necho status $?\n",
+    );
+    assert_eq!(world.now_ms(), 60_000);
+    assert_eq!(
+        out.stdout,
+        "Error while executing topic command : Timed out waiting for a node assignment. Call: listTopics\nstatus 1\n"
+    );
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "[1970-01-01 00:00:00,000] WARN [AdminClient clientId=adminclient-1] Connection to node -1 (localhost/127.0.0.1:9999) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)"
+    );
+    assert_eq!(
+        lines[1],
+        "[1970-01-01 00:00:00,000] WARN [AdminClient clientId=adminclient-1] Bootstrap broker localhost:9999 (id: -1 rack: null isFenced: false) disconnected (org.apache.kafka.clients.NetworkClient)"
+    );
+    // Attempts at 0, 50, 150, 350, 750, 1550 ms, then every second up to 59.55 s.
+    assert_eq!(lines.len(), 2 * (6 + 58) + 1, "{}", out.stderr);
+    assert_eq!(
+        lines.last().copied(),
+        Some(
+            "[1970-01-01 00:01:00,000] ERROR org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listTopics"
+        )
+    );
+    let out = run_script(
+        &mut quickstart_world(4),
+        "kafka-server-stop.sh\nkafka-topics.sh --create --topic t --bootstrap-server localhost:9092\n",
+    );
+    assert_eq!(
+        out.stdout,
+        "Error while executing topic command : Timed out waiting for a node assignment. Call: createTopics\n"
+    );
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();
