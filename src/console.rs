@@ -24,18 +24,20 @@
 //! Invariants: no input makes the console panic; its state is bounded (history, pending
 //! deliveries, watched producers, nesting of `$(…)`), and so is every text the shell builds:
 //! words, arguments, variables, command substitutions, here-documents and lines stop at the
-//! limits in `limits.rs`, checked before they grow. Output text is Kafka [`KAFKA_VERSION`]'s, byte for byte
-//! where Kafka prints it; each tool's module says where each format comes from and what is
+//! limits in `limits.rs`, checked before they grow. Output text is Kafka [`KAFKA_VERSION`]'s,
+//! byte for byte where Kafka prints it; each tool's module says where each format comes from and what is
 //! simplified.
 //!
 //! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
 //! `format.rs` holds shared output formats; `limits.rs` the shell's size limits; `text.rs` a
 //! stream's text in write order; one file per tool (`topics.rs`, `producer.rs`,
-//! `consumer.rs`, `groups.rs`, `server.rs` for storage, server start/stop and run-class);
+//! `consumer.rs`, `groups.rs`, `configs.rs`, `server.rs` for storage, server start/stop and
+//! run-class); `network.rs` what clients do when no broker answers;
 //! `complete.rs` tab completion; `tool.rs` names the tools.
 
 pub mod args;
 pub mod complete;
+pub mod configs;
 pub mod consumer;
 pub mod format;
 pub mod groups;
@@ -1213,6 +1215,7 @@ impl Console {
                 }
                 KafkaTool::ConsoleConsumer => consumer::run(self, world, args, job_allowed, io),
                 KafkaTool::ConsumerGroups => groups::run(self, world, args, io),
+                KafkaTool::Configs => configs::run(self, world, args, io),
                 KafkaTool::Storage => server::storage(self, world, args, io),
                 KafkaTool::ServerStart => server::start(self, world, args, io),
                 KafkaTool::ServerStop => server::stop(self, world, args, io),

@@ -541,6 +541,54 @@ fn a_broker_that_is_not_there_does_not_answer() {
     );
 }
 
+/// Issue 16, point 8: `kafka-configs.sh` describes and alters a topic's dynamic configs as
+/// Kafka 4.1's `ConfigCommand` does (`tools/src/main/java/org/apache/kafka/tools/
+/// ConfigCommand.java`: `describeResourceConfig` prints `Dynamic configs for topic T are:` and
+/// one `name=value sensitive=false synonyms={…}` line per override, `alterConfig` prints
+/// `Completed updating config for topic T.`, `alterResourceConfig` refuses to delete a config
+/// that is not set with `Invalid config(s): …`), and a shorter `retention.ms` makes the log
+/// shrink at the next retention check (`log.retention.check.interval.ms`, 5 minutes).
+#[test]
+fn kafka_configs_alters_a_topic_and_the_log_shrinks() {
+    let mut world = quickstart_world(6);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --create --topic events --bootstrap-server localhost:9092
+printf 'a\\nb\\nc\\n' | kafka-console-producer.sh --topic events --bootstrap-server localhost:9092
+kafka-configs.sh --bootstrap-server localhost:9092 --entity-type topics --entity-name events --describe
+kafka-configs.sh --bootstrap-server localhost:9092 --entity-type topics --entity-name events --alter --add-config retention.ms=1000
+kafka-configs.sh --bootstrap-server localhost:9092 --topic events --describe
+kafka-configs.sh --bootstrap-server localhost:9092 --topic events --alter --delete-config segment.bytes
+kafka-configs.sh --bootstrap-server localhost:9092 --topic missing --describe
+kafka-configs.sh --bootstrap-server localhost:9092 --topic events --alter
+",
+    );
+    assert_eq!(
+        out.stdout,
+        "Created topic events.
+Dynamic configs for topic events are:
+Completed updating config for topic events.
+Dynamic configs for topic events are:
+  retention.ms=1000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=1000, STATIC_BROKER_CONFIG:log.retention.hours=168, DEFAULT_CONFIG:log.retention.hours=168}
+The topic 'missing' doesn't exist and doesn't have dynamic config.
+"
+    );
+    assert_eq!(
+        out.stderr,
+        "Invalid config(s): segment.bytes
+At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter
+"
+    );
+    let start = |world: &World| {
+        world.topic("events").unwrap().partitions[0]
+            .log
+            .log_start_offset()
+    };
+    assert_eq!(start(&world), 0);
+    run_script(&mut world, "sleep 301\n");
+    assert_eq!(start(&world), 3);
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

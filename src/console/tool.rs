@@ -14,6 +14,8 @@ pub enum KafkaTool {
     ConsoleConsumer,
     /// `kafka-consumer-groups.sh`.
     ConsumerGroups,
+    /// `kafka-configs.sh`.
+    Configs,
     /// `kafka-storage.sh`.
     Storage,
     /// `kafka-server-start.sh`.
@@ -26,11 +28,12 @@ pub enum KafkaTool {
 
 impl KafkaTool {
     /// Every tool, in the order `help` lists them.
-    pub const ALL: [KafkaTool; 8] = [
+    pub const ALL: [KafkaTool; 9] = [
         KafkaTool::Topics,
         KafkaTool::ConsoleProducer,
         KafkaTool::ConsoleConsumer,
         KafkaTool::ConsumerGroups,
+        KafkaTool::Configs,
         KafkaTool::Storage,
         KafkaTool::ServerStart,
         KafkaTool::ServerStop,
@@ -44,6 +47,7 @@ impl KafkaTool {
             KafkaTool::ConsoleProducer => "kafka-console-producer.sh",
             KafkaTool::ConsoleConsumer => "kafka-console-consumer.sh",
             KafkaTool::ConsumerGroups => "kafka-consumer-groups.sh",
+            KafkaTool::Configs => "kafka-configs.sh",
             KafkaTool::Storage => "kafka-storage.sh",
             KafkaTool::ServerStart => "kafka-server-start.sh",
             KafkaTool::ServerStop => "kafka-server-stop.sh",
