@@ -31,7 +31,7 @@
 //! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
 //! `format.rs` holds shared output formats; `limits.rs` the shell's size limits; `text.rs` a
 //! stream's text in write order; one file per tool (`topics.rs`, `producer.rs`,
-//! `consumer.rs`, `groups.rs`, `configs.rs`, `server.rs` for storage, server start/stop and
+//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `server.rs` for storage, server start/stop and
 //! run-class); `network.rs` what clients do when no broker answers;
 //! `complete.rs` tab completion; `tool.rs` names the tools.
 
@@ -43,6 +43,7 @@ pub mod format;
 pub mod groups;
 pub mod limits;
 pub mod network;
+pub mod offsets;
 pub mod producer;
 pub mod server;
 pub mod shell;
@@ -1216,6 +1217,7 @@ impl Console {
                 KafkaTool::ConsoleConsumer => consumer::run(self, world, args, job_allowed, io),
                 KafkaTool::ConsumerGroups => groups::run(self, world, args, io),
                 KafkaTool::Configs => configs::run(self, world, args, io),
+                KafkaTool::GetOffsets => offsets::run(self, world, args, io),
                 KafkaTool::Storage => server::storage(self, world, args, io),
                 KafkaTool::ServerStart => server::start(self, world, args, io),
                 KafkaTool::ServerStop => server::stop(self, world, args, io),

@@ -589,6 +589,45 @@ At least one of --add-config, --add-config-file, or --delete-config must be spec
     assert_eq!(start(&world), 3);
 }
 
+/// Issue 16, point 8: `kafka-get-offsets.sh` as Kafka 4.1's `GetOffsetShell`
+/// (`tools/src/main/java/org/apache/kafka/tools/GetOffsetShell.java`): `topic:partition:offset`
+/// lines in `TopicPartition.toString()` order (`fetchOffsets`' `TreeMap`, so `t-10` comes
+/// before `t-2`), `--time -2`/`earliest`, `--topic-partitions` rules (`parseRuleSpec`), and
+/// `Error occurred: …` for what matches nothing (`mainNoExit`).
+#[test]
+fn kafka_get_offsets_prints_offsets_as_get_offset_shell_does() {
+    let out = run_script(
+        &mut quickstart_world(3),
+        "kafka-topics.sh --create --topic t --partitions 12 --bootstrap-server localhost:9092
+printf 'a\\nb\\n' | kafka-console-producer.sh --topic t --bootstrap-server localhost:9092
+kafka-get-offsets.sh --bootstrap-server localhost:9092 --topic-partitions t:0-3,t:10-
+kafka-get-offsets.sh --bootstrap-server localhost:9092 --topic t --partitions 1 --time earliest
+kafka-get-offsets.sh --bootstrap-server localhost:9092 --topic missing
+",
+    );
+    let listed: Vec<&str> = out.stdout.lines().skip(1).collect();
+    let names: Vec<&str> = listed
+        .iter()
+        .map(|l| l.rsplit_once(':').map_or(*l, |(head, _)| head))
+        .collect();
+    assert_eq!(
+        names,
+        vec!["t:0", "t:1", "t:10", "t:11", "t:2", "t:1"],
+        "{}",
+        out.stdout
+    );
+    let total: u64 = listed[..5]
+        .iter()
+        .filter_map(|l| l.rsplit(':').next()?.parse::<u64>().ok())
+        .sum();
+    assert!(total <= 2);
+    assert_eq!(listed[5], "t:1:0");
+    assert_eq!(
+        out.stderr,
+        "Error occurred: Could not match any topic-partitions with the specified filters\n"
+    );
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

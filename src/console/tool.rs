@@ -16,6 +16,8 @@ pub enum KafkaTool {
     ConsumerGroups,
     /// `kafka-configs.sh`.
     Configs,
+    /// `kafka-get-offsets.sh`.
+    GetOffsets,
     /// `kafka-storage.sh`.
     Storage,
     /// `kafka-server-start.sh`.
@@ -28,12 +30,13 @@ pub enum KafkaTool {
 
 impl KafkaTool {
     /// Every tool, in the order `help` lists them.
-    pub const ALL: [KafkaTool; 9] = [
+    pub const ALL: [KafkaTool; 10] = [
         KafkaTool::Topics,
         KafkaTool::ConsoleProducer,
         KafkaTool::ConsoleConsumer,
         KafkaTool::ConsumerGroups,
         KafkaTool::Configs,
+        KafkaTool::GetOffsets,
         KafkaTool::Storage,
         KafkaTool::ServerStart,
         KafkaTool::ServerStop,
@@ -48,6 +51,7 @@ impl KafkaTool {
             KafkaTool::ConsoleConsumer => "kafka-console-consumer.sh",
             KafkaTool::ConsumerGroups => "kafka-consumer-groups.sh",
             KafkaTool::Configs => "kafka-configs.sh",
+            KafkaTool::GetOffsets => "kafka-get-offsets.sh",
             KafkaTool::Storage => "kafka-storage.sh",
             KafkaTool::ServerStart => "kafka-server-start.sh",
             KafkaTool::ServerStop => "kafka-server-stop.sh",
