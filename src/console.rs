@@ -31,7 +31,7 @@
 //! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
 //! `format.rs` holds shared output formats; `limits.rs` the shell's size limits; `text.rs` a
 //! stream's text in write order; one file per tool (`topics.rs`, `producer.rs`,
-//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `server.rs` for storage, server start/stop and
+//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `server.rs` for storage, server start/stop and
 //! run-class); `network.rs` what clients do when no broker answers;
 //! `complete.rs` tab completion; `tool.rs` names the tools.
 
@@ -39,6 +39,7 @@ pub mod args;
 pub mod complete;
 pub mod configs;
 pub mod consumer;
+pub mod delete_records;
 pub mod format;
 pub mod groups;
 pub mod limits;
@@ -1218,6 +1219,9 @@ impl Console {
                 KafkaTool::ConsumerGroups => groups::run(self, world, args, io),
                 KafkaTool::Configs => configs::run(self, world, args, io),
                 KafkaTool::GetOffsets => offsets::run(self, world, args, io),
+                KafkaTool::DeleteRecords => {
+                    delete_records::run(self, world, args, stdin.as_deref(), io)
+                }
                 KafkaTool::Storage => server::storage(self, world, args, io),
                 KafkaTool::ServerStart => server::start(self, world, args, io),
                 KafkaTool::ServerStop => server::stop(self, world, args, io),

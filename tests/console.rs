@@ -628,6 +628,45 @@ kafka-get-offsets.sh --bootstrap-server localhost:9092 --topic missing
     );
 }
 
+/// Issue 16, point 8: `kafka-delete-records.sh` as Kafka 4.1's `DeleteRecordsCommand`
+/// (`tools/src/main/java/org/apache/kafka/tools/DeleteRecordsCommand.java`, `execute`): the
+/// JSON on standard input (`--offset-json-file /dev/stdin`), `partition: T-P\tlow_watermark: N`
+/// per partition, -1 for the high watermark, `OffsetOutOfRangeException` past it; the log
+/// start offset moves (`kafka-get-offsets.sh --time earliest` shows it).
+#[test]
+fn kafka_delete_records_moves_the_log_start() {
+    let mut world = quickstart_world(8);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --create --topic t --bootstrap-server localhost:9092
+printf 'a\\nb\\nc\\n' | kafka-console-producer.sh --topic t --bootstrap-server localhost:9092
+kafka-delete-records.sh --bootstrap-server localhost:9092 --offset-json-file /dev/stdin <<'EOF'
+{\"partitions\": [{\"topic\": \"t\", \"partition\": 0, \"offset\": 2}], \"version\": 1}
+EOF
+kafka-get-offsets.sh --bootstrap-server localhost:9092 --topic t --time earliest
+echo '{\"partitions\": [{\"topic\": \"t\", \"partition\": 0, \"offset\": 9}]}' | kafka-delete-records.sh --bootstrap-server localhost:9092 --offset-json-file /dev/stdin
+",
+    );
+    assert_eq!(
+        out.stdout,
+        "Created topic t.
+Executing records delete operation
+Records delete operation completed:
+partition: t-0\tlow_watermark: 2
+t:0:2
+Executing records delete operation
+Records delete operation completed:
+partition: t-0\terror: org.apache.kafka.common.errors.OffsetOutOfRangeException: The requested offset is not within the range of offsets maintained by the server.
+"
+    );
+    assert_eq!(
+        world.topic("t").unwrap().partitions[0]
+            .log
+            .log_start_offset(),
+        2
+    );
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

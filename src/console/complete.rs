@@ -8,7 +8,7 @@
 
 use crate::console::args::OptSpec;
 use crate::console::tool::KafkaTool;
-use crate::console::{configs, consumer, groups, offsets, producer, topics};
+use crate::console::{configs, consumer, delete_records, groups, offsets, producer, topics};
 use crate::sim::World;
 use crate::sim::validate;
 
@@ -47,6 +47,7 @@ fn options_of(tool: KafkaTool) -> &'static [OptSpec] {
         KafkaTool::ConsumerGroups => groups::OPTIONS,
         KafkaTool::Configs => configs::OPTIONS,
         KafkaTool::GetOffsets => offsets::OPTIONS,
+        KafkaTool::DeleteRecords => delete_records::OPTIONS,
         _ => &[],
     }
 }

@@ -18,6 +18,8 @@ pub enum KafkaTool {
     Configs,
     /// `kafka-get-offsets.sh`.
     GetOffsets,
+    /// `kafka-delete-records.sh`.
+    DeleteRecords,
     /// `kafka-storage.sh`.
     Storage,
     /// `kafka-server-start.sh`.
@@ -30,13 +32,14 @@ pub enum KafkaTool {
 
 impl KafkaTool {
     /// Every tool, in the order `help` lists them.
-    pub const ALL: [KafkaTool; 10] = [
+    pub const ALL: [KafkaTool; 11] = [
         KafkaTool::Topics,
         KafkaTool::ConsoleProducer,
         KafkaTool::ConsoleConsumer,
         KafkaTool::ConsumerGroups,
         KafkaTool::Configs,
         KafkaTool::GetOffsets,
+        KafkaTool::DeleteRecords,
         KafkaTool::Storage,
         KafkaTool::ServerStart,
         KafkaTool::ServerStop,
@@ -52,6 +55,7 @@ impl KafkaTool {
             KafkaTool::ConsumerGroups => "kafka-consumer-groups.sh",
             KafkaTool::Configs => "kafka-configs.sh",
             KafkaTool::GetOffsets => "kafka-get-offsets.sh",
+            KafkaTool::DeleteRecords => "kafka-delete-records.sh",
             KafkaTool::Storage => "kafka-storage.sh",
             KafkaTool::ServerStart => "kafka-server-start.sh",
             KafkaTool::ServerStop => "kafka-server-stop.sh",

@@ -145,6 +145,13 @@ pub enum Command {
     DeleteGroup {
         group: String,
     },
+    /// `Admin.deleteRecords`: moves a partition's log start offset up to `offset` (at most
+    /// its high watermark); the outcome is the new low watermark.
+    DeleteRecords {
+        topic: String,
+        partition: u32,
+        offset: u64,
+    },
     /// Starts a Streams example. `cache_max_bytes` / `commit_interval_ms` override the
     /// example's `statestore.cache.max.bytes` / `commit.interval.ms`; `manual` makes it wait
     /// for the step commands instead of processing on its own.
