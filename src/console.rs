@@ -460,7 +460,7 @@ impl Console {
         match &self.job {
             Some(Job::Producer(_)) => {
                 let mut io = Io::default();
-                producer::feed_line(self, world, line, &mut io);
+                producer::feed_line(self, world, line, &mut io, &mut out);
                 out.absorb_io(io);
                 return out;
             }
@@ -1213,7 +1213,7 @@ impl Console {
             return match tool {
                 KafkaTool::Topics => topics::run(self, world, args, io, out),
                 KafkaTool::ConsoleProducer => {
-                    producer::run(self, world, args, stdin, job_allowed, io)
+                    producer::run(self, world, args, stdin, job_allowed, io, out)
                 }
                 KafkaTool::ConsoleConsumer => consumer::run(self, world, args, job_allowed, io),
                 KafkaTool::ConsumerGroups => groups::run(self, world, args, io),

@@ -667,6 +667,39 @@ partition: t-0\terror: org.apache.kafka.common.errors.OffsetOutOfRangeException:
     );
 }
 
+/// Issue 16, point 3: a console producer whose broker is not there waits `max.block.ms` for
+/// each record's metadata (logging the connection warnings), then its callback reports
+/// `TimeoutException: Topic t not present in metadata after N ms.` (`KafkaProducer.
+/// waitOnMetadata`, through `ErrorLoggingCallback.onCompletion`), and it reads on.
+#[test]
+fn a_producer_without_a_broker_times_out_each_record() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "printf 'a\\nbb\\n' | kafka-console-producer.sh --topic t --bootstrap-server localhost:9999 --max-block-ms 3000\necho status $?\n",
+    );
+    assert_eq!(out.stdout, "status 0\n");
+    assert_eq!(world.now_ms(), 6_000);
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.contains(" WARN "))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            "[1970-01-01 00:00:03,000] ERROR Error when sending message to topic t with key: null, value: 1 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)",
+            "org.apache.kafka.common.errors.TimeoutException: Topic t not present in metadata after 3000 ms.",
+            "[1970-01-01 00:00:06,000] ERROR Error when sending message to topic t with key: null, value: 2 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)",
+            "org.apache.kafka.common.errors.TimeoutException: Topic t not present in metadata after 3000 ms.",
+        ]
+    );
+    assert!(out.stderr.starts_with(
+        "[1970-01-01 00:00:00,000] WARN [Producer clientId=console-producer] Connection to node -1 (localhost/127.0.0.1:9999) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)\n"
+    ));
+    assert!(world.topic("t").is_none());
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

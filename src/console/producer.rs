@@ -23,6 +23,11 @@
 //! - `Missing required argument "[topic]"` / `"[bootstrap-server]"` and the usage header
 //!   (`CommandLineUtils.checkRequiredArgs`); jopt-simple's parse errors alone on stderr.
 //!
+//! - no broker at `--bootstrap-server`: each record waits `max.block.ms` (60 s of virtual time;
+//!   `--max-block-ms`) while the client logs its connection warnings, then `TimeoutException:
+//!   Topic T not present in metadata after N ms.` through the callback (see `network.rs`; each
+//!   wait starts the reconnect backoff afresh).
+//!
 //! Defaults as `ConsoleProducerOptions`: `client.id=console-producer`, `linger.ms=1000`
 //! (`--timeout`), `acks=-1` (`--request-required-acks`), `batch.size=16384`; `--sync` sends each
 //! record at once. Simplified versus Kafka: custom readers and compression are not simulated;
@@ -34,7 +39,7 @@ use std::fmt::Write as _;
 
 use crate::console::args::{self, OptSpec, Options, flag, opt, opt_optional};
 use crate::console::format::{USAGE_HEADER, log_line};
-use crate::console::{Console, Io, Job};
+use crate::console::{Console, Io, Job, Output, network};
 use crate::sim::client::{Acks, ProducerConfig};
 use crate::sim::command::{Command, NewRecord, Outcome};
 use crate::sim::{TraceEvent, TraceKind, World};
@@ -66,6 +71,8 @@ pub const OPTIONS: &[OptSpec] = &[
 ];
 
 const CALLBACK_LOGGER: &str = "org.apache.kafka.clients.producer.internals.ErrorLoggingCallback";
+/// `max.block.ms` by default: how long `send` waits for metadata.
+const MAX_BLOCK_MS_DEFAULT: u64 = 60_000;
 /// Most producers watched for late failures at once.
 const WATCHERS_MAX: usize = 16;
 /// Most unacknowledged records tracked per watched producer.
@@ -256,6 +263,10 @@ pub struct ProducerJob {
     producer: u32,
     topic: String,
     reader: LineReader,
+    /// The bootstrap addresses, when no broker answers at any of them.
+    refused: Option<Vec<String>>,
+    /// `max.block.ms`: how long `send` waits for the topic's metadata.
+    max_block_ms: u64,
 }
 
 /// One sent record, as the error callback describes it.
@@ -424,6 +435,7 @@ pub fn run(
     stdin: Option<String>,
     job_allowed: bool,
     io: &mut Io,
+    out: &mut Output,
 ) -> i32 {
     let opts = match args::parse(OPTIONS, argv) {
         Ok(o) => o,
@@ -483,16 +495,24 @@ pub fn run(
     if !acks_zero {
         console.watchers.add(producer, &topic);
     }
+    let props = key_values(opts.values("producer-property"));
+    let max_block_ms = opts
+        .value("max-block-ms")
+        .or(props.get("max.block.ms").map(String::as_str))
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(MAX_BLOCK_MS_DEFAULT);
     let mut job = ProducerJob {
         producer,
         topic,
         reader,
+        refused: network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default()),
+        max_block_ms,
     };
     match stdin {
         Some(input) => {
             let mut status = 0;
             for line in input.lines() {
-                if !send_line(console, world, &mut job, line, io) {
+                if !send_line(console, world, &mut job, line, io, out) {
                     status = 1;
                     break;
                 }
@@ -518,6 +538,7 @@ fn send_line(
     job: &mut ProducerJob,
     line: &str,
     io: &mut Io,
+    out: &mut Output,
 ) -> bool {
     let (key, value, headers) = match job.reader.read(line) {
         Ok(parsed) => parsed,
@@ -530,6 +551,27 @@ fn send_line(
         key_len: key.as_ref().map(String::len),
         value_len: value.as_ref().map(String::len),
     };
+    // No broker answers: `send` waits `max.block.ms` for the topic's metadata while the
+    // client retries its connections, then fails the record through its callback
+    // (`KafkaProducer.waitOnMetadata`), and the producer reads on.
+    if let Some(refused) = job.refused.clone() {
+        network::wait_until_timeout(
+            console,
+            world,
+            "Producer clientId=console-producer",
+            &refused,
+            job.max_block_ms,
+            io,
+            out,
+        );
+        let error = format!(
+            "org.apache.kafka.common.errors.TimeoutException: Topic {} not present in metadata after {} ms.",
+            job.topic, job.max_block_ms
+        );
+        io.err
+            .push_str(&callback_error(world.now_ms(), &job.topic, &sent, &error));
+        return true;
+    }
     let record = NewRecord {
         topic: job.topic.clone(),
         partition: None,
@@ -561,11 +603,17 @@ fn send_line(
 }
 
 /// A typed line for the foreground producer.
-pub fn feed_line(console: &mut Console, world: &mut World, line: &str, io: &mut Io) {
+pub fn feed_line(
+    console: &mut Console,
+    world: &mut World,
+    line: &str,
+    io: &mut Io,
+    out: &mut Output,
+) {
     let Some(Job::Producer(mut job)) = console.job.take() else {
         return;
     };
-    if send_line(console, world, &mut job, line, io) {
+    if send_line(console, world, &mut job, line, io, out) {
         console.job = Some(Job::Producer(job));
     } else {
         close(console, world, job);
