@@ -1215,7 +1215,9 @@ impl Console {
                 KafkaTool::ConsoleProducer => {
                     producer::run(self, world, args, stdin, job_allowed, io, out)
                 }
-                KafkaTool::ConsoleConsumer => consumer::run(self, world, args, job_allowed, io),
+                KafkaTool::ConsoleConsumer => {
+                    consumer::run(self, world, args, job_allowed, io, out)
+                }
                 KafkaTool::ConsumerGroups => groups::run(self, world, args, io),
                 KafkaTool::Configs => configs::run(self, world, args, io),
                 KafkaTool::GetOffsets => offsets::run(self, world, args, io),

@@ -700,6 +700,35 @@ fn a_producer_without_a_broker_times_out_each_record() {
     assert!(world.topic("t").is_none());
 }
 
+/// Issue 16, point 3: a console consumer whose broker is not there never joins; it logs its
+/// connection attempts (`[Consumer clientId=console-consumer, groupId=g]`) until its
+/// `--timeout-ms`, then ends as `ConsoleConsumer.process` does on a `TimeoutException`.
+#[test]
+fn a_consumer_without_a_broker_logs_until_its_timeout() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-console-consumer.sh --topic t --group g --bootstrap-server localhost:9999 --timeout-ms 2000\n",
+    );
+    assert_eq!(out.stdout, "");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "[1970-01-01 00:00:00,000] WARN [Consumer clientId=console-consumer, groupId=g] Connection to node -1 (localhost/127.0.0.1:9999) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)"
+    );
+    // Attempts at 0, 50, 150, 350, 750 and 1550 ms.
+    assert_eq!(lines.len(), 12 + 3, "{}", out.stderr);
+    assert_eq!(
+        lines[12..],
+        [
+            "[1970-01-01 00:00:02,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)",
+            "org.apache.kafka.common.errors.TimeoutException",
+            "Processed a total of 0 messages",
+        ]
+    );
+    assert!(world.group("g").is_none());
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

@@ -27,6 +27,10 @@
 //! - a formatter failure: the count line, then `[time] ERROR Unknown error when running
 //!   consumer:  (…ConsoleConsumer)` and the exception (`main`), or with
 //!   `--skip-message-on-error` `Error processing message, skipping this message: `;
+//! - no broker at `--bootstrap-server`: no join, no fetch; `NetworkClient`'s connection
+//!   warnings (`[Consumer clientId=console-consumer, groupId=G]`) until `--timeout-ms` (then
+//!   the timeout's lines) or, in a script, the idle second that stands for Ctrl+C; in the page
+//!   without `--timeout-ms`, the first attempt's warnings, then it waits for Ctrl+C;
 //! - argument errors with the usage header: `Exactly one of --include/--topic is required. `,
 //!   `The topic is required when partition is specified.`, `Options from-beginning and offset
 //!   cannot be specified together.`, `The partition is required when offset is specified.`,
@@ -46,7 +50,7 @@ use crate::console::format::{USAGE_HEADER, log_line, trace_line};
 use crate::console::producer::key_values;
 use crate::console::text::Text;
 use crate::console::topics::{include_list, pattern_matches};
-use crate::console::{Console, Io, Job, Mode, Output};
+use crate::console::{Console, Io, Job, Mode, Output, network};
 use crate::sim::assignor::AssignorKind;
 use crate::sim::client::{ConsumerConfig, ConsumerState, OffsetReset};
 use crate::sim::command::{Command, Outcome, Subscription};
@@ -398,6 +402,7 @@ pub fn run(
     argv: &[String],
     job_allowed: bool,
     io: &mut Io,
+    out: &mut Output,
 ) -> i32 {
     let now = world.now_ms();
     let opts = match args::parse(OPTIONS, argv) {
@@ -663,6 +668,15 @@ pub fn run(
         }
         (Some(_), None) => None,
     };
+    // No broker at the bootstrap address: the client never joins nor fetches; it logs its
+    // connection attempts until it is stopped (see below).
+    let refused = network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default());
+    let client_label = format!(
+        "Consumer clientId={}, groupId={}",
+        config.client_id,
+        config.group_id.as_deref().unwrap_or("null")
+    );
+    let subscription = subscription.filter(|_| refused.is_none());
     let consumer = match subscription {
         None => None,
         Some(subscription) => match world.apply(Command::AddConsumer {
@@ -702,6 +716,33 @@ pub fn run(
         pending: VecDeque::new(),
         dropped: Vec::new(),
     };
+    if let Some(refused) = refused {
+        if foreground && explicit_timeout.is_none() {
+            // Runs until Ctrl+C; its first attempt is logged at once.
+            for address in &refused {
+                io.err
+                    .push_str(&network::refused_lines(now, &client_label, address));
+            }
+        } else {
+            network::wait_until_timeout(
+                console,
+                world,
+                &client_label,
+                &refused,
+                timeout_ms.unwrap_or(DEFAULT_SCRIPT_TIMEOUT_MS),
+                io,
+                out,
+            );
+            let ending = if explicit_timeout.is_some() {
+                Ending::Timeout
+            } else {
+                Ending::Interrupted
+            };
+            let status = finish(world, job, ending, io);
+            console.set_status(status);
+            return status;
+        }
+    }
     if max_messages == Some(0) {
         let mut end = Io::default();
         let status = finish(world, job, Ending::MaxMessages, &mut end);

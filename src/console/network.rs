@@ -69,7 +69,7 @@ pub fn unreachable(world: &World, bootstrap: &str) -> Option<Vec<String>> {
 }
 
 /// The two lines `NetworkClient` logs for one refused connection to a bootstrap `address`.
-fn refused_lines(now_ms: u64, client: &str, address: &str) -> String {
+pub fn refused_lines(now_ms: u64, client: &str, address: &str) -> String {
     let (host, port) = address.rsplit_once(':').unwrap_or((address, ""));
     let mut text = log_line(
         now_ms,
