@@ -285,6 +285,10 @@ pub(crate) struct Background {
     route: Route,
     /// Its exit status once it has ended.
     status: Option<i32>,
+    /// Started by the command running now: a job that ended at once (`echo hi &`) is
+    /// reported before the prompt after the next command, as bash's prompt comes back before
+    /// the job has run.
+    fresh: bool,
 }
 
 /// A line that is not finished yet.
@@ -556,9 +560,9 @@ impl Console {
         let mut io = Io::default();
         self.pump_jobs(world, events, &mut io);
         self.take_background(&mut io);
-        let mut out = Output::from_io(io);
-        self.notify(&mut out);
-        out
+        // A job that ends while the prompt waits is reported after the next command, as
+        // bash reports it before its next prompt (without `set -b`).
+        Output::from_io(io)
     }
 
     /// Lets every job react to `events`: the foreground job's output goes to `io` (through its
@@ -606,16 +610,22 @@ impl Console {
             return;
         }
         if self.background.iter().all(|b| b.job.is_some()) {
+            for entry in &mut self.background {
+                entry.fresh = false;
+            }
             return;
         }
         let mut text = String::new();
         let count = self.background.len();
         for (i, entry) in self.background.iter().enumerate() {
-            if entry.job.is_none() {
+            if entry.job.is_none() && !entry.fresh {
                 text.push_str(&job_line(entry, i, count));
             }
         }
-        self.background.retain(|b| b.job.is_some());
+        self.background.retain(|b| b.job.is_some() || b.fresh);
+        for entry in &mut self.background {
+            entry.fresh = false;
+        }
         out.write(Fd::Err, &text);
     }
 
@@ -889,6 +899,7 @@ impl Console {
             status: job.is_none().then_some(status),
             job,
             route: job_route,
+            fresh: true,
         });
         0
     }
@@ -1998,6 +2009,23 @@ mod tests {
             (e.to_string(), String::new())
         );
         assert_eq!(out("echo a 1>/dev/null"), (String::new(), String::new()));
+    }
+
+    /// bash (interactive) prints `[N] PID` for `cmd &`, gives the prompt back before the job
+    /// has run, and reports the ended job before the prompt that follows the next command.
+    #[test]
+    fn a_finished_background_job_is_reported_after_the_next_command() {
+        let mut world = World::new(1);
+        let mut console = Console::new(Mode::Interactive);
+        let started = console.run_line(&mut world, "echo hi &");
+        assert_eq!(
+            (started.stdout.as_str(), started.stderr.as_str()),
+            ("hi\n", "[1] 4242\n")
+        );
+        let next = console.run_line(&mut world, "echo $!");
+        assert_eq!(next.stdout, "4242\n");
+        assert_eq!(next.stderr, "[1]+  Done                    echo hi\n");
+        assert!(console.run_line(&mut world, "jobs").is_empty());
     }
 
     #[test]
