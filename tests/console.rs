@@ -729,6 +729,24 @@ fn a_consumer_without_a_broker_logs_until_its_timeout() {
     assert!(world.group("g").is_none());
 }
 
+/// Issue 16, point 6: `print.delivery` and `print.epoch`, in the order and spelling of
+/// `DefaultMessageFormatterTest.testDefaultMessageFormatter` (`tools/src/test/java/org/apache/
+/// kafka/tools/consumer/`): `…\tOffset:123\tDelivery:NOT_PRESENT\tEpoch:…\tNO_HEADERS\tkey\tvalue`;
+/// a classic consumer's records have no delivery count; a new partition's leader epoch is 0.
+#[test]
+fn the_formatter_prints_delivery_and_epoch() {
+    let out = run_script(
+        &mut quickstart_world(2),
+        "echo v | kafka-console-producer.sh --topic t --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic t --from-beginning --max-messages 1 --property print.partition=true --property print.offset=true --property print.delivery=true --property print.epoch=true --property print.headers=true --property print.key=true --bootstrap-server localhost:9092
+",
+    );
+    assert_eq!(
+        out.stdout,
+        "Partition:0\tOffset:0\tDelivery:NOT_PRESENT\tEpoch:0\tNO_HEADERS\tnull\tv\n"
+    );
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

@@ -11,7 +11,9 @@
 //! Formats, from Kafka 4.1's `tools/.../consumer/ConsoleConsumer.java`,
 //! `ConsoleConsumerOptions.java` and `DefaultMessageFormatter.java`:
 //! - each record through `DefaultMessageFormatter.writeTo`: `CreateTime:TS` (or
-//!   `LogAppendTime:TS`), `Partition:P`, `Offset:O`, headers (`k:v` joined by `,`, or
+//!   `LogAppendTime:TS`), `Partition:P`, `Offset:O`, `Delivery:NOT_PRESENT` (`print.delivery`:
+//!   only a share consumer's records have a delivery count), `Epoch:E` (`print.epoch`; here the
+//!   partition's current leader epoch, not the batch's own), headers (`k:v` joined by `,`, or
 //!   `NO_HEADERS`), key and value, separated by `key.separator` (tab) and ended by
 //!   `line.separator` (newline), `null` for null; `print.value` defaults to true, the others
 //!   to false; `key.deserializer`/`value.deserializer` (String, Long, Integer, Short, Double,
@@ -171,6 +173,10 @@ pub struct Formatter {
     print_partition: bool,
     print_offset: bool,
     print_headers: bool,
+    /// `print.delivery`: a share consumer's delivery count (`NOT_PRESENT` for this consumer).
+    print_delivery: bool,
+    /// `print.epoch`: the leader epoch of the record's batch.
+    print_epoch: bool,
     key_separator: String,
     line_separator: String,
     headers_separator: String,
@@ -215,6 +221,8 @@ impl Formatter {
                 print_partition: boolean("print.partition", false),
                 print_offset: boolean("print.offset", false),
                 print_headers: boolean("print.headers", false),
+                print_delivery: boolean("print.delivery", false),
+                print_epoch: boolean("print.epoch", false),
                 key_separator: text("key.separator", "\t"),
                 line_separator: text("line.separator", "\n"),
                 headers_separator: text("headers.separator", ","),
@@ -258,6 +266,8 @@ impl Formatter {
                 out,
                 self.print_partition
                     || self.print_offset
+                    || self.print_delivery
+                    || self.print_epoch
                     || self.print_headers
                     || self.print_key
                     || self.print_value,
@@ -267,11 +277,44 @@ impl Formatter {
             let _ = write!(out, "Partition:{}", d.partition);
             sep(
                 out,
-                self.print_offset || self.print_headers || self.print_key || self.print_value,
+                self.print_offset
+                    || self.print_delivery
+                    || self.print_epoch
+                    || self.print_headers
+                    || self.print_key
+                    || self.print_value,
             );
         }
         if self.print_offset {
             let _ = write!(out, "Offset:{}", d.offset);
+            sep(
+                out,
+                self.print_delivery
+                    || self.print_epoch
+                    || self.print_headers
+                    || self.print_key
+                    || self.print_value,
+            );
+        }
+        if self.print_delivery {
+            // Only a share consumer's records carry a delivery count.
+            out.push_str("Delivery:NOT_PRESENT");
+            sep(
+                out,
+                self.print_epoch || self.print_headers || self.print_key || self.print_value,
+            );
+        }
+        if self.print_epoch {
+            let epoch = world
+                .topic(&d.topic)
+                .and_then(|t| t.partitions.get(d.partition as usize))
+                .map(|p| p.leader_epoch);
+            match epoch {
+                Some(e) => {
+                    let _ = write!(out, "Epoch:{e}");
+                }
+                None => out.push_str("Epoch:NOT_PRESENT"),
+            }
             sep(
                 out,
                 self.print_headers || self.print_key || self.print_value,
