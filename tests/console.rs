@@ -747,6 +747,32 @@ kafka-console-consumer.sh --topic t --from-beginning --max-messages 1 --property
     );
 }
 
+/// Issue 16, point 6: a topic name the broker refuses reaches the console producer as the
+/// client's `Metadata` reports it, `InvalidTopicException(Set<String>)`: `Invalid topics:
+/// [NAME]` (`[]` for the empty name, as Java prints a set holding `""`), through
+/// `ErrorLoggingCallback`.
+#[test]
+fn a_producer_given_a_bad_topic_name_reports_invalid_topics() {
+    let out = run_script(
+        &mut quickstart_world(2),
+        "echo v | kafka-console-producer.sh --topic 'a b' --bootstrap-server localhost:9092
+echo v | kafka-console-producer.sh --topic '' --bootstrap-server localhost:9092
+",
+    );
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("org."))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            "org.apache.kafka.common.errors.InvalidTopicException: Invalid topics: [a b]",
+            "org.apache.kafka.common.errors.InvalidTopicException: Invalid topics: []",
+        ]
+    );
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

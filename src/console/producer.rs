@@ -594,7 +594,15 @@ fn send_line(
         }
         Ok(_) => {}
         Err(e) => {
-            let error = format!("{}: {}", e.exception_class(), e.message());
+            // A name the broker refuses comes back in the metadata response
+            // (`INVALID_TOPIC_EXCEPTION`), which the client's `Metadata` turns into
+            // `new InvalidTopicException(invalidTopics)`: `Invalid topics: [NAME]`.
+            let error =
+                if e.exception_class() == "org.apache.kafka.common.errors.InvalidTopicException" {
+                    format!("{}: Invalid topics: [{}]", e.exception_class(), job.topic)
+                } else {
+                    format!("{}: {}", e.exception_class(), e.message())
+                };
             io.err
                 .push_str(&callback_error(world.now_ms(), &job.topic, &sent, &error));
         }
