@@ -1230,8 +1230,8 @@ impl Console {
                     consumer::run(self, world, args, job_allowed, io, out)
                 }
                 KafkaTool::ConsumerGroups => groups::run(self, world, args, io),
-                KafkaTool::Configs => configs::run(self, world, args, io),
-                KafkaTool::GetOffsets => offsets::run(self, world, args, io),
+                KafkaTool::Configs => configs::run(self, world, args, io, out),
+                KafkaTool::GetOffsets => offsets::run(self, world, args, io, out),
                 KafkaTool::DeleteRecords => {
                     delete_records::run(self, world, args, stdin.as_deref(), io)
                 }

@@ -773,6 +773,40 @@ echo v | kafka-console-producer.sh --topic '' --bootstrap-server localhost:9092
     );
 }
 
+/// Issue 16, point 3: the other admin tools without a broker. `GetOffsetShell.mainNoExit`
+/// prints `Error occurred: ` and the `ExecutionException`'s message (then its trace); a
+/// `ConfigCommand` describe fails in `listTopics` after 60 s, an alter in its own
+/// `describeConfigs(…).all().get(30, TimeUnit.SECONDS)` after 30 s, both through `main`'s
+/// `Error while executing config command with args '…'` and the trace.
+#[test]
+fn admin_tools_without_a_broker_time_out() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-get-offsets.sh --bootstrap-server localhost:9999
+kafka-configs.sh --bootstrap-server localhost:9999 --topic t --alter --add-config retention.ms=1
+",
+    );
+    assert_eq!(world.now_ms(), 90_000);
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.contains(" WARN "))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            "Error occurred: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listTopics",
+            "java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listTopics",
+            "Error while executing config command with args '--bootstrap-server localhost:9999 --topic t --alter --add-config retention.ms=1'",
+            "java.util.concurrent.TimeoutException",
+        ]
+    );
+    assert!(out.stderr.contains(
+        "WARN [AdminClient clientId=GetOffsetShell] Connection to node -1 (localhost/127.0.0.1:9999)"
+    ));
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

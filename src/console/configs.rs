@@ -27,7 +27,7 @@ use std::fmt::Write as _;
 
 use crate::console::args::{self, OptSpec, Options, flag, opt};
 use crate::console::format::USAGE_HEADER;
-use crate::console::{Console, Io};
+use crate::console::{Console, Io, Output, network};
 use crate::sim::World;
 use crate::sim::command::Command;
 
@@ -218,7 +218,13 @@ fn configs_to_add(text: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 /// Runs `kafka-configs.sh ARGS`. Returns the exit status.
-pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut Io) -> i32 {
+pub fn run(
+    console: &mut Console,
+    world: &mut World,
+    argv: &[String],
+    io: &mut Io,
+    out: &mut Output,
+) -> i32 {
     let opts = match args::parse(OPTIONS, argv) {
         Ok(o) => o,
         Err(e) => return usage(io, &e.message()),
@@ -258,6 +264,47 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
             );
             return 1;
         }
+    }
+    // No broker answers: describing starts with `listTopics` (topics) or `describeCluster`
+    // (brokers), which fail after the admin client's `default.api.timeout.ms`; altering first
+    // reads the current configs with `describeConfigs(…).all().get(30, SECONDS)`, whose own
+    // 30 s wait ends first with a bare `java.util.concurrent.TimeoutException`.
+    if let Some(refused) =
+        network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default())
+        && matches!(kind.as_str(), "topics" | "brokers")
+        && (opts.has("describe") || opts.has("add-config") || opts.has("delete-config"))
+    {
+        let (timeout_ms, trace) = if opts.has("alter") {
+            (30_000, "java.util.concurrent.TimeoutException".to_string())
+        } else {
+            let call = if kind == "topics" {
+                "listTopics"
+            } else {
+                "describeCluster"
+            };
+            (
+                network::ADMIN_API_TIMEOUT_MS,
+                format!(
+                    "java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: {call}"
+                ),
+            )
+        };
+        network::wait_until_timeout(
+            console,
+            world,
+            "AdminClient clientId=adminclient-1",
+            &refused,
+            timeout_ms,
+            io,
+            out,
+        );
+        let _ = writeln!(
+            io.err,
+            "Error while executing config command with args '{}'",
+            argv.join(" ")
+        );
+        let _ = writeln!(io.err, "{trace}");
+        return 1;
     }
     if opts.has("alter") {
         if !opts.has("add-config") && !opts.has("delete-config") {

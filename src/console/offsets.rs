@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use crate::console::args::{self, OptSpec, flag, opt};
 use crate::console::format::USAGE_HEADER;
 use crate::console::topics::pattern_matches;
-use crate::console::{Console, Io};
+use crate::console::{Console, Io, Output, network};
 use crate::sim::World;
 use crate::sim::cluster::Partition;
 
@@ -164,7 +164,13 @@ fn terse(io: &mut Io, message: &str) -> i32 {
 }
 
 /// Runs `kafka-get-offsets.sh ARGS`. Returns the exit status.
-pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut Io) -> i32 {
+pub fn run(
+    console: &mut Console,
+    world: &mut World,
+    argv: &[String],
+    io: &mut Io,
+    out: &mut Output,
+) -> i32 {
     if argv.is_empty() {
         let _ = writeln!(io.err, "{USAGE_TEXT}");
         io.err.push_str(USAGE_HEADER);
@@ -237,6 +243,27 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
             )]
         }
     };
+    // No broker answers: the admin client (`client.id` GetOffsetShell) retries until its
+    // `default.api.timeout.ms`; `listTopics` fails and `mainNoExit` prints the exception.
+    if let Some(refused) =
+        network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default())
+    {
+        network::wait_until_timeout(
+            console,
+            world,
+            "AdminClient clientId=GetOffsetShell",
+            &refused,
+            network::ADMIN_API_TIMEOUT_MS,
+            io,
+            out,
+        );
+        let cause = "org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listTopics";
+        let _ = writeln!(
+            io.err,
+            "Error occurred: {cause}\njava.util.concurrent.ExecutionException: {cause}"
+        );
+        return 1;
+    }
     let exclude_internal = opts.has("exclude-internal-topics");
     // (`TopicPartition.toString()`, `topic:partition`, offset)
     let mut rows: Vec<(String, String, u64)> = Vec::new();
