@@ -732,7 +732,7 @@ impl Console {
             let Some(oldest) = self.history.pop_front() else {
                 break;
             };
-            self.history_bytes -= oldest.len();
+            self.history_bytes = self.history_bytes.saturating_sub(oldest.len());
         }
         self.history_bytes += text.len();
         self.history.push_back(text.to_string());
@@ -1059,7 +1059,10 @@ impl Console {
             .vars
             .get(&name)
             .map_or(0, |v| limits::var_bytes(&name, v));
-        let total = (self.vars_bytes - old).saturating_add(limits::var_bytes(&name, &value));
+        let total = self
+            .vars_bytes
+            .saturating_sub(old)
+            .saturating_add(limits::var_bytes(&name, &value));
         limits::variables(&name, total)?;
         self.vars_bytes = total;
         self.vars.insert(name, value);
@@ -1068,7 +1071,9 @@ impl Console {
 
     fn unset_var(&mut self, name: &str) {
         if let Some(value) = self.vars.remove(name) {
-            self.vars_bytes -= limits::var_bytes(name, &value);
+            self.vars_bytes = self
+                .vars_bytes
+                .saturating_sub(limits::var_bytes(name, &value));
         }
     }
 

@@ -110,7 +110,9 @@ pub fn wait_until_timeout(
     loop {
         let now = world.now_ms();
         while next_attempt <= now && next_attempt < end {
-            let address = &refused[attempt % refused.len()];
+            let Some(address) = refused.get(attempt % refused.len().max(1)) else {
+                break;
+            };
             io.err
                 .push_str(&refused_lines(next_attempt, client, address));
             attempt += 1;
