@@ -1234,7 +1234,7 @@ impl Console {
                 KafkaTool::ConsoleConsumer => {
                     consumer::run(self, world, args, job_allowed, io, out)
                 }
-                KafkaTool::ConsumerGroups => groups::run(self, world, args, io),
+                KafkaTool::ConsumerGroups => groups::run(self, world, args, io, out),
                 KafkaTool::Configs => configs::run(self, world, args, io, out),
                 KafkaTool::GetOffsets => offsets::run(self, world, args, io, out),
                 KafkaTool::DeleteRecords => {

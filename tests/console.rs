@@ -807,6 +807,28 @@ kafka-configs.sh --bootstrap-server localhost:9999 --topic t --alter --add-confi
     ));
 }
 
+/// Issue 16, point 3: `kafka-consumer-groups.sh --list` without a broker: `Admin.listGroups`'
+/// `findAllBrokers` call times out after 60 s; `ConsumerGroupService.listGroups` wraps the
+/// `ExecutionException` in a `RuntimeException`, and `ConsumerGroupCommand.run` prints it with
+/// `printError` (`\nError: Executing consumer group command failed due to …`, then the trace)
+/// and returns normally.
+#[test]
+fn consumer_groups_list_without_a_broker_times_out() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-consumer-groups.sh --list --bootstrap-server localhost:9999\necho status $?\n",
+    );
+    assert_eq!(world.now_ms(), 60_000);
+    assert_eq!(
+        out.stdout,
+        "\nError: Executing consumer group command failed due to java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\nstatus 0\n"
+    );
+    assert!(out.stderr.ends_with(
+        "java.lang.RuntimeException: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\n"
+    ));
+}
+
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
 fn frames(world: &mut World, terminals: &mut [&mut Console], count: u32) -> Vec<Output> {
     let mut outputs: Vec<Output> = terminals.iter().map(|_| Output::default()).collect();

@@ -32,7 +32,7 @@
 
 use crate::console::args::{self, OptSpec, Options, flag, opt, opt_optional};
 use crate::console::format::{USAGE_HEADER, broker_address, pad};
-use crate::console::{Console, Io};
+use crate::console::{Console, Io, Output, network};
 use crate::sim::World;
 use crate::sim::command::{Command, OffsetTarget};
 use crate::sim::group::{Group, GroupState};
@@ -87,7 +87,13 @@ fn usage(io: &mut Io, message: &str) -> i32 {
 }
 
 /// Runs `kafka-consumer-groups.sh ARGS`; returns the exit status.
-pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut Io) -> i32 {
+pub fn run(
+    console: &mut Console,
+    world: &mut World,
+    argv: &[String],
+    io: &mut Io,
+    out: &mut Output,
+) -> i32 {
     let opts = match args::parse(OPTIONS, argv) {
         Ok(o) => o,
         Err(e) => {
@@ -121,6 +127,31 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
             io,
             "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets",
         );
+    }
+    // No broker answers `--list`: `Admin.listGroups` (its `findAllBrokers` call) times out after
+    // `default.api.timeout.ms`; `listGroups` wraps the `ExecutionException` in a
+    // `RuntimeException`, which `run` prints through `printError` with its trace.
+    if opts.has("list")
+        && let Some(refused) =
+            network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default())
+    {
+        network::wait_until_timeout(
+            console,
+            world,
+            "AdminClient clientId=adminclient-1",
+            &refused,
+            network::ADMIN_API_TIMEOUT_MS,
+            io,
+            out,
+        );
+        let cause = "java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers";
+        let _ = writeln!(
+            io.out,
+            "\nError: Executing consumer group command failed due to {cause}"
+        );
+        let _ = writeln!(io.err, "java.lang.RuntimeException: {cause}");
+        // `run` catches it and returns normally: the tool exits with 0.
+        return 0;
     }
     for unsupported in [
         "to-current",
