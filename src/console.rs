@@ -10,29 +10,45 @@
 //! stops after being idle for its `--timeout-ms` (1000 ms of virtual time when not given), and
 //! the transcript is what the page would show, without prompts.
 //!
+//! A pipeline ended by `&` runs in the background in both modes: a console consumer keeps
+//! running as job `%N` (pumped with the foreground job, its output shown as it comes) while
+//! the shell goes on; `jobs`, `wait` and `kill` work on it as bash's do. In a script, `wait`
+//! lets a waited-for consumer stop once idle (as a foreground one does), and the end of the
+//! script hangs up the ones still running.
+//!
 //! Everything a command does to the world goes through [`World::apply`] (a topic created here
 //! appears in the page); queries read the world's public state. The console keeps its own
 //! seeded RNG (derived from the world's seed) for `random-uuid` and console-consumer group
 //! numbers, so typing those never changes what the world draws.
 //!
 //! Invariants: no input makes the console panic; its state is bounded (history, pending
-//! deliveries, watched producers, nesting of `$(…)`). Output text is Kafka 4.0's, byte for byte
-//! where Kafka prints it; each tool's module says where each format comes from and what is
+//! deliveries, watched producers, nesting of `$(…)`), and so is every text the shell builds:
+//! words, arguments, variables, command substitutions, here-documents and lines stop at the
+//! limits in `limits.rs`, checked before they grow. Output text is Kafka [`KAFKA_VERSION`]'s,
+//! byte for byte where Kafka prints it; each tool's module says where each format comes from and what is
 //! simplified.
 //!
 //! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
-//! `format.rs` holds shared output formats; one file per tool (`topics.rs`, `producer.rs`,
-//! `consumer.rs`, `groups.rs`, `server.rs` for storage, server start/stop and run-class);
+//! `format.rs` holds shared output formats; `limits.rs` the shell's size limits; `text.rs` a
+//! stream's text in write order; one file per tool (`topics.rs`, `producer.rs`,
+//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `server.rs` for storage, server start/stop and
+//! run-class); `network.rs` what clients do when no broker answers;
 //! `complete.rs` tab completion; `tool.rs` names the tools.
 
 pub mod args;
 pub mod complete;
+pub mod configs;
 pub mod consumer;
+pub mod delete_records;
 pub mod format;
 pub mod groups;
+pub mod limits;
+pub mod network;
+pub mod offsets;
 pub mod producer;
 pub mod server;
 pub mod shell;
+pub mod text;
 pub mod tool;
 pub mod topics;
 
@@ -40,13 +56,23 @@ use crate::sim::vecmap::VecSet;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 
+/// The Apache Kafka release the simulator and its tools follow: `--version` prints it, the
+/// broker logs it, and every golden transcript is this release's text.
+pub const KAFKA_VERSION: &str = "4.1.1";
+/// The `metadata.version` `kafka-storage.sh format` writes for [`KAFKA_VERSION`]
+/// (`MetadataVersion.LATEST_PRODUCTION` of 4.1).
+pub const METADATA_VERSION: &str = "4.1-IV1";
+
 pub use complete::complete;
+pub use text::Fd;
 pub use tool::KafkaTool;
 
 use crate::sim::{Rng, TraceEvent, World};
 use shell::{CommandList, Connector, HereDoc, Input, Parsed, Part, Pipeline, Redirect, Word};
+use text::Text;
 
-/// What a call printed: stdout and stderr kept apart, as Kafka's tools split them.
+/// What a call printed: stdout and stderr kept apart, as Kafka's tools split them, and the
+/// order in which their pieces were written ([`Output::chunks`]), as a terminal shows them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Output {
     /// Text for standard output.
@@ -59,6 +85,9 @@ pub struct Output {
     /// completion inside `$(…)`), in interactive mode only: the page forwards them to its other
     /// views so nothing is missed.
     pub events: Vec<TraceEvent>,
+    /// The pieces of `stdout` and `stderr` in the order they were written: which stream and
+    /// how many bytes.
+    order: Vec<(Fd, usize)>,
 }
 
 impl Output {
@@ -67,13 +96,69 @@ impl Output {
         self.stdout.is_empty() && self.stderr.is_empty() && !self.clear
     }
 
+    /// The printed text as pieces in the order they were written (what a terminal showing both
+    /// streams shows, and what `eda-console` writes to its two streams one after the other).
+    pub fn chunks(&self) -> Vec<(Fd, &str)> {
+        let mut chunks = Vec::with_capacity(self.order.len() + 2);
+        let (mut at_out, mut at_err) = (0usize, 0usize);
+        for &(fd, len) in &self.order {
+            let (text, at) = match fd {
+                Fd::Out => (&self.stdout, &mut at_out),
+                Fd::Err => (&self.stderr, &mut at_err),
+            };
+            let end = (*at + len).min(text.len());
+            chunks.push((fd, text.get(*at..end).unwrap_or("")));
+            *at = end;
+        }
+        // Text written to the fields directly (not through the console) comes last.
+        if let Some(rest) = self.stdout.get(at_out..).filter(|r| !r.is_empty()) {
+            chunks.push((Fd::Out, rest));
+        }
+        if let Some(rest) = self.stderr.get(at_err..).filter(|r| !r.is_empty()) {
+            chunks.push((Fd::Err, rest));
+        }
+        chunks
+    }
+
+    /// Appends `text` to the stream `fd`.
+    fn write(&mut self, fd: Fd, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        match fd {
+            Fd::Out => self.stdout.push_str(text),
+            Fd::Err => self.stderr.push_str(text),
+        }
+        match self.order.last_mut() {
+            Some((last, len)) if *last == fd => *len += text.len(),
+            _ => self.order.push((fd, text.len())),
+        }
+    }
+
+    /// What `io` holds, its two streams interleaved in write order.
+    fn from_io(io: Io) -> Output {
+        let mut out = Output::default();
+        out.absorb_io(io);
+        out
+    }
+
+    fn absorb_io(&mut self, io: Io) {
+        for (fd, piece) in text::interleave(&io.out, &io.err) {
+            self.write(fd, piece);
+        }
+    }
+
     fn absorb(&mut self, other: Output) {
-        self.stdout.push_str(&other.stdout);
-        self.stderr.push_str(&other.stderr);
+        for (fd, piece) in other.chunks() {
+            self.write(fd, piece);
+        }
         self.clear |= other.clear;
         self.events.extend(other.events);
     }
 }
+
+/// A command's fields and the assignments before its name, expanded.
+type ExpandedWords = (Vec<String>, Vec<(String, String)>);
 
 /// Who is driving the console.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,15 +174,90 @@ pub enum Mode {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Io {
     /// Standard output.
-    pub out: String,
+    pub out: Text,
     /// Standard error.
-    pub err: String,
+    pub err: Text,
 }
 
 impl Io {
-    fn absorb(&mut self, output: Output) {
-        self.out.push_str(&output.stdout);
-        self.err.push_str(&output.stderr);
+    /// Appends `other`, keeping when its pieces were written.
+    fn append(&mut self, other: Io) {
+        self.out.append(other.out);
+        self.err.append(other.err);
+    }
+}
+
+/// Where a command's stdout and stderr end up once its redirections are applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sink {
+    /// The command's stdout (the terminal, or the pipe to the next command).
+    Out,
+    /// The command's stderr (the terminal).
+    Err,
+    /// `/dev/null`.
+    Null,
+}
+
+/// A command's two streams after its redirections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Route {
+    out: Sink,
+    err: Sink,
+}
+
+impl Default for Route {
+    fn default() -> Self {
+        Self {
+            out: Sink::Out,
+            err: Sink::Err,
+        }
+    }
+}
+
+impl Route {
+    /// Applies `redirects` left to right, as bash does: each one points a stream at a file
+    /// (here only `/dev/null`; others were refused) or at where the other stream points now.
+    fn of(redirects: &[Redirect]) -> Route {
+        let mut route = Route::default();
+        for redirect in redirects {
+            match redirect {
+                Redirect::Stdout(target) => route.out = route.target(target),
+                Redirect::Stderr(target) => route.err = route.target(target),
+                Redirect::Both(target) => {
+                    let sink = route.target(target);
+                    route.out = sink;
+                    route.err = sink;
+                }
+                Redirect::StderrToStdout => route.err = route.out,
+                Redirect::StdoutToStderr => route.out = route.err,
+            }
+        }
+        route
+    }
+
+    /// Where a redirection to `target` points a stream: `/dev/stdout` and `/dev/stderr` are
+    /// where those streams point now; anything else is `/dev/null` (other files are refused
+    /// before the command runs).
+    fn target(self, target: &str) -> Sink {
+        match target {
+            "/dev/stdout" => self.out,
+            "/dev/stderr" => self.err,
+            _ => Sink::Null,
+        }
+    }
+
+    /// Sends what a command wrote where its route says, keeping the write order when both
+    /// streams end up in one.
+    fn apply(self, io: Io) -> Io {
+        let mut routed = Io::default();
+        for (text, sink) in [(io.out, self.out), (io.err, self.err)] {
+            match sink {
+                Sink::Out => routed.out.merge(text),
+                Sink::Err => routed.err.merge(text),
+                Sink::Null => {}
+            }
+        }
+        routed
     }
 }
 
@@ -106,6 +266,29 @@ impl Io {
 pub(crate) enum Job {
     Producer(producer::ProducerJob),
     Consumer(consumer::ConsumerJob),
+    /// `wait` in the page: the terminal waits until these background jobs have ended.
+    Wait(Vec<u32>),
+}
+
+/// A job started with `&`.
+#[derive(Clone, Debug)]
+pub(crate) struct Background {
+    /// Its job number (`%N`).
+    number: u32,
+    /// Its process id, as `[N] PID` and `$!` show it.
+    pid: u32,
+    /// Its command line, as `jobs` shows it.
+    source: String,
+    /// The running console consumer; `None` once it has ended.
+    job: Option<Job>,
+    /// Where its output goes.
+    route: Route,
+    /// Its exit status once it has ended.
+    status: Option<i32>,
+    /// Started by the command running now: a job that ended at once (`echo hi &`) is
+    /// reported before the prompt after the next command, as bash's prompt comes back before
+    /// the job has run.
+    fresh: bool,
 }
 
 /// A line that is not finished yet.
@@ -121,11 +304,15 @@ enum Pending {
         docs: Vec<HereDoc>,
         bodies: Vec<String>,
         current: String,
+        /// A body passed its limit: the rest is read and dropped, and the line does not run.
+        too_large: Option<limits::TooLarge>,
     },
 }
 
 /// Most lines `history` keeps.
 const HISTORY_MAX: usize = 1_000;
+/// Most bytes `history` keeps (older lines go first).
+const HISTORY_BYTES_MAX: usize = 4 << 20;
 /// Deepest nesting of `$(…)`.
 const SUBST_DEPTH_MAX: u32 = 8;
 /// Virtual time per step while the console drives the world, in ms.
@@ -133,6 +320,12 @@ pub(crate) const STEP_MS: u64 = 50;
 /// Most steps a script waits for the world to settle (2 minutes of virtual time: Kafka's
 /// `delivery.timeout.ms`).
 const SETTLE_STEPS_MAX: u32 = 2_400;
+/// Most background jobs at once (bash has no such limit; a page needs one).
+const JOBS_MAX: usize = 16;
+/// The first process id a background job gets (its number is then counted up from it).
+const PID_FIRST: u32 = 4_242;
+/// Longest a script's `wait` lets virtual time pass, in ms (10 minutes).
+const WAIT_MAX_MS: u64 = 600_000;
 /// Longest `sleep`, in seconds (one virtual day).
 const SLEEP_MAX_S: f64 = 86_400.0;
 /// Most trace events an interactive `Output` carries.
@@ -143,10 +336,24 @@ const EVENTS_MAX: usize = 50_000;
 pub struct Console {
     mode: Mode,
     vars: BTreeMap<String, String>,
+    /// What `vars` holds, as [`limits::var_bytes`] counts it.
+    vars_bytes: usize,
     status: i32,
     history: VecDeque<String>,
+    /// What `history` holds, in bytes.
+    history_bytes: usize,
     pending: Pending,
     pub(crate) job: Option<Job>,
+    /// Where the foreground job's output goes.
+    job_route: Route,
+    /// Jobs started with `&`, oldest first (at most [`JOBS_MAX`]).
+    background: Vec<Background>,
+    /// What background jobs printed and nobody has shown yet.
+    background_out: Io,
+    /// A pipeline ending in `&` is being started: a console consumer becomes a job of its own.
+    pub(crate) spawning: bool,
+    /// The last process id handed out.
+    last_pid: u32,
     pub(crate) watchers: producer::Watchers,
     rng: Option<Rng>,
     /// `kafka-storage.sh format` has run in this console.
@@ -164,10 +371,17 @@ impl Console {
         Self {
             mode,
             vars: BTreeMap::new(),
+            vars_bytes: 0,
             status: 0,
             history: VecDeque::new(),
+            history_bytes: 0,
             pending: Pending::None,
             job: None,
+            job_route: Route::default(),
+            background: Vec::new(),
+            background_out: Io::default(),
+            spawning: false,
+            last_pid: 0,
             watchers: producer::Watchers::default(),
             rng: None,
             storage_formatted: false,
@@ -198,7 +412,7 @@ impl Console {
     pub fn prompt(&self) -> &'static str {
         match (&self.job, &self.pending) {
             (Some(Job::Producer(_)), _) => ">",
-            (Some(Job::Consumer(_)), _) => "",
+            (Some(Job::Consumer(_) | Job::Wait(_)), _) => "",
             (None, Pending::None) => "$ ",
             (None, _) => "> ",
         }
@@ -250,13 +464,13 @@ impl Console {
         match &self.job {
             Some(Job::Producer(_)) => {
                 let mut io = Io::default();
-                producer::feed_line(self, world, line, &mut io);
-                out.stdout = io.out;
-                out.stderr = io.err;
+                producer::feed_line(self, world, line, &mut io, &mut out);
+                out.absorb_io(io);
                 return out;
             }
-            // The console consumer does not read its input; what is typed is dropped.
-            Some(Job::Consumer(_)) => return out,
+            // The console consumer (or `wait`) does not read its input; what is typed is
+            // dropped.
+            Some(Job::Consumer(_) | Job::Wait(_)) => return out,
             None => {}
         }
         let text = match std::mem::take(&mut self.pending) {
@@ -265,9 +479,10 @@ impl Console {
                 docs,
                 mut bodies,
                 mut current,
+                mut too_large,
             } => {
                 let Some(doc) = docs.get(bodies.len()) else {
-                    self.execute_top(world, &list, &bodies, &mut out);
+                    self.run_collected(world, &list, &bodies, too_large, &mut out);
                     return out;
                 };
                 let line = if doc.strip_tabs {
@@ -278,27 +493,33 @@ impl Console {
                 if line == doc.delimiter {
                     bodies.push(std::mem::take(&mut current));
                     if bodies.len() == docs.len() {
-                        self.execute_top(world, &list, &bodies, &mut out);
-                    } else {
-                        self.pending = Pending::HereDocs {
-                            list,
-                            docs,
-                            bodies,
-                            current,
-                        };
+                        self.run_collected(world, &list, &bodies, too_large, &mut out);
+                        return out;
                     }
-                } else {
-                    current.push_str(line);
-                    current.push('\n');
-                    self.pending = Pending::HereDocs {
-                        list,
-                        docs,
-                        bodies,
-                        current,
-                    };
+                } else if too_large.is_none() {
+                    match limits::here_document(current.len(), line.len() + 1) {
+                        Ok(()) => {
+                            current.push_str(line);
+                            current.push('\n');
+                        }
+                        Err(e) => {
+                            // Read to its delimiter and dropped, so its lines do not run.
+                            current = String::new();
+                            too_large = Some(e);
+                        }
+                    }
                 }
+                self.pending = Pending::HereDocs {
+                    list,
+                    docs,
+                    bodies,
+                    current,
+                    too_large,
+                };
                 return out;
             }
+            // The parser refuses a line past `limits::LINE_CHARS_MAX`, continuation lines
+            // included, so this text stays bounded by one typed line more.
             Pending::Continuation(previous) => format!("{previous}\n{line}"),
             Pending::None => line.to_string(),
         };
@@ -308,8 +529,8 @@ impl Console {
             }
             Parsed::Error(message) => {
                 self.remember(&text);
-                out.stderr.push_str(&message);
-                out.stderr.push('\n');
+                out.write(Fd::Err, &message);
+                out.write(Fd::Err, "\n");
                 self.status = 2;
             }
             Parsed::Complete(list) => {
@@ -323,6 +544,7 @@ impl Console {
                         docs,
                         bodies: Vec::new(),
                         current: String::new(),
+                        too_large: None,
                     };
                 }
             }
@@ -336,13 +558,75 @@ impl Console {
     /// `--timeout-ms`; producers report sends that failed for good.
     pub fn pump(&mut self, world: &mut World, events: &[TraceEvent]) -> Output {
         let mut io = Io::default();
-        producer::pump(self, world, events, &mut io);
-        consumer::pump(self, world, events, &mut io);
-        Output {
-            stdout: io.out,
-            stderr: io.err,
-            ..Output::default()
+        self.pump_jobs(world, events, &mut io);
+        self.take_background(&mut io);
+        // A job that ends while the prompt waits is reported after the next command, as
+        // bash reports it before its next prompt (without `set -b`).
+        Output::from_io(io)
+    }
+
+    /// Lets every job react to `events`: the foreground job's output goes to `io` (through its
+    /// redirections), the background jobs' to `background_out`.
+    fn pump_jobs(&mut self, world: &mut World, events: &[TraceEvent], io: &mut Io) {
+        producer::pump(self, world, events, io);
+        let mut foreground = Io::default();
+        consumer::pump(self, world, events, &mut foreground);
+        io.append(self.job_route.apply(foreground));
+        for entry in &mut self.background {
+            let Some(Job::Consumer(job)) = &mut entry.job else {
+                continue;
+            };
+            let mut job_io = Io::default();
+            if let Some(ending) = consumer::advance(job, world, events, &mut job_io)
+                && let Some(Job::Consumer(job)) = entry.job.take()
+            {
+                entry.status = Some(consumer::finish(world, job, ending, &mut job_io));
+            }
+            self.background_out.append(entry.route.apply(job_io));
         }
+        if let Some(Job::Wait(numbers)) = &self.job
+            && !self
+                .background
+                .iter()
+                .any(|b| numbers.contains(&b.number) && b.job.is_some())
+        {
+            let status = self.waited_status(numbers);
+            self.job = None;
+            self.status = status;
+        }
+    }
+
+    /// Moves what background jobs printed into `io`, interleaved by when it was written.
+    fn take_background(&mut self, io: &mut Io) {
+        let background = std::mem::take(&mut self.background_out);
+        io.out.merge(background.out);
+        io.err.merge(background.err);
+    }
+
+    /// In the page, bash reports background jobs that ended (`[1]+  Done  …`) before its
+    /// next prompt, and forgets them; a script's non-interactive shell says nothing.
+    fn notify(&mut self, out: &mut Output) {
+        if self.mode != Mode::Interactive || self.job.is_some() {
+            return;
+        }
+        if self.background.iter().all(|b| b.job.is_some()) {
+            for entry in &mut self.background {
+                entry.fresh = false;
+            }
+            return;
+        }
+        let mut text = String::new();
+        let count = self.background.len();
+        for (i, entry) in self.background.iter().enumerate() {
+            if entry.job.is_none() && !entry.fresh {
+                text.push_str(&job_line(entry, i, count));
+            }
+        }
+        self.background.retain(|b| b.job.is_some() || b.fresh);
+        for entry in &mut self.background {
+            entry.fresh = false;
+        }
+        out.write(Fd::Err, &text);
     }
 
     /// Ctrl+C: stops the foreground job (a console consumer prints its closing line) or drops
@@ -356,16 +640,16 @@ impl Console {
                 self.status = 130;
             }
             Some(Job::Consumer(job)) => {
-                consumer::finish(self, world, job, consumer::Ending::Interrupted, &mut io);
+                let mut job_io = Io::default();
+                consumer::finish(world, job, consumer::Ending::Interrupted, &mut job_io);
+                io.append(self.job_route.apply(job_io));
                 self.status = 130;
             }
+            // Ctrl+C ends `wait`, not the jobs (they are in process groups of their own).
+            Some(Job::Wait(_)) => self.status = 130,
             None => {}
         }
-        let mut out = Output {
-            stdout: io.out,
-            stderr: io.err,
-            ..Output::default()
-        };
+        let mut out = Output::from_io(io);
         if self.mode == Mode::Script {
             self.settle(world, &mut out);
         }
@@ -388,31 +672,51 @@ impl Console {
                 docs,
                 mut bodies,
                 current,
+                too_large,
             } => {
                 if let Some(doc) = docs.get(bodies.len()) {
-                    let _ = writeln!(
-                        out.stderr,
-                        "bash: warning: here-document at line 1 delimited by end-of-file (wanted `{}')",
-                        doc.delimiter
+                    out.write(
+                        Fd::Err,
+                        &format!(
+                            "bash: warning: here-document at line 1 delimited by end-of-file (wanted `{}')\n",
+                            doc.delimiter
+                        ),
                     );
                 }
                 bodies.push(current);
                 while bodies.len() < docs.len() {
                     bodies.push(String::new());
                 }
-                self.execute_top(world, &list, &bodies, &mut out);
+                self.run_collected(world, &list, &bodies, too_large, &mut out);
             }
             Pending::Continuation(_) => {
-                out.stderr
-                    .push_str("bash: syntax error: unexpected end of file\n");
+                out.write(Fd::Err, "bash: syntax error: unexpected end of file\n");
                 self.status = 2;
             }
             Pending::None => {}
         }
         if self.mode == Mode::Script {
             self.settle(world, &mut out);
+            self.hang_up(world, &mut out);
         }
         out
+    }
+
+    /// The end of a script closes its terminal: background console consumers still running get
+    /// SIGHUP, which runs Kafka's shutdown hook (their count lines), so a transcript ends.
+    fn hang_up(&mut self, world: &mut World, out: &mut Output) {
+        for entry in &mut self.background {
+            if let Some(Job::Consumer(job)) = entry.job.take() {
+                let mut job_io = Io::default();
+                consumer::finish(world, job, consumer::Ending::Interrupted, &mut job_io);
+                entry.status = Some(129);
+                self.background_out.append(entry.route.apply(job_io));
+            }
+        }
+        let mut io = Io::default();
+        self.take_background(&mut io);
+        out.absorb_io(io);
+        self.settle(world, out);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -422,10 +726,35 @@ impl Console {
         if text.trim().is_empty() {
             return;
         }
-        if self.history.len() >= HISTORY_MAX {
-            self.history.pop_front();
+        while self.history.len() >= HISTORY_MAX
+            || self.history_bytes + text.len() > HISTORY_BYTES_MAX
+        {
+            let Some(oldest) = self.history.pop_front() else {
+                break;
+            };
+            self.history_bytes = self.history_bytes.saturating_sub(oldest.len());
         }
+        self.history_bytes += text.len();
         self.history.push_back(text.to_string());
+    }
+
+    /// Runs a line whose here-documents are collected, unless one passed its limit.
+    fn run_collected(
+        &mut self,
+        world: &mut World,
+        list: &CommandList,
+        bodies: &[String],
+        too_large: Option<limits::TooLarge>,
+        out: &mut Output,
+    ) {
+        match too_large {
+            None => self.execute_top(world, list, bodies, out),
+            Some(e) => {
+                out.write(Fd::Err, &e.0);
+                out.write(Fd::Err, "\n");
+                self.status = 1;
+            }
+        }
     }
 
     fn execute_top(
@@ -438,36 +767,39 @@ impl Console {
         let mut io = Io::default();
         let events_before = out.events.len();
         self.execute_list(world, list, bodies, &mut io, out);
-        out.stdout.push_str(&io.out);
-        out.stderr.push_str(&io.err);
+        self.take_background(&mut io);
+        out.absorb_io(io);
         if self.mode == Mode::Script && self.job.is_none() {
             self.settle(world, out);
         }
         if self.mode == Mode::Script {
             out.events.truncate(events_before);
         }
+        self.notify(out);
     }
 
     /// Advances the world until nothing is in flight (script mode), pumping the jobs.
     fn settle(&mut self, world: &mut World, out: &mut Output) {
+        let mut io = Io::default();
         for _ in 0..SETTLE_STEPS_MAX {
             if world.is_settled() && self.watchers.is_idle() && self.job.is_none() {
                 break;
             }
-            if !self.step(world, out) {
+            if !self.step(world, &mut io, out) {
                 break;
             }
         }
+        self.take_background(&mut io);
+        out.absorb_io(io);
     }
 
-    /// One step of virtual time driven by the console; false if time cannot move.
-    pub(crate) fn step(&mut self, world: &mut World, out: &mut Output) -> bool {
+    /// One step of virtual time driven by the console; false if time cannot move. What the
+    /// foreground job prints goes to `io`; in the page, the events go to `out`.
+    pub(crate) fn step(&mut self, world: &mut World, io: &mut Io, out: &mut Output) -> bool {
         let Ok(events) = world.advance(STEP_MS) else {
             return false;
         };
-        let pumped = self.pump(world, &events);
-        out.stdout.push_str(&pumped.stdout);
-        out.stderr.push_str(&pumped.stderr);
+        self.pump_jobs(world, &events, io);
         if self.mode == Mode::Interactive && out.events.len() < EVENTS_MAX {
             out.events.extend(events);
         }
@@ -497,12 +829,88 @@ impl Console {
                     .count();
                 continue;
             }
+            if pipeline.background {
+                self.status = self.spawn(world, pipeline, bodies, &mut next_body, io, out);
+                continue;
+            }
             self.status = self.run_pipeline(world, pipeline, bodies, &mut next_body, io, out);
             if self.job.is_some() {
                 // The rest of the line would run after the job; the playground drops it.
                 break;
             }
         }
+    }
+
+    /// Starts `pipeline` in the background (`&`): a console consumer keeps running as job `%N`
+    /// while the shell goes on; anything else runs at once (its output shown as it comes) and
+    /// is a job that has already ended. Its standard input is empty (`/dev/null`), as bash gives
+    /// a background command. Returns `$?`, which is 0.
+    fn spawn(
+        &mut self,
+        world: &mut World,
+        pipeline: &Pipeline,
+        bodies: &[String],
+        next_body: &mut usize,
+        io: &mut Io,
+        out: &mut Output,
+    ) -> i32 {
+        if self.background.len() >= JOBS_MAX {
+            // Forget jobs that have ended, oldest first, before refusing a new one.
+            if let Some(i) = self.background.iter().position(|b| b.job.is_none()) {
+                self.background.remove(i);
+            }
+        }
+        if self.background.len() >= JOBS_MAX {
+            next_body_skip(pipeline, next_body);
+            let _ = writeln!(
+                io.err,
+                "bash: fork: retry: Resource temporarily unavailable (at most {JOBS_MAX} background jobs in the playground)"
+            );
+            return 254;
+        }
+        let number = self.background.iter().map(|b| b.number).max().unwrap_or(0) + 1;
+        self.last_pid = if self.last_pid == 0 {
+            PID_FIRST
+        } else {
+            self.last_pid.wrapping_add(1)
+        };
+        let pid = self.last_pid;
+        if self.mode == Mode::Interactive {
+            let _ = writeln!(io.err, "[{number}] {pid}");
+        }
+        let foreground = self.job.take();
+        let route = std::mem::take(&mut self.job_route);
+        self.spawning = true;
+        let status = self.run_pipeline(world, pipeline, bodies, next_body, io, out);
+        self.spawning = false;
+        let job = std::mem::replace(&mut self.job, foreground);
+        let job_route = std::mem::replace(&mut self.job_route, route);
+        let job = match job {
+            Some(Job::Producer(job)) => {
+                producer::close(self, world, job);
+                None
+            }
+            other => other,
+        };
+        self.background.push(Background {
+            number,
+            pid,
+            source: pipeline.source.clone(),
+            status: job.is_none().then_some(status),
+            job,
+            route: job_route,
+            fresh: true,
+        });
+        0
+    }
+
+    /// The exit status of the last of `numbers` to be waited for.
+    fn waited_status(&self, numbers: &[u32]) -> i32 {
+        numbers
+            .last()
+            .and_then(|n| self.background.iter().find(|b| b.number == *n))
+            .and_then(|b| b.status)
+            .unwrap_or(127)
     }
 
     fn run_pipeline(
@@ -520,34 +928,50 @@ impl Console {
         for (index, command) in pipeline.commands.iter().enumerate() {
             let last = index + 1 == count;
             let mut input = piped.take();
-            match &command.input {
+            if let Some(Input::File(path)) = &command.input {
+                let _ = writeln!(io.err, "bash: {path}: No such file or directory");
+                status = 1;
+                if !last {
+                    piped = Some(String::new());
+                }
+                continue;
+            }
+            let expanded_input = match &command.input {
                 Some(Input::HereDoc(doc)) => {
                     let body = bodies.get(*next_body).cloned().unwrap_or_default();
                     *next_body += 1;
-                    input = Some(if doc.expand {
+                    if doc.expand {
                         let parts = shell::parse_heredoc_body(&body);
-                        self.expand_joined(world, &parts, io)
+                        self.expand_joined(world, &parts, io).map(Some)
                     } else {
-                        body
-                    });
+                        Ok(Some(body))
+                    }
                 }
                 Some(Input::HereString(word)) => {
-                    let fields = self.expand_word(world, word, io);
-                    input = Some(format!("{}\n", fields.join(" ")));
+                    self.expand_word(world, word, io).and_then(|fields| {
+                        let text = fields.join(" ");
+                        limits::word(text.len(), 1)?;
+                        Ok(Some(text + "\n"))
+                    })
                 }
-                Some(Input::File(path)) => {
-                    let _ = writeln!(io.err, "bash: {path}: No such file or directory");
+                _ => Ok(None),
+            };
+            match expanded_input {
+                Ok(Some(text)) => input = Some(text),
+                Ok(None) if self.spawning && input.is_none() => input = Some(String::new()),
+                Ok(None) => {}
+                Err(e) => {
+                    e.report(io);
                     status = 1;
                     if !last {
                         piped = Some(String::new());
                     }
                     continue;
                 }
-                None => {}
             }
             if let Some(target) = command.redirects.iter().find_map(|r| match r {
                 Redirect::Stdout(t) | Redirect::Stderr(t) | Redirect::Both(t)
-                    if t != "/dev/null" =>
+                    if !matches!(t.as_str(), "/dev/null" | "/dev/stdout" | "/dev/stderr") =>
                 {
                     Some(t.clone())
                 }
@@ -560,68 +984,128 @@ impl Console {
                 }
                 continue;
             }
-            let mut fields = Vec::new();
-            let mut assignments = Vec::new();
-            let mut in_prefix = true;
-            for word in &command.words {
-                if in_prefix && let Some((name, value)) = word.as_assignment() {
-                    let value = self.expand_joined(world, &value.0, io);
-                    assignments.push((name, value));
+            let (fields, assignments) = match self.expand_words(world, &command.words, io) {
+                Ok(expanded) => expanded,
+                Err(e) => {
+                    e.report(io);
+                    status = 1;
+                    if !last {
+                        piped = Some(String::new());
+                    }
                     continue;
                 }
-                in_prefix = false;
-                fields.extend(self.expand_word(world, word, io));
-            }
+            };
             let mut cmd_io = Io::default();
             if fields.is_empty() {
-                for (name, value) in assignments {
-                    self.vars.insert(name, value);
-                }
                 status = 0;
+                for (name, value) in assignments {
+                    if let Err(e) = self.set_var(name, value) {
+                        e.report(&mut cmd_io);
+                        status = 1;
+                    }
+                }
             } else {
                 let job_allowed = last && self.jobs_allowed();
+                if self.job.is_none() {
+                    self.job_route = Route::default();
+                }
                 status = self.run_command(world, &fields, input, job_allowed, &mut cmd_io, out);
-            }
-            for redirect in &command.redirects {
-                match redirect {
-                    Redirect::Stdout(_) => cmd_io.out.clear(),
-                    Redirect::Stderr(_) => cmd_io.err.clear(),
-                    Redirect::Both(_) => {
-                        cmd_io.out.clear();
-                        cmd_io.err.clear();
-                    }
-                    Redirect::StderrToStdout => {
-                        let err = std::mem::take(&mut cmd_io.err);
-                        cmd_io.out.push_str(&err);
-                    }
+                if self.job.is_some() {
+                    self.job_route = Route::of(&command.redirects);
                 }
             }
-            io.err.push_str(&cmd_io.err);
+            let cmd_io = Route::of(&command.redirects).apply(cmd_io);
+            io.err.append(cmd_io.err);
             if last {
-                io.out.push_str(&cmd_io.out);
+                io.out.append(cmd_io.out);
             } else {
-                piped = Some(cmd_io.out);
+                piped = Some(cmd_io.out.into_string());
             }
         }
         status
     }
 
+    /// Expands a command's words: the assignments before its name, then its fields, within
+    /// the shell's limits (checked before anything grows past them).
+    fn expand_words(
+        &mut self,
+        world: &mut World,
+        words: &[Word],
+        io: &mut Io,
+    ) -> Result<ExpandedWords, limits::TooLarge> {
+        let mut fields = Vec::new();
+        let mut assignments = Vec::new();
+        let mut in_prefix = true;
+        let mut total = 0usize;
+        for word in words {
+            if in_prefix && let Some((name, value)) = word.as_assignment() {
+                let value = self.expand_joined(world, &value.0, io)?;
+                assignments.push((name, value));
+                continue;
+            }
+            in_prefix = false;
+            for field in self.expand_word(world, word, io)? {
+                total = total.saturating_add(field.len() + 1);
+                limits::arguments(fields.first().map_or(field.as_str(), String::as_str), total)?;
+                fields.push(field);
+            }
+        }
+        Ok((fields, assignments))
+    }
+
+    /// Sets a shell variable, within the limit on all variables together.
+    fn set_var(&mut self, name: String, value: String) -> Result<(), limits::TooLarge> {
+        let old = self
+            .vars
+            .get(&name)
+            .map_or(0, |v| limits::var_bytes(&name, v));
+        let total = self
+            .vars_bytes
+            .saturating_sub(old)
+            .saturating_add(limits::var_bytes(&name, &value));
+        limits::variables(&name, total)?;
+        self.vars_bytes = total;
+        self.vars.insert(name, value);
+        Ok(())
+    }
+
+    fn unset_var(&mut self, name: &str) {
+        if let Some(value) = self.vars.remove(name) {
+            self.vars_bytes = self
+                .vars_bytes
+                .saturating_sub(limits::var_bytes(name, &value));
+        }
+    }
+
     /// Expands a word into fields: variables and command substitutions, unquoted results
     /// split on blanks.
-    fn expand_word(&mut self, world: &mut World, word: &Word, io: &mut Io) -> Vec<String> {
+    fn expand_word(
+        &mut self,
+        world: &mut World,
+        word: &Word,
+        io: &mut Io,
+    ) -> Result<Vec<String>, limits::TooLarge> {
         let mut fields = Vec::new();
         let mut current: Option<String> = None;
+        // All the word's fields together, so that splitting cannot pass the limit either.
+        let mut total = 0usize;
         for part in &word.0 {
             let (value, quoted) = match part {
                 Part::Text { text, .. } => {
-                    current.get_or_insert_with(String::new).push_str(text);
+                    let field = current.get_or_insert_with(String::new);
+                    limits::word(field.len(), text.len())?;
+                    total = limits::fields(total, text.len())?;
+                    field.push_str(text);
                     continue;
                 }
                 Part::Var { name, quoted } => (self.lookup(name), *quoted),
-                Part::Subst { source, quoted } => (self.substitute(world, source, io), *quoted),
+                Part::Subst { source, quoted } => (self.substitute(world, source, io)?, *quoted),
             };
             if quoted {
-                current.get_or_insert_with(String::new).push_str(&value);
+                let field = current.get_or_insert_with(String::new);
+                limits::word(field.len(), value.len())?;
+                total = limits::fields(total, value.len())?;
+                field.push_str(&value);
                 continue;
             }
             if value.starts_with(char::is_whitespace)
@@ -631,7 +1115,10 @@ impl Console {
             }
             let mut pieces = value.split_whitespace().peekable();
             while let Some(piece) = pieces.next() {
-                current.get_or_insert_with(String::new).push_str(piece);
+                let field = current.get_or_insert_with(String::new);
+                limits::word(field.len(), piece.len())?;
+                total = limits::fields(total, piece.len() + 1)?;
+                field.push_str(piece);
                 if pieces.peek().is_some()
                     && let Some(field) = current.take()
                 {
@@ -647,20 +1134,29 @@ impl Console {
         if let Some(field) = current {
             fields.push(field);
         }
-        fields
+        Ok(fields)
     }
 
     /// Expands parts into one string, without field splitting (assignments, here-documents).
-    fn expand_joined(&mut self, world: &mut World, parts: &[Part], io: &mut Io) -> String {
+    fn expand_joined(
+        &mut self,
+        world: &mut World,
+        parts: &[Part],
+        io: &mut Io,
+    ) -> Result<String, limits::TooLarge> {
         let mut text = String::new();
         for part in parts {
-            match part {
-                Part::Text { text: t, .. } => text.push_str(t),
-                Part::Var { name, .. } => text.push_str(&self.lookup(name)),
-                Part::Subst { source, .. } => text.push_str(&self.substitute(world, source, io)),
-            }
+            let piece = match part {
+                Part::Text { text: t, .. } => std::borrow::Cow::Borrowed(t.as_str()),
+                Part::Var { name, .. } => std::borrow::Cow::Owned(self.lookup(name)),
+                Part::Subst { source, .. } => {
+                    std::borrow::Cow::Owned(self.substitute(world, source, io)?)
+                }
+            };
+            limits::word(text.len(), piece.len())?;
+            text.push_str(&piece);
         }
-        text
+        Ok(text)
     }
 
     fn lookup(&self, name: &str) -> String {
@@ -668,16 +1164,22 @@ impl Console {
             "?" => self.status.to_string(),
             "$" => "1".to_string(),
             "#" => "0".to_string(),
+            "!" if self.last_pid != 0 => self.last_pid.to_string(),
             _ => self.vars.get(name).cloned().unwrap_or_default(),
         }
     }
 
     /// Runs `$(source)` and returns its output without trailing newlines.
-    fn substitute(&mut self, world: &mut World, source: &str, io: &mut Io) -> String {
+    fn substitute(
+        &mut self,
+        world: &mut World,
+        source: &str,
+        io: &mut Io,
+    ) -> Result<String, limits::TooLarge> {
         if self.depth >= SUBST_DEPTH_MAX {
             io.err
                 .push_str("bash: command substitution: nested too deeply\n");
-            return String::new();
+            return Ok(String::new());
         }
         self.depth += 1;
         let mut sub_io = Io::default();
@@ -700,14 +1202,15 @@ impl Console {
             }
         }
         self.depth -= 1;
-        io.err.push_str(&sub_io.err);
+        io.err.append(sub_io.err);
         io.err.push_str(&scratch.stderr);
-        let mut text = sub_io.out;
+        limits::substitution(sub_io.out.len().saturating_add(scratch.stdout.len()))?;
+        let mut text = sub_io.out.into_string();
         text.push_str(&scratch.stdout);
         while text.ends_with('\n') {
             text.pop();
         }
-        text
+        Ok(text)
     }
 
     fn run_command(
@@ -724,12 +1227,19 @@ impl Console {
         };
         if let Some(tool) = KafkaTool::from_command(name) {
             return match tool {
-                KafkaTool::Topics => topics::run(self, world, args, io),
+                KafkaTool::Topics => topics::run(self, world, args, io, out),
                 KafkaTool::ConsoleProducer => {
-                    producer::run(self, world, args, stdin, job_allowed, io)
+                    producer::run(self, world, args, stdin, job_allowed, io, out)
                 }
-                KafkaTool::ConsoleConsumer => consumer::run(self, world, args, job_allowed, io),
-                KafkaTool::ConsumerGroups => groups::run(self, world, args, io),
+                KafkaTool::ConsoleConsumer => {
+                    consumer::run(self, world, args, job_allowed, io, out)
+                }
+                KafkaTool::ConsumerGroups => groups::run(self, world, args, io, out),
+                KafkaTool::Configs => configs::run(self, world, args, io, out),
+                KafkaTool::GetOffsets => offsets::run(self, world, args, io, out),
+                KafkaTool::DeleteRecords => {
+                    delete_records::run(self, world, args, stdin.as_deref(), io)
+                }
                 KafkaTool::Storage => server::storage(self, world, args, io),
                 KafkaTool::ServerStart => server::start(self, world, args, io),
                 KafkaTool::ServerStop => server::stop(self, world, args, io),
@@ -766,7 +1276,10 @@ impl Console {
                 for arg in args {
                     if let Some((name, value)) = arg.split_once('=') {
                         if shell::is_name(name) {
-                            self.vars.insert(name.to_string(), value.to_string());
+                            if let Err(e) = self.set_var(name.to_string(), value.to_string()) {
+                                e.report(io);
+                                return 1;
+                            }
                         } else {
                             let _ =
                                 writeln!(io.err, "bash: export: `{arg}': not a valid identifier");
@@ -778,10 +1291,13 @@ impl Console {
             }
             "unset" => {
                 for arg in args {
-                    self.vars.remove(arg);
+                    self.unset_var(arg);
                 }
                 0
             }
+            "jobs" => self.builtin_jobs(args, io),
+            "wait" => self.builtin_wait(world, args, io, out),
+            "kill" => self.builtin_kill(world, args, io),
             "true" | ":" => 0,
             "false" => 1,
             "sleep" => self.builtin_sleep(world, args, io, out),
@@ -793,7 +1309,7 @@ impl Console {
             "cd" => match args.first().map(String::as_str) {
                 None | Some("~" | "/opt/kafka" | "." | "..") => 0,
                 Some(dir) if dir.starts_with("kafka") => {
-                    io.out.push_str(INSTALL_NOTE);
+                    io.out.push_str(&install_note());
                     0
                 }
                 Some(dir) => {
@@ -803,7 +1319,7 @@ impl Console {
             },
             "wget" | "curl" | "tar" | "docker" | "java" | "apt" | "apt-get" | "brew" | "unzip"
             | "sudo" | "podman" => {
-                io.out.push_str(INSTALL_NOTE);
+                io.out.push_str(&install_note());
                 0
             }
             _ => {
@@ -811,6 +1327,215 @@ impl Console {
                 127
             }
         }
+    }
+
+    /// The background job a job spec names: `%N`, `%%`, `%+` (the current job, the newest),
+    /// `%-` (the one before), or a process id.
+    fn find_job(&self, spec: &str) -> Option<usize> {
+        let count = self.background.len();
+        match spec {
+            "%%" | "%+" | "%" => count.checked_sub(1),
+            "%-" => count.checked_sub(2).or(count.checked_sub(1)),
+            _ => match spec.strip_prefix('%') {
+                Some(n) => {
+                    let n: u32 = n.parse().ok()?;
+                    self.background.iter().position(|b| b.number == n)
+                }
+                None => {
+                    let pid: u32 = spec.parse().ok()?;
+                    self.background.iter().position(|b| b.pid == pid)
+                }
+            },
+        }
+    }
+
+    /// `jobs [-l|-p]`: bash's list (`[N]+  Running                 command &`); jobs that have
+    /// ended are listed once, then forgotten.
+    fn builtin_jobs(&mut self, args: &[String], io: &mut Io) -> i32 {
+        let pids = args.iter().any(|a| a == "-p");
+        let long = args.iter().any(|a| a == "-l");
+        if let Some(bad) = args
+            .iter()
+            .find(|a| a.starts_with('-') && !matches!(a.as_str(), "-p" | "-l"))
+        {
+            let _ = writeln!(
+                io.err,
+                "bash: jobs: {bad}: invalid option\njobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]"
+            );
+            return 2;
+        }
+        let count = self.background.len();
+        for (i, entry) in self.background.iter().enumerate() {
+            if pids {
+                let _ = writeln!(io.out, "{}", entry.pid);
+            } else if long {
+                let line = job_line(entry, i, count);
+                let (head, rest) = line.split_at(line.find("  ").unwrap_or(0).min(line.len()));
+                let _ = write!(io.out, "{head} {}{rest}", entry.pid);
+            } else {
+                io.out.push_str(&job_line(entry, i, count));
+            }
+        }
+        self.background.retain(|b| b.job.is_some());
+        0
+    }
+
+    /// `wait [%N …]`: lets virtual time pass until the background jobs (all, or those named)
+    /// have ended. In a script a waited-for console consumer stops once idle for its
+    /// `--timeout-ms` (1000 ms when not given, standing for the Ctrl+C a person would type);
+    /// in the page the terminal waits (Ctrl+C stops waiting, not the jobs).
+    fn builtin_wait(
+        &mut self,
+        world: &mut World,
+        args: &[String],
+        io: &mut Io,
+        out: &mut Output,
+    ) -> i32 {
+        let mut numbers = Vec::new();
+        let mut status = 0;
+        for arg in args {
+            match self.find_job(arg) {
+                Some(i) => numbers.push(self.background[i].number),
+                None => {
+                    let _ = writeln!(io.err, "bash: wait: {arg}: no such job");
+                    status = 127;
+                }
+            }
+        }
+        if args.is_empty() {
+            numbers = self.background.iter().map(|b| b.number).collect();
+        }
+        let running = |console: &Console| {
+            console
+                .background
+                .iter()
+                .any(|b| numbers.contains(&b.number) && b.job.is_some())
+        };
+        if !running(self) {
+            return if args.is_empty() {
+                0
+            } else {
+                self.waited_status(&numbers).max(status)
+            };
+        }
+        if self.mode == Mode::Interactive && self.jobs_allowed() {
+            self.job = Some(Job::Wait(if args.is_empty() {
+                Vec::new()
+            } else {
+                numbers
+            }));
+            if let Some(Job::Wait(list)) = &mut self.job
+                && list.is_empty()
+            {
+                list.extend(self.background.iter().map(|b| b.number));
+            }
+            return 0;
+        }
+        for entry in &mut self.background {
+            if let Some(Job::Consumer(job)) = &mut entry.job
+                && numbers.contains(&entry.number)
+            {
+                job.time_out_when_idle();
+            }
+        }
+        let deadline = world.now_ms().saturating_add(WAIT_MAX_MS);
+        while running(self) && world.now_ms() < deadline {
+            if !self.step(world, io, out) {
+                break;
+            }
+        }
+        let status = if args.is_empty() {
+            0
+        } else {
+            self.waited_status(&numbers)
+        };
+        // Jobs waited for are forgotten, as bash forgets them.
+        self.background
+            .retain(|b| b.job.is_some() || !numbers.contains(&b.number));
+        status
+    }
+
+    /// `kill [-s SIGNAL | -SIGNAL] %N|PID …`: a console consumer killed with TERM, INT or HUP
+    /// runs Kafka's shutdown hook (its count line, then close); with KILL it dies at once.
+    fn builtin_kill(&mut self, world: &mut World, args: &[String], io: &mut Io) -> i32 {
+        const USAGE: &str = "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n";
+        let mut signal = 15u32;
+        let mut rest = args;
+        if let Some((first, tail)) = rest.split_first() {
+            let spec = match first.as_str() {
+                "-s" | "-n" => {
+                    let Some((spec, tail)) = tail.split_first() else {
+                        io.err.push_str("bash: kill: ");
+                        let _ = writeln!(io.err, "{first}: option requires an argument");
+                        io.err.push_str(USAGE);
+                        return 2;
+                    };
+                    rest = tail;
+                    Some(spec.as_str())
+                }
+                "-l" | "-L" => {
+                    io.out.push_str(" 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 4) SIGILL\t 5) SIGTRAP\n 6) SIGABRT\t 7) SIGBUS\t 8) SIGFPE\t 9) SIGKILL\t10) SIGUSR1\n11) SIGSEGV\t12) SIGUSR2\t13) SIGPIPE\t14) SIGALRM\t15) SIGTERM\n");
+                    return 0;
+                }
+                f if f.starts_with('-') && f.len() > 1 => {
+                    rest = tail;
+                    Some(&f[1..])
+                }
+                _ => None,
+            };
+            if let Some(spec) = spec {
+                let name = spec.trim_start_matches("SIG").to_ascii_uppercase();
+                signal = match name.as_str() {
+                    "HUP" | "1" => 1,
+                    "INT" | "2" => 2,
+                    "KILL" | "9" => 9,
+                    "TERM" | "15" => 15,
+                    _ => {
+                        let _ =
+                            writeln!(io.err, "bash: kill: {spec}: invalid signal specification");
+                        return 1;
+                    }
+                };
+            }
+        }
+        if rest.is_empty() {
+            io.err.push_str(USAGE);
+            return 2;
+        }
+        let mut status = 0;
+        for spec in rest {
+            let Some(i) = self.find_job(spec) else {
+                if spec.starts_with('%') {
+                    let _ = writeln!(io.err, "bash: kill: {spec}: no such job");
+                } else if spec.parse::<u32>().is_ok() {
+                    let _ = writeln!(io.err, "bash: kill: ({spec}) - No such process");
+                } else {
+                    let _ = writeln!(
+                        io.err,
+                        "bash: kill: {spec}: arguments must be process or job IDs"
+                    );
+                }
+                status = 1;
+                continue;
+            };
+            let entry = &mut self.background[i];
+            let Some(job) = entry.job.take() else {
+                let _ = writeln!(io.err, "bash: kill: ({}) - No such process", entry.pid);
+                status = 1;
+                continue;
+            };
+            let mut job_io = Io::default();
+            if let Job::Consumer(job) = job {
+                if signal == 9 {
+                    consumer::kill(world, job);
+                } else {
+                    consumer::finish(world, job, consumer::Ending::Interrupted, &mut job_io);
+                }
+            }
+            entry.status = Some(128 + signal as i32);
+            self.background_out.append(entry.route.apply(job_io));
+        }
+        status
     }
 
     fn builtin_sleep(
@@ -843,7 +1568,6 @@ impl Console {
             _ => 1.0,
         };
         let total_ms = ((seconds * factor).min(SLEEP_MAX_S) * 1000.0).round() as u64;
-        let mut driven = Output::default();
         let mut remaining = total_ms;
         // Long sleeps take bigger steps, so a day of virtual time stays about 2000 steps.
         let stride = (total_ms / 2_000).max(STEP_MS);
@@ -853,26 +1577,63 @@ impl Console {
                 break;
             };
             remaining -= step;
-            let pumped = self.pump(world, &events);
-            driven.absorb(pumped);
+            self.pump_jobs(world, &events, io);
             if self.mode == Mode::Interactive && out.events.len() < EVENTS_MAX {
                 out.events.extend(events);
             }
         }
-        io.absorb(driven);
         0
     }
 }
 
+/// Skips the here-document bodies of a pipeline that does not run.
+fn next_body_skip(pipeline: &Pipeline, next_body: &mut usize) {
+    *next_body += pipeline
+        .commands
+        .iter()
+        .filter(|c| matches!(c.input, Some(Input::HereDoc(_))))
+        .count();
+}
+
+/// A line of `jobs` (and of bash's notice when a job ends): `[N]+  Running                 cmd &`.
+/// `+` marks the current job (the newest), `-` the one before.
+fn job_line(entry: &Background, index: usize, count: usize) -> String {
+    let mark = if index + 1 == count {
+        '+'
+    } else if index + 2 == count {
+        '-'
+    } else {
+        ' '
+    };
+    let state = match entry.status {
+        None => "Running".to_string(),
+        Some(0) => "Done".to_string(),
+        Some(129) => "Hangup".to_string(),
+        Some(130) => "Interrupt".to_string(),
+        Some(137) => "Killed".to_string(),
+        Some(143) => "Terminated".to_string(),
+        Some(code) => format!("Exit {code}"),
+    };
+    let amp = if entry.job.is_some() { " &" } else { "" };
+    format!(
+        "[{}]{mark}  {state:<24}{}{amp}\n",
+        entry.number, entry.source
+    )
+}
+
 /// What the tutorials' install steps get: the playground needs none of them.
-const INSTALL_NOTE: &str = "eda-playground: nothing to download or install here: Kafka 4.0 \
-already runs in this page (one broker, node.id 1, at localhost:9092). Go on with the \
-bin/kafka-*.sh commands.\n";
+fn install_note() -> String {
+    format!(
+        "eda-playground: nothing to download or install here: Kafka {KAFKA_VERSION} already runs \
+         in this page (one broker, node.id 1, at localhost:9092). Go on with the bin/kafka-*.sh \
+         commands.\n"
+    )
+}
 
 fn help_text() -> String {
-    let mut text = String::from(
-        "Kafka 4.0's command-line tools, run against the simulated cluster in this page.\n\
-         Tools (with or without bin/ and .sh):\n",
+    let mut text = format!(
+        "Kafka {KAFKA_VERSION}'s command-line tools, run against the simulated cluster in this page.\n\
+         Tools (with or without bin/ and .sh):\n"
     );
     for tool in KafkaTool::ALL {
         text.push_str("  bin/");
@@ -881,7 +1642,8 @@ fn help_text() -> String {
     }
     text.push_str(
         "Shell: VAR=value, $VAR, ${VAR}, $(command), 'quotes', \"quotes\", \\ escapes, # comments,\n\
-         cmd <<EOF … EOF, echo … | cmd, printf … | cmd, ;, &&, ||, sleep N, clear, history, help.\n\
+         cmd <<EOF … EOF, echo … | cmd, printf … | cmd, ;, &&, ||, cmd &, jobs, wait, kill %N,\n\
+         >/dev/null, 2>&1, sleep N, clear, history, help.\n\
          Ctrl+C stops a console producer or consumer; Ctrl+D ends a producer's input.\n",
     );
     text
@@ -957,7 +1719,12 @@ fn builtin_printf(args: &[String], io: &mut Io) -> i32 {
         return 2;
     };
     // The format is reused while arguments remain, as bash does (bounded).
+    let start = io.out.len();
     for _ in 0..10_000 {
+        if let Err(e) = limits::printf_output(io.out.len() - start) {
+            e.report(io);
+            return 1;
+        }
         let mut consumed = 0usize;
         let mut chars = format.chars().peekable();
         while let Some(c) = chars.next() {
@@ -1008,16 +1775,20 @@ fn builtin_printf(args: &[String], io: &mut Io) -> i32 {
 /// Runs a whole script as `eda-console` does: each line through a [`Mode::Script`] console,
 /// then the end of input. Returns everything printed.
 pub fn run_script(world: &mut World, script: &str) -> Output {
-    let mut console = Console::new(Mode::Script);
     let mut out = Output::default();
-    for line in script.lines() {
-        let line_out = console.run_line(world, line);
-        out.absorb(line_out);
-    }
-    let end = console.end_of_input(world);
-    out.absorb(end);
+    run_script_streaming(world, script, |line_out| out.absorb(line_out));
     out.events.clear();
     out
+}
+
+/// Runs a whole script as [`run_script`] does, handing what each line printed to `emit` as
+/// soon as the line has run (its [`Output::chunks`] are in the order they were written).
+pub fn run_script_streaming(world: &mut World, script: &str, mut emit: impl FnMut(Output)) {
+    let mut console = Console::new(Mode::Script);
+    for line in script.lines() {
+        emit(console.run_line(world, line));
+    }
+    emit(console.end_of_input(world));
 }
 
 /// The world a script runs against: the quickstart's `config/server.properties`, which sets
@@ -1136,6 +1907,130 @@ mod tests {
             assert!(out.stdout.starts_with("eda-playground:"), "{line}");
             assert!(out.stderr.is_empty(), "{line}");
         }
+    }
+
+    #[test]
+    fn the_shells_limits_stop_growth_before_it_happens() {
+        // A holds 500,000 bytes: two copies fit in a word (1 MiB), three do not.
+        let fill = format!("A={}", "x".repeat(50_000));
+        let grow = "A=$A$A$A$A$A$A$A$A$A$A";
+        let with_a = |more: &[&str]| {
+            let mut lines = vec![fill.as_str(), grow];
+            lines.extend_from_slice(more);
+            run(&lines)
+        };
+        let (console, out) = with_a(&["B=$A$A", "C=$A$A$A", "echo ok"]);
+        assert_eq!(
+            out.stderr,
+            "bash: expansion too large: more than 1048576 bytes in one word (the playground's limit)\n"
+        );
+        assert_eq!(console.var("B").map(str::len), Some(1_000_000));
+        assert_eq!(console.var("C"), None);
+        assert_eq!(out.stdout, "ok\n");
+        // A here-string, a here-document's expansion, a command substitution.
+        let (_, out) = with_a(&["cat <<< $A$A$A"]);
+        assert!(out.stderr.contains("expansion too large"), "{out:?}");
+        let (_, out) = with_a(&["cat <<EOF", "$A", "$A", "$A", "EOF", "echo ok"]);
+        assert!(out.stderr.contains("expansion too large"), "{out:?}");
+        assert_eq!(out.stdout, "ok\n");
+        let (_, out) = with_a(&["B=$(echo $A; echo $A; echo $A)"]);
+        assert!(
+            out.stderr
+                .contains("command substitution: output too large")
+        );
+        // A here-document collected past its limit is read to its end and dropped.
+        let line = "y".repeat(90_000);
+        let mut lines = vec!["cat <<EOF"];
+        lines.extend(std::iter::repeat_n(line.as_str(), 12));
+        lines.extend(["echo not run", "EOF", "echo ok"]);
+        let (_, out) = run(&lines);
+        assert_eq!(
+            out.stderr,
+            "bash: here-document too large: more than 1048576 bytes (the playground's limit)\n"
+        );
+        assert_eq!(out.stdout, "ok\n");
+        // Arguments together, printf's output and all variables together.
+        let (_, out) = with_a(&["echo $A $A $A $A $A"]);
+        assert!(out.stderr.starts_with("bash: echo: Argument list too long"));
+        assert_eq!(out.stdout, "");
+        let (_, out) = with_a(&["B=\"1 2 3 4 5 6 7\"", "printf \"$A%s\" $B"]);
+        assert!(
+            out.stderr.starts_with("bash: printf: write error"),
+            "{out:?}"
+        );
+        let names: Vec<String> = (0..40).map(|i| format!("V{i}=$A")).collect();
+        let mut more: Vec<&str> = names.iter().map(String::as_str).collect();
+        more.push("echo ok");
+        let (console, out) = with_a(&more);
+        assert!(
+            out.stderr
+                .contains("cannot assign: shell variables would hold more than")
+        );
+        assert!(console.var("V0").is_some() && console.var("V39").is_none());
+        assert_eq!(out.stdout, "ok\n");
+        // Splitting a word into many small fields is bounded too.
+        let spaced = format!("S=\"{}\"", "s ".repeat(45_000));
+        let (_, out) = run(&[
+            &spaced,
+            "S=\"$S$S$S$S$S$S$S$S$S$S\"",
+            &format!("echo {}", "$S".repeat(3)),
+        ]);
+        assert!(out.stderr.contains("in one word's fields"), "{out:?}");
+        // A line past its limit.
+        let (_, out) = run(&[&format!("echo {}", "z".repeat(100_001))]);
+        assert!(
+            out.stderr
+                .starts_with("bash: command line too long: more than 100000")
+        );
+    }
+
+    /// bash applies redirections left to right (bash manual, "Redirections": `ls > dirlist
+    /// 2>&1` sends both to dirlist, `ls 2>&1 > dirlist` only stdout).
+    #[test]
+    fn redirections_apply_left_to_right() {
+        let out = |line: &str| {
+            let (_, out) = run(&[line]);
+            (out.stdout, out.stderr)
+        };
+        let e = "bash: nope: command not found\n";
+        assert_eq!(out("nope > /dev/null 2>&1"), (String::new(), String::new()));
+        assert_eq!(out("nope 2>&1 > /dev/null"), (e.to_string(), String::new()));
+        assert_eq!(out("nope &> /dev/null"), (String::new(), String::new()));
+        assert_eq!(out("echo a >&2"), (String::new(), "a\n".to_string()));
+        assert_eq!(
+            out("echo a 1>&2 2>/dev/null"),
+            (String::new(), "a\n".to_string())
+        );
+        assert_eq!(
+            out("echo a 2>/dev/null 1>&2"),
+            (String::new(), String::new())
+        );
+        assert_eq!(
+            out("echo a >/dev/stderr"),
+            (String::new(), "a\n".to_string())
+        );
+        assert_eq!(
+            out("nope 2>/dev/stdout | cat"),
+            (e.to_string(), String::new())
+        );
+        assert_eq!(out("echo a 1>/dev/null"), (String::new(), String::new()));
+    }
+
+    /// bash (interactive) prints `[N] PID` for `cmd &`, gives the prompt back before the job
+    /// has run, and reports the ended job before the prompt that follows the next command.
+    #[test]
+    fn a_finished_background_job_is_reported_after_the_next_command() {
+        let mut world = World::new(1);
+        let mut console = Console::new(Mode::Interactive);
+        let started = console.run_line(&mut world, "echo hi &");
+        assert_eq!(
+            (started.stdout.as_str(), started.stderr.as_str()),
+            ("hi\n", "[1] 4242\n")
+        );
+        let next = console.run_line(&mut world, "echo $!");
+        assert_eq!(next.stdout, "4242\n");
+        assert_eq!(next.stderr, "[1]+  Done                    echo hi\n");
+        assert!(console.run_line(&mut world, "jobs").is_empty());
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! lines that must never panic.
 //!
 //! Each golden is `tests/console/NAME.sh` (the script), `NAME.out` (stdout) and `NAME.err`
-//! (stderr), run with the binary's default seed. The expected text is Kafka 4.0's; where each
+//! (stderr), run with the binary's default seed. The expected text is Kafka 4.1.1's
+//! (`console::KAFKA_VERSION`); where each
 //! format comes from:
 //!
 //! - `Created topic T.`, `Error while executing topic command : MSG` (stdout) with log4j's
@@ -14,7 +15,7 @@
 //!   specified` and `Command must include exactly one action: …`: `TopicCommand.java`
 //!   (`printException`, `TopicDescription`/`PartitionDescription.printDescription`,
 //!   `ensureTopicExists`, `TopicCommandOptions.checkArgs`); the empty ELR lists and
-//!   `Configs: segment.bytes=1073741824` as a Kafka 4.0.0 quickstart run prints them.
+//!   `Configs: segment.bytes=1073741824` as a Kafka 4.x quickstart run prints them.
 //! - `Topic 't' already exists.`, `Unable to replicate the partition 3 time(s): The target
 //!   replication factor of 3 cannot be reached because only 1 broker(s) are registered.`,
 //!   `The topic t currently has 3 partition(s); 2 would not be an increase.`: the KRaft
@@ -47,7 +48,7 @@
 //!   consumer groups ('g') was successful.` and `* Group 'g' could not be deleted due to: …`:
 //!   `ConsumerGroupCommand.java`.
 //! - `Formatting dynamic metadata voter directory /tmp/kraft-combined-logs with
-//!   metadata.version 4.0-IV3.` and the broker's `Kafka Server started` line: a Kafka 4.0.0
+//!   metadata.version 4.1-IV1.` and the broker's `Kafka Server started` line: a Kafka 4.1
 //!   quickstart run; the `.lock` failure: `RaftManager.lockDataDir`.
 //!
 //! Times in log lines are virtual (the simulation starts at the epoch). Set
@@ -62,6 +63,7 @@ use std::time::Instant;
 
 use eda_playground::console::{Console, Mode, Output, complete, quickstart_world, run_script};
 use eda_playground::sim::World;
+use eda_playground::sim::partitioner::partition_for_key;
 
 fn run_binary(script: &Path) -> (String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_eda-console"))
@@ -129,6 +131,702 @@ fn the_binary_and_the_library_print_the_same_and_are_deterministic() {
     assert_eq!(a, b);
     let (stdout, stderr) = run_binary(&path);
     assert_eq!((a.stdout, a.stderr), (stdout, stderr));
+}
+
+/// Runs the binary on `script` with stdout and stderr on one pipe, as `eda-console s.sh 2>&1`
+/// (or a terminal) would show it.
+fn run_binary_merged(script: &str) -> String {
+    let (mut reader, writer) = std::io::pipe().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eda-console"));
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer);
+    let mut child = command.spawn().unwrap();
+    drop(command);
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(script.as_bytes()).unwrap();
+    }
+    let mut merged = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut merged).unwrap();
+    child.wait().unwrap();
+    merged
+}
+
+/// Issue 16, point 9: a terminal shows each line where the tool wrote it. Kafka's
+/// `ConsoleConsumer.process` prints the records, then `reportRecordCount` prints `Processed a
+/// total of N messages` on stderr when the consumer ends (`tools/src/main/java/org/apache/
+/// kafka/tools/consumer/ConsoleConsumer.java`, `run`/`process`), before the next command runs.
+#[test]
+fn eda_console_writes_stdout_and_stderr_in_time_order() {
+    let script = "kafka-topics.sh --create --topic t --bootstrap-server localhost:9092
+printf 'a\\nb\\n' | kafka-console-producer.sh --topic t --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic t --from-beginning --max-messages 2 --bootstrap-server localhost:9092
+nope
+echo done
+";
+    assert_eq!(
+        run_binary_merged(script),
+        "Created topic t.\na\nb\nProcessed a total of 2 messages\nbash: nope: command not found\ndone\n"
+    );
+    // The library keeps the same order for the page and for callers of `run_script`.
+    let out = run_script(&mut quickstart_world(42), script);
+    let merged: String = out.chunks().into_iter().map(|(_, piece)| piece).collect();
+    assert_eq!(merged, run_binary_merged(script));
+    // `2>&1` merges in write order too.
+    let out = run_script(
+        &mut quickstart_world(42),
+        &format!(
+            "{}kafka-console-consumer.sh --topic t --from-beginning --max-messages 1 --bootstrap-server localhost:9092 2>&1 | cat\n",
+            script
+        ),
+    );
+    assert!(
+        out.stdout
+            .ends_with("done\na\nProcessed a total of 1 messages\n"),
+        "{:?}",
+        out.stdout
+    );
+}
+
+/// Issue 18: ten short lines doubling a variable tenfold used to grow memory to 3.4 GB and
+/// abort the page and `eda-console`. The shell stops each expansion at its limit (checked
+/// before allocating) with an error naming the limit; the variable keeps its last value and
+/// the script goes on. (Not a Kafka behaviour: bash itself would run out of memory.)
+#[test]
+fn doubling_a_variable_stops_at_the_shells_limit_and_nothing_else_is_lost() {
+    let mut script = String::from("A=xxxxxxxxxx\n");
+    for _ in 0..9 {
+        script.push_str("A=$A$A$A$A$A$A$A$A$A$A\n");
+    }
+    let error =
+        "bash: expansion too large: more than 1048576 bytes in one word (the playground's limit)\n";
+    // In a console: 10 → 10^6 bytes fit; the four lines that would make 10^7 and more fail.
+    let mut world = quickstart_world(1);
+    let mut console = Console::new(Mode::Script);
+    let mut stderr = String::new();
+    for line in script.lines() {
+        stderr.push_str(&console.run_line(&mut world, line).stderr);
+    }
+    assert_eq!(stderr, error.repeat(4));
+    assert_eq!(console.var("A").map(str::len), Some(1_000_000));
+    assert_eq!(console.last_status(), 1);
+    let after = console.run_line(&mut world, "echo still here");
+    assert_eq!(after.stdout, "still here\n");
+    // Natively, through the binary, the same script ends normally with the same errors.
+    script.push_str("echo still here\n");
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_eda-console"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().unwrap().write_all(script.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), "still here\n");
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), error.repeat(4));
+    assert!(started.elapsed().as_secs() < 10);
+}
+
+/// Issue 16, point 7: the quickstart runs two consumers of one group in two terminals; a
+/// script does it with `&`. Both members show in `kafka-consumer-groups.sh --describe
+/// --members` (`ConsumerGroupCommand.printMembers`) with the topic's four partitions split
+/// two and two by the range assignor (`RangeAssignor`, Kafka's default first strategy), each
+/// prints only its own partitions, and `kill %N` runs the consumer's shutdown hook (its
+/// `Processed a total of N messages`, `ConsoleConsumer.reportRecordCount`).
+#[test]
+fn two_background_consumers_of_one_group_split_the_partitions() {
+    let script = "kafka-topics.sh --create --topic orders --partitions 4 --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic orders --group billing --property print.partition=true --bootstrap-server localhost:9092 &
+kafka-console-consumer.sh --topic orders --group billing --property print.partition=true --bootstrap-server localhost:9092 &
+jobs
+sleep 5
+kafka-consumer-groups.sh --describe --group billing --members --bootstrap-server localhost:9092
+printf 'a:1\\nb:2\\nc:3\\nd:4\\ne:5\\nf:6\\n' | kafka-console-producer.sh --topic orders --property parse.key=true --property key.separator=: --bootstrap-server localhost:9092
+sleep 3
+kill %1
+wait
+echo waited $?
+jobs
+kafka-consumer-groups.sh --describe --group billing --state --bootstrap-server localhost:9092
+";
+    let mut world = quickstart_world(42);
+    let out = run_script(&mut world, script);
+    let job = "kafka-console-consumer.sh --topic orders --group billing --property print.partition=true --bootstrap-server localhost:9092 &";
+    assert!(
+        out.stdout.starts_with(&format!(
+            "Created topic orders.\n[1]-  Running                 {job}\n[2]+  Running                 {job}\n"
+        )),
+        "{}",
+        out.stdout
+    );
+    let members: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("billing ") && l.contains("/127.0.0.1"))
+        .collect();
+    assert_eq!(members.len(), 2, "{}", out.stdout);
+    for member in &members {
+        let columns: Vec<&str> = member.split_whitespace().collect();
+        assert_eq!(columns[4], "2", "{member}");
+    }
+    // Each record printed once, by one of the two.
+    let mut printed: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Partition:"))
+        .collect();
+    printed.sort_by_key(|l| l.rsplit('\t').next().unwrap_or_default().to_string());
+    assert_eq!(printed.len(), 6, "{}", out.stdout);
+    // Killed, then waited for: each prints its count; afterwards the group is empty.
+    assert_eq!(
+        out.stderr.matches("Processed a total of").count(),
+        2,
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("waited 0\n"));
+    let after_wait = out.stdout.split("waited 0\n").nth(1).unwrap_or_default();
+    assert!(
+        after_wait.contains(" Empty                0\n"),
+        "{}",
+        out.stdout
+    );
+    let committed: u64 = world
+        .group("billing")
+        .unwrap()
+        .committed
+        .values()
+        .map(|c| c.offset)
+        .sum();
+    assert_eq!(committed, 6);
+}
+
+/// A script that ends with a background consumer still running closes its terminal: the
+/// consumer's shutdown hook still prints its count (`ConsoleConsumer`'s `addShutdownHook`).
+#[test]
+fn a_background_consumer_left_running_ends_with_the_script() {
+    let out = run_script(
+        &mut quickstart_world(3),
+        "kafka-topics.sh --create --topic t --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic t --bootstrap-server localhost:9092 &
+echo hi | kafka-console-producer.sh --topic t --bootstrap-server localhost:9092
+sleep 2
+",
+    );
+    assert_eq!(out.stdout, "Created topic t.\nhi\n");
+    assert_eq!(out.stderr, "Processed a total of 1 messages\n");
+}
+
+/// In the page, `&` prints bash's `[N] PID`, the prompt comes back at once, the job's records
+/// show as they arrive, `jobs` lists it and `kill %1` ends it, with bash's notice before the
+/// next prompt (`[1]+  Terminated  …`).
+#[test]
+fn the_page_terminal_runs_a_consumer_in_the_background() {
+    let mut world = quickstart_world(8);
+    let mut terminal = Console::new(Mode::Interactive);
+    terminal.run_line(
+        &mut world,
+        "kafka-topics.sh --create --topic chat --bootstrap-server localhost:9092",
+    );
+    let started = terminal.run_line(
+        &mut world,
+        "kafka-console-consumer.sh --topic chat --bootstrap-server localhost:9092 &",
+    );
+    assert_eq!(started.stderr, "[1] 4242\n");
+    assert_eq!(terminal.prompt(), "$ ");
+    assert!(!terminal.job_running());
+    frames(&mut world, &mut [&mut terminal], 120);
+    terminal.run_line(
+        &mut world,
+        "echo hello | kafka-console-producer.sh --topic chat --bootstrap-server localhost:9092",
+    );
+    let shown = frames(&mut world, &mut [&mut terminal], 200);
+    assert_eq!(shown[0].stdout, "hello\n");
+    let jobs = terminal.run_line(&mut world, "jobs");
+    assert_eq!(
+        jobs.stdout,
+        "[1]+  Running                 kafka-console-consumer.sh --topic chat --bootstrap-server localhost:9092 &\n"
+    );
+    let killed = terminal.run_line(&mut world, "kill %1");
+    assert_eq!(
+        killed.stderr,
+        "Processed a total of 1 messages\n[1]+  Terminated              kafka-console-consumer.sh --topic chat --bootstrap-server localhost:9092\n"
+    );
+    let gone = terminal.run_line(&mut world, "kill %1");
+    assert_eq!(gone.stderr, "bash: kill: %1: no such job\n");
+}
+
+/// Issue 16, point 4: `parse.headers` as Kafka 4.x's `LineMessageReader` reads it
+/// (`tools/src/main/java/org/apache/kafka/tools/LineMessageReader.java`, `readRecords` and
+/// `splitHeaders`; cases from `LineMessageReaderTest.testLineReaderHeader`): the headers reach
+/// the log and `print.headers` shows them (`DefaultMessageFormatter.writeTo`); a line without
+/// the delimiter stops the producer with the reader's `KafkaException`.
+#[test]
+fn producer_headers_reach_the_log_and_the_consumer() {
+    let mut world = quickstart_world(5);
+    let out = run_script(
+        &mut world,
+        "printf 'h1:v1,h2:v2\\tkey0\\tvalue0\\n:\\t\\t\\n' | kafka-console-producer.sh --topic t --property parse.headers=true --property parse.key=true --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic t --from-beginning --max-messages 2 --property print.headers=true --property print.key=true --bootstrap-server localhost:9092
+echo 'no delimiter' | kafka-console-producer.sh --topic t --property parse.headers=true --bootstrap-server localhost:9092
+kafka-console-producer.sh --topic t --property parse.headers=true --property headers.separator=: --bootstrap-server localhost:9092 <<< x
+",
+    );
+    assert_eq!(out.stdout, "h1:v1,h2:v2\tkey0\tvalue0\n:\t\t\n");
+    assert!(out.stderr.ends_with(
+        "Processed a total of 2 messages\n\
+         org.apache.kafka.common.KafkaException: No headers delimiter found on line number 1: 'no delimiter'\n\
+         org.apache.kafka.common.KafkaException: headers.separator and headers.key.separator may not be equal\n"
+    ), "{}", out.stderr);
+    let record = world.topic("t").unwrap().partitions[0].log.get(0).unwrap();
+    let headers: Vec<(String, Option<Vec<u8>>)> = record
+        .headers
+        .iter()
+        .map(|h| (h.key.clone(), h.value.as_deref().map(<[u8]>::to_vec)))
+        .collect();
+    assert_eq!(
+        headers,
+        vec![
+            ("h1".to_string(), Some(b"v1".to_vec())),
+            ("h2".to_string(), Some(b"v2".to_vec()))
+        ]
+    );
+}
+
+/// Issue 16, point 6: a Kafka Streams application's group reports Streams' own assignor,
+/// `StreamsPartitionAssignor` (protocol name `stream`), in `--describe --state`
+/// (`ConsumerGroupCommand.printStates`); `--describe --members` prints its header even for a
+/// group with no members (`printMembers` prints it whatever `shouldPrintMemberState` says).
+#[test]
+fn groups_describe_streams_and_empty_groups_as_kafka_does() {
+    let out = run_script(
+        &mut quickstart_world(42),
+        "kafka-topics.sh --create --topic streams-plaintext-input --bootstrap-server localhost:9092
+kafka-topics.sh --create --topic streams-wordcount-output --bootstrap-server localhost:9092
+kafka-run-class.sh org.apache.kafka.streams.examples.wordcount.WordCountDemo
+sleep 10
+kafka-consumer-groups.sh --describe --group streams-wordcount --state --bootstrap-server localhost:9092
+kafka-consumer-groups.sh --describe --group nobody --members --bootstrap-server localhost:9092
+",
+    );
+    let state = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("streams-wordcount "))
+        .unwrap_or_default();
+    assert_eq!(
+        state.split_whitespace().nth(3),
+        Some("stream"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.ends_with(
+        "\nError: Consumer group 'nobody' does not exist.\n\nGROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     \n"
+    ), "{}", out.stdout);
+}
+
+/// Issue 16, point 6: client configurations Kafka's constructors refuse. `--compression-codec`
+/// becomes `compression.type`, a `ValidString` of Kafka's codecs (`ProducerConfig`,
+/// `ConsoleProducer.ConsoleProducerConfig.compressionCodec`: gzip when given without a value);
+/// `partition.assignment.strategy` names classes, which `ConsumerPartitionAssignor.
+/// getAssignorInstances` loads, so a short name or a missing class fails the consumer's
+/// constructor (`Failed to construct kafka consumer`, logged by `ConsoleConsumer.main`).
+#[test]
+fn client_configs_fail_as_kafkas_constructors_do() {
+    let out = run_script(
+        &mut quickstart_world(2),
+        "echo x | kafka-console-producer.sh --topic t --compression-codec brotli --bootstrap-server localhost:9092
+echo status $?
+echo x | kafka-console-producer.sh --topic t --compression-codec --bootstrap-server localhost:9092
+echo status $?
+kafka-console-consumer.sh --topic t --consumer-property partition.assignment.strategy=range --bootstrap-server localhost:9092
+echo status $?
+kafka-console-consumer.sh --topic t --from-beginning --max-messages 1 --consumer-property partition.assignment.strategy=org.apache.kafka.clients.consumer.RoundRobinAssignor --bootstrap-server localhost:9092
+",
+    );
+    assert_eq!(out.stdout, "status 1\nstatus 0\nstatus 1\nx\n");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "org.apache.kafka.common.config.ConfigException: Invalid value brotli for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd"
+    );
+    assert!(lines[1].ends_with(
+        " ERROR Unknown error when running consumer:  (org.apache.kafka.tools.consumer.ConsoleConsumer)"
+    ), "{}", out.stderr);
+    assert_eq!(
+        lines[2],
+        "org.apache.kafka.common.KafkaException: Failed to construct kafka consumer"
+    );
+    assert_eq!(lines[3], "Processed a total of 1 messages");
+}
+
+/// Issue 16, point 10: one Kafka release. Every tool's `--version` prints it (`CommandLineUtils.
+/// maybePrintHelpOrVersion` prints `AppInfoParser.getVersion()`), the broker logs it, and
+/// `kafka-storage.sh format` writes that release's `metadata.version` (4.1's latest production
+/// version, `4.1-IV1`).
+#[test]
+fn every_tool_states_one_kafka_version() {
+    use eda_playground::console::{KAFKA_VERSION, METADATA_VERSION};
+    assert_eq!(KAFKA_VERSION, "4.1.1");
+    let out = run_script(
+        &mut quickstart_world(1),
+        "kafka-topics.sh --version
+kafka-console-producer.sh --version
+kafka-console-consumer.sh --version
+kafka-consumer-groups.sh --version
+",
+    );
+    assert_eq!(out.stdout, "4.1.1\n".repeat(4));
+    let out = run_script(
+        &mut quickstart_world(1),
+        "kafka-storage.sh format --standalone -t $(kafka-storage.sh random-uuid) -c config/server.properties",
+    );
+    assert!(
+        out.stdout
+            .ends_with(&format!("with metadata.version {METADATA_VERSION}.\n"))
+    );
+}
+
+/// Issue 16, point 3: a broker that is not there does not answer. The admin client logs
+/// `NetworkClient.processDisconnection`'s warning and `Bootstrap broker … disconnected` for
+/// every refused attempt (reconnect backoff 50 ms doubling to 1 s), and after
+/// `default.api.timeout.ms` (60 s of virtual time) the call fails with
+/// `KafkaAdminClient`'s `Timed out waiting for a node assignment. Call: listTopics`, which
+/// `TopicCommand` prints as any other failure (`printException`). Stopping the broker makes
+/// `localhost:9092` such an address too.
+#[test]
+fn a_broker_that_is_not_there_does_not_answer() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --list --bootstrap-server localhost:9999\necho status $?\n",
+    );
+    assert_eq!(world.now_ms(), 60_000);
+    assert_eq!(
+        out.stdout,
+        "Error while executing topic command : Timed out waiting for a node assignment. Call: listTopics\nstatus 1\n"
+    );
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "[1970-01-01 00:00:00,000] WARN [AdminClient clientId=adminclient-1] Connection to node -1 (localhost/127.0.0.1:9999) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)"
+    );
+    assert_eq!(
+        lines[1],
+        "[1970-01-01 00:00:00,000] WARN [AdminClient clientId=adminclient-1] Bootstrap broker localhost:9999 (id: -1 rack: null isFenced: false) disconnected (org.apache.kafka.clients.NetworkClient)"
+    );
+    // Attempts at 0, 50, 150, 350, 750, 1550 ms, then every second up to 59.55 s.
+    assert_eq!(lines.len(), 2 * (6 + 58) + 1, "{}", out.stderr);
+    assert_eq!(
+        lines.last().copied(),
+        Some(
+            "[1970-01-01 00:01:00,000] ERROR org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listTopics"
+        )
+    );
+    let out = run_script(
+        &mut quickstart_world(4),
+        "kafka-server-stop.sh\nkafka-topics.sh --create --topic t --bootstrap-server localhost:9092\n",
+    );
+    assert_eq!(
+        out.stdout,
+        "Error while executing topic command : Timed out waiting for a node assignment. Call: createTopics\n"
+    );
+}
+
+/// Issue 16, point 8: `kafka-configs.sh` describes and alters a topic's dynamic configs as
+/// Kafka 4.1's `ConfigCommand` does (`tools/src/main/java/org/apache/kafka/tools/
+/// ConfigCommand.java`: `describeResourceConfig` prints `Dynamic configs for topic T are:` and
+/// one `name=value sensitive=false synonyms={…}` line per override, `alterConfig` prints
+/// `Completed updating config for topic T.`, `alterResourceConfig` refuses to delete a config
+/// that is not set with `Invalid config(s): …`), and a shorter `retention.ms` makes the log
+/// shrink at the next retention check (`log.retention.check.interval.ms`, 5 minutes).
+#[test]
+fn kafka_configs_alters_a_topic_and_the_log_shrinks() {
+    let mut world = quickstart_world(6);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --create --topic events --bootstrap-server localhost:9092
+printf 'a\\nb\\nc\\n' | kafka-console-producer.sh --topic events --bootstrap-server localhost:9092
+kafka-configs.sh --bootstrap-server localhost:9092 --entity-type topics --entity-name events --describe
+kafka-configs.sh --bootstrap-server localhost:9092 --entity-type topics --entity-name events --alter --add-config retention.ms=1000
+kafka-configs.sh --bootstrap-server localhost:9092 --topic events --describe
+kafka-configs.sh --bootstrap-server localhost:9092 --topic events --alter --delete-config segment.bytes
+kafka-configs.sh --bootstrap-server localhost:9092 --topic missing --describe
+kafka-configs.sh --bootstrap-server localhost:9092 --topic events --alter
+",
+    );
+    assert_eq!(
+        out.stdout,
+        "Created topic events.
+Dynamic configs for topic events are:
+Completed updating config for topic events.
+Dynamic configs for topic events are:
+  retention.ms=1000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=1000, STATIC_BROKER_CONFIG:log.retention.hours=168, DEFAULT_CONFIG:log.retention.hours=168}
+The topic 'missing' doesn't exist and doesn't have dynamic config.
+"
+    );
+    assert_eq!(
+        out.stderr,
+        "Invalid config(s): segment.bytes
+At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter
+"
+    );
+    let start = |world: &World| {
+        world.topic("events").unwrap().partitions[0]
+            .log
+            .log_start_offset()
+    };
+    assert_eq!(start(&world), 0);
+    run_script(&mut world, "sleep 301\n");
+    assert_eq!(start(&world), 3);
+}
+
+/// Issue 16, point 8: `kafka-get-offsets.sh` as Kafka 4.1's `GetOffsetShell`
+/// (`tools/src/main/java/org/apache/kafka/tools/GetOffsetShell.java`): `topic:partition:offset`
+/// lines in `TopicPartition.toString()` order (`fetchOffsets`' `TreeMap`, so `t-10` comes
+/// before `t-2`), `--time -2`/`earliest`, `--topic-partitions` rules (`parseRuleSpec`), and
+/// `Error occurred: …` for what matches nothing (`mainNoExit`).
+#[test]
+fn kafka_get_offsets_prints_offsets_as_get_offset_shell_does() {
+    let out = run_script(
+        &mut quickstart_world(3),
+        "kafka-topics.sh --create --topic t --partitions 12 --bootstrap-server localhost:9092
+printf 'a\\nb\\n' | kafka-console-producer.sh --topic t --bootstrap-server localhost:9092
+kafka-get-offsets.sh --bootstrap-server localhost:9092 --topic-partitions t:0-3,t:10-
+kafka-get-offsets.sh --bootstrap-server localhost:9092 --topic t --partitions 1 --time earliest
+kafka-get-offsets.sh --bootstrap-server localhost:9092 --topic missing
+",
+    );
+    let listed: Vec<&str> = out.stdout.lines().skip(1).collect();
+    let names: Vec<&str> = listed
+        .iter()
+        .map(|l| l.rsplit_once(':').map_or(*l, |(head, _)| head))
+        .collect();
+    assert_eq!(
+        names,
+        vec!["t:0", "t:1", "t:10", "t:11", "t:2", "t:1"],
+        "{}",
+        out.stdout
+    );
+    let total: u64 = listed[..5]
+        .iter()
+        .filter_map(|l| l.rsplit(':').next()?.parse::<u64>().ok())
+        .sum();
+    assert!(total <= 2);
+    assert_eq!(listed[5], "t:1:0");
+    assert_eq!(
+        out.stderr,
+        "Error occurred: Could not match any topic-partitions with the specified filters\n"
+    );
+}
+
+/// Issue 16, point 8: `kafka-delete-records.sh` as Kafka 4.1's `DeleteRecordsCommand`
+/// (`tools/src/main/java/org/apache/kafka/tools/DeleteRecordsCommand.java`, `execute`): the
+/// JSON on standard input (`--offset-json-file /dev/stdin`), `partition: T-P\tlow_watermark: N`
+/// per partition, -1 for the high watermark, `OffsetOutOfRangeException` past it; the log
+/// start offset moves (`kafka-get-offsets.sh --time earliest` shows it).
+#[test]
+fn kafka_delete_records_moves_the_log_start() {
+    let mut world = quickstart_world(8);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --create --topic t --bootstrap-server localhost:9092
+printf 'a\\nb\\nc\\n' | kafka-console-producer.sh --topic t --bootstrap-server localhost:9092
+kafka-delete-records.sh --bootstrap-server localhost:9092 --offset-json-file /dev/stdin <<'EOF'
+{\"partitions\": [{\"topic\": \"t\", \"partition\": 0, \"offset\": 2}], \"version\": 1}
+EOF
+kafka-get-offsets.sh --bootstrap-server localhost:9092 --topic t --time earliest
+echo '{\"partitions\": [{\"topic\": \"t\", \"partition\": 0, \"offset\": 9}]}' | kafka-delete-records.sh --bootstrap-server localhost:9092 --offset-json-file /dev/stdin
+",
+    );
+    assert_eq!(
+        out.stdout,
+        "Created topic t.
+Executing records delete operation
+Records delete operation completed:
+partition: t-0\tlow_watermark: 2
+t:0:2
+Executing records delete operation
+Records delete operation completed:
+partition: t-0\terror: org.apache.kafka.common.errors.OffsetOutOfRangeException: The requested offset is not within the range of offsets maintained by the server.
+"
+    );
+    assert_eq!(
+        world.topic("t").unwrap().partitions[0]
+            .log
+            .log_start_offset(),
+        2
+    );
+}
+
+/// Issue 16, point 3: a console producer whose broker is not there waits `max.block.ms` for
+/// each record's metadata (logging the connection warnings), then its callback reports
+/// `TimeoutException: Topic t not present in metadata after N ms.` (`KafkaProducer.
+/// waitOnMetadata`, through `ErrorLoggingCallback.onCompletion`), and it reads on.
+#[test]
+fn a_producer_without_a_broker_times_out_each_record() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "printf 'a\\nbb\\n' | kafka-console-producer.sh --topic t --bootstrap-server localhost:9999 --max-block-ms 3000\necho status $?\n",
+    );
+    assert_eq!(out.stdout, "status 0\n");
+    assert_eq!(world.now_ms(), 6_000);
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.contains(" WARN "))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            "[1970-01-01 00:00:03,000] ERROR Error when sending message to topic t with key: null, value: 1 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)",
+            "org.apache.kafka.common.errors.TimeoutException: Topic t not present in metadata after 3000 ms.",
+            "[1970-01-01 00:00:06,000] ERROR Error when sending message to topic t with key: null, value: 2 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)",
+            "org.apache.kafka.common.errors.TimeoutException: Topic t not present in metadata after 3000 ms.",
+        ]
+    );
+    assert!(out.stderr.starts_with(
+        "[1970-01-01 00:00:00,000] WARN [Producer clientId=console-producer] Connection to node -1 (localhost/127.0.0.1:9999) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)\n"
+    ));
+    assert!(world.topic("t").is_none());
+}
+
+/// Issue 16, point 3: a console consumer whose broker is not there never joins; it logs its
+/// connection attempts (`[Consumer clientId=console-consumer, groupId=g]`) until its
+/// `--timeout-ms`, then ends as `ConsoleConsumer.process` does on a `TimeoutException`.
+#[test]
+fn a_consumer_without_a_broker_logs_until_its_timeout() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-console-consumer.sh --topic t --group g --bootstrap-server localhost:9999 --timeout-ms 2000\n",
+    );
+    assert_eq!(out.stdout, "");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "[1970-01-01 00:00:00,000] WARN [Consumer clientId=console-consumer, groupId=g] Connection to node -1 (localhost/127.0.0.1:9999) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)"
+    );
+    // Attempts at 0, 50, 150, 350, 750 and 1550 ms.
+    assert_eq!(lines.len(), 12 + 3, "{}", out.stderr);
+    assert_eq!(
+        lines[12..],
+        [
+            "[1970-01-01 00:00:02,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)",
+            "org.apache.kafka.common.errors.TimeoutException",
+            "Processed a total of 0 messages",
+        ]
+    );
+    assert!(world.group("g").is_none());
+}
+
+/// Issue 16, point 6: `print.delivery` and `print.epoch`, in the order and spelling of
+/// `DefaultMessageFormatterTest.testDefaultMessageFormatter` (`tools/src/test/java/org/apache/
+/// kafka/tools/consumer/`): `…\tOffset:123\tDelivery:NOT_PRESENT\tEpoch:…\tNO_HEADERS\tkey\tvalue`;
+/// a classic consumer's records have no delivery count; a new partition's leader epoch is 0.
+#[test]
+fn the_formatter_prints_delivery_and_epoch() {
+    let out = run_script(
+        &mut quickstart_world(2),
+        "echo v | kafka-console-producer.sh --topic t --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic t --from-beginning --max-messages 1 --property print.partition=true --property print.offset=true --property print.delivery=true --property print.epoch=true --property print.headers=true --property print.key=true --bootstrap-server localhost:9092
+",
+    );
+    assert_eq!(
+        out.stdout,
+        "Partition:0\tOffset:0\tDelivery:NOT_PRESENT\tEpoch:0\tNO_HEADERS\tnull\tv\n"
+    );
+}
+
+/// Issue 16, point 6: a topic name the broker refuses reaches the console producer as the
+/// client's `Metadata` reports it, `InvalidTopicException(Set<String>)`: `Invalid topics:
+/// [NAME]` (`[]` for the empty name, as Java prints a set holding `""`), through
+/// `ErrorLoggingCallback`.
+#[test]
+fn a_producer_given_a_bad_topic_name_reports_invalid_topics() {
+    let out = run_script(
+        &mut quickstart_world(2),
+        "echo v | kafka-console-producer.sh --topic 'a b' --bootstrap-server localhost:9092
+echo v | kafka-console-producer.sh --topic '' --bootstrap-server localhost:9092
+",
+    );
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("org."))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            "org.apache.kafka.common.errors.InvalidTopicException: Invalid topics: [a b]",
+            "org.apache.kafka.common.errors.InvalidTopicException: Invalid topics: []",
+        ]
+    );
+}
+
+/// Issue 16, point 3: the other admin tools without a broker. `GetOffsetShell.mainNoExit`
+/// prints `Error occurred: ` and the `ExecutionException`'s message (then its trace); a
+/// `ConfigCommand` describe fails in `listTopics` after 60 s, an alter in its own
+/// `describeConfigs(…).all().get(30, TimeUnit.SECONDS)` after 30 s, both through `main`'s
+/// `Error while executing config command with args '…'` and the trace.
+#[test]
+fn admin_tools_without_a_broker_time_out() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-get-offsets.sh --bootstrap-server localhost:9999
+kafka-configs.sh --bootstrap-server localhost:9999 --topic t --alter --add-config retention.ms=1
+",
+    );
+    assert_eq!(world.now_ms(), 90_000);
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.contains(" WARN "))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            "Error occurred: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listTopics",
+            "java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listTopics",
+            "Error while executing config command with args '--bootstrap-server localhost:9999 --topic t --alter --add-config retention.ms=1'",
+            "java.util.concurrent.TimeoutException",
+        ]
+    );
+    assert!(out.stderr.contains(
+        "WARN [AdminClient clientId=GetOffsetShell] Connection to node -1 (localhost/127.0.0.1:9999)"
+    ));
+}
+
+/// Issue 16, point 3: `kafka-consumer-groups.sh --list` without a broker: `Admin.listGroups`'
+/// `findAllBrokers` call times out after 60 s; `ConsumerGroupService.listGroups` wraps the
+/// `ExecutionException` in a `RuntimeException`, and `ConsumerGroupCommand.run` prints it with
+/// `printError` (`\nError: Executing consumer group command failed due to …`, then the trace)
+/// and returns normally.
+#[test]
+fn consumer_groups_list_without_a_broker_times_out() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-consumer-groups.sh --list --bootstrap-server localhost:9999\necho status $?\n",
+    );
+    assert_eq!(world.now_ms(), 60_000);
+    assert_eq!(
+        out.stdout,
+        "\nError: Executing consumer group command failed due to java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\nstatus 0\n"
+    );
+    assert!(out.stderr.ends_with(
+        "java.lang.RuntimeException: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\n"
+    ));
 }
 
 /// Advances the world by frames of 16 ms, as the page's ticker does, pumping both terminals.
@@ -318,6 +1016,24 @@ const WORDS: &[&str] = &[
     "--offset",
     "--include",
     "t.*",
+    "kafka-configs.sh",
+    "kafka-get-offsets.sh",
+    "kafka-delete-records.sh",
+    "--entity-type",
+    "topics",
+    "--add-config",
+    "--delete-config",
+    "--offset-json-file",
+    "/dev/stdin",
+    "--time",
+    "&",
+    "jobs",
+    "wait",
+    "kill",
+    "%1",
+    "2>&1",
+    ">/dev/null",
+    "A=$A$A$A",
 ];
 
 fn random_line(rng: &mut SplitMix64) -> Vec<u8> {
@@ -471,46 +1187,73 @@ fn consumer_groups_describe_an_active_group_and_refuse_to_reset_it() {
     );
 }
 
-/// Kafka's console consumer reads poll() results (max.poll.records = 500 at a time); stopped
-/// after 5 messages, its group's committed offset is past that whole poll: 500, not the 5
-/// printed and not the 1,200 one fetch brought (a fetch takes up to 1 MiB per partition).
+/// Kafka's console consumer, stopped by `--max-messages`, seeks every partition back to the
+/// first record it fetched but did not print before it closes, so its group commits exactly
+/// what was printed, whatever `max.poll.records` is: `tools/src/test/java/org/apache/kafka/
+/// tools/consumer/ConsoleConsumerTest.java`, `shouldResetUnConsumedOffsetsBeforeExit` (700
+/// records over two partitions, 123 printed: the positions add up to 123), through
+/// `ConsoleConsumer.ConsumerWrapper.resetUnconsumedOffsets` in `cleanup`.
 #[test]
-fn a_consumer_stopped_by_max_messages_commits_past_its_poll_not_its_fetch() {
+fn a_consumer_stopped_by_max_messages_commits_what_it_printed() {
     let mut world = quickstart_world(12);
-    world.create_topic("many", 1, 1).unwrap();
+    world.create_topic("many", 2, 1).unwrap();
     let producer = world.add_producer().unwrap();
-    for i in 0..1_200 {
+    // Which values each partition holds, in order.
+    let mut logs: Vec<Vec<u32>> = vec![Vec::new(), Vec::new()];
+    for i in 0..700u32 {
+        let key = format!("k{i}");
+        logs[partition_for_key(key.as_bytes(), 2) as usize].push(i);
         world
-            .produce(producer, "many", None, &format!("v{i}"))
+            .produce(producer, "many", Some(&key), &format!("v{i}"))
             .unwrap();
     }
     world.advance(2_000).unwrap();
     let mut terminal = Console::new(Mode::Script);
-    // Reads 5 messages as group `group` (with extra flags), then the group's committed offsets.
-    let mut five_as = |group: &str, extra: &str| {
+    // Reads `count` messages as group `group` (with extra flags), then the group's committed
+    // offsets, summed over the partitions.
+    let mut read_as = |group: &str, count: u32, extra: &str| {
         let out = terminal.run_line(
             &mut world,
             &format!(
-                "kafka-console-consumer.sh --topic many --group {group} --from-beginning --max-messages 5 {extra} --bootstrap-server localhost:9092"
+                "kafka-console-consumer.sh --topic many --group {group} --from-beginning --max-messages {count} {extra} --bootstrap-server localhost:9092"
             ),
         );
         assert!(
-            out.stderr.contains("Processed a total of 5 messages"),
+            out.stderr
+                .contains(&format!("Processed a total of {count} messages")),
             "{out:?}"
         );
         world.advance(2_000).unwrap();
-        world
+        let committed: u64 = world
             .group(group)
             .unwrap()
             .committed
-            .iter()
-            .map(|((t, p), c)| (t.to_string(), *p, c.offset))
-            .collect::<Vec<_>>()
+            .values()
+            .map(|c| c.offset)
+            .sum();
+        (committed, out.stdout)
     };
-    assert_eq!(five_as("g", ""), vec![("many".to_string(), 0, 500)]);
-    // With max.poll.records 2, the poll that held the 5th message ended at 6.
+    assert_eq!(read_as("g", 123, "").0, 123);
     assert_eq!(
-        five_as("h", "--consumer-property max.poll.records=2"),
-        vec![("many".to_string(), 0, 6)]
+        read_as("h", 5, "--consumer-property max.poll.records=2").0,
+        5
     );
+    // The next run of a group goes on where the last one stopped printing: nothing skipped.
+    let (committed, printed) = read_as("again", 3, "--property print.partition=true");
+    assert_eq!(committed, 3);
+    let (committed, printed_next) = read_as("again", 3, "--property print.partition=true");
+    assert_eq!(committed, 6);
+    let values = |text: &str| -> Vec<String> { text.lines().map(str::to_string).collect() };
+    let mut all = values(&printed);
+    all.extend(values(&printed_next));
+    let mut per_partition: Vec<Vec<u32>> = vec![Vec::new(), Vec::new()];
+    for line in &all {
+        let (partition, value) = line.split_once('\t').unwrap();
+        let p: usize = partition.trim_start_matches("Partition:").parse().unwrap();
+        per_partition[p].push(value.trim_start_matches('v').parse().unwrap());
+    }
+    // Each partition's records come in order, from its first, without a gap.
+    for (p, seen) in per_partition.iter().enumerate() {
+        assert_eq!(seen[..], logs[p][..seen.len()], "partition {p}: {all:?}");
+    }
 }

@@ -236,3 +236,59 @@ fn broker_side_produce_errors_reach_the_producer_through_the_trace() {
         .collect();
     assert_eq!(values, [b"1".to_vec(), b"2".to_vec()]);
 }
+
+/// Issue 16, point 5: the sizes a produce is checked with are Kafka's. `KafkaProducer.doSend`
+/// checks `AbstractRecords.estimateSizeInBytesUpperBound` (61 + `DefaultRecord.
+/// MAX_RECORD_OVERHEAD` 21 + key, value and header fields) against `max.request.size`
+/// (`ensureValidRecordSize`); the leader checks the batch as written (61 + each record,
+/// `DefaultRecord.sizeInBytes`) against `max.message.bytes` (`LogValidator` /
+/// `UnifiedLog.analyzeAndValidateRecords`). A null-key value of 1,048,489 bytes is 1,048,576
+/// bytes by the producer's bound (exactly the default limit) and a 1,048,561-byte batch (under
+/// the default 1,048,588): Kafka accepts it. One byte more is refused by the producer.
+#[test]
+fn the_largest_record_kafka_accepts_by_default_is_accepted() {
+    let mut world = World::new(9);
+    world.create_topic("big", 1, 1).unwrap();
+    let p = producer(&mut world, Acks::All, 0);
+    let largest = "x".repeat(1_048_489);
+    world.produce(p, "big", None, &largest).unwrap();
+    let events = world.advance(2_000).unwrap();
+    assert_eq!(failures(&events), Vec::<String>::new());
+    assert_eq!(world.producer(p).unwrap().acked_records, 1);
+    let stored = world.topic("big").unwrap().partitions[0]
+        .log
+        .get(0)
+        .unwrap();
+    assert_eq!(stored.size_bytes(), 1_048_561);
+    let too_large = "x".repeat(1_048_490);
+    assert_eq!(
+        world.produce(p, "big", None, &too_large),
+        Err(SimError::RecordTooLarge(
+            "The message is 1048577 bytes when serialized which is larger than 1048576, which is the value of the max.request.size configuration.".to_string()
+        ))
+    );
+}
+
+/// A batch of records pays one 61-byte header (`DefaultRecordBatch.RECORD_BATCH_OVERHEAD`):
+/// three 30-byte values are 61 + 3 × 37 = 172 bytes, which a topic with `max.message.bytes`
+/// 200 accepts (`MemoryRecordsBuilder` writes them in one batch; the leader checks its size).
+#[test]
+fn a_batch_is_checked_with_one_header_for_all_its_records() {
+    let mut world = World::new(10);
+    world
+        .apply(Command::CreateTopic {
+            name: "small".into(),
+            partitions: Some(1),
+            replication_factor: Some(1),
+            configs: vec![("max.message.bytes".into(), "200".into())],
+        })
+        .unwrap();
+    let p = producer(&mut world, Acks::All, 100);
+    let value = "v".repeat(30);
+    for _ in 0..3 {
+        world.produce(p, "small", None, &value).unwrap();
+    }
+    let events = world.advance(2_000).unwrap();
+    assert_eq!(failures(&events), Vec::<String>::new());
+    assert_eq!(world.producer(p).unwrap().acked_records, 3);
+}

@@ -706,7 +706,6 @@ fn console_lines_full() {
 /// today it fails within a few sessions with a repro like
 /// `A=xxxxxxxxxx`, then `A=$A$A$A$A$A$A$A$A$A$A` five times.
 #[test]
-#[ignore = "fails until the console's shell bounds variables and expansions (issue 18)"]
 fn console_variables_stay_bounded() {
     drive_console(inputs(true), seed(), true);
 }

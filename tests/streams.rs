@@ -598,6 +598,44 @@ fn empty_and_leading_words_are_counted_as_kafka_counts_them() {
     assert_eq!(output, expected);
 }
 
+/// Kafka 4.x's `WordCountDemo.createWordCountStream` splits on `"\\W+"`, so runs of spaces and
+/// tabs, and punctuation, give no empty words (`streams/examples/src/test/java/org/apache/kafka/
+/// streams/examples/wordcount/WordCountDemoTest.java`, `testCountListOfWords`, whose lines are
+/// split the same way); a line starting with a delimiter still gives Java's leading `""`
+/// (`String.split`).
+#[test]
+fn wordcountdemo_splits_on_runs_of_non_word_characters() {
+    let mut world = quickstart_world(9);
+    create_topics(&mut world, 1, 1);
+    let (topology, config) = examples::word_count_demo_app();
+    world.start_streams(&topology, config).unwrap();
+    world.advance(1_000).unwrap();
+    let producer = world.add_producer().unwrap();
+    for line in ["Hello   Kafka\tStreams", "kafka, streams!", " x"] {
+        world
+            .produce(producer, WORD_COUNT_INPUT, None, line)
+            .unwrap();
+    }
+    world.advance(3_000).unwrap();
+    let output: Vec<(String, i64)> = long_records(&world, WORD_COUNT_OUTPUT)
+        .into_iter()
+        .map(|(_, _, k, v)| (k, v))
+        .collect();
+    let expected: Vec<(String, i64)> = [
+        ("hello", 1),
+        ("kafka", 1),
+        ("streams", 1),
+        ("kafka", 2),
+        ("streams", 2),
+        ("", 1),
+        ("x", 1),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), *v))
+    .collect();
+    assert_eq!(output, expected);
+}
+
 #[test]
 fn group_by_drops_null_keys_before_the_repartition_topic() {
     let builder = StreamsBuilder::new();

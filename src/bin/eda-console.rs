@@ -1,5 +1,7 @@
 //! `eda-console`: runs a console script against a fresh simulated world and prints what the
-//! page's terminal would show, stdout to stdout and stderr to stderr, without prompts.
+//! page's terminal would show, stdout to stdout and stderr to stderr, without prompts. Each
+//! piece is written (and flushed) to its stream in the order the console wrote it, line by
+//! line as the script runs, so a terminal (or `2>&1`) shows warnings where they happened.
 //!
 //! Usage: `eda-console [--seed N] [SCRIPT]` (the script from the file, or standard input).
 //! The world is the quickstart's (`eda_playground::console::quickstart_world`); the same seed
@@ -9,7 +11,7 @@
 
 use std::io::{Read, Write};
 
-use eda_playground::console::{quickstart_world, run_script};
+use eda_playground::console::{Fd, quickstart_world, run_script_streaming};
 
 /// The seed used when `--seed` is not given.
 const DEFAULT_SEED: u64 = 42;
@@ -51,7 +53,19 @@ fn main() {
         std::process::exit(1);
     }
     let mut world = quickstart_world(seed);
-    let output = run_script(&mut world, &script);
-    let _ = std::io::stdout().write_all(output.stdout.as_bytes());
-    let _ = std::io::stderr().write_all(output.stderr.as_bytes());
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    run_script_streaming(&mut world, &script, |output| {
+        for (fd, piece) in output.chunks() {
+            // A closed pipe (`eda-console … | head`) is not an error worth reporting.
+            let _ = match fd {
+                Fd::Out => stdout
+                    .write_all(piece.as_bytes())
+                    .and_then(|()| stdout.flush()),
+                Fd::Err => stderr
+                    .write_all(piece.as_bytes())
+                    .and_then(|()| stderr.flush()),
+            };
+        }
+    });
 }

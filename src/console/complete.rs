@@ -8,7 +8,7 @@
 
 use crate::console::args::OptSpec;
 use crate::console::tool::KafkaTool;
-use crate::console::{consumer, groups, producer, topics};
+use crate::console::{configs, consumer, delete_records, groups, offsets, producer, topics};
 use crate::sim::World;
 use crate::sim::validate;
 
@@ -45,6 +45,9 @@ fn options_of(tool: KafkaTool) -> &'static [OptSpec] {
         KafkaTool::ConsoleProducer => producer::OPTIONS,
         KafkaTool::ConsoleConsumer => consumer::OPTIONS,
         KafkaTool::ConsumerGroups => groups::OPTIONS,
+        KafkaTool::Configs => configs::OPTIONS,
+        KafkaTool::GetOffsets => offsets::OPTIONS,
+        KafkaTool::DeleteRecords => delete_records::OPTIONS,
         _ => &[],
     }
 }

@@ -8,22 +8,31 @@
 //! script (or inside `$(…)`) it runs to completion, stopping once idle for its `--timeout-ms`
 //! (1000 ms of virtual time when not given, standing for the Ctrl+C a person would type).
 //!
-//! Formats, from Kafka 4.0's `tools/.../consumer/ConsoleConsumer.java`,
+//! Formats, from Kafka 4.1's `tools/.../consumer/ConsoleConsumer.java`,
 //! `ConsoleConsumerOptions.java` and `DefaultMessageFormatter.java`:
 //! - each record through `DefaultMessageFormatter.writeTo`: `CreateTime:TS` (or
-//!   `LogAppendTime:TS`), `Partition:P`, `Offset:O`, headers (`k:v` joined by `,`, or
+//!   `LogAppendTime:TS`), `Partition:P`, `Offset:O`, `Delivery:NOT_PRESENT` (`print.delivery`:
+//!   only a share consumer's records have a delivery count), `Epoch:E` (`print.epoch`; here the
+//!   partition's current leader epoch, not the batch's own), headers (`k:v` joined by `,`, or
 //!   `NO_HEADERS`), key and value, separated by `key.separator` (tab) and ended by
 //!   `line.separator` (newline), `null` for null; `print.value` defaults to true, the others
 //!   to false; `key.deserializer`/`value.deserializer` (String, Long, Integer, Short, Double,
 //!   Float, ByteArray) with their `SerializationException`s (`Size of data received by
 //!   LongDeserializer is not 8`);
-//! - `Processed a total of N messages` on stderr when it ends (`reportRecordCount`);
+//! - `Processed a total of N messages` on stderr when it ends (`reportRecordCount`); before
+//!   closing, each partition is sought back to the first record fetched but not printed
+//!   (`ConsumerWrapper.resetUnconsumedOffsets` in `cleanup`), so a group commits exactly what
+//!   was printed;
 //! - on `--timeout-ms`: `[time] ERROR Error processing message, terminating consumer process:
 //!   (org.apache.kafka.tools.consumer.ConsoleConsumer)` and
 //!   `org.apache.kafka.common.errors.TimeoutException` before it (`process`);
 //! - a formatter failure: the count line, then `[time] ERROR Unknown error when running
 //!   consumer:  (…ConsoleConsumer)` and the exception (`main`), or with
 //!   `--skip-message-on-error` `Error processing message, skipping this message: `;
+//! - no broker at `--bootstrap-server`: no join, no fetch; `NetworkClient`'s connection
+//!   warnings (`[Consumer clientId=console-consumer, groupId=G]`) until `--timeout-ms` (then
+//!   the timeout's lines) or, in a script, the idle second that stands for Ctrl+C; in the page
+//!   without `--timeout-ms`, the first attempt's warnings, then it waits for Ctrl+C;
 //! - argument errors with the usage header: `Exactly one of --include/--topic is required. `,
 //!   `The topic is required when partition is specified.`, `Options from-beginning and offset
 //!   cannot be specified together.`, `The partition is required when offset is specified.`,
@@ -41,8 +50,10 @@ use std::fmt::Write as _;
 use crate::console::args::{self, OptSpec, flag, opt};
 use crate::console::format::{USAGE_HEADER, log_line, trace_line};
 use crate::console::producer::key_values;
+use crate::console::text::Text;
 use crate::console::topics::{include_list, pattern_matches};
-use crate::console::{Console, Io, Job, Mode, Output};
+use crate::console::{Console, Io, Job, Mode, Output, network};
+use crate::sim::assignor::AssignorKind;
 use crate::sim::client::{ConsumerConfig, ConsumerState, OffsetReset};
 use crate::sim::command::{Command, Outcome, Subscription};
 use crate::sim::log::Bytes;
@@ -162,6 +173,10 @@ pub struct Formatter {
     print_partition: bool,
     print_offset: bool,
     print_headers: bool,
+    /// `print.delivery`: a share consumer's delivery count (`NOT_PRESENT` for this consumer).
+    print_delivery: bool,
+    /// `print.epoch`: the leader epoch of the record's batch.
+    print_epoch: bool,
     key_separator: String,
     line_separator: String,
     headers_separator: String,
@@ -206,6 +221,8 @@ impl Formatter {
                 print_partition: boolean("print.partition", false),
                 print_offset: boolean("print.offset", false),
                 print_headers: boolean("print.headers", false),
+                print_delivery: boolean("print.delivery", false),
+                print_epoch: boolean("print.epoch", false),
                 key_separator: text("key.separator", "\t"),
                 line_separator: text("line.separator", "\n"),
                 headers_separator: text("headers.separator", ","),
@@ -220,7 +237,7 @@ impl Formatter {
 
     /// `writeTo`: appends the record to `out`; on a deserializer failure what was written so
     /// far stays and the exception's first line is returned.
-    fn write(&self, world: &World, d: &Delivery, out: &mut String) -> Result<(), String> {
+    fn write(&self, world: &World, d: &Delivery, out: &mut Text) -> Result<(), String> {
         if self.silent {
             return Ok(());
         }
@@ -228,7 +245,7 @@ impl Formatter {
             .topic(&d.topic)
             .and_then(|t| t.partitions.get(d.partition as usize))
             .and_then(|p| p.log.get(d.offset));
-        let sep = |out: &mut String, more: bool| {
+        let sep = |out: &mut Text, more: bool| {
             out.push_str(if more {
                 &self.key_separator
             } else {
@@ -249,6 +266,8 @@ impl Formatter {
                 out,
                 self.print_partition
                     || self.print_offset
+                    || self.print_delivery
+                    || self.print_epoch
                     || self.print_headers
                     || self.print_key
                     || self.print_value,
@@ -258,11 +277,44 @@ impl Formatter {
             let _ = write!(out, "Partition:{}", d.partition);
             sep(
                 out,
-                self.print_offset || self.print_headers || self.print_key || self.print_value,
+                self.print_offset
+                    || self.print_delivery
+                    || self.print_epoch
+                    || self.print_headers
+                    || self.print_key
+                    || self.print_value,
             );
         }
         if self.print_offset {
             let _ = write!(out, "Offset:{}", d.offset);
+            sep(
+                out,
+                self.print_delivery
+                    || self.print_epoch
+                    || self.print_headers
+                    || self.print_key
+                    || self.print_value,
+            );
+        }
+        if self.print_delivery {
+            // Only a share consumer's records carry a delivery count.
+            out.push_str("Delivery:NOT_PRESENT");
+            sep(
+                out,
+                self.print_epoch || self.print_headers || self.print_key || self.print_value,
+            );
+        }
+        if self.print_epoch {
+            let epoch = world
+                .topic(&d.topic)
+                .and_then(|t| t.partitions.get(d.partition as usize))
+                .map(|p| p.leader_epoch);
+            match epoch {
+                Some(e) => {
+                    let _ = write!(out, "Epoch:{e}");
+                }
+                None => out.push_str("Epoch:NOT_PRESENT"),
+            }
             sep(
                 out,
                 self.print_headers || self.print_key || self.print_value,
@@ -349,75 +401,32 @@ pub struct ConsumerJob {
     started_ms: u64,
     idle_since_ms: Option<u64>,
     pending: VecDeque<Delivery>,
-    /// The consumer's max.poll.records: a fetch reaches the application in polls of this many.
-    max_poll_records: u64,
-    /// The fetch being printed: when it arrived, how many of its records were printed, and
-    /// per partition the offset after the last printed.
-    fetch: Option<FetchPrinted>,
-}
-
-/// How far the console has printed the records of one fetch.
-#[derive(Clone, Debug)]
-struct FetchPrinted {
-    arrives_ms: u64,
-    printed: u64,
-    next: Vec<(String, u32, u64)>,
-}
-
-/// Sets `(topic, partition)`'s offset in `list`, or adds it.
-fn set_offset(list: &mut Vec<(String, u32, u64)>, topic: &str, partition: u32, offset: u64) {
-    match list
-        .iter_mut()
-        .find(|(t, p, _)| t == topic && *p == partition)
-    {
-        Some(entry) => entry.2 = offset,
-        None => list.push((topic.to_string(), partition, offset)),
-    }
+    /// Per partition, the first record fetched but dropped because `pending` was full.
+    dropped: Vec<(String, u32, u64)>,
 }
 
 impl ConsumerJob {
-    /// Notes that `d` reached the application (printed or skipped by `--offset`).
-    fn returned(&mut self, d: &Delivery) {
-        let fetch = match &mut self.fetch {
-            Some(f) if f.arrives_ms == d.arrives_ms => f,
-            _ => self.fetch.insert(FetchPrinted {
-                arrives_ms: d.arrives_ms,
-                printed: 0,
-                next: Vec::new(),
-            }),
-        };
-        fetch.printed += 1;
-        set_offset(&mut fetch.next, &d.topic, d.partition, d.offset + 1);
-    }
-
-    /// Where the consumer's positions stand when the console stops mid-fetch: Kafka's poll()
-    /// hands out max.poll.records at a time and the position moves past a whole poll, so the
-    /// rest of the poll that held the last printed record counts as consumed (a group that
-    /// resumes skips it, as it does with Kafka's console consumer); records of later polls do
-    /// not.
-    fn positions_at_stop(&self) -> Vec<(String, u32, u64)> {
-        let max = self.max_poll_records.max(1);
-        let (mut positions, fetch_arrives, mut rest_of_poll) = match &self.fetch {
-            Some(f) => (
-                f.next.clone(),
-                Some(f.arrives_ms),
-                f.printed.div_ceil(max) * max - f.printed,
-            ),
-            None => (Vec::new(), None, 0),
-        };
-        for d in &self.pending {
-            if Some(d.arrives_ms) == fetch_arrives && rest_of_poll > 0 {
-                rest_of_poll -= 1;
-                set_offset(&mut positions, &d.topic, d.partition, d.offset + 1);
-            } else if !positions
-                .iter()
-                .any(|(t, p, _)| *t == d.topic && *p == d.partition)
+    /// Where each partition's position must go back to when the console stops: Kafka's
+    /// `ConsumerWrapper.resetUnconsumedOffsets` seeks every partition with records fetched but
+    /// not printed to the first of them before closing, so auto-commit commits exactly what
+    /// was printed.
+    fn unconsumed_offsets(&self) -> Vec<(String, u32, u64)> {
+        let mut first: Vec<(String, u32, u64)> = Vec::new();
+        for (topic, partition, offset) in self
+            .pending
+            .iter()
+            .map(|d| (&d.topic, d.partition, d.offset))
+            .chain(self.dropped.iter().map(|(t, p, o)| (t, *p, *o)))
+        {
+            match first
+                .iter_mut()
+                .find(|(t, p, _)| t == topic && *p == partition)
             {
-                // Fetched but never returned by a poll: the position stays before it.
-                positions.push((d.topic.clone(), d.partition, d.offset));
+                Some(entry) => entry.2 = entry.2.min(offset),
+                None => first.push((topic.clone(), partition, offset)),
             }
         }
-        positions
+        first
     }
 }
 
@@ -436,6 +445,7 @@ pub fn run(
     argv: &[String],
     job_allowed: bool,
     io: &mut Io,
+    out: &mut Output,
 ) -> i32 {
     let now = world.now_ms();
     let opts = match args::parse(OPTIONS, argv) {
@@ -450,7 +460,7 @@ pub fn run(
         );
     }
     if opts.has("version") {
-        io.out.push_str("4.0.0\n");
+        let _ = writeln!(io.out, "{}", crate::console::KAFKA_VERSION);
         return 0;
     }
     if opts.has("topic") == opts.has("include") {
@@ -641,6 +651,37 @@ pub fn run(
         ));
         return 1;
     }
+    // `partition.assignment.strategy` lists classes; the consumer loads each with
+    // `Class.forName` (`ConsumerPartitionAssignor.getAssignorInstances`), so a name that is not
+    // a class fails its constructor, which wraps the error: `Failed to construct kafka
+    // consumer` (the first line of the logged trace).
+    if let Some(list) = props.get("partition.assignment.strategy") {
+        let names: Vec<&str> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        let kinds: Vec<AssignorKind> = names
+            .iter()
+            .filter_map(|n| AssignorKind::ALL.into_iter().find(|k| k.class_name() == *n))
+            .collect();
+        if kinds.len() != names.len() {
+            io.err.push_str(&log_line(
+                now,
+                "ERROR",
+                "Unknown error when running consumer: ",
+                LOGGER,
+            ));
+            io.err.push_str(&trace_line(
+                "org.apache.kafka.common.KafkaException",
+                "Failed to construct kafka consumer",
+            ));
+            return 1;
+        }
+        if !kinds.is_empty() {
+            config.assignors = kinds;
+        }
+    }
     let subscription = match (partition, opts.value("topic")) {
         (Some(p), Some(topic)) => {
             config.auto_offset_reset = start;
@@ -670,7 +711,15 @@ pub fn run(
         }
         (Some(_), None) => None,
     };
-    let max_poll_records = config.max_poll_records;
+    // No broker at the bootstrap address: the client never joins nor fetches; it logs its
+    // connection attempts until it is stopped (see below).
+    let refused = network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default());
+    let client_label = format!(
+        "Consumer clientId={}, groupId={}",
+        config.client_id,
+        config.group_id.as_deref().unwrap_or("null")
+    );
+    let subscription = subscription.filter(|_| refused.is_none());
     let consumer = match subscription {
         None => None,
         Some(subscription) => match world.apply(Command::AddConsumer {
@@ -693,7 +742,8 @@ pub fn run(
             }
         },
     };
-    let foreground = job_allowed && console.mode() == Mode::Interactive;
+    // A job of its own: the page's foreground job, or a background job (`&`) in either mode.
+    let foreground = job_allowed && (console.mode() == Mode::Interactive || console.spawning);
     let timeout_ms = explicit_timeout.or((!foreground).then_some(DEFAULT_SCRIPT_TIMEOUT_MS));
     let job = ConsumerJob {
         consumer,
@@ -707,36 +757,59 @@ pub fn run(
         started_ms: now,
         idle_since_ms: None,
         pending: VecDeque::new(),
-        max_poll_records: u64::from(max_poll_records),
-        fetch: None,
+        dropped: Vec::new(),
     };
+    if let Some(refused) = refused {
+        if foreground && explicit_timeout.is_none() {
+            // Runs until Ctrl+C; its first attempt is logged at once.
+            for address in &refused {
+                io.err
+                    .push_str(&network::refused_lines(now, &client_label, address));
+            }
+        } else {
+            network::wait_until_timeout(
+                console,
+                world,
+                &client_label,
+                &refused,
+                timeout_ms.unwrap_or(DEFAULT_SCRIPT_TIMEOUT_MS),
+                io,
+                out,
+            );
+            let ending = if explicit_timeout.is_some() {
+                Ending::Timeout
+            } else {
+                Ending::Interrupted
+            };
+            let status = finish(world, job, ending, io);
+            console.set_status(status);
+            return status;
+        }
+    }
     if max_messages == Some(0) {
         let mut end = Io::default();
-        finish(console, world, job, Ending::MaxMessages, &mut end);
-        io.out.push_str(&end.out);
-        io.err.push_str(&end.err);
+        let status = finish(world, job, Ending::MaxMessages, &mut end);
+        console.set_status(status);
+        io.append(end);
         return 0;
     }
     console.job = Some(Job::Consumer(job));
     if foreground {
         return 0;
     }
-    // Run to completion, driving the world.
-    let mut driven = Output::default();
+    // Run to completion, driving the world (its events are not the page's: it is inside
+    // `$(…)` or a script).
+    let mut scratch = Output::default();
     let deadline = now.saturating_add(RUN_MAX_MS);
     while matches!(console.job, Some(Job::Consumer(_))) {
-        if world.now_ms() >= deadline || !console.step(world, &mut driven) {
+        if world.now_ms() >= deadline || !console.step(world, io, &mut scratch) {
             if let Some(Job::Consumer(job)) = console.job.take() {
-                let mut end = Io::default();
-                finish(console, world, job, Ending::Interrupted, &mut end);
-                driven.stdout.push_str(&end.out);
-                driven.stderr.push_str(&end.err);
+                let status = finish(world, job, Ending::Interrupted, io);
+                console.set_status(status);
             }
             break;
         }
     }
-    io.out.push_str(&driven.stdout);
-    io.err.push_str(&driven.stderr);
     console.last_status()
 }
 
@@ -745,6 +818,22 @@ pub fn pump(console: &mut Console, world: &mut World, events: &[TraceEvent], io:
     let Some(Job::Consumer(job)) = &mut console.job else {
         return;
     };
+    if let Some(ending) = advance(job, world, events, io)
+        && let Some(Job::Consumer(job)) = console.job.take()
+    {
+        let status = finish(world, job, ending, io);
+        console.set_status(status);
+    }
+}
+
+/// Takes in what reached `job`'s consumer, prints what is due, and says how the job ends if
+/// its time has come (the caller then [`finish`]es it).
+pub(crate) fn advance(
+    job: &mut ConsumerJob,
+    world: &World,
+    events: &[TraceEvent],
+    io: &mut Io,
+) -> Option<Ending> {
     let now = world.now_ms();
     if let Some(id) = job.consumer {
         for event in events {
@@ -759,8 +848,19 @@ pub fn pump(console: &mut Console, world: &mut World, events: &[TraceEvent], io:
                 ..
             } = &event.kind
                 && *consumer == id
-                && job.pending.len() < PENDING_MAX
             {
+                let gap = job
+                    .dropped
+                    .iter()
+                    .any(|(t, p, _)| **t == **topic && *p == *partition);
+                if gap || job.pending.len() >= PENDING_MAX {
+                    // Never printed: the position goes back to it when the console stops,
+                    // and later records of the partition wait behind it.
+                    if !gap {
+                        job.dropped.push((topic.to_string(), *partition, *offset));
+                    }
+                    continue;
+                }
                 job.pending.push_back(Delivery {
                     arrives_ms: *arrives_at_ms,
                     topic: topic.to_string(),
@@ -780,7 +880,6 @@ pub fn pump(console: &mut Console, world: &mut World, events: &[TraceEvent], io:
         let Some(delivery) = job.pending.pop_front() else {
             break;
         };
-        job.returned(&delivery);
         if job.min_offset.is_some_and(|min| delivery.offset < min) {
             continue;
         }
@@ -837,21 +936,12 @@ pub fn pump(console: &mut Console, world: &mut World, events: &[TraceEvent], io:
             }
         }
     }
-    if let Some(ending) = ending
-        && let Some(Job::Consumer(job)) = console.job.take()
-    {
-        finish(console, world, job, ending, io);
-    }
+    ending
 }
 
-/// Ends a console consumer: closes the engine consumer and prints the closing lines.
-pub fn finish(
-    console: &mut Console,
-    world: &mut World,
-    job: ConsumerJob,
-    ending: Ending,
-    io: &mut Io,
-) {
+/// Ends a console consumer: closes the engine consumer and prints the closing lines. Returns
+/// its exit status.
+pub fn finish(world: &mut World, job: ConsumerJob, ending: Ending, io: &mut Io) -> i32 {
     let now = world.now_ms();
     if ending == Ending::Timeout {
         io.err.push_str(&log_line(
@@ -866,26 +956,18 @@ pub fn finish(
     if let Some(id) = job.consumer
         && ending != Ending::Gone
     {
-        for (topic, partition, offset) in job.positions_at_stop() {
-            let now_at = world.consumer(id).and_then(|c| {
-                c.positions
-                    .iter()
-                    .find(|((t, p), _)| **t == *topic && *p == partition)
-                    .map(|(_, o)| *o)
+        for (topic, partition, offset) in job.unconsumed_offsets() {
+            let _ = world.apply(Command::Seek {
+                consumer: id,
+                topic,
+                partition,
+                offset,
             });
-            if now_at != Some(offset) {
-                let _ = world.apply(Command::Seek {
-                    consumer: id,
-                    topic,
-                    partition,
-                    offset,
-                });
-            }
         }
         let _ = world.apply(Command::StopConsumer { consumer: id });
     }
     let _ = writeln!(io.err, "Processed a total of {} messages", job.count);
-    let status = match ending {
+    match ending {
         Ending::Failed(trace) => {
             io.err.push_str(&log_line(
                 now,
@@ -899,8 +981,25 @@ pub fn finish(
         }
         Ending::Interrupted => 130,
         _ => 0,
-    };
-    console.set_status(status);
+    }
+}
+
+/// Killed by SIGKILL: the JVM dies at once, so no shutdown hook runs (no count line, no
+/// seek, no close); its group notices when the member's session times out.
+pub fn kill(world: &mut World, job: ConsumerJob) {
+    if let Some(id) = job.consumer {
+        let _ = world.apply(Command::CrashConsumer { consumer: id });
+    }
+}
+
+impl ConsumerJob {
+    /// A background job being waited for in a script stops once idle for the default time,
+    /// as one in the foreground does, unless `--timeout-ms` was given.
+    pub(crate) fn time_out_when_idle(&mut self) {
+        if self.timeout_ms.is_none() {
+            self.timeout_ms = Some(DEFAULT_SCRIPT_TIMEOUT_MS);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `kafka-consumer-groups.sh`: list, describe (offsets, members, state), reset offsets and
 //! delete consumer groups.
 //!
-//! Formats, from Kafka 4.0's `tools/.../consumer/group/ConsumerGroupCommand.java`,
+//! Formats, from Kafka 4.1's `tools/.../consumer/group/ConsumerGroupCommand.java`,
 //! `ConsumerGroupCommandOptions.java` and `OffsetsUtils.printOffsetsToReset`:
 //! - `--list`: one group id per line; with `--state`/`--type` a table, `GROUP` padded to the
 //!   longest id (at least 15) plus 10, then ` %-20s` columns;
@@ -32,7 +32,7 @@
 
 use crate::console::args::{self, OptSpec, Options, flag, opt, opt_optional};
 use crate::console::format::{USAGE_HEADER, broker_address, pad};
-use crate::console::{Console, Io};
+use crate::console::{Console, Io, Output, network};
 use crate::sim::World;
 use crate::sim::command::{Command, OffsetTarget};
 use crate::sim::group::{Group, GroupState};
@@ -87,7 +87,13 @@ fn usage(io: &mut Io, message: &str) -> i32 {
 }
 
 /// Runs `kafka-consumer-groups.sh ARGS`; returns the exit status.
-pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut Io) -> i32 {
+pub fn run(
+    console: &mut Console,
+    world: &mut World,
+    argv: &[String],
+    io: &mut Io,
+    out: &mut Output,
+) -> i32 {
     let opts = match args::parse(OPTIONS, argv) {
         Ok(o) => o,
         Err(e) => {
@@ -103,7 +109,7 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
         return i32::from(argv.is_empty());
     }
     if opts.has("version") {
-        io.out.push_str("4.0.0\n");
+        let _ = writeln!(io.out, "{}", crate::console::KAFKA_VERSION);
         return 0;
     }
     if let Some(code) = check_args(&opts, io) {
@@ -121,6 +127,31 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
             io,
             "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets",
         );
+    }
+    // No broker answers `--list`: `Admin.listGroups` (its `findAllBrokers` call) times out after
+    // `default.api.timeout.ms`; `listGroups` wraps the `ExecutionException` in a
+    // `RuntimeException`, which `run` prints through `printError` with its trace.
+    if opts.has("list")
+        && let Some(refused) =
+            network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default())
+    {
+        network::wait_until_timeout(
+            console,
+            world,
+            "AdminClient clientId=adminclient-1",
+            &refused,
+            network::ADMIN_API_TIMEOUT_MS,
+            io,
+            out,
+        );
+        let cause = "java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers";
+        let _ = writeln!(
+            io.out,
+            "\nError: Executing consumer group command failed due to {cause}"
+        );
+        let _ = writeln!(io.err, "java.lang.RuntimeException: {cause}");
+        // `run` catches it and returns normally: the tool exits with 0.
+        return 0;
     }
     for unsupported in [
         "to-current",
@@ -547,13 +578,20 @@ fn assignment_string(assignment: &[(crate::sim::trace::Name, u32)]) -> String {
 }
 
 fn describe_members(_world: &World, id: &str, group: Option<&Group>, verbose: bool, io: &mut Io) {
-    let members: Vec<_> = group
+    let mut members: Vec<_> = group
         .map(|g| g.members.values().collect())
         .unwrap_or_default();
-    if !state_note(id, group, members.len(), io) {
-        return;
+    // `printMembers` prints its header even when `shouldPrintMemberState` says there is nothing
+    // to show (an empty or missing group), with the columns at their least widths.
+    let shown = state_note(id, group, members.len(), io);
+    if !shown {
+        members.clear();
     }
-    let group_w = id.chars().count().max(15);
+    let group_w = if shown {
+        id.chars().count().max(15)
+    } else {
+        15
+    };
     let consumer_w = members
         .iter()
         .map(|m| m.member_id.chars().count())
@@ -647,10 +685,13 @@ fn describe_state(world: &World, id: &str, group: Option<&Group>, io: &mut Io) {
     let Some(group) = group else { return };
     let node = coordinator_of(world, id);
     let coordinator = format!("{}  ({node})", broker_address(node));
+    // A Kafka Streams application's members (classic protocol) all name Streams' own assignor,
+    // `StreamsPartitionAssignor`, whose protocol name is `stream`.
+    let streams = world.streams_app_id(id).is_some();
     let strategy = group
         .protocol
         .filter(|_| !group.members.is_empty())
-        .map_or(MISSING, |p| p.name());
+        .map_or(MISSING, |p| if streams { "stream" } else { p.name() });
     let group_w = id.chars().count().max(15);
     let coordinator_w = coordinator.chars().count().max(25);
     let line = |cells: [&str; 5]| {

@@ -6,21 +6,32 @@
 //! `ErrorLoggingCallback` logs them, whenever the failure arrives (the producer is watched
 //! after it closed, until every record it sent is acknowledged or failed).
 //!
-//! Formats, from Kafka 4.0's `tools/.../ConsoleProducer.java` and its `LineMessageReader`:
+//! Formats, from Kafka 4.1's `tools/.../ConsoleProducer.java` and its `LineMessageReader`:
 //! - `org.apache.kafka.common.KafkaException: No key separator found on line number N: 'LINE'`
 //!   (the reader's exception, printed by `printStackTrace`, first line only), after which the
 //!   producer exits; with `ignore.error=true` the whole line becomes the value of a null-key
-//!   record instead; `null.marker` turns a key or value equal to it into null;
+//!   record instead; `null.marker` turns a key or value (or header value) equal to it into
+//!   null; `parse.headers=true` reads `h1:v1,h2:v2` before `headers.delimiter` (tab), split on
+//!   `headers.separator` (`,`) and `headers.key.separator` (`:`), with the reader's errors
+//!   (`No headers delimiter found on line number N: 'LINE'`, `No header key separator found in
+//!   pair 'P' on line number N`, `Header keys should not be equal to the null marker …`) and
+//!   its configuration checks (`headers.delimiter and headers.separator may not be equal`, …,
+//!   `null.marker and key.separator may not be equal`);
 //! - `[time] ERROR Error when sending message to topic T with key: K, value: V with error:
 //!   (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)` then the exception's
 //!   first line (`ErrorLoggingCallback.onCompletion`, key and value shown as `N bytes`/`null`);
 //! - `Missing required argument "[topic]"` / `"[bootstrap-server]"` and the usage header
 //!   (`CommandLineUtils.checkRequiredArgs`); jopt-simple's parse errors alone on stderr.
 //!
+//! - no broker at `--bootstrap-server`: each record waits `max.block.ms` (60 s of virtual time;
+//!   `--max-block-ms`) while the client logs its connection warnings, then `TimeoutException:
+//!   Topic T not present in metadata after N ms.` through the callback (see `network.rs`; each
+//!   wait starts the reconnect backoff afresh).
+//!
 //! Defaults as `ConsoleProducerOptions`: `client.id=console-producer`, `linger.ms=1000`
 //! (`--timeout`), `acks=-1` (`--request-required-acks`), `batch.size=16384`; `--sync` sends each
-//! record at once. Simplified versus Kafka: `parse.headers`, custom readers and compression are
-//! not simulated; the `>` prompt is the terminal's (never in a transcript).
+//! record at once. Simplified versus Kafka: custom readers and compression are not simulated;
+//! `headers.separator` is taken literally (Java compiles it as a regex); the `>` prompt is the terminal's (never in a transcript).
 
 use crate::sim::vecmap::VecMap;
 use std::collections::{BTreeMap, VecDeque};
@@ -28,7 +39,7 @@ use std::fmt::Write as _;
 
 use crate::console::args::{self, OptSpec, Options, flag, opt, opt_optional};
 use crate::console::format::{USAGE_HEADER, log_line};
-use crate::console::{Console, Io, Job};
+use crate::console::{Console, Io, Job, Output, network};
 use crate::sim::client::{Acks, ProducerConfig};
 use crate::sim::command::{Command, NewRecord, Outcome};
 use crate::sim::{TraceEvent, TraceKind, World};
@@ -60,67 +71,189 @@ pub const OPTIONS: &[OptSpec] = &[
 ];
 
 const CALLBACK_LOGGER: &str = "org.apache.kafka.clients.producer.internals.ErrorLoggingCallback";
+/// `max.block.ms` by default: how long `send` waits for metadata.
+const MAX_BLOCK_MS_DEFAULT: u64 = 60_000;
 /// Most producers watched for late failures at once.
 const WATCHERS_MAX: usize = 16;
 /// Most unacknowledged records tracked per watched producer.
 const TRACKED_MAX: usize = 100_000;
 
-/// How `LineMessageReader` turns a line into a record.
+/// A header as the reader parsed it: its key and value (`None` is null).
+type ParsedHeader = (String, Option<String>);
+
+/// What the reader made of one line: key, value and headers.
+type ParsedLine = (Option<String>, Option<String>, Vec<ParsedHeader>);
+
+/// How `LineMessageReader` turns a line into a record: `[headers DELIMITER][key SEPARATOR]value`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineReader {
     parse_key: bool,
     key_separator: String,
+    parse_headers: bool,
+    headers_delimiter: String,
+    headers_separator: String,
+    headers_key_separator: String,
     ignore_error: bool,
     null_marker: Option<String>,
     line_number: u64,
 }
 
+/// Java's `Pattern.compile(separator).split(text)` for a separator without regex
+/// metacharacters: a leading empty piece is kept, trailing empty ones are dropped, and text
+/// without the separator comes back whole.
+fn java_split_literal<'a>(text: &'a str, separator: &str) -> Vec<&'a str> {
+    if separator.is_empty() || !text.contains(separator) {
+        return vec![text];
+    }
+    let mut pieces: Vec<&str> = text.split(separator).collect();
+    while pieces.last().is_some_and(|p| p.is_empty()) {
+        pieces.pop();
+    }
+    pieces
+}
+
 impl LineReader {
-    fn from_properties(props: &BTreeMap<String, String>) -> Self {
+    /// `LineMessageReader.configure`: the properties, or the `KafkaException` it throws when two
+    /// of its separators (or the null marker and a separator) are equal.
+    fn from_properties(props: &BTreeMap<String, String>) -> Result<Self, String> {
         let truthy = |k: &str| {
             props
                 .get(k)
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
         };
-        Self {
+        let text = |k: &str, default: &str| props.get(k).cloned().unwrap_or(default.to_string());
+        let reader = Self {
             parse_key: truthy("parse.key"),
-            key_separator: props
-                .get("key.separator")
-                .cloned()
-                .unwrap_or_else(|| "\t".to_string()),
+            key_separator: text("key.separator", "\t"),
+            parse_headers: truthy("parse.headers"),
+            headers_delimiter: text("headers.delimiter", "\t"),
+            headers_separator: text("headers.separator", ","),
+            headers_key_separator: text("headers.key.separator", ":"),
             ignore_error: truthy("ignore.error"),
             null_marker: props.get("null.marker").cloned(),
             line_number: 0,
+        };
+        let equal = [
+            (
+                &reader.headers_delimiter,
+                &reader.headers_separator,
+                "headers.delimiter and headers.separator",
+            ),
+            (
+                &reader.headers_delimiter,
+                &reader.headers_key_separator,
+                "headers.delimiter and headers.key.separator",
+            ),
+            (
+                &reader.headers_separator,
+                &reader.headers_key_separator,
+                "headers.separator and headers.key.separator",
+            ),
+        ];
+        for (a, b, names) in equal {
+            if a == b {
+                return Err(format!("{names} may not be equal"));
+            }
+        }
+        if let Some(marker) = &reader.null_marker {
+            for (separator, name) in [
+                (&reader.key_separator, "key.separator"),
+                (&reader.headers_separator, "headers.separator"),
+                (&reader.headers_delimiter, "headers.delimiter"),
+                (&reader.headers_key_separator, "headers.key.separator"),
+            ] {
+                if separator == marker {
+                    return Err(format!("null.marker and {name} may not be equal"));
+                }
+            }
+        }
+        Ok(reader)
+    }
+
+    /// `parse`: the text from `start` to the next `demarcation`, `None` when not enabled (or
+    /// missing with `ignore.error`).
+    fn part<'a>(
+        &self,
+        enabled: bool,
+        line: &'a str,
+        start: usize,
+        demarcation: &str,
+        name: &str,
+    ) -> Result<Option<&'a str>, String> {
+        if !enabled {
+            return Ok(None);
+        }
+        let rest = line.get(start..).unwrap_or("");
+        match rest.find(demarcation) {
+            Some(index) => Ok(rest.get(..index)),
+            None if self.ignore_error => Ok(None),
+            None => Err(format!(
+                "No {name} found on line number {}: '{line}'",
+                self.line_number
+            )),
         }
     }
 
-    /// The key and value of the next line, or the reader's exception message.
-    fn read(&mut self, line: &str) -> Result<(Option<String>, Option<String>), String> {
-        self.line_number += 1;
-        let (key, value) = if self.parse_key {
-            match (!self.key_separator.is_empty())
-                .then(|| line.find(&self.key_separator))
-                .flatten()
-            {
-                Some(index) => (
-                    Some(line[..index].to_string()),
-                    line[index + self.key_separator.len()..].to_string(),
-                ),
-                None if self.ignore_error => (None, line.to_string()),
-                None => {
-                    return Err(format!(
-                        "No key separator found on line number {}: '{line}'",
-                        self.line_number
-                    ));
-                }
-            }
-        } else {
-            (None, line.to_string())
-        };
+    /// `splitHeaders`: `k:v` pairs between `headers.separator`s.
+    fn headers(&self, text: &str) -> Result<Vec<ParsedHeader>, String> {
         let marker = self.null_marker.as_deref();
-        let key = key.filter(|k| Some(k.as_str()) != marker);
-        let value = Some(value).filter(|v| Some(v.as_str()) != marker);
-        Ok((key, value))
+        let mut headers = Vec::new();
+        for pair in java_split_literal(text, &self.headers_separator) {
+            let Some(i) = pair.find(&self.headers_key_separator) else {
+                if self.ignore_error {
+                    headers.push((pair.to_string(), None));
+                    continue;
+                }
+                return Err(format!(
+                    "No header key separator found in pair '{pair}' on line number {}",
+                    self.line_number
+                ));
+            };
+            let key = &pair[..i];
+            if Some(key) == marker {
+                return Err(format!(
+                    "Header keys should not be equal to the null marker '{key}' as they can't be null"
+                ));
+            }
+            let value = &pair[i + self.headers_key_separator.len()..];
+            headers.push((
+                key.to_string(),
+                (Some(value) != marker).then(|| value.to_string()),
+            ));
+        }
+        Ok(headers)
+    }
+
+    /// The key, value and headers of the next line, or the reader's exception message.
+    fn read(&mut self, line: &str) -> Result<ParsedLine, String> {
+        self.line_number += 1;
+        let headers = self.part(
+            self.parse_headers,
+            line,
+            0,
+            &self.headers_delimiter,
+            "headers delimiter",
+        )?;
+        let header_offset = headers.map_or(0, |h| h.len() + self.headers_delimiter.len());
+        let key = self.part(
+            self.parse_key,
+            line,
+            header_offset,
+            &self.key_separator,
+            "key separator",
+        )?;
+        let key_offset = key.map_or(0, |k| k.len() + self.key_separator.len());
+        let value = line.get(header_offset + key_offset..).unwrap_or("");
+        let marker = self.null_marker.as_deref();
+        let parsed_headers = match headers {
+            Some(h) if Some(h) != marker => self.headers(h)?,
+            _ => Vec::new(),
+        };
+        Ok((
+            key.filter(|k| Some(*k) != marker).map(str::to_string),
+            (Some(value) != marker).then(|| value.to_string()),
+            parsed_headers,
+        ))
     }
 }
 
@@ -130,6 +263,10 @@ pub struct ProducerJob {
     producer: u32,
     topic: String,
     reader: LineReader,
+    /// The bootstrap addresses, when no broker answers at any of them.
+    refused: Option<Vec<String>>,
+    /// `max.block.ms`: how long `send` waits for the topic's metadata.
+    max_block_ms: u64,
 }
 
 /// One sent record, as the error callback describes it.
@@ -270,6 +407,20 @@ fn producer_config(opts: &Options) -> Result<ProducerConfig, String> {
     if opts.has("sync") {
         config.linger_ms = 0;
     }
+    // `compressionCodec()`: gzip when the flag has no value, none without the flag (it
+    // overrides a `compression.type` producer property); `ProducerConfig` accepts only the
+    // codecs Kafka knows. Compression itself is not simulated.
+    if opts.has("compression-codec") {
+        let codec = opts
+            .value("compression-codec")
+            .filter(|c| !c.is_empty())
+            .unwrap_or("gzip");
+        if !matches!(codec, "none" | "gzip" | "snappy" | "lz4" | "zstd") {
+            return Err(format!(
+                "org.apache.kafka.common.config.ConfigException: Invalid value {codec} for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd"
+            ));
+        }
+    }
     Ok(config)
 }
 
@@ -284,6 +435,7 @@ pub fn run(
     stdin: Option<String>,
     job_allowed: bool,
     io: &mut Io,
+    out: &mut Output,
 ) -> i32 {
     let opts = match args::parse(OPTIONS, argv) {
         Ok(o) => o,
@@ -301,7 +453,7 @@ pub fn run(
         );
     }
     if opts.has("version") {
-        io.out.push_str("4.0.0\n");
+        let _ = writeln!(io.out, "{}", crate::console::KAFKA_VERSION);
         return 0;
     }
     for required in ["topic", "bootstrap-server"] {
@@ -314,6 +466,15 @@ pub fn run(
         }
     }
     let topic = opts.value("topic").unwrap_or_default().to_string();
+    // `messageReader` configures the reader before the producer exists; its exception goes
+    // through `printStackTrace` (first line here) and the tool exits with 1.
+    let reader = match LineReader::from_properties(&key_values(opts.values("property"))) {
+        Ok(reader) => reader,
+        Err(message) => {
+            let _ = writeln!(io.err, "org.apache.kafka.common.KafkaException: {message}");
+            return 1;
+        }
+    };
     let config = match producer_config(&opts) {
         Ok(c) => c,
         Err(trace) => {
@@ -334,17 +495,24 @@ pub fn run(
     if !acks_zero {
         console.watchers.add(producer, &topic);
     }
-    let reader = LineReader::from_properties(&key_values(opts.values("property")));
+    let props = key_values(opts.values("producer-property"));
+    let max_block_ms = opts
+        .value("max-block-ms")
+        .or(props.get("max.block.ms").map(String::as_str))
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(MAX_BLOCK_MS_DEFAULT);
     let mut job = ProducerJob {
         producer,
         topic,
         reader,
+        refused: network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default()),
+        max_block_ms,
     };
     match stdin {
         Some(input) => {
             let mut status = 0;
             for line in input.lines() {
-                if !send_line(console, world, &mut job, line, io) {
+                if !send_line(console, world, &mut job, line, io, out) {
                     status = 1;
                     break;
                 }
@@ -370,9 +538,10 @@ fn send_line(
     job: &mut ProducerJob,
     line: &str,
     io: &mut Io,
+    out: &mut Output,
 ) -> bool {
-    let (key, value) = match job.reader.read(line) {
-        Ok(kv) => kv,
+    let (key, value, headers) = match job.reader.read(line) {
+        Ok(parsed) => parsed,
         Err(message) => {
             let _ = writeln!(io.err, "org.apache.kafka.common.KafkaException: {message}");
             return false;
@@ -382,12 +551,33 @@ fn send_line(
         key_len: key.as_ref().map(String::len),
         value_len: value.as_ref().map(String::len),
     };
+    // No broker answers: `send` waits `max.block.ms` for the topic's metadata while the
+    // client retries its connections, then fails the record through its callback
+    // (`KafkaProducer.waitOnMetadata`), and the producer reads on.
+    if let Some(refused) = job.refused.clone() {
+        network::wait_until_timeout(
+            console,
+            world,
+            "Producer clientId=console-producer",
+            &refused,
+            job.max_block_ms,
+            io,
+            out,
+        );
+        let error = format!(
+            "org.apache.kafka.common.errors.TimeoutException: Topic {} not present in metadata after {} ms.",
+            job.topic, job.max_block_ms
+        );
+        io.err
+            .push_str(&callback_error(world.now_ms(), &job.topic, &sent, &error));
+        return true;
+    }
     let record = NewRecord {
         topic: job.topic.clone(),
         partition: None,
         key,
         value,
-        headers: Vec::new(),
+        headers,
         timestamp_ms: None,
     };
     match world.apply(Command::Produce {
@@ -404,7 +594,15 @@ fn send_line(
         }
         Ok(_) => {}
         Err(e) => {
-            let error = format!("{}: {}", e.exception_class(), e.message());
+            // A name the broker refuses comes back in the metadata response
+            // (`INVALID_TOPIC_EXCEPTION`), which the client's `Metadata` turns into
+            // `new InvalidTopicException(invalidTopics)`: `Invalid topics: [NAME]`.
+            let error =
+                if e.exception_class() == "org.apache.kafka.common.errors.InvalidTopicException" {
+                    format!("{}: Invalid topics: [{}]", e.exception_class(), job.topic)
+                } else {
+                    format!("{}: {}", e.exception_class(), e.message())
+                };
             io.err
                 .push_str(&callback_error(world.now_ms(), &job.topic, &sent, &error));
         }
@@ -413,11 +611,17 @@ fn send_line(
 }
 
 /// A typed line for the foreground producer.
-pub fn feed_line(console: &mut Console, world: &mut World, line: &str, io: &mut Io) {
+pub fn feed_line(
+    console: &mut Console,
+    world: &mut World,
+    line: &str,
+    io: &mut Io,
+    out: &mut Output,
+) {
     let Some(Job::Producer(mut job)) = console.job.take() else {
         return;
     };
-    if send_line(console, world, &mut job, line, io) {
+    if send_line(console, world, &mut job, line, io, out) {
         console.job = Some(Job::Producer(job));
     } else {
         close(console, world, job);
@@ -490,7 +694,7 @@ pub fn pump(console: &mut Console, world: &mut World, events: &[TraceEvent], io:
 mod tests {
     use super::*;
 
-    fn reader(props: &[(&str, &str)]) -> LineReader {
+    fn configure(props: &[(&str, &str)]) -> Result<LineReader, String> {
         LineReader::from_properties(
             &props
                 .iter()
@@ -499,12 +703,38 @@ mod tests {
         )
     }
 
+    fn reader(props: &[(&str, &str)]) -> LineReader {
+        configure(props).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn record(
+        key: Option<&str>,
+        value: Option<&str>,
+        headers: &[(&str, Option<&str>)],
+    ) -> ParsedLine {
+        (
+            key.map(str::to_string),
+            value.map(str::to_string),
+            headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+                .collect(),
+        )
+    }
+
+    /// `LineMessageReaderTest`'s default properties: `parse.key` and `parse.headers` true.
+    fn with_headers(more: &[(&str, &str)]) -> LineReader {
+        let mut props = vec![("parse.key", "true"), ("parse.headers", "true")];
+        props.extend_from_slice(more);
+        reader(&props)
+    }
+
     #[test]
     fn lines_become_records() {
         let mut r = reader(&[]);
-        assert_eq!(r.read("a:b"), Ok((None, Some("a:b".into()))));
+        assert_eq!(r.read("a:b"), Ok(record(None, Some("a:b"), &[])));
         let mut r = reader(&[("parse.key", "true"), ("key.separator", ":")]);
-        assert_eq!(r.read("k:v:w"), Ok((Some("k".into()), Some("v:w".into()))));
+        assert_eq!(r.read("k:v:w"), Ok(record(Some("k"), Some("v:w"), &[])));
         assert_eq!(
             r.read("nokey"),
             Err("No key separator found on line number 2: 'nokey'".into())
@@ -514,7 +744,186 @@ mod tests {
             ("ignore.error", "true"),
             ("null.marker", "-"),
         ]);
-        assert_eq!(r.read("line"), Ok((None, Some("line".into()))));
-        assert_eq!(r.read("-\t-"), Ok((None, None)));
+        assert_eq!(r.read("line"), Ok(record(None, Some("line"), &[])));
+        assert_eq!(r.read("-\t-"), Ok(record(None, None, &[])));
+    }
+
+    /// `tools/src/test/java/org/apache/kafka/tools/LineMessageReaderTest.java`:
+    /// `testLineReaderHeader`, `testMinimalValidInputWithHeaderKeyAndValue`,
+    /// `testDemarcationsLongerThanOne`, `testLineReaderHeaderNoKey`,
+    /// `testParseHeaderEnabledWithCustomDelimiterAndVaryingNumberOfKeyValueHeaderPairs`.
+    #[test]
+    fn headers_are_parsed_as_line_message_reader_parses_them() {
+        assert_eq!(
+            with_headers(&[]).read("headerKey0:headerValue0,headerKey1:headerValue1\tkey0\tvalue0"),
+            Ok(record(
+                Some("key0"),
+                Some("value0"),
+                &[
+                    ("headerKey0", Some("headerValue0")),
+                    ("headerKey1", Some("headerValue1"))
+                ]
+            ))
+        );
+        assert_eq!(
+            with_headers(&[]).read(":\t\t"),
+            Ok(record(Some(""), Some(""), &[("", Some(""))]))
+        );
+        let mut long = with_headers(&[
+            ("key.separator", "\t\t"),
+            ("headers.delimiter", "\t\t"),
+            ("headers.separator", "---"),
+            ("headers.key.separator", "::::"),
+        ]);
+        assert_eq!(
+            long.read("headerKey0.0::::headerValue0.0---headerKey1.0::::\t\tkey\t\tvalue"),
+            Ok(record(
+                Some("key"),
+                Some("value"),
+                &[
+                    ("headerKey0.0", Some("headerValue0.0")),
+                    ("headerKey1.0", Some(""))
+                ]
+            ))
+        );
+        assert_eq!(
+            with_headers(&[("parse.key", "false")]).read("headerKey:headerValue\tvalue"),
+            Ok(record(
+                None,
+                Some("value"),
+                &[("headerKey", Some("headerValue"))]
+            ))
+        );
+        let mut custom = with_headers(&[
+            ("key.separator", "#"),
+            ("headers.delimiter", "!"),
+            ("headers.separator", "&"),
+            ("headers.key.separator", ":"),
+        ]);
+        assert_eq!(
+            custom.read("h0:v0&h1:v1!key0#value0"),
+            Ok(record(
+                Some("key0"),
+                Some("value0"),
+                &[("h0", Some("v0")), ("h1", Some("v1"))]
+            ))
+        );
+    }
+
+    /// `LineMessageReaderTest`: `testMissingKeySeparator`, `testMissingHeaderKeySeparator`,
+    /// `testIgnoreErrorInInput`, `testMalformedHeaderIgnoreError`, and the message for a line
+    /// without the headers delimiter (`LineMessageReader.parse`).
+    #[test]
+    fn reader_errors_are_line_message_readers() {
+        let mut r = with_headers(&[]);
+        assert!(r.read("h:v\tkey0\tvalue0").is_ok());
+        assert_eq!(
+            r.read("headerKey1.0:headerValue1.0\tkey1[MISSING-DELIMITER]value1"),
+            Err("No key separator found on line number 2: 'headerKey1.0:headerValue1.0\tkey1[MISSING-DELIMITER]value1'".into())
+        );
+        assert_eq!(
+            with_headers(&[]).read("key[MISSING-DELIMITER]val\tkey0\tvalue0"),
+            Err("No header key separator found in pair 'key[MISSING-DELIMITER]val' on line number 1".into())
+        );
+        assert_eq!(
+            with_headers(&[]).read("no delimiter"),
+            Err("No headers delimiter found on line number 1: 'no delimiter'".into())
+        );
+        let mut ignoring = with_headers(&[("ignore.error", "true")]);
+        assert_eq!(
+            ignoring.read("headerKey1.0:headerValue1.0,headerKey1.1:headerValue1.1[MISSING-HEADER-DELIMITER]key1\tvalue1"),
+            Ok(record(
+                None,
+                Some("value1"),
+                &[
+                    ("headerKey1.0", Some("headerValue1.0")),
+                    ("headerKey1.1", Some("headerValue1.1[MISSING-HEADER-DELIMITER]key1"))
+                ]
+            ))
+        );
+        assert_eq!(
+            ignoring.read("headerKey3.0:headerValue3.0[X]key3[Y]value3"),
+            Ok(record(
+                None,
+                Some("headerKey3.0:headerValue3.0[X]key3[Y]value3"),
+                &[]
+            ))
+        );
+        assert_eq!(
+            ignoring.read("key-val\tkey0\tvalue0"),
+            Ok(record(Some("key0"), Some("value0"), &[("key-val", None)]))
+        );
+    }
+
+    /// `LineMessageReaderTest`: `testNullMarkerWithHeaders`, `testNullMarkerHeaderKeyThrows`,
+    /// `testHeaderDemarcationCollision`, `testInvalidNullMarker`.
+    #[test]
+    fn null_marker_and_separator_checks_are_line_message_readers() {
+        let mut r = with_headers(&[("null.marker", "<NULL>")]);
+        assert_eq!(
+            r.read("h0:v0,h1:v1\t<NULL>\tvalue"),
+            Ok(record(
+                None,
+                Some("value"),
+                &[("h0", Some("v0")), ("h1", Some("v1"))]
+            ))
+        );
+        assert_eq!(
+            r.read("<NULL>\tkey\t<NULL>"),
+            Ok(record(Some("key"), None, &[]))
+        );
+        assert_eq!(
+            r.read("h0:<NULL>,h1:<NULL>value\tkey\t<NULL>"),
+            Ok(record(
+                Some("key"),
+                None,
+                &[("h0", None), ("h1", Some("<NULL>value"))]
+            ))
+        );
+        assert_eq!(
+            r.read("<NULL>:v0,h1:v1\tkey\tvalue"),
+            Err(
+                "Header keys should not be equal to the null marker '<NULL>' as they can't be null"
+                    .into()
+            )
+        );
+        let collision = |props: &[(&str, &str)]| configure(props).err();
+        assert_eq!(
+            collision(&[("headers.separator", "\t"), ("headers.key.separator", "\t")]).as_deref(),
+            Some("headers.delimiter and headers.separator may not be equal")
+        );
+        assert_eq!(
+            collision(&[("headers.key.separator", "\t")]).as_deref(),
+            Some("headers.delimiter and headers.key.separator may not be equal")
+        );
+        assert_eq!(
+            collision(&[("headers.key.separator", ",")]).as_deref(),
+            Some("headers.separator and headers.key.separator may not be equal")
+        );
+        let marker = |m: &str| {
+            configure(&[
+                ("headers.delimiter", "-"),
+                ("headers.separator", ":"),
+                ("headers.key.separator", "/"),
+                ("null.marker", m),
+            ])
+            .err()
+        };
+        assert_eq!(
+            marker("-").as_deref(),
+            Some("null.marker and headers.delimiter may not be equal")
+        );
+        assert_eq!(
+            marker(":").as_deref(),
+            Some("null.marker and headers.separator may not be equal")
+        );
+        assert_eq!(
+            marker("/").as_deref(),
+            Some("null.marker and headers.key.separator may not be equal")
+        );
+        assert_eq!(
+            configure(&[("null.marker", "\t")]).err().as_deref(),
+            Some("null.marker and key.separator may not be equal")
+        );
     }
 }

@@ -4,11 +4,11 @@
 //! The world already runs node 1 (the page starts with it), so the quickstart's steps find a
 //! machine where they simply work: `random-uuid` prints a fresh id, `format --standalone`
 //! formats once (`Formatting dynamic metadata voter directory /tmp/kraft-combined-logs with
-//! metadata.version 4.0-IV3.`, as a Kafka 4.0.0 quickstart run prints it) and refuses a second
+//! metadata.version 4.1-IV1.`, as a Kafka 4.1 quickstart run prints it) and refuses a second
 //! time (`Log directory /tmp/kraft-combined-logs is already formatted. Use --ignore-formatted
 //! to ignore this directory and format the others.`, the metadata `Formatter`'s message), the
-//! first `kafka-server-start.sh` prints the last lines a 4.0 broker logs when it has started
-//! (`[BrokerServer id=1] Transition from STARTING to STARTED`, `Kafka version: 4.0.0`,
+//! first `kafka-server-start.sh` prints the last lines a 4.1 broker logs when it has started
+//! (`[BrokerServer id=1] Transition from STARTING to STARTED`, `Kafka version: 4.1.1`,
 //! `[KafkaRaftServer nodeId=1] Kafka Server started`) and returns the prompt (as `-daemon`
 //! would), and starting node 1 again fails as a second process on the same log directory
 //! fails (`Exiting Kafka due to fatal exception during startup.` and the `KafkaException`
@@ -151,7 +151,8 @@ fn format(console: &mut Console, args: &[String], io: &mut Io) -> i32 {
     };
     let _ = writeln!(
         io.out,
-        "Formatting {kind} {LOG_DIR} with metadata.version 4.0-IV3."
+        "Formatting {kind} {LOG_DIR} with metadata.version {}.",
+        crate::console::METADATA_VERSION
     );
     0
 }
@@ -232,7 +233,7 @@ pub fn start(console: &mut Console, world: &mut World, argv: &[String], io: &mut
             "kafka.server.BrokerServer",
         ),
         (
-            "Kafka version: 4.0.0".to_string(),
+            format!("Kafka version: {}", crate::console::KAFKA_VERSION),
             "org.apache.kafka.common.utils.AppInfoParser",
         ),
         (

@@ -4,7 +4,9 @@
 //! double quotes (`$` expansions and `\$ \" \\ \`` escapes inside), backslash escapes,
 //! `$'…'` ANSI-C strings; `$NAME`, `${NAME}`, `$?`, `$(command)` and `` `command` ``;
 //! `#` comments; `|`, `;`, `&&`, `||`; here-documents (`<<EOF`, `<<-EOF`, `<<'EOF'`) and
-//! here-strings (`<<< word`); the redirections `>/dev/null`, `2>/dev/null`, `2>&1`, `&>/dev/null`.
+//! here-strings (`<<< word`); the redirections `>/dev/null`, `1>/dev/null`, `2>/dev/null`,
+//! `2>&1`, `>&2`, `&>/dev/null`, applied left to right as bash applies them (so
+//! `>/dev/null 2>&1` silences both streams and `2>&1 >/dev/null` only stdout).
 //!
 //! This module only parses: it never runs anything, so it cannot touch the world. Expansion
 //! (which may run `$(…)`) is the executor's job in `console.rs`, driven by the [`Part`]s kept
@@ -15,8 +17,10 @@
 //! within bounds), and its work is linear in the input length apart from `$(…)` sources, which
 //! are re-parsed when run, with a depth bound enforced by the executor.
 //!
+//! A pipeline ended by `&` is marked to run in the background, with its source text for `jobs`.
+//!
 //! Simplified versus bash: no globbing, no arithmetic, no functions or control flow (`if`,
-//! `for`), no background jobs (`&` acts as `;`), no brace expansion, no `~` expansion, and a
+//! `for`), no subshells or `{ …; }` groups, no brace expansion, no `~` expansion, and a
 //! redirection target must be a plain word. shlex/shell-words split a line but cannot say which
 //! parts were quoted, which `$VAR` expansion needs, hence this hand-written lexer.
 
@@ -115,8 +119,10 @@ pub enum Redirect {
     Stderr(String),
     /// `&>target`.
     Both(String),
-    /// `2>&1`.
+    /// `2>&1`: stderr goes where stdout goes at this point.
     StderrToStdout,
+    /// `>&2` or `1>&2`: stdout goes where stderr goes at this point.
+    StdoutToStderr,
 }
 
 /// A command: its words, and where its input and output go.
@@ -135,6 +141,10 @@ pub struct SimpleCommand {
 pub struct Pipeline {
     /// The commands, the output of each feeding the next.
     pub commands: Vec<SimpleCommand>,
+    /// Ended by `&`: it runs in the background.
+    pub background: bool,
+    /// For a background pipeline, its source text (what `jobs` shows).
+    pub source: String,
 }
 
 /// How a pipeline is joined to the one before it.
@@ -180,12 +190,10 @@ pub enum Parsed {
     Error(String),
 }
 
-const MAX_INPUT_CHARS: usize = 100_000;
-
 /// Parses one (possibly multi-line) command line.
 pub fn parse(input: &str) -> Parsed {
-    if input.chars().count() > MAX_INPUT_CHARS {
-        return Parsed::Error("bash: command line too long".to_string());
+    if let Err(e) = crate::console::limits::line(input.chars().count()) {
+        return Parsed::Error(e.0);
     }
     let mut parser = Parser {
         chars: input.chars().collect(),
@@ -283,6 +291,8 @@ impl Parser {
         let mut connector = Connector::Always;
         // Whether an operator that needs a command after it (`|`, `&&`, `||`) was just seen.
         let mut dangling = false;
+        // Where the current pipeline's text starts.
+        let mut item_start = 0usize;
         loop {
             self.skip_blanks();
             let Some(c) = self.peek(0) else { break };
@@ -319,6 +329,7 @@ impl Parser {
                     list.items.push((connector, std::mem::take(&mut pipeline)));
                     connector = Connector::Always;
                     dangling = false;
+                    item_start = self.pos;
                 }
                 '|' | '&' => {
                     let double = self.peek(1) == Some(c);
@@ -335,6 +346,7 @@ impl Parser {
                     } else {
                         c.to_string()
                     };
+                    let operator_at = self.pos;
                     self.pos += if double { 2 } else { 1 };
                     if command_is_empty(&command) {
                         return Parsed::Error(syntax_error(&token));
@@ -343,11 +355,22 @@ impl Parser {
                     match (c, double) {
                         ('|', false) => dangling = true,
                         ('&', false) => {
+                            pipeline.background = true;
+                            pipeline.source = self
+                                .chars
+                                .get(item_start..operator_at)
+                                .unwrap_or_default()
+                                .iter()
+                                .collect::<String>()
+                                .trim()
+                                .to_string();
                             list.items.push((connector, std::mem::take(&mut pipeline)));
                             connector = Connector::Always;
                             dangling = false;
+                            item_start = self.pos;
                         }
                         (_, true) => {
+                            item_start = self.pos;
                             list.items.push((connector, std::mem::take(&mut pipeline)));
                             connector = if c == '&' {
                                 Connector::IfSuccess
@@ -367,19 +390,23 @@ impl Parser {
                 }
                 '>' => {
                     self.pos += 1;
-                    if self.peek(0) == Some('>') {
-                        self.pos += 1;
+                    if let Err(e) = self.stdout_redirect(&mut command) {
+                        return stop(e);
                     }
-                    match self.redirect_target() {
-                        Ok(t) => command.redirects.push(Redirect::Stdout(t)),
-                        Err(e) => return stop(e),
+                }
+                '1' if self.peek(1) == Some('>') && self.at_word_start() => {
+                    self.pos += 2;
+                    if let Err(e) = self.stdout_redirect(&mut command) {
+                        return stop(e);
                     }
                 }
                 '2' if self.peek(1) == Some('>') && self.at_word_start() => {
                     self.pos += 2;
-                    if self.peek(0) == Some('&') && self.peek(1) == Some('1') {
+                    if self.peek(0) == Some('&') && matches!(self.peek(1), Some('1' | '2')) {
+                        if self.peek(1) == Some('1') {
+                            command.redirects.push(Redirect::StderrToStdout);
+                        }
                         self.pos += 2;
-                        command.redirects.push(Redirect::StderrToStdout);
                     } else {
                         if self.peek(0) == Some('>') {
                             self.pos += 1;
@@ -409,6 +436,23 @@ impl Parser {
             list.items.push((connector, pipeline));
         }
         Parsed::Complete(list)
+    }
+
+    /// After `>` (or `1>`): `>&2`, `>&1`, or `>target` / `>>target`.
+    fn stdout_redirect(&mut self, command: &mut SimpleCommand) -> Result<(), Stop> {
+        if self.peek(0) == Some('&') && matches!(self.peek(1), Some('1' | '2')) {
+            if self.peek(1) == Some('2') {
+                command.redirects.push(Redirect::StdoutToStderr);
+            }
+            self.pos += 2;
+            return Ok(());
+        }
+        if self.peek(0) == Some('>') {
+            self.pos += 1;
+        }
+        let target = self.redirect_target()?;
+        command.redirects.push(Redirect::Stdout(target));
+        Ok(())
     }
 
     fn at_word_start(&self) -> bool {
@@ -694,7 +738,7 @@ impl Parser {
                 }
                 Err(Stop::Incomplete)
             }
-            Some('?') | Some('$') | Some('#') => {
+            Some('?') | Some('$') | Some('#') | Some('!') => {
                 let name = self.peek(1).map(String::from).unwrap_or_default();
                 self.pos += 2;
                 Ok(Some(Part::Var { name, quoted }))
@@ -997,6 +1041,27 @@ mod tests {
                 Redirect::Stderr("/dev/null".into())
             ]
         );
+    }
+
+    #[test]
+    fn background_pipelines_keep_their_source() {
+        let Parsed::Complete(list) = parse("a x | b  & c; d y 1>&2 &") else {
+            panic!()
+        };
+        let flags: Vec<(bool, &str)> = list
+            .items
+            .iter()
+            .map(|(_, p)| (p.background, p.source.as_str()))
+            .collect();
+        assert_eq!(
+            flags,
+            vec![(true, "a x | b"), (false, ""), (true, "d y 1>&2")]
+        );
+        assert_eq!(
+            list.items[2].1.commands[0].redirects,
+            vec![Redirect::StdoutToStderr]
+        );
+        assert_eq!(parse("&"), Parsed::Error(syntax_error("&")));
     }
 
     #[test]

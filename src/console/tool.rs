@@ -14,6 +14,12 @@ pub enum KafkaTool {
     ConsoleConsumer,
     /// `kafka-consumer-groups.sh`.
     ConsumerGroups,
+    /// `kafka-configs.sh`.
+    Configs,
+    /// `kafka-get-offsets.sh`.
+    GetOffsets,
+    /// `kafka-delete-records.sh`.
+    DeleteRecords,
     /// `kafka-storage.sh`.
     Storage,
     /// `kafka-server-start.sh`.
@@ -26,11 +32,14 @@ pub enum KafkaTool {
 
 impl KafkaTool {
     /// Every tool, in the order `help` lists them.
-    pub const ALL: [KafkaTool; 8] = [
+    pub const ALL: [KafkaTool; 11] = [
         KafkaTool::Topics,
         KafkaTool::ConsoleProducer,
         KafkaTool::ConsoleConsumer,
         KafkaTool::ConsumerGroups,
+        KafkaTool::Configs,
+        KafkaTool::GetOffsets,
+        KafkaTool::DeleteRecords,
         KafkaTool::Storage,
         KafkaTool::ServerStart,
         KafkaTool::ServerStop,
@@ -44,6 +53,9 @@ impl KafkaTool {
             KafkaTool::ConsoleProducer => "kafka-console-producer.sh",
             KafkaTool::ConsoleConsumer => "kafka-console-consumer.sh",
             KafkaTool::ConsumerGroups => "kafka-consumer-groups.sh",
+            KafkaTool::Configs => "kafka-configs.sh",
+            KafkaTool::GetOffsets => "kafka-get-offsets.sh",
+            KafkaTool::DeleteRecords => "kafka-delete-records.sh",
             KafkaTool::Storage => "kafka-storage.sh",
             KafkaTool::ServerStart => "kafka-server-start.sh",
             KafkaTool::ServerStop => "kafka-server-stop.sh",

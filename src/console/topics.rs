@@ -1,6 +1,6 @@
 //! `kafka-topics.sh`: create, list, describe, alter (add partitions) and delete topics.
 //!
-//! Formats, from Kafka 4.0's `tools/src/main/java/org/apache/kafka/tools/TopicCommand.java`:
+//! Formats, from Kafka 4.1's `tools/src/main/java/org/apache/kafka/tools/TopicCommand.java`:
 //! - `Created topic NAME.` after a create (`TopicService.createTopic`);
 //! - the collision warning for names with `.` or `_`, before creating;
 //! - `--list`: the sorted names joined by newlines, one `println` (so an empty cluster prints
@@ -16,7 +16,11 @@
 //! - argument errors: `--bootstrap-server must be specified` (an `IllegalArgumentException`
 //!   printed by `mainNoExit` with its stack trace), `Missing required argument "[topic]"`,
 //!   `Command must include exactly one action: …`, `Option "[x]" can't be used with option
-//!   "[y]"` (`CommandLineUtils`, followed by the usage table), jopt-simple's parse errors.
+//!   "[y]"` (`CommandLineUtils`, followed by the usage table), jopt-simple's parse errors;
+//! - no broker at `--bootstrap-server` (a wrong port, or after `kafka-server-stop.sh`): the
+//!   admin client's connection warnings for 60 s of virtual time, then `Timed out waiting for
+//!   a node assignment. Call: createTopics` (or `listTopics`), printed as any failure (see
+//!   `network.rs`).
 //!
 //! Simplified versus Kafka: `--topic` patterns support literal names, `.`, `*`, `+`, `?`,
 //! `[…]` and `|`/`,` alternatives (no groups); `--replica-assignment`, `--topic-id` and
@@ -24,7 +28,7 @@
 
 use crate::console::args::{self, OptSpec, Options, flag, opt};
 use crate::console::format::{USAGE_HEADER, log_line};
-use crate::console::{Console, Io};
+use crate::console::{Console, Io, Output, network};
 use crate::sim::World;
 use crate::sim::cluster::Topic;
 use crate::sim::command::Command;
@@ -68,7 +72,13 @@ const ACTIONS: [&str; 5] = ["create", "list", "alter", "describe", "delete"];
 const STATIC_SEGMENT_BYTES: &str = "1073741824";
 
 /// Runs `kafka-topics.sh ARGS`; returns the exit status.
-pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut Io) -> i32 {
+pub fn run(
+    console: &mut Console,
+    world: &mut World,
+    argv: &[String],
+    io: &mut Io,
+    out: &mut Output,
+) -> i32 {
     let now = world.now_ms();
     let opts = match args::parse(OPTIONS, argv) {
         Ok(o) => o,
@@ -88,7 +98,7 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
         );
     }
     if opts.has("version") {
-        io.out.push_str("4.0.0\n");
+        let _ = writeln!(io.out, "{}", crate::console::KAFKA_VERSION);
         return 0;
     }
     if opts.count(&ACTIONS) != 1 {
@@ -122,6 +132,34 @@ pub fn run(_console: &mut Console, world: &mut World, argv: &[String], io: &mut 
         }
     }
     let action = ACTIONS.into_iter().find(|a| opts.has(a)).unwrap_or("list");
+    // No broker at the bootstrap address: the admin client retries until its
+    // `default.api.timeout.ms`, then the call fails (`createTopics` for --create; the other
+    // actions start with `listTopics`).
+    if let Some(refused) =
+        network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default())
+    {
+        network::wait_until_timeout(
+            console,
+            world,
+            "AdminClient clientId=adminclient-1",
+            &refused,
+            network::ADMIN_API_TIMEOUT_MS,
+            io,
+            out,
+        );
+        let call = if action == "create" {
+            "createTopics"
+        } else {
+            "listTopics"
+        };
+        let message = format!("Timed out waiting for a node assignment. Call: {call}");
+        let _ = writeln!(io.out, "Error while executing topic command : {message}");
+        io.err.push_str(&log_line_first(
+            world.now_ms(),
+            &format!("org.apache.kafka.common.errors.TimeoutException: {message}"),
+        ));
+        return 1;
+    }
     let result = match action {
         "create" => create(world, &opts, io),
         "list" => list(world, &opts, io),

@@ -46,7 +46,7 @@
 //! - Owned partitions that cannot exist (partition number beyond the topic's count) and repeats
 //!   are dropped before assigning; Kafka never sees them because partition counts only grow.
 
-mod java;
+pub(crate) mod java;
 mod range;
 mod round_robin;
 mod sticky;

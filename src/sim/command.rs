@@ -64,7 +64,8 @@ pub enum StreamsExample {
     /// The Streams quickstart's WordCount (splits on `\\W+`), `application.id`
     /// `streams-wordcount`.
     WordCount,
-    /// Kafka's `WordCountDemo` class (splits on `" "`), `application.id` `streams-wordcount`.
+    /// Kafka's `WordCountDemo` class (4.x splits on `\\W+` too), `application.id`
+    /// `streams-wordcount`.
     WordCountDemo,
     /// The tutorial's Pipe, `application.id` `streams-pipe`.
     Pipe,
@@ -155,6 +156,13 @@ pub enum Command {
     },
     DeleteGroup {
         group: String,
+    },
+    /// `Admin.deleteRecords`: moves a partition's log start offset up to `offset` (at most
+    /// its high watermark); the outcome is the new low watermark.
+    DeleteRecords {
+        topic: String,
+        partition: u32,
+        offset: u64,
     },
     /// Starts a Streams example. `cache_max_bytes` / `commit_interval_ms` override the
     /// example's `statestore.cache.max.bytes` / `commit.interval.ms`; `manual` makes it wait

@@ -27,6 +27,8 @@ mod cleaner;
 mod retention;
 mod size;
 
+pub use size::{batch_size_upper_bound, produce_batch_size};
+
 use std::collections::VecDeque;
 
 use chunked::Chunked;

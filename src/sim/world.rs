@@ -549,6 +549,13 @@ impl World {
             } => self
                 .reset_offsets_inner(group, topic.as_deref(), target, true)
                 .map(Outcome::Offsets),
+            Command::DeleteRecords {
+                topic,
+                partition,
+                offset,
+            } => self
+                .delete_records_inner(topic, *partition, *offset)
+                .map(|low| Outcome::Offsets(vec![(topic.clone(), *partition, low)])),
             Command::DeleteGroup { group } => self.delete_group_inner(group).map(|_| Outcome::Done),
             Command::StartStreams {
                 example,

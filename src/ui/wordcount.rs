@@ -31,7 +31,7 @@ const JAVA: [&str; 9] = [
     "final KStream<String, String> source = builder.stream(INPUT_TOPIC);",
     "",
     "final KTable<String, Long> counts = source",
-    "    .flatMapValues(value -> Arrays.asList(value.toLowerCase(Locale.getDefault()).split(\" \")))",
+    "    .flatMapValues(value -> Arrays.asList(value.toLowerCase(Locale.getDefault()).split(\"\\\\W+\")))",
     "    .groupBy((key, value) -> value)",
     "    .count();",
     "",

@@ -1,4 +1,4 @@
-# Kafka 4.0's quickstart (https://kafka.apache.org/quickstart), pasted verbatim; the producer's
+# Kafka 4.1's quickstart (https://kafka.apache.org/quickstart), pasted verbatim; the producer's
 # lines come from a here-document instead of the keyboard.
 KAFKA_CLUSTER_ID="$(bin/kafka-storage.sh random-uuid)"
 bin/kafka-storage.sh format --standalone -t $KAFKA_CLUSTER_ID -c config/server.properties

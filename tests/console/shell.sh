@@ -1,7 +1,7 @@
 # The console's shell: what tutorials paste besides Kafka's tools.
-wget https://downloads.apache.org/kafka/4.0.0/kafka_2.13-4.0.0.tgz
-tar -xzf kafka_2.13-4.0.0.tgz
-cd kafka_2.13-4.0.0
+wget https://downloads.apache.org/kafka/4.1.1/kafka_2.13-4.1.1.tgz
+tar -xzf kafka_2.13-4.1.1.tgz
+cd kafka_2.13-4.1.1
 java -version
 TOPIC=greetings
 echo "topic is $TOPIC, literally '$TOPIC'" 'or $TOPIC'

@@ -1,4 +1,4 @@
-# Kafka's Streams quickstart (docs/streams/quickstart.html, Kafka 4.0), steps 3 to 5, pasted
+# Kafka's Streams quickstart (docs/streams/quickstart.html, Kafka 4.1), steps 3 to 5, pasted
 # verbatim; WordCountDemo runs in the background, the producer's lines come from a here-document.
 bin/kafka-topics.sh --create \
     --bootstrap-server localhost:9092 \

@@ -3,8 +3,8 @@
 //!
 //! Responsibility: each function builds the topology the Java builds, so its `describe()` and
 //! its output are Kafka's. Sources: Kafka's `docs/streams/quickstart.html` (the WordCount gist,
-//! splitting on `\W+`), `streams/examples/.../wordcount/WordCountDemo.java` (splitting on a
-//! single space, `application.id` `streams-wordcount`, `statestore.cache.max.bytes` 0, String
+//! splitting on `\W+`), `streams/examples/.../wordcount/WordCountDemo.java` (Kafka 4.x: also
+//! splitting on `\W+`, `application.id` `streams-wordcount`, `statestore.cache.max.bytes` 0, String
 //! default serdes, `auto.offset.reset` earliest, nothing else set, so `commit.interval.ms` is the
 //! default 30000) and `docs/streams/tutorial.html` (Pipe, LineSplit).
 //!
@@ -16,9 +16,7 @@
 use crate::sim::command::StreamsExample;
 use crate::sim::streams::app::StreamsConfig;
 use crate::sim::streams::topology::{Consumed, Produced, StreamsBuilder, Topology};
-use crate::sim::streams::value::{
-    Serde, Value, java_split_char, java_split_non_word, java_to_lower_case,
-};
+use crate::sim::streams::value::{Serde, Value, java_split_non_word, java_to_lower_case};
 
 /// The quickstart's input topic.
 pub const WORD_COUNT_INPUT: &str = "streams-plaintext-input";
@@ -41,10 +39,6 @@ fn words(split: fn(&str) -> Vec<&str>) -> impl Fn(Option<&Value>) -> Vec<Option<
         }
         None => Vec::new(),
     }
-}
-
-fn split_space(text: &str) -> Vec<&str> {
-    java_split_char(text, ' ')
 }
 
 /// WordCount as the Streams quickstart shows it:
@@ -73,13 +67,13 @@ pub fn word_count(builder: &StreamsBuilder) {
     );
 }
 
-/// WordCount as Kafka's `WordCountDemo` class builds it (its lambda splits on `" "`, not
-/// `"\\W+"`):
+/// WordCount as Kafka 4.x's `WordCountDemo` class builds it (its lambda splits on `"\\W+"`, as
+/// the quickstart's does; only the source's serdes differ, coming from the default serdes):
 ///
 /// ```text
 /// final KStream<String, String> source = builder.stream(INPUT_TOPIC);
 /// final KTable<String, Long> counts = source
-///     .flatMapValues(value -> Arrays.asList(value.toLowerCase(Locale.getDefault()).split(" ")))
+///     .flatMapValues(value -> Arrays.asList(value.toLowerCase(Locale.getDefault()).split("\\W+")))
 ///     .groupBy((key, value) -> value)
 ///     .count();
 /// counts.toStream().to(OUTPUT_TOPIC, Produced.with(Serdes.String(), Serdes.Long()));
@@ -87,7 +81,7 @@ pub fn word_count(builder: &StreamsBuilder) {
 pub fn word_count_demo(builder: &StreamsBuilder) {
     let source = builder.stream(WORD_COUNT_INPUT);
     let counts = source
-        .flat_map_values(words(split_space))
+        .flat_map_values(words(java_split_non_word))
         .group_by(|_key, value| value.cloned())
         .count();
     counts.to_stream().to_with(

@@ -3,12 +3,12 @@
 //! Responsibility: the data that flows through a topology. A [`Value`] is a Java `String` or
 //! `Long`; `None` is Java's `null`. [`Serde`] turns values into the bytes Kafka's
 //! `StringSerializer`/`LongSerializer` write (UTF-8; 8-byte big-endian two's complement) and
-//! back, with the deserializers' errors. [`java_to_lower_case`], [`java_split_non_word`] and
-//! [`java_split_char`] are `String.toLowerCase()`, `String.split("\\W+")` and
-//! `String.split(" ")` exactly: `\W` is `[^a-zA-Z0-9_]` (ASCII only, no
-//! `UNICODE_CHARACTER_CLASS`), a leading empty string is kept when the input starts with a
-//! delimiter, trailing empty strings are dropped, and an input without any delimiter (the empty
-//! string included) is returned whole.
+//! back, with the deserializers' errors. [`java_to_lower_case`] and [`java_split_non_word`] are
+//! `String.toLowerCase()` and `String.split("\\W+")` exactly (the split every Kafka 4.x
+//! WordCount uses): `\W` is `[^a-zA-Z0-9_]` (ASCII only, no `UNICODE_CHARACTER_CLASS`), a
+//! leading empty string is kept when the input starts with a delimiter, trailing empty strings
+//! are dropped, and an input without any delimiter (the empty string included) is returned
+//! whole.
 //!
 //! Invariants: a `Value::Str` serializes without copying (its bytes are shared); nothing here
 //! panics, for any bytes.
@@ -248,35 +248,11 @@ pub fn java_split_non_word(text: &str) -> Vec<&str> {
     parts
 }
 
-/// Java's `text.split(String.valueOf(delimiter))` for a single literal character (the fast path
-/// `String.split(" ")` takes): every occurrence splits, so two in a row give an empty string;
-/// trailing empty strings are removed; text without the character comes back whole.
-pub fn java_split_char(text: &str, delimiter: char) -> Vec<&str> {
-    if !text.contains(delimiter) {
-        return vec![text];
-    }
-    let mut parts: Vec<&str> = text.split(delimiter).collect();
-    while parts.last().is_some_and(|p| p.is_empty()) {
-        parts.pop();
-    }
-    parts
-}
-
-/// The words WordCount counts in a line, as the quickstart's lambda splits it:
-/// `Arrays.asList(value.toLowerCase().split("\\W+"))`.
+/// The words WordCount counts in a line, as the quickstart's and 4.x `WordCountDemo`'s lambda
+/// split it: `Arrays.asList(value.toLowerCase().split("\\W+"))`.
 pub fn word_count_words(line: &str) -> Vec<String> {
     let lower = java_to_lower_case(line);
     java_split_non_word(&lower)
-        .into_iter()
-        .map(str::to_string)
-        .collect()
-}
-
-/// The words Kafka's `WordCountDemo` class counts in a line:
-/// `Arrays.asList(value.toLowerCase(Locale.getDefault()).split(" "))`.
-pub fn word_count_demo_words(line: &str) -> Vec<String> {
-    let lower = java_to_lower_case(line);
-    java_split_char(&lower, ' ')
         .into_iter()
         .map(str::to_string)
         .collect()
@@ -317,15 +293,6 @@ mod tests {
         let lower = java_to_lower_case("Ünïcode");
         assert_eq!(lower, "ünïcode");
         assert_eq!(java_split_non_word(&lower), vec!["", "n", "code"]);
-    }
-
-    #[test]
-    fn split_char_follows_java() {
-        assert_eq!(java_split_char("a  b", ' '), vec!["a", "", "b"]);
-        assert_eq!(java_split_char(" a", ' '), vec!["", "a"]);
-        assert_eq!(java_split_char("a  ", ' '), vec!["a"]);
-        assert_eq!(java_split_char("", ' '), vec![""]);
-        assert_eq!(java_split_char("   ", ' '), Vec::<&str>::new());
     }
 
     #[test]

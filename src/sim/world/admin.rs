@@ -342,6 +342,33 @@ impl World {
         Ok(())
     }
 
+    /// `DeleteRecords` on one partition: the log start moves up to `offset`, which must not
+    /// pass the high watermark (`UnifiedLog.maybeIncrementLogStartOffset`). Returns the new
+    /// log start offset (the low watermark).
+    pub(crate) fn delete_records_inner(
+        &mut self,
+        topic: &str,
+        partition: u32,
+        offset: u64,
+    ) -> Result<u64, SimError> {
+        let Some(p) = self
+            .topics
+            .get_mut(topic)
+            .and_then(|t| t.partitions.get_mut(partition as usize))
+        else {
+            return Err(SimError::UnknownTopicOrPartition(
+                "This server does not host this topic-partition.".to_string(),
+            ));
+        };
+        let high_watermark = p.high_watermark;
+        p.log.delete_records(offset, high_watermark).map_err(|_| {
+            SimError::InvalidRequest(
+                "The requested offset is not within the range of offsets maintained by the server."
+                    .to_string(),
+            )
+        })
+    }
+
     // -----------------------------------------------------------------------------------------
     // Brokers and the controller
 

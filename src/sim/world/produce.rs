@@ -136,9 +136,14 @@ impl World {
             size_bytes: size,
             ..record
         };
-        // KafkaProducer checks the serialized size before anything else.
-        let upper_bound = size.saturating_add(61); // record batch header overhead
-        if upper_bound > max_request_size {
+        // KafkaProducer checks the serialized size before anything else: the upper bound of
+        // a batch holding just this record (`AbstractRecords.estimateSizeInBytesUpperBound`).
+        let upper_bound = crate::sim::log::batch_size_upper_bound(
+            record.key.as_ref().map(|k| k.len()),
+            record.value.as_ref().map(|v| v.len()),
+            &record.headers,
+        );
+        if upper_bound > u64::from(max_request_size) {
             return Err(SimError::RecordTooLarge(format!(
                 "The message is {upper_bound} bytes when serialized which is larger than {max_request_size}, which is the value of the max.request.size configuration."
             )));
@@ -570,8 +575,17 @@ impl World {
             // A retry of a batch the log already holds: not written twice.
             return Check::Duplicate;
         }
-        let batch_bytes: u32 = records.iter().map(|r| r.size_bytes).sum::<u32>() + 61;
-        if batch_bytes > t.config.max_message_bytes {
+        // The batch as the producer wrote it: one 61-byte header, then each record with its
+        // offset and timestamp deltas.
+        let batch_bytes = crate::sim::log::produce_batch_size(records.iter().map(|r| {
+            (
+                r.timestamp_ms,
+                r.key.as_ref().map(|k| k.len()),
+                r.value.as_ref().map(|v| v.len()),
+                r.headers.as_slice(),
+            )
+        }));
+        if batch_bytes > u64::from(t.config.max_message_bytes) {
             return Check::Refuse(
                 SimError::RecordTooLarge(
                     "The request included a message larger than the max message size the server will accept.".to_string(),

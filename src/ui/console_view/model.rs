@@ -336,8 +336,15 @@ impl Tab {
         if output.clear {
             self.clear();
         }
-        self.print(Stream::Stdout, &output.stdout);
-        self.print(Stream::Stderr, &output.stderr);
+        // In the order it happened, as a terminal shows it (a warning between two lines of
+        // output stays between them).
+        for (fd, text) in output.chunks() {
+            let stream = match fd {
+                crate::console::Fd::Out => Stream::Stdout,
+                crate::console::Fd::Err => Stream::Stderr,
+            };
+            self.print(stream, text);
+        }
     }
 
     /// Echoes a typed line after the prompt it was typed at.
@@ -1098,12 +1105,14 @@ mod tests {
         let tab = t.active_tab().unwrap();
         assert_eq!(tab.input, format!("{}ders ", line));
         assert_eq!(tab.input_cursor_utf16 as usize, tab.input.len());
-        let line = "bin/kafka-con";
+        // kafka-console-producer/-consumer share "kafka-console-" (kafka-configs and
+        // kafka-consumer-groups share less with them).
+        let line = "bin/kafka-conso";
         t.act(Action::Complete {
             text: line.into(),
             cursor: line.len(),
         });
-        assert_eq!(t.active_tab().unwrap().input, "bin/kafka-cons");
+        assert_eq!(t.active_tab().unwrap().input, "bin/kafka-console-");
         let line = "bin/kafka-console-";
         let before = t.active_tab().unwrap().lines.len();
         t.act(Action::Complete {

@@ -909,9 +909,10 @@ mod tests {
             assert!(!model.can_go_back());
             model.act(Action::DismissError);
         }
+        // Kafka 4.x's WordCountDemo splits on "\\W+", which is ASCII-only: "ß" splits "straße".
         model.act(Action::Produce("ünïcödé ✓ 😀 Straße".to_string()));
         run_all(&mut model);
-        assert_eq!(count_of(&model, "straße").as_deref(), Some("1"));
+        assert_eq!(count_of(&model, "stra").as_deref(), Some("1"));
         model.act(Action::Back);
         model.act(Action::Back);
         model.act(Action::Back);
