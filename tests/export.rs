@@ -311,3 +311,25 @@ fn golden_playground_session() {
 fn golden_wordcount_session() {
     golden("wordcount");
 }
+
+#[test]
+fn eda_console_exports_a_scenario_file() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/export");
+    for format in Format::ALL {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_eda-console"))
+            .arg("--export")
+            .arg(format.file_name())
+            .arg(dir.join("playground.json"))
+            .output()
+            .expect("eda-console runs");
+        assert!(out.status.success());
+        let expected =
+            std::fs::read(dir.join(format!("playground.{}", format.file_name()))).expect("golden");
+        assert_eq!(out.stdout, expected, "{}", format.file_name());
+    }
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_eda-console"))
+        .args(["--export", "pom.xml"])
+        .output()
+        .expect("eda-console runs");
+    assert_eq!(refused.status.code(), Some(2));
+}
