@@ -880,7 +880,7 @@ pub fn compose_yaml(scenario: &Scenario, moment_ms: u64) -> Result<String, Expor
     );
     let _ = writeln!(
         out,
-        "# Environment variables: KAFKA_FOO_BAR is the broker setting foo.bar (the apache/kafka image's docker/examples)."
+        "# Settings are environment variables: KAFKA_ABC_DEF sets abc.def (the apache/kafka image, Kafka's docker/examples/README.md)."
     );
     let _ = writeln!(
         out,
@@ -991,7 +991,7 @@ pub fn compose_yaml(scenario: &Scenario, moment_ms: u64) -> Result<String, Expor
             out,
             "      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: {internal_min_isr}"
         );
-        let _ = writeln!(out, "      KAFKA_LOG_DIRS: '/tmp/kraft-combined-logs'");
+        let _ = writeln!(out, "      KAFKA_LOG_DIRS: '/tmp/kraft-broker-logs'");
         let _ = writeln!(out, "    depends_on:");
         let _ = writeln!(out, "      - controller");
     }
