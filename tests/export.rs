@@ -14,7 +14,8 @@
 //! --group G --topic t:0,1 --to-offset O --execute` (`ConsumerGroupCommand.parseTopicsWithPartitions`;
 //! `ResetOffsetsTest.testResetOffsetsToEarliestOnTopicsAndPartitions` uses the same scope).
 //!
-//! Golden files: `tests/export/NAME.session.sh` and `NAME.compose.yaml` for two sessions (the
+//! Golden files: `tests/export/NAME.session.sh`, `NAME.compose.yaml` and `NAME.java-project.sh`
+//! (the Maven project, unchecked by a Java compiler here) for two sessions (the
 //! Playground with a topic made in the Console, and WordCount); `BLESS=1 cargo test --test
 //! export` rewrites them.
 

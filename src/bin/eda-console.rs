@@ -4,7 +4,7 @@
 //! Usage: `eda-console [--seed N] [SCRIPT]` (the script from the file, or standard input).
 //! `eda-console --export FORMAT [SCENARIO]` prints a scenario document (`.json`, from the file
 //! or standard input) exported for a real cluster instead (`sim::export`; FORMAT is
-//! `session.sh` or `compose.yaml`).
+//! `session.sh`, `compose.yaml` or `java`, a script that writes the Maven project).
 //! The world is the quickstart's (`eda_playground::console::quickstart_world`); the same seed
 //! and script always print the same transcript. This binary is the only part of the console
 //! that touches files and standard streams; everything else is `console::run_script`.
@@ -36,13 +36,15 @@ fn main() {
             "--export" => match args.next().as_deref().and_then(Format::from_name) {
                 Some(format) => export = Some(format),
                 None => {
-                    eprintln!("eda-console: --export needs session.sh or compose.yaml");
+                    eprintln!("eda-console: --export needs session.sh, compose.yaml or java");
                     std::process::exit(2);
                 }
             },
             "-h" | "--help" => {
                 println!("usage: eda-console [--seed N] [SCRIPT]");
-                println!("       eda-console --export session.sh|compose.yaml [SCENARIO.json]");
+                println!(
+                    "       eda-console --export session.sh|compose.yaml|java [SCENARIO.json]"
+                );
                 return;
             }
             _ => path = Some(arg),

@@ -22,6 +22,9 @@
 //! simulation's memory bound) cannot come back: offsets on the real cluster then start lower,
 //! and the script says by how much.
 //!
+//! `java-project.sh` (see `export/java.rs`) is the session's clients as a small Maven project,
+//! written out by one shell script.
+//!
 //! Pure: no web crates, no clock; the same document always exports the same text.
 
 use std::collections::BTreeMap;
@@ -34,6 +37,9 @@ use crate::sim::partitioner::partition_for_key;
 use crate::sim::scenario::ScenarioDoc;
 use crate::sim::streams::examples;
 use crate::sim::world::World;
+
+mod java;
+pub use java::JAVA_RECORDS_MAX;
 
 /// The Apache Kafka release the exported files target (the `apache/kafka` image tag too).
 pub const KAFKA_RELEASE: &str = "4.1.0";
@@ -59,22 +65,29 @@ pub enum Format {
     SessionSh,
     /// `compose.yaml`: the cluster, for `docker compose up`.
     ComposeYaml,
+    /// `java-project.sh`: a script that writes the session's Maven project (`pom.xml`, the
+    /// producer, the consumers, WordCount).
+    JavaProject,
 }
 
 impl Format {
     /// Every format, in the order the page offers them.
-    pub const ALL: [Format; 2] = [Format::SessionSh, Format::ComposeYaml];
+    pub const ALL: [Format; 3] = [Format::SessionSh, Format::ComposeYaml, Format::JavaProject];
 
     /// The file name, which is also the name `eda-console --export` takes.
     pub fn file_name(self) -> &'static str {
         match self {
             Format::SessionSh => "session.sh",
             Format::ComposeYaml => "compose.yaml",
+            Format::JavaProject => "java-project.sh",
         }
     }
 
-    /// The format named `name` (its file name).
+    /// The format named `name` (its file name; `java` for the Java project too).
     pub fn from_name(name: &str) -> Option<Format> {
+        if name == "java" {
+            return Some(Format::JavaProject);
+        }
         Format::ALL.into_iter().find(|f| f.file_name() == name)
     }
 }
@@ -85,7 +98,17 @@ pub fn export(doc: &ScenarioDoc, format: Format) -> Result<String, ExportError> 
     match format {
         Format::SessionSh => session_sh(&scenario, doc.moment()),
         Format::ComposeYaml => compose_yaml(&scenario, doc.moment()),
+        Format::JavaProject => java_project(&scenario, doc.moment()).map(|f| java::bundle(&f)),
     }
+}
+
+/// The session's Maven project for `scenario` at `moment_ms`, as (path, text) pairs.
+pub fn java_project(
+    scenario: &Scenario,
+    moment_ms: u64,
+) -> Result<Vec<(String, String)>, ExportError> {
+    let (world, outcomes) = replay_with_outcomes(scenario, moment_ms)?;
+    java::project(&world, scenario, &outcomes, moment_ms)
 }
 
 fn replay(scenario: &Scenario, moment_ms: u64) -> Result<World, ExportError> {

@@ -1,6 +1,6 @@
 //! The Share dialog's "Export for a real cluster": `session.sh` (the Kafka CLI commands that
-//! rebuild the session) and `compose.yaml` (a KRaft cluster with the session's brokers) as
-//! downloads, made by `sim::export` when the learner asks (exporting replays the session, so
+//! rebuild the session), `compose.yaml` (a KRaft cluster with the session's brokers) and
+//! `java-project.sh` (the session's clients as a Maven project) as downloads, made by `sim::export` when the learner asks (exporting replays the session, so
 //! it is not done on every frame the dialog is open).
 //!
 //! The files belong to the session as it was when they were made: once the session moves on,
@@ -34,6 +34,7 @@ fn make(doc: &ScenarioDoc) -> Result<Vec<(&'static str, String)>, String> {
             let mime = match format {
                 Format::SessionSh => "text/x-shellscript",
                 Format::ComposeYaml => "application/yaml",
+                Format::JavaProject => "text/x-shellscript",
             };
             export::export(doc, format)
                 .map(|text| (format.file_name(), data_url(mime, &text)))
@@ -63,10 +64,10 @@ pub fn ExportFiles(props: &ExportProps) -> Html {
     html! {
         <>
         <h3>{ "Export for a real cluster" }</h3>
-        <p>{ format!("Kafka CLI commands that rebuild this session (topics, records, committed offsets) and a Docker Compose file for a cluster with its brokers, for Apache Kafka {KAFKA_RELEASE}. What cannot carry over (virtual time, simulated failures) is written in the files as comments.") }</p>
+        <p>{ format!("Kafka CLI commands that rebuild this session (topics, records, committed offsets), a Docker Compose file for a cluster with its brokers, and its clients as a Maven project (a script that writes it), for Apache Kafka {KAFKA_RELEASE}. What cannot carry over (virtual time, simulated failures) is written in the files as comments.") }</p>
         { match current.map(|m| &m.files) {
             None => html! {
-                <p><button type="button" {onclick}>{ "Make session.sh and compose.yaml" }</button></p>
+                <p><button type="button" {onclick}>{ "Make session.sh, compose.yaml and java-project.sh" }</button></p>
             },
             Some(Ok(files)) => html! {
                 <p class="export-files">
@@ -96,7 +97,7 @@ mod tests {
         });
         let files = make(&doc).expect("an empty session exports");
         let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
-        assert_eq!(names, ["session.sh", "compose.yaml"]);
+        assert_eq!(names, ["session.sh", "compose.yaml", "java-project.sh"]);
         assert!(
             files[0]
                 .1
