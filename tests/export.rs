@@ -167,6 +167,29 @@ fn random_session(seed: u64) -> World {
                     .apply(Command::StopConsumer { consumer: c })
                     .expect("stop");
             }
+            5 if partitions > 1 => {
+                // A steady load for a moment: its records are regenerated on replay, never
+                // listed in the scenario, and the export lists them.
+                world
+                    .apply(Command::SetAutoProduce {
+                        producer,
+                        topic: topic.clone(),
+                        rate_per_s: rng.between(1, 20) as u32,
+                        keys: vec!["auto-a".into(), "auto:b".into(), "c".into()],
+                        value_prefix: "load-".into(),
+                    })
+                    .expect("auto");
+                world.advance(rng.between(200, 3_000)).expect("advance");
+                world
+                    .apply(Command::SetAutoProduce {
+                        producer,
+                        topic,
+                        rate_per_s: 0,
+                        keys: Vec::new(),
+                        value_prefix: String::new(),
+                    })
+                    .expect("auto off");
+            }
             4 => {
                 let group = format!("reset{}", rng.below(2));
                 let only = (partitions > 1 && rng.below(2) == 0)
@@ -333,4 +356,54 @@ fn eda_console_exports_a_scenario_file() {
         .output()
         .expect("eda-console runs");
     assert_eq!(refused.status.code(), Some(2));
+}
+
+#[test]
+fn a_record_the_console_cannot_place_is_named_and_left_out() {
+    // `bob` hashes to one partition of two; the session sent a record to the other one
+    // explicitly (`new ProducerRecord<>(topic, partition, key, value)`), which no console
+    // producer line can do.
+    let mut world = script_world(1);
+    world.create_topic("t", 2, 1).expect("create");
+    let producer = world.add_producer().expect("producer");
+    let hashed = eda_playground::sim::partitioner::partition_for_key(b"bob", 2);
+    for (partition, value) in [
+        (None, "first"),
+        (Some(1 - hashed), "placed"),
+        (None, "last"),
+    ] {
+        let record = NewRecord {
+            partition,
+            ..NewRecord::new("t", Some("bob"), value)
+        };
+        world
+            .apply(Command::Produce { producer, record })
+            .expect("produce");
+    }
+    world.advance(5_000).expect("advance");
+    let script = export::export(&document(&world), Format::SessionSh).expect("exports");
+    assert!(
+        script.contains(&format!(
+            "# skipped t-{} offset 0: its key bob hashes to partition {hashed} of 2",
+            1 - hashed
+        )),
+        "{script}"
+    );
+    assert!(!script.contains("bob:placed"), "{script}");
+    let mut fresh = script_world(1);
+    let out = run_script(&mut fresh, &script);
+    assert_eq!(out.stderr, "");
+    let rebuilt = shape(&fresh);
+    assert_eq!(rebuilt.records[&("t".to_string(), hashed)].len(), 2);
+    assert!(rebuilt.records[&("t".to_string(), 1 - hashed)].is_empty());
+    // The Java project places it exactly.
+    let files = export::java_project(&world.scenario(), world.now_ms()).expect("java");
+    let producer_java = &files[1].1;
+    assert!(
+        producer_java.contains(&format!(
+            "send(producer, \"t\", {}, \"bob\", \"placed\", List.of()); // offset 0",
+            1 - hashed
+        )),
+        "{producer_java}"
+    );
 }
