@@ -58,7 +58,7 @@ use std::fmt::Write as _;
 
 /// The Apache Kafka release the simulator and its tools follow: `--version` prints it, the
 /// broker logs it, and every golden transcript is this release's text.
-pub const KAFKA_VERSION: &str = "4.1.1";
+pub const KAFKA_VERSION: &str = crate::KAFKA_VERSION;
 /// The `metadata.version` `kafka-storage.sh format` writes for [`KAFKA_VERSION`]
 /// (`MetadataVersion.LATEST_PRODUCTION` of 4.1).
 pub const METADATA_VERSION: &str = "4.1-IV1";

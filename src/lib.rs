@@ -16,3 +16,7 @@ pub mod ui;
 
 /// The crate version shown in the page footer and by the console.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The Apache Kafka release the simulator targets: its tools' output, the footer and every
+/// export (`sim::export`) follow this one release.
+pub const KAFKA_VERSION: &str = "4.1.1";

@@ -12,6 +12,7 @@ pub mod cluster;
 pub mod command;
 pub mod compare;
 pub mod error;
+pub mod export;
 pub mod group;
 pub mod log;
 pub mod partitioner;

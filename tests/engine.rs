@@ -304,6 +304,7 @@ fn offsets_can_be_reset_only_while_the_group_is_inactive() {
         group: "g".into(),
         topic: Some("t".into()),
         target: OffsetTarget::Earliest,
+        partitions: None,
     };
     assert!(matches!(
         world.apply(reset.clone()),

@@ -143,6 +143,7 @@ fn client_and_group_errors() {
             group: "g".into(),
             topic: Some("t".into()),
             target: OffsetTarget::Earliest,
+            partitions: None,
         }),
         Err(SimError::InvalidRequest(_))
     ));

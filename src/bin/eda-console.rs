@@ -4,6 +4,9 @@
 //! line as the script runs, so a terminal (or `2>&1`) shows warnings where they happened.
 //!
 //! Usage: `eda-console [--seed N] [SCRIPT]` (the script from the file, or standard input).
+//! `eda-console --export FORMAT [SCENARIO]` prints a scenario document (`.json`, from the file
+//! or standard input) exported for a real cluster instead (`sim::export`; FORMAT is
+//! `session.sh`, `compose.yaml` or `java`, a script that writes the Maven project).
 //! The world is the quickstart's (`eda_playground::console::quickstart_world`); the same seed
 //! and script always print the same transcript. This binary is the only part of the console
 //! that touches files and standard streams; everything else is `console::run_script`.
@@ -12,6 +15,8 @@
 use std::io::{Read, Write};
 
 use eda_playground::console::{Fd, quickstart_world, run_script_streaming};
+use eda_playground::sim::export::Format;
+use eda_playground::sim::scenario::decode_json;
 
 /// The seed used when `--seed` is not given.
 const DEFAULT_SEED: u64 = 42;
@@ -19,6 +24,7 @@ const DEFAULT_SEED: u64 = 42;
 fn main() {
     let mut seed = DEFAULT_SEED;
     let mut path = None;
+    let mut export = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -29,8 +35,18 @@ fn main() {
                     std::process::exit(2);
                 }
             },
+            "--export" => match args.next().as_deref().and_then(Format::from_name) {
+                Some(format) => export = Some(format),
+                None => {
+                    eprintln!("eda-console: --export needs session.sh, compose.yaml or java");
+                    std::process::exit(2);
+                }
+            },
             "-h" | "--help" => {
                 println!("usage: eda-console [--seed N] [SCRIPT]");
+                println!(
+                    "       eda-console --export session.sh|compose.yaml|java [SCENARIO.json]"
+                );
                 return;
             }
             _ => path = Some(arg),
@@ -51,6 +67,21 @@ fn main() {
     if let Err(e) = read {
         eprintln!("eda-console: {}: {e}", path.as_deref().unwrap_or("stdin"));
         std::process::exit(1);
+    }
+    if let Some(format) = export {
+        let exported = decode_json(&script)
+            .map_err(|e| e.0)
+            .and_then(|doc| eda_playground::sim::export::export(&doc, format).map_err(|e| e.0));
+        match exported {
+            Ok(text) => {
+                let _ = std::io::stdout().write_all(text.as_bytes());
+            }
+            Err(e) => {
+                eprintln!("eda-console: {e}");
+                std::process::exit(1);
+            }
+        }
+        return;
     }
     let mut world = quickstart_world(seed);
     let mut stdout = std::io::stdout().lock();

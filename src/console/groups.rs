@@ -758,6 +758,42 @@ fn delete(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
     1
 }
 
+/// One `--topic` of `--reset-offsets`: `t` (every partition) or `t:0,1` (those partitions),
+/// split as `ConsumerGroupCommand.parseTopicsWithPartitions` splits it (Java's `String.split`,
+/// which drops trailing empty strings; `Integer.parseInt` for each partition). A negative
+/// partition parses, as in Kafka, and is refused later as a partition no broker hosts.
+fn topic_scope(arg: &str) -> Result<(String, Option<Vec<u32>>), String> {
+    if !arg.contains(':') {
+        return Ok((arg.to_string(), None));
+    }
+    let [topic, partitions] = java_split(arg, ':')[..] else {
+        return Err(format!(
+            "Invalid topic arg '{arg}', expected topic name and partitions"
+        ));
+    };
+    let mut numbers = Vec::new();
+    for partition in java_split(partitions, ',') {
+        match args::java_parse_long(partition).and_then(|n| i32::try_from(n).ok()) {
+            Some(n) => numbers.push(u32::try_from(n).unwrap_or(u32::MAX)),
+            None => {
+                return Err(format!(
+                    "Invalid partition '{partition}' specified in topic arg '{arg}''"
+                ));
+            }
+        }
+    }
+    Ok((topic.to_string(), Some(numbers)))
+}
+
+/// Java's `String.split(separator)`: trailing empty strings are dropped.
+fn java_split(text: &str, separator: char) -> Vec<&str> {
+    let mut parts: Vec<&str> = text.split(separator).collect();
+    while parts.len() > 1 && parts.last() == Some(&"") {
+        parts.pop();
+    }
+    parts
+}
+
 fn reset(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
     let target = if opts.has("to-earliest") {
         OffsetTarget::Earliest
@@ -818,21 +854,21 @@ fn reset(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
         };
         let mut offsets = Vec::new();
         for scope in scopes {
-            if let Some(topic) = &scope
-                && topic.contains(':')
-            {
-                io.err.push_str(
-                    "eda-playground: resetting single partitions (topic:partitions) is not simulated yet.\n",
-                );
-                return 1;
-            }
-            let previewed = world.preview_offset_reset(&id, scope.as_deref(), &target);
+            let (scope, partitions) = match scope.as_deref().map(topic_scope) {
+                None => (None, None),
+                Some(Ok((topic, partitions))) => (Some(topic), partitions),
+                // `ConsumerGroupCommand.run` prints an IllegalArgumentException with the usage.
+                Some(Err(message)) => return usage(io, &message),
+            };
+            let previewed =
+                world.preview_offset_reset(&id, scope.as_deref(), partitions.as_deref(), &target);
             let result = match previewed {
                 Ok(rows) if execute => world
                     .apply(Command::ResetOffsets {
                         group: id.clone(),
                         topic: scope.clone(),
                         target: target.clone(),
+                        partitions: partitions.clone(),
                     })
                     .map(|_| rows),
                 other => other,

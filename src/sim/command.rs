@@ -153,6 +153,9 @@ pub enum Command {
         group: String,
         topic: Option<String>,
         target: OffsetTarget,
+        /// Only these partitions of `topic` (`--topic t:0,1`); `None` is every partition.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partitions: Option<Vec<u32>>,
     },
     DeleteGroup {
         group: String,

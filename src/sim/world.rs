@@ -546,8 +546,9 @@ impl World {
                 group,
                 topic,
                 target,
+                partitions,
             } => self
-                .reset_offsets_inner(group, topic.as_deref(), target, true)
+                .reset_offsets_inner(group, topic.as_deref(), partitions.as_deref(), target, true)
                 .map(Outcome::Offsets),
             Command::DeleteRecords {
                 topic,

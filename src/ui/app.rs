@@ -214,7 +214,7 @@ pub fn App() -> Html {
                 </ContextProvider<SharedSession>>
             </main>
             <footer>
-                <span>{ format!("eda-playground v{VERSION}") }</span>
+                <span>{ format!("eda-playground v{VERSION} · simulates Apache Kafka {}", crate::KAFKA_VERSION) }</span>
                 <span>{ " · a simulated Kafka broker running in your browser" }</span>
             </footer>
         </div>

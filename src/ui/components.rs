@@ -3,6 +3,7 @@
 
 pub mod banner;
 pub mod el;
+pub mod export;
 pub mod nav;
 pub mod send;
 pub mod share;

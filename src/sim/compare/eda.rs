@@ -73,6 +73,7 @@ impl Comparison {
             group: d.spec.name.clone(),
             topic: Some(self.preset.topic.clone()),
             target,
+            partitions: None,
         })?;
         self.eda_start_consumer(index)
     }

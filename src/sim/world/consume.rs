@@ -337,6 +337,7 @@ impl World {
         &mut self,
         group: &str,
         topic: Option<&str>,
+        only: Option<&[u32]>,
         target: &OffsetTarget,
         execute: bool,
     ) -> Result<Vec<(String, u32, u64)>, SimError> {
@@ -355,9 +356,20 @@ impl World {
                         "This server does not host this topic-partition.".to_string(),
                     ));
                 };
-                (0..topic.partition_count())
-                    .map(|p| (topic.name.clone(), p))
-                    .collect()
+                match only {
+                    // `--topic t:0,1`: the partitions named, each of which must exist.
+                    Some(only) => {
+                        if only.iter().any(|p| *p >= topic.partition_count()) {
+                            return Err(SimError::UnknownTopicOrPartition(
+                                "This server does not host this topic-partition.".to_string(),
+                            ));
+                        }
+                        only.iter().map(|p| (topic.name.clone(), *p)).collect()
+                    }
+                    None => (0..topic.partition_count())
+                        .map(|p| (topic.name.clone(), p))
+                        .collect(),
+                }
             }
             None => self
                 .groups

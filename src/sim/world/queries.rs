@@ -56,10 +56,11 @@ impl World {
         &mut self,
         group: &str,
         topic: Option<&str>,
+        partitions: Option<&[u32]>,
         target: &OffsetTarget,
     ) -> Result<Vec<(String, u32, u64)>, SimError> {
         // With `execute` false the engine only computes: nothing is written.
-        self.reset_offsets_inner(group, topic, target, false)
+        self.reset_offsets_inner(group, topic, partitions, target, false)
     }
 }
 

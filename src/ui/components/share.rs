@@ -362,6 +362,7 @@ pub fn Share(props: &ShareProps) -> Html {
                     <p>{ "This session is too long to replay from its start, so it cannot be shared. Start a new one (Reset) to share from there." }</p>
                 },
             } }
+            <crate::ui::components::export::ExportFiles doc={doc.clone()} />
             <h3>{ "Open a scenario" }</h3>
             <p>
                 <label>{ "A scenario file (.json): " }<input type="file" accept=".json,application/json" onchange={onfile} /></label>
