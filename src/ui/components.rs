@@ -3,12 +3,14 @@
 
 pub mod banner;
 pub mod el;
+pub mod embed;
 pub mod nav;
 pub mod send;
 pub mod share;
 pub mod views;
 
 pub use banner::error_banner;
+pub use embed::{EmbedBar, EmbedDialog};
 pub use nav::Nav;
 pub use send::send;
 pub use share::Share;
