@@ -467,6 +467,16 @@ impl Browser {
         })
     }
 
+    /// Runs a Chrome DevTools Protocol command (chromedriver's `goog/cdp/execute`), e.g.
+    /// `Emulation.setEmulatedMedia` to show the page in dark mode.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": cmd, "params": params })),
+        )
+    }
+
     /// Runs `script` as a function body (use `arguments[i]`, `return ...`).
     pub fn execute(&self, script: &str, args: &[Value]) -> Result<Value> {
         self.cmd(
