@@ -319,18 +319,16 @@ fn ready_payload(shared: &SharedSession, host: &EmbedHost, route: Route) -> serd
 }
 
 /// Does what a host asked: the clock's messages go through the dispatcher of the view that
-/// draws the session (so it redraws), or straight to the session when no such view is shown;
-/// a scenario replaces the session (kept as it was when it does not replay).
+/// draws the session, the Playground (so it redraws; other views ignore them, with a
+/// warning); a scenario replaces the session (kept as it was when it does not replay).
 fn on_message(host: &EmbedHost, shared: &SharedSession, onloaded: &Callback<()>, message: Inbound) {
     let act = |action: crate::ui::session::Action| match host.driver() {
         Some(driver) => driver.emit(action),
-        None => {
-            if let Some(rc) = shared.get()
-                && let Ok(mut session) = rc.try_borrow_mut()
-            {
-                session.act(action);
-            }
-        }
+        // Only the Playground has this clock on screen: elsewhere it would change a session
+        // nobody sees.
+        None => embed::warn(
+            "ignored a clock message: only the Playground answers play, pause, seek, step and setSpeed.",
+        ),
     };
     use crate::ui::session::Action as A;
     match message {

@@ -233,6 +233,7 @@ return {
   client: [de.clientWidth, de.clientHeight],
   background: getComputedStyle(d.body).backgroundColor,
   title: (d.querySelector('.embed-title') || {}).textContent,
+  open: (d.querySelector('a.embed-open') || {}).href,
   nav: d.querySelector('nav, header, footer, .share-button') !== null,
 };
 "#;
@@ -282,6 +283,11 @@ pub fn check_sizes(h: &Harness) -> Result<(), Error> {
         assert_eq!(report["inner"], json!([width, height]), "{report}");
         assert_eq!(report["title"], "Playground", "{report}");
         assert_eq!(report["nav"], false, "app chrome in the embed: {report}");
+        let open = report["open"].as_str().unwrap_or_default();
+        assert!(
+            open.contains("#/playground?rate=5&s=") && !open.contains("embed="),
+            "Open in eda-playground should open this scenario full size: {report}"
+        );
         assert!(
             report["scroll"][0].as_u64() <= report["client"][0].as_u64()
                 && report["scroll"][1].as_u64() <= report["client"][1].as_u64(),
@@ -313,6 +319,24 @@ pub fn check_sizes(h: &Harness) -> Result<(), Error> {
         json!([false, false, true, true, false, false]),
         "{report}"
     );
+
+    // A range and a start moment: the figure opens at 1.5 s, plays to 2.5 s and stops there.
+    probe(
+        h,
+        640,
+        400,
+        "#/playground?embed=1&rate=5&from=1s&to=2.5s&at=1500",
+    )?;
+    let slider = h.browser.execute(
+        "const i = document.getElementById('embed-probe').contentDocument.querySelector('.timeline input');
+         return [i.min, i.max];",
+        &[],
+    )?;
+    assert_eq!(slider[0], "1000", "the slider starts at from: {slider}");
+    wait_frame(h, "#embed-probe", "the clock to stop at to=2.5s", |s| {
+        s["now"] == 2500 && s["playing"] == false
+    })?;
+    h.screenshot("embed-range")?;
     Ok(())
 }
 
