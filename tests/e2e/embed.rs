@@ -201,6 +201,44 @@ pub fn check_example_page(h: &Harness) -> Result<(), Error> {
         "a foreign or malformed message moved the clock: {after}"
     );
     assert_eq!(after["panic"], false);
+
+    // `load`: the host replaces the scenario (a document as an object); the figure
+    // shows it at its moment, and a document that does not replay changes nothing.
+    let doc = json!({
+        "version": 1, "seed": 7,
+        "config": { "latency_ms_min": 150, "latency_ms_max": 350 },
+        "commands": [
+            { "at_ms": 0, "command": { "CreateTopic": { "name": "orders", "partitions": 2,
+                "replication_factor": 1, "configs": [] } } },
+            { "at_ms": 0, "command": { "AddProducer": { "config": { "acks": "All" } } } },
+            { "at_ms": 500, "command": { "SetAutoProduce": { "producer": 1, "topic": "orders",
+                "rate_per_s": 5, "keys": ["alice", "bob"], "value_prefix": "order-" } } }
+        ],
+        "moment_ms": 4000,
+        "playground": { "topic": "orders", "producer": 1, "speed_tenths": 10, "playing": false }
+    });
+    let post = "document.getElementById('driven').contentWindow.postMessage(
+                  { type: 'load', version: 1, scenario: arguments[0] }, location.origin);";
+    h.browser.execute(post, std::slice::from_ref(&doc))?;
+    let loaded = wait_frame(h, frame, "the loaded scenario at 4 s", |s| {
+        s["now"] == 4000 && s["playing"] == false
+    })?;
+    let mut broken = doc;
+    broken["commands"][2]["command"]["SetAutoProduce"]["producer"] = json!(99);
+    h.browser.execute(post, &[broken])?;
+    thread::sleep(Duration::from_millis(800));
+    let after = frame_state(h, frame)?;
+    assert_eq!(
+        after["now"], loaded["now"],
+        "a refused scenario changed the figure: {after}"
+    );
+    assert_eq!(after["counters"], loaded["counters"], "{after}");
+    let lanes = h.browser.execute(
+        "return document.getElementById('driven').contentDocument.querySelectorAll('.lane').length",
+        &[],
+    )?;
+    assert_eq!(lanes, 2, "the loaded scenario has 2 partitions");
+    h.screenshot("embed-example-loaded")?;
     Ok(())
 }
 
