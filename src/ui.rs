@@ -8,6 +8,7 @@ pub mod app;
 pub mod compare_view;
 pub mod components;
 pub mod console_view;
+pub mod embed;
 pub mod geometry;
 pub mod hooks;
 pub mod lessons;

@@ -23,6 +23,7 @@
 
 mod e2e {
     pub mod compare;
+    pub mod embed;
     pub mod hardening;
     pub mod http;
     pub mod lessons;
@@ -517,6 +518,24 @@ fn wordcount_fits_360px_and_a_640x400_iframe() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn eda_vs_soa_fits_360px_and_a_640x400_iframe() {
     run_on_dist("eda-vs-soa-narrow", e2e::narrow::check_compare);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn embed_example_page_drives_and_sizes_its_figures() {
+    run_on_dist("embed-example", e2e::embed::check_example_page);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn embed_fits_its_frames_without_scroll_bars() {
+    run_on_dist("embed-sizes", e2e::embed::check_sizes);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn embed_dialog_snippet_shows_the_same_scenario() {
+    run_on_dist("embed-dialog", e2e::embed::check_dialog_snippet);
 }
 
 /// A benchmark, not a timing test: prints (and writes to

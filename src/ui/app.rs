@@ -1,4 +1,5 @@
-//! The app shell: header, navigation, the current view, footer.
+//! The app shell: header, navigation, the current view, footer — or, in an embed (`embed=1`),
+//! only the view's title, a link to open it full size, and the view (see [`crate::ui::embed`]).
 //!
 //! The shell follows `location.hash`: a `hashchange` listener, owned by an effect and removed
 //! when the component goes away, dispatches [`Action::Navigate`].
@@ -7,8 +8,9 @@ use yew::prelude::*;
 
 use crate::VERSION;
 use crate::sim::scenario::decode_link;
-use crate::ui::components::{Nav, Share, ViewBody, error_banner};
+use crate::ui::components::{EmbedBar, Nav, Share, ViewBody, error_banner};
 use crate::ui::console_view::SharedWorld;
+use crate::ui::embed::{self, Bridge, EmbedHost, EmbedParams, Inbound};
 use crate::ui::route::{Route, current_hash};
 use crate::ui::session::saved::{self, Store};
 use crate::ui::session::{Session, SharedSession};
@@ -19,11 +21,23 @@ pub const AUTOSAVE_MS: u32 = 2_000;
 
 /// The page's session, from the address it was opened at: a shared link's scenario, else
 /// the session saved before a reload, else the setup the address asks for. Whatever cannot be
-/// used is named in the session's message, and nothing saved is lost.
+/// used is named in the session's message, and nothing saved is lost. An embed never restores
+/// the saved session, and starts in its range (`from`/`to`) at its moment (`at`).
 fn session_from_location(shared: &SharedSession) -> Session {
     let hash = current_hash();
-    let address = saved::without_payload(&hash);
-    if let Some(payload) = saved::payload(&hash) {
+    let mut session = session_at(&hash, shared);
+    if let Some((params, _)) = EmbedParams::from_hash(&hash) {
+        session.set_lock(params.lock());
+        if let Some(at) = params.at_ms {
+            session.go_to(at);
+        }
+    }
+    session
+}
+
+fn session_at(hash: &str, shared: &SharedSession) -> Session {
+    let address = saved::without_payload(hash);
+    if let Some(payload) = saved::payload(hash) {
         let opened = decode_link(payload).and_then(|doc| {
             let session = Session::from_doc(&doc)?;
             shared.set_view_docs(&doc);
@@ -43,6 +57,11 @@ fn session_from_location(shared: &SharedSession) -> Session {
                 session
             }
         };
+    }
+    if EmbedParams::from_hash(hash).is_some() {
+        // A figure in a course page starts as the teacher made it, whatever the learner did
+        // in the app before.
+        return Session::from_hash(&address);
     }
     let Ok(store) = Store::open() else {
         return Session::from_hash(&address);
@@ -140,6 +159,14 @@ fn autosave(
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| AppState::from_hash(&current_hash()));
+    // The embed this page is (None: the full app), and what its link got wrong.
+    let embedded = use_memo((), |_| {
+        EmbedParams::from_hash(&current_hash()).map(|(params, problems)| {
+            let problems = (!problems.is_empty()).then(|| problems.join("\n"));
+            (EmbedHost::new(params), problems)
+        })
+    });
+    let host = embedded.as_ref().as_ref().map(|(host, _)| host.clone());
     let session = use_memo((), |_| {
         let shared = SharedSession::default();
         // Made now, before any view reads the address: a shared link's payload is consumed
@@ -148,30 +175,70 @@ pub fn App() -> Html {
         shared
     });
     // Bumped when a scenario replaces the session: the view is rebuilt from it.
-    let generation = use_state(|| 0u64);
-    let notice = use_state(|| None::<String>);
+    let generation = use_mut_ref(|| 0u64);
+    let rerender = use_force_update();
+    let notice = use_state(|| {
+        embedded
+            .as_ref()
+            .as_ref()
+            .and_then(|(_, problems)| problems.clone())
+    });
     {
         let (shared, notice) = ((*session).clone(), notice.clone());
+        // An embed saves nothing: it must not overwrite the learner's own session.
+        let saves = host.is_none();
         use_effect_with((), move |_| {
             let mut last = None;
             let mut warned = false;
             // At once too: a session opened from a link (whose payload has left the address)
             // survives a reload straight away.
-            if let Some(text) = autosave(&shared, &mut last, &mut warned) {
+            if saves && let Some(text) = autosave(&shared, &mut last, &mut warned) {
                 notice.set(Some(text));
             }
-            let interval = gloo_timers::callback::Interval::new(AUTOSAVE_MS, move || {
-                if let Some(text) = autosave(&shared, &mut last, &mut warned) {
-                    notice.set(Some(text));
-                }
+            let interval = saves.then(|| {
+                gloo_timers::callback::Interval::new(AUTOSAVE_MS, move || {
+                    if let Some(text) = autosave(&shared, &mut last, &mut warned) {
+                        notice.set(Some(text));
+                    }
+                })
             });
             move || drop(interval)
         });
     }
     let onloaded = {
-        let generation = generation.clone();
-        Callback::from(move |()| generation.set(*generation + 1))
+        let (generation, rerender) = (generation.clone(), rerender.clone());
+        Callback::from(move |()| {
+            *generation.borrow_mut() += 1;
+            rerender.force_update();
+        })
     };
+    let shell = use_node_ref();
+    {
+        // An embed talks to its host while it lives.
+        let (host, shared, shell, onloaded) = (
+            host.clone(),
+            (*session).clone(),
+            shell.clone(),
+            onloaded.clone(),
+        );
+        let route = state.route;
+        use_effect_with((), move |_| {
+            let bridge = host.and_then(|host| {
+                let content = shell.cast::<web_sys::Element>()?;
+                let listed = host.params().origins.clone();
+                let ready = ready_payload(&shared, &host, route);
+                let bridge = Bridge::start(&listed, content, move |message| {
+                    on_message(&host, &shared, &onloaded, message);
+                });
+                embed::post("ready", ready);
+                bridge
+            });
+            // The cleanup owns the bridge; dropping it (when the app unmounts) disconnects.
+            move || {
+                let _bridge = bridge;
+            }
+        });
+    }
     let world = use_memo((), {
         let session = (*session).clone();
         move |_| SharedWorld::session(session, || Session::from_hash(&current_hash()))
@@ -197,27 +264,99 @@ pub fn App() -> Html {
         }
     });
 
+    let generation = *generation.borrow();
+    let providers = html! {
+        <ContextProvider<SharedSession> context={(*session).clone()}>
+            <ContextProvider<SharedWorld> context={(*world).clone()}>
+                <ViewBody key={generation} {route} />
+            </ContextProvider<SharedWorld>>
+        </ContextProvider<SharedSession>>
+    };
+    let dismiss = {
+        let notice = notice.clone();
+        Callback::from(move |_| notice.set(None))
+    };
+    if let Some(host) = host {
+        return html! {
+            <div class="shell embed" ref={shell}>
+                <EmbedBar session={(*session).clone()} {route} />
+                { error_banner(notice.as_ref(), dismiss) }
+                <main id="view" data-view={route.slug()}>
+                    <ContextProvider<EmbedHost> context={host}>{ providers }</ContextProvider<EmbedHost>>
+                </main>
+            </div>
+        };
+    }
     html! {
-        <div class="shell">
+        <div class="shell" ref={shell}>
             <header>
                 <h1><a href={Route::Playground.href()}>{ "eda-playground" }</a></h1>
                 <p class="tagline">{ "Watch event-driven architecture happen" }</p>
                 <Share session={(*session).clone()} {route} {onloaded} />
                 <Nav current={route} />
             </header>
-            { error_banner(notice.as_ref(), { let notice = notice.clone(); Callback::from(move |_| notice.set(None)) }) }
-            <main id="view" data-view={route.slug()}>
-                <ContextProvider<SharedSession> context={(*session).clone()}>
-                    <ContextProvider<SharedWorld> context={(*world).clone()}>
-                        <ViewBody key={*generation} {route} />
-                    </ContextProvider<SharedWorld>>
-                </ContextProvider<SharedSession>>
-            </main>
+            { error_banner(notice.as_ref(), dismiss) }
+            <main id="view" data-view={route.slug()}>{ providers }</main>
             <footer>
                 <span>{ format!("eda-playground v{VERSION} · simulates Apache Kafka {}", crate::KAFKA_VERSION) }</span>
                 <span>{ " · a simulated Kafka broker running in your browser" }</span>
             </footer>
         </div>
+    }
+}
+
+/// What `ready` tells the host: the view, its panels, and the moment shown.
+fn ready_payload(shared: &SharedSession, host: &EmbedHost, route: Route) -> serde_json::Value {
+    let mut payload = serde_json::json!({
+        "view": route.slug(),
+        "panels": host.params().panels.names(),
+    });
+    if let Some(session) = shared.get()
+        && let Ok(s) = session.try_borrow()
+        && let serde_json::Value::Object(fields) = &mut payload
+        && let serde_json::Value::Object(moment) =
+            embed::moment_message(s.timeline.now_ms(), s.playing, s.horizon_ms(), s.speed)
+    {
+        fields.insert("ms".into(), moment["ms"].clone());
+        fields.insert("playing".into(), moment["playing"].clone());
+        fields.insert("horizon_ms".into(), moment["horizon_ms"].clone());
+    }
+    payload
+}
+
+/// Does what a host asked: the clock's messages go through the dispatcher of the view that
+/// draws the session, the Playground (so it redraws; other views ignore them, with a
+/// warning); a scenario replaces the session (kept as it was when it does not replay).
+fn on_message(host: &EmbedHost, shared: &SharedSession, onloaded: &Callback<()>, message: Inbound) {
+    let act = |action: crate::ui::session::Action| match host.driver() {
+        Some(driver) => driver.emit(action),
+        // Only the Playground has this clock on screen: elsewhere it would change a session
+        // nobody sees.
+        None => embed::warn(
+            "ignored a clock message: only the Playground answers play, pause, seek, step and setSpeed.",
+        ),
+    };
+    use crate::ui::session::Action as A;
+    match message {
+        Inbound::Play | Inbound::Pause => {
+            let want = message == Inbound::Play;
+            let playing = shared
+                .get()
+                .and_then(|rc| rc.try_borrow().ok().map(|s| s.playing));
+            if playing.is_some_and(|playing| playing != want) {
+                act(A::TogglePlay);
+            }
+        }
+        Inbound::Seek(ms) => act(A::Seek(ms)),
+        Inbound::Step => act(A::Step),
+        Inbound::SetSpeed(speed) => act(A::SetSpeed(speed)),
+        Inbound::Load(doc) => {
+            let loaded = shared.load(&doc).map_err(|e| e.0);
+            match loaded {
+                Ok(()) => onloaded.emit(()),
+                Err(e) => embed::warn(&format!("ignored a \"load\": {e}")),
+            }
+        }
     }
 }
 

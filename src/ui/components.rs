@@ -3,6 +3,7 @@
 
 pub mod banner;
 pub mod el;
+pub mod embed;
 pub mod export;
 pub mod nav;
 pub mod send;
@@ -10,6 +11,7 @@ pub mod share;
 pub mod views;
 
 pub use banner::error_banner;
+pub use embed::{EmbedBar, EmbedDialog};
 pub use nav::Nav;
 pub use send::send;
 pub use share::Share;

@@ -38,6 +38,9 @@ pub struct Progress {
     pub passed: Vec<usize>,
     /// The answer committed for each step that asked.
     pub answers: BTreeMap<usize, String>,
+    /// Whether that answer was the engine's, once the step passed.
+    #[serde(default)]
+    pub right: BTreeMap<usize, bool>,
 }
 
 /// Progress in every lesson, by id.
@@ -380,9 +383,17 @@ fn Runner(props: &RunnerProps) -> Html {
         next.passed_at = Some(at);
         if !next.progress.passed.contains(&step_index) {
             next.progress.passed.push(step_index);
+            if let (Some(p), Some(answer)) = (
+                &step.predict,
+                next.progress.answers.get(&step_index).cloned(),
+            ) {
+                let right = right_answer(&p.answer, &session.borrow()).0 == answer;
+                next.progress.right.insert(step_index, right);
+            }
             let mut all = load_progress();
             all.insert(props.id.clone(), next.progress.clone());
             save_progress(&all);
+            report_to_host(&props.id, &lesson, step_index, &next.progress);
         }
         run.set(next);
     }
@@ -664,6 +675,32 @@ fn perform(session: &mut Session, action: &ShowAction) {
         ShowAction::Speed(speed) => Action::SetSpeed(*speed),
     };
     session.act(action);
+}
+
+/// In an embed, tells the course page (the message API of `ui::embed`) that a step passed,
+/// with the prediction if it asked one, and that the lesson is complete once every step is,
+/// with its score: the share of predictions answered right.
+fn report_to_host(id: &str, lesson: &Lesson, step: usize, progress: &Progress) {
+    use serde_json::json;
+    let answer = progress.answers.get(&step);
+    crate::ui::embed::post(
+        "checkpoint",
+        json!({ "lesson": id, "step": step + 1, "title": lesson.steps[step].title, "passed": true,
+                "answer": answer, "correct": progress.right.get(&step) }),
+    );
+    if (0..lesson.steps.len()).all(|i| progress.passed.contains(&i)) {
+        let asked = lesson.steps.iter().filter(|s| s.predict.is_some()).count();
+        let right = progress.right.values().filter(|r| **r).count();
+        let score = if asked == 0 {
+            1.0
+        } else {
+            right as f64 / asked as f64
+        };
+        crate::ui::embed::post(
+            "completed",
+            json!({ "lesson": id, "title": lesson.title, "steps": lesson.steps.len(), "score": score }),
+        );
+    }
 }
 
 /// Keeps the learner's current session under My sessions before a lesson replaces it.

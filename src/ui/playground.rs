@@ -26,6 +26,7 @@ use yew::prelude::*;
 
 use crate::sim::client::Acks;
 use crate::ui::components::error_banner;
+use crate::ui::embed::{self, EmbedHost, Panel, Panels};
 use crate::ui::geometry::{self, COMPACT_BELOW_PX};
 use crate::ui::hooks::{SimKey, prefers_reduced_motion, sim_key, use_frames};
 use crate::ui::route::current_hash;
@@ -131,6 +132,10 @@ pub fn Playground() -> Html {
     use_frames(playing, store.dispatcher(), |wall_ms| Action::Frame {
         wall_ms,
     });
+    // In an embed: only the panels the link asks for, and the host's messages come through
+    // this view's dispatcher.
+    let host = use_context::<EmbedHost>();
+    let panels = host.as_ref().map_or(Panels::ALL, |h| h.params().panels);
     // Set by every learner action (not by frames): the next render re-reads everything.
     let acted = use_mut_ref(|| true);
     // One callback for the life of the view, so children's props stay equal between frames.
@@ -145,6 +150,40 @@ pub fn Playground() -> Html {
         }))
         .clone()
     };
+    {
+        let (host, dispatch) = (host.clone(), dispatch.clone());
+        use_effect_with((), move |_| {
+            if let Some(host) = &host {
+                host.set_driver(Some(dispatch));
+            }
+            move || {
+                if let Some(host) = host {
+                    host.set_driver(None);
+                }
+            }
+        });
+    }
+    {
+        // The host hears of every play, pause, seek, step and speed change.
+        let m = store.model.borrow();
+        let (now, horizon, speed) = (m.timeline.now_ms(), m.horizon_ms(), m.speed);
+        let moved = if m.playing { u64::MAX } else { now };
+        let embedded = host.is_some();
+        drop(m);
+        use_effect_with(
+            (
+                playing,
+                moved,
+                store.model.borrow().rebuilds,
+                speed.to_bits(),
+            ),
+            move |_| {
+                if embedded {
+                    embed::post_message(&embed::moment_message(now, playing, horizon, speed));
+                }
+            },
+        );
+    }
     let model_ref = ModelRef(Rc::clone(&store.model));
     let shown = use_mut_ref(LogShown::default);
     let slow = use_mut_ref(Shown::default);
@@ -211,21 +250,42 @@ pub fn Playground() -> Html {
         model.trace().lag_history.len(),
         model.trace().lag_history.back().map_or(0, |s| s.at_ms),
     );
+    let shows = |panel| panels.shows(panel);
     html! {
-        <div class="playground" {onkeydown}>
+        <div class="playground" {onkeydown} data-panels={panels.names()}>
             <h2>{ "Playground" }</h2>
-            <p class="hint">{ "Type a message and press Enter — key:value, or just a value for a null key." }</p>
-            <Controls model={controls} dispatch={dispatch.clone()} />
+            if host.is_none() {
+                <p class="hint">{ "Type a message and press Enter — key:value, or just a value for a null key." }</p>
+            }
+            if shows(Panel::Controls) {
+                <Controls model={controls} dispatch={dispatch.clone()} embedded={host.is_some()} />
+            }
             { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
-            <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate()} topic={topic.clone()} />
-            { diagram::diagram(&model, &model_ref, &dispatch, narrow(), !prefers_reduced_motion(), refresh, &mut slow.diagram) }
-            <diagram::Replicas topic={topic.clone()} brokers={slow.brokers.clone()} rows={slow.replicas.clone()} />
-            { panels::record_card(&model, &dispatch) }
-            <panels::GroupsPanel groups={slow.groups.clone()} dispatch={dispatch.clone()} />
-            <panels::ClusterPanel brokers={slow.brokers.clone()} topic={topic.clone()} partitions={partition_count(&model)} topics={slow.topics.clone()}
-                topic_error={model.topic_error.clone()} dispatch={dispatch.clone()} />
-            <panels::LagChart model={model_ref.clone()} version={lag_version} />
-            <panels::EventLog model={model_ref.clone()} version={log_version} filter={AttrValue::from(model.filter.clone())} dispatch={dispatch.clone()} />
+            if shows(Panel::Producer) {
+                <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate()} topic={topic.clone()} />
+            }
+            if shows(Panel::Lanes) {
+                { diagram::diagram(&model, &model_ref, &dispatch, narrow(), !prefers_reduced_motion(), refresh, &mut slow.diagram) }
+            }
+            if shows(Panel::Replicas) {
+                <diagram::Replicas topic={topic.clone()} brokers={slow.brokers.clone()} rows={slow.replicas.clone()} />
+            }
+            if shows(Panel::Lanes) {
+                { panels::record_card(&model, &dispatch) }
+            }
+            if shows(Panel::Groups) {
+                <panels::GroupsPanel groups={slow.groups.clone()} dispatch={dispatch.clone()} />
+            }
+            if shows(Panel::Cluster) {
+                <panels::ClusterPanel brokers={slow.brokers.clone()} topic={topic.clone()} partitions={partition_count(&model)} topics={slow.topics.clone()}
+                    topic_error={model.topic_error.clone()} dispatch={dispatch.clone()} />
+            }
+            if shows(Panel::Lag) {
+                <panels::LagChart model={model_ref.clone()} version={lag_version} />
+            }
+            if shows(Panel::Log) {
+                <panels::EventLog model={model_ref.clone()} version={log_version} filter={AttrValue::from(model.filter.clone())} dispatch={dispatch.clone()} />
+            }
             <p class="sr-only" aria-live="polite" role="status">{ announcement }</p>
         </div>
     }
@@ -247,6 +307,9 @@ pub struct ControlsModel {
     speed: f64,
     now_ms: u64,
     horizon_ms: u64,
+    /// The part of the timeline the slider spans (an embed's lock, else all of it).
+    min_ms: u64,
+    max_ms: u64,
     seed: u64,
     produced: u64,
     consumed: u64,
@@ -255,11 +318,18 @@ pub struct ControlsModel {
 }
 
 fn snapshot_controls(model: &Model) -> ControlsModel {
+    let horizon_ms = model.horizon_ms();
+    let (min_ms, max_ms) = model.lock.map_or((0, horizon_ms), |lock| {
+        let to = lock.to_ms.map_or(horizon_ms, |to| to.min(horizon_ms));
+        (lock.from_ms, to.max(lock.from_ms))
+    });
     ControlsModel {
         playing: model.playing,
         speed: model.speed,
         now_ms: model.world().now_ms(),
-        horizon_ms: model.horizon_ms(),
+        horizon_ms,
+        min_ms,
+        max_ms,
         seed: model.seed(),
         produced: model.trace().produced,
         consumed: model.trace().consumed,
@@ -271,6 +341,9 @@ fn snapshot_controls(model: &Model) -> ControlsModel {
 pub struct ControlsProps {
     model: ControlsModel,
     dispatch: Callback<Action>,
+    /// In an embed: no seed and no reset (the figure is the teacher's scenario).
+    #[prop_or_default]
+    embedded: bool,
 }
 
 #[component]
@@ -319,14 +392,16 @@ fn Controls(props: &ControlsProps) -> Html {
                 <output>{ format!("{}×", tenths(m.speed)) }</output>
             </label>
             <label class="timeline" data-now={m.now_ms.to_string()} data-horizon={m.horizon_ms.to_string()}>{ "Time " }
-                <input type="range" min="0" max={m.horizon_ms.max(1).to_string()} value={m.now_ms.to_string()}
+                <input type="range" min={m.min_ms.to_string()} max={m.max_ms.max(m.min_ms + 1).to_string()} value={m.now_ms.to_string()}
                     oninput={seek} aria-valuetext={format_ms(m.now_ms)} />
                 <output class="mono">{ format_ms(m.now_ms) }</output>
             </label>
-            <label>{ "Seed " }
-                <input type="number" ref={seed_input} value={m.seed.to_string()} min="0" class="seed" />
-            </label>
-            <button type="button" onclick={reset}>{ "Reset" }</button>
+            if !props.embedded {
+                <label>{ "Seed " }
+                    <input type="number" ref={seed_input} value={m.seed.to_string()} min="0" class="seed" />
+                </label>
+                <button type="button" onclick={reset}>{ "Reset" }</button>
+            }
             <span class="counters mono" aria-label="Throughput">
                 { format!("{} appended · {} delivered", m.produced, m.consumed) }
                 // Always the same shape ("–" until two samples), so the line never re-wraps and

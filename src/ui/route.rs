@@ -76,13 +76,25 @@ impl Route {
     }
 }
 
-/// A view's setup from the parameters of `hash`, read by the view's `parse`, and what the
-/// learner wrote wrong in them, joined for the view's error banner (None when all is well).
+/// The parameters that say how a view is embedded (`crate::ui::embed` reads them), on any
+/// view's address: a view's own setup never reads them, nor calls them unknown.
+pub const EMBED_PARAMS: [&str; 6] = ["embed", "panels", "from", "to", "at", "origin"];
+
+/// The parameters of `hash` that are the view's own: all but [`EMBED_PARAMS`].
+pub fn view_params(hash: &str) -> Vec<(String, String)> {
+    let mut params = query_params(hash);
+    params.retain(|(key, _)| !EMBED_PARAMS.contains(&key.as_str()));
+    params
+}
+
+/// A view's setup from the parameters of `hash` (its own: see [`view_params`]), read by the
+/// view's `parse`, and what the learner wrote wrong in them, joined for the view's error
+/// banner (None when all is well).
 pub fn setup_from_hash<S>(
     hash: &str,
     parse: impl FnOnce(&[(String, String)]) -> (S, Vec<String>),
 ) -> (S, Option<String>) {
-    let (setup, mut problems) = parse(&query_params(hash));
+    let (setup, mut problems) = parse(&view_params(hash));
     let unread = param_count(hash).saturating_sub(PARAMS_MAX);
     if unread > 0 {
         problems.push(format!(
@@ -356,6 +368,17 @@ mod tests {
         );
         let (_, error) = setup_from_hash("#/p?", parse);
         assert_eq!(error, None);
+    }
+
+    #[test]
+    fn embed_parameters_are_not_a_views_own() {
+        let hash = "#/playground?embed=1&partitions=6&panels=lanes&from=1&to=2&at=1&origin=x";
+        assert_eq!(
+            view_params(hash),
+            vec![("partitions".to_string(), "6".to_string())]
+        );
+        let (params, error) = setup_from_hash(hash, |p| (p.len(), Vec::new()));
+        assert_eq!((params, error), (1, None));
     }
 
     #[test]

@@ -191,6 +191,23 @@ impl Setup {
     }
 }
 
+/// The part of the timeline an embed lets the learner see (`from`/`to` on its link): seeks
+/// are clamped into it, and the clock stops at its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeLock {
+    pub from_ms: u64,
+    /// The end, if any (never before `from_ms`).
+    pub to_ms: Option<u64>,
+}
+
+impl TimeLock {
+    /// `at_ms` moved into the range.
+    pub fn clamp(self, at_ms: u64) -> u64 {
+        let at = at_ms.max(self.from_ms);
+        self.to_ms.map_or(at, |to| at.min(to.max(self.from_ms)))
+    }
+}
+
 /// The world configuration every Playground session uses.
 pub fn page_config() -> WorldConfig {
     WorldConfig {
@@ -220,6 +237,8 @@ pub struct Session {
     pub topic_error: Option<String>,
     /// Seeks and loads so far (a view that caches what it drew compares it).
     pub rebuilds: u64,
+    /// The embed's range of the timeline, if it has one (kept across resets and loads).
+    pub lock: Option<TimeLock>,
 }
 
 impl Session {
@@ -283,6 +302,7 @@ impl Session {
             error: None,
             topic_error: None,
             rebuilds: 0,
+            lock: None,
         }
     }
 
@@ -330,10 +350,37 @@ impl Session {
     /// changes and the error says why.
     pub fn load(&mut self, doc: &ScenarioDoc) -> Result<(), ScenarioError> {
         let session = Session::from_doc(doc)?;
-        let rebuilds = self.rebuilds;
+        let (rebuilds, lock) = (self.rebuilds, self.lock);
         *self = session;
         self.rebuilds = rebuilds + 1;
+        self.set_lock(lock);
         Ok(())
+    }
+
+    /// Locks the clock to `lock` (or frees it) and moves the moment shown into it.
+    pub fn set_lock(&mut self, lock: Option<TimeLock>) {
+        self.lock = lock;
+        if let Some(lock) = lock {
+            let now = self.timeline.now_ms();
+            if lock.clamp(now) != now {
+                self.go_to(now);
+            }
+        }
+    }
+
+    /// Shows the moment `at_ms` (within the lock): rewinds to it when it was reached before,
+    /// else lets time run up to it.
+    pub fn go_to(&mut self, at_ms: u64) {
+        let at = self.lock.map_or(at_ms, |lock| lock.clamp(at_ms));
+        let now = self.timeline.now_ms();
+        if at <= self.horizon_ms() {
+            if at != now {
+                self.seek(at);
+            }
+        } else {
+            self.run(at - now);
+            self.rebuilds += 1;
+        }
     }
 
     /// The session as a scenario document showing `view`, at the moment shown; `None` once
@@ -487,11 +534,28 @@ impl Session {
                 self.carry_ms += wall * self.speed;
                 let whole = self.carry_ms.floor();
                 self.carry_ms -= whole;
-                if whole >= 1.0 {
-                    self.run(whole as u64);
+                let mut step = whole as u64;
+                if let Some(room) = self.room_ms()
+                    && step >= room
+                {
+                    // The lock's end: stop there.
+                    step = room;
+                    self.playing = false;
+                    self.carry_ms = 0.0;
+                }
+                if step >= 1 {
+                    self.run(step);
                 }
             }
-            Action::TogglePlay => self.playing = !self.playing,
+            Action::TogglePlay => {
+                if !self.playing && self.room_ms() == Some(0) {
+                    // Play at the lock's end plays the range again from its start.
+                    if let Some(lock) = self.lock {
+                        self.go_to(lock.from_ms);
+                    }
+                }
+                self.playing = !self.playing;
+            }
             Action::Step => {
                 self.playing = false;
                 let now = self.timeline.now_ms();
@@ -499,7 +563,10 @@ impl Session {
                     .timeline
                     .next_event_ms()
                     .map_or(1, |at| at.saturating_sub(now).max(1));
-                self.run(delta);
+                let delta = self.room_ms().map_or(delta, |room| delta.min(room));
+                if delta > 0 {
+                    self.run(delta);
+                }
             }
             Action::SetSpeed(speed) => {
                 // NaN would freeze the clock for good: ignore what is not a number.
@@ -508,10 +575,11 @@ impl Session {
                 }
             }
             Action::Reset { seed } => {
-                let (playing, rebuilds) = (self.playing, self.rebuilds);
+                let (playing, rebuilds, lock) = (self.playing, self.rebuilds, self.lock);
                 *self = Session::new(seed);
                 self.playing = playing;
                 self.rebuilds = rebuilds + 1;
+                self.set_lock(lock);
             }
             Action::Load(doc) => {
                 if let Err(e) = self.load(&doc) {
@@ -586,10 +654,16 @@ impl Session {
             }
             Action::ShowTopic(name) => self.show_topic(&name),
             Action::Select(selection) => self.selected = selection,
-            Action::Seek(at) => self.seek(at),
+            Action::Seek(at) => self.seek(self.lock.map_or(at, |lock| lock.clamp(at))),
             Action::SetFilter(filter) => self.filter = filter,
             Action::DismissError => self.error = None,
         }
+    }
+
+    /// Virtual time left before the lock's end (None: no end).
+    fn room_ms(&self) -> Option<u64> {
+        let to = self.lock?.to_ms?;
+        Some(to.saturating_sub(self.timeline.now_ms()))
     }
 
     /// Shows `name` in the diagram, if it is a topic the learner may use; the steady load
@@ -1517,5 +1591,41 @@ mod tests {
         assert!(m.trace().log_csv().contains("\"say \"\"hi\"\"\n\""));
         assert!(m.trace().log_json().contains("say \\\"hi\\\"\\u000a"));
         assert!(m.trace().log_json().starts_with('['));
+    }
+
+    #[test]
+    fn a_locked_clock_stays_in_its_range_and_stops_at_its_end() {
+        let mut m = Session::with_setup(&Setup {
+            rate: 5,
+            ..Setup::default()
+        });
+        m.set_lock(Some(TimeLock {
+            from_ms: 2_000,
+            to_ms: Some(3_000),
+        }));
+        // The range lies ahead: time ran up to its start.
+        assert_eq!(m.timeline.now_ms(), 2_000);
+        assert!(m.trace().produced > 0);
+        for _ in 0..100 {
+            m.act(Action::Frame { wall_ms: 50.0 });
+        }
+        assert_eq!((m.timeline.now_ms(), m.playing), (3_000, false));
+        m.act(Action::Step);
+        assert_eq!(m.timeline.now_ms(), 3_000, "no step past the end");
+        m.act(Action::Seek(0));
+        assert_eq!(m.timeline.now_ms(), 2_000, "no seek before the start");
+        m.act(Action::Seek(2_500));
+        assert_eq!(m.timeline.now_ms(), 2_500);
+        m.act(Action::Seek(9_000));
+        assert_eq!(m.timeline.now_ms(), 3_000);
+        // Play at the end plays the range again.
+        m.act(Action::TogglePlay);
+        assert_eq!((m.timeline.now_ms(), m.playing), (2_000, true));
+        m.act(Action::Reset { seed: 7 });
+        assert_eq!(m.timeline.now_ms(), 2_000, "a reset keeps the lock");
+        m.go_to(2_400);
+        assert_eq!(m.timeline.now_ms(), 2_400);
+        m.go_to(100);
+        assert_eq!(m.timeline.now_ms(), 2_000);
     }
 }

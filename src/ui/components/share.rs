@@ -109,6 +109,7 @@ pub fn Share(props: &ShareProps) -> Html {
     let paste_ref = use_node_ref();
     let name_ref = use_node_ref();
     let link_ref = use_node_ref();
+    let embedding = use_state(|| false);
 
     let toggle = {
         let (open, status, sessions) = (open.clone(), status.clone(), sessions.clone());
@@ -356,6 +357,12 @@ pub fn Share(props: &ShareProps) -> Html {
                     <p><a href={file_href.clone().unwrap_or_default()} download="eda-playground-scenario.json">{ "Download the scenario (.json)" }</a>
                        { " · " }
                        <a href={lesson_href.clone().unwrap_or_default()} download="my-lesson.txt" title="A lesson file whose setup is this moment">{ "Start a lesson from this moment" }</a></p>
+                    <p><button type="button" class="embed-button" aria-expanded={embedding.to_string()}
+                        onclick={{ let embedding = embedding.clone(); Callback::from(move |_: MouseEvent| embedding.set(!*embedding)) }}>
+                        { "Embed in a course page…" }</button></p>
+                    if *embedding {
+                        <crate::ui::components::EmbedDialog session={props.session.clone()} route={props.route} />
+                    }
                     </>
                 },
                 _ => html! {

@@ -286,7 +286,7 @@ pub fn diagram(
                 </svg>
             </div>
             <figcaption>
-                { format!("Topic {}: cells are records (colour and letter = key; faded = not yet replicated to all in-sync replicas); ⚠ marks an under-replicated partition, ✕ an offline one. Network latency is slowed to 150–350 ms so travel is visible. ", topic.name) }
+                <span class="explain">{ format!("Topic {}: cells are records (colour and letter = key; faded = not yet replicated to all in-sync replicas); ⚠ marks an under-replicated partition, ✕ an offline one. Network latency is slowed to 150–350 ms so travel is visible. ", topic.name) }</span>
                 { group_legend(shown.lanes.first().map_or(&[][..], |l| &l.groups[..])) }
             </figcaption>
         </figure>
