@@ -22,8 +22,7 @@ use crate::sim::assignor::AssignorKind;
 use crate::sim::client::{Acks, ConsumerConfig, OffsetReset, ProducerConfig};
 use crate::sim::command::{Command, NewRecord, Outcome, Subscription};
 use crate::sim::scenario::{
-    CompareSettings, PlaygroundSettings, SCENARIO_VERSION, ScenarioDoc, ScenarioError,
-    WordCountSettings,
+    CompareSettings, PlaygroundSettings, ScenarioDoc, ScenarioError, WordCountSettings,
 };
 use crate::sim::timeline::{Limits, Timeline};
 use crate::sim::world::WorldConfig;
@@ -114,9 +113,6 @@ pub enum Action {
     DismissError,
     /// Show a message (a URL parameter that could not be used, say).
     Notice(String),
-    /// Replace the session by a scenario that has been read and checked (a link, a file, a
-    /// saved session). One that does not replay leaves the session as it was.
-    Load(Box<ScenarioDoc>),
 }
 
 /// How a fresh session starts: the defaults are the first-load scene; a URL such as
@@ -387,7 +383,6 @@ impl Session {
     /// the session is too long to replay from its start.
     pub fn to_doc(&self, view: &str) -> Option<ScenarioDoc> {
         let mut doc = ScenarioDoc::new(self.timeline.scenario()?);
-        doc.version = SCENARIO_VERSION;
         doc.view = view.to_string();
         doc.moment_ms = Some(self.timeline.now_ms());
         doc.horizon_ms = Some(self.timeline.horizon_ms());
@@ -580,11 +575,6 @@ impl Session {
                 self.playing = playing;
                 self.rebuilds = rebuilds + 1;
                 self.set_lock(lock);
-            }
-            Action::Load(doc) => {
-                if let Err(e) = self.load(&doc) {
-                    self.error = Some(e.0);
-                }
             }
             Action::Notice(text) => self.error = Some(text),
             Action::Produce {
