@@ -171,7 +171,11 @@ cmd_test() {
   say "layer 1/3: native tests (cargo test)"
   cargo test
   say "layer 2/3: wasm tests in headless Chromium (wasm-bindgen-test)"
+  # Each test may take 60 s, not the runner's 20: the browser tests run one page, in which every
+  # earlier test's app keeps running, and on a loaded 2-core machine the Playground's crash test
+  # (a group waiting for its session timeout) once took longer than 20 s.
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-60}" \
     CHROMEDRIVER="$CHROMEDRIVER" \
     cargo test --target wasm32-unknown-unknown --test browser --test browser_wordcount --test browser_compare --test browser_panic
   say "layer 3/3: end-to-end in Chromium over WebDriver"
