@@ -21,6 +21,7 @@ pub mod scenario;
 pub mod soa;
 pub mod sort;
 pub mod streams;
+pub mod text;
 pub mod timeline;
 pub mod trace;
 pub mod validate;

@@ -1,6 +1,8 @@
 //! Seeded random drivers ("fuzz") for what enters from outside without a scenario: the URL (the
 //! route, its parameters and every view's `Setup::from_params`) and the console (shell and Kafka
-//! tools, line by line as the page's terminal runs them).
+//! tools, line by line as the page's terminal runs them), and the scenario document (a shared
+//! link, an opened file, saved data: `sim::scenario`'s decoders, then the replay of what they
+//! accept by the three views that read it).
 //!
 //! Each driver feeds generated inputs and checks that nothing panics and that everything stays
 //! bounded: messages and console output have a size limit, a message shows no raw control or
@@ -24,6 +26,11 @@ use std::time::Instant;
 
 use eda_playground::console::{Console, Mode, complete, quickstart_world};
 use eda_playground::sim::World;
+use eda_playground::sim::client::Acks;
+use eda_playground::sim::scenario::{
+    ScenarioDoc, decode_json, decode_link, encode_json, encode_link,
+};
+use eda_playground::sim::soa::Health;
 use eda_playground::ui::route::{self, PARAM_BYTES_MAX, PARAMS_MAX, Route};
 use eda_playground::ui::{compare_view, session, wordcount};
 
@@ -708,6 +715,331 @@ fn console_lines_full() {
 #[test]
 fn console_variables_stay_bounded() {
     drive_console(inputs(true), seed(), true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario documents
+
+/// Real documents to start from: the three views after a little play each, in a few setups.
+fn scenario_corpus() -> Vec<serde_json::Value> {
+    let mut docs = Vec::new();
+    for (hash, view) in [
+        ("#/playground", "playground"),
+        (
+            "#/playground?partitions=6&groups=2&rate=40&seed=9",
+            "playground",
+        ),
+        ("#/playground?brokers=3&partitions=4&seed=3", "console"),
+    ] {
+        let mut s = session::Session::from_hash(hash);
+        s.act(session::Action::Produce {
+            text: "alice:order 1".to_string(),
+            partition: None,
+            acks: Acks::All,
+        });
+        for _ in 0..40 {
+            s.act(session::Action::Frame { wall_ms: 100.0 });
+        }
+        s.act(session::Action::AddConsumer {
+            group: "billing".to_string(),
+        });
+        s.act(session::Action::CreateTopic {
+            name: "prices".to_string(),
+            partitions: 2,
+            replication_factor: 1,
+            cleanup_policy: "compact".to_string(),
+        });
+        s.act(session::Action::CrashConsumer(1));
+        for _ in 0..20 {
+            s.act(session::Action::Frame { wall_ms: 100.0 });
+        }
+        s.act(session::Action::Seek(1_500));
+        let mut doc: ScenarioDoc = s.to_doc(view).expect("a short session replays");
+        let mut w = wordcount::model::Model::from_hash("#/wordcount");
+        w.act(wordcount::model::Action::Produce(
+            "the cat\nthe dog sat".to_string(),
+        ));
+        for _ in 0..4 {
+            w.act(wordcount::model::Action::StepRecord);
+        }
+        doc.wordcount = w.settings();
+        let mut c = compare_view::model::Model::from_hash("#/eda-vs-soa");
+        for _ in 0..10 {
+            c.act(compare_view::model::Action::Frame { wall_ms: 100.0 });
+        }
+        c.act(compare_view::model::Action::SetHealth {
+            service: "email-service".to_string(),
+            health: Health::Down,
+        });
+        c.act(compare_view::model::Action::Spike);
+        doc.compare = c.settings();
+        docs.push(serde_json::to_value(&doc).unwrap());
+    }
+    docs
+}
+
+/// Numbers at the edges of what the document's fields hold.
+const EDGE_NUMBERS: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "-1",
+    "255",
+    "256",
+    "1000",
+    "65535",
+    "86400000",
+    "86400001",
+    "100000",
+    "100001",
+    "4294967295",
+    "4294967296",
+    "9223372036854775807",
+    "18446744073709551615",
+    "18446744073709551616",
+    "1e308",
+    "0.5",
+    "-0",
+];
+
+fn edge_value(rng: &mut Rng) -> serde_json::Value {
+    use serde_json::Value;
+    match rng.below(6) {
+        0..=2 => serde_json::from_str(rng.pick(EDGE_NUMBERS)).unwrap(),
+        3 => Value::String(random_text(rng, 40)),
+        4 => Value::String("x".repeat(rng.below(100_000) as usize)),
+        _ => [
+            Value::Null,
+            Value::Bool(true),
+            Value::Array(vec![]),
+            Value::Object(serde_json::Map::new()),
+        ][rng.below(4) as usize]
+            .clone(),
+    }
+}
+
+/// Every node's path in `value` (object keys and array indexes).
+fn paths(value: &serde_json::Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    out.push(at.clone());
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                at.push(k.clone());
+                paths(v, at, out);
+                at.pop();
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                at.push(i.to_string());
+                paths(v, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn node_at<'a>(value: &'a mut serde_json::Value, path: &[String]) -> &'a mut serde_json::Value {
+    path.iter().fold(value, |v, step| match v {
+        serde_json::Value::Object(map) => map.get_mut(step).unwrap(),
+        serde_json::Value::Array(items) => &mut items[step.parse::<usize>().unwrap()],
+        _ => unreachable!("paths lead through containers"),
+    })
+}
+
+/// A structural change to a document: a value at the edge, a field removed, an array's items
+/// repeated or reordered.
+fn mutate_value(rng: &mut Rng, doc: &mut serde_json::Value) {
+    let mut all = Vec::new();
+    paths(doc, &mut Vec::new(), &mut all);
+    let path = all[rng.below(all.len() as u64) as usize].clone();
+    let node = node_at(doc, &path);
+    match rng.below(5) {
+        0 | 1 => *node = edge_value(rng),
+        2 => {
+            if let serde_json::Value::Object(map) = node {
+                if let Some(k) = map
+                    .keys()
+                    .nth(rng.below(map.len() as u64) as usize)
+                    .cloned()
+                {
+                    map.remove(&k);
+                }
+            } else {
+                *node = edge_value(rng);
+            }
+        }
+        3 => {
+            if let serde_json::Value::Array(items) = node
+                && !items.is_empty()
+            {
+                let one = items[rng.below(items.len() as u64) as usize].clone();
+                let copies = [1, 2, 10, 1_000][rng.below(4) as usize];
+                let at = rng.below(items.len() as u64 + 1) as usize;
+                for _ in 0..copies {
+                    items.insert(at, one.clone());
+                }
+            }
+        }
+        _ => {
+            if let serde_json::Value::Array(items) = node
+                && items.len() > 1
+            {
+                let a = rng.below(items.len() as u64) as usize;
+                let b = rng.below(items.len() as u64) as usize;
+                items.swap(a, b);
+            }
+        }
+    }
+}
+
+/// A change to the bytes: a character replaced, inserted or removed, or the text cut short.
+fn mutate_text(rng: &mut Rng, text: &mut String) {
+    let chars: Vec<char> = text.chars().collect();
+    let at = rng.below(chars.len() as u64 + 1) as usize;
+    let noise = [
+        '{', '}', '[', ']', '"', ',', ':', '0', '9', '-', 'e', '\\', '\u{0}', '\u{202e}', 'é',
+    ];
+    let c = noise[rng.below(noise.len() as u64) as usize];
+    let mut chars = chars;
+    match rng.below(4) {
+        0 if at < chars.len() => chars[at] = c,
+        1 => chars.insert(at, c),
+        2 if at < chars.len() => {
+            chars.remove(at);
+        }
+        _ => chars.truncate(at),
+    }
+    *text = chars.into_iter().collect();
+}
+
+/// How one input reached the decoder, for the repro.
+enum ScenarioInput {
+    File(String),
+    Link(String),
+}
+
+fn scenario_input(rng: &mut Rng, corpus: &[serde_json::Value]) -> ScenarioInput {
+    let mut doc = corpus[rng.below(corpus.len() as u64) as usize].clone();
+    for _ in 0..=rng.below(3) {
+        mutate_value(rng, &mut doc);
+    }
+    let as_link = rng.chance(2);
+    // Most inputs stay well-formed JSON, so they reach the checks and the replay behind the
+    // parser; some are damaged as text or as a link.
+    let mut text = if as_link {
+        serde_json::to_string(&doc).unwrap()
+    } else {
+        serde_json::to_string_pretty(&doc).unwrap()
+    };
+    if rng.chance(4) {
+        mutate_text(rng, &mut text);
+    }
+    if !as_link {
+        return ScenarioInput::File(text);
+    }
+    let deflated = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 6);
+    use base64::Engine;
+    let mut link = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated);
+    if rng.chance(8) {
+        mutate_text(rng, &mut link);
+    }
+    ScenarioInput::Link(link)
+}
+
+/// What the page does with a document it accepted: the Playground's session replays it to its
+/// moment, WordCount and EDA vs SOA rebuild theirs, and the first frames run.
+fn replay_accepted(doc: &ScenarioDoc) {
+    if let Ok(mut s) = session::Session::from_doc(doc) {
+        for _ in 0..3 {
+            s.act(session::Action::Frame { wall_ms: 16.7 });
+        }
+        let again = s.to_doc(&doc.view);
+        if let Some(again) = again {
+            // What the page would share again reads back.
+            decode_link(&encode_link(&again)).unwrap();
+        }
+    }
+    if let Some(w) = &doc.wordcount
+        && let Ok(mut m) = wordcount::model::Model::from_settings(w)
+    {
+        m.act(wordcount::model::Action::StepRecord);
+        m.act(wordcount::model::Action::Frame { wall_ms: 16.7 });
+    }
+    if let Some(c) = &doc.compare
+        && let Ok(mut m) = compare_view::model::Model::from_settings(c)
+    {
+        for _ in 0..3 {
+            m.act(compare_view::model::Action::Frame { wall_ms: 16.7 });
+        }
+    }
+}
+
+fn drive_scenarios(count: u64, seed: u64) {
+    let started = Instant::now();
+    let corpus = scenario_corpus();
+    // The corpus itself round-trips (else the driver tests nothing behind the parser).
+    for doc in &corpus {
+        let doc: ScenarioDoc = serde_json::from_value(doc.clone()).unwrap();
+        assert_eq!(decode_json(&encode_json(&doc)).unwrap(), doc);
+    }
+    let mut rng = Rng(seed);
+    let (mut accepted, mut slowest) = (0u64, (std::time::Duration::ZERO, String::new()));
+    for i in 0..count {
+        let input = scenario_input(&mut rng, &corpus);
+        let one = Instant::now();
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            let decoded = match &input {
+                ScenarioInput::File(text) => decode_json(text),
+                ScenarioInput::Link(link) => decode_link(link),
+            };
+            match decoded {
+                Ok(doc) => {
+                    replay_accepted(&doc);
+                    true
+                }
+                Err(e) => {
+                    check_message("(scenario)", Some(&e.0));
+                    false
+                }
+            }
+        }));
+        let (kind, repro) = match &input {
+            ScenarioInput::File(t) => ("file", t),
+            ScenarioInput::Link(l) => ("link", l),
+        };
+        match outcome {
+            Ok(ok) => accepted += u64::from(ok),
+            Err(payload) => panic!(
+                "scenario input #{i} (seed {seed}) failed: {}\n  {kind}: {}",
+                panic_text(&*payload),
+                repro.chars().take(4_000).collect::<String>()
+            ),
+        }
+        let took = one.elapsed();
+        if took > slowest.0 {
+            slowest = (took, format!("#{i} ({kind}, {} chars)", repro.len()));
+        }
+    }
+    eprintln!(
+        "fuzz scenario: {count} documents (seed {seed}, {accepted} accepted and replayed), no \
+         panic, messages bounded and escaped, in {:.1?}; slowest input {:.1?}: {}",
+        started.elapsed(),
+        slowest.0,
+        slowest.1
+    );
+}
+
+#[test]
+fn scenario_documents_quick() {
+    drive_scenarios(inputs(true) / 10, seed());
+}
+
+#[test]
+#[ignore = "a million inputs: run with --release --ignored (see the file's doc)"]
+fn scenario_documents_full() {
+    drive_scenarios(inputs(false), seed());
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {

@@ -16,7 +16,7 @@
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-use crate::sim::command::{Scenario, TimedCommand};
+use crate::sim::command::{Command, Scenario, TimedCommand};
 use crate::sim::compare::TimedControl;
 use crate::sim::world::WorldConfig;
 
@@ -30,6 +30,11 @@ pub const DOCUMENT_BYTES_MAX: usize = 8 * 1024 * 1024;
 pub const COMMANDS_MAX: usize = 100_000;
 /// Latest virtual time a document may name: a day.
 pub const TIME_MS_MAX: u64 = 24 * 60 * 60 * 1000;
+/// The most records a replay may generate on its own (`Command::SetAutoProduce`) to reach the
+/// moment shown: a little over half an hour at the Playground's top rate (1,000 records/s). A
+/// day at 10,000 records/s would hold the page for many minutes; such a document is refused
+/// before any work, with the reason.
+pub const REPLAY_RECORDS_MAX: u64 = 2_000_000;
 
 /// Why a document could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -203,6 +208,40 @@ impl ScenarioDoc {
             .max(self.moment_ms.unwrap_or(0))
     }
 
+    /// Records the producers' generators make from the start to the moment shown (each
+    /// generator's rate times how long it runs; a closed producer's generator stops).
+    pub fn auto_records(&self) -> u64 {
+        let until = self.moment();
+        // producer → (since ms, records per second)
+        let mut running: std::collections::BTreeMap<u32, (u64, u64)> = Default::default();
+        let mut total: u64 = 0;
+        let stop = |total: &mut u64, since: u64, rate: u64, at: u64| {
+            let ms = at.min(until).saturating_sub(since);
+            *total = total.saturating_add(rate.saturating_mul(ms) / 1000);
+        };
+        for c in &self.commands {
+            let (producer, rate) = match &c.command {
+                Command::SetAutoProduce {
+                    producer,
+                    rate_per_s,
+                    ..
+                } => (*producer, u64::from(*rate_per_s)),
+                Command::CloseProducer { producer } => (*producer, 0),
+                _ => continue,
+            };
+            if let Some((since, old)) = running.remove(&producer) {
+                stop(&mut total, since, old, c.at_ms);
+            }
+            if rate > 0 {
+                running.insert(producer, (c.at_ms, rate));
+            }
+        }
+        for (since, rate) in running.into_values() {
+            stop(&mut total, since, rate, until);
+        }
+        total
+    }
+
     /// Checks what serde cannot: the version, counts, times and their order, and settings
     /// within the ranges the views accept.
     pub fn validate(&self) -> Result<(), ScenarioError> {
@@ -246,6 +285,13 @@ impl ScenarioDoc {
                     "The time of {what} ({ms} ms) is past the limit of {TIME_MS_MAX} ms (a day)."
                 )));
             }
+        }
+        let records = self.auto_records();
+        if records > REPLAY_RECORDS_MAX {
+            return Err(error(format!(
+                "Reaching this scenario's moment ({} s) means producing {records} records again; at most {REPLAY_RECORDS_MAX} are replayed in the page. Open a copy saved at an earlier moment.",
+                self.moment() / 1000
+            )));
         }
         let speed = |tenths: u32| (1..=200).contains(&tenths);
         if !speed(self.playground.speed_tenths) {
@@ -389,11 +435,8 @@ pub fn decode_link(payload: &str) -> Result<ScenarioDoc, ScenarioError> {
 fn json_problem(e: &serde_json::Error) -> String {
     let text = e.to_string();
     // serde_json ends with " at line L column C"; keep it, it is what a teacher needs.
-    let mut clean: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(300)
-        .collect();
+    // It quotes the document (an unknown variant, say): escape what could hide or reorder text.
+    let mut clean: String = crate::sim::text::visible(&text.chars().take(300).collect::<String>());
     if let Some(first) = clean.get(..1) {
         let upper = first.to_ascii_lowercase();
         clean.replace_range(..1, &upper);
@@ -448,6 +491,37 @@ mod tests {
             let err = decode_json(text).expect_err(text);
             assert!(err.0.contains(expected), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn a_replay_that_would_produce_too_many_records_is_refused_before_any_work() {
+        let auto = |producer, rate_per_s| Command::SetAutoProduce {
+            producer,
+            topic: "orders".to_string(),
+            rate_per_s,
+            keys: vec![],
+            value_prefix: "order-".to_string(),
+        };
+        let at = |at_ms, command| TimedCommand { at_ms, command };
+        let mut doc = small();
+        doc.commands = vec![at(0, auto(1, 1_000)), at(60_000, auto(2, 500))];
+        // Half an hour: 1,800,000 + 29 minutes at 500/s = 870,000: too many.
+        doc.moment_ms = Some(30 * 60 * 1000);
+        assert_eq!(doc.auto_records(), 1_800_000 + 870_000);
+        let err = doc.validate().expect_err("too many records");
+        assert!(err.0.contains("2670000 records"), "{err}");
+        // The second generator stopped after a minute (rate 0), the first closed after 20 min.
+        doc.commands.push(at(120_000, auto(2, 0)));
+        doc.commands
+            .push(at(1_200_000, Command::CloseProducer { producer: 1 }));
+        doc.moment_ms = Some(TIME_MS_MAX);
+        assert_eq!(doc.auto_records(), 1_200_000 + 30_000);
+        assert_eq!(doc.validate(), Ok(()));
+        // Without a moment, the timeline's end is the moment.
+        doc.moment_ms = None;
+        doc.horizon_ms = Some(TIME_MS_MAX);
+        doc.commands.truncate(1);
+        assert!(doc.validate().is_err());
     }
 
     #[test]
