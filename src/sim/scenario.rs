@@ -35,6 +35,13 @@ pub const TIME_MS_MAX: u64 = 24 * 60 * 60 * 1000;
 /// day at 10,000 records/s would hold the page for many minutes; such a document is refused
 /// before any work, with the reason.
 pub const REPLAY_RECORDS_MAX: u64 = 2_000_000;
+/// The most user requests an EDA-vs-SOA replay may send to reach its moment (steady users at
+/// their fastest, one request per 100 ms, plus every spike begun by then): nearly three hours
+/// of play. Each request costs tens of microseconds on both sides, so this keeps a load under
+/// a few seconds; 100,000 spikes of 10,000 requests (a short link) would hold the page for hours.
+pub const REPLAY_REQUESTS_MAX: u64 = 100_000;
+/// The shortest gap between two steady user requests (`ComparisonConfig::request_gap`'s least).
+const USER_GAP_MS_MIN: u64 = 100;
 
 /// Why a document could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,6 +139,25 @@ impl Default for CompareSettings {
             controls: Vec::new(),
             moment_ms: 0,
         }
+    }
+}
+
+impl CompareSettings {
+    /// At most how many user requests replaying to the moment sends: steady users at their
+    /// fastest for the whole time, plus every spike begun by the moment.
+    pub fn replay_requests(&self) -> u64 {
+        let spikes = self
+            .controls
+            .iter()
+            .filter(|t| t.at_ms <= self.moment_ms)
+            .map(|t| match t.control {
+                crate::sim::compare::Control::Spike { extra_requests, .. } => {
+                    u64::from(extra_requests)
+                }
+                _ => 0,
+            })
+            .fold(0u64, u64::saturating_add);
+        (self.moment_ms / USER_GAP_MS_MIN).saturating_add(spikes)
     }
 }
 
@@ -332,6 +358,13 @@ impl ScenarioDoc {
                     "EDA vs SOA's controls must be in time order, at most {TIME_MS_MAX} ms (a day)."
                 )));
             }
+            let requests = c.replay_requests();
+            if requests > REPLAY_REQUESTS_MAX {
+                return Err(error(format!(
+                    "Reaching EDA vs SOA's moment ({} s) means sending up to {requests} user requests again; at most {REPLAY_REQUESTS_MAX} are replayed in the page. Open a copy saved at an earlier moment.",
+                    c.moment_ms / 1000
+                )));
+            }
         }
         Ok(())
     }
@@ -491,6 +524,41 @@ mod tests {
             let err = decode_json(text).expect_err(text);
             assert!(err.0.contains(expected), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn an_eda_vs_soa_replay_that_would_send_too_many_requests_is_refused() {
+        use crate::sim::compare::Control;
+        let spike = |at_ms| TimedControl {
+            at_ms,
+            control: Control::Spike {
+                extra_requests: 10_000,
+                over_ms: 1_000,
+            },
+        };
+        let mut doc = small();
+        let mut compare = CompareSettings {
+            moment_ms: 60 * 60 * 1000,
+            ..CompareSettings::default()
+        };
+        // An hour of steady users at their fastest: 36,000 requests; fine.
+        assert_eq!(compare.replay_requests(), 36_000);
+        doc.compare = Some(compare.clone());
+        assert_eq!(doc.validate(), Ok(()));
+        // Seven spikes of 10,000 requests: 106,000 in all; refused, naming the figure.
+        compare.controls = (0..7).map(|i| spike(i * 1_000)).collect();
+        assert_eq!(compare.replay_requests(), 106_000);
+        doc.compare = Some(compare.clone());
+        let err = doc.validate().expect_err("too many requests");
+        assert!(err.0.contains("106000 user requests"), "{err}");
+        // Spikes after the moment are never replayed.
+        compare.moment_ms = 3_000;
+        assert_eq!(compare.replay_requests(), 30 + 40_000);
+        // Three hours of steady users alone: 108,000; refused.
+        compare.controls.clear();
+        compare.moment_ms = 3 * 60 * 60 * 1000;
+        doc.compare = Some(compare);
+        assert!(doc.validate().is_err());
     }
 
     #[test]
