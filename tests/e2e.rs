@@ -31,6 +31,7 @@ mod e2e {
     pub mod playground;
     pub mod server;
     pub mod session;
+    pub mod soak;
     pub mod webdriver;
     pub mod wordcount;
 }
@@ -576,6 +577,15 @@ fn panic_after_panic_shows_one_banner_whose_reload_works() {
 #[ignore = "end-to-end benchmark: needs dist/ and chromedriver; run by ./run.sh test"]
 fn load_probe() {
     run_on_dist("load", e2e::hardening::load_probe);
+}
+
+/// Benchmark, not a check: the busy Playground left running (`EDA_SOAK_MINUTES`, 30 by
+/// default), its memory, DOM and frames sampled; see `e2e::soak`. `./run.sh test` skips it.
+/// Run alone with `EDA_SOAK_MINUTES=30 cargo test --test e2e -- --ignored soak --nocapture`.
+#[test]
+#[ignore = "end-to-end benchmark (30 minutes): run alone; ./run.sh test skips it"]
+fn soak() {
+    run_on_dist("soak", e2e::soak::soak);
 }
 
 // ---------------------------------------------------------------------------

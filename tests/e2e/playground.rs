@@ -710,7 +710,7 @@ const PROBE_WARMUP: Duration = Duration::from_secs(3);
 const PROBE_WINDOW: Duration = Duration::from_secs(5);
 
 /// One probe's results.
-struct Probe {
+pub struct Probe {
     scene: String,
     /// Deltas of the frames' `requestAnimationFrame` timestamps: the frame clock.
     ticks: Vec<f64>,
@@ -745,18 +745,26 @@ impl Probe {
         s
     }
 
-    fn p95(&self) -> f64 {
+    pub fn p95(&self) -> f64 {
         percentile(&self.sorted(), 95.0)
     }
 
-    fn nodes(&self) -> (u64, u64) {
+    /// Frames the frame clock skipped (a delta over 1.5 vsync), and the page script's p95 (ms).
+    pub fn missed_and_script_p95(&self) -> (usize, f64) {
+        let missed = self.ticks.iter().filter(|d| **d > 1.5 * VSYNC_MS).count();
+        let mut script = self.script.clone();
+        script.sort_by(f64::total_cmp);
+        (missed, percentile(&script, 95.0))
+    }
+
+    pub fn nodes(&self) -> (u64, u64) {
         (
             self.start["nodes"].as_u64().unwrap_or(0),
             self.end["nodes"].as_u64().unwrap_or(0),
         )
     }
 
-    fn report(&self) -> String {
+    pub fn report(&self) -> String {
         let s = self.sorted();
         let n = s.len();
         let mean = s.iter().sum::<f64>() / n.max(1) as f64;
@@ -879,6 +887,12 @@ fn probe(h: &Harness, rel: &str) -> Result<Probe, Error> {
         })?;
     }
     thread::sleep(PROBE_WARMUP);
+    measure(h, rel)
+}
+
+/// Measures the page as it is, for [`PROBE_WINDOW`], without opening or warming it up (the soak
+/// measures the same page again and again, and right after a hidden tab returns).
+pub fn measure(h: &Harness, rel: &str) -> Result<Probe, Error> {
     h.browser.execute(PROBE_SAMPLE, &[])?;
     let start = h.browser.execute(PROBE_START, &[])?;
     thread::sleep(PROBE_WINDOW);

@@ -477,6 +477,22 @@ impl Browser {
         )
     }
 
+    /// Minimizes the window: the page becomes hidden (`document.visibilityState`), as a tab
+    /// in the background, and its animation frames stop.
+    pub fn minimize(&self) -> Result<()> {
+        self.cmd("POST", "/window/minimize", None).map(drop)
+    }
+
+    /// Gives the window this size (restoring a minimized one).
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )
+        .map(drop)
+    }
+
     /// Runs `script` as a function body (use `arguments[i]`, `return ...`).
     pub fn execute(&self, script: &str, args: &[Value]) -> Result<Value> {
         self.cmd(
