@@ -202,6 +202,7 @@ fn memory_stays_bounded_and_the_reach_shrinks_instead() {
         checkpoint_every_ms: 1_000,
         checkpoints_max: 5,
         script_max: 50,
+        reach_records_max: u64::MAX,
     };
     let mut t = Timeline::new(2, config(), Counts::default(), limits);
     t.drive(|w| w.create_topic("orders", 2, 1)).expect("topic");
@@ -226,6 +227,43 @@ fn memory_stays_bounded_and_the_reach_shrinks_instead() {
     assert_eq!(t.seek(0), earliest);
     t.advance(t.horizon_ms() - earliest).expect("advance");
     assert!(t.is_live());
+}
+
+/// A fast producer fills the reach with records before the checkpoints run out: the oldest
+/// checkpoints go once more than `reach_records_max` records were appended since them, so
+/// the records only they held are freed, and seeking there still replays exactly.
+#[test]
+fn a_busy_timeline_reaches_back_only_as_far_as_its_record_budget() {
+    let limits = Limits {
+        checkpoint_every_ms: 1_000,
+        checkpoints_max: 40,
+        script_max: 1_000,
+        reach_records_max: 500,
+    };
+    // `busy` sends 50 records/s for about 7 s: ~350 records in 7 checkpoints, within budget.
+    let t = busy(3, limits);
+    assert!(t.checkpoints() >= 7, "{} checkpoints", t.checkpoints());
+    assert_eq!(t.earliest_ms(), 0);
+    // 50 records/s for 40 s more: 2,000 records, so the reach keeps 10 to 11 s of them.
+    let mut t = busy(3, limits);
+    for _ in 0..400 {
+        t.advance(100).expect("advance");
+    }
+    let reach = t.now_ms() - t.earliest_ms();
+    assert!(
+        (9_000..=12_000).contains(&reach),
+        "reach {reach} ms with {} checkpoints",
+        t.checkpoints()
+    );
+    let mut fresh = busy(3, limits);
+    for _ in 0..400 {
+        fresh.advance(100).expect("advance");
+    }
+    let earliest = t.earliest_ms();
+    let now = t.now_ms();
+    assert_eq!(t.seek(0), earliest);
+    t.advance(now - earliest).expect("advance");
+    assert_eq!(fingerprint(t.world()), fingerprint(fresh.world()));
 }
 
 #[test]

@@ -18,8 +18,9 @@
 //!   timeline ends now.
 //! - **Folding.** What happens is handed to a [`Fold`] (the views' event log, counters and
 //!   charts); the fold is saved with each checkpoint, so a rewind shows what was true then.
-//! - **Bounded.** At most [`Limits::checkpoints_max`] checkpoints are kept (the earliest
-//!   reachable moment moves forward instead of memory growing), and at most
+//! - **Bounded.** At most [`Limits::checkpoints_max`] checkpoints are kept, spanning at most
+//!   [`Limits::reach_records_max`] appended records (the earliest reachable moment moves
+//!   forward instead of memory growing), and at most
 //!   [`Limits::script_max`] commands; past that the oldest are dropped and the timeline no
 //!   longer replays from its seed ([`Timeline::scenario`] says so).
 //!
@@ -55,16 +56,23 @@ pub struct Limits {
     pub checkpoints_max: usize,
     /// Commands kept in the script.
     pub script_max: usize,
+    /// Records appended (over all partitions) between the oldest checkpoint and the newest:
+    /// the records only the checkpoints still hold, so memory stops growing once this many
+    /// have flowed and a busy timeline's reach shrinks to fit (a quiet one keeps all of
+    /// `checkpoints_max`).
+    pub reach_records_max: u64,
 }
 
 impl Default for Limits {
     /// 41 checkpoints 15 s apart: ten minutes can be rewound (about 40 ms of replay at 1,000
-    /// records/s natively); 100,000 learner commands.
+    /// records/s natively); 100,000 learner commands; 100,000 appended records of reach (about
+    /// 18 MB in the page: the full ten minutes at 100 records/s, 100 s at 1,000 records/s).
     fn default() -> Self {
         Self {
             checkpoint_every_ms: 15_000,
             checkpoints_max: 41,
             script_max: 100_000,
+            reach_records_max: 100_000,
         }
     }
 }
@@ -82,6 +90,8 @@ struct Checkpoint<F> {
     world: World,
     /// Commands of the script applied (counted from the start, dropped ones included).
     applied: u64,
+    /// [`appended`] of the world then.
+    appended: u64,
     fold: F,
 }
 
@@ -123,6 +133,7 @@ impl<F: Fold> Timeline<F> {
                 checkpoint_every_ms: limits.checkpoint_every_ms.max(1),
                 checkpoints_max: limits.checkpoints_max.max(1),
                 script_max: limits.script_max.max(1),
+                reach_records_max: limits.reach_records_max,
             },
         };
         timeline.collect(0);
@@ -483,12 +494,19 @@ impl<F: Fold> Timeline<F> {
 
     fn checkpoint(&mut self) {
         let _ = self.world.take_history();
+        let now = appended(&self.world);
         self.checkpoints.push_back(Checkpoint {
             world: self.world.clone(),
             applied: self.applied,
+            appended: now,
             fold: self.fold.clone(),
         });
-        while self.checkpoints.len() > self.limits.checkpoints_max {
+        while self.checkpoints.len() > self.limits.checkpoints_max
+            || (self.checkpoints.len() > 1
+                && self.checkpoints.front().is_some_and(|c| {
+                    now.saturating_sub(c.appended) > self.limits.reach_records_max
+                }))
+        {
             self.checkpoints.pop_front();
         }
     }
@@ -517,4 +535,14 @@ impl<F: Fold> Timeline<F> {
             self.dropped += cut as u64;
         }
     }
+}
+
+/// Records appended to the world's logs since it began (every partition's log end offset,
+/// internal topics included): what a checkpoint can hold that the live world has dropped.
+fn appended(world: &World) -> u64 {
+    world
+        .topics()
+        .flat_map(|t| t.partitions.iter())
+        .map(|p| p.log.log_end_offset())
+        .fold(0, u64::saturating_add)
 }

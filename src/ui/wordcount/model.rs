@@ -123,6 +123,8 @@ fn limits() -> Limits {
         checkpoint_every_ms: u64::MAX,
         checkpoints_max: MAX_MARKS / CHECKPOINT_EVERY + 2,
         script_max: MAX_MARKS * 2,
+        // WordCount's input is the learner's lines: the marks bound it.
+        reach_records_max: u64::MAX,
     }
 }
 
