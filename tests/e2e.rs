@@ -484,6 +484,18 @@ fn lesson_replication() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_compaction() {
+    run_on_dist("lesson_compaction", e2e::lessons::check_compaction);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_assignors() {
+    run_on_dist("lesson_assignors", e2e::lessons::check_assignors);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn lesson_malformed_file_shows_line_numbered_errors() {
     run_on_dist("lesson_malformed", e2e::lessons::check_malformed_lesson);
 }

@@ -1,4 +1,5 @@
-//! The Console view: an in-page terminal with tabs, running Kafka 4.0's command-line tools
+//! The Console view: an in-page terminal with tabs, running the command-line tools of Kafka
+//! [`crate::KAFKA_VERSION`]
 //! (the [`crate::console`] module) against a simulated world.
 //!
 //! The model (`console_view/model.rs`) is plain Rust; this file draws it and turns keys into
@@ -414,7 +415,7 @@ pub fn ConsoleView(props: &ConsoleViewProps) -> Html {
         <div class="console-view">
             { el::text("h2", &[], "Console") }
             <p class="hint" id={KEYS_ID}>
-                { "Kafka 4.0's tools on the simulated cluster. " }
+                { format!("Kafka {}'s tools on the simulated cluster. ", crate::KAFKA_VERSION) }
                 { for KEYS.iter().map(|(key, what)| html! { <>{ el::text("kbd", &[], key) }{ *what }</> }) }
             </p>
             <div class="term-bar">

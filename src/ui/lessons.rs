@@ -349,7 +349,16 @@ fn Runner(props: &RunnerProps) -> Html {
         let replaced = step_index == 0 || s.timeline.fold().checker.is_none();
         if replaced {
             keep_learners_session(&shared, &lesson.title);
-            let mut fresh = session_for_setup(&lesson.setup);
+            match lesson.view.as_str() {
+                "eda-vs-soa" => drop(shared.fresh_compare(&lesson.setup)),
+                "wordcount" => drop(shared.fresh_wordcount(&lesson.setup)),
+                _ => {}
+            }
+            // The Console works on the page's session; EDA vs SOA and WordCount on their own.
+            let mut fresh = session_for_setup(match lesson.view.as_str() {
+                "eda-vs-soa" | "wordcount" => "#/playground",
+                _ => &lesson.setup,
+            });
             fresh.rebuilds = s.rebuilds + 1;
             *s = fresh;
         }
@@ -368,6 +377,24 @@ fn Runner(props: &RunnerProps) -> Html {
         run.set(next);
     }
 
+    // EDA vs SOA and WordCount keep worlds of their own: their goals read them at each refresh.
+    if let Ok(mut s) = session.try_borrow_mut()
+        && let Some(checker) = s.timeline.fold_mut().checker.as_mut()
+    {
+        match lesson.view.as_str() {
+            "eda-vs-soa" => {
+                if let Ok(m) = shared.compare(&current_hash()).try_borrow() {
+                    checker.observe_comparison(&m.comparison);
+                }
+            }
+            "wordcount" => {
+                if let Ok(m) = shared.wordcount(&current_hash()).try_borrow() {
+                    checker.observe_wordcount(&m);
+                }
+            }
+            _ => {}
+        }
+    }
     // The goal: held now (latched by the checker), or earned before.
     let held_at = session
         .borrow()
@@ -419,10 +446,11 @@ fn Runner(props: &RunnerProps) -> Html {
     };
     let show_me = {
         let (session, run, actions) = (session.clone(), run.clone(), step.show.clone());
+        let shared = shared.clone();
         Callback::from(move |_: MouseEvent| {
             let mut s = session.borrow_mut();
             for action in &actions {
-                perform(&mut s, action);
+                perform_on(&shared, &mut s, action, &current_hash());
             }
             drop(s);
             let mut next = (*run).clone();
@@ -548,6 +576,10 @@ fn Runner(props: &RunnerProps) -> Html {
             <div class="lesson-view">
                 if lesson.view == "console" {
                     <crate::ui::console_view::ConsoleView key={run.generation} />
+                } else if lesson.view == "eda-vs-soa" {
+                    <crate::ui::compare_view::EdaVsSoa key={run.generation} />
+                } else if lesson.view == "wordcount" {
+                    <crate::ui::wordcount::WordCount key={run.generation} />
                 } else {
                     <crate::ui::playground::Playground key={run.generation} />
                 }
@@ -653,10 +685,39 @@ fn right_answer(answer: &Answer, session: &Session) -> (String, String) {
     }
 }
 
+/// Does one "Show me" action through the actions a click on the lesson's view sends: the
+/// session's, or EDA vs SOA's and WordCount's for theirs.
+/// `hash` is the page's address (a lesson's, so the views keep their models).
+fn perform_on(shared: &SharedSession, session: &mut Session, action: &ShowAction, hash: &str) {
+    match action {
+        ShowAction::Health(service, health) => {
+            let model = shared.compare(hash);
+            if let Ok(mut m) = model.try_borrow_mut() {
+                m.act(crate::ui::compare_view::model::Action::SetHealth {
+                    service: service.clone(),
+                    health: *health,
+                });
+            }
+        }
+        ShowAction::WcProduce(line) => {
+            if let Ok(mut m) = shared.wordcount(hash).try_borrow_mut() {
+                m.act(crate::ui::wordcount::model::Action::Produce(line.clone()));
+            }
+        }
+        ShowAction::WcStepRecord => {
+            if let Ok(mut m) = shared.wordcount(hash).try_borrow_mut() {
+                m.act(crate::ui::wordcount::model::Action::StepRecord);
+            }
+        }
+        other => perform(session, other),
+    }
+}
+
 /// Does one "Show me" action through the session's own actions (Play and Pause set the
 /// clock rather than toggle it).
 fn perform(session: &mut Session, action: &ShowAction) {
     let action = match action {
+        ShowAction::Health(..) | ShowAction::WcProduce(_) | ShowAction::WcStepRecord => return,
         ShowAction::Play => return session.playing = true,
         ShowAction::Pause => return session.playing = false,
         ShowAction::Produce(text) => Action::Produce {
@@ -666,6 +727,9 @@ fn perform(session: &mut Session, action: &ShowAction) {
         },
         ShowAction::AddConsumer(group) => Action::AddConsumer {
             group: group.clone(),
+        },
+        ShowAction::AddGroup(assignor) => Action::AddGroup {
+            assignor: *assignor,
         },
         ShowAction::CrashConsumer(id) => Action::CrashConsumer(*id),
         ShowAction::StopConsumer(id) => Action::StopConsumer(*id),
@@ -793,5 +857,109 @@ mod tests {
         let expected = crate::sim::partitioner::partition_for_key(b"alice", 3);
         assert_eq!(p, format!("P{expected}"));
         assert!(why.contains("mod 3"), "{why}");
+    }
+
+    /// A lesson over EDA vs SOA or WordCount: its setup opens the view's own world without an
+    /// error, and "Show me" with time running passes each step.
+    fn view_lesson_passes_with_show_me(id: &str, lesson: &Lesson) {
+        use crate::ui::compare_view::model::{Action as C, Model as CompareModel};
+        use crate::ui::wordcount::model::{Action as W, Model as WordCountModel};
+        let shared = SharedSession::default();
+        let mut session = Session::new(1);
+        let compare = (lesson.view == "eda-vs-soa").then(|| shared.fresh_compare(&lesson.setup));
+        let wordcount = (lesson.view == "wordcount").then(|| shared.fresh_wordcount(&lesson.setup));
+        if let Some(m) = &compare {
+            let m: &CompareModel = &m.borrow();
+            assert!(m.error.is_none(), "{id}: {:?}", m.error);
+        }
+        if let Some(m) = &wordcount {
+            let m: &WordCountModel = &m.borrow();
+            assert!(m.error.is_none(), "{id}: {:?}", m.error);
+        }
+        for (n, step) in lesson.steps.iter().enumerate() {
+            let Some(predicate) = step.check.clone() else {
+                continue;
+            };
+            let mut checker = Checker::new(predicate, 0);
+            for action in &step.show {
+                perform_on(&shared, &mut session, action, "#/lessons");
+            }
+            for _ in 0..2_000 {
+                if let Some(m) = &compare {
+                    checker.observe_comparison(&m.borrow().comparison);
+                    m.borrow_mut().act(C::Frame { wall_ms: 100.0 });
+                }
+                if let Some(m) = &wordcount {
+                    checker.observe_wordcount(&m.borrow());
+                }
+                if checker.passed() {
+                    break;
+                }
+                if let Some(m) = &wordcount {
+                    m.borrow_mut().act(W::StepNode);
+                }
+            }
+            assert!(
+                checker.passed(),
+                "{id}: step {} ({}) does not pass with Show me",
+                n + 1,
+                step.title
+            );
+        }
+    }
+
+    /// Every lesson of the course reads, its setup opens without an error, and where every
+    /// step has "Show me", pressing it (and letting virtual time run) passes the step.
+    #[test]
+    fn every_shipped_lesson_sets_up_and_show_me_passes_its_steps() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/lessons");
+        let course = std::fs::read_to_string(dir.join("course.txt")).expect("course.txt");
+        for id in course
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let text = std::fs::read_to_string(dir.join(format!("{id}.txt"))).expect(id);
+            let lesson = format::parse(&text).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+            if lesson.view == "eda-vs-soa" || lesson.view == "wordcount" {
+                view_lesson_passes_with_show_me(id, &lesson);
+                continue;
+            }
+            let mut session = session_for_setup(&lesson.setup);
+            assert!(session.error.is_none(), "{id}: {:?}", session.error);
+            assert!(session.world().topics().next().is_some(), "{id}: a world");
+            if lesson.steps.iter().any(|s| s.show.is_empty()) {
+                continue;
+            }
+            for (n, step) in lesson.steps.iter().enumerate() {
+                let now = session.timeline.now_ms();
+                session.timeline.fold_mut().checker =
+                    step.check.clone().map(|p| Checker::new(p, now));
+                for action in &step.show {
+                    perform(&mut session, action);
+                }
+                for _ in 0..600 {
+                    if session
+                        .trace()
+                        .checker
+                        .as_ref()
+                        .is_some_and(Checker::passed)
+                    {
+                        break;
+                    }
+                    session.run(500);
+                }
+                assert!(
+                    session
+                        .trace()
+                        .checker
+                        .as_ref()
+                        .is_some_and(Checker::passed),
+                    "{id}: step {} ({}) does not pass with Show me",
+                    n + 1,
+                    step.title
+                );
+            }
+        }
     }
 }

@@ -813,6 +813,20 @@ impl SharedSession {
         kept(&self.0.compare, &self.0.compare_doc, hash)
     }
 
+    /// A new EDA-vs-SOA model from `hash`, in place of the kept one (a lesson's setup).
+    pub fn fresh_compare(&self, hash: &str) -> Rc<RefCell<CompareModel>> {
+        self.0.compare.borrow_mut().take();
+        self.0.compare_doc.borrow_mut().take();
+        self.compare(hash)
+    }
+
+    /// A new WordCount model from `hash`, in place of the kept one (a lesson's setup).
+    pub fn fresh_wordcount(&self, hash: &str) -> Rc<RefCell<WordCountModel>> {
+        self.0.wordcount.borrow_mut().take();
+        self.0.wordcount_doc.borrow_mut().take();
+        self.wordcount(hash)
+    }
+
     /// The whole page as a scenario document showing `view`: the page's timeline, and the
     /// WordCount and EDA-vs-SOA worlds when they were opened. `None` when the page's timeline
     /// no longer replays from its start.

@@ -276,3 +276,215 @@ pub fn check_malformed_lesson(h: &Harness) -> Result<(), Error> {
     let _ = std::fs::remove_file(&path);
     result
 }
+
+/// Types `text` and Enter into the lesson's terminal.
+fn type_line(h: &Harness, text: &str) -> Result<(), Error> {
+    const ENTER: &str = "\u{E007}";
+    let input = h.browser.wait_for(".lesson-view #term-input", TIMEOUT)?;
+    input.send_keys(&format!("{text}{ENTER}"))
+}
+
+/// Waits until the lesson's view shows `what`.
+fn view_says(h: &Harness, what: &str) -> Result<String, Error> {
+    h.browser
+        .wait_until(&format!("the view to show {what:?}"), TIMEOUT, || {
+            let text = h.browser.find(".lesson-view")?.text()?;
+            Ok(text.contains(what).then_some(text))
+        })
+}
+
+fn wait_step_n(h: &Harness, n: usize, of: usize) -> Result<serde_json::Value, Error> {
+    wait_step(h, &format!("step {n} of {of}"), |s| {
+        s["step"]
+            .as_str()
+            .is_some_and(|t| t.starts_with(&format!("Step {n} of {of}")))
+    })
+}
+
+fn pass_and_next(h: &Harness, n: usize) -> Result<(), Error> {
+    wait_step(h, &format!("step {n} to pass"), |s| {
+        s["passed"] == json!(true)
+    })?;
+    click_text(h, ".lessons .lesson-actions", "Next")
+}
+
+/// Compaction, typed into the lesson's terminal: a compacted topic, three values for one key,
+/// a tombstone, one more record to close the segment, the cleaner's pass, and a read that
+/// shows only the latest value per key (the removed offsets are gaps).
+pub fn check_compaction(h: &Harness) -> Result<(), Error> {
+    h.open("#/lessons/compaction")?;
+    wait_step_n(h, 1, 5)?;
+    h.screenshot("lesson-compaction-first")?;
+    type_line(
+        h,
+        "bin/kafka-topics.sh --create --topic prices --config cleanup.policy=compact --config segment.ms=100 --config min.cleanable.dirty.ratio=0.01 --bootstrap-server localhost:9092",
+    )?;
+    view_says(h, "Created topic prices.")?;
+    pass_and_next(h, 1)?;
+    wait_step_n(h, 2, 5)?;
+    type_line(
+        h,
+        "bin/kafka-console-producer.sh --topic prices --property parse.key=true --property key.separator=: --property null.marker=NULL --bootstrap-server localhost:9092",
+    )?;
+    for line in ["apple:1", "apple:2", "pear:5", "apple:3"] {
+        type_line(h, line)?;
+    }
+    pass_and_next(h, 2)?;
+    wait_step_n(h, 3, 5)?;
+    type_line(h, "pear:NULL")?;
+    pass_and_next(h, 3)?;
+    let s = wait_step_n(h, 4, 5)?;
+    assert_eq!(s["passed"], json!(false), "the cleaner has not run: {s}");
+    type_line(h, "banana:1")?;
+    // The cleaner looks every 15 s of virtual time; the Console runs at 1×.
+    h.browser
+        .wait_until("the cleaner's pass", Duration::from_secs(60), || {
+            Ok((step_state(h)?["passed"] == json!(true)).then_some(()))
+        })?;
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    wait_step_n(h, 5, 5)?;
+    h.browser.find(".lesson-view button.term-eof")?.click()?;
+    type_line(
+        h,
+        "bin/kafka-console-consumer.sh --topic prices --from-beginning --property print.key=true --property print.offset=true --bootstrap-server localhost:9092",
+    )?;
+    // What the consumer printed (after its command line): the latest value per key, the
+    // tombstone, and gaps where the older records were.
+    let consumer = h
+        .browser
+        .wait_until("the consumer to print banana", TIMEOUT, || {
+            let text = h.browser.find(".lesson-view")?.text()?;
+            let after = text
+                .rsplit("kafka-console-consumer.sh")
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            Ok(after.contains("banana").then_some(after))
+        })?;
+    wait_step(h, "Lesson complete", |s| s["complete"] == json!(true))?;
+    assert!(
+        consumer.contains("apple") && consumer.contains('3'),
+        "{consumer}"
+    );
+    assert!(
+        consumer.contains("pear") && consumer.contains("null"),
+        "{consumer}"
+    );
+    for gone in ["Offset:0", "Offset:1", "Offset:2"] {
+        assert!(
+            !consumer.contains(gone),
+            "{gone} was compacted away: {consumer}"
+        );
+    }
+    h.screenshot("lesson-compaction-last")?;
+    h.expect_no_panic_banner("compaction lesson")
+}
+
+/// The Assignor list of the lesson's Playground.
+fn choose_assignor(h: &Harness, name: &str) -> Result<(), Error> {
+    let select = h.browser.find(".lesson-view select.assignor")?;
+    select.click()?;
+    for option in h.browser.find_all(".lesson-view select.assignor option")? {
+        if option.attribute("value")?.as_deref() == Some(name) {
+            return option.click();
+        }
+    }
+    Err(Error::Protocol(format!("no assignor {name:?}")))
+}
+
+fn assignor_shown(h: &Harness) -> Result<String, Error> {
+    let v = h.browser.execute(
+        "return document.querySelector('.lesson-view select.assignor').value;",
+        &[],
+    )?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+/// Answers the step's prediction with `choice`.
+fn predict(h: &Harness, choice: &str) -> Result<(), Error> {
+    for radio in h
+        .browser
+        .find_all(".lessons fieldset.predict input[type=radio]")?
+    {
+        if radio.attribute("value")?.as_deref() == Some(choice) {
+            radio.click()?;
+            click_text(h, ".lessons", "Commit my answer")?;
+            wait_step(h, "the answer to be kept", |s| s["answered"] == json!(true))?;
+            return Ok(());
+        }
+    }
+    Err(Error::Protocol(format!("no choice {choice:?}")))
+}
+
+fn add_consumer(h: &Harness, group: &str) -> Result<(), Error> {
+    click_text(
+        h,
+        &format!(".lesson-view .group[data-group=\"{group}\"]"),
+        "Add consumer",
+    )
+}
+
+/// Assignors, done with the Playground's own controls: range, then a third member (eager:
+/// every partition given up); cooperative-sticky, chosen in the Assignor list, which stays
+/// chosen after "Add group"; then a third member (only the moving partition given up).
+pub fn check_assignors(h: &Harness) -> Result<(), Error> {
+    h.open("#/lessons/assignors")?;
+    wait_step_n(h, 1, 4)?;
+    h.browser
+        .wait_for(".lesson-view select.assignor", TIMEOUT)?;
+    h.screenshot("lesson-assignors-first")?;
+    choose_assignor(h, "range")?;
+    click_text(h, ".lesson-view", "Add group")?;
+    pass_and_next(h, 1)?;
+    wait_step_n(h, 2, 4)?;
+    predict(h, "consumer 4")?;
+    add_consumer(h, "billing")?;
+    let s = wait_step(h, "step 2 to pass", |s| s["passed"] == json!(true))?;
+    let verdict = s["verdict"].as_str().unwrap_or_default().to_string();
+    assert!(verdict.contains("right"), "{verdict}");
+    h.browser
+        .wait_until("consumer 4 to own partition 2", TIMEOUT, || {
+            let li = h
+                .browser
+                .find_all(".lesson-view .group[data-group=\"billing\"] li[data-consumer=\"4\"]")?;
+            Ok(match li.first() {
+                Some(li) => (li.attribute("data-owns")?.as_deref() == Some("2")).then_some(()),
+                None => None,
+            })
+        })?;
+    view_says(h, "consumer 3 gives up orders-2")?;
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    wait_step_n(h, 3, 4)?;
+    choose_assignor(h, "cooperative-sticky")?;
+    click_text(h, ".lesson-view", "Add group")?;
+    h.browser.wait_until("the group shipping", TIMEOUT, || {
+        Ok((!h
+            .browser
+            .find_all(".lesson-view .group[data-group=\"shipping\"]")?
+            .is_empty())
+        .then_some(()))
+    })?;
+    assert_eq!(
+        assignor_shown(h)?,
+        "cooperative-sticky",
+        "the assignor chosen stays chosen after Add group"
+    );
+    pass_and_next(h, 3)?;
+    wait_step_n(h, 4, 4)?;
+    let protocol = h
+        .browser
+        .find(".lesson-view .group[data-group=\"shipping\"] h4")?
+        .text()?;
+    assert!(protocol.contains("cooperative-sticky"), "{protocol}");
+    predict(h, "1")?;
+    add_consumer(h, "shipping")?;
+    wait_step(h, "Lesson complete", |s| s["complete"] == json!(true))?;
+    let s = step_state(h)?;
+    assert!(
+        s["verdict"].as_str().is_some_and(|v| v.contains("right")),
+        "{s}"
+    );
+    view_says(h, "consumer 5 gives up orders-2")?;
+    h.screenshot("lesson-assignors-last")?;
+    h.expect_no_panic_banner("assignors lesson")
+}

@@ -8,13 +8,32 @@
 //!
 //! The vocabulary (one predicate per line, `word key=value …`):
 //! - `appended [topic=T] [key=K] count=N` — N records appended since the step began;
-//! - `delivered [group=G] [count=N]` — records delivered to members of G;
+//! - `delivered [group=G] [topic=T] [count=N]` — records delivered to members of G (from T);
 //! - `duplicate [group=G]` — a record delivered again (at-least-once redelivery);
 //! - `rebalanced group=G members=N` — G completed a rebalance with N members;
 //! - `lag group=G [topic=T] max=M after=A` — G's lag fell to M or less after it was A or more;
 //! - `lag-over group=G [topic=T] min=N` — G's lag reached N records;
 //! - `crashed` — a consumer crashed; `broker-stopped [id=N]`; `leader-changed [topic=T]`;
-//! - `topic-exists name=T` — the topic exists now.
+//! - `topic-exists name=T` — the topic exists now;
+//! - `topic-config topic=T name=C value=V` — topic T's config C is V now (set or default);
+//! - `tombstone [topic=T] [key=K]` — a tombstone (a key with a null value) was appended;
+//! - `compacted [topic=T] [removed=N]` — the log cleaner removed N records or more from T
+//!   (summed over its passes since the step began; N is 1 unless given);
+//! - `revoked group=G [min=N] [max=M]` — since the step began, members of G gave up N to M
+//!   partitions in all (`PartitionsRevoked`, summed), and G completed a rebalance after that.
+//!
+//! Over the EDA-vs-SOA comparison (a lesson with `view: eda-vs-soa`):
+//! - `service-health service=S health=up|slow|down` — service S is in that state now;
+//! - `outage [soa-failed=N] [eda-ok=M]` — since the step began, the SOA side answered N users
+//!   (default 1) with an error, while the EDA side answered M users (default 1) and none with
+//!   an error;
+//! - `caught-up service=S [after=N]` — the lag of S's consumer group on the EDA side is 0, after
+//!   it was N (default 1) or more since the step began.
+//!
+//! Over WordCount (a lesson with `view: wordcount`):
+//! - `store word=W count=N` — the count store holds W = N now;
+//! - `wc-topic topic=repartition|changelog|output [key=W] [min=N]` — that topic of the
+//!   application holds N records (default 1) or more, with key W when given.
 
 use crate::sim::{TraceEvent, TraceKind, World};
 
@@ -28,6 +47,7 @@ pub enum Predicate {
     },
     Delivered {
         group: Option<String>,
+        topic: Option<String>,
         count: u64,
     },
     Duplicate {
@@ -57,6 +77,45 @@ pub enum Predicate {
     },
     TopicExists {
         name: String,
+    },
+    TopicConfig {
+        topic: String,
+        name: String,
+        value: String,
+    },
+    Tombstone {
+        topic: Option<String>,
+        key: Option<String>,
+    },
+    Compacted {
+        topic: Option<String>,
+        removed: u64,
+    },
+    Revoked {
+        group: String,
+        min: u64,
+        max: Option<u64>,
+    },
+    ServiceHealth {
+        service: String,
+        health: String,
+    },
+    Outage {
+        soa_failed: u64,
+        eda_ok: u64,
+    },
+    CaughtUp {
+        service: String,
+        after: u64,
+    },
+    Store {
+        word: String,
+        count: String,
+    },
+    WcTopic {
+        topic: String,
+        key: Option<String>,
+        min: u64,
     },
 }
 
@@ -90,7 +149,7 @@ impl Predicate {
         let need = |key: &str| text_of(key).ok_or_else(|| format!("`{kind}` needs {key}=…"));
         let allowed: &[&str] = match kind {
             "appended" => &["topic", "key", "count"],
-            "delivered" => &["group", "count"],
+            "delivered" => &["group", "topic", "count"],
             "duplicate" => &["group"],
             "rebalanced" => &["group", "members"],
             "lag" => &["group", "topic", "max", "after"],
@@ -99,9 +158,18 @@ impl Predicate {
             "broker-stopped" => &["id"],
             "leader-changed" => &["topic"],
             "topic-exists" => &["name"],
+            "topic-config" => &["topic", "name", "value"],
+            "tombstone" => &["topic", "key"],
+            "compacted" => &["topic", "removed"],
+            "revoked" => &["group", "min", "max"],
+            "service-health" => &["service", "health"],
+            "outage" => &["soa-failed", "eda-ok"],
+            "caught-up" => &["service", "after"],
+            "store" => &["word", "count"],
+            "wc-topic" => &["topic", "key", "min"],
             other => {
                 return Err(format!(
-                    "unknown check “{other}” (use appended, delivered, duplicate, rebalanced, lag, lag-over, crashed, broker-stopped, leader-changed or topic-exists)"
+                    "unknown check “{other}” (use appended, delivered, duplicate, rebalanced, lag, lag-over, crashed, broker-stopped, leader-changed, topic-exists, topic-config, tombstone, compacted, revoked, service-health, outage, caught-up, store or wc-topic)"
                 ));
             }
         };
@@ -116,6 +184,7 @@ impl Predicate {
             },
             "delivered" => Predicate::Delivered {
                 group: text_of("group"),
+                topic: text_of("topic"),
                 count: number("count")?.unwrap_or(1),
             },
             "duplicate" => Predicate::Duplicate {
@@ -143,6 +212,55 @@ impl Predicate {
             "leader-changed" => Predicate::LeaderChanged {
                 topic: text_of("topic"),
             },
+            "topic-config" => Predicate::TopicConfig {
+                topic: need("topic")?,
+                name: need("name")?,
+                value: need("value")?,
+            },
+            "tombstone" => Predicate::Tombstone {
+                topic: text_of("topic"),
+                key: text_of("key"),
+            },
+            "compacted" => Predicate::Compacted {
+                topic: text_of("topic"),
+                removed: number("removed")?.unwrap_or(1),
+            },
+            "revoked" => Predicate::Revoked {
+                group: need("group")?,
+                min: number("min")?.unwrap_or(1),
+                max: number("max")?,
+            },
+            "service-health" => Predicate::ServiceHealth {
+                service: need("service")?,
+                health: match need("health")?.as_str() {
+                    h @ ("up" | "slow" | "down") => h.to_string(),
+                    other => return Err(format!("health is up, slow or down, not “{other}”")),
+                },
+            },
+            "outage" => Predicate::Outage {
+                soa_failed: number("soa-failed")?.unwrap_or(1),
+                eda_ok: number("eda-ok")?.unwrap_or(1),
+            },
+            "caught-up" => Predicate::CaughtUp {
+                service: need("service")?,
+                after: number("after")?.unwrap_or(1),
+            },
+            "store" => Predicate::Store {
+                word: need("word")?,
+                count: need("count")?,
+            },
+            "wc-topic" => Predicate::WcTopic {
+                topic: match need("topic")?.as_str() {
+                    t @ ("repartition" | "changelog" | "output") => t.to_string(),
+                    other => {
+                        return Err(format!(
+                            "topic is repartition, changelog or output, not “{other}”"
+                        ));
+                    }
+                },
+                key: text_of("key"),
+                min: number("min")?.unwrap_or(1),
+            },
             _ => Predicate::TopicExists {
                 name: need("name")?,
             },
@@ -160,6 +278,12 @@ pub struct Checker {
     pub seen: u64,
     /// The highest lag seen (for `lag … after=`).
     pub lag_peak: u64,
+    /// Records removed by the cleaner, or partitions revoked, so far (`compacted`, `revoked`).
+    pub total: u64,
+    /// Whether a rebalance of the group completed after the last revocation (`revoked`).
+    pub settled: bool,
+    /// The comparison's counts when the step began: SOA ok, SOA failed, EDA ok, EDA failed.
+    pub base: Option<[u64; 4]>,
     /// When the predicate first held: the virtual time of the event that satisfied it.
     pub passed_at_ms: Option<u64>,
 }
@@ -172,6 +296,9 @@ impl Checker {
             since_ms,
             seen: 0,
             lag_peak: 0,
+            total: 0,
+            settled: false,
+            base: None,
             passed_at_ms: None,
         }
     }
@@ -181,9 +308,11 @@ impl Checker {
         if self.passed_at_ms.is_some() {
             return;
         }
-        for e in events.iter().filter(|e| e.at_ms >= self.since_ms) {
+        let since = self.since_ms;
+        for e in events.iter().filter(|e| e.at_ms >= since) {
             if self.matches(&e.kind) {
                 self.seen += 1;
+                self.tally(&e.kind);
                 if self.holds_after_event() {
                     self.passed_at_ms = Some(e.at_ms);
                     return;
@@ -192,6 +321,93 @@ impl Checker {
         }
         if self.holds_in_world(world) {
             self.passed_at_ms = Some(world.now_ms());
+        }
+    }
+
+    /// Reads the EDA-vs-SOA comparison as it is now (a lesson over that view calls this on
+    /// every refresh); the first call keeps the counts the step starts from.
+    pub fn observe_comparison(&mut self, c: &crate::sim::compare::Comparison) {
+        if self.passed_at_ms.is_some() {
+            return;
+        }
+        let live = c.live();
+        let counts = [
+            live.soa.succeeded,
+            live.soa.failed,
+            live.eda.succeeded,
+            live.eda.failed,
+        ];
+        let base = *self.base.get_or_insert(counts);
+        let since = |i: usize| counts[i].saturating_sub(base[i]);
+        let downstream = |name: &str| c.downstreams().iter().position(|d| d.spec.name == name);
+        let holds = match &self.predicate {
+            Predicate::ServiceHealth { service, health } => {
+                let now = if *service == c.preset().front.name {
+                    Some(c.front_health())
+                } else {
+                    downstream(service).map(|i| c.downstreams()[i].health)
+                };
+                now.is_some_and(|h| h.name() == health)
+            }
+            Predicate::Outage { soa_failed, eda_ok } => {
+                since(1) >= *soa_failed && since(2) >= *eda_ok && since(3) == 0
+            }
+            Predicate::CaughtUp { service, after } => {
+                match downstream(service).and_then(|i| live.eda.downstream.get(i)) {
+                    Some(d) => {
+                        self.lag_peak = self.lag_peak.max(d.backlog);
+                        self.lag_peak >= *after && d.backlog == 0
+                    }
+                    None => false,
+                }
+            }
+            _ => false,
+        };
+        if holds {
+            self.passed_at_ms = Some(c.now_ms());
+        }
+    }
+
+    /// Reads the WordCount view's world as it is now (a lesson over that view calls this on
+    /// every refresh).
+    pub fn observe_wordcount(&mut self, m: &crate::ui::wordcount::model::Model) {
+        if self.passed_at_ms.is_some() {
+            return;
+        }
+        let holds = match &self.predicate {
+            Predicate::Store { word, count } => m
+                .store_rows()
+                .iter()
+                // The view quotes a String key: “kafka”.
+                .any(|(_, w, c)| w.trim_matches(['“', '”']) == word && c == count),
+            Predicate::WcTopic { topic, key, min } => {
+                let program = m.program();
+                let name = match topic.as_str() {
+                    "output" => Some(crate::sim::streams::examples::WORD_COUNT_OUTPUT.to_string()),
+                    "changelog" => program
+                        .and_then(|p| p.stores.first())
+                        .map(|s| s.changelog.to_string()),
+                    _ => program
+                        .and_then(|p| p.subtopology_topics.get(1))
+                        .and_then(|t| t.first())
+                        .map(ToString::to_string),
+                };
+                let held = name.and_then(|n| m.world().topic(&n)).map_or(0, |t| {
+                    t.partitions
+                        .iter()
+                        .flat_map(|p| p.log.records_from(p.log.log_start_offset()))
+                        .filter(|r| {
+                            key.as_ref()
+                                .is_none_or(|k| r.key.as_deref() == Some(k.as_bytes()))
+                        })
+                        .count() as u64
+                });
+                held >= *min
+            }
+            _ => false,
+        };
+        if holds {
+            self.passed_at_ms = Some(m.world().now_ms());
         }
     }
 
@@ -214,8 +430,13 @@ impl Checker {
                         k.as_ref().is_some_and(|have| have[..] == *want.as_bytes())
                     })
             }
-            (Predicate::Delivered { group, .. }, TraceKind::RecordDelivered { group: g, .. }) => {
-                group.is_none() || g.as_deref().is_some_and(|g| same(group, g))
+            (
+                Predicate::Delivered { group, topic, .. },
+                TraceKind::RecordDelivered {
+                    group: g, topic: t, ..
+                },
+            ) => {
+                same(topic, t) && (group.is_none() || g.as_deref().is_some_and(|g| same(group, g)))
             }
             (
                 Predicate::Duplicate { group },
@@ -240,7 +461,43 @@ impl Checker {
             (Predicate::LeaderChanged { topic }, TraceKind::LeaderChanged { topic: t, .. }) => {
                 same(topic, t)
             }
+            (
+                Predicate::Tombstone { topic, key },
+                TraceKind::RecordAppended {
+                    topic: t,
+                    key: Some(k),
+                    value: None,
+                    ..
+                },
+            ) => same(topic, t) && key.as_ref().is_none_or(|want| k[..] == *want.as_bytes()),
+            (
+                Predicate::Compacted { topic, .. },
+                TraceKind::LogCleaned {
+                    topic: t,
+                    records_removed,
+                    ..
+                },
+            ) => same(topic, t) && *records_removed > 0,
+            (Predicate::Revoked { group, .. }, TraceKind::PartitionsRevoked { group: g, .. })
+            | (Predicate::Revoked { group, .. }, TraceKind::RebalanceCompleted { group: g, .. }) => {
+                **g == **group
+            }
             _ => false,
+        }
+    }
+
+    /// What a matching event adds to the running totals.
+    fn tally(&mut self, kind: &TraceKind) {
+        match kind {
+            TraceKind::LogCleaned {
+                records_removed, ..
+            } => self.total += records_removed,
+            TraceKind::PartitionsRevoked { partitions, .. } => {
+                self.total += partitions.len() as u64;
+                self.settled = false;
+            }
+            TraceKind::RebalanceCompleted { .. } => self.settled = true,
+            _ => {}
         }
     }
 
@@ -255,9 +512,20 @@ impl Checker {
             | Predicate::Crashed
             | Predicate::BrokerStopped { .. }
             | Predicate::LeaderChanged { .. } => true,
-            Predicate::Lag { .. } | Predicate::LagOver { .. } | Predicate::TopicExists { .. } => {
-                false
+            Predicate::Tombstone { .. } => true,
+            Predicate::Compacted { removed, .. } => self.total >= *removed,
+            Predicate::Revoked { min, max, .. } => {
+                self.settled && self.total >= *min && max.is_none_or(|m| self.total <= m)
             }
+            Predicate::Lag { .. }
+            | Predicate::LagOver { .. }
+            | Predicate::TopicExists { .. }
+            | Predicate::TopicConfig { .. }
+            | Predicate::ServiceHealth { .. }
+            | Predicate::Outage { .. }
+            | Predicate::CaughtUp { .. }
+            | Predicate::Store { .. }
+            | Predicate::WcTopic { .. } => false,
         }
     }
 
@@ -265,6 +533,10 @@ impl Checker {
     fn holds_in_world(&mut self, world: &World) -> bool {
         match &self.predicate {
             Predicate::TopicExists { name } => world.topic(name).is_some(),
+            Predicate::TopicConfig { topic, name, value } => world
+                .topic(topic)
+                .and_then(|t| t.config.effective_value(name))
+                .is_some_and(|v| v == *value),
             Predicate::Lag {
                 group,
                 topic,
@@ -428,5 +700,118 @@ mod tests {
         w.create_topic("payments", 1, 1).expect("topic");
         check(&mut w, &mut c, 10);
         assert!(c.passed());
+    }
+    #[test]
+    fn topic_config_tombstone_and_compacted_follow_the_log() {
+        let mut w = World::new(4);
+        let p = w.add_producer().expect("producer");
+        let mut config = Checker::new(
+            Predicate::parse("topic-config topic=prices name=cleanup.policy value=compact")
+                .expect("p"),
+            0,
+        );
+        check(&mut w, &mut config, 10);
+        assert!(!config.passed(), "no topic yet");
+        let configs = [
+            ("cleanup.policy", "compact"),
+            ("segment.ms", "100"),
+            ("min.cleanable.dirty.ratio", "0.01"),
+        ];
+        w.apply(Command::CreateTopic {
+            name: "prices".into(),
+            partitions: Some(1),
+            replication_factor: Some(1),
+            configs: configs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        })
+        .expect("topic");
+        check(&mut w, &mut config, 10);
+        assert!(config.passed());
+        let mut tombstone = Checker::new(
+            Predicate::parse("tombstone topic=prices key=pear").expect("p"),
+            w.now_ms(),
+        );
+        let mut compacted = Checker::new(
+            Predicate::parse("compacted topic=prices removed=2").expect("p"),
+            w.now_ms(),
+        );
+        for (key, value) in [("apple", "1"), ("apple", "2"), ("pear", "5")] {
+            w.produce(p, "prices", Some(key), value).expect("produce");
+            check(&mut w, &mut tombstone, 500);
+            compacted.observe(&w, &[]);
+        }
+        assert!(!tombstone.passed(), "no null value yet");
+        let mut record = crate::sim::command::NewRecord::new("prices", Some("pear"), "");
+        record.value = None;
+        w.apply(Command::Produce {
+            producer: p,
+            record,
+        })
+        .expect("tombstone");
+        check(&mut w, &mut tombstone, 500);
+        assert!(tombstone.passed());
+        // One more record closes the tombstone's segment; the cleaner runs every 15 s.
+        w.produce(p, "prices", Some("banana"), "1")
+            .expect("produce");
+        check(&mut w, &mut compacted, 1_000);
+        assert!(!compacted.passed(), "the cleaner has not run yet");
+        check(&mut w, &mut compacted, 30_000);
+        assert!(
+            compacted.passed(),
+            "apple:1 and pear:5 removed (total {})",
+            compacted.total
+        );
+    }
+
+    #[test]
+    fn revoked_counts_what_a_third_member_costs_per_assignor() {
+        use crate::sim::assignor::AssignorKind;
+        use crate::sim::client::{ConsumerConfig, OffsetReset};
+        use crate::sim::command::Subscription;
+        let join = |w: &mut World, assignor: AssignorKind| {
+            w.apply(Command::AddConsumer {
+                config: ConsumerConfig {
+                    group_id: Some("billing".into()),
+                    auto_offset_reset: OffsetReset::Earliest,
+                    assignors: vec![assignor],
+                    ..Default::default()
+                },
+                subscription: Subscription::Topics(vec!["orders".into()]),
+            })
+            .expect("consumer");
+        };
+        let mut revoked = Vec::new();
+        for assignor in [AssignorKind::Range, AssignorKind::CooperativeSticky] {
+            let (mut w, _) = world();
+            join(&mut w, assignor);
+            join(&mut w, assignor);
+            w.advance(10_000).expect("advance");
+            let mut c = Checker::new(
+                Predicate::parse("revoked group=billing min=1").expect("p"),
+                w.now_ms(),
+            );
+            check(&mut w, &mut c, 10);
+            assert!(!c.passed(), "{assignor:?}: nothing revoked yet");
+            join(&mut w, assignor);
+            check(&mut w, &mut c, 10_000);
+            assert!(c.passed(), "{assignor:?}: the third member's rebalance");
+            revoked.push(c.total);
+        }
+        assert_eq!(
+            revoked,
+            vec![3, 1],
+            "eager range revokes every partition; cooperative-sticky only the one that moves"
+        );
+        let max = Predicate::parse("revoked group=billing max=1").expect("p");
+        assert_eq!(
+            max,
+            Predicate::Revoked {
+                group: "billing".into(),
+                min: 1,
+                max: Some(1)
+            }
+        );
     }
 }

@@ -39,9 +39,10 @@ pub struct Lesson {
     pub title: String,
     pub minutes: u32,
     pub learn: String,
-    /// The Playground address the lesson starts from (`#/playground?…`).
+    /// The address the lesson starts from: `#/playground?…` for the Playground and the
+    /// Console (the page's session), `#/eda-vs-soa?…` or `#/wordcount?…` for those views.
     pub setup: String,
-    /// The view beside the narration: `playground` or `console` (both on the page's session).
+    /// The view beside the narration: `playground`, `console`, `eda-vs-soa` or `wordcount`.
     pub view: String,
     pub steps: Vec<Step>,
 }
@@ -81,6 +82,8 @@ pub enum Answer {
 pub enum ShowAction {
     Produce(String),
     AddConsumer(String),
+    /// A new group of two consumers with this assignor (`range`, `cooperative-sticky`, …).
+    AddGroup(crate::sim::assignor::AssignorKind),
     CrashConsumer(u32),
     StopConsumer(u32),
     StopBroker(u32),
@@ -89,6 +92,12 @@ pub enum ShowAction {
     Speed(f64),
     Play,
     Pause,
+    /// EDA vs SOA: a service up, slow or down (on both sides).
+    Health(String, crate::sim::soa::Health),
+    /// WordCount: produce a line to the input topic.
+    WcProduce(String),
+    /// WordCount: the record in progress through the whole topology.
+    WcStepRecord,
 }
 
 /// A problem with a lesson file, at a line (1-based).
@@ -140,6 +149,7 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
         paragraph: Vec<String>,
     }
     let mut current: Option<Building> = None;
+    let (mut setup_line, mut view_line) = (0, 0);
     let finish = |b: Building, errors: &mut Vec<LineError>, steps: &mut Vec<Step>| {
         let mut b = b;
         flush(&mut b.paragraph, &mut b.step.narration);
@@ -224,23 +234,20 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
                 },
                 "learn" => lesson.learn = value.to_string(),
                 "view" => match value {
-                    "playground" | "console" => lesson.view = value.to_string(),
+                    "playground" | "console" | "eda-vs-soa" | "wordcount" => {
+                        lesson.view = value.to_string();
+                        view_line = line_no;
+                    }
                     other => errors.push(LineError {
                         line: line_no,
-                        message: format!("view must be playground or console, not “{other}”"),
+                        message: format!(
+                            "view must be playground, console, eda-vs-soa or wordcount, not “{other}”"
+                        ),
                     }),
                 },
                 "setup" => {
-                    if crate::ui::route::Route::from_hash(value)
-                        != crate::ui::route::Route::Playground
-                    {
-                        errors.push(LineError {
-                            line: line_no,
-                            message: format!("setup must be a Playground address such as #/playground?partitions=3, not “{value}”"),
-                        });
-                    } else {
-                        lesson.setup = value.to_string();
-                    }
+                    lesson.setup = value.to_string();
+                    setup_line = line_no;
                 }
                 other => errors.push(LineError {
                     line: line_no,
@@ -319,6 +326,18 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
     if let Some(b) = current.take() {
         finish(b, &mut errors, &mut lesson.steps);
     }
+    let wanted = setup_route(&lesson.view);
+    if crate::ui::route::Route::from_hash(&lesson.setup) != wanted {
+        errors.push(LineError {
+            line: setup_line.max(view_line).max(1),
+            message: format!(
+                "the view {} needs a setup such as #/{}?seed=1, not “{}”",
+                lesson.view,
+                wanted.slug(),
+                lesson.setup
+            ),
+        });
+    }
     if lesson.title.is_empty() {
         errors.push(LineError {
             line: 1,
@@ -341,6 +360,17 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
         Ok(lesson)
     } else {
         Err(errors)
+    }
+}
+
+/// The view whose address sets up a lesson shown in `view` (the Console runs on the
+/// Playground's session).
+pub fn setup_route(view: &str) -> crate::ui::route::Route {
+    use crate::ui::route::Route;
+    match view {
+        "eda-vs-soa" => Route::EdaVsSoa,
+        "wordcount" => Route::WordCount,
+        _ => Route::Playground,
     }
 }
 
@@ -384,6 +414,14 @@ fn parse_show(part: &str) -> Result<ShowAction, String> {
     Ok(match verb {
         "produce" if !arg.is_empty() => ShowAction::Produce(arg.to_string()),
         "add-consumer" if !arg.is_empty() => ShowAction::AddConsumer(arg.to_string()),
+        "add-group" => match crate::sim::assignor::AssignorKind::parse(arg) {
+            Some(a) => ShowAction::AddGroup(a),
+            None => {
+                return Err(format!(
+                    "`add-group` needs an assignor (range, roundrobin, sticky or cooperative-sticky), not “{arg}”"
+                ));
+            }
+        },
         "crash-consumer" => ShowAction::CrashConsumer(number("consumer number")?),
         "stop-consumer" => ShowAction::StopConsumer(number("consumer number")?),
         "stop-broker" => ShowAction::StopBroker(number("broker id")?),
@@ -395,9 +433,26 @@ fn parse_show(part: &str) -> Result<ShowAction, String> {
         },
         "play" => ShowAction::Play,
         "pause" => ShowAction::Pause,
+        "health" => {
+            use crate::sim::soa::Health;
+            let (service, health) = arg.rsplit_once(' ').unwrap_or((arg, ""));
+            let health = match health {
+                "up" => Health::Up,
+                "slow" => Health::Slow,
+                "down" => Health::Down,
+                _ => {
+                    return Err(format!(
+                        "`health` needs a service and up, slow or down, not “{arg}”"
+                    ));
+                }
+            };
+            ShowAction::Health(service.trim().to_string(), health)
+        }
+        "wc-produce" if !arg.is_empty() => ShowAction::WcProduce(arg.to_string()),
+        "wc-step-record" => ShowAction::WcStepRecord,
         _ => {
             return Err(format!(
-                "unknown action “{part}” (use produce K:V, add-consumer GROUP, crash-consumer N, stop-consumer N, stop-broker N, start-broker N, rate N, speed X, play, pause)"
+                "unknown action “{part}” (use produce K:V, add-consumer GROUP, add-group ASSIGNOR, crash-consumer N, stop-consumer N, stop-broker N, start-broker N, rate N, speed X, play, pause, health SERVICE up|slow|down, wc-produce LINE, wc-step-record)"
             ));
         }
     })

@@ -167,7 +167,9 @@ pub fn GroupsPanel(props: &GroupsProps) -> Html {
         <section class="panel" aria-label="Consumer groups">
             <h3>{ "Consumer groups" }</h3>
             <AddGroup dispatch={dispatch.clone()} />
-            { for groups }
+            // In a wrapper of their own: Yew diffs an unkeyed list from its end, so a group
+            // added beside the Assignor list would shift it and rebuild it (back to range).
+            <div class="groups">{ for groups }</div>
         </section>
     }
 }
@@ -197,7 +199,7 @@ fn AddGroup(props: &AddGroupProps) -> Html {
     html! {
         <p>
             <label>{ "Assignor " }
-                <select onchange={on_change}>
+                <select class="assignor" onchange={on_change}>
                     { for AssignorKind::ALL.into_iter().map(|a| html! {
                         <option value={a.name()} selected={a == chosen}>{ a.name() }</option>
                     }) }
