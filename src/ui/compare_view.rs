@@ -589,8 +589,15 @@ fn chart(
             </g>
         }
     });
-    let x_ticks = [t_first, (t_first + t_last) / 2.0, t_last.max(t_first + 1.0)].map(|t| {
-        html! { <text class="x" x={format!("{:.1}", x_of(t))} y={(y1 + 16.0).to_string()}>{ format!("{}", t.round() as i64) }</text> }
+    // Whole seconds, each label where its second is.
+    let mut seconds = vec![
+        t_first.ceil(),
+        ((t_first + t_last) / 2.0).round(),
+        t_last.floor(),
+    ];
+    seconds.dedup();
+    let x_ticks = seconds.into_iter().map(|t| {
+        html! { <text class="x" x={format!("{:.1}", x_of(t))} y={(y1 + 16.0).to_string()}>{ format!("{}", t as i64) }</text> }
     });
     html! {
         <figure class="cmp-chart">
