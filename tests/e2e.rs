@@ -24,6 +24,7 @@
 mod e2e {
     pub mod compare;
     pub mod embed;
+    pub mod glance_views;
     pub mod hardening;
     pub mod http;
     pub mod lessons;
@@ -199,18 +200,45 @@ impl Harness {
     }
 }
 
+/// Marks the first-visit introduction as dismissed before any of the page's
+/// scripts run (in every document, frames included), as for a returning
+/// learner: tests about something else see the views as they always were.
+/// `e2e::glance_views` runs without it, as a first visit.
+const RETURNING_LEARNER: &str = "try { if (location.protocol.startsWith('http')) \
+    localStorage.setItem('eda-playground.intro.v1', 'dismissed'); } catch (e) {}";
+
 /// Runs `body` against `root` served under the sub-path, then fails the test
 /// if `body` failed or the console log holds SEVERE entries. On failure it
-/// saves `target/e2e/FAILED-<name>.png` and lists the requests served.
+/// saves `target/e2e/FAILED-<name>.png` and lists the requests served. The
+/// browser is a returning learner's (see [`RETURNING_LEARNER`]).
 fn run_e2e(
     name: &str,
     root: PathBuf,
     shots: PathBuf,
     body: impl FnOnce(&Harness) -> Result<(), Error>,
 ) {
+    run_e2e_as(name, root, shots, false, body);
+}
+
+/// [`run_e2e`], as a learner's first visit when `first_visit` is set.
+fn run_e2e_as(
+    name: &str,
+    root: PathBuf,
+    shots: PathBuf,
+    first_visit: bool,
+    body: impl FnOnce(&Harness) -> Result<(), Error>,
+) {
     let server =
         StaticServer::start(root).unwrap_or_else(|e| panic!("cannot start the static server: {e}"));
     let browser = Browser::launch(name).unwrap_or_else(|e| panic!("cannot start the browser: {e}"));
+    if !first_visit {
+        browser
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": RETURNING_LEARNER }),
+            )
+            .unwrap_or_else(|e| panic!("cannot mark the introduction dismissed: {e}"));
+    }
     fs::create_dir_all(&shots).unwrap();
     let h = Harness {
         server,
@@ -275,6 +303,17 @@ fn run_on_dist(name: &str, check: impl FnOnce(&Harness) -> Result<(), Error>) {
         name,
         server::require_dist(),
         webdriver::artifact_dir(),
+        check,
+    );
+}
+
+/// [`run_on_dist`] as a learner's first visit: nothing in storage.
+fn run_on_dist_first_visit(name: &str, check: impl FnOnce(&Harness) -> Result<(), Error>) {
+    run_e2e_as(
+        name,
+        server::require_dist(),
+        webdriver::artifact_dir(),
+        true,
         check,
     );
 }
@@ -531,6 +570,12 @@ fn wordcount_fits_360px_and_a_640x400_iframe() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn eda_vs_soa_fits_360px_and_a_640x400_iframe() {
     run_on_dist("eda-vs-soa-narrow", e2e::narrow::check_compare);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn glance_views_intro_glossary_and_eda_vs_soa_boxes() {
+    run_on_dist_first_visit("glance_views", e2e::glance_views::check_glance);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::VERSION;
 use crate::sim::scenario::decode_link;
-use crate::ui::components::{EmbedBar, Nav, Share, ViewBody, error_banner};
+use crate::ui::components::{EmbedBar, Intro, Nav, Share, ViewBody, error_banner};
 use crate::ui::console_view::SharedWorld;
 use crate::ui::embed::{self, Bridge, EmbedHost, EmbedParams, Inbound};
 use crate::ui::route::{Route, current_hash};
@@ -296,6 +296,7 @@ pub fn App() -> Html {
                 <Nav current={route} />
             </header>
             { error_banner(notice.as_ref(), dismiss) }
+            <Intro {route} />
             <main id="view" data-view={route.slug()}>{ providers }</main>
             <footer>
                 <span>{ format!("eda-playground v{VERSION} · simulates Apache Kafka {}", crate::KAFKA_VERSION) }</span>

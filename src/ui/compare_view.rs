@@ -13,14 +13,14 @@ use yew::prelude::*;
 use crate::sim::compare::{Comparison, Sample, SideSample, StartFrom};
 use crate::sim::soa::{CallPhase, Fanout, Health, Node, OnFailure, Soa};
 use crate::ui::components::el::{self, Attr};
-use crate::ui::components::{error_banner, send};
+use crate::ui::components::{Term, error_banner, send};
 use crate::ui::hooks::{prefers_reduced_motion, use_frames};
 use model::{Action, Flow, Model, Setup, fanout_text, ms, percent};
 
 /// Calls drawn at once per side (the rest are counted, not drawn).
 const MAX_DOTS: usize = 80;
 const SVG_WIDTH: f64 = 360.0;
-const ROW: f64 = 34.0;
+const ROW: f64 = 58.0;
 
 /// The EDA-vs-SOA view.
 #[component]
@@ -42,19 +42,20 @@ pub fn EdaVsSoa() -> Html {
     html! {
         <div class="compare">
             { el::text("h2", &[], "EDA vs SOA") }
-            { el::string("p", &[("class", Attr("hint"))], format!("{}: the same users, the same services, built two ways. Take a service down, make one slow, send a spike, add a service — both sides at once.", c.preset().title)) }
+            { el::string("p", &[("class", Attr("hint"))], format!("{}: the same users and services, built two ways. Click a service box to make it slow, then down, then up again — both sides at once.", c.preset().title)) }
             { controls(&model, &dispatch) }
             { error_banner(model.error.as_ref(), send(&dispatch, Action::DismissError)) }
             <div class="cmp-sides">
                 <section class="cmp-side" data-side="soa" aria-label="SOA: services calling services">
                     { el::text("h3", &[], "SOA — services call services") }
-                    { soa_diagram(c, motion) }
+                    { soa_diagram(c, motion, &dispatch) }
                     { side_metrics("soa", &live.soa) }
                     { answers(c.soa_recent_answers(), &c.preset().success, &c.preset().failure) }
                 </section>
                 <section class="cmp-side" data-side="eda" aria-label="EDA: events through the broker">
                     { el::text("h3", &[], "EDA — services react to events") }
-                    { eda_diagram(c, &live.eda, motion) }
+                    <p class="cmp-key">{ "Each service is a " }<Term word="consumer group" />{ " reading the " }<Term word="topic" />{ "’s " }<Term word="partition" text="partitions" />{ "." }</p>
+                    { eda_diagram(c, &live.eda, motion, &dispatch) }
                     { side_metrics("eda", &live.eda) }
                     { answers(c.eda_recent_answers(), &c.preset().success, &c.preset().failure) }
                 </section>
@@ -121,7 +122,7 @@ fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
     let fanout = c.config().fanout;
     html! {
         <div class="controls cmp-controls">
-            <label>{ "Flow " }
+            <label>{ el::text("span", &[("class", Attr("cmp-label"))], "Flow ") }
                 <select class="cmp-flow" onchange={onflow} aria-label="Business flow (resets)">
                     <option value="registration" selected={setup.flow == Flow::Registration}>{ "User registration" }</option>
                     <option value="order" selected={setup.flow == Flow::Order}>{ "Order placement" }</option>
@@ -130,7 +131,7 @@ fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
             <button type="button" class="cmp-play" onclick={play} aria-pressed={model.running.to_string()}>
                 { if model.running { "Pause" } else { "Run" } }
             </button>
-            <label>{ "Speed " }<select onchange={onspeed} aria-label="Speed">{ for speeds }</select></label>
+            <label>{ el::text("span", &[("class", Attr("cmp-label"))], "Speed ") }<select onchange={onspeed} aria-label="Speed">{ for speeds }</select></label>
             <button type="button" onclick={reset}>{ "Reset" }</button>
             <label>{ "SOA calls " }
                 <select class="cmp-fanout" onchange={onfanout} aria-label="How the SOA front calls its services">
@@ -142,8 +143,8 @@ fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
             <button type="button" class="cmp-users" onclick={users} aria-pressed={(!users_running).to_string()}>
                 { if users_running { "Stop new users" } else { "Resume users" } }
             </button>
-            <button type="button" class="cmp-add" onclick={add_beginning}>{ "Add a service (EDA reads from the beginning)" }</button>
-            <button type="button" class="cmp-add-now" onclick={add_now}>{ "Add a service (EDA reads from now)" }</button>
+            <button type="button" class="cmp-add" onclick={add_beginning}>{ el::text("span", &[("class", Attr("long"))], "Add a service (EDA reads from the beginning)") }{ el::text("span", &[("class", Attr("short"))], "+ service, EDA from start") }</button>
+            <button type="button" class="cmp-add-now" onclick={add_now}>{ el::text("span", &[("class", Attr("long"))], "Add a service (EDA reads from now)") }{ el::text("span", &[("class", Attr("short"))], "+ service, EDA from now") }</button>
             if !pending.is_empty() {
                 <button type="button" class="cmp-redeploy" onclick={redeploy}>
                     { format!("SOA: change the front service to call {} and redeploy", pending.join(", ")) }
@@ -165,13 +166,47 @@ fn health_class(health: Health) -> &'static str {
     }
 }
 
-/// A service box: name, health in words (the second cue besides colour), a detail line.
-fn service_box(x: f64, y: f64, name: &str, health: Health, detail: String) -> Html {
+/// Height of one text line in a service box, in the diagram's units.
+const LINE: f64 = 15.0;
+
+/// A service box: its name, its health as a word (the cue besides colour and dash) and a detail
+/// line. It is a button: a click, Enter or Space moves the service up → slow → down → up, on
+/// both sides at once.
+fn service_box(
+    (x, y, width): (f64, f64, f64),
+    name: &str,
+    health: Health,
+    detail: String,
+    dispatch: &Callback<Action>,
+) -> Html {
+    let next = model::next_health(health);
+    let set = {
+        let service = name.to_string();
+        dispatch.reform(move |()| Action::SetHealth {
+            service: service.clone(),
+            health: next,
+        })
+    };
+    let onclick = set.reform(|_: MouseEvent| ());
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if matches!(e.key().as_str(), "Enter" | " ") {
+            // Space would scroll the page, as it does on a focused button.
+            e.prevent_default();
+            set.emit(());
+        }
+    });
+    let height = 3.0 * LINE + 6.0;
+    let top = y - height / 2.0;
+    let line = |i: f64| (top + 3.0 + LINE * i - 3.5).to_string();
     html! {
-        <g class={classes!("svc", health_class(health))} data-service={name.to_string()} data-health={health.name()}>
-            <rect x={(x - 58.0).to_string()} y={(y - 13.0).to_string()} width="116" height="28" rx="4" />
-            <text x={x.to_string()} y={(y - 1.0).to_string()}>{ format!("{name} · {}", health.name()) }</text>
-            <text class="small" x={x.to_string()} y={(y + 10.0).to_string()}>{ detail }</text>
+        <g class={classes!("svc", health_class(health))} data-service={name.to_string()} data-health={health.name()}
+            role="button" tabindex="0" {onclick} {onkeydown}
+            aria-label={format!("{name}: {}. Press to make it {}.", health.name(), next.name())}>
+            <title>{ format!("{name} is {} — click to make it {}", health.name(), next.name()) }</title>
+            <rect x={(x - width / 2.0).to_string()} y={top.to_string()} width={width.to_string()} height={height.to_string()} rx="4" />
+            <text x={x.to_string()} y={line(1.0)}>{ name.to_string() }</text>
+            <text class="health" x={x.to_string()} y={line(2.0)}>{ health.name() }</text>
+            <text class="small" x={x.to_string()} y={line(3.0)}>{ detail }</text>
         </g>
     }
 }
@@ -179,8 +214,8 @@ fn service_box(x: f64, y: f64, name: &str, health: Health, detail: String) -> Ht
 fn user_box(y: f64) -> Html {
     html! {
         <g class="svc user">
-            <circle cx="18" cy={y.to_string()} r="10" />
-            <text x="18" y={(y + 24.0).to_string()}>{ "users" }</text>
+            <circle cx="14" cy={y.to_string()} r="9" />
+            <text class="start" x="0" y={(y - 14.0).to_string()}>{ "users" }</text>
         </g>
     }
 }
@@ -224,63 +259,74 @@ fn call_dots(soa: &Soa, now: u64, place: &dyn Fn(Node) -> Option<(f64, f64)>) ->
     html! { <g class="calls">{ for dots }</g> }
 }
 
-fn soa_diagram(c: &Comparison, motion: bool) -> Html {
+/// Where a downstream row's centre is.
+fn row_y(i: usize) -> f64 {
+    10.0 + ROW * (i as f64 + 0.5)
+}
+
+fn soa_diagram(c: &Comparison, motion: bool, dispatch: &Callback<Action>) -> Html {
     let soa = c.soa();
     let downstreams = c.downstreams();
     let n = downstreams.len().max(1) as f64;
     let height = 20.0 + ROW * n;
     let mid = height / 2.0;
-    let front = (120.0, mid);
-    let row_y = |i: usize| 10.0 + ROW * (i as f64 + 0.5);
+    let front = (93.0, mid);
+    let down_x = 281.0;
     let front_id = c.soa_front();
     let place = |node: Node| -> Option<(f64, f64)> {
         match node {
-            Node::User => Some((18.0, mid)),
+            Node::User => Some((14.0, mid)),
             Node::Service(id) if id == front_id => Some(front),
             Node::Service(id) => downstreams
                 .iter()
                 .position(|d| d.soa_service == id)
-                .map(|i| (280.0, row_y(i))),
+                .map(|i| (down_x, row_y(i))),
             Node::External(_) => None,
         }
     };
     let front_svc = soa.service(front_id);
     let front_detail = front_svc.map_or(String::new(), |s| {
-        format!(
-            "{} busy · {} queued · {} deps",
-            s.busy,
-            s.queue.len(),
-            s.dependencies.len()
-        )
+        format!("{} busy · {} queued", s.busy, s.queue.len())
     });
     let edges = downstreams.iter().enumerate().map(|(i, d)| {
         let y = row_y(i);
-        html! { <line class={classes!("edge", (!d.in_soa_caller).then_some("pending"))} x1="178" y1={mid.to_string()} x2="222" y2={y.to_string()} /> }
+        html! { <line class={classes!("edge", (!d.in_soa_caller).then_some("pending"))} x1="150" y1={mid.to_string()} x2="206" y2={y.to_string()} /> }
     });
     let boxes = downstreams.iter().enumerate().map(|(i, d)| {
         let detail = soa.service(d.soa_service).map_or(String::new(), |s| {
             if d.in_soa_caller {
                 format!("{} done · {} queued", s.stats.succeeded, s.queue.len())
             } else {
-                "not called yet: redeploy".to_string()
+                "not called: redeploy".to_string()
             }
         });
-        service_box(280.0, row_y(i), &d.spec.name, d.health, detail)
+        service_box(
+            (down_x, row_y(i), 150.0),
+            &d.spec.name,
+            d.health,
+            detail,
+            dispatch,
+        )
     });
     html! {
-        <svg class="cmp-diagram" viewBox={format!("0 0 {SVG_WIDTH} {height}")} role="img"
-            aria-label="Users call the front service, which calls each downstream service and waits">
-            <line class="edge" x1="28" y1={mid.to_string()} x2="62" y2={mid.to_string()} />
+        <svg class="cmp-diagram" viewBox={format!("0 0 {SVG_WIDTH} {height}")}
+            aria-label="Users call the front service, which calls each downstream service and waits. Each service box is a button that changes its health.">
+            <line class="edge" x1="24" y1={mid.to_string()} x2="36" y2={mid.to_string()} />
             { for edges }
             { user_box(mid) }
-            { service_box(front.0, front.1, &c.preset().front.name, c.front_health(), front_detail) }
+            { service_box((front.0, front.1, 114.0), &c.preset().front.name, c.front_health(), front_detail, dispatch) }
             { for boxes }
             if motion { { call_dots(soa, c.now_ms(), &place) } }
         </svg>
     }
 }
 
-fn eda_diagram(c: &Comparison, eda: &SideSample, motion: bool) -> Html {
+fn eda_diagram(
+    c: &Comparison,
+    eda: &SideSample,
+    motion: bool,
+    dispatch: &Callback<Action>,
+) -> Html {
     let world = c.world();
     let downstreams = c.downstreams();
     let n = downstreams.len().max(1) as f64;
@@ -293,52 +339,50 @@ fn eda_diagram(c: &Comparison, eda: &SideSample, motion: bool) -> Html {
                 .collect()
         })
         .unwrap_or_default();
-    let height = (20.0 + ROW * n).max(30.0 + 16.0 * partitions.len() as f64);
+    let height = (20.0 + ROW * n).max(44.0 + 18.0 * partitions.len() as f64);
     let mid = height / 2.0;
-    let front = (96.0, mid);
-    let row_y = |i: usize| 10.0 + ROW * (i as f64 + 0.5);
-    let topic_x = 174.0;
+    let front = (93.0, mid);
+    let (topic_x, topic_w) = (160.0, 66.0);
+    let group_x = 296.0;
     let place = |node: Node| -> Option<(f64, f64)> {
         match node {
-            Node::User => Some((18.0, mid)),
+            Node::User => Some((14.0, mid)),
             Node::Service(_) => Some(front),
             Node::External(_) => Some((topic_x, mid)),
         }
     };
-    let lanes_top = mid - 8.0 * partitions.len() as f64;
+    let lanes_top = (mid - 9.0 * partitions.len() as f64).max(22.0);
     let lanes = partitions.iter().enumerate().map(|(i, (p, end))| {
-        let y = lanes_top + 16.0 * i as f64;
+        let y = lanes_top + 18.0 * i as f64;
         html! {
             <g class="lane" data-partition={p.to_string()} data-end={end.to_string()}>
-                <rect x={topic_x.to_string()} y={y.to_string()} width="56" height="14" />
-                <text x={(topic_x + 28.0).to_string()} y={(y + 11.0).to_string()}>{ format!("p{p} · {end}") }</text>
+                <rect x={topic_x.to_string()} y={y.to_string()} width={topic_w.to_string()} height="16" />
+                <text x={(topic_x + topic_w / 2.0).to_string()} y={(y + 12.0).to_string()}>{ format!("p{p} · {end}") }</text>
             </g>
         }
     });
     let lag = &eda.downstream;
     let groups = downstreams.iter().enumerate().map(|(i, d)| {
         let y = row_y(i);
-        let sample = lag.get(i);
-        let backlog = sample.map_or(0, |s| s.backlog);
-        let done = sample.map_or(0, |s| s.work_done);
+        let backlog = lag.get(i).map_or(0, |s| s.backlog);
         let bar = (backlog as f64).sqrt().min(40.0);
         html! {
             <g data-group={d.group().to_string()} data-lag={backlog.to_string()}>
-                <line class="edge" x1={(topic_x + 56.0).to_string()} y1={mid.to_string()} x2="240" y2={y.to_string()} />
-                { service_box(298.0, y, &d.spec.name, d.health, format!("{done} done · lag {backlog}")) }
-                <rect class="lag-bar" x="240" y={(y + 15.0).to_string()} width={format!("{:.1}", bar * 3.0)} height="3" />
+                <line class="edge" x1={(topic_x + topic_w).to_string()} y1={mid.to_string()} x2="236" y2={y.to_string()} />
+                { service_box((group_x, y, 120.0), &d.spec.name, d.health, format!("lag {backlog} {}", if backlog == 1 { "event" } else { "events" }), dispatch) }
+                <rect class="lag-bar" x="236" y={(y + 26.0).to_string()} width={format!("{:.1}", bar * 3.0)} height="3" />
             </g>
         }
     });
     html! {
-        <svg class="cmp-diagram" viewBox={format!("0 0 {SVG_WIDTH} {height}")} role="img"
-            aria-label="Users call the front service, which writes an event to the topic; each service's consumer group reads it">
-            <line class="edge" x1="28" y1={mid.to_string()} x2="38" y2={mid.to_string()} />
-            <line class="edge" x1="154" y1={mid.to_string()} x2={topic_x.to_string()} y2={mid.to_string()} />
+        <svg class="cmp-diagram" viewBox={format!("0 0 {SVG_WIDTH} {height}")}
+            aria-label="Users call the front service, which writes an event to the topic; each service's consumer group reads it. Each service box is a button that changes its health.">
+            <line class="edge" x1="24" y1={mid.to_string()} x2="36" y2={mid.to_string()} />
+            <line class="edge" x1="150" y1={mid.to_string()} x2={topic_x.to_string()} y2={mid.to_string()} />
             { user_box(mid) }
-            { service_box(front.0, front.1, &c.preset().front.name, c.front_health(), "1 dep: the topic".to_string()) }
-            // Right-aligned over the lanes, so a long topic name runs left, clear of the boxes.
-            <text class="topic-label" x={(topic_x + 56.0).to_string()} y={(lanes_top - 4.0).to_string()}>{ c.topic().to_string() }</text>
+            { service_box((front.0, front.1, 114.0), &c.preset().front.name, c.front_health(), "1 dep: the topic".to_string(), dispatch) }
+            // Above the lanes, right-aligned on them, clear of the boxes.
+            <text class="topic-label" x={(topic_x + topic_w).to_string()} y="14">{ format!("topic {}", c.topic()) }</text>
             { for lanes }
             { for groups }
             if motion { { call_dots(c.eda_front(), c.now_ms(), &place) } }
@@ -350,18 +394,20 @@ fn eda_diagram(c: &Comparison, eda: &SideSample, motion: bool) -> Html {
 // Numbers
 
 fn side_metrics(side: &'static str, s: &SideSample) -> Html {
-    let row = |label: &'static str, key: &'static str, value: String| {
-        html! { <tr>{ el::text("th", &[("scope", Attr("row"))], label) }<td data-metric={key} data-side={side}>{ value }</td></tr> }
+    let row = |label: Html, key: &'static str, value: String| {
+        html! { <tr><th scope="row">{ label }</th><td data-metric={key} data-side={side}>{ value }</td></tr> }
     };
+    let text = |t: &'static str| html! { { t } };
+    let latency = |p: &'static str| html! { <>{ "Latency " }<Term word="p50/p99" text={p} /></> };
     html! {
         <table class="cmp-metrics">
             <tbody>
-                { row("Latency p50", "p50", ms(s.p50_ms)) }
-                { row("Latency p99", "p99", ms(s.p99_ms)) }
-                { row("Success (last 10 s)", "success", percent(s.success_per_mille)) }
-                { row("Users answered OK / error", "outcomes", format!("{} / {}", s.succeeded, s.failed)) }
-                { row("Users waiting", "waiting", s.waiting.to_string()) }
-                { row("Front's direct dependencies", "coupling", s.front_dependencies.to_string()) }
+                { row(latency("p50"), "p50", ms(s.p50_ms)) }
+                { row(latency("p99"), "p99", ms(s.p99_ms)) }
+                { row(text("Success (last 10 s)"), "success", percent(s.success_per_mille)) }
+                { row(text("Users answered OK / error"), "outcomes", format!("{} / {}", s.succeeded, s.failed)) }
+                { row(text("Users waiting"), "waiting", s.waiting.to_string()) }
+                { row(text("Front's direct dependencies"), "coupling", s.front_dependencies.to_string()) }
             </tbody>
         </table>
     }
@@ -436,8 +482,8 @@ fn services_panel(model: &Model, live: &Sample, dispatch: &Callback<Action>) -> 
         html! {
             <tr data-service={d.spec.name.clone()}>
                 { el::row_head(d.spec.name.clone()) }
-                <td>{ health_buttons(d.spec.name.clone(), d.health) }</td>
-                <td>
+                <td data-label="health">{ health_buttons(d.spec.name.clone(), d.health) }</td>
+                <td data-label="SOA: on failure the front…">
                     if let Some(policy) = policy {
                         <select onchange={onpolicy} aria-label={format!("When {} fails, the SOA front", d.spec.name)}>
                             <option value="fail" selected={policy == OnFailure::FailRequest}>{ "fails the request" }</option>
@@ -447,10 +493,10 @@ fn services_panel(model: &Model, live: &Sample, dispatch: &Callback<Action>) -> 
                         { "not called yet" }
                     }
                 </td>
-                { el::string("td", &[("class", Attr("num")), ("data-metric", Attr("work")), ("data-side", Attr("soa"))], soa.map_or(0, |s| s.work_done).to_string()) }
-                { el::string("td", &[("class", Attr("num")), ("data-metric", Attr("backlog")), ("data-side", Attr("soa"))], soa.map_or(0, |s| s.backlog).to_string()) }
-                { el::string("td", &[("class", Attr("num")), ("data-metric", Attr("work")), ("data-side", Attr("eda"))], eda.map_or(0, |s| s.work_done).to_string()) }
-                { el::string("td", &[("class", Attr("num")), ("data-metric", Attr("backlog")), ("data-side", Attr("eda"))], eda.map_or(0, |s| s.backlog).to_string()) }
+                { el::string("td", &[("class", Attr("num")), ("data-metric", Attr("work")), ("data-side", Attr("soa")), ("data-label", Attr("SOA done"))], soa.map_or(0, |s| s.work_done).to_string()) }
+                { el::string("td", &[("class", Attr("num")), ("data-metric", Attr("backlog")), ("data-side", Attr("soa")), ("data-label", Attr("SOA queue"))], soa.map_or(0, |s| s.backlog).to_string()) }
+                { el::string("td", &[("class", Attr("num")), ("data-metric", Attr("work")), ("data-side", Attr("eda")), ("data-label", Attr("EDA done"))], eda.map_or(0, |s| s.work_done).to_string()) }
+                { el::string("td", &[("class", Attr("num")), ("data-metric", Attr("backlog")), ("data-side", Attr("eda")), ("data-label", Attr("EDA lag"))], eda.map_or(0, |s| s.backlog).to_string()) }
             </tr>
         }
     });
@@ -459,12 +505,20 @@ fn services_panel(model: &Model, live: &Sample, dispatch: &Callback<Action>) -> 
             { el::text("h3", &[], "Services (changes hit both sides at once)") }
             <div class="table-scroll">
                 <table>
-                    { el::head(&["service", "health", "SOA: on failure the front…", "SOA done", "SOA queue", "EDA done", "EDA lag"]) }
+                    <thead><tr>
+                        { el::text("th", &[("scope", Attr("col"))], "service") }
+                        { el::text("th", &[("scope", Attr("col"))], "health") }
+                        { el::text("th", &[("scope", Attr("col"))], "SOA: on failure the front…") }
+                        { el::text("th", &[("scope", Attr("col"))], "SOA done") }
+                        { el::text("th", &[("scope", Attr("col"))], "SOA queue") }
+                        { el::text("th", &[("scope", Attr("col"))], "EDA done") }
+                        <th scope="col">{ "EDA " }<Term word="lag" /></th>
+                    </tr></thead>
                     <tbody>
                         <tr data-service={front.clone()}>
                             { el::row_head(format!("{front} (front)")) }
-                            <td>{ health_buttons(front.clone(), c.front_health()) }</td>
-                            { el::string("td", &[("colspan", Attr("5"))], format!("SOA: calls {} services {}; EDA: writes one event to {}.", live.soa.front_dependencies, fanout_text(c.config().fanout), c.topic())) }
+                            <td data-label="health">{ health_buttons(front.clone(), c.front_health()) }</td>
+                            { el::string("td", &[("colspan", Attr("5")), ("class", Attr("note"))], format!("SOA: calls {} services {}; EDA: writes one event to {}.", live.soa.front_dependencies, fanout_text(c.config().fanout), c.topic())) }
                         </tr>
                         { for rows }
                     </tbody>
@@ -474,10 +528,23 @@ fn services_panel(model: &Model, live: &Sample, dispatch: &Callback<Action>) -> 
     }
 }
 
+/// The chart's drawing box (its viewBox), and where the plot sits inside it: room on the left
+/// for the value axis, below for the time axis. Text is 12 units, and the chart is never drawn
+/// narrower than its viewBox (see app.css), so it stays at least 12 px.
+const CHART_W: f64 = 300.0;
+const CHART_H: f64 = 150.0;
+const PLOT: (f64, f64, f64, f64) = (58.0, 292.0, 12.0, 112.0);
+
+/// A value axis label: a whole number.
+fn tick(v: f64) -> String {
+    format!("{}", v.round() as i64)
+}
+
 /// One chart: two series over the samples, SOA solid and EDA dashed (labelled, not only
-/// coloured).
+/// coloured), with a value axis (0, half, top, in `unit`) and a time axis in seconds.
 fn chart(
     title: &str,
+    unit: &str,
     samples: &[&Sample],
     value: impl Fn(&SideSample) -> Option<f64>,
     max: Option<f64>,
@@ -490,20 +557,18 @@ fn chart(
             .flatten()
             .fold(1.0f64, |a, &b| a.max(b))
     });
-    let (w, h) = (240.0, 60.0);
+    let (x0, x1, y0, y1) = PLOT;
+    let t_first = samples.first().map_or(0, |s| s.at_ms) as f64 / 1000.0;
+    let t_last = samples.last().map_or(0, |s| s.at_ms) as f64 / 1000.0;
+    let span = (t_last - t_first).max(1.0);
+    let x_of = |t: f64| x0 + (x1 - x0) * (t - t_first) / span;
+    let y_of = |v: f64| y1 - (y1 - y0) * (v / top).clamp(0.0, 1.0);
     let points = |series: &[Option<f64>]| -> String {
-        let n = series.len().max(2) as f64 - 1.0;
         series
             .iter()
-            .enumerate()
-            .filter_map(|(i, v)| {
-                v.map(|v| {
-                    format!(
-                        "{:.1},{:.1}",
-                        w * i as f64 / n,
-                        h - h * (v / top).clamp(0.0, 1.0)
-                    )
-                })
+            .zip(samples)
+            .filter_map(|(v, s)| {
+                v.map(|v| format!("{:.1},{:.1}", x_of(s.at_ms as f64 / 1000.0), y_of(v)))
             })
             .collect::<Vec<_>>()
             .join(" ")
@@ -513,12 +578,37 @@ fn chart(
             .last()
             .copied()
             .flatten()
-            .map_or("—".to_string(), |v| format!("{v:.0}"))
+            .map_or("—".to_string(), |v| format!("{v:.0} {unit}"))
     };
+    let y_ticks = [(0.0, ""), (top / 2.0, ""), (top, unit)].map(|(v, unit)| {
+        let y = y_of(v);
+        html! {
+            <g class="tick">
+                <line class="grid" x1={x0.to_string()} x2={x1.to_string()} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
+                <text class="y" x={(x0 - 4.0).to_string()} y={format!("{:.1}", y + 4.0)}>{ format!("{} {unit}", tick(v)).trim_end().to_string() }</text>
+            </g>
+        }
+    });
+    // Whole seconds, each label where its second is.
+    let mut seconds = vec![
+        t_first.ceil(),
+        ((t_first + t_last) / 2.0).round(),
+        t_last.floor(),
+    ];
+    seconds.dedup();
+    let x_ticks = seconds.into_iter().map(|t| {
+        html! { <text class="x" x={format!("{:.1}", x_of(t))} y={(y1 + 16.0).to_string()}>{ format!("{}", t as i64) }</text> }
+    });
     html! {
         <figure class="cmp-chart">
-            { el::string("figcaption", &[], format!("{title} — SOA {} · EDA {} (max {top:.0})", last(&soa), last(&eda))) }
-            <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-label={title.to_string()}>
+            { el::string("figcaption", &[], format!("{title} — now SOA {} · EDA {}", last(&soa), last(&eda))) }
+            <svg viewBox={format!("0 0 {CHART_W} {CHART_H}")} role="img"
+                aria-label={format!("{title} over time, in {unit}: SOA {}, EDA {}", last(&soa), last(&eda))}>
+                { for y_ticks }
+                <line class="axis" x1={x0.to_string()} x2={x0.to_string()} y1={y0.to_string()} y2={y1.to_string()} />
+                <line class="axis" x1={x0.to_string()} x2={x1.to_string()} y1={y1.to_string()} y2={y1.to_string()} />
+                { for x_ticks }
+                <text class="x-title" x={((x0 + x1) / 2.0).to_string()} y={(CHART_H - 4.0).to_string()}>{ "time (s)" }</text>
                 <polyline class="soa" points={points(&soa)} />
                 <polyline class="eda" points={points(&eda)} />
             </svg>
@@ -532,9 +622,9 @@ fn charts(model: &Model) -> Html {
         <section class="panel cmp-charts" aria-label="Over time">
             { el::text("h3", &[], "Over time (one sample per second; solid: SOA, dashed: EDA)") }
             <div class="cmp-chart-row">
-                { chart("User latency p99 (ms)", &samples, |s| s.p99_ms.map(|v| v as f64), None) }
-                { chart("Success (%)", &samples, |s| s.success_per_mille.map(|v| f64::from(v) / 10.0), Some(100.0)) }
-                { chart("Backlog, all services", &samples, |s| Some(s.downstream.iter().map(|d| d.backlog as f64).sum()), None) }
+                { chart("User latency p99", "ms", &samples, |s| s.p99_ms.map(|v| v as f64), None) }
+                { chart("Success, last 10 s", "%", &samples, |s| s.success_per_mille.map(|v| f64::from(v) / 10.0), Some(100.0)) }
+                { chart("Work waiting (SOA queues + EDA lag)", "items", &samples, |s| Some(s.downstream.iter().map(|d| d.backlog as f64).sum()), None) }
             </div>
         </section>
     }

@@ -5,6 +5,8 @@ pub mod banner;
 pub mod el;
 pub mod embed;
 pub mod export;
+pub mod glossary;
+pub mod intro;
 pub mod nav;
 pub mod send;
 pub mod share;
@@ -12,6 +14,8 @@ pub mod views;
 
 pub use banner::error_banner;
 pub use embed::{EmbedBar, EmbedDialog};
+pub use glossary::Term;
+pub use intro::Intro;
 pub use nav::Nav;
 pub use send::send;
 pub use share::Share;

@@ -16,7 +16,7 @@ use crate::sim::streams::StepReport;
 use crate::sim::streams::task::Program;
 use crate::sim::streams::topology::Operation;
 use crate::ui::components::el::{self, Attr};
-use crate::ui::components::{error_banner, send};
+use crate::ui::components::{Term, error_banner, send};
 use crate::ui::hooks::{SimKey, sim_key, use_frames};
 use model::{Action, EXAMPLE_LINES, Model, SAMPLE_CORPUS, Setup, record_text, value_text};
 
@@ -453,7 +453,7 @@ fn store_panel(model: &Model) -> Html {
         .collect();
     html! {
         <section class="panel wc-store" aria-label="The count store">
-            { el::text("h3", &[], "State store (word → count)") }
+            <h3><Term word="state store" text="State store" />{ " (word → count)" }</h3>
             if cached {
                 { el::hint("The last update is in the record cache: the store, its changelog and the output get it at the next commit.") }
             }
@@ -461,11 +461,11 @@ fn store_panel(model: &Model) -> Html {
                 { el::hint("Empty: no word has reached count() yet.") }
             } else {
                 { el::tags("table", &[("class", Attr("wc-store-table"))], vec![
-                    el::head(&["word", "count", "task"]),
+                    html! { <thead><tr>{ el::text("th", &[("scope", Attr("col"))], "word") }{ el::text("th", &[("scope", Attr("col"))], "count") }<th scope="col"><Term word="task" /></th></tr></thead> },
                     el::tags("tbody", &[], body.collect()),
                 ]) }
             }
-            { el::string("h4", &[("class", Attr("mono"))], changelog.clone()) }
+            <h4><Term word="changelog" text="Changelog" />{ ": " }<span class="mono">{ changelog.clone() }</span></h4>
             { record_list(&changelog_records, "The changelog is empty.") }
         </section>
     }
@@ -500,7 +500,7 @@ fn repartition_panel(model: &Model) -> Html {
     let parts = model.records(&topic, false);
     html! {
         <section class="panel wc-repartition" aria-label="The repartition topic">
-            { el::text("h3", &[], "Repartition topic") }
+            <h3><Term word="repartition topic" text="Repartition topic" /></h3>
             { el::string("p", &[("class", Attr("hint mono"))], topic.clone()) }
             { el::hint("The word is the key, so murmur2 sends the same word to the same partition, and one task counts it.") }
             { for parts.iter().enumerate().map(|(p, records)| el::tags("div", &[("class", Attr("wc-partition"))], vec![

@@ -38,6 +38,12 @@ pub async fn until(limit_ms: i32, mut check: impl FnMut() -> bool) -> bool {
 pub fn forget_saved_sessions() {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.clear();
+        // A returning learner: the first-visit introduction (tested end to end in
+        // tests/e2e/glance_views.rs) stays out of the way of these tests.
+        let _ = storage.set_item(
+            eda_playground::ui::components::intro::DISMISSED_KEY,
+            eda_playground::ui::components::intro::DISMISSED,
+        );
     }
 }
 

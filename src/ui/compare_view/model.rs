@@ -28,6 +28,15 @@ pub const NEW_SERVICES: [&str; 5] = [
     "search-index",
 ];
 
+/// The health a click (or Enter/Space) on a service box moves it to: up → slow → down → up.
+pub fn next_health(health: Health) -> Health {
+    match health {
+        Health::Up => Health::Slow,
+        Health::Slow => Health::Down,
+        Health::Down => Health::Up,
+    }
+}
+
 /// Which flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flow {
@@ -465,6 +474,17 @@ impl crate::ui::store::Acts for Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_service_box_cycles_up_slow_down() {
+        let mut h = Health::Up;
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            h = next_health(h);
+            seen.push(h);
+        }
+        assert_eq!(seen, [Health::Slow, Health::Down, Health::Up]);
+    }
 
     fn run(model: &mut Model, virtual_ms: u64) {
         let speed = model.speed;

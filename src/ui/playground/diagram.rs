@@ -14,6 +14,7 @@ use yew::prelude::*;
 
 use super::{ModelRef, Refresh, fmt};
 use crate::sim::client::ConsumerState;
+use crate::ui::components::Term;
 use crate::ui::geometry::{self, Layout, key_colour};
 use crate::ui::session::{Action, FlightKind, Session as Model};
 
@@ -746,8 +747,8 @@ pub fn Replicas(props: &ReplicasProps) -> Html {
             <summary>{ summary }</summary>
             <div class="table-scroll">
                 <table class="replicas" data-topic={props.topic.clone()} data-under={under.to_string()} data-offline={offline.to_string()}>
-                    <caption>{ "L = leader, ✓ = in-sync follower, ✗ = out of sync (records behind the leader)" }</caption>
-                    <thead><tr><th scope="col">{ "partition" }</th>{ for heads }<th scope="col">{ "ISR" }</th><th scope="col">{ "state" }</th></tr></thead>
+                    <caption>{ "L = " }<Term word="leader" />{ ", ✓ = in-sync follower, ✗ = out of sync (records behind the leader)" }</caption>
+                    <thead><tr><th scope="col"><Term word="partition" /></th>{ for heads }<th scope="col"><Term word="ISR" /></th><th scope="col">{ "state" }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             </div>

@@ -12,6 +12,7 @@ use super::diagram::{MAX_GROUP_MARKS, group_dash, group_key};
 use super::{ModelRef, tenths};
 use crate::sim::assignor::AssignorKind;
 use crate::sim::partitioner::{murmur2, to_positive};
+use crate::ui::components::Term;
 use crate::ui::session::{self as model, Action, Session as Model, format_ms};
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +166,7 @@ pub fn GroupsPanel(props: &GroupsProps) -> Html {
     });
     html! {
         <section class="panel" aria-label="Consumer groups">
-            <h3>{ "Consumer groups" }</h3>
+            <h3><Term word="consumer group" text="Consumer groups" /></h3>
             <AddGroup dispatch={dispatch.clone()} />
             // In a wrapper of their own: Yew diffs an unkeyed list from its end, so a group
             // added beside the Assignor list would shift it and rebuild it (back to range).
