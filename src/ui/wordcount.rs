@@ -367,7 +367,7 @@ fn topology(model: &Model) -> Html {
             .map(|(i, node)| {
                 let step = per_node.get(&*node.name).copied();
                 let current = last.is_some_and(|l| l.node == node.name);
-                node_card(program, app_id, i, step, current)
+                node_card(model, program, app_id, i, step, current)
             });
         let mut reads: Vec<Html> =
             vec![html! { { if topics.len() == 1 { "reads topic " } else { "reads topics " } } }];
@@ -425,6 +425,7 @@ fn change_text(c: &crate::sim::streams::StoreChange) -> String {
 }
 
 fn node_card(
+    model: &Model,
     program: &Program,
     app_id: &str,
     index: u32,
@@ -467,10 +468,12 @@ fn node_card(
             s.sent
                 .iter()
                 .map(|r| {
+                    let flying = model.sent_is_in_flight(r);
                     html! {
-                        <span class="mono wc-sent" data-topic={r.topic.to_string()}>
+                        <span class="mono wc-sent" data-topic={r.topic.to_string()} data-in-flight={flying.to_string()}>
                             { format!("({}, {}) → partition {} of ", value_text(r.key.as_ref()), value_text(r.value.as_ref()), r.partition) }
                             { name(&r.topic, app_id) }
+                            if flying { { el::text("span", &[("class", Attr("tag wc-flying"))], "in flight") } } else { { el::text("span", &[("class", Attr("tag"))], "written") } }
                         </span>
                     }
                 })

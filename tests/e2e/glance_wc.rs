@@ -37,7 +37,8 @@ const current = view.querySelector('.wc-node.current');
 const storeHead = view.querySelector('.wc-store > summary');
 const output = view.querySelector('.wc-output');
 const sentToOutput = Array.from(view.querySelectorAll('.wc-node.current .wc-sent'))
-  .filter(s => s.dataset.topic === arguments[0]).map(s => s.textContent.trim());
+  .filter(s => s.dataset.topic === arguments[0])
+  .map(s => ({ text: s.textContent.trim(), inFlight: s.dataset.inFlight === 'true' }));
 const anySinkSent = Array.from(view.querySelectorAll('.wc-node .wc-sent'))
   .some(s => s.dataset.topic === arguments[0]);
 return {
@@ -132,7 +133,19 @@ pub fn check_steps_on_one_screen(h: &Harness) -> Result<(), Error> {
         step += 1;
         assert!(step < 60, "the output sink never sent: {seen}");
         seen = click_step(h, step)?;
-        let sent = strings(&seen["sentToOutput"]);
+        let sent: Vec<(String, bool)> = seen["sentToOutput"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|s| {
+                        (
+                            s["text"].as_str().unwrap_or_default().to_string(),
+                            s["inFlight"] == json!(true),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         if seen["anySinkSent"] == json!(true) {
             let text = seen["outputText"].as_str().unwrap_or_default();
             assert!(
@@ -140,16 +153,18 @@ pub fn check_steps_on_one_screen(h: &Harness) -> Result<(), Error> {
                 "step {step}: a sink sent to {OUTPUT}, yet the panel says none: {seen}"
             );
         }
-        for s in &sent {
+        for (s, in_flight) in &sent {
             let (key, count) = key_and_count(s).unwrap_or_else(|| panic!("sent line {s:?}"));
             let shown = |list: &Value| {
                 strings(list)
                     .iter()
                     .any(|l| l.contains(&format!("{key} → count {count}")))
             };
+            // The sink's tag and the panel agree: in flight in both, or written in both.
+            let list = if *in_flight { "flying" } else { "written" };
             assert!(
-                shown(&seen["flying"]) || shown(&seen["written"]),
-                "step {step}: the sink sent ({key}, {count}); the output panel lacks it: {seen}"
+                shown(&seen[list]),
+                "step {step}: the sink sent ({key}, {count}) ({list}); the output panel's {list} list lacks it: {seen}"
             );
             if checked == 0 {
                 h.screenshot("glance-wc-sink-sent")?;

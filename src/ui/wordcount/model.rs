@@ -666,6 +666,29 @@ impl Model {
         out
     }
 
+    /// Whether a record a step sent is still on its way to its topic (else the topic has it,
+    /// or had it: the view lists the newest records only). Compared byte for byte, as the
+    /// application's serdes write it (a String as UTF-8, a Long as 8 bytes big-endian).
+    pub fn sent_is_in_flight(&self, sent: &crate::sim::streams::task::SentRecord) -> bool {
+        fn bytes(v: Option<&Value>) -> Option<Vec<u8>> {
+            v.map(|v| match v {
+                Value::Str(s) => s.as_bytes().to_vec(),
+                Value::Long(n) => n.to_be_bytes().to_vec(),
+            })
+        }
+        let Some(app) = self.app() else { return false };
+        let (key, value) = (bytes(sent.key.as_ref()), bytes(sent.value.as_ref()));
+        self.world()
+            .records_in_flight(app.producer())
+            .iter()
+            .any(|r| {
+                r.topic == sent.topic
+                    && r.partition == sent.partition
+                    && r.key.as_deref() == key.as_deref()
+                    && r.value.as_deref() == value.as_deref()
+            })
+    }
+
     /// Records a topic holds (log-end minus log-start offsets, over its partitions).
     pub fn topic_records(&self, topic: &str) -> u64 {
         self.world().topic(topic).map_or(0, |t| {
@@ -961,6 +984,8 @@ mod tests {
             }
         }
         assert!(model.output_log(10).is_empty(), "not written yet");
+        let sent = model.last_step().expect("a step").sent.clone();
+        assert!(sent.iter().all(|r| model.sent_is_in_flight(r)), "{sent:?}");
         let flying = model.in_flight(WORD_COUNT_OUTPUT, true);
         assert_eq!(flying.len(), 1, "{flying:?}");
         assert_eq!(
@@ -978,6 +1003,7 @@ mod tests {
         model.act(Action::StepNode);
         assert!(model.in_flight(WORD_COUNT_OUTPUT, true).is_empty());
         assert!(model.in_flight(&changelog, true).is_empty());
+        assert!(!sent.iter().any(|r| model.sent_is_in_flight(r)));
         let log = model.output_log(10);
         assert_eq!(log.len(), 1);
         assert_eq!((log[0].key.as_str(), log[0].value.as_str()), ("hello", "1"));
