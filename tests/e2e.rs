@@ -25,6 +25,7 @@ mod e2e {
     pub mod compare;
     pub mod embed;
     pub mod glance_views;
+    pub mod glance_wc;
     pub mod hardening;
     pub mod http;
     pub mod lessons;
@@ -552,6 +553,24 @@ fn session_travels_by_link_reload_file_and_survives_bad_input() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn wordcount_counts_a_typed_line_and_steps_back() {
     run_on_dist("wordcount", e2e::wordcount::check_type_run_and_step_back);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn glance_wc_steps_keep_cause_and_effect_on_one_screen() {
+    run_on_dist("glance_wc_steps", e2e::glance_wc::check_steps_on_one_screen);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn glance_wc_steps_by_keyboard_only() {
+    run_on_dist("glance_wc_keyboard", e2e::glance_wc::check_keyboard_only);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn glance_wc_small_frames_show_the_topology_first() {
+    run_on_dist("glance_wc_small", e2e::glance_wc::check_small_frames);
 }
 
 #[test]

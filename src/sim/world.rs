@@ -15,6 +15,7 @@ pub mod auto;
 mod consume;
 mod coordinator;
 mod produce;
+pub use produce::{InFlightRecord, InFlightStage};
 mod queries;
 mod streams;
 

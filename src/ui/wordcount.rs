@@ -10,15 +10,19 @@
 pub mod model;
 
 use yew::prelude::*;
-use yew::virtual_dom::VText;
 
 use crate::sim::streams::StepReport;
+use crate::sim::streams::examples::{WORD_COUNT_INPUT, WORD_COUNT_OUTPUT};
 use crate::sim::streams::task::Program;
 use crate::sim::streams::topology::Operation;
+use crate::sim::world::InFlightStage;
 use crate::ui::components::el::{self, Attr};
 use crate::ui::components::{Term, error_banner, send};
-use crate::ui::hooks::{SimKey, sim_key, use_frames};
-use model::{Action, EXAMPLE_LINES, Model, SAMPLE_CORPUS, Setup, record_text, value_text};
+use crate::ui::hooks::{SimKey, prefers_reduced_motion, sim_key, use_frames};
+use model::{
+    Action, EXAMPLE_LINES, InFlightShown, Model, SAMPLE_CORPUS, Setup, record_text, short_name,
+    task_meaning, value_text,
+};
 
 /// Output-topic updates listed in the full-log table (the newest).
 const OUTPUT_SHOWN: u32 = 30;
@@ -86,6 +90,15 @@ pub fn WordCount() -> Html {
     use_frames(running, store.dispatcher(), |wall_ms| Action::Frame {
         wall_ms,
     });
+    let setup_open = use_state(|| false);
+    let view_ref = use_node_ref();
+    let moment = store.model.borrow().timeline.moment();
+    {
+        // Each step: the processor it ran stays in view (the page scrolls only as far as
+        // needed; no smooth scroll under prefers-reduced-motion).
+        let view_ref = view_ref.clone();
+        use_effect_with(moment, move |_| scroll_current_into_view(&view_ref));
+    }
     let dispatch = {
         let store = store.clone();
         Callback::from(move |action: Action| store.dispatch(action))
@@ -105,24 +118,62 @@ pub fn WordCount() -> Html {
             }
         })
     };
+    let toggle_setup = {
+        let setup_open = setup_open.clone();
+        Callback::from(move |_: MouseEvent| setup_open.set(!*setup_open))
+    };
     html! {
-        <div class="wordcount" {onkeydown}>
+        <div class="wordcount" {onkeydown} ref={view_ref} data-commands={moment.commands.to_string()}>
             { el::text("h2", &[], "WordCount") }
-            { el::text("p", &[("class", Attr("hint"))], "Kafka Streams' WordCountDemo, waiting for you: produce a line, then step it through the topology one processor at a time (→), or run.") }
+            { el::text("p", &[("class", Attr("hint wc-intro"))], "Kafka Streams' WordCountDemo, waiting for you: produce a line, then step it through the topology one processor at a time (→), or run.") }
             <InputPanel dispatch={dispatch.clone()} />
-            { controls(&model, &dispatch) }
             { error_banner(model.error.as_ref(), send(&dispatch, Action::DismissError)) }
-            <div class="wc-layout">
-                { topology(&model) }
-                { code_panel(&model) }
-            </div>
-            <div class="wc-tables">
-                { store_panel(&model) }
-                { repartition_panel(&model) }
-                { output_panel(&model) }
+            <div class="wc-stage">
+                <div class="wc-main">
+                    { controls(&model, &dispatch, *setup_open, toggle_setup) }
+                    { topology(&model) }
+                    { code_panel(&model) }
+                </div>
+                <div class="wc-side" aria-label="What the steps changed: the store, its changelog and the topics" role="region">
+                    { store_panel(&model) }
+                    { changelog_panel(&model) }
+                    { output_panel(&model) }
+                    { repartition_panel(&model) }
+                </div>
             </div>
             <p class="sr-only" aria-live="polite" role="status">{ model.announcement.clone() }</p>
         </div>
+    }
+}
+
+/// Scrolls the current processor node into view, as little as needed.
+fn scroll_current_into_view(root: &NodeRef) {
+    use wasm_bindgen::JsCast;
+    let Some(root) = root.cast::<web_sys::Element>() else {
+        return;
+    };
+    let Ok(Some(node)) = root.query_selector(".wc-node.current") else {
+        return;
+    };
+    let options = js_sys::Object::new();
+    let behavior = if prefers_reduced_motion() {
+        "auto"
+    } else {
+        "smooth"
+    };
+    for (key, value) in [
+        ("block", "nearest"),
+        ("inline", "nearest"),
+        ("behavior", behavior),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    // `scrollIntoView(options)` through Reflect: web-sys's typed options need a feature the
+    // rest of the app does not use.
+    if let Ok(f) = js_sys::Reflect::get(&node, &"scrollIntoView".into())
+        && let Some(f) = f.dyn_ref::<js_sys::Function>()
+    {
+        let _ = f.call1(&node, &options);
     }
 }
 
@@ -173,7 +224,12 @@ fn InputPanel(props: &InputProps) -> Html {
     }
 }
 
-fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
+fn controls(
+    model: &Model,
+    dispatch: &Callback<Action>,
+    setup_open: bool,
+    toggle_setup: Callback<MouseEvent>,
+) -> Html {
     let setup = model.setup;
     let play = send(dispatch, Action::TogglePlay);
     let step = send(dispatch, Action::StepNode);
@@ -207,36 +263,71 @@ fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
         html! { <option value={s.to_string()} selected={(*s - model.speed).abs() < 1e-9}>{ format!("{s} steps/s") }</option> }
     });
     let partitions = (1..=4u32).map(|p| {
-        html! { <option value={p.to_string()} selected={p == setup.partitions}>{ p }</option> }
+        html! { <option value={p.to_string()} selected={p == setup.partitions}>{ plural(u64::from(p), "partition", "partitions") }</option> }
     });
     let state = model.app().map_or("—", |a| a.state().name());
+    let flying = model.in_flight(WORD_COUNT_INPUT, false).len() as u64;
+    let mut counters = format!(
+        "{state} · t = {:.1} s · {} in the input topic",
+        model.world().now_ms() as f64 / 1000.0,
+        plural(model.input_records(), "line", "lines"),
+    );
+    if flying > 0 {
+        counters.push_str(&format!(" · {flying} in flight"));
+    }
     html! {
-        <div class="controls wc-controls">
+        <div class="controls wc-toolbar" role="group" aria-label="Step the topology">
             <button type="button" onclick={step} class="wc-step" title="One record through one processor (→)">{ "Next processor" }</button>
-            <button type="button" onclick={record} class="wc-record">{ "Next record" }</button>
+            <button type="button" onclick={record} class="wc-record" title="The record in progress through the whole topology">{ "Next record" }</button>
             <button type="button" onclick={play} class="wc-play" aria-pressed={model.running.to_string()} title="Space">
                 { if model.running { "Pause" } else { "Run" } }
             </button>
-            <label>{ "Speed " }<select onchange={onspeed} aria-label="Steps per second while running">{ for speeds }</select></label>
+            <select class="wc-speed" onchange={onspeed} aria-label="Steps per second while running">{ for speeds }</select>
             <button type="button" onclick={back} class="wc-back" disabled={!model.can_go_back()} title="Undo the last step (←)">{ "Back" }</button>
-            <button type="button" onclick={reset}>{ "Reset" }</button>
-            <label>{ "Input partitions " }
-                <select class="wc-partitions" onchange={onpartitions} aria-label="Partitions of the input topic, so stream tasks per sub-topology (resets)">{ for partitions }</select>
-            </label>
-            <label class="wc-cache">
-                <input type="checkbox" checked={setup.caching} onchange={oncache} />
-                { " Record cache (Kafka's default 10 MB, commit every 30 s; WordCountDemo sets 0)" }
-            </label>
-            { el::tags("span", &[("class", Attr("counters"))], vec![
-                VText::new(format!("{state} · t = {:.1} s · {}", model.world().now_ms() as f64 / 1000.0, plural(model.input_records(), "line", "lines"))).into(),
-                html! { " in the input topic" },
-            ]) }
+            <button type="button" onclick={reset} class="wc-reset">{ "Reset" }</button>
+            <button type="button" class="wc-setup-toggle" onclick={toggle_setup} aria-expanded={setup_open.to_string()} aria-controls="wc-setup">
+                { if setup_open { "Setup ▴" } else { "Setup ▾" } }
+            </button>
+            { el::string("span", &[("class", Attr("counters"))], counters) }
+            if setup_open {
+                <div id="wc-setup" class="wc-setup">
+                    <label>{ "Input topic: " }
+                        <select class="wc-partitions" onchange={onpartitions} aria-label="Partitions of the input topic, so stream tasks per sub-topology (resets)">{ for partitions }</select>
+                    </label>
+                    <label class="wc-cache">
+                        <input type="checkbox" checked={setup.caching} onchange={oncache} />
+                        { " Record cache (Kafka's default 10 MB, commit every 30 s; WordCountDemo sets 0)" }
+                    </label>
+                    { el::hint("Either change starts over.") }
+                </div>
+            }
         </div>
     }
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A Kafka-generated name, shortened, with the full name on demand (hover, or open the
+/// disclosure by keyboard or click).
+fn name(full: &str, application_id: &str) -> Html {
+    let short = short_name(full, application_id);
+    if short == full {
+        return el::string("span", &[("class", Attr("mono wc-name"))], full.to_string());
+    }
+    html! {
+        <details class="wc-name">
+            <summary class="mono" title={full.to_string()} aria-label={format!("{short} (shortened: show the full name)")}>{ short }</summary>
+            { el::string("span", &[("class", Attr("mono wc-full"))], full.to_string()) }
+        </details>
+    }
+}
+
+/// A task id with what it means on hover and for screen readers.
+fn task(task: &str) -> Html {
+    let meaning = task_meaning(task);
+    html! { <abbr class="mono wc-task" title={meaning.clone()} aria-label={meaning}>{ task.to_string() }</abbr> }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,6 +341,7 @@ fn topology(model: &Model) -> Html {
             "The application is not running.",
         );
     };
+    let app_id = model.application_id();
     let last = model.last_step();
     let per_node = model.last_step_per_node();
     let subs = program.topology.subtopologies().iter().map(|sub| {
@@ -275,12 +367,27 @@ fn topology(model: &Model) -> Html {
             .map(|(i, node)| {
                 let step = per_node.get(&*node.name).copied();
                 let current = last.is_some_and(|l| l.node == node.name);
-                node_card(program, i, step, current)
+                node_card(model, program, app_id, i, step, current)
             });
+        let mut reads: Vec<Html> =
+            vec![html! { { if topics.len() == 1 { "reads topic " } else { "reads topics " } } }];
+        for (i, t) in topics.iter().enumerate() {
+            if i > 0 {
+                reads.push(html! { ", " });
+            }
+            reads.push(name(t, app_id));
+        }
+        reads.push(html! { { if tasks.len() == 1 { " · task " } else { " · tasks " } } });
+        for (i, t) in tasks.iter().enumerate() {
+            if i > 0 {
+                reads.push(html! { ", " });
+            }
+            reads.push(task(t));
+        }
         html! {
             <li class="wc-sub">
                 { el::string("h3", &[], format!("Sub-topology {}", sub.id)) }
-                { el::string("p", &[("class", Attr("wc-tasks"))], format!("reads {} · tasks {}", topics.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "), tasks.join(", "))) }
+                { el::tags("p", &[("class", Attr("wc-tasks"))], reads) }
                 { el::tags("ol", &[("class", Attr("wc-nodes"))], nodes.collect()) }
             </li>
         }
@@ -298,20 +405,53 @@ fn topology(model: &Model) -> Html {
     )
 }
 
-fn node_card(program: &Program, index: u32, step: Option<&StepReport>, current: bool) -> Html {
+/// A store change in words: `“the”: count 1 → 2`.
+fn change_text(c: &crate::sim::streams::StoreChange) -> String {
+    let key = value_text(Some(&c.key));
+    let text = match (&c.old, &c.new) {
+        (None, Some(new)) => format!("{key}: new, count {}", value_text(Some(new))),
+        (Some(old), Some(new)) => format!(
+            "{key}: count {} → {}",
+            value_text(Some(old)),
+            value_text(Some(new))
+        ),
+        (_, None) => format!("{key}: deleted"),
+    };
+    if c.cached {
+        format!("{text} (in the cache)")
+    } else {
+        text
+    }
+}
+
+fn node_card(
+    model: &Model,
+    program: &Program,
+    app_id: &str,
+    index: u32,
+    step: Option<&StepReport>,
+    current: bool,
+) -> Html {
     let Some(node) = program.nodes.get(index as usize) else {
         return html! {};
     };
     let internal = is_internal(&node.op);
     let label = op_label(&node.op, internal);
-    let detail = match (&node.op, &node.topic) {
-        (Operation::Sink { .. }, Some(topic)) => format!("→ {topic}"),
+    let detail: Vec<Html> = match (&node.op, &node.topic) {
+        (Operation::Sink { .. }, Some(topic)) => vec![html! { "→ topic " }, name(topic, app_id)],
         (Operation::Aggregate { store, .. }, _) => program
             .stores
             .get(*store as usize)
-            .map(|s| format!("store {} · changelog {}", s.name, s.changelog))
+            .map(|s| {
+                vec![
+                    html! { "store " },
+                    name(&s.name, app_id),
+                    html! { " · changelog " },
+                    name(&s.changelog, app_id),
+                ]
+            })
             .unwrap_or_default(),
-        _ => String::new(),
+        _ => Vec::new(),
     };
     let (input, outputs) = match step {
         Some(s) => (
@@ -323,41 +463,33 @@ fn node_card(program: &Program, index: u32, step: Option<&StepReport>, current: 
         ),
         None => (None, Vec::new()),
     };
-    let sent = step.map(|s| {
-        s.sent
-            .iter()
-            .map(|r| {
-                format!(
-                    "{}-{} ← ({}, {})",
-                    r.topic,
-                    r.partition,
-                    value_text(r.key.as_ref()),
-                    value_text(r.value.as_ref())
-                )
-            })
-            .collect::<Vec<_>>()
-    });
-    let changes = step.map(|s| {
-        s.store_changes
-            .iter()
-            .map(|c| {
-                format!(
-                    "{}: {} → {}{}",
-                    value_text(Some(&c.key)),
-                    value_text(c.old.as_ref()),
-                    value_text(c.new.as_ref()),
-                    if c.cached { " (cache)" } else { "" }
-                )
-            })
-            .collect::<Vec<_>>()
-    });
+    let sent: Vec<Html> = step
+        .map(|s| {
+            s.sent
+                .iter()
+                .map(|r| {
+                    let flying = model.sent_is_in_flight(r);
+                    html! {
+                        <span class="mono wc-sent" data-topic={r.topic.to_string()} data-in-flight={flying.to_string()}>
+                            { format!("({}, {}) → partition {} of ", value_text(r.key.as_ref()), value_text(r.value.as_ref()), r.partition) }
+                            { name(&r.topic, app_id) }
+                            if flying { { el::text("span", &[("class", Attr("tag wc-flying"))], "in flight") } } else { { el::text("span", &[("class", Attr("tag"))], "written") } }
+                        </span>
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let changes = step.map(|s| s.store_changes.iter().map(change_text).collect::<Vec<_>>());
     let dropped = step.and_then(|s| s.dropped.clone());
     let class = classes!("wc-node", current.then_some("current"));
     html! {
         <li class={class} aria-current={current.then_some("step")} data-node={node.name.to_string()}>
-            { el::string("div", &[("class", Attr("wc-node-name mono"))], node.name.to_string()) }
-            { el::text("div", &[("class", Attr("wc-node-label"))], label) }
-            if !detail.is_empty() { { el::string("div", &[("class", Attr("wc-node-detail mono"))], detail) } }
+            <div class="wc-node-head">
+                { el::text("span", &[("class", Attr("wc-node-label"))], label) }
+                { name(&node.name, app_id) }
+            </div>
+            if !detail.is_empty() { { el::tags("div", &[("class", Attr("wc-node-detail"))], detail) } }
             if let Some(input) = input {
                 { el::tags("div", &[("class", Attr("wc-io"))], vec![io_tag("in"), html! { " " }, el::string("span", &[("class", Attr("mono wc-in"))], input)]) }
             }
@@ -370,8 +502,8 @@ fn node_card(program: &Program, index: u32, step: Option<&StepReport>, current: 
             if let Some(changes) = changes.filter(|c| !c.is_empty()) {
                 <div class="wc-io">{ io_tag("store") }{ for changes.into_iter().map(|c| el::string("span", &[("class", Attr("mono wc-change"))], c)) }</div>
             }
-            if let Some(sent) = sent.filter(|s| !s.is_empty()) {
-                <div class="wc-io">{ io_tag("sent") }{ for sent.into_iter().map(|c| el::string("span", &[("class", Attr("mono"))], c)) }</div>
+            if !sent.is_empty() {
+                <div class="wc-io">{ io_tag("sent") }{ for sent }</div>
             }
             if let Some(reason) = dropped {
                 <div class="wc-io">{ io_tag("dropped") }{ " " }{ reason }</div>
@@ -409,7 +541,7 @@ fn code_panel(model: &Model) -> Html {
             { el::text("h3", &[], "WordCountDemo.java") }
             { el::tags("ol", &[("class", Attr("java"))], lines.collect()) }
             { el::tags("details", &[("class", Attr("wc-describe"))], vec![
-                el::text("summary", &[], "topology.describe()"),
+                el::text("summary", &[], "topology.describe() (Kafka's full names)"),
                 el::string("pre", &[], describe),
             ]) }
         </aside>
@@ -417,7 +549,20 @@ fn code_panel(model: &Model) -> Html {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Stores and topics
+// Stores and topics: each a collapsible panel (open at first), side by side with the topology
+// on wide screens. What a sink or a store sent and the topic does not hold yet is listed as in
+// flight, so no panel says less than the topology.
+
+/// A collapsible panel: `summary` is its heading line (with counts, so a closed panel still
+/// says what it holds).
+fn panel(class: &'static str, label: &'static str, summary: Vec<Html>, body: Vec<Html>) -> Html {
+    html! {
+        <details class={classes!("panel", "wc-panel", class)} open=true aria-label={label}>
+            { el::tags("summary", &[], summary) }
+            { for body }
+        </details>
+    }
+}
 
 fn store_panel(model: &Model) -> Html {
     let changed: Vec<(String, String)> = model
@@ -433,45 +578,61 @@ fn store_panel(model: &Model) -> Html {
         .last_step()
         .is_some_and(|s| s.store_changes.iter().any(|c| c.cached));
     let rows = model.store_rows();
-    let body = rows.iter().map(|(task, word, count)| {
-        let hit = changed.iter().any(|(t, w)| t == task && w == word);
+    let app_id = model.application_id();
+    let store_name = model
+        .program()
+        .and_then(|p| p.stores.first())
+        .map(|s| s.name.to_string())
+        .unwrap_or_default();
+    let body = rows.iter().map(|(t, word, count)| {
+        let hit = changed.iter().any(|(ct, w)| ct == t && w == word);
         html! {
             <tr class={classes!(hit.then_some("changed"))}>
-                { el::string("td", &[("class", Attr("mono"))], word.clone()) }{ el::string("td", &[("class", Attr("num"))], count.clone()) }{ el::string("td", &[("class", Attr("mono"))], task.clone()) }
+                { el::string("td", &[("class", Attr("mono"))], word.clone()) }{ el::string("td", &[("class", Attr("num"))], count.clone()) }<td>{ task(t) }</td>
             </tr>
         }
     });
-    let changelog = model
-        .program()
-        .and_then(|p| p.stores.first())
-        .map(|s| s.changelog.to_string())
-        .unwrap_or_default();
-    let changelog_records: Vec<_> = model
-        .records(&changelog, true)
-        .into_iter()
-        .flatten()
-        .collect();
-    html! {
-        <section class="panel wc-store" aria-label="The count store">
-            <h3><Term word="state store" text="State store" />{ " (word → count)" }</h3>
-            if cached {
-                { el::hint("The last update is in the record cache: the store, its changelog and the output get it at the next commit.") }
-            }
-            if rows.is_empty() {
-                { el::hint("Empty: no word has reached count() yet.") }
-            } else {
-                { el::tags("table", &[("class", Attr("wc-store-table"))], vec![
-                    html! { <thead><tr>{ el::text("th", &[("scope", Attr("col"))], "word") }{ el::text("th", &[("scope", Attr("col"))], "count") }<th scope="col"><Term word="task" /></th></tr></thead> },
-                    el::tags("tbody", &[], body.collect()),
-                ]) }
-            }
-            <h4><Term word="changelog" text="Changelog" />{ ": " }<span class="mono">{ changelog.clone() }</span></h4>
-            { record_list(&changelog_records, "The changelog is empty.") }
-        </section>
+    let summary = vec![
+        el::text("h3", &[], "State store"),
+        html! { " " },
+        name(&store_name, app_id),
+        el::string(
+            "span",
+            &[("class", Attr("wc-count"))],
+            format!(" · {}", plural(rows.len() as u64, "word", "words")),
+        ),
+    ];
+    let mut content = Vec::new();
+    if cached {
+        content.push(el::hint("The last update is in the record cache: the store, its changelog and the output get it at the next commit."));
     }
+    if rows.is_empty() {
+        content.push(el::hint("Empty: no word has reached count() yet."));
+    } else {
+        content.push(el::tags(
+            "table",
+            &[("class", Attr("wc-store-table"))],
+            vec![
+                html! { <thead><tr>{ el::text("th", &[("scope", Attr("col"))], "word") }{ el::text("th", &[("scope", Attr("col"))], "count") }<th scope="col"><Term word="task" /></th></tr></thead> },
+                el::tags("tbody", &[], body.collect()),
+            ],
+        ));
+    }
+    panel("wc-store", "The count store", summary, content)
 }
 
-fn record_list(records: &[model::ShownRecord], empty: &str) -> Html {
+/// One record of a topic: `offset 4 · “the” → count 1` (the partition too when the topic
+/// has several).
+fn record_line(r: &model::ShownRecord, noun: &str, partitions: bool) -> String {
+    let at = if partitions {
+        format!("partition {} · offset {}", r.partition, r.offset)
+    } else {
+        format!("offset {}", r.offset)
+    };
+    format!("{at} · {} → {noun}{}", r.key, r.value)
+}
+
+fn record_list(records: &[model::ShownRecord], noun: &str, partitions: bool, empty: &str) -> Html {
     if records.is_empty() {
         return el::string("p", &[("class", Attr("hint"))], empty.to_string());
     }
@@ -481,11 +642,109 @@ fn record_list(records: &[model::ShownRecord], empty: &str) -> Html {
             el::string(
                 "li",
                 &[("class", Attr("mono"))],
-                format!("p{} @{}  {} → {}", r.partition, r.offset, r.key, r.value),
+                record_line(r, noun, partitions),
             )
         })
         .collect();
     el::tags("ol", &[("class", Attr("wc-records"))], items)
+}
+
+/// Records on their way to a topic: who sent them and where they are now.
+fn in_flight_list(model: &Model, records: &[InFlightShown], noun: &str) -> Html {
+    if records.is_empty() {
+        return html! {};
+    }
+    let now = model.world().now_ms();
+    let items = records
+        .iter()
+        .map(|r| {
+            let sender = if r.by_app { "the application's producer" } else { "your producer" };
+            let where_ = match r.stage {
+                InFlightStage::Batching { send_at_ms } => format!(
+                    "waits in {sender}'s batch (linger.ms), sent at t = {:.1} s",
+                    send_at_ms.max(now) as f64 / 1000.0
+                ),
+                InFlightStage::OnTheWire { arrives_at_ms } => format!(
+                    "on its way to the broker, arrives at t = {:.1} s",
+                    arrives_at_ms as f64 / 1000.0
+                ),
+                InFlightStage::Retrying { resend_at_ms } => format!(
+                    "refused for now; {sender} resends it at t = {:.1} s",
+                    resend_at_ms as f64 / 1000.0
+                ),
+            };
+            html! {
+                <li>
+                    { el::string("span", &[("class", Attr("mono"))], format!("{} → {noun}{} · partition {}", r.key, r.value, r.partition)) }
+                    { el::string("span", &[("class", Attr("wc-where"))], format!(" — {where_}")) }
+                </li>
+            }
+        })
+        .collect();
+    el::tags(
+        "div",
+        &[("class", Attr("wc-in-flight"))],
+        vec![
+            el::string(
+                "h4",
+                &[],
+                format!(
+                    "In flight: {} sent, not yet in the topic",
+                    plural(records.len() as u64, "record", "records")
+                ),
+            ),
+            el::tags("ol", &[], items),
+        ],
+    )
+}
+
+fn topic_counts(written: usize, flying: usize) -> String {
+    let mut text = format!(" · {}", plural(written as u64, "record", "records"));
+    if flying > 0 {
+        text.push_str(&format!(" · {flying} in flight"));
+    }
+    text
+}
+
+fn changelog_panel(model: &Model) -> Html {
+    let Some(changelog) = model
+        .program()
+        .and_then(|p| p.stores.first())
+        .map(|s| s.changelog.to_string())
+    else {
+        return html! {};
+    };
+    let app_id = model.application_id();
+    let parts = model.records(&changelog, true);
+    let several = parts.len() > 1;
+    let records: Vec<_> = parts.into_iter().flatten().collect();
+    let flying = model.in_flight(&changelog, true);
+    let written = model.topic_records(&changelog);
+    let summary = vec![
+        el::text("h3", &[], "Changelog"),
+        html! { " " },
+        name(&changelog, app_id),
+        el::string(
+            "span",
+            &[("class", Attr("wc-count"))],
+            topic_counts(written as usize, flying.len()),
+        ),
+    ];
+    let empty = if flying.is_empty() {
+        "The changelog is empty."
+    } else {
+        "Nothing written yet."
+    };
+    panel(
+        "wc-changelog",
+        "The store's changelog topic",
+        summary,
+        vec![
+            html! { <p class="hint"><Term word="changelog" text="Changelog" />{ ": every store update, so a restarted task can rebuild its store." }</p> },
+            in_flight_list(model, &flying, "count "),
+            record_list(&records, "count ", several, empty),
+        ],
+    )
 }
 
 fn repartition_panel(model: &Model) -> Html {
@@ -497,46 +756,103 @@ fn repartition_panel(model: &Model) -> Html {
     else {
         return html! {};
     };
+    let app_id = model.application_id();
     let parts = model.records(&topic, false);
-    html! {
-        <section class="panel wc-repartition" aria-label="The repartition topic">
-            <h3><Term word="repartition topic" text="Repartition topic" /></h3>
-            { el::string("p", &[("class", Attr("hint mono"))], topic.clone()) }
-            { el::hint("The word is the key, so murmur2 sends the same word to the same partition, and one task counts it.") }
-            { for parts.iter().enumerate().map(|(p, records)| el::tags("div", &[("class", Attr("wc-partition"))], vec![
+    let flying = model.in_flight(&topic, false);
+    let written = model.topic_records(&topic);
+    let summary = vec![
+        el::text("h3", &[], "Repartition topic"),
+        html! { " " },
+        name(&topic, app_id),
+        el::string(
+            "span",
+            &[("class", Attr("wc-count"))],
+            topic_counts(written as usize, flying.len()),
+        ),
+    ];
+    let mut body = vec![
+        html! { <p class="hint"><Term word="repartition topic" text="Repartition topic" />{ ": the word is the key, so murmur2 sends the same word to the same partition, and one task counts it." }</p> },
+        in_flight_list(model, &flying, ""),
+    ];
+    for (p, records) in parts.iter().enumerate() {
+        body.push(el::tags(
+            "div",
+            &[("class", Attr("wc-partition"))],
+            vec![
                 el::string("h4", &[], format!("partition {p}")),
-                record_list(records, "empty"),
-            ])) }
-        </section>
+                record_list(records, "", false, "empty"),
+            ],
+        ));
     }
+    panel("wc-repartition", "The repartition topic", summary, body)
 }
 
 fn output_panel(model: &Model) -> Html {
     let log = model.output_log(OUTPUT_SHOWN);
     let compacted = model.output_compacted();
-    html! {
-        <section class="panel wc-output" aria-label="The output topic">
-            { el::text("h3", &[], "streams-wordcount-output") }
-            <div class="wc-output-views">
-                { el::tags("div", &[], vec![
-                    el::text("h4", &[], "Full log (what a consumer reading from the beginning sees)"),
-                    record_list(&log, "No updates yet."),
-                ]) }
-                <div>
-                    { el::text("h4", &[], "Compacted (latest per key, as the log cleaner leaves it)") }
-                    if compacted.is_empty() {
-                        { el::hint("No keys yet.") }
-                    } else {
-                        { el::tags("table", &[("class", Attr("wc-compacted"))], vec![
-                            el::head(&["word", "count"]),
-                            el::tags("tbody", &[], compacted.iter().map(|(k, v)| el::tags("tr", &[], vec![
-                                el::string("td", &[("class", Attr("mono"))], k.clone()),
-                                el::string("td", &[("class", Attr("num"))], v.clone()),
-                            ])).collect()),
-                        ]) }
-                    }
+    let flying = model.in_flight(WORD_COUNT_OUTPUT, true);
+    let written = model.topic_records(WORD_COUNT_OUTPUT);
+    let empty = if flying.is_empty() {
+        "No updates yet."
+    } else {
+        "Nothing written yet: the update above is still in flight."
+    };
+    let summary = vec![
+        el::text("h3", &[], "Output topic"),
+        html! { " " },
+        el::text("span", &[("class", Attr("mono"))], WORD_COUNT_OUTPUT),
+        el::string(
+            "span",
+            &[("class", Attr("wc-count"))],
+            topic_counts(written as usize, flying.len()),
+        ),
+    ];
+    let compacted_view = if compacted.is_empty() {
+        el::hint("No keys yet.")
+    } else {
+        el::tags(
+            "table",
+            &[("class", Attr("wc-compacted"))],
+            vec![
+                el::head(&["word", "count"]),
+                el::tags(
+                    "tbody",
+                    &[],
+                    compacted
+                        .iter()
+                        .map(|(k, v)| {
+                            el::tags(
+                                "tr",
+                                &[],
+                                vec![
+                                    el::string("td", &[("class", Attr("mono"))], k.clone()),
+                                    el::string("td", &[("class", Attr("num"))], v.clone()),
+                                ],
+                            )
+                        })
+                        .collect(),
+                ),
+            ],
+        )
+    };
+    panel(
+        "wc-output",
+        "The output topic",
+        summary,
+        vec![
+            in_flight_list(model, &flying, "count "),
+            html! {
+                <div class="wc-output-views">
+                    { el::tags("div", &[], vec![
+                        el::text("h4", &[], "Full log (what a consumer reading from the beginning sees)"),
+                        record_list(&log, "count ", false, empty),
+                    ]) }
+                    { el::tags("div", &[], vec![
+                        el::text("h4", &[], "Compacted (latest per key, as the log cleaner leaves it)"),
+                        compacted_view,
+                    ]) }
                 </div>
-            </div>
-        </section>
-    }
+            },
+        ],
+    )
 }

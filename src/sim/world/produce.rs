@@ -35,6 +35,38 @@ enum Check {
     Refuse(SimError, bool),
 }
 
+/// Where a record is that a producer has sent and no partition log holds yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InFlightStage {
+    /// In the producer's open batch, which goes out when `linger.ms` has passed (or it fills).
+    Batching {
+        /// When the batch's linger timer fires (the batch may leave earlier, when full).
+        send_at_ms: u64,
+    },
+    /// In a produce request on its way to the partition's leader.
+    OnTheWire {
+        /// When the request reaches the broker.
+        arrives_at_ms: u64,
+    },
+    /// Refused with a retriable error; the producer sends it again after `retry.backoff.ms`.
+    Retrying {
+        /// When the producer resends it.
+        resend_at_ms: u64,
+    },
+}
+
+/// A record a producer has sent that no partition log holds yet (what a view shows between
+/// the sender and the topic).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InFlightRecord {
+    pub producer: u32,
+    pub topic: Name,
+    pub partition: u32,
+    pub key: Option<Bytes>,
+    pub value: Option<Bytes>,
+    pub stage: InFlightStage,
+}
+
 /// Most producers a world holds.
 pub const MAX_PRODUCERS: u32 = 32;
 
@@ -51,6 +83,87 @@ impl World {
     /// All producers.
     pub fn producers(&self) -> impl Iterator<Item = &Producer> {
         self.producers.values()
+    }
+
+    /// The records `producer` has sent that no partition log holds yet: first those on the wire
+    /// or waiting to be resent, in the order they will be handled, then those still in the
+    /// producer's open batches (by topic and partition), each batch in send order.
+    pub fn records_in_flight(&self, producer: u32) -> Vec<InFlightRecord> {
+        let mut queued: Vec<(u64, u64, InFlightRecord)> = Vec::new();
+        for scheduled in self.queue.iter() {
+            let (p, topic, partition, records, stage) = match &scheduled.due {
+                Due::ProduceArrives {
+                    producer: p,
+                    topic,
+                    partition,
+                    records,
+                    ..
+                } => (
+                    *p,
+                    topic,
+                    *partition,
+                    records,
+                    InFlightStage::OnTheWire {
+                        arrives_at_ms: scheduled.at_ms,
+                    },
+                ),
+                Due::ProduceRetry {
+                    producer: p,
+                    topic,
+                    partition,
+                    records,
+                    ..
+                } => (
+                    *p,
+                    topic,
+                    *partition,
+                    records,
+                    InFlightStage::Retrying {
+                        resend_at_ms: scheduled.at_ms,
+                    },
+                ),
+                _ => continue,
+            };
+            if p != producer {
+                continue;
+            }
+            for record in records {
+                queued.push((
+                    scheduled.at_ms,
+                    scheduled.seq,
+                    InFlightRecord {
+                        producer,
+                        topic: topic.clone(),
+                        partition,
+                        key: record.key.clone(),
+                        value: record.value.clone(),
+                        stage,
+                    },
+                ));
+            }
+        }
+        // The heap iterates in no useful order; the queue's own order is (time, seq), and a
+        // stable sort keeps each batch's records in send order.
+        queued.sort_by_key(|(at_ms, seq, _)| (*at_ms, *seq));
+        let mut out: Vec<InFlightRecord> = queued.into_iter().map(|(_, _, r)| r).collect();
+        if let Some(p) = self.producers.get(&producer) {
+            let linger_ms = p.config.linger_ms;
+            for ((topic, partition), batch) in p.open.iter() {
+                for record in &batch.records {
+                    out.push(InFlightRecord {
+                        producer,
+                        topic: topic.clone(),
+                        partition: *partition,
+                        key: record.key.clone(),
+                        value: record.value.clone(),
+                        stage: InFlightStage::Batching {
+                            send_at_ms: batch.created_ms.saturating_add(linger_ms),
+                        },
+                    });
+                }
+            }
+        }
+        out
     }
 
     pub(crate) fn add_producer_inner(

@@ -25,7 +25,7 @@ use crate::sim::streams::examples::{WORD_COUNT_INPUT, WORD_COUNT_OUTPUT};
 use crate::sim::streams::task::Program;
 use crate::sim::streams::{StepKind, StepReport, StreamsApp, Value};
 use crate::sim::timeline::{Limits, Moment, Timeline};
-use crate::sim::world::WorldConfig;
+use crate::sim::world::{InFlightStage, WorldConfig};
 use crate::sim::{SimError, World};
 
 /// The three lines of Kafka's Streams quickstart.
@@ -158,6 +158,17 @@ pub struct ShownRecord {
     pub offset: u64,
     pub key: String,
     pub value: String,
+}
+
+/// A record sent to a topic that its log does not hold yet, as the view lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InFlightShown {
+    pub partition: u32,
+    pub key: String,
+    pub value: String,
+    pub stage: InFlightStage,
+    /// Sent by the Streams application (else by the view's producer, the learner's lines).
+    pub by_app: bool,
 }
 
 /// The WordCount view's state.
@@ -631,6 +642,74 @@ impl Model {
             .collect()
     }
 
+    /// The records sent to `topic` (by the application or the learner's producer) that its
+    /// log does not hold yet, in the order they will arrive; values of 8 bytes are shown as a
+    /// Long when `long_values`.
+    pub fn in_flight(&self, topic: &str, long_values: bool) -> Vec<InFlightShown> {
+        let app_producer = self.app().map(StreamsApp::producer);
+        let mut producers: Vec<u32> = app_producer.into_iter().collect();
+        producers.push(self.producer);
+        producers.dedup();
+        let mut out = Vec::new();
+        for producer in producers {
+            for r in self.world().records_in_flight(producer) {
+                if &*r.topic != topic {
+                    continue;
+                }
+                out.push(InFlightShown {
+                    partition: r.partition,
+                    key: bytes_text(r.key.as_deref(), false),
+                    value: bytes_text(r.value.as_deref(), long_values),
+                    stage: r.stage,
+                    by_app: Some(producer) == app_producer,
+                });
+            }
+        }
+        out
+    }
+
+    /// Whether a record a step sent is still on its way to its topic (else the topic has it,
+    /// or had it: the view lists the newest records only). Compared byte for byte, as the
+    /// application's serdes write it (a String as UTF-8, a Long as 8 bytes big-endian).
+    pub fn sent_is_in_flight(&self, sent: &crate::sim::streams::task::SentRecord) -> bool {
+        fn bytes(v: Option<&Value>) -> Option<Vec<u8>> {
+            v.map(|v| match v {
+                Value::Str(s) => s.as_bytes().to_vec(),
+                Value::Long(n) => n.to_be_bytes().to_vec(),
+            })
+        }
+        let Some(app) = self.app() else { return false };
+        let (key, value) = (bytes(sent.key.as_ref()), bytes(sent.value.as_ref()));
+        self.world()
+            .records_in_flight(app.producer())
+            .iter()
+            .any(|r| {
+                r.topic == sent.topic
+                    && r.partition == sent.partition
+                    && r.key.as_deref() == key.as_deref()
+                    && r.value.as_deref() == value.as_deref()
+            })
+    }
+
+    /// Records a topic holds (log-end minus log-start offsets, over its partitions).
+    pub fn topic_records(&self, topic: &str) -> u64 {
+        self.world().topic(topic).map_or(0, |t| {
+            t.partitions
+                .iter()
+                .map(|p| {
+                    p.log
+                        .log_end_offset()
+                        .saturating_sub(p.log.log_start_offset())
+                })
+                .sum()
+        })
+    }
+
+    /// The application's id (`application.id`), the prefix of its internal topics.
+    pub fn application_id(&self) -> &str {
+        self.app().map_or("", StreamsApp::application_id)
+    }
+
     /// Every record of the output topic, oldest first (a consumer reading from the beginning
     /// sees these), at most `max` of the newest.
     pub fn output_log(&self, max: u32) -> Vec<ShownRecord> {
@@ -724,6 +803,49 @@ pub fn bytes_text(bytes: Option<&[u8]>, long: bool) -> String {
     }
 }
 
+/// A Kafka-generated name as the view shows it: without the application's prefix
+/// (`streams-wordcount-`), without `KSTREAM-`/`KTABLE-`, and with the ten-digit index without
+/// its leading zeros: `KSTREAM-SOURCE-0000000000` → `SOURCE-0`,
+/// `streams-wordcount-KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition` →
+/// `AGGREGATE-STATE-STORE-3-repartition`. Only the display shortens: the engine, the topics
+/// and `describe()` keep Kafka's names, and the view offers the full one.
+pub fn short_name(full: &str, application_id: &str) -> String {
+    let mut name = full;
+    if !application_id.is_empty()
+        && let Some(rest) = name.strip_prefix(application_id)
+        && let Some(rest) = rest.strip_prefix('-')
+        && rest.contains("KSTREAM-")
+    {
+        name = rest;
+    }
+    for prefix in ["KSTREAM-", "KTABLE-"] {
+        if let Some(rest) = name.strip_prefix(prefix) {
+            name = rest;
+        }
+    }
+    name.split('-')
+        .map(|part| {
+            if part.len() == 10 && part.bytes().all(|b| b.is_ascii_digit()) {
+                let trimmed = part.trim_start_matches('0');
+                if trimmed.is_empty() { "0" } else { trimmed }
+            } else {
+                part
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// What a task id means: `0_1` is sub-topology 0's task for partition 1.
+pub fn task_meaning(task: &str) -> String {
+    match task.split_once('_') {
+        Some((sub, partition)) => {
+            format!("task {task}: sub-topology {sub}, input partition {partition}")
+        }
+        None => format!("task {task}"),
+    }
+}
+
 /// One sentence about a step, for the live region.
 pub fn describe_step(step: &StepReport) -> String {
     let node = &*step.node;
@@ -814,6 +936,79 @@ mod tests {
         let log = model.output_log(100);
         assert_eq!(log.iter().filter(|r| r.key == "kafka").count(), 3);
         assert_eq!(log.len(), 11);
+    }
+
+    #[test]
+    fn generated_names_shorten_for_the_screen_only() {
+        let app = "streams-wordcount";
+        assert_eq!(short_name("KSTREAM-SOURCE-0000000000", app), "SOURCE-0");
+        assert_eq!(
+            short_name("KSTREAM-AGGREGATE-STATE-STORE-0000000003", app),
+            "AGGREGATE-STATE-STORE-3"
+        );
+        assert_eq!(
+            short_name(
+                "streams-wordcount-KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition",
+                app
+            ),
+            "AGGREGATE-STATE-STORE-3-repartition"
+        );
+        assert_eq!(short_name("KTABLE-TOSTREAM-0000000008", app), "TOSTREAM-8");
+        // Names the learner chose stay whole.
+        assert_eq!(
+            short_name("streams-wordcount-output", app),
+            "streams-wordcount-output"
+        );
+        assert_eq!(
+            short_name("streams-plaintext-input", app),
+            "streams-plaintext-input"
+        );
+        assert_eq!(
+            task_meaning("1_2"),
+            "task 1_2: sub-topology 1, input partition 2"
+        );
+    }
+
+    /// After the sink sends, the record is in flight until the producer's batch lands: the
+    /// view can show it between the sink and the topic, and it lands by the next step.
+    #[test]
+    fn what_a_sink_sent_is_in_flight_until_the_topic_has_it() {
+        let mut model = Model::new(Setup::default());
+        model.act(Action::Produce("hello".to_string()));
+        let mut steps = 0;
+        loop {
+            model.act(Action::StepNode);
+            steps += 1;
+            assert!(steps < 40, "the output sink never ran");
+            let step = model.last_step().expect("a step");
+            if step.sent.iter().any(|s| &*s.topic == WORD_COUNT_OUTPUT) {
+                break;
+            }
+        }
+        assert!(model.output_log(10).is_empty(), "not written yet");
+        let sent = model.last_step().expect("a step").sent.clone();
+        assert!(sent.iter().all(|r| model.sent_is_in_flight(r)), "{sent:?}");
+        let flying = model.in_flight(WORD_COUNT_OUTPUT, true);
+        assert_eq!(flying.len(), 1, "{flying:?}");
+        assert_eq!(
+            (flying[0].key.as_str(), flying[0].value.as_str()),
+            ("hello", "1")
+        );
+        assert!(flying[0].by_app);
+        let changelog = model
+            .program()
+            .and_then(|p| p.stores.first())
+            .map(|s| s.changelog.to_string())
+            .expect("a changelog");
+        assert_eq!(model.in_flight(&changelog, true).len(), 1);
+        // Nothing is left to process: the next step lets time run, and the records land.
+        model.act(Action::StepNode);
+        assert!(model.in_flight(WORD_COUNT_OUTPUT, true).is_empty());
+        assert!(model.in_flight(&changelog, true).is_empty());
+        assert!(!sent.iter().any(|r| model.sent_is_in_flight(r)));
+        let log = model.output_log(10);
+        assert_eq!(log.len(), 1);
+        assert_eq!((log[0].key.as_str(), log[0].value.as_str()), ("hello", "1"));
     }
 
     #[test]
