@@ -24,6 +24,7 @@
 mod e2e {
     pub mod compare;
     pub mod embed;
+    pub mod glance_play;
     pub mod glance_views;
     pub mod glance_wc;
     pub mod hardening;
@@ -949,4 +950,22 @@ fn missing_dist_message_says_how_to_build_it() {
     assert!(msg.contains("./run.sh test"), "{msg}");
     assert!(msg.contains("index.html"), "{msg}");
     assert!(server::check_dist(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")).is_err());
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn glance_playground_card_crash_countdown_space_and_rewind() {
+    run_on_dist("glance-play", e2e::glance_play::check_glance);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn glance_playground_keyboard_only() {
+    run_on_dist("glance-keyboard", e2e::glance_play::check_keyboard_only);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn glance_playground_small_frames() {
+    run_on_dist("glance-small", e2e::glance_play::check_small_frames);
 }

@@ -289,6 +289,12 @@ pub fn App() -> Html {
     }
     html! {
         <div class="shell" ref={shell}>
+            // The first thing Tab reaches: past the header, straight to the view. (Not a plain
+            // `#view` link: the address's hash is the route.)
+            <a class="skip-link" href="#view" onclick={Callback::from(|e: MouseEvent| {
+                e.prevent_default();
+                focus_view();
+            })}>{ "Skip to the view" }</a>
             <header>
                 <h1><a href={Route::Playground.href()}>{ "eda-playground" }</a></h1>
                 <p class="tagline">{ "Watch event-driven architecture happen" }</p>
@@ -297,12 +303,24 @@ pub fn App() -> Html {
             </header>
             { error_banner(notice.as_ref(), dismiss) }
             <Intro {route} />
-            <main id="view" data-view={route.slug()}>{ providers }</main>
+            <main id="view" data-view={route.slug()} tabindex="-1">{ providers }</main>
             <footer>
                 <span>{ format!("eda-playground v{VERSION} · simulates Apache Kafka {}", crate::KAFKA_VERSION) }</span>
                 <span>{ " · a simulated Kafka broker running in your browser" }</span>
             </footer>
         </div>
+    }
+}
+
+/// Moves focus to the view (`main#view`), as the skip link does.
+fn focus_view() {
+    use wasm_bindgen::JsCast;
+    if let Some(main) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("view"))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = main.focus();
     }
 }
 

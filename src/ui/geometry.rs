@@ -6,21 +6,100 @@ pub const OKABE_ITO: [&str; 8] = [
     "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
 ];
 
+/// Colours for record keys: Okabe–Ito's seven (black is kept for text), then thirteen of
+/// Kelly's colours of maximum contrast (his grey left out: grey is the null key's). Colour is
+/// never the only cue: cells also carry the key's text.
+pub const KEY_PALETTE: [&str; 20] = [
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#875692",
+    "#A1CAF1", "#BE0032", "#C2B280", "#E68FAC", "#604E97", "#F99379", "#B3446C", "#DCD300",
+    "#882D17", "#8DB600", "#654522", "#2B3D26",
+];
+
+/// The null key's colour.
+pub const NULL_KEY_COLOUR: &str = "#999999";
+
 /// Colour for a record key: the same key always gets the same colour (FNV-1a of its bytes,
 /// so it is stable across runs and platforms); `None` (a null key) gets the neutral grey.
 pub fn key_colour(key: Option<&[u8]>) -> &'static str {
     match key {
-        None => "#999999",
+        None => NULL_KEY_COLOUR,
         Some(bytes) => {
             let mut hash: u32 = 0x811c_9dc5;
             for b in bytes {
                 hash ^= u32::from(*b);
                 hash = hash.wrapping_mul(0x0100_0193);
             }
-            // Black is kept for text; keys use the seven colours.
-            OKABE_ITO[(hash % 7) as usize]
+            KEY_PALETTE[(hash % KEY_PALETTE.len() as u32) as usize]
         }
     }
+}
+
+/// `#rrggbb` as three channels (black if it is not one).
+pub fn parse_hex(colour: &str) -> [u8; 3] {
+    let hex = colour.trim_start_matches('#');
+    let channel = |i: usize| {
+        hex.get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0)
+    };
+    [channel(0), channel(2), channel(4)]
+}
+
+/// WCAG 2 relative luminance of an sRGB colour.
+pub fn luminance(rgb: [u8; 3]) -> f64 {
+    let linear = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.040_45 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2])
+}
+
+/// WCAG 2 contrast ratio of two colours (1 to 21).
+pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// `top` drawn with opacity `alpha` over `under`.
+pub fn blend(top: [u8; 3], alpha: f64, under: [u8; 3]) -> [u8; 3] {
+    let mix = |t: u8, u: u8| (f64::from(t) * alpha + f64::from(u) * (1.0 - alpha)).round() as u8;
+    [
+        mix(top[0], under[0]),
+        mix(top[1], under[1]),
+        mix(top[2], under[2]),
+    ]
+}
+
+/// The text colour (black or white) with the higher contrast on `background`: at least
+/// 4.58:1 on any colour (the worst case is a luminance of ~0.18), so WCAG AA holds.
+pub fn text_on(background: [u8; 3]) -> &'static str {
+    if contrast(background, [0, 0, 0]) >= contrast(background, [255, 255, 255]) {
+        "#000000"
+    } else {
+        "#ffffff"
+    }
+}
+
+/// The letter colour for a cell of `colour` drawn at full opacity.
+pub fn text_colour(colour: &str) -> &'static str {
+    text_on(parse_hex(colour))
+}
+
+/// The lane's background under a cell, light and dark theme (`--bg` in static/app.css).
+pub const THEME_BACKGROUNDS: [[u8; 3]; 2] = [[0xff, 0xff, 0xff], [0x12, 0x14, 0x17]];
+
+/// A cell not yet replicated to every in-sync replica is drawn at this opacity.
+pub const PENDING_OPACITY: f64 = 0.45;
+
+/// For a pending (faded) cell of `colour`: whether its letters are black in the light theme
+/// and in the dark theme (the faded cell shows the page background through it).
+pub fn pending_text_black(colour: &str) -> [bool; 2] {
+    let rgb = parse_hex(colour);
+    THEME_BACKGROUNDS.map(|bg| text_on(blend(rgb, PENDING_OPACITY, bg)) == "#000000")
 }
 
 /// The diagram's layout for a topic with `partitions` lanes.
@@ -46,13 +125,15 @@ pub struct Layout {
 }
 
 /// Producers sit in the left column, consumers in the right one; both columns are this wide.
-pub const SIDE_COLUMN: f64 = 120.0;
+pub const SIDE_COLUMN: f64 = 140.0;
 
 /// Room right of the lanes for a lane's numbers (`end N · lag M`), in the wide layout.
-pub const META_COLUMN: f64 = 130.0;
+pub const META_COLUMN: f64 = 200.0;
 
 /// Below this drawing width the diagram uses [`Layout::compact`].
-pub const COMPACT_BELOW_PX: f64 = 560.0;
+/// (The wide drawing is 960 units: below ~1,000 px of window it would be drawn at less than
+/// its own size, and its 11-unit text under 11 px.)
+pub const COMPACT_BELOW_PX: f64 = 1000.0;
 
 impl Layout {
     /// Lays out `partitions` lanes (at least one) in a `width` × `height` drawing.
@@ -60,10 +141,10 @@ impl Layout {
         Self::with_columns(width, height, partitions, cells, SIDE_COLUMN, META_COLUMN)
     }
 
-    /// The narrow-screen layout (a phone, a small iframe): 400 units wide, so text drawn at
-    /// 11 units stays readable at 360 px; narrower client columns and lane numbers.
+    /// The narrow-screen layout (a phone, a small iframe): 400 units wide, with text drawn at
+    /// 14 units so it stays at 11 px or more at 360 px; narrower lanes and lane numbers.
     pub fn compact(height: f64, partitions: u32, cells: u32) -> Self {
-        Self::with_columns(400.0, height, partitions, cells, 76.0, 58.0)
+        Self::with_columns(400.0, height, partitions, cells, 100.0, 50.0)
     }
 
     fn with_columns(
@@ -225,12 +306,53 @@ mod tests {
     fn key_colours_are_stable_and_null_is_grey() {
         assert_eq!(key_colour(Some(b"alice")), key_colour(Some(b"alice")));
         assert_eq!(key_colour(None), "#999999");
+        let all: std::collections::BTreeSet<_> = (0..500)
+            .map(|i| key_colour(Some(format!("key-{i}").as_bytes())))
+            .collect();
+        assert_eq!(all.len(), KEY_PALETTE.len(), "every colour is used");
+        assert!(all.len() > 8, "more colours than Okabe–Ito's eight");
         let distinct: std::collections::BTreeSet<_> = ["a", "b", "c", "d", "e", "f", "g", "h"]
             .iter()
             .map(|k| key_colour(Some(k.as_bytes())))
             .collect();
         assert!(distinct.len() >= 4, "keys spread over the palette");
         assert!(!distinct.contains("#000000"));
+    }
+
+    #[test]
+    fn contrast_matches_wcag_reference_values() {
+        let (black, white) = ([0, 0, 0], [255, 255, 255]);
+        assert!((contrast(black, white) - 21.0).abs() < 1e-9);
+        assert!((contrast(white, white) - 1.0).abs() < 1e-9);
+        // WebAIM's checker: #777777 on white is 4.48:1, #767676 is 4.54:1.
+        assert!((contrast(parse_hex("#777777"), white) - 4.48).abs() < 0.01);
+        assert!((contrast(parse_hex("#767676"), white) - 4.54).abs() < 0.01);
+        // White letters on Okabe–Ito yellow (the old cells): about 1.2:1, far from AA.
+        assert!(contrast(parse_hex("#F0E442"), white) < 1.5);
+    }
+
+    /// Every colour a cell can have (each key colour and the null grey; full and faded over
+    /// the light and the dark background) with the letter colour the view picks for it:
+    /// at least 4.5:1, WCAG AA for normal text.
+    #[test]
+    fn cell_letters_meet_wcag_aa_on_every_cell_colour_in_both_themes() {
+        let mut checked = 0;
+        for colour in KEY_PALETTE.iter().chain([&NULL_KEY_COLOUR]) {
+            let rgb = parse_hex(colour);
+            let letters = parse_hex(text_colour(colour));
+            let ratio = contrast(rgb, letters);
+            assert!(ratio >= 4.5, "{colour}: {ratio:.2}:1");
+            checked += 1;
+            for (theme, bg) in THEME_BACKGROUNDS.iter().enumerate() {
+                let faded = blend(rgb, PENDING_OPACITY, *bg);
+                let black = pending_text_black(colour)[theme];
+                let letters = if black { [0, 0, 0] } else { [255, 255, 255] };
+                let ratio = contrast(faded, letters);
+                assert!(ratio >= 4.5, "{colour} faded, theme {theme}: {ratio:.2}:1");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, (KEY_PALETTE.len() + 1) * 3);
     }
 
     #[test]
@@ -301,7 +423,8 @@ mod tests {
     fn the_compact_layout_keeps_lanes_and_clients_apart_at_400_units() {
         let layout = Layout::compact(260.0, 12, 14);
         assert_eq!(layout.width, 400.0);
-        assert!(layout.lanes_width >= 150.0, "{layout:?}");
+        // The consumer column is wide enough for a box's Stop and Crash buttons at 13 units.
+        assert!(layout.lanes_width >= 110.0, "{layout:?}");
         let (px, _) = layout.producer_at(0, 1);
         let (cx, _) = layout.consumer_at(0, 1);
         assert!(px + layout.side / 2.0 < layout.lanes_x);

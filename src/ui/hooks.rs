@@ -26,21 +26,67 @@ pub enum SimKey {
 }
 
 /// The simulation key pressed, unless the focused element uses that key itself: fields,
-/// sliders and lists take Space and the arrows (typing, moving); buttons, links and a
-/// `<details>` summary take Space (pressing, opening).
+/// sliders and lists take Space and the arrows (typing, moving); buttons (and what acts as
+/// one, such as a focusable record cell), links and a `<details>` summary take Space
+/// (pressing, opening). A key with Ctrl, Alt or Meta belongs to the browser.
 pub fn sim_key(e: &KeyboardEvent) -> Option<SimKey> {
-    let tag = e
-        .target_dyn_into::<web_sys::Element>()
+    if e.ctrl_key() || e.alt_key() || e.meta_key() || e.default_prevented() {
+        return None;
+    }
+    let target = e.target_dyn_into::<web_sys::Element>();
+    let tag = target
+        .as_ref()
         .map(|el| el.tag_name().to_ascii_lowercase())
         .unwrap_or_default();
-    let takes_arrows = matches!(tag.as_str(), "input" | "select" | "textarea" | "option");
-    let takes_space = takes_arrows || matches!(tag.as_str(), "button" | "a" | "summary");
+    let editable = target
+        .as_ref()
+        .is_some_and(|el| el.get_attribute("contenteditable").is_some());
+    let takes_arrows =
+        editable || matches!(tag.as_str(), "input" | "select" | "textarea" | "option");
+    let role_button = target
+        .as_ref()
+        .is_some_and(|el| el.get_attribute("role").as_deref() == Some("button"));
+    let takes_space =
+        takes_arrows || role_button || matches!(tag.as_str(), "button" | "a" | "summary");
     match e.key().as_str() {
         " " if !takes_space => Some(SimKey::Space),
         "ArrowRight" if !takes_arrows => Some(SimKey::Right),
         "ArrowLeft" if !takes_arrows => Some(SimKey::Left),
         _ => None,
     }
+}
+
+/// Space, → and ← for the whole page: one `keydown` listener on the document (removed when
+/// the view goes) hands the view each simulation key that [`sim_key`] lets through, so the
+/// keys work with nothing focused (the body) and never scroll the page meanwhile. The view
+/// passes a new callback on each render; the listener always calls the latest.
+#[hook]
+pub fn use_sim_keys(on_key: Callback<SimKey>) {
+    let latest = use_mut_ref(|| on_key.clone());
+    *latest.borrow_mut() = on_key;
+    use_effect_with((), move |_| {
+        let listener = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|document| {
+                let options = gloo_events::EventListenerOptions::enable_prevent_default();
+                gloo_events::EventListener::new_with_options(
+                    &document,
+                    "keydown",
+                    options,
+                    move |event| {
+                        use wasm_bindgen::JsCast;
+                        let Some(e) = event.dyn_ref::<KeyboardEvent>() else {
+                            return;
+                        };
+                        if let Some(key) = sim_key(e) {
+                            e.prevent_default();
+                            latest.borrow().emit(key);
+                        }
+                    },
+                )
+            });
+        move || drop(listener)
+    });
 }
 
 /// Dispatches `frame(elapsed_ms)` to a reducer once per animation frame while `active`.

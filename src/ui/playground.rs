@@ -28,7 +28,7 @@ use crate::sim::client::Acks;
 use crate::ui::components::error_banner;
 use crate::ui::embed::{self, EmbedHost, Panel, Panels};
 use crate::ui::geometry::{self, COMPACT_BELOW_PX};
-use crate::ui::hooks::{SimKey, prefers_reduced_motion, sim_key, use_frames};
+use crate::ui::hooks::{SimKey, prefers_reduced_motion, use_frames, use_sim_keys};
 use crate::ui::route::current_hash;
 use crate::ui::session::{self as model, Action, Session as Model, format_ms};
 
@@ -211,18 +211,18 @@ pub fn Playground() -> Html {
         }
         (s.version, s.announcement.clone())
     };
-    let onkeydown = {
+    {
+        // Space, → and ← for the whole page (not only when focus is inside the view).
         let dispatch = dispatch.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let action = match sim_key(&e) {
-                Some(SimKey::Space) => Action::TogglePlay,
-                Some(SimKey::Right) => Action::Step,
-                _ => return,
-            };
-            e.prevent_default();
-            dispatch.emit(action);
-        })
-    };
+        let now = model.timeline.now_ms();
+        use_sim_keys(Callback::from(move |key: SimKey| {
+            dispatch.emit(match key {
+                SimKey::Space => Action::TogglePlay,
+                SimKey::Right => Action::Step,
+                SimKey::Left => Action::Seek(now.saturating_sub(1_000)),
+            })
+        }));
+    }
     let mut slow = slow.borrow_mut();
     let slow = &mut *slow;
     if refresh.due(SLOT_CONTROLS) || slow.controls.is_none() {
@@ -252,7 +252,7 @@ pub fn Playground() -> Html {
     );
     let shows = |panel| panels.shows(panel);
     html! {
-        <div class="playground" {onkeydown} data-panels={panels.names()}>
+        <div class="playground" data-panels={panels.names()}>
             <h2>{ "Playground" }</h2>
             if host.is_none() {
                 <p class="hint">{ "Type a message and press Enter — key:value, or just a value for a null key." }</p>
@@ -261,6 +261,7 @@ pub fn Playground() -> Html {
                 <Controls model={controls} dispatch={dispatch.clone()} embedded={host.is_some()} />
             }
             { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
+            { time_travel(&model, &dispatch) }
             if shows(Panel::Producer) {
                 <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate()} topic={topic.clone()} />
             }
@@ -271,7 +272,7 @@ pub fn Playground() -> Html {
                 <diagram::Replicas topic={topic.clone()} brokers={slow.brokers.clone()} rows={slow.replicas.clone()} />
             }
             if shows(Panel::Lanes) {
-                { panels::record_card(&model, &dispatch) }
+                <panels::RecordCard model={model_ref.clone()} selected={model.selected.clone()} version={log_version} dispatch={dispatch.clone()} />
             }
             if shows(Panel::Groups) {
                 <panels::GroupsPanel groups={slow.groups.clone()} dispatch={dispatch.clone()} />
@@ -288,6 +289,33 @@ pub fn Playground() -> Html {
             }
             <p class="sr-only" aria-live="polite" role="status">{ announcement }</p>
         </div>
+    }
+}
+
+/// When rewound: which moment is shown, and a way back to the end of the recording. After
+/// acting in the past: that the recorded future was replaced.
+fn time_travel(model: &Model, dispatch: &Callback<Action>) -> Html {
+    let rewound = !model.timeline.is_live();
+    let horizon = model.horizon_ms();
+    let back = dispatch.reform(move |_| Action::Seek(horizon));
+    let dismiss = dispatch.reform(|_| Action::DismissReplaced);
+    html! {
+        <>
+            if rewound {
+                <div class="rewound-bar" role="status" data-now={model.timeline.now_ms().to_string()}>
+                    <span>{ format!("Viewing t = {} of {} recorded. Acting here replaces what was recorded after this moment. ",
+                        format_ms(model.timeline.now_ms()), format_ms(horizon)) }</span>
+                    <button type="button" class="back-to-live" onclick={back}>{ "Back to live" }</button>
+                </div>
+            }
+            if let Some((at, end)) = model.replaced_future {
+                <div class="replaced-note" role="status">
+                    <span>{ format!("You acted at t = {} while viewing the past: what had been recorded after it (up to t = {}) was dropped, and time goes on from your change.",
+                        format_ms(at), format_ms(end)) }</span>
+                    <button type="button" onclick={dismiss} aria-label="Dismiss the note">{ "×" }</button>
+                </div>
+            }
+        </>
     }
 }
 
@@ -368,6 +396,24 @@ fn Controls(props: &ControlsProps) -> Html {
             .unwrap_or(0);
         Action::Seek(v)
     });
+    // The timeline moves 1 s per arrow key and 10 s per Page Up/Down (dragging stays exact).
+    let seek_keys = {
+        let (now, min, max) = (m.now_ms, m.min_ms, m.max_ms);
+        let d = d.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let to = match e.key().as_str() {
+                "ArrowRight" | "ArrowUp" => now.saturating_add(1_000),
+                "ArrowLeft" | "ArrowDown" => now.saturating_sub(1_000),
+                "PageUp" => now.saturating_add(10_000),
+                "PageDown" => now.saturating_sub(10_000),
+                "Home" => min,
+                "End" => max,
+                _ => return,
+            };
+            e.prevent_default();
+            d.emit(Action::Seek(to.clamp(min, max)));
+        })
+    };
     let seed_input = use_node_ref();
     let reset = {
         let seed_input = seed_input.clone();
@@ -386,6 +432,7 @@ fn Controls(props: &ControlsProps) -> Html {
                 { if m.playing { "Pause" } else { "Play" } }
             </button>
             <button type="button" onclick={step} aria-keyshortcuts="ArrowRight">{ "Step →" }</button>
+            <span class="keys-hint">{ "Keys: Space play/pause · → step · ← back 1 s" }</span>
             <label>{ "Speed " }
                 <input type="range" min="0" max="1000" value={geometry::slider_from_speed(m.speed).to_string()}
                     oninput={speed} aria-valuetext={format!("{} times", tenths(m.speed))} />
@@ -393,7 +440,7 @@ fn Controls(props: &ControlsProps) -> Html {
             </label>
             <label class="timeline" data-now={m.now_ms.to_string()} data-horizon={m.horizon_ms.to_string()}>{ "Time " }
                 <input type="range" min={m.min_ms.to_string()} max={m.max_ms.max(m.min_ms + 1).to_string()} value={m.now_ms.to_string()}
-                    oninput={seek} aria-valuetext={format_ms(m.now_ms)} />
+                    oninput={seek} onkeydown={seek_keys} aria-valuetext={format_ms(m.now_ms)} aria-keyshortcuts="ArrowLeft ArrowRight PageUp PageDown" />
                 <output class="mono">{ format_ms(m.now_ms) }</output>
             </label>
             if !props.embedded {

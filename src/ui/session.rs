@@ -111,6 +111,8 @@ pub enum Action {
     Seek(u64),
     SetFilter(String),
     DismissError,
+    /// Hide the note that acting in the past replaced the recorded future.
+    DismissReplaced,
     /// Show a message (a URL parameter that could not be used, say).
     Notice(String),
 }
@@ -235,6 +237,9 @@ pub struct Session {
     pub rebuilds: u64,
     /// The embed's range of the timeline, if it has one (kept across resets and loads).
     pub lock: Option<TimeLock>,
+    /// `(acted at, recorded end before)`: the learner acted while viewing the past, so the
+    /// timeline dropped what had been recorded after that moment.
+    pub replaced_future: Option<(u64, u64)>,
 }
 
 impl Session {
@@ -299,6 +304,7 @@ impl Session {
             topic_error: None,
             rebuilds: 0,
             lock: None,
+            replaced_future: None,
         }
     }
 
@@ -484,7 +490,13 @@ impl Session {
 
     /// Applies a command now, recording it (dropping any recorded future first).
     pub fn command(&mut self, command: Command) -> Result<Outcome, SimError> {
-        self.timeline.apply(command)
+        let (now, horizon) = (self.timeline.now_ms(), self.timeline.horizon_ms());
+        let rewound = !self.timeline.is_live();
+        let result = self.timeline.apply(command);
+        if rewound && result.is_ok() {
+            self.replaced_future = Some((now, horizon));
+        }
+        result
     }
 
     /// Moves virtual time forward by `delta_ms`, re-applying recorded commands whose time
@@ -511,6 +523,7 @@ impl Session {
     pub fn seek(&mut self, at_ms: u64) {
         self.timeline.seek(at_ms);
         self.selected = None;
+        self.replaced_future = None;
         self.rebuilds += 1;
     }
 
@@ -647,6 +660,7 @@ impl Session {
             Action::Seek(at) => self.seek(self.lock.map_or(at, |lock| lock.clamp(at))),
             Action::SetFilter(filter) => self.filter = filter,
             Action::DismissError => self.error = None,
+            Action::DismissReplaced => self.replaced_future = None,
         }
     }
 

@@ -205,7 +205,7 @@ impl Scene {
             if offsets != (0..want).collect::<Vec<_>>() {
                 return Some(format!("lane {p}: offsets {offsets:?}"));
             }
-            if !lane.meta.starts_with(&format!("end {want} ")) {
+            if !lane.meta.starts_with(&format!("end offset {want} ")) {
                 return Some(format!("lane {p}: meta {:?}", lane.meta));
             }
         }

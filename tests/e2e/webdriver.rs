@@ -493,6 +493,24 @@ impl Browser {
         .map(drop)
     }
 
+    /// Presses and releases each key of `keys` (WebDriver key codes for special keys) on
+    /// whatever has focus, as a person at the keyboard does (the W3C Actions API), then
+    /// releases all input state.
+    pub fn keys(&self, keys: &str) -> Result<()> {
+        let mut actions = Vec::new();
+        for k in keys.chars() {
+            let value = k.to_string();
+            actions.push(json!({ "type": "keyDown", "value": value }));
+            actions.push(json!({ "type": "keyUp", "value": value }));
+        }
+        self.cmd(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] })),
+        )?;
+        self.cmd("DELETE", "/actions", None).map(drop)
+    }
+
     /// Runs `script` as a function body (use `arguments[i]`, `return ...`).
     pub fn execute(&self, script: &str, args: &[Value]) -> Result<Value> {
         self.cmd(

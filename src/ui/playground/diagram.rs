@@ -15,13 +15,17 @@ use yew::prelude::*;
 use super::{ModelRef, Refresh, fmt};
 use crate::sim::client::ConsumerState;
 use crate::ui::components::Term;
-use crate::ui::geometry::{self, Layout, key_colour};
-use crate::ui::session::{Action, FlightKind, Session as Model};
+use crate::ui::geometry::{
+    self, Layout, PENDING_OPACITY, key_colour, pending_text_black, text_colour,
+};
+use crate::ui::session::{Action, FlightKind, Session as Model, format_ms};
 
 /// Cells drawn per lane: the DOM stays bounded however many records flow.
 pub const CELLS: u32 = 14;
+/// Cells drawn per lane in the compact drawing (wide enough for a key's first letters).
+pub const COMPACT_CELLS: u32 = 7;
 /// The wide drawing's size (SVG units).
-pub const WIDTH: f64 = 760.0;
+pub const WIDTH: f64 = 960.0;
 pub const HEIGHT: f64 = 260.0;
 /// Dots drawn at most; more in flight are counted, not drawn (the newest are drawn).
 pub const MAX_DRAWN_FLIGHTS: usize = 96;
@@ -31,7 +35,7 @@ const DOT_R: f64 = 6.0;
 /// The layout for `partitions` lanes, narrow or wide.
 pub fn layout_for(partitions: u32, compact: bool) -> Layout {
     if compact {
-        Layout::compact(HEIGHT, partitions, CELLS)
+        Layout::compact(HEIGHT, partitions, COMPACT_CELLS)
     } else {
         Layout::new(WIDTH, HEIGHT, partitions, CELLS)
     }
@@ -44,8 +48,11 @@ pub struct DiagramShown {
     topic: String,
     compact: bool,
     lanes: Vec<LaneVersion>,
-    producers: Vec<u32>,
+    producers: Vec<(u32, String)>,
     consumers: Vec<ConsumerBox>,
+    groups: Vec<GroupBar>,
+    brokers: Vec<(u32, bool)>,
+    keys: Vec<String>,
     label: String,
 }
 
@@ -85,13 +92,22 @@ pub fn diagram(
         shown.producers = world
             .producers()
             .filter(|p| !p.closed)
-            .map(|p| p.id)
+            .map(|p| (p.id, p.config.client_id.clone()))
             .collect();
+        // Live consumers, and dead ones their group still counts as members (it waits
+        // session.timeout.ms for their heartbeat): the box stays drawn, greyed, until then.
         shown.consumers = world
             .consumers()
-            .filter(|c| c.is_alive())
+            .filter(|c| {
+                c.is_alive()
+                    || c.group
+                        .as_deref()
+                        .and_then(|g| world.group(g))
+                        .is_some_and(|g| g.members.values().any(|m| m.consumer == c.id))
+            })
             .map(|c| ConsumerBox {
                 id: c.id,
+                name: c.config.client_id.clone(),
                 group: c.group.as_deref().unwrap_or("no group").to_string(),
                 owns: c
                     .assignment
@@ -99,9 +115,26 @@ pub fn diagram(
                     .filter(|(t, _)| **t == *topic.name)
                     .map(|(_, p)| *p)
                     .collect(),
-                joining: c.state != ConsumerState::Active,
+                left_ms: c
+                    .group
+                    .as_deref()
+                    .and_then(|g| world.group(g))
+                    .and_then(|g| g.members.values().find(|m| m.consumer == c.id))
+                    .filter(|_| !c.is_alive())
+                    .map(|m| {
+                        (m.last_heartbeat_ms + m.session_timeout_ms).saturating_sub(world.now_ms())
+                    }),
+                state: match c.state {
+                    ConsumerState::Active => BoxState::Active,
+                    ConsumerState::Crashed => BoxState::Crashed,
+                    ConsumerState::Stopped => BoxState::Stopped,
+                    _ => BoxState::Joining,
+                },
             })
             .collect();
+        shown.groups = group_bars(model, &topic.name);
+        shown.brokers = world.brokers().iter().map(|b| (b.id, b.running)).collect();
+        shown.keys = recent_keys(topic);
     }
     if all
         || topic
@@ -190,7 +223,7 @@ pub fn diagram(
         // end and fly to the consumer. Along the lane, a dot never crosses another lane.
         let (path, duplicate) = match f.kind {
             FlightKind::Produce { producer } => {
-                let Some(i) = producers.iter().position(|p| *p == producer) else {
+                let Some(i) = producers.iter().position(|p| p.0 == producer) else {
                     continue;
                 };
                 let entry = layout.lane_entry(f.partition);
@@ -269,7 +302,7 @@ pub fn diagram(
         <figure class={classes!("diagram", compact.then_some("compact"))}>
             <div class="diagram-stage">
                 <svg viewBox={view_box.clone()} role="img" aria-label={shown.label.clone()}>
-                    <Clients producers={producers.clone()} consumers={consumers.clone()} {layout} {compact} />
+                    <Clients producers={producers.clone()} consumers={consumers.clone()} {layout} {compact} dispatch={dispatch.clone()} />
                     { for lanes }
                 </svg>
                 // The records in flight, on a layer of their own: they move every frame, the
@@ -286,8 +319,10 @@ pub fn diagram(
                     }
                 </svg>
             </div>
+            <Strip groups={shown.groups.clone()} brokers={shown.brokers.clone()} dispatch={dispatch.clone()} />
+            <KeyLegend keys={shown.keys.clone()} />
             <figcaption>
-                <span class="explain">{ format!("Topic {}: cells are records (colour and letter = key; faded = not yet replicated to all in-sync replicas); ⚠ marks an under-replicated partition, ✕ an offline one. Network latency is slowed to 150–350 ms so travel is visible. ", topic.name) }</span>
+                <span class="explain">{ format!("Topic {}: cells are records, labelled and coloured by key (faded = not yet replicated to all in-sync replicas); click a cell or press Enter on it for its details. ⚠ marks an under-replicated partition, ✕ an offline one. Network latency is slowed to 150–350 ms so travel is visible. ", topic.name) }</span>
                 { group_legend(shown.lanes.first().map_or(&[][..], |l| &l.groups[..])) }
             </figcaption>
         </figure>
@@ -416,12 +451,16 @@ fn Lane(props: &LaneProps) -> Html {
     let top = y - layout.lane_pitch * 0.4;
     let h = layout.lane_pitch * 0.8;
     let base = layout.block_base(v.first);
+    // As many of the key's characters as fit the cell (monospace: ~0.62 em each).
+    let fits = ((layout.cell_width - 4.0) / (label_size(props.compact) * 0.62))
+        .floor()
+        .max(1.0) as usize;
     let cells = p
         .log
-        .read(v.first, CELLS)
+        .read(v.first, layout.cells)
         .into_iter()
         // A compacted log has gaps: only offsets that fit the lane are drawn.
-        .filter(|r| r.offset < v.first + u64::from(CELLS))
+        .filter(|r| r.offset < v.first + u64::from(layout.cells))
         .map(|r| {
             let x = layout.cell_x(base, r.offset);
             let key = r
@@ -430,17 +469,31 @@ fn Lane(props: &LaneProps) -> Html {
                 .map(|k| String::from_utf8_lossy(k).into_owned());
             let label = key
                 .as_ref()
-                .map(|k| k.chars().take(1).collect::<String>())
+                .map(|k| k.chars().take(fits).collect::<String>())
                 .unwrap_or_else(|| "∅".to_string());
             let committed = r.offset < v.high_watermark;
             let selected = v.selected == Some(r.offset);
+            let colour = key_colour(r.key.as_deref());
+            let name = format!(
+                "{} partition {} offset {} key {}",
+                props.topic,
+                p.id,
+                r.offset,
+                key.as_deref().unwrap_or("null")
+            );
             html! {
-                <g key={r.offset} class={classes!("cell", selected.then_some("selected"))}
-                    data-offset={r.offset.to_string()} data-key={key.clone().unwrap_or_default()}>
-                    <title>{ format!("offset {} key {}", r.offset, key.as_deref().unwrap_or("null")) }</title>
+                <g key={r.offset} class={classes!("cell", selected.then_some("selected"))} tabindex="0" role="button"
+                    aria-label={name.clone()} data-offset={r.offset.to_string()} data-key={key.clone().unwrap_or_default()}>
+                    <title>{ name }</title>
                     <rect x={fmt(x + 1.0)} y={fmt(top)} width={fmt(layout.cell_width - 2.0)} height={fmt(h)}
-                        fill={key_colour(r.key.as_deref())} opacity={if committed { "1" } else { "0.45" }} rx="3" />
-                    <text x={fmt(x + layout.cell_width / 2.0)} y={fmt(y + 4.0)} class="cell-label">{ label }</text>
+                        fill={colour} opacity={if committed { "1".to_string() } else { tenths_2(PENDING_OPACITY) }} rx="3" />
+                    if committed {
+                        <text x={fmt(x + layout.cell_width / 2.0)} y={fmt(y + 4.0)} class="cell-label" fill={text_colour(colour)}>{ label }</text>
+                    } else {
+                        // Faded: the page's background shows through, so the letters' colour
+                        // depends on the theme (see static/app.css).
+                        <text x={fmt(x + layout.cell_width / 2.0)} y={fmt(y + 4.0)} class={classes!("cell-label", pending_classes(colour))}>{ label }</text>
+                    }
                 </g>
             }
         });
@@ -460,21 +513,34 @@ fn Lane(props: &LaneProps) -> Html {
             stroke-dasharray={group_dash(i)} data-group={g.name.clone()}>{ title }</line> })
     });
     // Event delegation: one listener per lane, not one per cell.
-    let onclick = {
+    let select = {
         let dispatch = props.dispatch.clone();
         let topic = props.topic.to_string();
         let partition = props.partition;
-        Callback::from(move |e: MouseEvent| {
-            let offset = e
-                .target_dyn_into::<web_sys::Element>()
+        move |target: Option<web_sys::Element>| -> bool {
+            let offset = target
                 .and_then(|el| el.closest("g.cell").ok().flatten())
                 .and_then(|g| g.get_attribute("data-offset"))
                 .and_then(|o| o.parse::<u64>().ok());
             if let Some(offset) = offset {
                 dispatch.emit(Action::Select(Some((topic.clone(), partition, offset))));
             }
+            offset.is_some()
+        }
+    };
+    let onclick = {
+        let select = select.clone();
+        Callback::from(move |e: MouseEvent| {
+            select(e.target_dyn_into::<web_sys::Element>());
         })
     };
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if (e.key() == "Enter" || e.key() == " ") && select(e.target_dyn_into::<web_sys::Element>())
+        {
+            e.prevent_default();
+            e.stop_propagation();
+        }
+    });
     let offline = v.leader.is_none();
     let under = !offline && v.in_sync < v.replicas;
     let (flag, health) = if offline {
@@ -502,10 +568,14 @@ fn Lane(props: &LaneProps) -> Html {
         .map(|g| g.lag.map_or("–".into(), |l| l.to_string()))
         .collect();
     let meta = match (props.compact, lags.len()) {
-        (true, 0) => "no group".to_string(),
-        (false, 0) => format!("end {} · no group", v.high_watermark),
-        (false, 1) => format!("end {} · lag {}", v.high_watermark, lags[0]),
-        _ => format!("lag {}", lags.join("/")),
+        (true, 0) => String::new(),
+        (false, 0) => format!("end offset {} · no group", v.high_watermark),
+        (false, 1) if v.groups[0].lag.is_none() => {
+            format!("end offset {} · no commit yet", v.high_watermark)
+        }
+        (false, 1) => format!("end offset {} · lag {} records", v.high_watermark, lags[0]),
+        (true, 1) => format!("lag {}", lags[0]),
+        _ => format!("lag {} records", lags.join("/")),
     };
     let mut title = format!("P{}: {health}; log end {}", p.id, v.high_watermark);
     for g in &v.groups {
@@ -519,7 +589,7 @@ fn Lane(props: &LaneProps) -> Html {
     html! {
         <g class={classes!("lane", under.then_some("under-replicated"), offline.then_some("offline"))}
             data-partition={p.id.to_string()} data-end={v.high_watermark.to_string()}
-            data-leader={v.leader.map(|l| l.to_string()).unwrap_or_default()} {onclick}>
+            data-leader={v.leader.map(|l| l.to_string()).unwrap_or_default()} {onclick} {onkeydown}>
             <rect class="lane-bg" x={fmt(layout.lanes_x)} y={fmt(top)} width={fmt(layout.lanes_width)} height={fmt(h)} rx="4">
                 <title>{ title }</title>
             </rect>
@@ -537,64 +607,374 @@ fn Lane(props: &LaneProps) -> Html {
 // ---------------------------------------------------------------------------------------------
 // Producer and consumer boxes
 
+/// Where a consumer is, as its box says it (in words, not by colour alone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoxState {
+    Active,
+    Joining,
+    /// Died without a word: its group still counts it until session.timeout.ms passes.
+    Crashed,
+    /// Closed (LeaveGroup sent): gone once the group rebalances.
+    Stopped,
+}
+
 /// A consumer's box.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConsumerBox {
     pub id: u32,
+    /// Its `client.id`, as Kafka names it (`consumer-<group>-<n>`).
+    pub name: String,
     pub group: String,
     /// Partitions of the shown topic it owns.
     pub owns: Vec<u32>,
-    pub joining: bool,
+    pub state: BoxState,
+    /// For a dead member its group still counts: ms until its session times out.
+    pub left_ms: Option<u64>,
 }
 
 #[derive(Properties, PartialEq)]
 pub struct ClientsProps {
-    pub producers: Vec<u32>,
+    /// `(id, client.id)`.
+    pub producers: Vec<(u32, String)>,
     pub consumers: Vec<ConsumerBox>,
     pub layout: Layout,
     pub compact: bool,
+    pub dispatch: Callback<Action>,
 }
 
-/// The producer column and the consumer column.
+/// Text size in the drawing (SVG units): larger in the compact drawing, which a phone shows
+/// at less than its own size, so nothing is drawn under 11 px.
+pub fn label_size(compact: bool) -> f64 {
+    if compact { 14.0 } else { 11.0 }
+}
+
+/// An opacity (0..=1) with two decimals, through integers (see `fmt`).
+fn tenths_2(v: f64) -> String {
+    let t = (v * 100.0).round() as u64;
+    format!("{}.{:02}", t / 100, t % 100)
+}
+
+/// The classes that colour a faded cell's letters in the light and the dark theme.
+fn pending_classes(colour: &str) -> [&'static str; 2] {
+    let [light, dark] = pending_text_black(colour);
+    [
+        if light { "pl-b" } else { "pl-w" },
+        if dark { "pd-b" } else { "pd-w" },
+    ]
+}
+
+/// The XHTML namespace: what a `<foreignObject>` holds (buttons inside the drawing).
+const XHTML: &str = "http://www.w3.org/1999/xhtml";
+
+/// The producer column and the consumer column; each consumer box carries its own Stop and
+/// Crash buttons.
 #[component]
 fn Clients(props: &ClientsProps) -> Html {
     let layout = &props.layout;
     let n = props.producers.len() as u32;
-    let box_w = layout.side - 24.0;
-    let producers = props.producers.iter().enumerate().map(|(i, id)| {
+    let box_w = layout.side - 12.0;
+    let producers = props.producers.iter().enumerate().map(|(i, (id, name))| {
         let (x, y) = layout.producer_at(i as u32, n);
         html! {
-            <g key={format!("p{id}")} class="client">
+            <g key={format!("p{id}")} class="client producer">
                 <rect x={fmt(x - box_w / 2.0)} y={fmt(y - 14.0)} width={fmt(box_w)} height="28" rx="5" />
-                <text x={fmt(x)} y={fmt(y + 4.0)}>{ if props.compact { format!("prod {id}") } else { format!("producer {id}") } }</text>
+                <text x={fmt(x)} y={fmt(y + 4.0)}>{ name.clone() }</text>
             </g>
         }
     });
     let m = props.consumers.len() as u32;
+    let pitch = (layout.height - 16.0) / f64::from(m.max(1));
+    let text = label_size(props.compact);
+    // Name, what it owns, then a row of buttons; the middle line goes when boxes are packed.
+    let full = pitch >= text * 4.6;
+    let box_h = if full {
+        text * 4.4
+    } else {
+        (text * 3.2).min(pitch - 2.0)
+    };
     let consumers = props.consumers.iter().enumerate().map(|(i, c)| {
         let (x, y) = layout.consumer_at(i as u32, m);
         let owns: Vec<String> = c.owns.iter().map(|p| format!("P{p}")).collect();
         let owns_text = match owns.len() {
             0 => "owns nothing".to_string(),
-            1..=3 if !props.compact => owns.join(" "),
+            1..=3 if !props.compact => format!("owns {}", owns.join(" ")),
             1 => owns.join(" "),
             n => format!("{n} partitions"),
         };
-        let w = box_w + 10.0;
+        let status = match c.state {
+            BoxState::Active => owns_text,
+            BoxState::Joining => "joining…".to_string(),
+            BoxState::Crashed => "crashed".to_string(),
+            BoxState::Stopped => "stopped".to_string(),
+        };
+        let w = box_w;
+        let top = y - box_h / 2.0;
+        let alive = matches!(c.state, BoxState::Active | BoxState::Joining);
+        let id = c.id;
+        let stop = props.dispatch.reform(move |_| Action::StopConsumer(id));
+        let crash = props.dispatch.reform(move |_| Action::CrashConsumer(id));
+        let name = if props.compact {
+            c.name.strip_prefix("consumer-").unwrap_or(&c.name).to_string()
+        } else {
+            c.name.clone()
+        };
+        let actions_y = top + box_h - text * 1.6;
         html! {
-            <g key={format!("c{}", c.id)} class={classes!("client", c.joining.then_some("paused"))}>
-                <title>{ format!("consumer {} in {}: {}", c.id, c.group, if owns.is_empty() { "no partitions".to_string() } else { owns.join(", ") }) }</title>
-                <rect x={fmt(x - w / 2.0)} y={fmt(y - 16.0)} width={fmt(w)} height="32" rx="5" />
-                <text x={fmt(x)} y={fmt(y - 2.0)}>{
-                    if props.compact { format!("C{}", c.id) } else { format!("C{} · {}", c.id, c.group) }
-                }</text>
-                <text x={fmt(x)} y={fmt(y + 11.0)} class="small">{
-                    if c.joining { "joining…".to_string() } else { owns_text }
-                }</text>
+            <g key={format!("c{}", c.id)} data-consumer={c.id.to_string()} data-state={match c.state {
+                    BoxState::Active => "active", BoxState::Joining => "joining",
+                    BoxState::Crashed => "crashed", BoxState::Stopped => "stopped" }}
+                class={classes!("client", "consumer", (c.state == BoxState::Joining).then_some("paused"), (!alive).then_some("dead"))}>
+                <title>{ format!("{} in group {}: {}", c.name, c.group, if owns.is_empty() { "no partitions".to_string() } else { owns.join(", ") }) }</title>
+                <rect x={fmt(x - w / 2.0)} y={fmt(top)} width={fmt(w)} height={fmt(box_h)} rx="5" />
+                <text x={fmt(x)} y={fmt(top + text * 1.15)} class="name">{ name }</text>
+                if full || !alive {
+                    <text x={fmt(x)} y={fmt(top + text * 2.35)} class={classes!("small", (!alive).then_some("state"))}>{ status }</text>
+                }
+                if let (false, Some(left)) = (alive, c.left_ms) {
+                    <text x={fmt(x)} y={fmt(top + box_h - text * 0.5)} class="small countdown-in-box">{
+                        if props.compact { format!("{} s", left.div_ceil(1000)) } else { format!("rebalance in {} s", left.div_ceil(1000)) }
+                    }</text>
+                }
+                if alive {
+                    <foreignObject x={fmt(x - w / 2.0 + 2.0)} y={fmt(actions_y)} width={fmt(w - 4.0)} height={fmt(text * 1.5)}>
+                        <div xmlns={XHTML} class="box-actions">
+                            <button type="button" onclick={stop} aria-label={format!("Stop {}", c.name)}>{ "Stop" }</button>
+                            <button type="button" onclick={crash} aria-label={format!("Crash {}", c.name)}>{ "Crash" }</button>
+                        </div>
+                    </foreignObject>
+                }
             </g>
         }
     });
     html! { <g class="clients">{ for producers }{ for consumers }</g> }
+}
+
+/// A group as the strip under the drawing shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupBar {
+    pub id: String,
+    pub state: &'static str,
+    pub generation: i32,
+    /// Dead members the coordinator still counts: `(client.id, crashed, ms until their
+    /// session times out)`.
+    pub waiting: Vec<(String, bool, u64)>,
+    pub session_timeout_ms: u64,
+    /// The last rebalance: from and to generation, `(partition, owner before, owner after)`
+    /// on the shown topic, and when it completed.
+    pub last: Option<LastRebalance>,
+}
+
+/// `(from generation, to generation, (partition, owner before, owner after), completed at)`.
+pub type LastRebalance = (i32, i32, Vec<(u32, String, String)>, u64);
+
+/// The groups reading `topic` (a committed offset or an owned partition in it).
+pub fn group_bars(model: &Model, topic: &str) -> Vec<GroupBar> {
+    let world = model.world();
+    let now = world.now_ms();
+    world
+        .groups()
+        .filter(|g| {
+            g.committed.keys().any(|(t, _)| **t == *topic)
+                || g.members
+                    .values()
+                    .any(|m| m.subscription.iter().any(|t| t == topic))
+        })
+        .take(MAX_GROUP_MARKS)
+        .map(|g| {
+            let waiting = g
+                .members
+                .values()
+                .filter_map(|m| {
+                    let c = world.consumer(m.consumer)?;
+                    (!c.is_alive()).then(|| {
+                        let deadline = m.last_heartbeat_ms + m.session_timeout_ms;
+                        (
+                            m.client_id.clone(),
+                            c.state == ConsumerState::Crashed,
+                            deadline.saturating_sub(now),
+                        )
+                    })
+                })
+                .collect();
+            let session_timeout_ms = g
+                .members
+                .values()
+                .map(|m| m.session_timeout_ms)
+                .max()
+                .unwrap_or(45_000);
+            let last = model.trace().rebalances.get(&*g.id).and_then(|h| {
+                let (from, before, at) = h.previous.as_ref()?;
+                let owner = |owners: &[(String, u32, String)], p: u32| {
+                    owners
+                        .iter()
+                        .find(|(t, q, _)| t == topic && *q == p)
+                        .map_or_else(|| "nobody".to_string(), |o| o.2.clone())
+                };
+                let mut parts: Vec<u32> = before
+                    .iter()
+                    .chain(&h.owners)
+                    .filter(|(t, _, _)| t == topic)
+                    .map(|o| o.1)
+                    .collect();
+                parts.sort_unstable();
+                parts.dedup();
+                let moves = parts
+                    .into_iter()
+                    .map(|p| (p, owner(before, p), owner(&h.owners, p)))
+                    .collect();
+                Some((*from, h.generation, moves, *at))
+            });
+            GroupBar {
+                id: g.id.to_string(),
+                state: g.state.name(),
+                generation: g.generation,
+                waiting,
+                session_timeout_ms,
+                last,
+            }
+        })
+        .collect()
+}
+
+/// The newest distinct keys in the topic's lanes (at most [`LEGEND_KEYS`]), newest first.
+fn recent_keys(topic: &crate::sim::cluster::Topic) -> Vec<String> {
+    let mut newest: Vec<(u64, String)> = Vec::new();
+    for p in &topic.partitions {
+        let end = p.log.log_end_offset();
+        let from = end
+            .saturating_sub(u64::from(CELLS))
+            .max(p.log.log_start_offset());
+        for r in p.log.read(from, CELLS) {
+            let key = r.key.as_ref().map_or_else(
+                || "null".to_string(),
+                |k| String::from_utf8_lossy(k).into_owned(),
+            );
+            match newest.iter_mut().find(|(_, k)| *k == key) {
+                Some(entry) => entry.0 = entry.0.max(r.timestamp_ms),
+                None => newest.push((r.timestamp_ms, key)),
+            }
+        }
+    }
+    crate::sim::sort::sort_by(&mut newest, |a, b| {
+        b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+    });
+    newest
+        .into_iter()
+        .take(LEGEND_KEYS)
+        .map(|(_, k)| k)
+        .collect()
+}
+
+/// Keys the legend lists at most.
+pub const LEGEND_KEYS: usize = 8;
+
+#[derive(Properties, PartialEq)]
+pub struct KeyLegendProps {
+    pub keys: Vec<String>,
+}
+
+/// Which colour (and label) is which key, for the keys seen last.
+#[component]
+fn KeyLegend(props: &KeyLegendProps) -> Html {
+    if props.keys.is_empty() {
+        return html! {};
+    }
+    let entries = props.keys.iter().map(|k| {
+        let colour = key_colour((k != "null").then_some(k.as_bytes()));
+        html! {
+            <li key={k.clone()} data-key={k.clone()}>
+                <svg class="key-swatch" viewBox="0 0 16 16" aria-hidden="true">
+                    <rect width="16" height="16" rx="3" fill={colour} />
+                    <text x="8" y="12" fill={text_colour(colour)}>{ k.chars().next().map_or(String::new(), |c| c.to_string()) }</text>
+                </svg>
+                <span class="mono">{ k.clone() }</span>
+            </li>
+        }
+    });
+    html! {
+        <div class="key-legend">
+            <span>{ "Recent keys:" }</span>
+            <ul>{ for entries }</ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StripProps {
+    pub groups: Vec<GroupBar>,
+    /// `(broker id, running)`.
+    pub brokers: Vec<(u32, bool)>,
+    pub dispatch: Callback<Action>,
+}
+
+/// Under the drawing: each broker with Stop/Start, each group with its generation, state, a
+/// "+ consumer" button, the wait for a dead member's session to time out, and its last
+/// rebalance (who owned what before and after).
+#[component]
+fn Strip(props: &StripProps) -> Html {
+    let d = &props.dispatch;
+    let brokers = props.brokers.iter().map(|&(id, running)| {
+        let toggle = if running {
+            d.reform(move |_| Action::StopBroker(id))
+        } else {
+            d.reform(move |_| Action::StartBroker(id))
+        };
+        html! {
+            <li key={id} class={classes!("broker-chip", (!running).then_some("down"))} data-broker={id.to_string()}>
+                { format!("broker {id} · {}", if running { "running" } else { "stopped" }) }
+                <button type="button" onclick={toggle} aria-label={format!("{} broker {id}", if running { "Stop" } else { "Start" })}>
+                    { if running { "Stop" } else { "Start" } }
+                </button>
+            </li>
+        }
+    });
+    let groups = props.groups.iter().map(|g| {
+        let name = g.id.clone();
+        let add = d.reform(move |_| Action::AddConsumer { group: name.clone() });
+        let waits = g.waiting.iter().map(|(client, crashed, left_ms)| {
+            let why = if *crashed { "crashed" } else { "stopped" };
+            html! {
+                <li class="countdown" data-left-ms={left_ms.to_string()}>
+                    { format!("{client} {why}: the coordinator waits session.timeout.ms ({} s) for a heartbeat — rebalance in {} s",
+                        g.session_timeout_ms / 1000, left_ms.div_ceil(1000)) }
+                </li>
+            }
+        });
+        let rebalancing = matches!(g.state, "PreparingRebalance" | "CompletingRebalance");
+        let last = g.last.as_ref().map(|(from, to, moves, at)| {
+            let rows = moves.iter().map(|(p, before, after)| {
+                let moved = before != after;
+                html! {
+                    <li key={*p} class={classes!(moved.then_some("moved"))}>
+                        { format!("P{p}: {before} → {after}{}", if moved { "" } else { " (kept)" }) }
+                    </li>
+                }
+            });
+            html! {
+                <div class="rebalance" data-from={from.to_string()} data-to={to.to_string()}>
+                    { format!("Last rebalance at t = {}: generation {from} → {to}", format_ms(*at)) }
+                    <ul class="moves">{ for rows }</ul>
+                </div>
+            }
+        });
+        html! {
+            <li key={g.id.clone()} class="group-bar" data-group={g.id.clone()} data-generation={g.generation.to_string()} data-state={g.state}>
+                <span class="group-title">{ format!("group {} · generation {} · {}", g.id, g.generation, g.state) }</span>
+                <button type="button" onclick={add} aria-label={format!("Add a consumer to group {}", g.id)}>{ "+ consumer" }</button>
+                if rebalancing {
+                    <span class="rebalancing">{ format!(" rebalancing: generation {} → {}", g.generation, g.generation + 1) }</span>
+                }
+                <ul class="waits">{ for waits }</ul>
+                { for last }
+            </li>
+        }
+    });
+    html! {
+        <div class="diagram-strip">
+            <ul class="broker-strip" aria-label="Brokers">{ for brokers }</ul>
+            <ul class="group-strip" aria-label="Consumer groups">{ for groups }</ul>
+        </div>
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,131 @@ use crate::ui::session::{self as model, Action, Session as Model, format_ms};
 // ---------------------------------------------------------------------------------------------
 // The selected record
 
-pub fn record_card(model: &Model, dispatch: &Callback<Action>) -> Html {
+#[derive(Properties, PartialEq)]
+pub struct RecordCardProps {
+    pub model: ModelRef,
+    /// `(topic, partition, offset)` of the record shown.
+    pub selected: Option<(String, u32, u64)>,
+    /// Redrawn when this changes (what has committed past the record moves on).
+    pub version: u64,
+    pub dispatch: Callback<Action>,
+}
+
+/// The selector of the diagram's cell for `offset` in lane `partition`.
+fn cell_selector(partition: u32, offset: u64) -> String {
+    format!(".diagram g.lane[data-partition=\"{partition}\"] g.cell[data-offset=\"{offset}\"]")
+}
+
+/// Moves focus to the element `css` selects, if there is one.
+fn focus(css: &str) {
+    use wasm_bindgen::JsCast;
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(css).ok().flatten());
+    if let Some(el) = el {
+        if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        } else if let Some(el) = el.dyn_ref::<web_sys::SvgElement>() {
+            let _ = el.focus();
+        }
+    }
+}
+
+/// Places the card beside the selected cell (right of it, else left, else below), inside
+/// the viewport; without the cell (it scrolled out of its lane), at the viewport's top right.
+fn place_beside_cell(card: &web_sys::HtmlElement, partition: u32, offset: u64) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(document) = window.document() else {
+        return;
+    };
+    let (vw, vh) = document.document_element().map_or((1280.0, 800.0), |de| {
+        (f64::from(de.client_width()), f64::from(de.client_height()))
+    });
+    let (w, h) = (
+        f64::from(card.offset_width()),
+        f64::from(card.offset_height()),
+    );
+    let gap = 8.0;
+    let (mut x, mut y) = (vw - w - gap, gap);
+    if let Ok(Some(cell)) = document.query_selector(&cell_selector(partition, offset)) {
+        let r = cell.get_bounding_client_rect();
+        y = r.top() + r.height() / 2.0 - h / 2.0;
+        if r.right() + gap + w <= vw - gap {
+            x = r.right() + gap;
+        } else if r.left() - gap - w >= gap {
+            x = r.left() - gap - w;
+        } else {
+            x = r.left();
+            y = if r.bottom() + gap + h <= vh - gap {
+                r.bottom() + gap
+            } else {
+                r.top() - gap - h
+            };
+        }
+    }
+    let x = x.min(vw - w - gap).max(gap);
+    let y = y.min(vh - h - gap).max(gap);
+    // Absolutely placed in its offset parent (the view), so it scrolls with the page.
+    let (px, py) = card
+        .offset_parent()
+        .map(|p| p.get_bounding_client_rect())
+        .map_or((0.0, 0.0), |r| (r.left(), r.top()));
+    let style = card.style();
+    let _ = style.set_property("left", &format!("{}px", (x - px).round()));
+    let _ = style.set_property("top", &format!("{}px", (y - py).round()));
+}
+
+/// The selected record's details, as a popover beside its cell: focus moves into it; Esc
+/// (or ×) closes it and gives focus back to the cell.
+#[component]
+pub fn RecordCard(props: &RecordCardProps) -> Html {
+    let card = use_node_ref();
+    {
+        let card = card.clone();
+        use_effect_with(props.selected.clone(), move |selected| {
+            if let (Some((_, partition, offset)), Some(el)) =
+                (selected, card.cast::<web_sys::HtmlElement>())
+            {
+                place_beside_cell(&el, *partition, *offset);
+                focus(".card.popover .close");
+            }
+        });
+    }
+    let Some((_, partition, offset)) = props.selected.clone() else {
+        return html! {};
+    };
+    let back_to_cell = move || focus(&cell_selector(partition, offset));
+    let close = {
+        let dispatch = props.dispatch.clone();
+        let back = back_to_cell;
+        Callback::from(move |_: MouseEvent| {
+            dispatch.emit(Action::Select(None));
+            back();
+        })
+    };
+    let onkeydown = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                dispatch.emit(Action::Select(None));
+                back_to_cell();
+            }
+        })
+    };
+    let model = props.model.0.borrow();
+    html! {
+        <section class="card popover" ref={card} role="dialog" aria-label={format!("Record at partition {partition}, offset {offset}")}
+            data-partition={partition.to_string()} data-offset={offset.to_string()} {onkeydown}>
+            <button type="button" class="close" onclick={close} aria-label="Close the record card (Esc)">{ "×" }</button>
+            { card_body(&model) }
+        </section>
+    }
+}
+
+fn card_body(model: &Model) -> Html {
     let Some((topic, partition, offset)) = &model.selected else {
         return html! {};
     };
@@ -30,7 +154,7 @@ pub fn record_card(model: &Model, dispatch: &Callback<Action>) -> Html {
         .get(*partition as usize)
         .and_then(|p| p.log.get(*offset))
     else {
-        return html! { <p class="card">{ "That record is no longer in the log (retention or compaction removed it)." }</p> };
+        return html! { <p>{ "That record is no longer in the log (retention or compaction removed it)." }</p> };
     };
     let n = t.partition_count();
     let how = match &record.key {
@@ -55,15 +179,12 @@ pub fn record_card(model: &Model, dispatch: &Callback<Action>) -> Html {
         })
         .map(|g| g.id.to_string())
         .collect();
-    let close = dispatch.reform(|_| Action::Select(None));
     let text = |b: &Option<crate::sim::log::Bytes>| {
         b.as_ref().map_or("null".to_string(), |v| {
             String::from_utf8_lossy(v).into_owned()
         })
     };
     html! {
-        <section class="card" aria-label="Selected record">
-            <button type="button" class="close" onclick={close} aria-label="Close the record card">{ "×" }</button>
             <dl>
                 <dt>{ "key" }</dt><dd class="mono">{ text(&record.key) }</dd>
                 <dt>{ "value" }</dt><dd class="mono">{ text(&record.value) }</dd>
@@ -72,7 +193,6 @@ pub fn record_card(model: &Model, dispatch: &Callback<Action>) -> Html {
                 <dt>{ "committed past it by" }</dt><dd>{ if consumed_by.is_empty() { "no group yet".to_string() } else { consumed_by.join(", ") } }</dd>
                 <dt>{ "why this partition" }</dt><dd class="mono">{ how }</dd>
             </dl>
-        </section>
     }
 }
 

@@ -98,6 +98,22 @@ pub struct Trace {
     pub announcement: String,
     /// The goal of the lesson step on screen, checked as events fold in.
     pub checker: Option<crate::ui::lessons::check::Checker>,
+    /// Per group: who owned what in its current generation, and its last rebalance (the
+    /// Playground shows "generation n → n+1" with the owners before and after).
+    pub rebalances: std::collections::BTreeMap<String, GroupHistory>,
+}
+
+/// Who owns which partition (`topic`, `partition`, owner's `client.id`) in a generation.
+pub type Owners = Vec<(String, u32, String)>;
+
+/// One group's generations, as the coordinator completed them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GroupHistory {
+    /// The current generation and its owners.
+    pub generation: i32,
+    pub owners: Owners,
+    /// The last change: `(from generation, owners before, virtual time it completed)`.
+    pub previous: Option<(i32, Owners, u64)>,
 }
 
 impl Trace {
@@ -113,6 +129,7 @@ impl Trace {
             consumed: 0,
             announcement: String::new(),
             checker: None,
+            rebalances: std::collections::BTreeMap::new(),
         }
     }
 
@@ -124,6 +141,17 @@ impl Trace {
         // consumer catching up gets thousands of records in one fetch) costs a frame little.
         let mut flights: Vec<Flight> = Vec::new();
         let mut lines: Vec<LogLine> = Vec::new();
+        for e in events {
+            if let TraceKind::RebalanceCompleted {
+                group,
+                generation,
+                assignment,
+                ..
+            } = &e.kind
+            {
+                self.note_rebalance(world, group, *generation, assignment, e.at_ms);
+            }
+        }
         for e in events.iter().rev() {
             match &e.kind {
                 TraceKind::RecordAppended { .. } => self.produced += 1,
@@ -166,6 +194,39 @@ impl Trace {
             }
             self.log.push_back(line);
         }
+    }
+
+    /// Remembers a completed generation's owners (by `client.id`) and the ones before it.
+    fn note_rebalance(
+        &mut self,
+        world: &World,
+        group: &str,
+        generation: i32,
+        assignment: &[(crate::sim::trace::Name, Vec<(crate::sim::trace::Name, u32)>)],
+        at_ms: u64,
+    ) {
+        let members = world.group(group).map(|g| &g.members);
+        let mut owners: Owners = assignment
+            .iter()
+            .flat_map(|(member, parts)| {
+                let client = members
+                    .and_then(|m| m.get(member))
+                    .map_or_else(|| member.to_string(), |m| m.client_id.clone());
+                parts
+                    .iter()
+                    .map(move |(t, p)| (t.to_string(), *p, client.clone()))
+            })
+            .collect();
+        crate::sim::sort::sort_by(&mut owners, |a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        let history = self.rebalances.entry(group.to_string()).or_default();
+        let before = std::mem::take(&mut history.owners);
+        history.previous = (history.generation > 0 || !before.is_empty()).then_some((
+            history.generation,
+            before,
+            at_ms,
+        ));
+        history.generation = generation;
+        history.owners = owners;
     }
 
     fn sample_lag(&mut self, world: &World) {
