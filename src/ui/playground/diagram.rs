@@ -803,11 +803,24 @@ pub fn group_bars(model: &Model, topic: &str) -> Vec<GroupBar> {
                 .unwrap_or(45_000);
             let last = model.trace().rebalances.get(&*g.id).and_then(|h| {
                 let (from, before, at) = h.previous.as_ref()?;
+                // An owner that has since died says so (the box is gone by then).
+                let fate = |client: &str| match world
+                    .consumers()
+                    .find(|c| c.config.client_id == client)
+                    .map(|c| c.state.clone())
+                {
+                    Some(ConsumerState::Crashed) => " (crashed)",
+                    Some(ConsumerState::Stopped) => " (stopped)",
+                    _ => "",
+                };
                 let owner = |owners: &[(String, u32, String)], p: u32| {
                     owners
                         .iter()
                         .find(|(t, q, _)| t == topic && *q == p)
-                        .map_or_else(|| "nobody".to_string(), |o| o.2.clone())
+                        .map_or_else(
+                            || "nobody".to_string(),
+                            |o| format!("{}{}", o.2, fate(&o.2)),
+                        )
                 };
                 let mut parts: Vec<u32> = before
                     .iter()
