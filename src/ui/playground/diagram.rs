@@ -572,7 +572,12 @@ fn Lane(props: &LaneProps) -> Html {
         (false, 1) if v.groups[0].lag.is_none() => {
             format!("end offset {} · no commit yet", v.high_watermark)
         }
-        (false, 1) => format!("end offset {} · lag {} records", v.high_watermark, lags[0]),
+        (false, 1) => format!(
+            "end offset {} · lag {} record{}",
+            v.high_watermark,
+            lags[0],
+            if v.groups[0].lag == Some(1) { "" } else { "s" }
+        ),
         (true, 1) => format!("lag {}", lags[0]),
         _ => format!("lag {} records", lags.join("/")),
     };
