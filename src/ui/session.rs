@@ -1096,6 +1096,60 @@ mod tests {
     /// Another view keeping the clock (a Console left open) while the Playground is rewound
     /// does not drop the recorded future: its commands are applied as their times come.
     #[test]
+    fn a_rebalance_after_a_crash_is_remembered_with_the_owners_before_and_after() {
+        let mut m = Session::new(3);
+        m.run(10_000);
+        let history = m.trace().rebalances.get("billing").cloned().unwrap();
+        let generation = history.generation;
+        assert_eq!(history.owners.len(), 3, "{history:?}");
+        let victim_client = history.owners[0].2.clone();
+        let victim = m
+            .world()
+            .consumers()
+            .find(|c| c.config.client_id == victim_client)
+            .map(|c| c.id)
+            .unwrap();
+        m.act(Action::CrashConsumer(victim));
+        m.run(60_000);
+        let after = &m.trace().rebalances["billing"];
+        assert_eq!(after.generation, generation + 1);
+        let (from, before, _) = after.previous.clone().unwrap();
+        assert_eq!(from, generation);
+        assert_eq!(before, history.owners);
+        assert!(
+            after.owners.iter().all(|o| o.2 != victim_client),
+            "{after:?}"
+        );
+        assert_eq!(after.owners.len(), 3);
+    }
+
+    #[test]
+    fn acting_while_rewound_says_the_recorded_future_was_replaced() {
+        let mut m = Session::new(5);
+        m.run(20_000);
+        let end = m.horizon_ms();
+        m.act(Action::Seek(8_000));
+        assert!(!m.timeline.is_live());
+        assert_eq!(m.replaced_future, None, "rewinding alone replaces nothing");
+        m.act(Action::Produce {
+            text: "alice:1".to_string(),
+            partition: None,
+            acks: Acks::All,
+        });
+        assert_eq!(m.replaced_future, Some((8_000, end)));
+        assert!(m.timeline.is_live(), "the recording now ends at the change");
+        m.act(Action::DismissReplaced);
+        assert_eq!(m.replaced_future, None);
+        // Acting live replaces nothing.
+        m.act(Action::Produce {
+            text: "bob:2".to_string(),
+            partition: None,
+            acks: Acks::All,
+        });
+        assert_eq!(m.replaced_future, None);
+    }
+
+    #[test]
     fn a_view_ticking_the_clock_after_a_rewind_keeps_the_recorded_future() {
         let mut m = Session::new(1);
         m.run(6_000);

@@ -322,6 +322,16 @@ pub fn check_glance(h: &Harness) -> Result<(), Error> {
     })?;
     eprintln!("replaced: {}", replaced["replaced"]);
     h.screenshot("glance-replaced")?;
+    // The same scene in the dark theme, for a look at the cells' letters and the boxes.
+    h.browser.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+    )?;
+    produce(h, &["erin:5", "frank:6"])?;
+    wait(h, "the new cells", RENDER, |v| {
+        v["cells"].as_array().is_some_and(|c| c.len() >= 6)
+    })?;
+    h.screenshot("glance-dark")?;
     h.expect_no_panic_banner("glance")
 }
 

@@ -573,7 +573,12 @@ fn Lane(props: &LaneProps) -> Html {
         (false, 1) if v.groups[0].lag.is_none() => {
             format!("end offset {} · no commit yet", v.high_watermark)
         }
-        (false, 1) => format!("end offset {} · lag {} records", v.high_watermark, lags[0]),
+        (false, 1) => format!(
+            "end offset {} · lag {} record{}",
+            v.high_watermark,
+            lags[0],
+            if v.groups[0].lag == Some(1) { "" } else { "s" }
+        ),
         (true, 1) => format!("lag {}", lags[0]),
         _ => format!("lag {} records", lags.join("/")),
     };
@@ -804,11 +809,24 @@ pub fn group_bars(model: &Model, topic: &str) -> Vec<GroupBar> {
                 .unwrap_or(45_000);
             let last = model.trace().rebalances.get(&*g.id).and_then(|h| {
                 let (from, before, at) = h.previous.as_ref()?;
+                // An owner that has since died says so (the box is gone by then).
+                let fate = |client: &str| match world
+                    .consumers()
+                    .find(|c| c.config.client_id == client)
+                    .map(|c| c.state.clone())
+                {
+                    Some(ConsumerState::Crashed) => " (crashed)",
+                    Some(ConsumerState::Stopped) => " (stopped)",
+                    _ => "",
+                };
                 let owner = |owners: &[(String, u32, String)], p: u32| {
                     owners
                         .iter()
                         .find(|(t, q, _)| t == topic && *q == p)
-                        .map_or_else(|| "nobody".to_string(), |o| o.2.clone())
+                        .map_or_else(
+                            || "nobody".to_string(),
+                            |o| format!("{}{}", o.2, fate(&o.2)),
+                        )
                 };
                 let mut parts: Vec<u32> = before
                     .iter()

@@ -203,6 +203,8 @@ fn card_body(model: &Model) -> Html {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemberSnap {
     pub consumer: u32,
+    /// Its `client.id`.
+    pub name: String,
     pub owns: Vec<(String, u32)>,
     pub alive: bool,
 }
@@ -234,6 +236,7 @@ pub fn group_snaps(model: &Model) -> Vec<GroupSnap> {
                 .values()
                 .map(|m| MemberSnap {
                     consumer: m.consumer,
+                    name: m.client_id.clone(),
                     owns: m
                         .assignment
                         .iter()
@@ -264,11 +267,11 @@ pub fn GroupsPanel(props: &GroupsProps) -> Html {
             let parts: Vec<String> = m.owns.iter().map(|(_, p)| p.to_string()).collect();
             html! {
                 <li key={id} data-consumer={id.to_string()} data-owns={parts.join(",")}>
-                    <span class="mono">{ format!("consumer {id}") }</span>
+                    <span class="mono">{ m.name.clone() }</span>
                     { if m.alive { "" } else { " (dead: waiting for session timeout)" } }
                     { format!(" owns {}", if owns.is_empty() { "nothing".to_string() } else { owns.join(", ") }) }
-                    <button type="button" onclick={stop} disabled={!m.alive}>{ "Stop" }</button>
-                    <button type="button" onclick={crash} disabled={!m.alive}>{ "Crash" }</button>
+                    <button type="button" onclick={stop} disabled={!m.alive} aria-label={format!("Stop {}", m.name)}>{ "Stop" }</button>
+                    <button type="button" onclick={crash} disabled={!m.alive} aria-label={format!("Crash {}", m.name)}>{ "Crash" }</button>
                 </li>
             }
         });
