@@ -175,6 +175,30 @@ fn scroll_current_into_view(root: &NodeRef) {
     {
         let _ = f.call1(&node, &options);
     }
+    // The store row it changed, inside the store's own scroller only (the page stays put).
+    if let Ok(Some(scroller)) = root.query_selector(".wc-store-scroll")
+        && let Ok(Some(row)) = scroller.query_selector("tr.changed")
+    {
+        let (Some(outer), Some(inner)) = (rect(&scroller), rect(&row)) else {
+            return;
+        };
+        if inner.0 < outer.0 || inner.1 > outer.1 {
+            let middle = (outer.1 - outer.0) / 2.0;
+            let by = inner.0 - outer.0 - middle;
+            scroller.set_scroll_top(scroller.scroll_top() + by as i32);
+        }
+    }
+}
+
+/// An element's `(top, bottom)` in the viewport (`getBoundingClientRect`, through Reflect as
+/// above).
+fn rect(el: &web_sys::Element) -> Option<(f64, f64)> {
+    use wasm_bindgen::JsCast;
+    let f = js_sys::Reflect::get(el, &"getBoundingClientRect".into()).ok()?;
+    let r = f.dyn_ref::<js_sys::Function>()?.call0(el).ok()?;
+    let top = js_sys::Reflect::get(&r, &"top".into()).ok()?.as_f64()?;
+    let bottom = js_sys::Reflect::get(&r, &"bottom".into()).ok()?.as_f64()?;
+    Some((top, bottom))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,13 +633,17 @@ fn store_panel(model: &Model) -> Html {
     if rows.is_empty() {
         content.push(el::hint("Empty: no word has reached count() yet."));
     } else {
-        content.push(el::tags(
-            "table",
-            &[("class", Attr("wc-store-table"))],
-            vec![
-                el::head(&["word", "count", "task"]),
-                el::tags("tbody", &[], body.collect()),
-            ],
+        content.push(el::tag(
+            "div",
+            &[("class", Attr("wc-store-scroll"))],
+            el::tags(
+                "table",
+                &[("class", Attr("wc-store-table"))],
+                vec![
+                    el::head(&["word", "count", "task"]),
+                    el::tags("tbody", &[], body.collect()),
+                ],
+            ),
         ));
     }
     panel("wc-store", "The count store", summary, content)

@@ -44,6 +44,7 @@ const anySinkSent = Array.from(view.querySelectorAll('.wc-node .wc-sent'))
 return {
   commands: view.dataset.commands,
   node: current ? current.dataset.node : null,
+  sub: current ? Array.from(view.querySelectorAll('.wc-sub')).indexOf(current.closest('.wc-sub')) : null,
   current: box(current), store: box(storeHead),
   currentIn: inside(box(current)), storeIn: inside(box(storeHead)),
   scrollY: window.scrollY, vh,
@@ -168,6 +169,15 @@ pub fn check_steps_on_one_screen(h: &Harness) -> Result<(), Error> {
             );
             if checked == 0 {
                 h.screenshot("glance-wc-sink-sent")?;
+                h.browser.cdp(
+                    "Emulation.setEmulatedMedia",
+                    json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+                )?;
+                h.screenshot("glance-wc-sink-sent-dark")?;
+                h.browser.cdp(
+                    "Emulation.setEmulatedMedia",
+                    json!({ "features": [{ "name": "prefers-color-scheme", "value": "light" }] }),
+                )?;
             }
             checked += 1;
         }
@@ -218,9 +228,15 @@ fn tab_to(h: &Harness, css: &str, max: u32) -> Result<(), Error> {
     )))
 }
 
-/// Keyboard only: Tab to the first example line, Enter; Tab to Next processor, Enter three
-/// times: source, flatMapValues, groupBy's key selection.
+/// Keyboard only: Tab to the first example line, Enter; Tab to Next processor, Enter: source,
+/// flatMapValues, groupBy's key selection, then twenty more steps into sub-topology 1, each
+/// current node in view.
 pub fn check_keyboard_only(h: &Harness) -> Result<(), Error> {
+    // With less motion asked for, the current node jumps into view (no smooth scroll).
+    h.browser.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-reduced-motion", "value": "reduce" }] }),
+    )?;
     h.open("#/wordcount?seed=5")?;
     h.browser
         .wait_for(".wordcount button.wc-step", Duration::from_secs(10))?;
@@ -246,11 +262,60 @@ pub fn check_keyboard_only(h: &Harness) -> Result<(), Error> {
             )
             .map_err(|e| Error::Timeout(format!("{e}\n    last state: {seen}")))?;
     }
+    // On through the repartition topic into sub-topology 1: each Enter steps, and the current
+    // node is in view at once (no smooth scroll under reduced motion).
+    for i in 0..20 {
+        let before = state(h)?;
+        press(h, "Enter")?;
+        let mut seen = Value::Null;
+        h.browser
+            .wait_until(
+                &format!("Enter {} steps, the node in view", i + 4),
+                Duration::from_secs(5),
+                || {
+                    seen = state(h)?;
+                    Ok(
+                        (seen["commands"] != before["commands"]
+                            && seen["currentIn"] == json!(true))
+                        .then_some(()),
+                    )
+                },
+            )
+            .map_err(|e| Error::Timeout(format!("{e}\n    last state: {seen}")))?;
+    }
+    let last = state(h)?;
+    assert_eq!(
+        last["sub"],
+        json!(1),
+        "23 steps reach sub-topology 1: {last}"
+    );
     let focused = h.browser.execute(
         "return document.activeElement && document.activeElement.matches('button.wc-step');",
         &[],
     )?;
     assert_eq!(focused, json!(true), "focus stays on Next processor");
+    // A shortened name opens by keyboard to Kafka's full name.
+    tab_to(h, ".wc-node .wc-name > summary", 10)?;
+    press(h, "Enter")?;
+    let mut seen = Value::Null;
+    h.browser
+        .wait_until("the full name shown", Duration::from_secs(5), || {
+            seen = h.browser.execute(
+                "const d = document.activeElement.closest('details.wc-name'); \
+                 const full = d && d.querySelector('.wc-full'); \
+                 return { open: !!(d && d.open), full: full ? full.textContent : null, \
+                   shown: !!(full && full.getBoundingClientRect().width > 0), \
+                   node: d ? d.closest('.wc-node').dataset.node : null };",
+                &[],
+            )?;
+            Ok((seen["open"] == json!(true) && seen["shown"] == json!(true)).then_some(()))
+        })
+        .map_err(|e| Error::Timeout(format!("{e}\n    last: {seen}")))?;
+    assert_eq!(
+        seen["full"], seen["node"],
+        "the full name is Kafka's: {seen}"
+    );
+    h.screenshot("glance-wc-full-name")?;
     h.screenshot("glance-wc-keyboard")?;
     h.expect_no_panic_banner("glance-wc-keyboard")
 }
