@@ -20,8 +20,8 @@ use crate::ui::components::el::{self, Attr};
 use crate::ui::components::{error_banner, send};
 use crate::ui::hooks::{SimKey, prefers_reduced_motion, sim_key, use_frames};
 use model::{
-    Action, EXAMPLE_LINES, InFlightShown, Model, SAMPLE_CORPUS, Setup, record_text, short_name,
-    task_meaning, value_text,
+    Action, EXAMPLE_LINES, InFlightShown, Model, SAMPLE_CORPUS, Setup, field_text, record_text,
+    short_name, task_meaning, value_text,
 };
 
 /// Output-topic updates listed in the full-log table (the newest).
@@ -495,7 +495,7 @@ fn node_card(
                     let flying = model.sent_is_in_flight(r);
                     html! {
                         <span class="mono wc-sent" data-topic={r.topic.to_string()} data-in-flight={flying.to_string()}>
-                            { format!("({}, {}) → partition {} of ", value_text(r.key.as_ref()), value_text(r.value.as_ref()), r.partition) }
+                            { format!("({}, {}) → partition {} of ", field_text(r.key.as_ref()), field_text(r.value.as_ref()), r.partition) }
                             { name(&r.topic, app_id) }
                             if flying { { el::text("span", &[("class", Attr("tag wc-flying"))], "in flight") } } else { { el::text("span", &[("class", Attr("tag"))], "written") } }
                         </span>

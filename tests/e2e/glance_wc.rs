@@ -70,12 +70,13 @@ fn strings(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// `(“hello”, 1) → partition 0 of …` → `("hello", "1")`.
+/// `(“hello”, count 1) → partition 0 of …` → `("hello", "1")`.
 fn key_and_count(sent: &str) -> Option<(String, String)> {
     let inner = sent.strip_prefix('(')?;
     let (pair, _) = inner.split_once(')')?;
     let (key, value) = pair.split_once(", ")?;
-    Some((key.trim_matches(['“', '”']).to_string(), value.to_string()))
+    let count = value.strip_prefix("count ")?;
+    Some((key.trim_matches(['“', '”']).to_string(), count.to_string()))
 }
 
 /// Clicks Step and waits until the page shows the next moment (`data-commands` on the view:
