@@ -6,6 +6,14 @@
 //! record that went in and what came out (the application's step reports), the tables are the
 //! tasks' stores and the topics' logs. The model (`wordcount/model.rs`) is plain Rust; this
 //! file only draws it and turns input into actions.
+//!
+//! At a glance: the step controls are a sticky toolbar; each step scrolls the current processor
+//! into view (as little as needed); from 1100 px the store, changelog and topics sit in a
+//! sticky column beside the topology (below it, as open `<details>`, on narrow screens). No
+//! panel says less than the topology: what a sink or a store sent and no log holds yet is
+//! listed as in flight (`World::records_in_flight`), and each sent line says which it is.
+//! Kafka's generated names are shortened on screen only (`model::short_name`), the full name
+//! in the title and a disclosure; `describe()` prints them whole.
 
 pub mod model;
 
