@@ -23,6 +23,7 @@ use crate::sim::streams::StepReport;
 use crate::sim::streams::examples::{WORD_COUNT_INPUT, WORD_COUNT_OUTPUT};
 use crate::sim::streams::task::Program;
 use crate::sim::streams::topology::Operation;
+use crate::sim::vecmap::VecMap;
 use crate::sim::world::InFlightStage;
 use crate::ui::components::el::{self, Attr};
 use crate::ui::components::{error_banner, send};
@@ -34,6 +35,9 @@ use model::{
 
 /// Output-topic updates listed in the full-log table (the newest).
 const OUTPUT_SHOWN: u32 = 30;
+
+/// Records in flight listed per topic partition (the newest).
+const IN_FLIGHT_SHOWN: usize = 5;
 
 /// Speeds offered while running, in steps per second.
 const SPEEDS: [f64; 6] = [1.0, 2.0, 4.0, 8.0, 16.0, 40.0];
@@ -685,53 +689,82 @@ fn record_list(records: &[model::ShownRecord], noun: &str, partitions: bool, emp
     el::tags("ol", &[("class", Attr("wc-records"))], items)
 }
 
-/// Records on their way to a topic: who sent them and where they are now.
+/// Records on their way to a topic: who sent them and where they are now (once for all when
+/// they are all in one place), the newest [`IN_FLIGHT_SHOWN`] of each partition.
 fn in_flight_list(model: &Model, records: &[InFlightShown], noun: &str) -> Html {
     if records.is_empty() {
         return html! {};
     }
     let now = model.world().now_ms();
+    let where_of = |r: &InFlightShown| {
+        let sender = if r.by_app {
+            "the application's producer"
+        } else {
+            "your producer"
+        };
+        match r.stage {
+            InFlightStage::Batching { send_at_ms } => format!(
+                "waiting in {sender}'s batch (linger.ms), sent at t = {:.1} s",
+                send_at_ms.max(now) as f64 / 1000.0
+            ),
+            InFlightStage::OnTheWire { arrives_at_ms } => format!(
+                "on the way to the broker, arriving at t = {:.1} s",
+                arrives_at_ms as f64 / 1000.0
+            ),
+            InFlightStage::Retrying { resend_at_ms } => format!(
+                "refused for now; {sender} resends at t = {:.1} s",
+                resend_at_ms as f64 / 1000.0
+            ),
+        }
+    };
+    let wheres: Vec<String> = records.iter().map(where_of).collect();
+    let same = wheres.windows(2).all(|w| w[0] == w[1]);
+    // Each partition's records are in send order (not so across partitions): the newest few of
+    // each partition, so what a step just sent is always listed.
+    let mut kept = vec![false; records.len()];
+    let mut per_partition: VecMap<u32, usize> = VecMap::default();
+    for (i, r) in records.iter().enumerate().rev() {
+        let n = per_partition.entry(r.partition).or_insert(0);
+        if *n < IN_FLIGHT_SHOWN {
+            *n += 1;
+            kept[i] = true;
+        }
+    }
+    let skipped = kept.iter().filter(|k| !**k).count();
     let items = records
         .iter()
-        .map(|r| {
-            let sender = if r.by_app { "the application's producer" } else { "your producer" };
-            let where_ = match r.stage {
-                InFlightStage::Batching { send_at_ms } => format!(
-                    "waits in {sender}'s batch (linger.ms), sent at t = {:.1} s",
-                    send_at_ms.max(now) as f64 / 1000.0
-                ),
-                InFlightStage::OnTheWire { arrives_at_ms } => format!(
-                    "on its way to the broker, arrives at t = {:.1} s",
-                    arrives_at_ms as f64 / 1000.0
-                ),
-                InFlightStage::Retrying { resend_at_ms } => format!(
-                    "refused for now; {sender} resends it at t = {:.1} s",
-                    resend_at_ms as f64 / 1000.0
-                ),
-            };
+        .zip(&wheres)
+        .zip(&kept)
+        .filter(|(_, kept)| **kept)
+        .map(|((r, where_), _)| {
             html! {
                 <li>
                     { el::string("span", &[("class", Attr("mono"))], format!("{} → {noun}{} · partition {}", r.key, r.value, r.partition)) }
-                    { el::string("span", &[("class", Attr("wc-where"))], format!(" — {where_}")) }
+                    if !same { { el::string("span", &[("class", Attr("wc-where"))], format!(" — {where_}")) } }
                 </li>
             }
         })
         .collect();
-    el::tags(
-        "div",
-        &[("class", Attr("wc-in-flight"))],
-        vec![
-            el::string(
-                "h4",
-                &[],
-                format!(
-                    "In flight: {} sent, not yet in the topic",
-                    plural(records.len() as u64, "record", "records")
-                ),
+    let mut head = format!(
+        "In flight: {} sent, not yet in the topic",
+        plural(records.len() as u64, "record", "records")
+    );
+    if same && let Some(where_) = wheres.first() {
+        head.push_str(&format!(", {where_}"));
+    }
+    let mut parts = vec![el::string("h4", &[], head)];
+    if skipped > 0 {
+        parts.push(el::string(
+            "p",
+            &[("class", Attr("hint"))],
+            format!(
+                "The newest {IN_FLIGHT_SHOWN} of each partition; {} sent before them.",
+                plural(skipped as u64, "record", "records")
             ),
-            el::tags("ol", &[], items),
-        ],
-    )
+        ));
+    }
+    parts.push(el::tags("ol", &[], items));
+    el::tags("div", &[("class", Attr("wc-in-flight"))], parts)
 }
 
 fn topic_counts(written: usize, flying: usize) -> String {

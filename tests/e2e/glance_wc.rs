@@ -4,8 +4,9 @@
 //! - At 1280 × 800, while a line goes through the topology step by step, the current processor
 //!   and the state store are both inside the viewport (after six steps, and at every step up
 //!   to the output sink).
-//! - Whatever the topology says a sink sent to the output topic, the output panel shows (in
-//!   flight or written): never "No updates yet" once a sink has sent.
+//! - Whatever the topology says a sink sent to the output topic (or count() to its
+//!   changelog), that panel shows, in flight or written as the node's tag says: never "No
+//!   updates yet" once a sink has sent.
 //! - Keyboard only: Tab to an example line, Enter; Tab to "Next processor", Enter, and the
 //!   topology steps.
 //! - In a 640 × 400 and a 360 × 640 iframe the topology starts on the first screen and no
@@ -39,6 +40,10 @@ const output = view.querySelector('.wc-output');
 const sentToOutput = Array.from(view.querySelectorAll('.wc-node.current .wc-sent'))
   .filter(s => s.dataset.topic === arguments[0])
   .map(s => ({ text: s.textContent.trim(), inFlight: s.dataset.inFlight === 'true' }));
+const changelog = view.querySelector('.wc-changelog');
+const sentToChangelog = Array.from(view.querySelectorAll('.wc-node.current .wc-sent'))
+  .filter(s => s.dataset.topic.endsWith('-changelog'))
+  .map(s => ({ text: s.textContent.trim(), inFlight: s.dataset.inFlight === 'true' }));
 const anySinkSent = Array.from(view.querySelectorAll('.wc-node .wc-sent'))
   .some(s => s.dataset.topic === arguments[0]);
 return {
@@ -52,6 +57,9 @@ return {
   flying: output ? Array.from(output.querySelectorAll('.wc-in-flight li')).map(li => li.textContent.trim()) : [],
   written: output ? Array.from(output.querySelectorAll('.wc-records li')).map(li => li.textContent.trim()) : [],
   outputText: output ? output.textContent : '',
+  sentToChangelog,
+  changelogFlying: changelog ? Array.from(changelog.querySelectorAll('.wc-in-flight li')).map(li => li.textContent.trim()) : [],
+  changelogWritten: changelog ? Array.from(changelog.querySelectorAll('.wc-records li')).map(li => li.textContent.trim()) : [],
   alert: (view.querySelector('.error[role="alert"]') || {}).textContent || null,
 };
 "#;
@@ -135,6 +143,27 @@ pub fn check_steps_on_one_screen(h: &Harness) -> Result<(), Error> {
         step += 1;
         assert!(step < 60, "the output sink never sent: {seen}");
         seen = click_step(h, step)?;
+        // The store's changelog record: the changelog panel agrees with the count() node.
+        for c in seen["sentToChangelog"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            let text = c["text"].as_str().unwrap_or_default();
+            let (key, count) =
+                key_and_count(text).unwrap_or_else(|| panic!("changelog line {text:?}"));
+            let list = if c["inFlight"] == json!(true) {
+                "changelogFlying"
+            } else {
+                "changelogWritten"
+            };
+            assert!(
+                strings(&seen[list])
+                    .iter()
+                    .any(|l| l.contains(&format!("{key} → count {count}"))),
+                "step {step}: count() sent ({key}, {count}) to the changelog; its panel's {list} lacks it: {seen}"
+            );
+        }
         let sent: Vec<(String, bool)> = seen["sentToOutput"]
             .as_array()
             .map(|a| {
