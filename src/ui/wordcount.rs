@@ -6,6 +6,14 @@
 //! record that went in and what came out (the application's step reports), the tables are the
 //! tasks' stores and the topics' logs. The model (`wordcount/model.rs`) is plain Rust; this
 //! file only draws it and turns input into actions.
+//!
+//! At a glance: the step controls are a sticky toolbar; each step scrolls the current processor
+//! into view (as little as needed); from 1100 px the store, changelog and topics sit in a
+//! sticky column beside the topology (below it, as open `<details>`, on narrow screens). No
+//! panel says less than the topology: what a sink or a store sent and no log holds yet is
+//! listed as in flight (`World::records_in_flight`), and each sent line says which it is.
+//! Kafka's generated names are shortened on screen only (`model::short_name`), the full name
+//! in the title and a disclosure; `describe()` prints them whole.
 
 pub mod model;
 
@@ -15,17 +23,21 @@ use crate::sim::streams::StepReport;
 use crate::sim::streams::examples::{WORD_COUNT_INPUT, WORD_COUNT_OUTPUT};
 use crate::sim::streams::task::Program;
 use crate::sim::streams::topology::Operation;
+use crate::sim::vecmap::VecMap;
 use crate::sim::world::InFlightStage;
 use crate::ui::components::el::{self, Attr};
 use crate::ui::components::{Term, error_banner, send};
 use crate::ui::hooks::{SimKey, prefers_reduced_motion, sim_key, use_frames};
 use model::{
-    Action, EXAMPLE_LINES, InFlightShown, Model, SAMPLE_CORPUS, Setup, record_text, short_name,
-    task_meaning, value_text,
+    Action, EXAMPLE_LINES, InFlightShown, Model, SAMPLE_CORPUS, Setup, field_text, record_text,
+    short_name, task_meaning, value_text,
 };
 
 /// Output-topic updates listed in the full-log table (the newest).
 const OUTPUT_SHOWN: u32 = 30;
+
+/// Records in flight listed per topic partition (the newest).
+const IN_FLIGHT_SHOWN: usize = 5;
 
 /// Speeds offered while running, in steps per second.
 const SPEEDS: [f64; 6] = [1.0, 2.0, 4.0, 8.0, 16.0, 40.0];
@@ -175,6 +187,30 @@ fn scroll_current_into_view(root: &NodeRef) {
     {
         let _ = f.call1(&node, &options);
     }
+    // The store row it changed, inside the store's own scroller only (the page stays put).
+    if let Ok(Some(scroller)) = root.query_selector(".wc-store-scroll")
+        && let Ok(Some(row)) = scroller.query_selector("tr.changed")
+    {
+        let (Some(outer), Some(inner)) = (rect(&scroller), rect(&row)) else {
+            return;
+        };
+        if inner.0 < outer.0 || inner.1 > outer.1 {
+            let middle = (outer.1 - outer.0) / 2.0;
+            let by = inner.0 - outer.0 - middle;
+            scroller.set_scroll_top(scroller.scroll_top() + by as i32);
+        }
+    }
+}
+
+/// An element's `(top, bottom)` in the viewport (`getBoundingClientRect`, through Reflect as
+/// above).
+fn rect(el: &web_sys::Element) -> Option<(f64, f64)> {
+    use wasm_bindgen::JsCast;
+    let f = js_sys::Reflect::get(el, &"getBoundingClientRect".into()).ok()?;
+    let r = f.dyn_ref::<js_sys::Function>()?.call0(el).ok()?;
+    let top = js_sys::Reflect::get(&r, &"top".into()).ok()?.as_f64()?;
+    let bottom = js_sys::Reflect::get(&r, &"bottom".into()).ok()?.as_f64()?;
+    Some((top, bottom))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,7 +507,7 @@ fn node_card(
                     let flying = model.sent_is_in_flight(r);
                     html! {
                         <span class="mono wc-sent" data-topic={r.topic.to_string()} data-in-flight={flying.to_string()}>
-                            { format!("({}, {}) → partition {} of ", value_text(r.key.as_ref()), value_text(r.value.as_ref()), r.partition) }
+                            { format!("({}, {}) → partition {} of ", field_text(r.key.as_ref()), field_text(r.value.as_ref()), r.partition) }
                             { name(&r.topic, app_id) }
                             if flying { { el::text("span", &[("class", Attr("tag wc-flying"))], "in flight") } } else { { el::text("span", &[("class", Attr("tag"))], "written") } }
                         </span>
@@ -609,13 +645,17 @@ fn store_panel(model: &Model) -> Html {
     if rows.is_empty() {
         content.push(el::hint("Empty: no word has reached count() yet."));
     } else {
-        content.push(el::tags(
-            "table",
-            &[("class", Attr("wc-store-table"))],
-            vec![
-                html! { <thead><tr>{ el::text("th", &[("scope", Attr("col"))], "word") }{ el::text("th", &[("scope", Attr("col"))], "count") }<th scope="col"><Term word="task" /></th></tr></thead> },
-                el::tags("tbody", &[], body.collect()),
-            ],
+        content.push(el::tag(
+            "div",
+            &[("class", Attr("wc-store-scroll"))],
+            el::tags(
+                "table",
+                &[("class", Attr("wc-store-table"))],
+                vec![
+                    html! { <thead><tr>{ el::text("th", &[("scope", Attr("col"))], "word") }{ el::text("th", &[("scope", Attr("col"))], "count") }<th scope="col"><Term word="task" /></th></tr></thead> },
+                    el::tags("tbody", &[], body.collect()),
+                ],
+            ),
         ));
     }
     panel("wc-store", "The count store", summary, content)
@@ -649,53 +689,82 @@ fn record_list(records: &[model::ShownRecord], noun: &str, partitions: bool, emp
     el::tags("ol", &[("class", Attr("wc-records"))], items)
 }
 
-/// Records on their way to a topic: who sent them and where they are now.
+/// Records on their way to a topic: who sent them and where they are now (once for all when
+/// they are all in one place), the newest [`IN_FLIGHT_SHOWN`] of each partition.
 fn in_flight_list(model: &Model, records: &[InFlightShown], noun: &str) -> Html {
     if records.is_empty() {
         return html! {};
     }
     let now = model.world().now_ms();
+    let where_of = |r: &InFlightShown| {
+        let sender = if r.by_app {
+            "the application's producer"
+        } else {
+            "your producer"
+        };
+        match r.stage {
+            InFlightStage::Batching { send_at_ms } => format!(
+                "waiting in {sender}'s batch (linger.ms), sent at t = {:.1} s",
+                send_at_ms.max(now) as f64 / 1000.0
+            ),
+            InFlightStage::OnTheWire { arrives_at_ms } => format!(
+                "on the way to the broker, arriving at t = {:.1} s",
+                arrives_at_ms as f64 / 1000.0
+            ),
+            InFlightStage::Retrying { resend_at_ms } => format!(
+                "refused for now; {sender} resends at t = {:.1} s",
+                resend_at_ms as f64 / 1000.0
+            ),
+        }
+    };
+    let wheres: Vec<String> = records.iter().map(where_of).collect();
+    let same = wheres.windows(2).all(|w| w[0] == w[1]);
+    // Each partition's records are in send order (not so across partitions): the newest few of
+    // each partition, so what a step just sent is always listed.
+    let mut kept = vec![false; records.len()];
+    let mut per_partition: VecMap<u32, usize> = VecMap::default();
+    for (i, r) in records.iter().enumerate().rev() {
+        let n = per_partition.entry(r.partition).or_insert(0);
+        if *n < IN_FLIGHT_SHOWN {
+            *n += 1;
+            kept[i] = true;
+        }
+    }
+    let skipped = kept.iter().filter(|k| !**k).count();
     let items = records
         .iter()
-        .map(|r| {
-            let sender = if r.by_app { "the application's producer" } else { "your producer" };
-            let where_ = match r.stage {
-                InFlightStage::Batching { send_at_ms } => format!(
-                    "waits in {sender}'s batch (linger.ms), sent at t = {:.1} s",
-                    send_at_ms.max(now) as f64 / 1000.0
-                ),
-                InFlightStage::OnTheWire { arrives_at_ms } => format!(
-                    "on its way to the broker, arrives at t = {:.1} s",
-                    arrives_at_ms as f64 / 1000.0
-                ),
-                InFlightStage::Retrying { resend_at_ms } => format!(
-                    "refused for now; {sender} resends it at t = {:.1} s",
-                    resend_at_ms as f64 / 1000.0
-                ),
-            };
+        .zip(&wheres)
+        .zip(&kept)
+        .filter(|(_, kept)| **kept)
+        .map(|((r, where_), _)| {
             html! {
                 <li>
                     { el::string("span", &[("class", Attr("mono"))], format!("{} → {noun}{} · partition {}", r.key, r.value, r.partition)) }
-                    { el::string("span", &[("class", Attr("wc-where"))], format!(" — {where_}")) }
+                    if !same { { el::string("span", &[("class", Attr("wc-where"))], format!(" — {where_}")) } }
                 </li>
             }
         })
         .collect();
-    el::tags(
-        "div",
-        &[("class", Attr("wc-in-flight"))],
-        vec![
-            el::string(
-                "h4",
-                &[],
-                format!(
-                    "In flight: {} sent, not yet in the topic",
-                    plural(records.len() as u64, "record", "records")
-                ),
+    let mut head = format!(
+        "In flight: {} sent, not yet in the topic",
+        plural(records.len() as u64, "record", "records")
+    );
+    if same && let Some(where_) = wheres.first() {
+        head.push_str(&format!(", {where_}"));
+    }
+    let mut parts = vec![el::string("h4", &[], head)];
+    if skipped > 0 {
+        parts.push(el::string(
+            "p",
+            &[("class", Attr("hint"))],
+            format!(
+                "The newest {IN_FLIGHT_SHOWN} of each partition; {} sent before them.",
+                plural(skipped as u64, "record", "records")
             ),
-            el::tags("ol", &[], items),
-        ],
-    )
+        ));
+    }
+    parts.push(el::tags("ol", &[], items));
+    el::tags("div", &[("class", Attr("wc-in-flight"))], parts)
 }
 
 fn topic_counts(written: usize, flying: usize) -> String {

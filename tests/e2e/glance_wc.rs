@@ -4,8 +4,9 @@
 //! - At 1280 × 800, while a line goes through the topology step by step, the current processor
 //!   and the state store are both inside the viewport (after six steps, and at every step up
 //!   to the output sink).
-//! - Whatever the topology says a sink sent to the output topic, the output panel shows (in
-//!   flight or written): never "No updates yet" once a sink has sent.
+//! - Whatever the topology says a sink sent to the output topic (or count() to its
+//!   changelog), that panel shows, in flight or written as the node's tag says: never "No
+//!   updates yet" once a sink has sent.
 //! - Keyboard only: Tab to an example line, Enter; Tab to "Next processor", Enter, and the
 //!   topology steps.
 //! - In a 640 × 400 and a 360 × 640 iframe the topology starts on the first screen and no
@@ -39,11 +40,16 @@ const output = view.querySelector('.wc-output');
 const sentToOutput = Array.from(view.querySelectorAll('.wc-node.current .wc-sent'))
   .filter(s => s.dataset.topic === arguments[0])
   .map(s => ({ text: s.textContent.trim(), inFlight: s.dataset.inFlight === 'true' }));
+const changelog = view.querySelector('.wc-changelog');
+const sentToChangelog = Array.from(view.querySelectorAll('.wc-node.current .wc-sent'))
+  .filter(s => s.dataset.topic.endsWith('-changelog'))
+  .map(s => ({ text: s.textContent.trim(), inFlight: s.dataset.inFlight === 'true' }));
 const anySinkSent = Array.from(view.querySelectorAll('.wc-node .wc-sent'))
   .some(s => s.dataset.topic === arguments[0]);
 return {
   commands: view.dataset.commands,
   node: current ? current.dataset.node : null,
+  sub: current ? Array.from(view.querySelectorAll('.wc-sub')).indexOf(current.closest('.wc-sub')) : null,
   current: box(current), store: box(storeHead),
   currentIn: inside(box(current)), storeIn: inside(box(storeHead)),
   scrollY: window.scrollY, vh,
@@ -51,6 +57,9 @@ return {
   flying: output ? Array.from(output.querySelectorAll('.wc-in-flight li')).map(li => li.textContent.trim()) : [],
   written: output ? Array.from(output.querySelectorAll('.wc-records li')).map(li => li.textContent.trim()) : [],
   outputText: output ? output.textContent : '',
+  sentToChangelog,
+  changelogFlying: changelog ? Array.from(changelog.querySelectorAll('.wc-in-flight li')).map(li => li.textContent.trim()) : [],
+  changelogWritten: changelog ? Array.from(changelog.querySelectorAll('.wc-records li')).map(li => li.textContent.trim()) : [],
   alert: (view.querySelector('.error[role="alert"]') || {}).textContent || null,
 };
 "#;
@@ -69,12 +78,13 @@ fn strings(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// `(“hello”, 1) → partition 0 of …` → `("hello", "1")`.
+/// `(“hello”, count 1) → partition 0 of …` → `("hello", "1")`.
 fn key_and_count(sent: &str) -> Option<(String, String)> {
     let inner = sent.strip_prefix('(')?;
     let (pair, _) = inner.split_once(')')?;
     let (key, value) = pair.split_once(", ")?;
-    Some((key.trim_matches(['“', '”']).to_string(), value.to_string()))
+    let count = value.strip_prefix("count ")?;
+    Some((key.trim_matches(['“', '”']).to_string(), count.to_string()))
 }
 
 /// Clicks Step and waits until the page shows the next moment (`data-commands` on the view:
@@ -133,6 +143,27 @@ pub fn check_steps_on_one_screen(h: &Harness) -> Result<(), Error> {
         step += 1;
         assert!(step < 60, "the output sink never sent: {seen}");
         seen = click_step(h, step)?;
+        // The store's changelog record: the changelog panel agrees with the count() node.
+        for c in seen["sentToChangelog"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            let text = c["text"].as_str().unwrap_or_default();
+            let (key, count) =
+                key_and_count(text).unwrap_or_else(|| panic!("changelog line {text:?}"));
+            let list = if c["inFlight"] == json!(true) {
+                "changelogFlying"
+            } else {
+                "changelogWritten"
+            };
+            assert!(
+                strings(&seen[list])
+                    .iter()
+                    .any(|l| l.contains(&format!("{key} → count {count}"))),
+                "step {step}: count() sent ({key}, {count}) to the changelog; its panel's {list} lacks it: {seen}"
+            );
+        }
         let sent: Vec<(String, bool)> = seen["sentToOutput"]
             .as_array()
             .map(|a| {
@@ -168,6 +199,15 @@ pub fn check_steps_on_one_screen(h: &Harness) -> Result<(), Error> {
             );
             if checked == 0 {
                 h.screenshot("glance-wc-sink-sent")?;
+                h.browser.cdp(
+                    "Emulation.setEmulatedMedia",
+                    json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+                )?;
+                h.screenshot("glance-wc-sink-sent-dark")?;
+                h.browser.cdp(
+                    "Emulation.setEmulatedMedia",
+                    json!({ "features": [{ "name": "prefers-color-scheme", "value": "light" }] }),
+                )?;
             }
             checked += 1;
         }
@@ -218,9 +258,15 @@ fn tab_to(h: &Harness, css: &str, max: u32) -> Result<(), Error> {
     )))
 }
 
-/// Keyboard only: Tab to the first example line, Enter; Tab to Next processor, Enter three
-/// times: source, flatMapValues, groupBy's key selection.
+/// Keyboard only: Tab to the first example line, Enter; Tab to Next processor, Enter: source,
+/// flatMapValues, groupBy's key selection, then twenty more steps into sub-topology 1, each
+/// current node in view.
 pub fn check_keyboard_only(h: &Harness) -> Result<(), Error> {
+    // With less motion asked for, the current node jumps into view (no smooth scroll).
+    h.browser.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-reduced-motion", "value": "reduce" }] }),
+    )?;
     h.open("#/wordcount?seed=5")?;
     h.browser
         .wait_for(".wordcount button.wc-step", Duration::from_secs(10))?;
@@ -246,11 +292,60 @@ pub fn check_keyboard_only(h: &Harness) -> Result<(), Error> {
             )
             .map_err(|e| Error::Timeout(format!("{e}\n    last state: {seen}")))?;
     }
+    // On through the repartition topic into sub-topology 1: each Enter steps, and the current
+    // node is in view at once (no smooth scroll under reduced motion).
+    for i in 0..20 {
+        let before = state(h)?;
+        press(h, "Enter")?;
+        let mut seen = Value::Null;
+        h.browser
+            .wait_until(
+                &format!("Enter {} steps, the node in view", i + 4),
+                Duration::from_secs(5),
+                || {
+                    seen = state(h)?;
+                    Ok(
+                        (seen["commands"] != before["commands"]
+                            && seen["currentIn"] == json!(true))
+                        .then_some(()),
+                    )
+                },
+            )
+            .map_err(|e| Error::Timeout(format!("{e}\n    last state: {seen}")))?;
+    }
+    let last = state(h)?;
+    assert_eq!(
+        last["sub"],
+        json!(1),
+        "23 steps reach sub-topology 1: {last}"
+    );
     let focused = h.browser.execute(
         "return document.activeElement && document.activeElement.matches('button.wc-step');",
         &[],
     )?;
     assert_eq!(focused, json!(true), "focus stays on Next processor");
+    // A shortened name opens by keyboard to Kafka's full name.
+    tab_to(h, ".wc-node .wc-name > summary", 10)?;
+    press(h, "Enter")?;
+    let mut seen = Value::Null;
+    h.browser
+        .wait_until("the full name shown", Duration::from_secs(5), || {
+            seen = h.browser.execute(
+                "const d = document.activeElement.closest('details.wc-name'); \
+                 const full = d && d.querySelector('.wc-full'); \
+                 return { open: !!(d && d.open), full: full ? full.textContent : null, \
+                   shown: !!(full && full.getBoundingClientRect().width > 0), \
+                   node: d ? d.closest('.wc-node').dataset.node : null };",
+                &[],
+            )?;
+            Ok((seen["open"] == json!(true) && seen["shown"] == json!(true)).then_some(()))
+        })
+        .map_err(|e| Error::Timeout(format!("{e}\n    last: {seen}")))?;
+    assert_eq!(
+        seen["full"], seen["node"],
+        "the full name is Kafka's: {seen}"
+    );
+    h.screenshot("glance-wc-full-name")?;
     h.screenshot("glance-wc-keyboard")?;
     h.expect_no_panic_banner("glance-wc-keyboard")
 }

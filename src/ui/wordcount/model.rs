@@ -781,12 +781,21 @@ pub fn value_text(value: Option<&Value>) -> String {
     }
 }
 
-/// `key → value` of a stream record.
+/// A key or value of a record in flight through the topology: a Long is labelled as the
+/// count it is (WordCountDemo's only Long is `count()`'s), so the number has its noun.
+pub fn field_text(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::Long(n)) => format!("count {n}"),
+        other => value_text(other),
+    }
+}
+
+/// `(key, value)` of a stream record: `(null, “hello kafka”)`, `(“kafka”, count 2)`.
 pub fn record_text(record: &crate::sim::streams::StreamRecord) -> String {
     format!(
         "({}, {})",
-        value_text(record.key.as_ref()),
-        value_text(record.value.as_ref())
+        field_text(record.key.as_ref()),
+        field_text(record.value.as_ref())
     )
 }
 
