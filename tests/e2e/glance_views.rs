@@ -97,7 +97,7 @@ fn intro_shown(h: &Harness) -> Result<bool, Error> {
 /// Opens the term `word` by keyboard (focus, Enter), checks its entry is on screen inside the
 /// viewport, closes it with Esc and checks focus is back on the term.
 fn term_by_keyboard(h: &Harness, word: &str, shot: &str) -> Result<(), Error> {
-    let css = format!("button.term-word[data-term=\"{word}\"]");
+    let css = format!("button.gloss-word[data-term=\"{word}\"]");
     let term = h.browser.find(&css)?;
     h.browser.execute(
         "arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();",
@@ -135,6 +135,22 @@ fn term_by_keyboard(h: &Harness, word: &str, shot: &str) -> Result<(), Error> {
         pop["focused"], true,
         "opening must leave focus on the term: {pop}"
     );
+    // Scrolling moves the term; the popover follows it (below or above it), still on screen.
+    h.browser.execute("window.scrollBy(0, 30);", &[])?;
+    h.browser.wait_until(
+        &format!("the entry for {word} to follow its term after a scroll"),
+        Duration::from_secs(5),
+        || {
+            let v = h.browser.execute(
+                r#"const b = arguments[0].getBoundingClientRect();
+                   const p = document.getElementById(arguments[0].getAttribute('aria-controls')).getBoundingClientRect();
+                   const beside = Math.abs(p.top - (b.bottom + 4)) < 2 || Math.abs(p.bottom - (b.top - 4)) < 2;
+                   return beside && p.top >= 0 && p.bottom <= innerHeight && p.left >= 0 && p.right <= innerWidth;"#,
+                &[term.to_arg()],
+            )?;
+            Ok((v == json!(true)).then_some(()))
+        },
+    )?;
     term.send_keys(ESCAPE)?;
     h.browser.wait_until(
         &format!("Esc closes the entry for {word}, focus on the term"),
