@@ -114,7 +114,7 @@ fn term_by_keyboard(h: &Harness, word: &str, shot: &str) -> Result<(), Error> {
                    if (!p || getComputedStyle(p).visibility !== 'visible') return null;
                    const r = p.getBoundingClientRect();
                    return { text: p.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom,
-                            w: innerWidth, h: innerHeight, expanded: b.getAttribute('aria-expanded'),
+                            w: document.documentElement.clientWidth, h: document.documentElement.clientHeight, expanded: b.getAttribute('aria-expanded'),
                             focused: document.activeElement === b };"#,
                 &[term.to_arg()],
             )?;
@@ -145,7 +145,8 @@ fn term_by_keyboard(h: &Harness, word: &str, shot: &str) -> Result<(), Error> {
                 r#"const b = arguments[0].getBoundingClientRect();
                    const p = document.getElementById(arguments[0].getAttribute('aria-controls')).getBoundingClientRect();
                    const beside = Math.abs(p.top - (b.bottom + 4)) < 2 || Math.abs(p.bottom - (b.top - 4)) < 2;
-                   return beside && p.top >= 0 && p.bottom <= innerHeight && p.left >= 0 && p.right <= innerWidth;"#,
+                   const de = document.documentElement;
+                   return beside && p.top >= 0 && p.bottom <= de.clientHeight && p.left >= 0 && p.right <= de.clientWidth;"#,
                 &[term.to_arg()],
             )?;
             Ok((v == json!(true)).then_some(()))

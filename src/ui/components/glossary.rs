@@ -208,16 +208,14 @@ fn place(button: &NodeRef, pop: &NodeRef) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let width = window
-        .inner_width()
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0);
-    let height = window
-        .inner_height()
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0);
+    // The layout viewport without its scroll bars: a popover under a scroll bar is cut off.
+    let Some(root) = window.document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    let (width, height) = (
+        f64::from(root.client_width()),
+        f64::from(root.client_height()),
+    );
     let b = button.get_bounding_client_rect();
     let p = pop.get_bounding_client_rect();
     let (left, top) = popover_origin(
