@@ -334,5 +334,13 @@ pub fn check_glance(h: &Harness) -> Result<(), Error> {
     }
     h.browser
         .cdp("Emulation.clearDeviceMetricsOverride", json!({}))?;
+    // Dark mode: the popover keeps the page's colours (a screenshot to look at).
+    h.browser.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+    )?;
+    h.open("#/eda-vs-soa?speed=10&seed=5")?;
+    wait_for_compare(h)?;
+    term_by_keyboard(h, "consumer group", "glance-term-dark")?;
     h.expect_no_panic_banner("eda-vs-soa at a glance")
 }
