@@ -241,6 +241,11 @@ pub fn check_glance(h: &Harness) -> Result<(), Error> {
     h.browser.wait_until("the introduction to go", WAIT, || {
         Ok((!intro_shown(h)?).then_some(()))
     })?;
+    let focus = h.browser.execute(
+        "return document.activeElement ? document.activeElement.id : null",
+        &[],
+    )?;
+    assert_eq!(focus, "view", "after dismissing, focus goes on to the view");
     h.open("#/eda-vs-soa?speed=10&seed=5")?;
     wait_for_compare(h)?;
     std::thread::sleep(Duration::from_millis(300));
