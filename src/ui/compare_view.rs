@@ -48,6 +48,7 @@ pub fn EdaVsSoa() -> Html {
             <div class="cmp-sides">
                 <section class="cmp-side" data-side="soa" aria-label="SOA: services calling services">
                     { el::text("h3", &[], "SOA — services call services") }
+                    { el::text("p", &[("class", Attr("cmp-key"))], "Click a service box (or Tab to it, Enter): up → slow → down.") }
                     { soa_diagram(c, motion, &dispatch) }
                     { side_metrics("soa", &live.soa) }
                     { answers(c.soa_recent_answers(), &c.preset().success, &c.preset().failure) }

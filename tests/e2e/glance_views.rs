@@ -97,7 +97,7 @@ fn intro_shown(h: &Harness) -> Result<bool, Error> {
 /// Opens the term `word` by keyboard (focus, Enter), checks its entry is on screen inside the
 /// viewport, closes it with Esc and checks focus is back on the term.
 fn term_by_keyboard(h: &Harness, word: &str, shot: &str) -> Result<(), Error> {
-    let css = format!("button.term-word[data-term=\"{word}\"]");
+    let css = format!("button.gloss-word[data-term=\"{word}\"]");
     let term = h.browser.find(&css)?;
     h.browser.execute(
         "arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();",
@@ -114,7 +114,7 @@ fn term_by_keyboard(h: &Harness, word: &str, shot: &str) -> Result<(), Error> {
                    if (!p || getComputedStyle(p).visibility !== 'visible') return null;
                    const r = p.getBoundingClientRect();
                    return { text: p.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom,
-                            w: innerWidth, h: innerHeight, expanded: b.getAttribute('aria-expanded'),
+                            w: document.documentElement.clientWidth, h: document.documentElement.clientHeight, expanded: b.getAttribute('aria-expanded'),
                             focused: document.activeElement === b };"#,
                 &[term.to_arg()],
             )?;
@@ -135,6 +135,23 @@ fn term_by_keyboard(h: &Harness, word: &str, shot: &str) -> Result<(), Error> {
         pop["focused"], true,
         "opening must leave focus on the term: {pop}"
     );
+    // Scrolling moves the term; the popover follows it (below or above it), still on screen.
+    h.browser.execute("window.scrollBy(0, 30);", &[])?;
+    h.browser.wait_until(
+        &format!("the entry for {word} to follow its term after a scroll"),
+        Duration::from_secs(5),
+        || {
+            let v = h.browser.execute(
+                r#"const b = arguments[0].getBoundingClientRect();
+                   const p = document.getElementById(arguments[0].getAttribute('aria-controls')).getBoundingClientRect();
+                   const beside = Math.abs(p.top - (b.bottom + 4)) < 2 || Math.abs(p.bottom - (b.top - 4)) < 2;
+                   const de = document.documentElement;
+                   return beside && p.top >= 0 && p.bottom <= de.clientHeight && p.left >= 0 && p.right <= de.clientWidth;"#,
+                &[term.to_arg()],
+            )?;
+            Ok((v == json!(true)).then_some(()))
+        },
+    )?;
     term.send_keys(ESCAPE)?;
     h.browser.wait_until(
         &format!("Esc closes the entry for {word}, focus on the term"),
@@ -224,6 +241,11 @@ pub fn check_glance(h: &Harness) -> Result<(), Error> {
     h.browser.wait_until("the introduction to go", WAIT, || {
         Ok((!intro_shown(h)?).then_some(()))
     })?;
+    let focus = h.browser.execute(
+        "return document.activeElement ? document.activeElement.id : null",
+        &[],
+    )?;
+    assert_eq!(focus, "view", "after dismissing, focus goes on to the view");
     h.open("#/eda-vs-soa?speed=10&seed=5")?;
     wait_for_compare(h)?;
     std::thread::sleep(Duration::from_millis(300));
@@ -317,5 +339,13 @@ pub fn check_glance(h: &Harness) -> Result<(), Error> {
     }
     h.browser
         .cdp("Emulation.clearDeviceMetricsOverride", json!({}))?;
+    // Dark mode: the popover keeps the page's colours (a screenshot to look at).
+    h.browser.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+    )?;
+    h.open("#/eda-vs-soa?speed=10&seed=5")?;
+    wait_for_compare(h)?;
+    term_by_keyboard(h, "consumer group", "glance-term-dark")?;
     h.expect_no_panic_banner("eda-vs-soa at a glance")
 }

@@ -133,7 +133,7 @@ pub fn Term(props: &TermProps) -> Html {
     let id = use_state(|| {
         NEXT_ID.with(|n| {
             n.set(n.get().wrapping_add(1));
-            format!("term-{}", n.get())
+            format!("gloss-{}", n.get())
         })
     });
     let button = use_node_ref();
@@ -141,8 +141,14 @@ pub fn Term(props: &TermProps) -> Html {
     {
         let (button, pop) = (button.clone(), pop.clone());
         use_effect_with(*open, move |open| {
-            if *open {
+            let follow = open.then(|| {
                 place(&button, &pop);
+                // A scroll moves the term, not the fixed popover: place it again, so it stays
+                // beside its term. Dropped (unsubscribed) when the popover closes.
+                ScrollListener::start(move || place(&button, &pop))
+            });
+            move || {
+                let _follow = follow;
             }
         });
     }
@@ -175,13 +181,13 @@ pub fn Term(props: &TermProps) -> Html {
     };
     let id = (*id).clone();
     html! {
-        <span class="term">
-            <button type="button" class="term-word" ref={button} onclick={toggle} {onkeydown} {onblur}
+        <span class="gloss">
+            <button type="button" class="gloss-word" ref={button} onclick={toggle} {onkeydown} {onblur}
                 aria-expanded={open.to_string()} aria-controls={id.clone()}
                 aria-describedby={open.then(|| id.clone())} data-term={props.word.clone()}
                 title="What is this?">{ text }</button>
             if *open {
-                <span class="term-pop" role="tooltip" id={id} ref={pop}>
+                <span class="gloss-pop" role="tooltip" id={id} ref={pop}>
                     <strong>{ props.word.clone() }</strong>{ " — " }{ definition }
                 </span>
             }
@@ -202,16 +208,14 @@ fn place(button: &NodeRef, pop: &NodeRef) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let width = window
-        .inner_width()
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0);
-    let height = window
-        .inner_height()
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0);
+    // The layout viewport without its scroll bars: a popover under a scroll bar is cut off.
+    let Some(root) = window.document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    let (width, height) = (
+        f64::from(root.client_width()),
+        f64::from(root.client_height()),
+    );
     let b = button.get_bounding_client_rect();
     let p = pop.get_bounding_client_rect();
     let (left, top) = popover_origin(
@@ -223,6 +227,50 @@ fn place(button: &NodeRef, pop: &NodeRef) {
     let _ = style.set_property("left", &format!("{left:.0}px"));
     let _ = style.set_property("top", &format!("{top:.0}px"));
     let _ = style.set_property("visibility", "visible");
+}
+
+/// A `scroll` subscription on the window (capturing, so scrolled panels count too); dropping it
+/// unsubscribes.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+struct ScrollListener {
+    #[cfg(target_arch = "wasm32")]
+    closure: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl ScrollListener {
+    #[cfg(target_arch = "wasm32")]
+    fn start(on_scroll: impl FnMut() + 'static) -> Option<Self> {
+        use wasm_bindgen::JsCast;
+        let window = web_sys::window()?;
+        let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(on_scroll);
+        window
+            .add_event_listener_with_callback_and_bool(
+                "scroll",
+                closure.as_ref().unchecked_ref(),
+                true,
+            )
+            .ok()?;
+        Some(Self { closure })
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn start(_on_scroll: impl FnMut() + 'static) -> Option<Self> {
+        None
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Drop for ScrollListener {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsCast;
+        if let Some(window) = web_sys::window() {
+            let _ = window.remove_event_listener_with_callback_and_bool(
+                "scroll",
+                self.closure.as_ref().unchecked_ref(),
+                true,
+            );
+        }
+    }
 }
 
 /// Space kept between a popover and the viewport's edges, in px.

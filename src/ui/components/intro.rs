@@ -5,7 +5,8 @@
 //! used (blocked, full, private mode) the panel shows on every visit and dismissing it hides it
 //! for this page load only: the page keeps working and nothing is logged. The shell leaves it
 //! out of embeds and of the Lessons view (a figure in a course or a lesson says its own
-//! introduction). It never takes focus: it sits before the view, its button reachable by Tab.
+//! introduction). It never takes focus: it sits before the view, its button reachable by Tab;
+//! dismissing it puts focus on the view.
 
 use yew::prelude::*;
 
@@ -56,6 +57,7 @@ pub fn Intro(props: &IntroProps) -> Html {
                 let _ = store.set(DISMISSED_KEY, DISMISSED);
             }
             dismissed.set(true);
+            focus_view();
         })
     };
     html! {
@@ -65,6 +67,22 @@ pub fn Intro(props: &IntroProps) -> Html {
             <button type="button" class="intro-dismiss" onclick={dismiss}>{ "Got it" }</button>
         </section>
     }
+}
+
+/// Moves focus to the view (`main#view`), so a keyboard learner who dismissed the panel goes
+/// on from the view rather than from the top of the page (the button they pressed is gone).
+fn focus_view() {
+    use wasm_bindgen::JsCast;
+    let Some(main) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("view"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    // Focusable by script only: Tab order is unchanged.
+    let _ = main.set_attribute("tabindex", "-1");
+    let _ = main.focus();
 }
 
 #[cfg(test)]
