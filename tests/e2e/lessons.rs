@@ -539,6 +539,17 @@ pub fn check_requests_vs_events(h: &Harness) -> Result<(), Error> {
     let backlog: u64 = backlog.trim().parse().unwrap_or(u64::MAX);
     assert!(backlog < 5, "email-service caught up: backlog {backlog}");
     h.screenshot("lesson-requests-vs-events-last")?;
+    // "Reset this step" puts the comparison back as the step began: email-service down.
+    click_text(h, ".lessons .lesson-actions", "Reset this step")?;
+    h.browser
+        .wait_until("email-service down again", TIMEOUT, || {
+            let down = h.browser.find_all(
+                ".lesson-view tr[data-service=\"email-service\"] button[data-health=\"down\"][aria-pressed=\"true\"]",
+            )?;
+            Ok((!down.is_empty()).then_some(()))
+        })?;
+    let s = step_state(h)?;
+    assert_eq!(s["complete"], json!(true), "what was earned stays: {s}");
     h.expect_no_panic_banner("requests-vs-events lesson")
 }
 

@@ -159,7 +159,7 @@ pub struct ShownRecord {
 }
 
 /// The WordCount view's state.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Model {
     pub setup: Setup,
     /// The view's world and everything it recorded.
