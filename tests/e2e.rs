@@ -537,6 +537,18 @@ fn lesson_assignors() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_requests_vs_events() {
+    run_on_dist("lesson_requests", e2e::lessons::check_requests_vs_events);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_wordcount() {
+    run_on_dist("lesson_wordcount", e2e::lessons::check_wordcount);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn lesson_malformed_file_shows_line_numbered_errors() {
     run_on_dist("lesson_malformed", e2e::lessons::check_malformed_lesson);
 }

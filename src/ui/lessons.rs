@@ -1,10 +1,12 @@
-//! The Lessons view: a course of guided steps over the live Playground.
+//! The Lessons view: a course of guided steps over the live views.
 //!
 //! `#/lessons` lists the course (`static/lessons/course.txt`, each lesson a text file fetched
 //! when needed, never compiled in); `#/lessons/<id>` and `#/lessons/<id>/<step>` run one;
 //! `#/lessons?src=<same-origin path>` runs a teacher's own file. A step shows its narration
-//! beside the same Playground component the Playground view uses, on the page's one session.
-//! Its goal is a checkpoint (`lessons/check.rs`) riding in the session's trace fold; a step can
+//! beside the same component the view itself uses: the Playground or the Console on the page's
+//! one session, or EDA vs SOA or WordCount on the worlds the session keeps for them (fresh from
+//! the lesson's setup). Its goal is a checkpoint (`lessons/check.rs`) riding in the session's
+//! trace fold (and reading those views' worlds at each refresh, for theirs); a step can
 //! ask for a prediction first, compared with what the engine then did. "Show me" sends the
 //! same actions a learner's clicks send. Progress (passed steps and answers) is kept in
 //! `localStorage` and survives a reload; what the learner earned is never taken back by
@@ -249,7 +251,7 @@ fn CourseList() -> Html {
     html! {
         <section class="lessons">
             <h2>{ "Lessons" }</h2>
-            <p class="purpose">{ "Short guided lessons. Each step asks you to do something in the live Playground and checks it against what the simulated broker actually did." }</p>
+            <p class="purpose">{ "Short guided lessons. Each step asks you to do something in a live view (Playground, Console, EDA vs SOA or WordCount) and checks it against what the simulation actually did." }</p>
             { body }
         </section>
     }
@@ -265,6 +267,13 @@ struct RunnerProps {
     step: usize,
 }
 
+/// The world of a view that keeps its own, as a step began.
+#[derive(Clone)]
+enum ViewSnapshot {
+    Compare(Rc<crate::ui::compare_view::model::Model>),
+    WordCount(Rc<crate::ui::wordcount::model::Model>),
+}
+
 /// The runner's own state, beside the session.
 #[derive(Clone)]
 struct Run {
@@ -275,6 +284,8 @@ struct Run {
     picked: Option<String>,
     /// The session as the step began ("Reset this step").
     start: Option<Rc<Session>>,
+    /// EDA vs SOA's or WordCount's world as the step began.
+    view_start: Option<ViewSnapshot>,
     /// When the goal held (virtual ms), this step.
     passed_at: Option<u64>,
     /// Bumped to rebuild the Playground after the session was replaced or changed here.
@@ -291,6 +302,7 @@ fn Runner(props: &RunnerProps) -> Html {
         hints: 0,
         picked: None,
         start: None,
+        view_start: None,
         passed_at: None,
         generation: 0,
     });
@@ -368,6 +380,20 @@ fn Runner(props: &RunnerProps) -> Html {
         drop(s);
         let mut next = (*run).clone();
         next.start = Some(snapshot);
+        let hash = current_hash();
+        next.view_start = match lesson.view.as_str() {
+            "eda-vs-soa" => shared
+                .compare(&hash)
+                .try_borrow()
+                .ok()
+                .map(|m| ViewSnapshot::Compare(Rc::new(m.clone()))),
+            "wordcount" => shared
+                .wordcount(&hash)
+                .try_borrow()
+                .ok()
+                .map(|m| ViewSnapshot::WordCount(Rc::new(m.clone()))),
+            _ => None,
+        };
         next.passed_at = None;
         // The view is rebuilt only when its session was replaced (a terminal keeps its lines
         // from one step to the next).
@@ -467,13 +493,27 @@ fn Runner(props: &RunnerProps) -> Html {
         })
     };
     let reset = {
-        let (session, run) = (session.clone(), run.clone());
+        let (session, run, shared) = (session.clone(), run.clone(), shared.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(start) = &run.start {
                 let mut s = session.borrow_mut();
                 let rebuilds = s.rebuilds + 1;
                 *s = (**start).clone();
                 s.rebuilds = rebuilds;
+            }
+            let hash = current_hash();
+            match &run.view_start {
+                Some(ViewSnapshot::Compare(m)) => {
+                    if let Ok(mut now) = shared.compare(&hash).try_borrow_mut() {
+                        *now = (**m).clone();
+                    }
+                }
+                Some(ViewSnapshot::WordCount(m)) => {
+                    if let Ok(mut now) = shared.wordcount(&hash).try_borrow_mut() {
+                        *now = (**m).clone();
+                    }
+                }
+                None => {}
             }
             let mut next = (*run).clone();
             next.passed_at = None;
@@ -863,7 +903,7 @@ mod tests {
     /// error, and "Show me" with time running passes each step.
     fn view_lesson_passes_with_show_me(id: &str, lesson: &Lesson) {
         use crate::ui::compare_view::model::{Action as C, Model as CompareModel};
-        use crate::ui::wordcount::model::{Action as W, Model as WordCountModel};
+        use crate::ui::wordcount::model::Model as WordCountModel;
         let shared = SharedSession::default();
         let mut session = Session::new(1);
         let compare = (lesson.view == "eda-vs-soa").then(|| shared.fresh_compare(&lesson.setup));
@@ -892,11 +932,9 @@ mod tests {
                 if let Some(m) = &wordcount {
                     checker.observe_wordcount(&m.borrow());
                 }
-                if checker.passed() {
+                // WordCount moves only when stepped: Show me alone must get there.
+                if checker.passed() || wordcount.is_some() {
                     break;
-                }
-                if let Some(m) = &wordcount {
-                    m.borrow_mut().act(W::StepNode);
                 }
             }
             assert!(

@@ -27,7 +27,7 @@ return {
   answered: n.querySelector('.answered') !== null,
   verdict: verdict ? verdict.className + ' ' + verdict.textContent : null,
   complete: n.querySelector('.complete') !== null,
-  playground: document.querySelector('.lesson-view .playground, .lesson-view .terminal') !== null,
+  playground: document.querySelector('.lesson-view .playground, .lesson-view .terminal, .lesson-view .compare, .lesson-view .wordcount') !== null,
 };
 "#;
 
@@ -487,4 +487,121 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
     view_says(h, "consumer 5 gives up orders-2")?;
     h.screenshot("lesson-assignors-last")?;
     h.expect_no_panic_banner("assignors lesson")
+}
+
+/// Requests vs events over the EDA-vs-SOA view: both sides serve, email-service is taken down
+/// with its own button (the prediction: EDA keeps serving), the SOA side fails users while the
+/// EDA side answers them, and after "up" the consumer group catches up.
+pub fn check_requests_vs_events(h: &Harness) -> Result<(), Error> {
+    h.open("#/lessons/requests-vs-events")?;
+    wait_step(h, "step 1 and the comparison", |s| {
+        s["step"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Step 1 of 3"))
+            && s["playground"] == json!(true)
+    })?;
+    h.screenshot("lesson-requests-vs-events-first")?;
+    pass_and_next(h, 1)?;
+    wait_step_n(h, 2, 3)?;
+    predict(h, "EDA")?;
+    h.browser
+        .find(".lesson-view tr[data-service=\"email-service\"] button[data-health=\"down\"]")?
+        .click()?;
+    let s = wait_step(h, "step 2 to pass", |s| s["passed"] == json!(true))?;
+    let verdict = s["verdict"].as_str().unwrap_or_default().to_string();
+    assert!(verdict.contains("right"), "{verdict}");
+    // What the page shows: users answered with an error on the SOA side, none on the EDA side.
+    let outcomes = h.browser.execute(
+        "const c = s => document.querySelector('.lesson-view td[data-metric=outcomes][data-side=' + s + ']').textContent;
+         return [c('soa'), c('eda')];",
+        &[],
+    )?;
+    let soa_failed: u64 = outcomes[0]
+        .as_str()
+        .and_then(|t| t.split(" / ").nth(1))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(
+        soa_failed >= 5,
+        "SOA answered users with an error: {outcomes}"
+    );
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    wait_step_n(h, 3, 3)?;
+    h.browser
+        .find(".lesson-view tr[data-service=\"email-service\"] button[data-health=\"up\"]")?
+        .click()?;
+    wait_step(h, "Lesson complete", |s| s["complete"] == json!(true))?;
+    let backlog = h
+        .browser
+        .find(".lesson-view tr[data-service=\"email-service\"] td[data-metric=backlog][data-side=eda]")?
+        .text()?;
+    // New users keep coming, so the backlog is 0 only between two events: a few at most.
+    let backlog: u64 = backlog.trim().parse().unwrap_or(u64::MAX);
+    assert!(backlog < 5, "email-service caught up: backlog {backlog}");
+    h.screenshot("lesson-requests-vs-events-last")?;
+    // "Reset this step" puts the comparison back as the step began: email-service down.
+    click_text(h, ".lessons .lesson-actions", "Reset this step")?;
+    h.browser
+        .wait_until("email-service down again", TIMEOUT, || {
+            let down = h.browser.find_all(
+                ".lesson-view tr[data-service=\"email-service\"] button[data-health=\"down\"][aria-pressed=\"true\"]",
+            )?;
+            Ok((!down.is_empty()).then_some(()))
+        })?;
+    let s = step_state(h)?;
+    assert_eq!(s["complete"], json!(true), "what was earned stays: {s}");
+    h.expect_no_panic_banner("requests-vs-events lesson")
+}
+
+/// Produces a line in the lesson's WordCount view, then clicks "Next record" until the step
+/// passes (at most `clicks_max` times).
+fn wordcount_line(h: &Harness, line: Option<&str>, clicks_max: usize) -> Result<(), Error> {
+    if let Some(line) = line {
+        let input = h.browser.find(".lesson-view input.wc-line")?;
+        input.send_keys(line)?;
+        click_text(h, ".lesson-view form.producer-panel", "Produce")?;
+    }
+    for _ in 0..clicks_max {
+        if step_state(h)?["passed"] == json!(true) {
+            return Ok(());
+        }
+        h.browser.find(".lesson-view button.wc-record")?.click()?;
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    wait_step(h, "the step to pass", |s| s["passed"] == json!(true)).map(|_| ())
+}
+
+/// WordCount: a line through the topology to the repartition topic, the store and its
+/// changelog, a prediction of the next count for kafka, and kafka = 3 in the store.
+pub fn check_wordcount(h: &Harness) -> Result<(), Error> {
+    h.open("#/lessons/wordcount")?;
+    wait_step(h, "step 1 and WordCount", |s| {
+        s["step"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Step 1 of 4"))
+            && s["playground"] == json!(true)
+    })?;
+    h.screenshot("lesson-wordcount-first")?;
+    wordcount_line(h, Some("all streams lead to kafka"), 10)?;
+    view_says(h, "Repartition topic")?;
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    wait_step_n(h, 2, 4)?;
+    wordcount_line(h, None, 12)?;
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    wait_step_n(h, 3, 4)?;
+    predict(h, "2")?;
+    wordcount_line(h, Some("hello kafka streams"), 12)?;
+    let s = step_state(h)?;
+    assert!(
+        s["verdict"].as_str().is_some_and(|v| v.contains("right")),
+        "{s}"
+    );
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    wait_step_n(h, 4, 4)?;
+    wordcount_line(h, Some("join kafka summit"), 12)?;
+    wait_step(h, "Lesson complete", |s| s["complete"] == json!(true))?;
+    let store = h.browser.find(".lesson-view .wc-store-table")?.text()?;
+    assert!(store.contains("kafka") && store.contains('3'), "{store}");
+    h.screenshot("lesson-wordcount-last")?;
+    h.expect_no_panic_banner("wordcount lesson")
 }

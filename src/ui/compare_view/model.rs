@@ -150,7 +150,7 @@ pub enum Action {
 }
 
 /// The view's state.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Model {
     pub setup: Setup,
     pub comparison: Comparison,

@@ -814,4 +814,73 @@ mod tests {
             }
         );
     }
+    #[test]
+    fn outage_and_caught_up_read_the_comparison() {
+        use crate::sim::compare::{Comparison, Preset};
+        use crate::sim::soa::Health;
+        let mut c = Comparison::new(42, Preset::user_registration()).expect("comparison");
+        c.advance(5_000).expect("advance");
+        let mut outage = Checker::new(
+            Predicate::parse("outage soa-failed=5 eda-ok=5").expect("p"),
+            0,
+        );
+        outage.observe_comparison(&c);
+        c.advance(5_000).expect("advance");
+        outage.observe_comparison(&c);
+        assert!(!outage.passed(), "every service up: no SOA failure");
+        c.set_health("email-service", Health::Down).expect("down");
+        let mut down = Checker::new(
+            Predicate::parse("service-health service=email-service health=down").expect("p"),
+            0,
+        );
+        down.observe_comparison(&c);
+        assert!(down.passed());
+        c.advance(10_000).expect("advance");
+        outage.observe_comparison(&c);
+        assert!(outage.passed(), "SOA failed users while EDA served them");
+        let mut caught = Checker::new(
+            Predicate::parse("caught-up service=email-service after=5").expect("p"),
+            0,
+        );
+        caught.observe_comparison(&c);
+        assert!(
+            !caught.passed(),
+            "its events wait in the topic (peak {})",
+            caught.lag_peak
+        );
+        c.set_health("email-service", Health::Up).expect("up");
+        for _ in 0..100 {
+            c.advance(100).expect("advance");
+            caught.observe_comparison(&c);
+        }
+        assert!(caught.passed(), "the group read on after it came back");
+    }
+
+    #[test]
+    fn store_and_wc_topic_read_wordcount() {
+        use crate::ui::wordcount::model::{Action, Model};
+        let mut m = Model::from_hash("#/wordcount?seed=42");
+        let mut store = Checker::new(Predicate::parse("store word=kafka count=2").expect("p"), 0);
+        let mut output = Checker::new(
+            Predicate::parse("wc-topic topic=output key=kafka min=2").expect("p"),
+            0,
+        );
+        m.act(Action::Produce("all streams lead to kafka".into()));
+        for _ in 0..30 {
+            m.act(Action::StepRecord);
+        }
+        store.observe_wordcount(&m);
+        output.observe_wordcount(&m);
+        assert!(!store.passed() && !output.passed(), "kafka = 1 so far");
+        m.act(Action::Produce("hello kafka streams".into()));
+        for _ in 0..30 {
+            m.act(Action::StepRecord);
+        }
+        store.observe_wordcount(&m);
+        output.observe_wordcount(&m);
+        assert!(
+            store.passed() && output.passed(),
+            "kafka = 2, emitted twice"
+        );
+    }
 }

@@ -503,6 +503,27 @@ mod tests {
     }
 
     #[test]
+    fn a_view_needs_its_own_setup() {
+        let step = "\n== One\nText.\ncheck: outage\n";
+        let ok = parse(&format!(
+            "title: T\nview: eda-vs-soa\nsetup: #/eda-vs-soa?seed=1{step}"
+        ))
+        .expect("EDA vs SOA with its own address");
+        assert_eq!(ok.view, "eda-vs-soa");
+        let errors = parse(&format!(
+            "title: T\nview: wordcount\nsetup: #/playground?groups=0{step}"
+        ))
+        .expect_err("a Playground setup for WordCount");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.line == 3 && e.message.contains("#/wordcount")),
+            "{errors:?}"
+        );
+        assert!(parse(&format!("title: T\nview: charts{step}")).is_err());
+    }
+
+    #[test]
     fn every_shipped_lesson_reads() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/lessons");
         let course = std::fs::read_to_string(dir.join("course.txt")).expect("course.txt");

@@ -172,7 +172,7 @@ pub struct InFlightShown {
 }
 
 /// The WordCount view's state.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Model {
     pub setup: Setup,
     /// The view's world and everything it recorded.
