@@ -422,27 +422,9 @@ pub fn check_keyboard_only(h: &Harness) -> Result<(), Error> {
 /// Loads the Playground in a same-origin iframe of `width` × `height` and reports where the
 /// diagram starts and every visible text drawn under 11 px (CSS font size × the SVG's scale
 /// for text inside the drawing).
-const FRAME_SCRIPT: &str = r#"
-const [width, height, hash] = arguments;
-let f = document.getElementById('glance-probe');
-if (!f) {
-  f = document.createElement('iframe');
-  f.id = 'glance-probe';
-  f.style.cssText = 'position:fixed;left:0;top:0;border:0;z-index:2147483647;background:#fff';
-  document.body.append(f);
-}
-if (f.getAttribute('data-for') !== width + 'x' + height) {
-  f.setAttribute('data-for', width + 'x' + height);
-  f.style.width = width + 'px';
-  f.style.height = height + 'px';
-  f.src = location.href.split('#')[0] + hash;
-  return null;
-}
-const d = f.contentDocument;
-if (!d) return null;
+const FRAME_PROBE: &str = r#"
 const svg = d.querySelector('.playground .diagram .diagram-stage svg:not(.flights-layer)');
 if (!svg || !d.querySelector('.playground .diagram g.consumer')) return null;
-const w = f.contentWindow;
 const small = [];
 let checked = 0;
 for (const el of d.querySelectorAll('body *')) {
@@ -470,22 +452,8 @@ return { inner: w.innerWidth, innerH: w.innerHeight, svgTop: r.top, svgBottom: r
 pub fn check_small_frames(h: &Harness) -> Result<(), Error> {
     h.open("#/lessons")?;
     for (width, height) in [(640u32, 400u32), (360, 640)] {
-        let mut seen = Value::Null;
-        let report = h
-            .browser
-            .wait_until(
-                &format!("the Playground in a {width} × {height} iframe"),
-                STABLE,
-                || {
-                    let v = h.browser.execute(
-                        FRAME_SCRIPT,
-                        &[json!(width), json!(height), json!("#/playground?seed=3")],
-                    )?;
-                    seen = v.clone();
-                    Ok((!v.is_null()).then_some(v))
-                },
-            )
-            .map_err(|e| Error::Timeout(format!("{e}; last: {seen}")))?;
+        let report =
+            super::narrow::probe_in_frame(h, width, height, "#/playground?seed=3", FRAME_PROBE)?;
         h.screenshot(&format!("glance-{width}x{height}"))?;
         eprintln!("{width}×{height}: {report}");
         assert_eq!(report["inner"], json!(width), "{report}");

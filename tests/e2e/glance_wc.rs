@@ -352,24 +352,8 @@ pub fn check_keyboard_only(h: &Harness) -> Result<(), Error> {
 
 /// In an iframe of `width` × `height`: where the topology starts, and any visible text under
 /// 11 px (up to 8 of them).
-const FRAME_SCRIPT: &str = r#"
-const [width, height, hash] = arguments;
-let f = document.getElementById('glance-probe');
-if (!f) {
-  f = document.createElement('iframe');
-  f.id = 'glance-probe';
-  f.style.cssText = 'position:fixed;left:0;top:0;border:0;z-index:2147483647;background:#fff';
-  document.body.append(f);
-}
-if (f.getAttribute('data-for') !== width + 'x' + height) {
-  f.setAttribute('data-for', width + 'x' + height);
-  f.style.width = width + 'px';
-  f.style.height = height + 'px';
-  f.src = location.href.split('#')[0] + hash;
-  return null;
-}
-const d = f.contentDocument, w = f.contentWindow;
-const topo = d && d.querySelector('.wordcount .wc-topology .wc-node');
+const FRAME_PROBE: &str = r#"
+const topo = d.querySelector('.wordcount .wc-topology .wc-node');
 if (!topo) return null;
 const diagram = d.querySelector('.wordcount .wc-topology').getBoundingClientRect();
 const small = [];
@@ -398,22 +382,7 @@ return { inner: [w.innerWidth, w.innerHeight], scrollY: w.scrollY, diagramTop: d
 pub fn check_small_frames(h: &Harness) -> Result<(), Error> {
     h.open("#/lessons")?;
     for (width, height) in [(640u32, 400u32), (360, 640)] {
-        let mut seen = Value::Null;
-        let report = h
-            .browser
-            .wait_until(
-                &format!("WordCount in a {width} × {height} iframe"),
-                Duration::from_secs(20),
-                || {
-                    let v = h.browser.execute(
-                        FRAME_SCRIPT,
-                        &[json!(width), json!(height), json!("#/wordcount")],
-                    )?;
-                    seen = v.clone();
-                    Ok((!v.is_null()).then_some(v))
-                },
-            )
-            .map_err(|e| Error::Timeout(format!("{e}; last: {seen}")))?;
+        let report = super::narrow::probe_in_frame(h, width, height, "#/wordcount", FRAME_PROBE)?;
         h.screenshot(&format!("glance-wc-{width}x{height}"))?;
         assert_eq!(report["inner"], json!([width, height]), "{report}");
         assert_eq!(report["scrollY"], json!(0), "{report}");

@@ -2,10 +2,59 @@
 //! design's embed size): loaded in a same-origin iframe of that size, the page must not scroll
 //! sideways and each key control must be on screen.
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 use super::webdriver::Error;
 use crate::Harness;
+
+/// Opens `hash` in a same-origin iframe of `width` × `height` (reused while the size stays the
+/// same), then runs `probe` inside it until it returns something other than `null`. `probe` is
+/// a script body that sees the frame as `f`, its document as `d` and its window as `w`.
+pub fn probe_in_frame(
+    h: &Harness,
+    width: u32,
+    height: u32,
+    hash: &str,
+    probe: &str,
+) -> Result<Value, Error> {
+    let script = format!(
+        r#"
+const [width, height, hash] = arguments;
+let f = document.getElementById('frame-probe');
+if (!f) {{
+  f = document.createElement('iframe');
+  f.id = 'frame-probe';
+  f.style.cssText = 'position:fixed;left:0;top:0;border:0;z-index:2147483647;background:#fff';
+  document.body.append(f);
+}}
+if (f.getAttribute('data-for') !== width + 'x' + height + hash) {{
+  f.setAttribute('data-for', width + 'x' + height + hash);
+  f.style.width = width + 'px';
+  f.style.height = height + 'px';
+  f.src = location.href.split('#')[0] + hash;
+  return null;
+}}
+const d = f.contentDocument, w = f.contentWindow;
+if (!d) return null;
+{probe}"#
+    );
+    let mut seen = Value::Null;
+    h.browser
+        .wait_until(
+            &format!("{hash} in a {width} × {height} iframe"),
+            Duration::from_secs(20),
+            || {
+                let v = h
+                    .browser
+                    .execute(&script, &[json!(width), json!(height), json!(hash)])?;
+                seen = v.clone();
+                Ok((!v.is_null()).then_some(v))
+            },
+        )
+        .map_err(|e| Error::Timeout(format!("{e}; last: {seen}")))
+}
 
 /// Arguments: width, height, hash, the selector that means "rendered", the key controls.
 /// Returns `null` until the iframe shows the view, then what overflows.
