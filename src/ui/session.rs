@@ -398,6 +398,9 @@ impl Session {
             speed_tenths: (self.speed * 10.0).round().clamp(1.0, 200.0) as u32,
             playing: self.playing,
         };
+        // A session that outgrew what a document may hold (past a day of virtual time, say)
+        // cannot be shared or saved: a document that would not load is never written.
+        doc.validate().ok()?;
         Some(doc)
     }
 
@@ -847,14 +850,23 @@ impl SharedSession {
     pub fn to_doc(&self, view: &str) -> Option<ScenarioDoc> {
         let session = self.get()?;
         let mut doc = session.try_borrow().ok()?.to_doc(view)?;
+        // Each other view's part is kept only if the document still loads with it (EDA vs SOA
+        // left running for hours outgrows a replay): that view then starts afresh, and the
+        // Playground's session is never lost with it.
         doc.wordcount = match self.0.wordcount.borrow().as_ref() {
             Some(m) => m.try_borrow().ok().and_then(|m| m.settings()),
             None => self.0.wordcount_doc.borrow().clone(),
         };
+        if doc.validate().is_err() {
+            doc.wordcount = None;
+        }
         doc.compare = match self.0.compare.borrow().as_ref() {
             Some(m) => m.try_borrow().ok().and_then(|m| m.settings()),
             None => self.0.compare_doc.borrow().clone(),
         };
+        if doc.validate().is_err() {
+            doc.compare = None;
+        }
         Some(doc)
     }
 
@@ -1058,6 +1070,32 @@ mod tests {
             m.world().topic("from-console").is_none(),
             "the old future was dropped"
         );
+    }
+
+    /// Found by `tests/fuzz.rs` (scenario input #28259 of the million-input run): a session
+    /// opened just before a day of virtual time ran past it, and its next autosave or Share
+    /// wrote a document that no longer loads. Now nothing is written; Share says why.
+    #[test]
+    fn a_session_past_a_day_writes_no_document_that_would_not_load() {
+        let (setup, _) = Setup::from_params(&crate::ui::route::query_params(
+            "#/playground?rate=0&speed=20",
+        ));
+        let mut m = Session::with_setup(&setup);
+        m.run(1_000);
+        let mut doc = m.to_doc("playground").expect("a short session is shared");
+        assert_eq!(
+            crate::sim::scenario::decode_link(&crate::sim::scenario::encode_link(&doc)),
+            Ok(doc.clone())
+        );
+        doc.moment_ms = Some(crate::sim::scenario::TIME_MS_MAX - 10);
+        doc.playground.playing = true;
+        let mut m = Session::from_doc(&doc).expect("just within a day");
+        assert!(m.to_doc("playground").is_some());
+        for _ in 0..3 {
+            m.act(Action::Frame { wall_ms: 16.7 });
+        }
+        assert!(m.world().now_ms() > crate::sim::scenario::TIME_MS_MAX);
+        assert_eq!(m.to_doc("playground"), None);
     }
 
     /// At 1000 records/s the steady load is one command, not a million: the script stays a
