@@ -549,6 +549,15 @@ fn lesson_wordcount() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_keeps_the_learners_wordcount() {
+    run_on_dist(
+        "lesson_keeps_wordcount",
+        e2e::lessons::check_lesson_keeps_learners_wordcount,
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn lesson_malformed_file_shows_line_numbered_errors() {
     run_on_dist("lesson_malformed", e2e::lessons::check_malformed_lesson);
 }
