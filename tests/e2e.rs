@@ -615,6 +615,12 @@ fn eda_vs_soa_fits_360px_and_a_640x400_iframe() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_narrow_640x400() {
+    run_on_dist("lessons-narrow", e2e::narrow::check_lessons);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn glance_views_intro_glossary_and_eda_vs_soa_boxes() {
     run_on_dist_first_visit("glance_views", e2e::glance_views::check_glance);
 }
