@@ -549,6 +549,15 @@ fn lesson_wordcount() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_keeps_the_learners_wordcount() {
+    run_on_dist(
+        "lesson_keeps_wordcount",
+        e2e::lessons::check_lesson_keeps_learners_wordcount,
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn lesson_malformed_file_shows_line_numbered_errors() {
     run_on_dist("lesson_malformed", e2e::lessons::check_malformed_lesson);
 }
@@ -602,6 +611,12 @@ fn wordcount_fits_360px_and_a_640x400_iframe() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn eda_vs_soa_fits_360px_and_a_640x400_iframe() {
     run_on_dist("eda-vs-soa-narrow", e2e::narrow::check_compare);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_narrow_640x400() {
+    run_on_dist("lessons-narrow", e2e::narrow::check_lessons);
 }
 
 #[test]

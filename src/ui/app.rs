@@ -381,13 +381,13 @@ fn on_message(host: &EmbedHost, shared: &SharedSession, onloaded: &Callback<()>,
 
 /// A `hashchange` subscription; dropping it unsubscribes.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-struct HashListener {
+pub(crate) struct HashListener {
     #[cfg(target_arch = "wasm32")]
     closure: wasm_bindgen::closure::Closure<dyn FnMut()>,
 }
 
 #[cfg(target_arch = "wasm32")]
-fn hash_listener(on_change: impl FnMut() + 'static) -> Option<HashListener> {
+pub(crate) fn hash_listener(on_change: impl FnMut() + 'static) -> Option<HashListener> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
 
@@ -400,7 +400,7 @@ fn hash_listener(on_change: impl FnMut() + 'static) -> Option<HashListener> {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn hash_listener(_on_change: impl FnMut() + 'static) -> Option<HashListener> {
+pub(crate) fn hash_listener(_on_change: impl FnMut() + 'static) -> Option<HashListener> {
     None
 }
 

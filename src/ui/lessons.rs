@@ -4,8 +4,8 @@
 //! when needed, never compiled in); `#/lessons/<id>` and `#/lessons/<id>/<step>` run one;
 //! `#/lessons?src=<same-origin path>` runs a teacher's own file. A step shows its narration
 //! beside the same component the view itself uses: the Playground or the Console on the page's
-//! one session, or EDA vs SOA or WordCount on the worlds the session keeps for them (fresh from
-//! the lesson's setup). Its goal is a checkpoint (`lessons/check.rs`) riding in the session's
+//! one session, or EDA vs SOA or WordCount on worlds the session keeps for lessons (fresh from
+//! the lesson's setup, beside the learner's own, which #/wordcount and #/eda-vs-soa still show). Its goal is a checkpoint (`lessons/check.rs`) riding in the session's
 //! trace fold (and reading those views' worlds at each refresh, for theirs); a step can
 //! ask for a prediction first, compared with what the engine then did. "Show me" sends the
 //! same actions a learner's clicks send. Progress (passed steps and answers) is kept in
@@ -164,7 +164,20 @@ async fn fetch_text(url: String) -> Result<String, String> {
 /// The view.
 #[component]
 pub fn Lessons() -> Html {
-    let page = page_of(&current_hash());
+    // The shell re-renders on a change of view only: a move inside #/lessons (the course's
+    // link to a lesson, "Back to the course") is followed here.
+    let hash = use_state(current_hash);
+    {
+        let hash = hash.clone();
+        use_effect_with((), move |_| {
+            let listener = crate::ui::app::hash_listener(move || hash.set(current_hash()));
+            // The cleanup owns the listener; dropping it (when the view goes) unsubscribes.
+            move || {
+                let _listener = listener;
+            }
+        });
+    }
+    let page = page_of(&hash);
     match page {
         Page::List => html! { <CourseList /> },
         Page::Lesson { id, step } => {
@@ -922,7 +935,7 @@ mod tests {
             };
             let mut checker = Checker::new(predicate, 0);
             for action in &step.show {
-                perform_on(&shared, &mut session, action, "#/lessons");
+                perform_on(&shared, &mut session, action, &format!("#/lessons/{id}"));
             }
             for _ in 0..2_000 {
                 if let Some(m) = &compare {

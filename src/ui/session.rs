@@ -792,6 +792,25 @@ struct Slots {
     /// What a loaded scenario holds for a view not shown since: used when it is next shown.
     wordcount_doc: RefCell<Option<WordCountSettings>>,
     compare_doc: RefCell<Option<CompareSettings>>,
+    /// The worlds a lesson over WordCount or EDA vs SOA runs on, beside the learner's own, so
+    /// a lesson never replaces what the learner had in those views.
+    lesson_wordcount: Slot<WordCountModel>,
+    lesson_compare: Slot<CompareModel>,
+}
+
+/// Whether a page at `hash` is inside a lesson (`#/lessons/<id>...`), whose views run on the
+/// lesson's worlds.
+fn in_lesson(hash: &str) -> bool {
+    let path = hash
+        .trim_start_matches(['#', '/'])
+        .split('?')
+        .next()
+        .unwrap_or("");
+    let mut parts = path.split('/');
+    parts
+        .next()
+        .is_some_and(|p| p.eq_ignore_ascii_case("lessons"))
+        && parts.next().is_some_and(|id| !id.is_empty())
 }
 
 /// The model in `slot`, made by `init` the first time (or again when `keep` refuses it).
@@ -821,27 +840,45 @@ impl SharedSession {
     }
 
     /// WordCount's model for a page at `hash` (see [`KeptView`]).
+    /// Inside a lesson, the lesson's world (see [`SharedSession::fresh_wordcount`]).
     pub fn wordcount(&self, hash: &str) -> Rc<RefCell<WordCountModel>> {
+        if in_lesson(hash) {
+            return slot(
+                &self.0.lesson_wordcount,
+                |_| true,
+                || WordCountModel::from_hash(hash),
+            );
+        }
         kept(&self.0.wordcount, &self.0.wordcount_doc, hash)
     }
 
     /// EDA vs SOA's model for a page at `hash` (see [`KeptView`]).
+    /// Inside a lesson, the lesson's world (see [`SharedSession::fresh_compare`]).
     pub fn compare(&self, hash: &str) -> Rc<RefCell<CompareModel>> {
+        if in_lesson(hash) {
+            return slot(
+                &self.0.lesson_compare,
+                |_| true,
+                || CompareModel::from_hash(hash),
+            );
+        }
         kept(&self.0.compare, &self.0.compare_doc, hash)
     }
 
-    /// A new EDA-vs-SOA model from `hash`, in place of the kept one (a lesson's setup).
-    pub fn fresh_compare(&self, hash: &str) -> Rc<RefCell<CompareModel>> {
-        self.0.compare.borrow_mut().take();
-        self.0.compare_doc.borrow_mut().take();
-        self.compare(hash)
+    /// A new EDA-vs-SOA world for a lesson, from the setup address `setup`. The learner's own
+    /// (the one #/eda-vs-soa shows) is left as it was.
+    pub fn fresh_compare(&self, setup: &str) -> Rc<RefCell<CompareModel>> {
+        let model = Rc::new(RefCell::new(CompareModel::from_hash(setup)));
+        *self.0.lesson_compare.borrow_mut() = Some(Rc::clone(&model));
+        model
     }
 
-    /// A new WordCount model from `hash`, in place of the kept one (a lesson's setup).
-    pub fn fresh_wordcount(&self, hash: &str) -> Rc<RefCell<WordCountModel>> {
-        self.0.wordcount.borrow_mut().take();
-        self.0.wordcount_doc.borrow_mut().take();
-        self.wordcount(hash)
+    /// A new WordCount world for a lesson, from the setup address `setup`. The learner's own
+    /// (the one #/wordcount shows) is left as it was.
+    pub fn fresh_wordcount(&self, setup: &str) -> Rc<RefCell<WordCountModel>> {
+        let model = Rc::new(RefCell::new(WordCountModel::from_hash(setup)));
+        *self.0.lesson_wordcount.borrow_mut() = Some(Rc::clone(&model));
+        model
     }
 
     /// The whole page as a scenario document showing `view`: the page's timeline, and the
@@ -1743,5 +1780,46 @@ mod tests {
         assert_eq!(m.timeline.now_ms(), 2_400);
         m.go_to(100);
         assert_eq!(m.timeline.now_ms(), 2_000);
+    }
+
+    /// A lesson over WordCount or EDA vs SOA runs on its own world: the learner's (what
+    /// #/wordcount and #/eda-vs-soa show) is the same model, untouched, after it.
+    #[test]
+    fn a_lesson_leaves_the_learners_wordcount_and_compare_as_they_were() {
+        let shared = SharedSession::default();
+        let mine = shared.wordcount("#/wordcount");
+        mine.borrow_mut()
+            .act(crate::ui::wordcount::model::Action::Produce(
+                "my own line".into(),
+            ));
+        let mine_before = format!("{:?}", mine.borrow());
+        let my_compare = shared.compare("#/eda-vs-soa");
+
+        let lesson = shared.fresh_wordcount("#/wordcount?seed=42");
+        assert!(Rc::ptr_eq(
+            &lesson,
+            &shared.wordcount("#/lessons/wordcount/2")
+        ));
+        assert!(!Rc::ptr_eq(&lesson, &mine));
+        lesson
+            .borrow_mut()
+            .act(crate::ui::wordcount::model::Action::Produce(
+                "lesson line".into(),
+            ));
+        let lesson_compare = shared.fresh_compare("#/eda-vs-soa?seed=42");
+        assert!(Rc::ptr_eq(
+            &lesson_compare,
+            &shared.compare("#/lessons/requests-vs-events")
+        ));
+
+        assert!(Rc::ptr_eq(&mine, &shared.wordcount("#/wordcount")));
+        assert_eq!(
+            format!("{:?}", shared.wordcount("#/wordcount").borrow()),
+            mine_before
+        );
+        assert!(Rc::ptr_eq(&my_compare, &shared.compare("#/eda-vs-soa")));
+        assert!(!in_lesson("#/lessons"));
+        assert!(!in_lesson("#/lessons?src=x.txt"));
+        assert!(in_lesson("#/lessons/wordcount"));
     }
 }

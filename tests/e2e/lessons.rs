@@ -605,3 +605,69 @@ pub fn check_wordcount(h: &Harness) -> Result<(), Error> {
     h.screenshot("lesson-wordcount-last")?;
     h.expect_no_panic_banner("wordcount lesson")
 }
+
+/// The learner's own WordCount survives a lesson: a line typed in #/wordcount is still there,
+/// counted, after the WordCount lesson ran (with a line of its own) and the learner went back.
+pub fn check_lesson_keeps_learners_wordcount(h: &Harness) -> Result<(), Error> {
+    const ENTER: &str = "\u{E007}";
+    let store_text = |h: &Harness| -> Result<String, Error> {
+        h.browser.find(".wordcount .wc-store-table")?.text()
+    };
+    h.open("#/wordcount?seed=11")?;
+    h.browser.wait_for(".wordcount .wc-line", TIMEOUT)?;
+    h.browser
+        .find(".wordcount .wc-line")?
+        .send_keys(&format!("learner owns zebra{ENTER}"))?;
+    h.browser.find("button.wc-play")?.click()?;
+    h.browser.wait_until("zebra counted", TIMEOUT, || {
+        Ok(store_text(h)?.contains("zebra").then_some(()))
+    })?;
+    let before = store_text(h)?;
+    h.screenshot("lesson-keeps-wordcount-before")?;
+
+    h.browser
+        .find("nav a.nav-link[href=\"#/lessons\"]")?
+        .click()?;
+    h.browser
+        .wait_for("main#view a[href=\"#/lessons/wordcount\"]", TIMEOUT)?
+        .click()?;
+    h.browser.wait_until("the lesson's address", TIMEOUT, || {
+        let hash = h.browser.execute("return location.hash", &[])?;
+        Ok(hash
+            .as_str()
+            .is_some_and(|h| h.starts_with("#/lessons/wordcount"))
+            .then_some(()))
+    })?;
+    wait_step(h, "step 1 and WordCount", |s| {
+        s["step"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Step 1 of 4"))
+            && s["playground"] == json!(true)
+    })?;
+    let lesson_store = h.browser.find(".lesson-view")?.text()?;
+    assert!(
+        !lesson_store.contains("zebra"),
+        "the lesson runs on its own world: {lesson_store}"
+    );
+    wordcount_line(h, Some("all streams lead to kafka"), 10)?;
+
+    h.browser
+        .find("nav a.nav-link[href=\"#/wordcount\"]")?
+        .click()?;
+    h.browser.wait_for(".wordcount .wc-store-table", TIMEOUT)?;
+    let after = h
+        .browser
+        .wait_until("the learner's counts back", TIMEOUT, || {
+            let t = store_text(h)?;
+            Ok(t.contains("zebra").then_some(t))
+        })?;
+    h.screenshot("lesson-keeps-wordcount-after")?;
+    assert_eq!(after, before, "the learner's store is as they left it");
+    assert!(!after.contains("streams lead"), "{after}");
+    let log = h.browser.find(".wordcount")?.text()?;
+    assert!(
+        log.contains("learner owns zebra"),
+        "the learner's line: {log}"
+    );
+    h.expect_no_panic_banner("wordcount after a lesson")
+}

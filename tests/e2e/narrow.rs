@@ -168,3 +168,34 @@ pub fn check_compare(h: &Harness) -> Result<(), Error> {
         "eda-vs-soa",
     )
 }
+
+/// The four newer lessons in 360 px and 640 × 400 iframes: no sideways scroll, the narration
+/// and its buttons on screen, and the narration above the lesson's view.
+pub fn check_lessons(h: &Harness) -> Result<(), Error> {
+    const ORDER: &str = r#"
+const d = document.getElementById('narrow-probe').contentDocument;
+const n = d.querySelector('.lessons.narration'), v = d.querySelector('.lesson-view');
+return n && v ? [n.getBoundingClientRect().bottom, v.getBoundingClientRect().top] : null;
+"#;
+    for id in ["compaction", "assignors", "requests-vs-events", "wordcount"] {
+        check_view(
+            h,
+            &format!("#/lessons/{id}"),
+            ".lesson-view > *",
+            &[
+                ".lessons.narration",
+                ".lessons .step-count",
+                ".lessons .lesson-actions button",
+                ".lesson-view",
+            ],
+            &format!("lesson-{id}"),
+        )?;
+        let order = h.browser.execute(ORDER, &[])?;
+        let (bottom, top) = (order[0].as_f64(), order[1].as_f64());
+        assert!(
+            bottom.zip(top).is_some_and(|(b, t)| b <= t + 0.5),
+            "{id}: the narration is above the view: {order}"
+        );
+    }
+    Ok(())
+}
