@@ -27,7 +27,7 @@ use crate::sim::vecmap::VecMap;
 use crate::sim::world::InFlightStage;
 use crate::ui::components::el::{self, Attr};
 use crate::ui::components::{Term, error_banner, send};
-use crate::ui::hooks::{SimKey, prefers_reduced_motion, sim_key, use_frames};
+use crate::ui::hooks::{SimKey, prefers_reduced_motion, use_frames, use_sim_keys};
 use model::{
     Action, EXAMPLE_LINES, InFlightShown, Model, SAMPLE_CORPUS, Setup, field_text, record_text,
     short_name, task_meaning, value_text,
@@ -116,26 +116,24 @@ pub fn WordCount() -> Html {
         Callback::from(move |action: Action| store.dispatch(action))
     };
     let model = store.model.borrow();
-    let onkeydown = {
+    {
+        // Space, → and ← for the whole page, as in the Playground (not only when focus is
+        // inside the view).
         let dispatch = dispatch.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let action = sim_key(&e).map(|key| match key {
+        use_sim_keys(Callback::from(move |key: SimKey| {
+            dispatch.emit(match key {
                 SimKey::Space => Action::TogglePlay,
                 SimKey::Right => Action::StepNode,
                 SimKey::Left => Action::Back,
-            });
-            if let Some(action) = action {
-                e.prevent_default();
-                dispatch.emit(action);
-            }
-        })
-    };
+            })
+        }));
+    }
     let toggle_setup = {
         let setup_open = setup_open.clone();
         Callback::from(move |_: MouseEvent| setup_open.set(!*setup_open))
     };
     html! {
-        <div class="wordcount" {onkeydown} ref={view_ref} data-commands={moment.commands.to_string()}>
+        <div class="wordcount" ref={view_ref} data-commands={moment.commands.to_string()}>
             { el::text("h2", &[], "WordCount") }
             { el::text("p", &[("class", Attr("hint wc-intro"))], "Kafka Streams' WordCountDemo, waiting for you: produce a line, then step it through the topology one processor at a time (→), or run.") }
             <InputPanel dispatch={dispatch.clone()} />

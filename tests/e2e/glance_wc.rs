@@ -324,6 +324,17 @@ pub fn check_keyboard_only(h: &Harness) -> Result<(), Error> {
         &[],
     )?;
     assert_eq!(focused, json!(true), "focus stays on Next processor");
+    // With nothing focused (the body), → still steps: the keys work page-wide.
+    h.browser.execute("document.activeElement.blur();", &[])?;
+    let before = state(h)?;
+    h.browser.keys("\u{E014}")?;
+    let mut seen = Value::Null;
+    h.browser
+        .wait_until("→ on the body steps", Duration::from_secs(5), || {
+            seen = state(h)?;
+            Ok((seen["commands"] != before["commands"]).then_some(()))
+        })
+        .map_err(|e| Error::Timeout(format!("{e}\n    last state: {seen}")))?;
     // A shortened name opens by keyboard to Kafka's full name.
     tab_to(h, ".wc-node .wc-name > summary", 10)?;
     press(h, "Enter")?;
