@@ -106,10 +106,16 @@ pub fn WordCount() -> Html {
     let view_ref = use_node_ref();
     let moment = store.model.borrow().timeline.moment();
     {
-        // Each step: the processor it ran stays in view (the page scrolls only as far as
-        // needed; no smooth scroll under prefers-reduced-motion).
+        // Each step the learner takes: the processor it ran stays in view (the page scrolls
+        // only as far as needed; no smooth scroll under prefers-reduced-motion). While it runs
+        // on its own the page never scrolls by itself: the learner may be scrolling (to the
+        // navigation, say), and a scroll at every step would pull the page from under them.
         let view_ref = view_ref.clone();
-        use_effect_with(moment, move |_| scroll_current_into_view(&view_ref));
+        use_effect_with(moment, move |_| {
+            if !running {
+                scroll_current_into_view(&view_ref);
+            }
+        });
     }
     let dispatch = {
         let store = store.clone();
