@@ -7,7 +7,6 @@
 #![allow(clippy::unwrap_used)]
 
 use eda_playground::sim::{Rng, World};
-use eda_playground::ui::App;
 use eda_playground::ui::route::Route;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -15,19 +14,9 @@ use web_sys::Element;
 
 mod browser_support;
 
-use browser_support::{click, document, sleep_ms, until};
+use browser_support::{click, document, mount, sleep_ms, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Mounts the app into a new element and waits until it has rendered.
-async fn mount() -> Element {
-    browser_support::forget_saved_sessions();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::scheduler::flush().await;
-    root
-}
 
 fn view_of(root: &Element) -> (String, String) {
     let main = root
@@ -81,7 +70,7 @@ async fn the_shell_renders_header_nav_and_footer() {
             .contains(&format!("v{}", eda_playground::VERSION))
     );
     assert_eq!(view_of(&root), ("playground".into(), "Playground".into()));
-    root.remove();
+    drop(root);
 }
 
 #[wasm_bindgen_test]
@@ -108,7 +97,7 @@ async fn navigating_changes_the_view_and_the_current_link() {
             .is_none()
     );
     go("#/").await;
-    root.remove();
+    drop(root);
 }
 
 /// The engine's randomness is the same on wasm32 as natively: these are the values the native
@@ -178,7 +167,7 @@ async fn a_keyed_message_lands_in_the_lane_murmur2_picks() {
         assert!(root.query_selector(&sel).unwrap().is_none());
     }
     assert_eq!(input.value(), "", "the input clears after Enter");
-    root.remove();
+    drop(root);
     go("#/").await;
 }
 
@@ -224,7 +213,7 @@ async fn crashing_a_consumer_moves_its_partitions_to_the_other() {
         .parse()
         .unwrap();
     assert!(after > generation);
-    root.remove();
+    drop(root);
     go("#/").await;
 }
 
@@ -279,7 +268,7 @@ async fn each_group_has_its_committed_marker_lag_and_chart_line() {
         .await,
         "one lag line per group"
     );
-    root.remove();
+    drop(root);
     go("#/").await;
 }
 
@@ -370,7 +359,7 @@ async fn a_command_typed_in_the_terminal_prints_kafkas_answer() {
     // Ctrl+L clears the scrollback.
     key_in(&input, "l", true);
     assert!(until(2_000, || term_lines(&root).is_empty()).await);
-    root.remove();
+    drop(root);
     go("#/").await;
 }
 
@@ -459,7 +448,7 @@ async fn a_producer_tab_sends_what_a_consumer_tab_prints() {
         attr(&root, "#term-input", "data-prompt").as_deref(),
         Some("$ ")
     );
-    root.remove();
+    drop(root);
     go("#/").await;
 }
 
@@ -488,7 +477,7 @@ async fn the_quickstart_button_runs_producer_and_consumer_in_two_tabs() {
         attr(&root, "#term-tab-2", "data-job").as_deref(),
         Some("consumer")
     );
-    root.remove();
+    drop(root);
     go("#/").await;
 }
 
@@ -526,7 +515,7 @@ async fn a_multi_line_paste_runs_line_by_line() {
         term_lines(&root)
     );
     assert!(until(2_000, || input.value() == "echo thr").await);
-    root.remove();
+    drop(root);
     go("#/").await;
 }
 
@@ -597,7 +586,7 @@ async fn the_terminal_is_keyboard_operable_without_a_trap() {
         key_on("#term-input", "Tab"),
         "Tab on an empty line leaves the terminal"
     );
-    root.remove();
+    drop(root);
     go("#/").await;
 }
 
@@ -688,7 +677,7 @@ async fn the_playground_shows_replicas_and_creates_topics_with_kafkas_errors() {
         rows(&root).length()
     );
     assert!(error().is_none(), "the refusal is cleared");
-    root.remove();
+    drop(root);
     go("#/").await;
 }
 
@@ -735,6 +724,6 @@ async fn a_topic_created_in_the_console_appears_in_the_playground() {
         .await,
         "from-console is offered in the Playground"
     );
-    root.remove();
+    drop(root);
     go("#/").await;
 }

@@ -68,7 +68,7 @@ async fn taking_email_down_fails_soa_users_and_grows_eda_lag() {
         Some("down")
     );
     assert!(text(&root, ".cmp-tradeoffs").contains("email-service is down"));
-    root.remove();
+    drop(root);
 }
 
 #[wasm_bindgen_test]
@@ -84,5 +84,5 @@ async fn bad_url_parameters_are_reported_and_the_view_runs() {
         until(10_000, || success(&root, "eda").is_some()).await,
         "the comparison runs"
     );
-    root.remove();
+    drop(root);
 }

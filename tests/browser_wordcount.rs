@@ -110,7 +110,7 @@ async fn one_record_steps_node_by_node_and_back_undoes_a_step() {
     assert_eq!(compacted, vec!["hello1", "kafka1", "streams1"]);
     let live = texts(&root, "[aria-live=polite]");
     assert!(!live[0].is_empty());
-    root.remove();
+    drop(root);
 }
 
 #[wasm_bindgen_test]
@@ -128,5 +128,5 @@ async fn bad_url_parameters_are_reported_and_the_view_still_works() {
         "{:?}",
         texts(&root, ".error[role=alert]")
     );
-    root.remove();
+    drop(root);
 }

@@ -47,19 +47,52 @@ pub fn forget_saved_sessions() {
     }
 }
 
-/// Sets the hash, then mounts the app into a new element and lets it render.
-pub async fn mount_at(hash: &str) -> Element {
+/// A mounted app: derefs to its root element; dropping it destroys the app (its frame loop,
+/// timers and page-wide listeners stop) and removes the element. Every test's app runs in the
+/// one page all tests share, so an app left running after its test would keep simulating, and
+/// following every later address, beside the next test's app.
+pub struct Mounted {
+    root: Element,
+    app: Option<yew::AppHandle<App>>,
+}
+
+impl std::ops::Deref for Mounted {
+    type Target = Element;
+    fn deref(&self) -> &Element {
+        &self.root
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+/// Mounts the app into a new element at the current address and lets it render.
+pub async fn mount() -> Mounted {
     forget_saved_sessions();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    Mounted {
+        root,
+        app: Some(app),
+    }
+}
+
+/// Sets the hash, then mounts the app into a new element and lets it render.
+pub async fn mount_at(hash: &str) -> Mounted {
     web_sys::window()
         .unwrap()
         .location()
         .set_hash(hash)
         .unwrap();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::scheduler::flush().await;
-    root
+    mount().await
 }
 
 pub fn click(root: &Element, css: &str) {
