@@ -24,6 +24,7 @@ use eda_playground::sim::partitioner::{murmur2, partition_for_key, to_positive};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::server;
 use super::webdriver::{self, Element, Error};
 use crate::Harness;
 
@@ -880,6 +881,16 @@ impl Probe {
 }
 
 fn probe(h: &Harness, rel: &str) -> Result<Probe, Error> {
+    // Each scene starts from its address alone: the page restores its autosaved session on an
+    // address without a setup (`#/playground`), which would measure the scene probed before.
+    // Cleared from about:blank, where no page of ours runs to save again.
+    h.browser.goto("about:blank")?;
+    let url = h.server.url("");
+    let origin: String = url.split('/').take(3).collect::<Vec<_>>().join("/");
+    h.browser.cdp(
+        "Storage.clearDataForOrigin",
+        json!({ "origin": origin, "storageTypes": "local_storage" }),
+    )?;
     h.open(rel)?;
     if rel.starts_with("#/playground") {
         h.wait_scene("the Playground to render", STABLE_TIMEOUT, |s| {
@@ -916,6 +927,44 @@ pub fn measure(h: &Harness, rel: &str) -> Result<Probe, Error> {
     })
 }
 
+/// The machine's load average (1, 5 and 15 minutes; Linux), or "?".
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// What a probe ran on, so figures from two machines or two builds are not compared blindly:
+/// the browser, the cores it saw, the machine's load before and after (other work on a shared
+/// machine shows here first), and the build (the wasm module's hashed name and size).
+fn ran_on(h: &Harness, load_before: &str) -> String {
+    let browser = h
+        .browser
+        .execute(
+            "return navigator.userAgent + ' | ' + navigator.hardwareConcurrency + ' cores';",
+            &[],
+        )
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "?".into());
+    let wasm = fs::read_dir(server::dist_dir())
+        .ok()
+        .and_then(|dir| {
+            dir.filter_map(|e| e.ok())
+                .find(|e| e.file_name().to_string_lossy().ends_with("_bg.wasm"))
+        })
+        .map(|e| {
+            let size = e.metadata().map(|m| m.len()).unwrap_or(0);
+            format!("{} ({size} B)", e.file_name().to_string_lossy())
+        })
+        .unwrap_or_else(|| "?".into());
+    format!(
+        "ran on: {browser}; load average before {load_before}, after {}; build {wasm}\n",
+        load_average()
+    )
+}
+
 /// Task 2: `requestAnimationFrame` deltas of the busy scene (12 partitions,
 /// 3 groups × 2 consumers, 1,000 records/s), of the default scene, of the
 /// EDA-vs-SOA view at 20× and of a page without animation (what headless Chromium's frame clock does alone).
@@ -923,6 +972,7 @@ pub fn measure(h: &Harness, rel: &str) -> Result<Probe, Error> {
 /// only gross failures (p95 ≥ 1 s, an unbounded DOM) fail it.
 pub fn frame_time_probe(h: &Harness) -> Result<(), Error> {
     const BUSY: &str = "#/playground?partitions=12&groups=3&rate=1000&seed=1";
+    let load_before = load_average();
     let busy = probe(h, BUSY)?;
     h.screenshot("playground-busy")?;
     let default = probe(h, "#/playground")?;
@@ -930,7 +980,8 @@ pub fn frame_time_probe(h: &Harness) -> Result<(), Error> {
     let idle = probe(h, "#/lessons")?;
     let mut out = format!(
         "frame-time probe: headless Chromium (--disable-gpu, software compositing), window 1280x800; \
-         {PROBE_WARMUP:?} warm-up, {PROBE_WINDOW:?} of rAF deltas\n"
+         {PROBE_WARMUP:?} warm-up, {PROBE_WINDOW:?} of rAF deltas\n{}",
+        ran_on(h, &load_before)
     );
     for p in [&busy, &default, &compare, &idle] {
         out.push_str(&p.report());
