@@ -130,12 +130,8 @@ impl Harness {
     /// Waits until `pred` holds for the DOM state; on timeout the error
     /// quotes the last state seen.
     fn wait_state(&self, what: &str, pred: impl Fn(&Value) -> bool) -> Result<Value, Error> {
-        let mut seen = Value::Null;
-        let result = self.browser.wait_until(what, RENDER_TIMEOUT, || {
-            seen = self.state()?;
-            Ok(pred(&seen).then(|| seen.clone()))
-        });
-        result.map_err(|e| Error::Timeout(format!("{e}\n    last DOM state: {seen}")))
+        self.browser
+            .wait_value(what, RENDER_TIMEOUT, || self.state(), pred)
     }
 
     /// Asserts that `view` is showing: `data-view`, its `h2`, a URL under the

@@ -35,12 +35,8 @@ fn numbers(h: &Harness) -> Result<Value, Error> {
 }
 
 fn wait(h: &Harness, what: &str, pred: impl Fn(&Value) -> bool) -> Result<Value, Error> {
-    let mut seen = Value::Null;
-    let result = h.browser.wait_until(what, DIVERGE_TIMEOUT, || {
-        seen = numbers(h)?;
-        Ok(pred(&seen).then(|| seen.clone()))
-    });
-    result.map_err(|e| Error::Timeout(format!("{e}\n    last numbers: {seen}")))
+    h.browser
+        .wait_value(what, DIVERGE_TIMEOUT, || numbers(h), pred)
 }
 
 /// Clicks the button at `css` until the view says it is pressed (`aria-pressed="true"`). The view

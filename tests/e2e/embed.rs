@@ -55,13 +55,8 @@ fn wait_frame(
     what: &str,
     pred: impl Fn(&Value) -> bool,
 ) -> Result<Value, Error> {
-    let mut seen = Value::Null;
     h.browser
-        .wait_until(what, WAIT, || {
-            seen = frame_state(h, frame)?;
-            Ok((!seen.is_null() && pred(&seen)).then(|| seen.clone()))
-        })
-        .map_err(|e| Error::Timeout(format!("{e}; last state: {seen}")))
+        .wait_value(what, WAIT, || frame_state(h, frame), pred)
 }
 
 fn wait_event(
@@ -453,11 +448,10 @@ fn wait_frame_self(h: &Harness, pred: impl Fn(&Value) -> bool) -> Result<Value, 
         "const f = document.querySelector(arguments[0]);\nconst d = f && f.contentDocument;",
         "const d = document;",
     );
-    let mut seen = Value::Null;
-    h.browser
-        .wait_until("the Playground", WAIT, || {
-            seen = h.browser.execute(&script, &[])?;
-            Ok((!seen.is_null() && pred(&seen)).then(|| seen.clone()))
-        })
-        .map_err(|e| Error::Timeout(format!("{e}; last state: {seen}")))
+    h.browser.wait_value(
+        "the Playground",
+        WAIT,
+        || h.browser.execute(&script, &[]),
+        pred,
+    )
 }

@@ -40,20 +40,15 @@ const d = f.contentDocument, w = f.contentWindow;
 if (!d) return null;
 {probe}"#
     );
-    let mut seen = Value::Null;
-    h.browser
-        .wait_until(
-            &format!("{hash} in a {width} × {height} iframe"),
-            Duration::from_secs(20),
-            || {
-                let v = h
-                    .browser
-                    .execute(&script, &[json!(width), json!(height), json!(hash)])?;
-                seen = v.clone();
-                Ok((!v.is_null()).then_some(v))
-            },
-        )
-        .map_err(|e| Error::Timeout(format!("{e}; last: {seen}")))
+    h.browser.wait_value(
+        &format!("{hash} in a {width} × {height} iframe"),
+        Duration::from_secs(20),
+        || {
+            h.browser
+                .execute(&script, &[json!(width), json!(height), json!(hash)])
+        },
+        |_| true,
+    )
 }
 
 /// Arguments: width, height, hash, the selector that means "rendered", the key controls.
@@ -100,28 +95,23 @@ fn check_view(
 ) -> Result<(), Error> {
     h.open("#/lessons")?;
     for (width, height) in [(360u32, 640u32), (640, 400)] {
-        let mut seen = Value::Null;
-        let report = h
-            .browser
-            .wait_until(
-                &format!("{hash} in a {width} px iframe"),
-                std::time::Duration::from_secs(20),
-                || {
-                    let v = h.browser.execute(
-                        EMBED_SCRIPT,
-                        &[
-                            json!(width),
-                            json!(height),
-                            json!(hash),
-                            json!(ready),
-                            json!(keys),
-                        ],
-                    )?;
-                    seen = v.clone();
-                    Ok((!v.is_null()).then_some(v))
-                },
-            )
-            .map_err(|e| Error::Timeout(format!("{e}; last: {seen}")))?;
+        let report = h.browser.wait_value(
+            &format!("{hash} in a {width} px iframe"),
+            std::time::Duration::from_secs(20),
+            || {
+                h.browser.execute(
+                    EMBED_SCRIPT,
+                    &[
+                        json!(width),
+                        json!(height),
+                        json!(hash),
+                        json!(ready),
+                        json!(keys),
+                    ],
+                )
+            },
+            |_| true,
+        )?;
         h.screenshot(&format!("{name}-{width}px"))?;
         assert_eq!(report["inner"], json!(width), "{report}");
         assert!(

@@ -546,6 +546,24 @@ impl Browser {
         }
     }
 
+    /// Reads a value with `read` every 50 ms until `pred` holds for it (a `null` never does),
+    /// for at most `timeout`, and returns it. Read errors count as "not yet"; on timeout the
+    /// error quotes the last value read, so a failed wait shows what the page showed instead.
+    pub fn wait_value(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut read: impl FnMut() -> Result<Value>,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Result<Value> {
+        let mut seen = Value::Null;
+        self.wait_until(what, timeout, || {
+            seen = read()?;
+            Ok((!seen.is_null() && pred(&seen)).then(|| seen.clone()))
+        })
+        .map_err(|e| Error::Timeout(format!("{e}\n    last value read: {seen}")))
+    }
+
     /// Waits for an element matching `css` to exist.
     pub fn wait_for(&self, css: &str, timeout: Duration) -> Result<Element<'_>> {
         self.wait_until(
