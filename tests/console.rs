@@ -1257,3 +1257,42 @@ fn a_consumer_stopped_by_max_messages_commits_what_it_printed() {
         assert_eq!(seen[..], logs[p][..seen.len()], "partition {p}: {all:?}");
     }
 }
+
+/// Issue 16, point 3: a console producer sending to a topic that does not exist yet. The
+/// broker answers the first metadata request for it with `UNKNOWN_TOPIC_OR_PARTITION` while it
+/// has the topic created (`core/.../AutoTopicCreationManager.scala`, `sendCreateTopicRequest`),
+/// and the client logs that response once (`clients/.../NetworkClient.java`,
+/// `DefaultMetadataUpdater.handleSuccessfulResponse`: `The metadata response from the cluster
+/// reported a recoverable issue with correlation id {} : {}`); the record then goes to the
+/// new topic. A topic that exists, or brokers that create none, give no such line.
+#[test]
+fn a_producer_to_a_new_topic_warns_before_the_topic_is_created() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "printf 'a\\nb\\n' | kafka-console-producer.sh --topic fresh --bootstrap-server localhost:9092
+echo c | kafka-console-producer.sh --topic fresh --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic fresh --from-beginning --bootstrap-server localhost:9092
+",
+    );
+    assert_eq!(
+        out.stderr,
+        "[1970-01-01 00:00:00,000] WARN [Producer clientId=console-producer] The metadata response from the cluster reported a recoverable issue with correlation id 2 : {fresh=UNKNOWN_TOPIC_OR_PARTITION} (org.apache.kafka.clients.NetworkClient)\nProcessed a total of 3 messages\n"
+    );
+    assert_eq!(out.stdout, "a\nb\nc\n");
+    assert_eq!(world.topic("fresh").map(|t| t.partition_count()), Some(1));
+    // With auto.create.topics.enable=false the topic never appears: no warning of this kind.
+    let mut world = quickstart_world(4);
+    world
+        .apply(eda_playground::sim::command::Command::SetAutoCreateTopics { enabled: false })
+        .unwrap();
+    let out = run_script(
+        &mut world,
+        "echo a | kafka-console-producer.sh --topic nowhere --bootstrap-server localhost:9092\n",
+    );
+    assert!(
+        !out.stderr.contains("UNKNOWN_TOPIC_OR_PARTITION"),
+        "{out:?}"
+    );
+    assert!(world.topic("nowhere").is_none());
+}
