@@ -458,14 +458,21 @@ kafka-console-consumer.sh --topic t --from-beginning --max-messages 1 --consumer
         lines[0],
         "org.apache.kafka.common.config.ConfigException: Invalid value brotli for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd"
     );
-    assert!(lines[1].ends_with(
+    // The second producer creates `t` (Kafka's metadata warning first).
+    assert!(
+        lines[1]
+            .ends_with("{t=UNKNOWN_TOPIC_OR_PARTITION} (org.apache.kafka.clients.NetworkClient)"),
+        "{}",
+        out.stderr
+    );
+    assert!(lines[2].ends_with(
         " ERROR Unknown error when running consumer:  (org.apache.kafka.tools.consumer.ConsoleConsumer)"
     ), "{}", out.stderr);
     assert_eq!(
-        lines[2],
+        lines[3],
         "org.apache.kafka.common.KafkaException: Failed to construct kafka consumer"
     );
-    assert_eq!(lines[3], "Processed a total of 1 messages");
+    assert_eq!(lines[4], "Processed a total of 1 messages");
 }
 
 /// Issue 16, point 10: one Kafka release. Every tool's `--version` prints it (`CommandLineUtils.
@@ -808,7 +815,8 @@ kafka-configs.sh --bootstrap-server localhost:9999 --topic t --alter --add-confi
 }
 
 /// Issue 16, point 3: `kafka-consumer-groups.sh --list` without a broker: `Admin.listGroups`'
-/// `findAllBrokers` call times out after 60 s; `ConsumerGroupService.listGroups` wraps the
+/// `findAllBrokers` call times out after `--timeout` (`withTimeoutMs`; 5000 ms by default,
+/// `ConsumerGroupCommandOptions.timeoutMsOpt`); `ConsumerGroupService.listGroups` wraps the
 /// `ExecutionException` in a `RuntimeException`, and `ConsumerGroupCommand.run` prints it with
 /// `printError` (`\nError: Executing consumer group command failed due to …`, then the trace)
 /// and returns normally.
@@ -819,7 +827,7 @@ fn consumer_groups_list_without_a_broker_times_out() {
         &mut world,
         "kafka-consumer-groups.sh --list --bootstrap-server localhost:9999\necho status $?\n",
     );
-    assert_eq!(world.now_ms(), 60_000);
+    assert_eq!(world.now_ms(), 5_000);
     assert_eq!(
         out.stdout,
         "\nError: Executing consumer group command failed due to java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\nstatus 0\n"
@@ -1295,4 +1303,85 @@ kafka-console-consumer.sh --topic fresh --from-beginning --bootstrap-server loca
         "{out:?}"
     );
     assert!(world.topic("nowhere").is_none());
+}
+
+/// Issue 16, point 3: `kafka-consumer-groups.sh --describe / --delete / --reset-offsets` with no
+/// broker listening. `tools/.../consumer/group/ConsumerGroupCommand.java`: each Admin call gets
+/// `withTimeoutMs` (`--timeout`, 5000 ms by default); `describeConsumerGroups` lets its future's
+/// `ExecutionException` through to `run`'s `printError`, `resetOffsets` wraps it in a
+/// `RuntimeException`, `deleteGroups` prints `* Group 'g' could not be deleted due to: CAUSE`.
+/// The calls fail in their coordinator lookup (`AdminApiDriver`: `apiName + "(api=" + key +
+/// ")"`, `KafkaAdminClient.timeoutPendingCalls`: `Timed out waiting for a node assignment.`).
+/// Meanwhile `NetworkClient` logs every refused connection, on the virtual clock.
+#[test]
+fn consumer_groups_describe_delete_and_reset_without_a_broker_time_out() {
+    let cause = |call: &str| {
+        format!(
+            "org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: {call}(api=FIND_COORDINATOR)"
+        )
+    };
+    let run = |line: &str| {
+        let mut world = quickstart_world(4);
+        let out = run_script(&mut world, &format!("{line}\necho status $?\n"));
+        (world.now_ms(), out)
+    };
+    let (now, out) =
+        run("kafka-consumer-groups.sh --bootstrap-server localhost:9999 --describe --group g");
+    assert_eq!(now, 5_000);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "\nError: Executing consumer group command failed due to {}\nstatus 0\n",
+            cause("describeGroups")
+        )
+    );
+    assert!(out.stderr.ends_with(&format!(
+        "java.util.concurrent.ExecutionException: {}\n",
+        cause("describeGroups")
+    )));
+    // Attempts at 0, 50, 150, 350, 750, 1550, 2550, 3550 and 4550 ms: two lines each.
+    let warnings = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains(" WARN [AdminClient clientId=adminclient-1] "))
+        .count();
+    assert_eq!(warnings, 18, "{}", out.stderr);
+
+    let (now, out) = run(
+        "kafka-consumer-groups.sh --bootstrap-server localhost:9999 --delete --group b --group a --timeout 2000",
+    );
+    assert_eq!(now, 2_000);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "\nError: Deletion of some consumer groups failed:\n* Group 'a' could not be deleted due to: {0}\n* Group 'b' could not be deleted due to: {0}\nstatus 0\n",
+            cause("deleteConsumerGroups")
+        )
+    );
+
+    let (now, out) = run(
+        "kafka-consumer-groups.sh --bootstrap-server localhost:9999 --reset-offsets --group g --topic t --to-earliest --execute",
+    );
+    assert_eq!(now, 5_000);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "\nError: Executing consumer group command failed due to java.util.concurrent.ExecutionException: {}\nstatus 0\n",
+            cause("describeGroups")
+        )
+    );
+    assert!(out.stderr.ends_with(&format!(
+        "java.lang.RuntimeException: java.util.concurrent.ExecutionException: {}\n",
+        cause("describeGroups")
+    )));
+
+    // After kafka-server-stop.sh, localhost:9092 is such an address too; --all-groups lists first.
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-server-stop.sh\nkafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --all-groups\n",
+    );
+    assert!(out.stdout.ends_with(
+        "failed due to java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\n"
+    ), "{}", out.stdout);
 }

@@ -23,6 +23,11 @@
 //! - `--delete`: `Deletion of requested consumer groups ('g') was successful.` or
 //!   `\nError: Deletion of some consumer groups failed:` and `* Group 'g' could not be deleted
 //!   due to: CLASS: MESSAGE`;
+//! - no broker at `--bootstrap-server`: every Admin call gets `--timeout` (5000 ms by default,
+//!   `withTimeoutMs`); the client logs its refused connections meanwhile (`network.rs`), then
+//!   the first call fails with `Timed out waiting for a node assignment. Call: findAllBrokers`
+//!   (listing) or `describeGroups(api=FIND_COORDINATOR)` / `deleteConsumerGroups(…)` (the
+//!   coordinator lookup), printed as `run`'s `printError` or `deleteGroups` print it;
 //! - argument errors with the usage header (`CommandLineUtils.printUsageAndExit`), and
 //!   jopt-simple parse errors as the uncaught exception `main` lets through.
 //!
@@ -77,6 +82,8 @@ pub const OPTIONS: &[OptSpec] = &[
 type NewOffset = (String, u32, u64);
 
 const MISSING: &str = "-";
+/// `--timeout` when not given (`ConsumerGroupCommandOptions.timeoutMsOpt`).
+const TIMEOUT_MS_DEFAULT: u64 = 5_000;
 const HOST: &str = "/127.0.0.1";
 
 fn usage(io: &mut Io, message: &str) -> i32 {
@@ -128,31 +135,6 @@ pub fn run(
             "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets",
         );
     }
-    // No broker answers `--list`: `Admin.listGroups` (its `findAllBrokers` call) times out after
-    // `default.api.timeout.ms`; `listGroups` wraps the `ExecutionException` in a
-    // `RuntimeException`, which `run` prints through `printError` with its trace.
-    if opts.has("list")
-        && let Some(refused) =
-            network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default())
-    {
-        network::wait_until_timeout(
-            console,
-            world,
-            "AdminClient clientId=adminclient-1",
-            &refused,
-            network::ADMIN_API_TIMEOUT_MS,
-            io,
-            out,
-        );
-        let cause = "java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers";
-        let _ = writeln!(
-            io.out,
-            "\nError: Executing consumer group command failed due to {cause}"
-        );
-        let _ = writeln!(io.err, "java.lang.RuntimeException: {cause}");
-        // `run` catches it and returns normally: the tool exits with 0.
-        return 0;
-    }
     for unsupported in [
         "to-current",
         "to-datetime",
@@ -170,6 +152,27 @@ pub fn run(
             return 1;
         }
     }
+    // No broker answers: every Admin call of the command times out after `--timeout`.
+    if let Some(refused) =
+        network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default())
+    {
+        let timeout_ms = match timeout_ms(&opts) {
+            Ok(ms) => ms,
+            Err(message) => return usage(io, &message),
+        };
+        network::wait_until_timeout(
+            console,
+            world,
+            "AdminClient clientId=adminclient-1",
+            &refused,
+            timeout_ms,
+            io,
+            out,
+        );
+        no_broker(world, &opts, io);
+        // `run` catches what was thrown and returns normally: the tool exits with 0.
+        return 0;
+    }
     if opts.has("list") {
         list(world, &opts, io)
     } else if opts.has("describe") {
@@ -179,6 +182,70 @@ pub fn run(
         delete(world, &opts, io)
     } else {
         reset(world, &opts, io)
+    }
+}
+
+/// `--timeout`: the `timeoutMs` every Admin call of the command gets (`withTimeoutMs`;
+/// `ConsumerGroupCommandOptions.timeoutMsOpt` defaults to 5000 ms).
+fn timeout_ms(opts: &Options) -> Result<u64, String> {
+    match opts.value("timeout") {
+        None => Ok(TIMEOUT_MS_DEFAULT),
+        Some(text) => args::java_parse_long(text)
+            .map(|n| u64::try_from(n).unwrap_or(0))
+            .ok_or_else(|| format!("Cannot parse argument '{text}' of option timeout")),
+    }
+}
+
+/// What the command prints once its first Admin call has timed out with no broker to answer
+/// (`KafkaAdminClient`: `Timed out waiting for a node assignment. Call: NAME`). Listing groups
+/// (`--list`, and `--all-groups` for the other actions) fails in `findAllBrokers`; describing,
+/// resetting and deleting named groups fail in the coordinator lookup their `AdminApiDriver`
+/// starts with (`describeGroups(api=FIND_COORDINATOR)`, `deleteConsumerGroups(…)`).
+fn no_broker(world: &World, opts: &Options, io: &mut Io) {
+    let timeout = |call: &str| {
+        format!(
+            "org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: {call}"
+        )
+    };
+    let execution =
+        |call: &str| format!("java.util.concurrent.ExecutionException: {}", timeout(call));
+    let runtime = |call: &str| format!("java.lang.RuntimeException: {}", execution(call));
+    // `printError("Executing consumer group command failed due to " + e.getMessage(), e)`: the
+    // message on stdout, the trace on stderr.
+    let mut fail = |message: String, trace: String| {
+        let _ = writeln!(
+            io.out,
+            "\nError: Executing consumer group command failed due to {message}"
+        );
+        let _ = writeln!(io.err, "{trace}");
+    };
+    let list_call = "findAllBrokers";
+    let lookup = |api: &str| format!("{api}(api=FIND_COORDINATOR)");
+    if opts.has("list") && (opts.has("state") || opts.has("type")) {
+        // `listConsumerGroupsWithFilters` lets the `ExecutionException` through.
+        fail(timeout(list_call), execution(list_call));
+    } else if opts.has("list") || opts.has("all-groups") {
+        // `listGroups` wraps it in a `RuntimeException`.
+        fail(execution(list_call), runtime(list_call));
+    } else if opts.has("describe") {
+        // `describeConsumerGroups` lets the `ExecutionException` of its future through.
+        let call = lookup("describeGroups");
+        fail(timeout(&call), execution(&call));
+    } else if opts.has("reset-offsets") {
+        // `resetOffsets` wraps a failure other than `GroupIdNotFoundException`.
+        let call = lookup("describeGroups");
+        fail(execution(&call), runtime(&call));
+    } else if opts.has("delete") {
+        // `deleteGroups` reports each group's failure (the future's cause).
+        io.out
+            .push_str("\nError: Deletion of some consumer groups failed:\n");
+        for id in group_ids(world, opts) {
+            let _ = writeln!(
+                io.out,
+                "* Group '{id}' could not be deleted due to: {}",
+                timeout(&lookup("deleteConsumerGroups"))
+            );
+        }
     }
 }
 
