@@ -1385,3 +1385,80 @@ fn consumer_groups_describe_delete_and_reset_without_a_broker_time_out() {
         "failed due to java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\n"
     ), "{}", out.stdout);
 }
+
+/// Issue 16, point 6: `--reset-offsets` to an offset outside the log. Kafka 4.1's
+/// `tools/src/main/java/org/apache/kafka/tools/OffsetsUtils.java`, `checkOffsetsRange`: an
+/// offset above the log end is set to the end and one below the log start to the start, each
+/// with `LOGGER.warn("New offset (N) is higher than latest offset for topic partition T-P.
+/// Value will be set to E.")` (or `lower than earliest`); `resetByShiftBy` refuses a partition
+/// without a committed offset (`IllegalArgumentException`, printed with the usage by
+/// `ConsumerGroupCommand.run`). The table shows the clamped offsets, and `--execute` commits them.
+#[test]
+fn reset_offsets_out_of_range_warns_and_clamps() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --create --topic orders --partitions 2 --bootstrap-server localhost:9092
+printf 'a\\nb\\nc\\n' | kafka-console-producer.sh --topic orders --property parse.key=false --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic orders --group g --from-beginning --bootstrap-server localhost:9092 >/dev/null 2>&1
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --reset-offsets --group g --topic orders --to-offset 2 --execute
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --reset-offsets --group g --topic orders:0 --shift-by -5 --dry-run
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --reset-offsets --group g --topic orders:1 --to-offset -3 --dry-run
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --reset-offsets --group nobody --topic orders --shift-by 1 --dry-run
+",
+    );
+    let ends: Vec<u64> = (0..2)
+        .map(|p| world.topic("orders").unwrap().partitions[p].high_watermark)
+        .collect();
+    assert_eq!(ends.iter().sum::<u64>(), 3);
+    // The sticky partitioner put the three records in one partition: the other one's end is 0.
+    let warn = |asked: i64, side: &str, p: usize, to: u64| {
+        format!(
+            "WARN New offset ({asked}) is {side} offset for topic partition orders-{p}. Value will be set to {to}. (org.apache.kafka.tools.OffsetsUtils)"
+        )
+    };
+    let warnings: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("New offset"))
+        .map(|l| l.split_once("] ").unwrap().1)
+        .collect();
+    let mut expected = Vec::new();
+    for (p, end) in ends.iter().enumerate() {
+        if *end < 2 {
+            expected.push(warn(2, "higher than latest", p, *end));
+        }
+    }
+    expected.push(warn(2.min(ends[0] as i64) - 5, "lower than earliest", 0, 0));
+    expected.push(warn(-3, "lower than earliest", 1, 0));
+    assert_eq!(warnings, expected, "{}", out.stderr);
+    // The table shows the clamped offsets, and --execute committed them.
+    let committed: Vec<u64> = (0..2u32)
+        .map(|p| {
+            world
+                .group("g")
+                .unwrap()
+                .committed
+                .iter()
+                .find(|((t, q), _)| t.as_ref() == "orders" && *q == p)
+                .unwrap()
+                .1
+                .offset
+        })
+        .collect();
+    assert_eq!(committed, vec![2.min(ends[0]), 2.min(ends[1])]);
+    assert!(
+        out.stdout.contains(&format!(
+            "\n{:<15} {:<15} {:<10} {}",
+            "g",
+            "orders",
+            0,
+            2.min(ends[0])
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains(
+        "Cannot shift offset for partition orders-0 since there is no current committed offset\nOption"
+    ), "{}", out.stderr);
+}
