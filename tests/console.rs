@@ -458,14 +458,21 @@ kafka-console-consumer.sh --topic t --from-beginning --max-messages 1 --consumer
         lines[0],
         "org.apache.kafka.common.config.ConfigException: Invalid value brotli for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd"
     );
-    assert!(lines[1].ends_with(
+    // The second producer creates `t` (Kafka's metadata warning first).
+    assert!(
+        lines[1]
+            .ends_with("{t=UNKNOWN_TOPIC_OR_PARTITION} (org.apache.kafka.clients.NetworkClient)"),
+        "{}",
+        out.stderr
+    );
+    assert!(lines[2].ends_with(
         " ERROR Unknown error when running consumer:  (org.apache.kafka.tools.consumer.ConsoleConsumer)"
     ), "{}", out.stderr);
     assert_eq!(
-        lines[2],
+        lines[3],
         "org.apache.kafka.common.KafkaException: Failed to construct kafka consumer"
     );
-    assert_eq!(lines[3], "Processed a total of 1 messages");
+    assert_eq!(lines[4], "Processed a total of 1 messages");
 }
 
 /// Issue 16, point 10: one Kafka release. Every tool's `--version` prints it (`CommandLineUtils.
@@ -808,7 +815,8 @@ kafka-configs.sh --bootstrap-server localhost:9999 --topic t --alter --add-confi
 }
 
 /// Issue 16, point 3: `kafka-consumer-groups.sh --list` without a broker: `Admin.listGroups`'
-/// `findAllBrokers` call times out after 60 s; `ConsumerGroupService.listGroups` wraps the
+/// `findAllBrokers` call times out after `--timeout` (`withTimeoutMs`; 5000 ms by default,
+/// `ConsumerGroupCommandOptions.timeoutMsOpt`); `ConsumerGroupService.listGroups` wraps the
 /// `ExecutionException` in a `RuntimeException`, and `ConsumerGroupCommand.run` prints it with
 /// `printError` (`\nError: Executing consumer group command failed due to …`, then the trace)
 /// and returns normally.
@@ -819,7 +827,7 @@ fn consumer_groups_list_without_a_broker_times_out() {
         &mut world,
         "kafka-consumer-groups.sh --list --bootstrap-server localhost:9999\necho status $?\n",
     );
-    assert_eq!(world.now_ms(), 60_000);
+    assert_eq!(world.now_ms(), 5_000);
     assert_eq!(
         out.stdout,
         "\nError: Executing consumer group command failed due to java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\nstatus 0\n"
@@ -1256,4 +1264,201 @@ fn a_consumer_stopped_by_max_messages_commits_what_it_printed() {
     for (p, seen) in per_partition.iter().enumerate() {
         assert_eq!(seen[..], logs[p][..seen.len()], "partition {p}: {all:?}");
     }
+}
+
+/// Issue 16, point 3: a console producer sending to a topic that does not exist yet. The
+/// broker answers the first metadata request for it with `UNKNOWN_TOPIC_OR_PARTITION` while it
+/// has the topic created (`core/.../AutoTopicCreationManager.scala`, `sendCreateTopicRequest`),
+/// and the client logs that response once (`clients/.../NetworkClient.java`,
+/// `DefaultMetadataUpdater.handleSuccessfulResponse`: `The metadata response from the cluster
+/// reported a recoverable issue with correlation id {} : {}`); the record then goes to the
+/// new topic. A topic that exists, or brokers that create none, give no such line.
+#[test]
+fn a_producer_to_a_new_topic_warns_before_the_topic_is_created() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "printf 'a\\nb\\n' | kafka-console-producer.sh --topic fresh --bootstrap-server localhost:9092
+echo c | kafka-console-producer.sh --topic fresh --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic fresh --from-beginning --bootstrap-server localhost:9092
+",
+    );
+    assert_eq!(
+        out.stderr,
+        "[1970-01-01 00:00:00,000] WARN [Producer clientId=console-producer] The metadata response from the cluster reported a recoverable issue with correlation id 2 : {fresh=UNKNOWN_TOPIC_OR_PARTITION} (org.apache.kafka.clients.NetworkClient)\nProcessed a total of 3 messages\n"
+    );
+    assert_eq!(out.stdout, "a\nb\nc\n");
+    assert_eq!(world.topic("fresh").map(|t| t.partition_count()), Some(1));
+    // With auto.create.topics.enable=false the topic never appears: no warning of this kind.
+    let mut world = quickstart_world(4);
+    world
+        .apply(eda_playground::sim::command::Command::SetAutoCreateTopics { enabled: false })
+        .unwrap();
+    let out = run_script(
+        &mut world,
+        "echo a | kafka-console-producer.sh --topic nowhere --bootstrap-server localhost:9092\n",
+    );
+    assert!(
+        !out.stderr.contains("UNKNOWN_TOPIC_OR_PARTITION"),
+        "{out:?}"
+    );
+    assert!(world.topic("nowhere").is_none());
+}
+
+/// Issue 16, point 3: `kafka-consumer-groups.sh --describe / --delete / --reset-offsets` with no
+/// broker listening. `tools/.../consumer/group/ConsumerGroupCommand.java`: each Admin call gets
+/// `withTimeoutMs` (`--timeout`, 5000 ms by default); `describeConsumerGroups` lets its future's
+/// `ExecutionException` through to `run`'s `printError`, `resetOffsets` wraps it in a
+/// `RuntimeException`, `deleteGroups` prints `* Group 'g' could not be deleted due to: CAUSE`.
+/// The calls fail in their coordinator lookup (`AdminApiDriver`: `apiName + "(api=" + key +
+/// ")"`, `KafkaAdminClient.timeoutPendingCalls`: `Timed out waiting for a node assignment.`).
+/// Meanwhile `NetworkClient` logs every refused connection, on the virtual clock.
+#[test]
+fn consumer_groups_describe_delete_and_reset_without_a_broker_time_out() {
+    let cause = |call: &str| {
+        format!(
+            "org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: {call}(api=FIND_COORDINATOR)"
+        )
+    };
+    let run = |line: &str| {
+        let mut world = quickstart_world(4);
+        let out = run_script(&mut world, &format!("{line}\necho status $?\n"));
+        (world.now_ms(), out)
+    };
+    let (now, out) =
+        run("kafka-consumer-groups.sh --bootstrap-server localhost:9999 --describe --group g");
+    assert_eq!(now, 5_000);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "\nError: Executing consumer group command failed due to {}\nstatus 0\n",
+            cause("describeGroups")
+        )
+    );
+    assert!(out.stderr.ends_with(&format!(
+        "java.util.concurrent.ExecutionException: {}\n",
+        cause("describeGroups")
+    )));
+    // Attempts at 0, 50, 150, 350, 750, 1550, 2550, 3550 and 4550 ms: two lines each.
+    let warnings = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains(" WARN [AdminClient clientId=adminclient-1] "))
+        .count();
+    assert_eq!(warnings, 18, "{}", out.stderr);
+
+    let (now, out) = run(
+        "kafka-consumer-groups.sh --bootstrap-server localhost:9999 --delete --group b --group a --timeout 2000",
+    );
+    assert_eq!(now, 2_000);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "\nError: Deletion of some consumer groups failed:\n* Group 'a' could not be deleted due to: {0}\n* Group 'b' could not be deleted due to: {0}\nstatus 0\n",
+            cause("deleteConsumerGroups")
+        )
+    );
+
+    let (now, out) = run(
+        "kafka-consumer-groups.sh --bootstrap-server localhost:9999 --reset-offsets --group g --topic t --to-earliest --execute",
+    );
+    assert_eq!(now, 5_000);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "\nError: Executing consumer group command failed due to java.util.concurrent.ExecutionException: {}\nstatus 0\n",
+            cause("describeGroups")
+        )
+    );
+    assert!(out.stderr.ends_with(&format!(
+        "java.lang.RuntimeException: java.util.concurrent.ExecutionException: {}\n",
+        cause("describeGroups")
+    )));
+
+    // After kafka-server-stop.sh, localhost:9092 is such an address too; --all-groups lists first.
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-server-stop.sh\nkafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --all-groups\n",
+    );
+    assert!(out.stdout.ends_with(
+        "failed due to java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\n"
+    ), "{}", out.stdout);
+}
+
+/// Issue 16, point 6: `--reset-offsets` to an offset outside the log. Kafka 4.1's
+/// `tools/src/main/java/org/apache/kafka/tools/OffsetsUtils.java`, `checkOffsetsRange`: an
+/// offset above the log end is set to the end and one below the log start to the start, each
+/// with `LOGGER.warn("New offset (N) is higher than latest offset for topic partition T-P.
+/// Value will be set to E.")` (or `lower than earliest`); `resetByShiftBy` refuses a partition
+/// without a committed offset (`IllegalArgumentException`, printed with the usage by
+/// `ConsumerGroupCommand.run`). The table shows the clamped offsets, and `--execute` commits them.
+#[test]
+fn reset_offsets_out_of_range_warns_and_clamps() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --create --topic orders --partitions 2 --bootstrap-server localhost:9092
+printf 'a\\nb\\nc\\n' | kafka-console-producer.sh --topic orders --property parse.key=false --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic orders --group g --from-beginning --bootstrap-server localhost:9092 >/dev/null 2>&1
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --reset-offsets --group g --topic orders --to-offset 2 --execute
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --reset-offsets --group g --topic orders:0 --shift-by -5 --dry-run
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --reset-offsets --group g --topic orders:1 --to-offset -3 --dry-run
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --reset-offsets --group nobody --topic orders --shift-by 1 --dry-run
+",
+    );
+    let ends: Vec<u64> = (0..2)
+        .map(|p| world.topic("orders").unwrap().partitions[p].high_watermark)
+        .collect();
+    assert_eq!(ends.iter().sum::<u64>(), 3);
+    // The sticky partitioner put the three records in one partition: the other one's end is 0.
+    let warn = |asked: i64, side: &str, p: usize, to: u64| {
+        format!(
+            "WARN New offset ({asked}) is {side} offset for topic partition orders-{p}. Value will be set to {to}. (org.apache.kafka.tools.OffsetsUtils)"
+        )
+    };
+    let warnings: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("New offset"))
+        .map(|l| l.split_once("] ").unwrap().1)
+        .collect();
+    let mut expected = Vec::new();
+    for (p, end) in ends.iter().enumerate() {
+        if *end < 2 {
+            expected.push(warn(2, "higher than latest", p, *end));
+        }
+    }
+    expected.push(warn(2.min(ends[0] as i64) - 5, "lower than earliest", 0, 0));
+    expected.push(warn(-3, "lower than earliest", 1, 0));
+    assert_eq!(warnings, expected, "{}", out.stderr);
+    // The table shows the clamped offsets, and --execute committed them.
+    let committed: Vec<u64> = (0..2u32)
+        .map(|p| {
+            world
+                .group("g")
+                .unwrap()
+                .committed
+                .iter()
+                .find(|((t, q), _)| t.as_ref() == "orders" && *q == p)
+                .unwrap()
+                .1
+                .offset
+        })
+        .collect();
+    assert_eq!(committed, vec![2.min(ends[0]), 2.min(ends[1])]);
+    assert!(
+        out.stdout.contains(&format!(
+            "\n{:<15} {:<15} {:<10} {}",
+            "g",
+            "orders",
+            0,
+            2.min(ends[0])
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains(
+        "Cannot shift offset for partition orders-0 since there is no current committed offset\nOption"
+    ), "{}", out.stderr);
 }

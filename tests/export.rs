@@ -309,7 +309,15 @@ fn golden(name: &str) {
             // The exported commands run in the playground's console without an error.
             let mut fresh = script_world(doc.config.brokers);
             let out = run_script(&mut fresh, &text);
-            assert_eq!(out.stderr, "", "{name}: stdout\n{}", out.stdout);
+            // Kafka's reset tool warns when a committed offset lies past a partition whose
+            // skipped records (see the script's comments) made it shorter, and sets it to the
+            // end (`OffsetsUtils.checkOffsetsRange`): a warning, not an error.
+            let errors: Vec<&str> = out
+                .stderr
+                .lines()
+                .filter(|l| !l.ends_with("(org.apache.kafka.tools.OffsetsUtils)"))
+                .collect();
+            assert!(errors.is_empty(), "{name}: stderr\n{}", out.stderr);
         }
         let path = dir.join(format!("{name}.{}", format.file_name()));
         if std::env::var_os("BLESS").is_some() {

@@ -19,10 +19,18 @@
 //!   'g' is rebalancing.` (stderr), `\nError: Consumer group 'g' does not exist.` (stdout);
 //! - `--reset-offsets`: `\n%-Gs %-Ts %-10s %s` rows GROUP TOPIC PARTITION NEW-OFFSET, the
 //!   missing-`--execute` WARN on stderr, `\nError: Assignments can only be reset if the group
-//!   'g' is inactive, but the current state is Stable.`;
+//!   'g' is inactive, but the current state is Stable.`; an offset outside the log set to its
+//!   end or start with `OffsetsUtils.checkOffsetsRange`'s WARN (`New offset (N) is higher than
+//!   latest offset for topic partition t-0. Value will be set to E.`), `--shift-by` refused
+//!   for a partition with no committed offset (`resetByShiftBy`);
 //! - `--delete`: `Deletion of requested consumer groups ('g') was successful.` or
 //!   `\nError: Deletion of some consumer groups failed:` and `* Group 'g' could not be deleted
 //!   due to: CLASS: MESSAGE`;
+//! - no broker at `--bootstrap-server`: every Admin call gets `--timeout` (5000 ms by default,
+//!   `withTimeoutMs`); the client logs its refused connections meanwhile (`network.rs`), then
+//!   the first call fails with `Timed out waiting for a node assignment. Call: findAllBrokers`
+//!   (listing) or `describeGroups(api=FIND_COORDINATOR)` / `deleteConsumerGroups(…)` (the
+//!   coordinator lookup), printed as `run`'s `printError` or `deleteGroups` print it;
 //! - argument errors with the usage header (`CommandLineUtils.printUsageAndExit`), and
 //!   jopt-simple parse errors as the uncaught exception `main` lets through.
 //!
@@ -31,7 +39,7 @@
 //! `topic:partitions` scopes are refused with a note; groups are listed in name order.
 
 use crate::console::args::{self, OptSpec, Options, flag, opt, opt_optional};
-use crate::console::format::{USAGE_HEADER, broker_address, pad};
+use crate::console::format::{USAGE_HEADER, broker_address, log_line, pad};
 use crate::console::{Console, Io, Output, network};
 use crate::sim::World;
 use crate::sim::command::{Command, OffsetTarget};
@@ -77,6 +85,10 @@ pub const OPTIONS: &[OptSpec] = &[
 type NewOffset = (String, u32, u64);
 
 const MISSING: &str = "-";
+/// The logger of the reset's range warnings (`OffsetsUtils.LOGGER`).
+const OFFSETS_UTILS_LOGGER: &str = "org.apache.kafka.tools.OffsetsUtils";
+/// `--timeout` when not given (`ConsumerGroupCommandOptions.timeoutMsOpt`).
+const TIMEOUT_MS_DEFAULT: u64 = 5_000;
 const HOST: &str = "/127.0.0.1";
 
 fn usage(io: &mut Io, message: &str) -> i32 {
@@ -128,31 +140,6 @@ pub fn run(
             "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets",
         );
     }
-    // No broker answers `--list`: `Admin.listGroups` (its `findAllBrokers` call) times out after
-    // `default.api.timeout.ms`; `listGroups` wraps the `ExecutionException` in a
-    // `RuntimeException`, which `run` prints through `printError` with its trace.
-    if opts.has("list")
-        && let Some(refused) =
-            network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default())
-    {
-        network::wait_until_timeout(
-            console,
-            world,
-            "AdminClient clientId=adminclient-1",
-            &refused,
-            network::ADMIN_API_TIMEOUT_MS,
-            io,
-            out,
-        );
-        let cause = "java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers";
-        let _ = writeln!(
-            io.out,
-            "\nError: Executing consumer group command failed due to {cause}"
-        );
-        let _ = writeln!(io.err, "java.lang.RuntimeException: {cause}");
-        // `run` catches it and returns normally: the tool exits with 0.
-        return 0;
-    }
     for unsupported in [
         "to-current",
         "to-datetime",
@@ -170,6 +157,27 @@ pub fn run(
             return 1;
         }
     }
+    // No broker answers: every Admin call of the command times out after `--timeout`.
+    if let Some(refused) =
+        network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default())
+    {
+        let timeout_ms = match timeout_ms(&opts) {
+            Ok(ms) => ms,
+            Err(message) => return usage(io, &message),
+        };
+        network::wait_until_timeout(
+            console,
+            world,
+            "AdminClient clientId=adminclient-1",
+            &refused,
+            timeout_ms,
+            io,
+            out,
+        );
+        no_broker(world, &opts, io);
+        // `run` catches what was thrown and returns normally: the tool exits with 0.
+        return 0;
+    }
     if opts.has("list") {
         list(world, &opts, io)
     } else if opts.has("describe") {
@@ -179,6 +187,70 @@ pub fn run(
         delete(world, &opts, io)
     } else {
         reset(world, &opts, io)
+    }
+}
+
+/// `--timeout`: the `timeoutMs` every Admin call of the command gets (`withTimeoutMs`;
+/// `ConsumerGroupCommandOptions.timeoutMsOpt` defaults to 5000 ms).
+fn timeout_ms(opts: &Options) -> Result<u64, String> {
+    match opts.value("timeout") {
+        None => Ok(TIMEOUT_MS_DEFAULT),
+        Some(text) => args::java_parse_long(text)
+            .map(|n| u64::try_from(n).unwrap_or(0))
+            .ok_or_else(|| format!("Cannot parse argument '{text}' of option timeout")),
+    }
+}
+
+/// What the command prints once its first Admin call has timed out with no broker to answer
+/// (`KafkaAdminClient`: `Timed out waiting for a node assignment. Call: NAME`). Listing groups
+/// (`--list`, and `--all-groups` for the other actions) fails in `findAllBrokers`; describing,
+/// resetting and deleting named groups fail in the coordinator lookup their `AdminApiDriver`
+/// starts with (`describeGroups(api=FIND_COORDINATOR)`, `deleteConsumerGroups(…)`).
+fn no_broker(world: &World, opts: &Options, io: &mut Io) {
+    let timeout = |call: &str| {
+        format!(
+            "org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: {call}"
+        )
+    };
+    let execution =
+        |call: &str| format!("java.util.concurrent.ExecutionException: {}", timeout(call));
+    let runtime = |call: &str| format!("java.lang.RuntimeException: {}", execution(call));
+    // `printError("Executing consumer group command failed due to " + e.getMessage(), e)`: the
+    // message on stdout, the trace on stderr.
+    let mut fail = |message: String, trace: String| {
+        let _ = writeln!(
+            io.out,
+            "\nError: Executing consumer group command failed due to {message}"
+        );
+        let _ = writeln!(io.err, "{trace}");
+    };
+    let list_call = "findAllBrokers";
+    let lookup = |api: &str| format!("{api}(api=FIND_COORDINATOR)");
+    if opts.has("list") && (opts.has("state") || opts.has("type")) {
+        // `listConsumerGroupsWithFilters` lets the `ExecutionException` through.
+        fail(timeout(list_call), execution(list_call));
+    } else if opts.has("list") || opts.has("all-groups") {
+        // `listGroups` wraps it in a `RuntimeException`.
+        fail(execution(list_call), runtime(list_call));
+    } else if opts.has("describe") {
+        // `describeConsumerGroups` lets the `ExecutionException` of its future through.
+        let call = lookup("describeGroups");
+        fail(timeout(&call), execution(&call));
+    } else if opts.has("reset-offsets") {
+        // `resetOffsets` wraps a failure other than `GroupIdNotFoundException`.
+        let call = lookup("describeGroups");
+        fail(execution(&call), runtime(&call));
+    } else if opts.has("delete") {
+        // `deleteGroups` reports each group's failure (the future's cause).
+        io.out
+            .push_str("\nError: Deletion of some consumer groups failed:\n");
+        for id in group_ids(world, opts) {
+            let _ = writeln!(
+                io.out,
+                "* Group '{id}' could not be deleted due to: {}",
+                timeout(&lookup("deleteConsumerGroups"))
+            );
+        }
     }
 }
 
@@ -758,6 +830,62 @@ fn delete(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
     1
 }
 
+/// `OffsetsUtils.resetByShiftBy` and `checkOffsetsRange` (Kafka 4.1,
+/// `tools/src/main/java/org/apache/kafka/tools/OffsetsUtils.java`): `--shift-by` needs a
+/// committed offset for every partition (else an `IllegalArgumentException`, printed with the
+/// usage), and an offset asked for by `--to-offset` or `--shift-by` outside the log is set to
+/// its end or start with a WARN. `rows` are the engine's offsets, already clamped as Kafka
+/// clamps them; the requested offset is worked out again here to say what was asked.
+fn check_offsets_range(
+    world: &World,
+    id: &str,
+    opts: &Options,
+    rows: &[NewOffset],
+    io: &mut Io,
+) -> Result<(), String> {
+    let committed = |topic: &str, partition: u32| {
+        world.group(id).and_then(|g| {
+            g.committed
+                .iter()
+                .find(|((t, p), _)| t.as_ref() == topic && *p == partition)
+                .map(|(_, c)| c.offset)
+        })
+    };
+    let to_offset = opts.value("to-offset").and_then(args::java_parse_long);
+    let shift_by = opts.value("shift-by").and_then(args::java_parse_long);
+    let mut warnings = String::new();
+    for (topic, partition, new) in rows {
+        let asked = match (to_offset, shift_by) {
+            (Some(n), _) => n,
+            (None, Some(by)) => match committed(topic, *partition) {
+                Some(offset) => i64::try_from(offset).unwrap_or(i64::MAX).saturating_add(by),
+                None => {
+                    return Err(format!(
+                        "Cannot shift offset for partition {topic}-{partition} since there is no current committed offset"
+                    ));
+                }
+            },
+            (None, None) => continue,
+        };
+        let new_signed = i64::try_from(*new).unwrap_or(i64::MAX);
+        let side = match asked.cmp(&new_signed) {
+            std::cmp::Ordering::Greater => "higher than latest",
+            std::cmp::Ordering::Less => "lower than earliest",
+            std::cmp::Ordering::Equal => continue,
+        };
+        warnings.push_str(&log_line(
+            world.now_ms(),
+            "WARN",
+            &format!(
+                "New offset ({asked}) is {side} offset for topic partition {topic}-{partition}. Value will be set to {new}."
+            ),
+            OFFSETS_UTILS_LOGGER,
+        ));
+    }
+    io.err.push_str(&warnings);
+    Ok(())
+}
+
 /// One `--topic` of `--reset-offsets`: `t` (every partition) or `t:0,1` (those partitions),
 /// split as `ConsumerGroupCommand.parseTopicsWithPartitions` splits it (Java's `String.split`,
 /// which drops trailing empty strings; `Integer.parseInt` for each partition). A negative
@@ -853,6 +981,7 @@ fn reset(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
             );
         };
         let mut offsets = Vec::new();
+        let mut scopes_to_apply = Vec::new();
         for scope in scopes {
             let (scope, partitions) = match scope.as_deref().map(topic_scope) {
                 None => (None, None),
@@ -860,21 +989,12 @@ fn reset(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
                 // `ConsumerGroupCommand.run` prints an IllegalArgumentException with the usage.
                 Some(Err(message)) => return usage(io, &message),
             };
-            let previewed =
-                world.preview_offset_reset(&id, scope.as_deref(), partitions.as_deref(), &target);
-            let result = match previewed {
-                Ok(rows) if execute => world
-                    .apply(Command::ResetOffsets {
-                        group: id.clone(),
-                        topic: scope.clone(),
-                        target: target.clone(),
-                        partitions: partitions.clone(),
-                    })
-                    .map(|_| rows),
-                other => other,
-            };
-            match result {
-                Ok(rows) => offsets.extend(rows),
+            match world.preview_offset_reset(&id, scope.as_deref(), partitions.as_deref(), &target)
+            {
+                Ok(rows) => {
+                    offsets.extend(rows);
+                    scopes_to_apply.push((scope, partitions));
+                }
                 Err(e) => {
                     let _ = writeln!(
                         io.out,
@@ -885,6 +1005,21 @@ fn reset(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
                     let _ = writeln!(io.err, "{}: {}", e.exception_class(), e.message());
                     return 1;
                 }
+            }
+        }
+        crate::sim::sort::sort(&mut offsets);
+        if let Err(message) = check_offsets_range(world, &id, opts, &offsets, io) {
+            return usage(io, &message);
+        }
+        if execute {
+            for (scope, partitions) in scopes_to_apply {
+                let applied = world.apply(Command::ResetOffsets {
+                    group: id.clone(),
+                    topic: scope,
+                    target: target.clone(),
+                    partitions,
+                });
+                debug_assert!(applied.is_ok(), "a previewed reset applies: {applied:?}");
             }
         }
         crate::sim::sort::sort(&mut offsets);

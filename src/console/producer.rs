@@ -28,6 +28,11 @@
 //!   Topic T not present in metadata after N ms.` through the callback (see `network.rs`; each
 //!   wait starts the reconnect backoff afresh).
 //!
+//! - a topic that does not exist yet (brokers with `auto.create.topics.enable`): `NetworkClient`'s
+//!   `[Producer clientId=console-producer] The metadata response from the cluster reported a
+//!   recoverable issue with correlation id 2 : {T=UNKNOWN_TOPIC_OR_PARTITION}` WARN, once,
+//!   before the record goes to the topic the broker created.
+//!
 //! Defaults as `ConsoleProducerOptions`: `client.id=console-producer`, `linger.ms=1000`
 //! (`--timeout`), `acks=-1` (`--request-required-acks`), `batch.size=16384`; `--sync` sends each
 //! record at once. Simplified versus Kafka: custom readers and compression are not simulated;
@@ -267,7 +272,16 @@ pub struct ProducerJob {
     refused: Option<Vec<String>>,
     /// `max.block.ms`: how long `send` waits for the topic's metadata.
     max_block_ms: u64,
+    /// The correlation id of the client's next metadata request (see [`METADATA_FIRST_CORRELATION_ID`]).
+    next_correlation_id: u32,
 }
+
+/// The correlation id of the producer's first metadata request for a topic: its
+/// `NetworkClient` sent `ApiVersions` (0) and a metadata request without topics (1) when it
+/// connected, before the first record named one. (A default broker advertises no telemetry
+/// APIs, so no `GetTelemetrySubscriptions` request takes a number in between.)
+const METADATA_FIRST_CORRELATION_ID: u32 = 2;
+const NETWORK_LOGGER: &str = "org.apache.kafka.clients.NetworkClient";
 
 /// One sent record, as the error callback describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -507,6 +521,7 @@ pub fn run(
         reader,
         refused: network::unreachable(world, opts.value("bootstrap-server").unwrap_or_default()),
         max_block_ms,
+        next_correlation_id: METADATA_FIRST_CORRELATION_ID,
     };
     match stdin {
         Some(input) => {
@@ -572,6 +587,21 @@ fn send_line(
             .push_str(&callback_error(world.now_ms(), &job.topic, &sent, &error));
         return true;
     }
+    // The topic does not exist yet and the brokers create topics on demand: the first metadata
+    // response names it with `UNKNOWN_TOPIC_OR_PARTITION` while the broker asks the controller
+    // to create it (`AutoTopicCreationManager`), `NetworkClient` logs that response
+    // (`DefaultMetadataUpdater.handleSuccessfulResponse`), and the next request finds the topic.
+    if world.topic(&job.topic).is_none()
+        && world.config().auto_create_topics
+        && crate::sim::validate::is_valid_topic_name(&job.topic)
+    {
+        io.err.push_str(&unknown_topic_warning(
+            world.now_ms(),
+            job.next_correlation_id,
+            &job.topic,
+        ));
+        job.next_correlation_id += 1;
+    }
     let record = NewRecord {
         topic: job.topic.clone(),
         partition: None,
@@ -608,6 +638,20 @@ fn send_line(
         }
     }
     true
+}
+
+/// `NetworkClient`'s warning for a metadata response that names `topic` with
+/// `UNKNOWN_TOPIC_OR_PARTITION` (Kafka 4.x's wording; before 3.x it read `Error while fetching
+/// metadata with correlation id N : {…}`).
+fn unknown_topic_warning(now_ms: u64, correlation_id: u32, topic: &str) -> String {
+    log_line(
+        now_ms,
+        "WARN",
+        &format!(
+            "[Producer clientId=console-producer] The metadata response from the cluster reported a recoverable issue with correlation id {correlation_id} : {{{topic}=UNKNOWN_TOPIC_OR_PARTITION}}"
+        ),
+        NETWORK_LOGGER,
+    )
 }
 
 /// A typed line for the foreground producer.
