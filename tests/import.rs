@@ -112,7 +112,7 @@ fn an_under_replicated_cluster_stops_the_missing_broker_and_prints_back() {
         without_topic_ids(UNDER_REPLICATED)
     );
     assert!(
-        imported.summary.contains("(3 stopped)"),
+        imported.summary.contains("3 brokers (broker 3 stopped)"),
         "{}",
         imported.summary
     );

@@ -1019,7 +1019,8 @@ pub fn import(text: &str) -> Result<Imported, Vec<LineError>> {
             String::new()
         } else {
             format!(
-                " ({} stopped)",
+                " (broker{} {} stopped)",
+                plural(down.len() as u64),
                 down.iter()
                     .map(|b| mapped(*b).to_string())
                     .collect::<Vec<_>>()
