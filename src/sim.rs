@@ -14,6 +14,7 @@ pub mod compare;
 pub mod error;
 pub mod export;
 pub mod group;
+pub mod import;
 pub mod log;
 pub mod partitioner;
 pub mod rng;

@@ -10,6 +10,10 @@ use crate::sim::client::{ConsumerConfig, ProducerConfig};
 use crate::sim::streams::StepReport;
 use crate::sim::world::WorldConfig;
 
+/// Most records one [`Command::ProduceRecords`] sends (a bound on what one command may
+/// hold in a producer's batches at once).
+pub const PRODUCE_RECORDS_MAX: u32 = 10_000;
+
 /// A record as a client hands it to a producer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewRecord {
@@ -82,6 +86,14 @@ pub enum Command {
         replication_factor: Option<u32>,
         configs: Vec<(String, String)>,
     },
+    /// `kafka-topics.sh --create --replica-assignment 1:2,2:3`: partition `p`'s replicas are
+    /// `replica_assignment[p]`, in order (the first is the preferred leader). Every partition
+    /// has the same number of replicas, as Kafka requires.
+    CreateTopicAssigned {
+        name: String,
+        replica_assignment: Vec<Vec<u32>>,
+        configs: Vec<(String, String)>,
+    },
     DeleteTopic {
         name: String,
     },
@@ -123,6 +135,18 @@ pub enum Command {
         topic: String,
         rate_per_s: u32,
         keys: Vec<String>,
+        value_prefix: String,
+    },
+    /// `producer` sends `count` records with null keys to `topic`-`partition` at once, the
+    /// `i`-th (from 0) with the value `value_prefix` followed by `first + i`: how an import
+    /// fills a partition up to a log-end offset it was given, as one command rather than one
+    /// per record. At most [`PRODUCE_RECORDS_MAX`] records per command.
+    ProduceRecords {
+        producer: u32,
+        topic: String,
+        partition: u32,
+        count: u32,
+        first: u64,
         value_prefix: String,
     },
     CloseProducer {

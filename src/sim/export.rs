@@ -607,6 +607,37 @@ pub fn session_sh(scenario: &Scenario, moment_ms: u64) -> Result<String, ExportE
                 w.line(&line);
                 w.partitions.insert(name.clone(), partitions);
             }
+            Command::CreateTopicAssigned {
+                name,
+                replica_assignment,
+                configs,
+            } => {
+                w.comment(&format!(
+                    "{at}: create {name} with its replicas placed by hand (the first of each partition leads)"
+                ));
+                let assignment = replica_assignment
+                    .iter()
+                    .map(|replicas| {
+                        replicas
+                            .iter()
+                            .map(u32::to_string)
+                            .collect::<Vec<_>>()
+                            .join(":")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let mut line = format!(
+                    "bin/kafka-topics.sh --create --topic {} --replica-assignment {assignment}",
+                    quote(name)
+                );
+                for (k, v) in configs {
+                    let _ = write!(line, " --config {}", quote(&format!("{k}={v}")));
+                }
+                let _ = write!(line, " --bootstrap-server {BOOTSTRAP_SERVER}");
+                w.line(&line);
+                w.partitions
+                    .insert(name.clone(), replica_assignment.len() as u32);
+            }
             Command::DeleteTopic { name } => {
                 w.comment(&format!("{at}: delete {name}"));
                 w.line(&format!(
@@ -696,6 +727,17 @@ pub fn session_sh(scenario: &Scenario, moment_ms: u64) -> Result<String, ExportE
             } => {
                 w.comment(&format!(
                     "{at}: producer {producer} sends {rate_per_s} record(s)/s to {topic} on its own; the records it sent are produced below"
+                ));
+            }
+            Command::ProduceRecords {
+                producer,
+                topic,
+                partition,
+                count,
+                ..
+            } => {
+                w.comment(&format!(
+                    "{at}: producer {producer} sends {count} record(s) with null keys to {topic}-{partition}; they are produced below"
                 ));
             }
             Command::CloseProducer { producer } => {

@@ -235,7 +235,8 @@ impl ScenarioDoc {
     }
 
     /// Records the producers' generators make from the start to the moment shown (each
-    /// generator's rate times how long it runs; a closed producer's generator stops).
+    /// generator's rate times how long it runs; a closed producer's generator stops), and the
+    /// records `ProduceRecords` commands send by then.
     pub fn auto_records(&self) -> u64 {
         let until = self.moment();
         // producer → (since ms, records per second)
@@ -253,6 +254,11 @@ impl ScenarioDoc {
                     ..
                 } => (*producer, u64::from(*rate_per_s)),
                 Command::CloseProducer { producer } => (*producer, 0),
+                // An import's records, sent at once: counted as replayed records too.
+                Command::ProduceRecords { count, .. } if c.at_ms <= until => {
+                    total = total.saturating_add(u64::from(*count));
+                    continue;
+                }
                 _ => continue,
             };
             if let Some((since, old)) = running.remove(&producer) {

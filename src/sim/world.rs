@@ -15,6 +15,7 @@ pub mod auto;
 mod consume;
 mod coordinator;
 mod produce;
+pub use consume::MAX_MEMBERS;
 pub use produce::{InFlightRecord, InFlightStage};
 mod queries;
 mod streams;
@@ -490,6 +491,13 @@ impl World {
             } => self
                 .create_topic_inner(name, *partitions, *replication_factor, configs, false)
                 .map(|_| Outcome::Done),
+            Command::CreateTopicAssigned {
+                name,
+                replica_assignment,
+                configs,
+            } => self
+                .create_topic_assigned_inner(name, replica_assignment, configs)
+                .map(|_| Outcome::Done),
             Command::DeleteTopic { name } => self.delete_topic_inner(name).map(|_| Outcome::Done),
             Command::IncreasePartitions { name, partitions } => self
                 .increase_partitions_inner(name, *partitions)
@@ -518,6 +526,16 @@ impl World {
                 value_prefix,
             } => self
                 .set_auto_produce_inner(*producer, topic, *rate_per_s, keys, value_prefix)
+                .map(|_| Outcome::Done),
+            Command::ProduceRecords {
+                producer,
+                topic,
+                partition,
+                count,
+                first,
+                value_prefix,
+            } => self
+                .produce_records_inner(*producer, topic, *partition, *count, *first, value_prefix)
                 .map(|_| Outcome::Done),
             Command::CloseProducer { producer } => {
                 self.close_producer_inner(*producer).map(|_| Outcome::Done)

@@ -54,6 +54,19 @@ fn base64_url_no_pad(bytes: &[u8]) -> String {
     out
 }
 
+/// A topic's effective configuration and its explicit overrides, from `key=value` pairs.
+fn topic_config(
+    configs: &[(String, String)],
+) -> Result<(TopicConfig, std::collections::BTreeMap<String, String>), SimError> {
+    let mut config = TopicConfig::default();
+    let mut overrides = std::collections::BTreeMap::new();
+    for (key, value) in configs {
+        config.set(key, value)?;
+        overrides.insert(key.clone(), value.clone());
+    }
+    Ok((config, overrides))
+}
+
 impl World {
     // -----------------------------------------------------------------------------------------
     // Queries
@@ -114,15 +127,81 @@ impl World {
         let live = self.live_brokers();
         let rf = replication_factor.unwrap_or(self.config.default_replication_factor);
         validate::validate_replication_factor(i64::from(rf), live.len() as u32)?;
-        let mut config = TopicConfig::default();
-        let mut overrides = std::collections::BTreeMap::new();
-        for (key, value) in configs {
-            config.set(key, value)?;
-            overrides.insert(key.clone(), value.clone());
-        }
+        let (config, overrides) = topic_config(configs)?;
         let start = self.rng.below(live.len() as u64) as u32;
         let shift = self.rng.below(live.len() as u64) as u32;
         let placement = place_replicas(&live, 0, partitions, rf, start, shift);
+        self.insert_topic(name, placement, config, overrides, internal);
+        Ok(())
+    }
+
+    /// `CreateTopics` with a manual assignment (`--replica-assignment`), checked as KRaft's
+    /// `ReplicationControlManager.validateManualPartitionAssignment` checks it.
+    pub(crate) fn create_topic_assigned_inner(
+        &mut self,
+        name: &str,
+        assignment: &[Vec<u32>],
+        configs: &[(String, String)],
+    ) -> Result<(), SimError> {
+        validate::validate_topic_name(name)?;
+        if self.topics.contains_key(name) {
+            return Err(SimError::TopicExists(format!(
+                "Topic '{name}' already exists."
+            )));
+        }
+        if self.topics.len() as u32 >= MAX_TOPICS {
+            return Err(SimError::LimitExceeded(format!(
+                "The playground holds at most {MAX_TOPICS} topics."
+            )));
+        }
+        if assignment.is_empty() || assignment.len() as u32 > MAX_PARTITIONS {
+            return Err(SimError::LimitExceeded(format!(
+                "The playground allows 1 to {MAX_PARTITIONS} partitions per topic; the assignment has {}.",
+                assignment.len()
+            )));
+        }
+        let rf = assignment[0].len();
+        for replicas in assignment {
+            if replicas.is_empty() {
+                return Err(SimError::InvalidReplicationFactor(
+                    "The manual partition assignment includes an empty replica list.".to_string(),
+                ));
+            }
+            if replicas.len() != rf {
+                return Err(SimError::InvalidReplicationFactor(
+                    "All partitions in the manual partition assignment must have the same number of replicas.".to_string(),
+                ));
+            }
+            for (i, broker) in replicas.iter().enumerate() {
+                if replicas[..i].contains(broker) {
+                    return Err(SimError::InvalidReplicationFactor(format!(
+                        "The manual partition assignment includes broker {broker} more than once."
+                    )));
+                }
+                if !self.brokers.contains_key(broker) {
+                    return Err(SimError::BrokerNotAvailable(format!(
+                        "The manual partition assignment includes broker {broker}, but no such broker is registered."
+                    )));
+                }
+            }
+        }
+        let (config, overrides) = topic_config(configs)?;
+        self.insert_topic(name, assignment.to_vec(), config, overrides, false);
+        Ok(())
+    }
+
+    /// Adds a topic whose partitions have these replicas (leader: the first; ISR: all) and
+    /// reports it.
+    fn insert_topic(
+        &mut self,
+        name: &str,
+        placement: Vec<Vec<u32>>,
+        config: TopicConfig,
+        overrides: std::collections::BTreeMap<String, String>,
+        internal: bool,
+    ) {
+        let partitions = placement.len() as u32;
+        let rf = placement.first().map_or(0, |r| r.len() as u32);
         let topic_id = random_uuid_base64(&mut self.rng);
         let name: Name = name.into();
         let parts = placement
@@ -155,7 +234,6 @@ impl World {
             });
         }
         self.on_metadata_changed(&name);
-        Ok(())
     }
 
     fn new_partition(&self, id: u32, replicas: Vec<u32>) -> Partition {

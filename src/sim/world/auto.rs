@@ -9,7 +9,7 @@
 //! Invariant: at most one `Due::AutoProduce` per generator is scheduled for its current epoch;
 //! an older epoch's entry is ignored when it comes due.
 
-use crate::sim::command::NewRecord;
+use crate::sim::command::{NewRecord, PRODUCE_RECORDS_MAX};
 use crate::sim::error::SimError;
 use crate::sim::world::{Due, World};
 
@@ -94,6 +94,45 @@ impl World {
         self.auto.insert(producer, generator);
         if rate_per_s > 0 {
             self.schedule_at(due, Due::AutoProduce { producer, epoch });
+        }
+        Ok(())
+    }
+
+    /// `Command::ProduceRecords`: `count` null-keyed records to one partition, sent at once
+    /// through the producer's usual path (batches, linger, acks).
+    pub(crate) fn produce_records_inner(
+        &mut self,
+        producer: u32,
+        topic: &str,
+        partition: u32,
+        count: u32,
+        first: u64,
+        value_prefix: &str,
+    ) -> Result<(), SimError> {
+        if count > PRODUCE_RECORDS_MAX {
+            return Err(SimError::InvalidRequest(format!(
+                "One command sends at most {PRODUCE_RECORDS_MAX} records; asked for {count}."
+            )));
+        }
+        let record = |i: u32| NewRecord {
+            topic: topic.to_string(),
+            partition: Some(partition),
+            key: None,
+            value: Some(format!(
+                "{value_prefix}{}",
+                first.saturating_add(u64::from(i))
+            )),
+            headers: Vec::new(),
+            timestamp_ms: None,
+        };
+        // The first record is checked as `Produce` would be (no producer, no topic, no such
+        // partition): a refusal there changes nothing.
+        if count > 0 {
+            self.produce_inner(producer, &record(0))?;
+        }
+        for i in 1..count {
+            // As for the generator: a later refusal is what `send` throws at the application.
+            let _ = self.produce_inner(producer, &record(i));
         }
         Ok(())
     }

@@ -1,6 +1,8 @@
 //! The Share dialog, reachable from every view: a link to this moment (the session's scenario
 //! in the address, compressed), the scenario as a `.json` file, opening a scenario (file
-//! picker, drag and drop, or pasted link or document), and the learner's named sessions.
+//! picker, drag and drop, or pasted link or document), a real cluster's shape from pasted
+//! `kafka-topics.sh`/`kafka-consumer-groups.sh --describe` output (`sim::import`), and the
+//! learner's named sessions.
 //!
 //! Everything opened here goes through the checked decoders of `sim::scenario`; a scenario
 //! that does not read or does not replay is named in the dialog and the current session is
@@ -36,6 +38,31 @@ pub struct ShareProps {
 enum Status {
     Done(String),
     Failed(String),
+    /// A real cluster's shape opened: what was built, and what differs from the text.
+    Imported {
+        summary: String,
+        notes: Vec<String>,
+    },
+    /// Describe output that could not be read: one message per line at fault.
+    Unreadable(Vec<String>),
+}
+
+/// Opens pasted describe output (`sim::import`) as the session, in the Playground.
+fn import_pasted(shared: &SharedSession, text: &str) -> Status {
+    match crate::sim::import::import(text) {
+        Ok(imported) => match load_into(shared, &imported.doc) {
+            Ok(()) => Status::Imported {
+                summary: format!(
+                    "Opened your cluster's shape in the Playground at t = {}, paused: {}",
+                    format_ms(imported.doc.moment()),
+                    imported.summary
+                ),
+                notes: imported.notes,
+            },
+            Err(e) => Status::Failed(format!("Could not open it: {e} Your session is unchanged.")),
+        },
+        Err(errors) => Status::Unreadable(errors.iter().map(ToString::to_string).collect()),
+    }
 }
 
 /// The address a link opens: this page, the view's address without a payload, and the
@@ -209,13 +236,29 @@ pub fn Share(props: &ShareProps) -> Html {
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let onpaste = {
         let (opened, paste_ref) = (opened.clone(), paste_ref.clone());
+        let (shared, status, onloaded) = (
+            props.session.clone(),
+            status.clone(),
+            props.onloaded.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
             let text = paste_ref
                 .cast::<web_sys::HtmlTextAreaElement>()
                 .map(|t| t.value())
                 .unwrap_or_default();
             if text.trim().is_empty() {
-                opened.emit(Err("paste a link or a scenario first.".to_string()));
+                opened.emit(Err(
+                    "paste a link, a scenario or describe output first.".to_string()
+                ));
+                return;
+            }
+            if crate::sim::import::looks_like_describe(&text) {
+                let result = import_pasted(&shared, &text);
+                let loaded = matches!(result, Status::Imported { .. });
+                status.set(Some(result));
+                if loaded {
+                    onloaded.emit(());
+                }
                 return;
             }
             opened.emit(read_pasted(&text));
@@ -374,8 +417,10 @@ pub fn Share(props: &ShareProps) -> Html {
             <p>
                 <label>{ "A scenario file (.json): " }<input type="file" accept=".json,application/json" onchange={onfile} /></label>
             </p>
-            <p><label for="paste-scenario">{ "Or paste a link or a scenario:" }</label></p>
-            <textarea id="paste-scenario" ref={paste_ref} rows="3" class="mono" />
+            <p><label for="paste-scenario">{ "Or paste a link, a scenario, or a real cluster's describe output:" }</label></p>
+            <textarea id="paste-scenario" ref={paste_ref} rows="3" class="mono"
+                aria-describedby="paste-scenario-hint" />
+            <p id="paste-scenario-hint" class="hint">{ "Describe output is what kafka-topics.sh --describe and kafka-consumer-groups.sh --describe (--members --verbose too) print. It opens in the Playground as a cluster of that shape. Nothing is sent anywhere." }</p>
             <p><button type="button" onclick={onpaste}>{ "Open what I pasted" }</button>
                <span class="hint">{ " You can also drop a .json file on this box." }</span></p>
             <h3>{ "My sessions" }</h3>
@@ -391,6 +436,21 @@ pub fn Share(props: &ShareProps) -> Html {
             { match &*status {
                 Some(Status::Done(text)) => html! { <p class="share-status" role="status">{ text.clone() }</p> },
                 Some(Status::Failed(text)) => html! { <p class="share-status error" role="alert">{ text.clone() }</p> },
+                Some(Status::Imported { summary, notes }) => html! {
+                    <div class="share-status import-done" role="status">
+                        <p>{ summary.clone() }</p>
+                        if !notes.is_empty() {
+                            <p>{ "Where the playground differs from your text:" }</p>
+                            <ul class="import-notes">{ for notes.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
+                        }
+                    </div>
+                },
+                Some(Status::Unreadable(lines)) => html! {
+                    <div class="share-status error import-errors" role="alert">
+                        <p>{ "This describe output could not be read. Your session is unchanged." }</p>
+                        <ul>{ for lines.iter().map(|l| html! { <li class="mono">{ l.clone() }</li> }) }</ul>
+                    </div>
+                },
                 None => html! {},
             } }
             <p><button type="button" onclick={toggle}>{ "Close" }</button></p>
