@@ -13,6 +13,7 @@ use eda_playground::sim::compare::{
 };
 use eda_playground::sim::rng::Rng;
 use eda_playground::sim::soa::{Fanout, Health, Latency, MAX_CALLS, OnFailure};
+use eda_playground::sim::timeline::{Limits, Replayable, Timeline};
 
 const EMAIL: &str = "email-service";
 
@@ -305,15 +306,15 @@ fn the_same_seed_gives_identical_metrics_and_traces() {
     // The comparison is not trivially constant: another seed gives other numbers.
     let (other, _) = scripted(43);
     assert_ne!(a.history(), other.history());
-    // Seed and controls rebuild it exactly.
-    let replayed = Comparison::replay(
-        a.seed(),
-        a.preset().clone(),
-        ComparisonConfig::default(),
-        a.controls(),
-        a.now_ms(),
-    )
-    .expect("replay");
+    // Seed and controls rebuild it exactly (on the timeline, the one place that replays).
+    let mut a = a;
+    let controls = Replayable::take_history(&mut a);
+    assert_eq!(controls.len(), 9, "every control was recorded");
+    let origin = Comparison::with_config(a.seed(), a.preset().clone(), ComparisonConfig::default())
+        .expect("build");
+    let replayed: Timeline<(), Comparison> =
+        Timeline::from_script(origin, &controls, a.now_ms(), 0, (), Limits::default())
+            .expect("replay");
     assert_eq!(replayed.history(), a.history());
     assert_eq!(replayed.live(), a.live());
 }

@@ -298,3 +298,172 @@ fn a_scenario_out_of_order_or_too_long_is_refused() {
     let err = Timeline::from_scenario(&long, 0, 0, (), limits).expect_err("too long");
     assert!(err.to_string().contains("at most 10 commands"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// EDA vs SOA's comparison stands on the same timeline
+
+mod comparison {
+    use eda_playground::sim::compare::{
+        Comparison, Control, DownstreamSpec, Preset, StartFrom, TimedControl,
+    };
+    use eda_playground::sim::soa::{Fanout, Health, Latency};
+    use eda_playground::sim::timeline::{Limits, Timeline};
+
+    type Compare = Timeline<(), Comparison>;
+
+    /// Everything a learner could see of a comparison: both sides, the broker, the samples.
+    fn fingerprint(c: &Comparison) -> String {
+        format!(
+            "{} {:?} {:?} {:?} {:?} {:?}",
+            c.now_ms(),
+            c.live(),
+            c.history(),
+            c.soa_recent_answers(),
+            c.eda_recent_answers(),
+            c.world().recent_events().iter().collect::<Vec<_>>()
+        )
+    }
+
+    fn origin(seed: u64) -> Comparison {
+        Comparison::new(seed, Preset::user_registration()).expect("preset builds")
+    }
+
+    /// A learner's session: 60 s in animation frames, with controls along the way (two of them
+    /// at the same moment).
+    fn played(seed: u64, limits: Limits) -> Compare {
+        let mut t = Timeline::start(origin(seed), (), limits);
+        for frame in 0..240u32 {
+            let control = match frame {
+                20 => Some(Control::SetHealth {
+                    service: "email-service".into(),
+                    health: Health::Down,
+                }),
+                40 => Some(Control::Spike {
+                    extra_requests: 80,
+                    over_ms: 2_000,
+                }),
+                41 => Some(Control::SetFanout {
+                    fanout: Fanout::Parallel,
+                }),
+                90 => Some(Control::AddDownstream {
+                    spec: DownstreamSpec::new("audit-log", Latency::uniform(10, 40)),
+                    start: StartFrom::Beginning,
+                }),
+                130 => Some(Control::SetHealth {
+                    service: "email-service".into(),
+                    health: Health::Up,
+                }),
+                180 => Some(Control::SetUsers { running: false }),
+                _ => None,
+            };
+            if let Some(control) = control {
+                t.apply(control.clone()).expect("control");
+                if frame == 40 {
+                    // A second control at the very same moment.
+                    t.apply(Control::SetHealth {
+                        service: "crm-sync".into(),
+                        health: Health::Slow,
+                    })
+                    .expect("control");
+                }
+            }
+            t.advance(250).expect("advance");
+        }
+        t
+    }
+
+    fn fresh(t: &Compare, at_ms: u64) -> Compare {
+        let script = t.script_from_start().expect("complete");
+        Timeline::from_script(origin(t.seed()), script, at_ms, 0, (), Limits::default())
+            .expect("replays")
+    }
+
+    #[test]
+    fn seeking_equals_a_fresh_replay_of_the_controls() {
+        for seed in 0..3 {
+            let mut t = played(seed, Limits::default());
+            assert_eq!(t.script().len(), 7, "seed {seed}: every control recorded");
+            let end = t.now_ms();
+            assert_eq!(end, 60_000);
+            let at_end = fingerprint(&t);
+            for at in [0, 1, 5_000, 10_000, 10_001, 22_500, end / 2, end - 1, end] {
+                assert_eq!(t.seek(at), at, "seed {seed}");
+                assert_eq!(
+                    fingerprint(&t),
+                    fingerprint(&fresh(&t, at)),
+                    "seed {seed} at {at}"
+                );
+            }
+            // Moving forward again through the recorded future lands on the same moment.
+            t.seek(3_000);
+            assert!(!t.is_live());
+            while t.now_ms() < end {
+                t.advance(250).expect("advance");
+            }
+            assert_eq!(fingerprint(&t), at_end, "seed {seed}");
+            assert!(t.is_live());
+        }
+    }
+
+    #[test]
+    fn a_control_in_the_past_drops_the_recorded_future() {
+        let mut t = played(4, Limits::default());
+        let commands = t.script().len();
+        t.seek(12_000);
+        t.apply(Control::SetHealth {
+            service: "crm-sync".into(),
+            health: Health::Down,
+        })
+        .expect("control");
+        assert_eq!(t.horizon_ms(), 12_000, "the timeline now ends here");
+        assert!(t.is_live());
+        assert!(t.script().len() < commands, "the later controls are gone");
+        assert!(t.script().iter().all(|c: &TimedControl| c.at_ms <= 12_000));
+        // The branch replays exactly too.
+        for _ in 0..40 {
+            t.advance(250).expect("advance");
+        }
+        let now = t.now_ms();
+        assert_eq!(fingerprint(&t), fingerprint(&fresh(&t, now)));
+    }
+
+    #[test]
+    fn a_refused_control_is_not_recorded() {
+        let mut t: Compare = Timeline::start(origin(1), (), Limits::default());
+        assert!(
+            t.apply(Control::SetHealth {
+                service: "no-such-service".into(),
+                health: Health::Down,
+            })
+            .is_err()
+        );
+        assert!(
+            t.apply(Control::ConfirmRedeploy).is_err(),
+            "nothing to redeploy"
+        );
+        assert!(t.script().is_empty());
+    }
+
+    #[test]
+    fn a_long_session_keeps_few_checkpoints_and_its_reach_moves_forward() {
+        let limits = Limits {
+            checkpoint_every_ms: 2_000,
+            checkpoints_max: 5,
+            ..Limits::default()
+        };
+        let mut t = played(6, limits);
+        assert!(t.checkpoints() <= 5);
+        assert!(t.earliest_ms() >= 60_000 - 5 * 2_000, "{}", t.earliest_ms());
+        // A seek before the reach lands on the earliest moment kept, rebuilt exactly.
+        let earliest = t.earliest_ms();
+        assert_eq!(t.seek(0), earliest);
+        assert_eq!(fingerprint(&t), fingerprint(&fresh(&t, earliest)));
+        // The records a checkpoint may hold bound the reach too.
+        let tight = Limits {
+            reach_records_max: 50,
+            ..Limits::default()
+        };
+        let t = played(6, tight);
+        assert!(t.checkpoints() <= 2, "{} checkpoints", t.checkpoints());
+    }
+}

@@ -50,6 +50,7 @@ use crate::sim::soa::{
     CallPolicy, Dependency, Fanout, Health, Latency, OnFailure, ServiceId, Soa, SoaConfig,
     SoaEvent, Target, UserAnswer,
 };
+use crate::sim::timeline::Replayable;
 use crate::sim::trace::TraceEvent;
 use crate::sim::world::World;
 
@@ -63,7 +64,8 @@ pub const MAX_SPIKES: u32 = 8;
 pub const MAX_SPIKE_REQUESTS: u32 = 10_000;
 /// Longest a spike may last, in ms.
 pub const MAX_SPIKE_MS: u64 = 10 * 60 * 1_000;
-/// Controls remembered for [`Comparison::controls`] (older ones are dropped first).
+/// Controls kept until a timeline takes them ([`Replayable::take_history`]; older ones are
+/// dropped first when nothing takes them).
 pub const MAX_CONTROLS: u32 = 10_000;
 /// Largest sample ring.
 pub const MAX_HISTORY: u32 = 100_000;
@@ -245,8 +247,8 @@ pub struct Comparison {
     soa_outcomes: metrics::Outcomes,
     eda_outcomes: metrics::Outcomes,
     history: VecDeque<Sample>,
-    controls: Vec<TimedControl>,
-    controls_complete: bool,
+    /// Controls applied since a timeline last took them.
+    recorded: Vec<TimedControl>,
 }
 
 impl Comparison {
@@ -317,8 +319,7 @@ impl Comparison {
             soa_outcomes: Default::default(),
             eda_outcomes: Default::default(),
             history: VecDeque::new(),
-            controls: Vec::new(),
-            controls_complete: true,
+            recorded: Vec::new(),
             preset: preset.clone(),
         };
         comparison.next_sample_ms = comparison.config.sample_interval_ms;
@@ -326,27 +327,6 @@ impl Comparison {
             comparison.add_downstream_inner(spec, StartFrom::Beginning, true)?;
         }
         Ok(comparison)
-    }
-
-    /// Rebuilds a comparison from its seed, preset, configuration and timed controls, up to
-    /// `until_ms` (share links, scrubbing back).
-    pub fn replay(
-        seed: u64,
-        preset: Preset,
-        config: ComparisonConfig,
-        controls: &[TimedControl],
-        until_ms: u64,
-    ) -> Result<Self, SimError> {
-        let mut c = Self::with_config(seed, preset, config)?;
-        for timed in controls {
-            if timed.at_ms > until_ms {
-                break;
-            }
-            c.advance_to(timed.at_ms)?;
-            c.apply(timed.control.clone())?;
-        }
-        c.advance_to(until_ms)?;
-        Ok(c)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -456,24 +436,27 @@ impl Comparison {
         &self.history
     }
 
-    /// The controls applied, with their times (at most [`MAX_CONTROLS`]).
-    pub fn controls(&self) -> &[TimedControl] {
-        &self.controls
-    }
-
-    /// Whether [`Comparison::controls`] still holds every control since the start, so
-    /// [`Comparison::replay`] rebuilds this comparison.
-    pub fn controls_are_complete(&self) -> bool {
-        self.controls_complete
-    }
-
     // -----------------------------------------------------------------------------------------
     // Controls
 
     /// Applies a control to both sides now. A refused control changes nothing and is not
-    /// recorded.
+    /// recorded. (On a [`Timeline`](crate::sim::timeline::Timeline), apply it through the
+    /// timeline, which keeps what was applied so it can be rewound.)
     pub fn apply(&mut self, control: Control) -> Result<(), SimError> {
-        match &control {
+        self.apply_unrecorded(&control)?;
+        if self.recorded.len() as u32 >= MAX_CONTROLS {
+            let drop = (self.recorded.len() / 10).max(1);
+            self.recorded.drain(..drop);
+        }
+        self.recorded.push(TimedControl {
+            at_ms: self.now_ms,
+            control,
+        });
+        Ok(())
+    }
+
+    fn apply_unrecorded(&mut self, control: &Control) -> Result<(), SimError> {
+        match control {
             Control::SetHealth { service, health } => self.set_health_inner(service, *health)?,
             Control::Spike {
                 extra_requests,
@@ -499,15 +482,6 @@ impl Comparison {
                 self.users_running = *running;
             }
         }
-        if self.controls.len() as u32 >= MAX_CONTROLS {
-            let drop = (self.controls.len() / 10).max(1);
-            self.controls.drain(..drop);
-            self.controls_complete = false;
-        }
-        self.controls.push(TimedControl {
-            at_ms: self.now_ms,
-            control,
-        });
         Ok(())
     }
 
@@ -726,33 +700,30 @@ impl Comparison {
         Ok(out)
     }
 
-    /// Advances to `target_ms` in bounded steps, dropping the events (replay).
-    fn advance_to(&mut self, target_ms: u64) -> Result<(), SimError> {
-        while self.now_ms < target_ms {
-            let step = (target_ms - self.now_ms).min(MAX_ADVANCE_MS);
-            self.advance(step)?;
-        }
-        Ok(())
+    /// When something is next due on either side: a call, a broker event, a user request, a
+    /// spike's request or a sample.
+    fn next_due_ms(&self) -> Option<u64> {
+        [
+            self.soa.next_due_ms(),
+            self.eda_front.next_due_ms(),
+            self.world.next_event_ms(),
+            self.users_running.then_some(self.next_arrival_ms),
+            Some(self.next_sample_ms),
+        ]
+        .into_iter()
+        .flatten()
+        .chain(self.spikes.iter().map(|s| s.next_at_ms))
+        .min()
     }
 
     fn run_until(&mut self, target: u64, out: &mut Advanced) -> Result<(), SimError> {
         let mut iterations = 0u32;
         loop {
-            let next = [
-                Some(target),
-                self.soa.next_due_ms(),
-                self.eda_front.next_due_ms(),
-                self.world.next_event_ms(),
-                self.users_running.then_some(self.next_arrival_ms),
-                Some(self.next_sample_ms),
-            ]
-            .into_iter()
-            .flatten()
-            .chain(self.spikes.iter().map(|s| s.next_at_ms))
-            .min()
-            .unwrap_or(target)
-            .max(self.now_ms)
-            .min(target);
+            let next = self
+                .next_due_ms()
+                .map_or(target, |due| due.min(target))
+                .max(self.now_ms)
+                .min(target);
             iterations += 1;
             let t = if iterations > MAX_ITERATIONS {
                 target
@@ -882,6 +853,60 @@ impl Comparison {
             front_dependencies,
             downstream,
         )
+    }
+}
+
+/// A comparison on a [`Timeline`](crate::sim::timeline::Timeline): its controls are the
+/// commands, what each advance produced the events; the event side's records appended bound
+/// how far back its checkpoints reach.
+impl Replayable for Comparison {
+    type Command = Control;
+    type Outcome = ();
+    type Timed = TimedControl;
+    type Event = Advanced;
+
+    fn at_ms(timed: &TimedControl) -> u64 {
+        timed.at_ms
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.now_ms
+    }
+
+    fn next_event_ms(&self) -> Option<u64> {
+        self.next_due_ms()
+    }
+
+    fn apply(&mut self, control: Control) -> Result<(), SimError> {
+        Comparison::apply(self, control)
+    }
+
+    fn reapply(&mut self, timed: &TimedControl) -> Result<(), SimError> {
+        self.apply_unrecorded(&timed.control)
+    }
+
+    /// In steps of at most [`MAX_ADVANCE_MS`]; nothing at all when `at_ms` is now, so two
+    /// controls given at the same moment are replayed with nothing run between them, as they
+    /// were applied.
+    fn advance_to(&mut self, at_ms: u64) -> Result<Vec<Advanced>, SimError> {
+        let mut out = Vec::new();
+        while self.now_ms < at_ms {
+            let step = (at_ms - self.now_ms).min(MAX_ADVANCE_MS);
+            out.push(self.advance(step)?);
+        }
+        Ok(out)
+    }
+
+    fn take_history(&mut self) -> Vec<TimedControl> {
+        std::mem::take(&mut self.recorded)
+    }
+
+    fn take_events(&mut self) -> Vec<Advanced> {
+        Vec::new()
+    }
+
+    fn weight(&self) -> u64 {
+        crate::sim::timeline::appended(&self.world)
     }
 }
 

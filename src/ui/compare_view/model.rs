@@ -4,13 +4,26 @@
 //! [`Action`]s and draws.
 //!
 //! Everything shown comes from the comparison: services, calls in flight, the topic's
-//! partitions, consumer groups and lag, the metric samples. Every control goes through
-//! [`Comparison::apply`], so the comparison's control list rebuilds the session
-//! ([`Comparison::replay`]) — the base for share links and lessons.
+//! partitions, consumer groups and lag, the metric samples. The comparison lives on a
+//! [`Timeline`] (`sim::timeline`, the one place that rewinds anything, as the page's world
+//! does): every control goes through it and is recorded at its virtual time, so the seed and
+//! the timed controls rebuild the view (share links, saved sessions, lessons) and a seek
+//! rebuilds any earlier moment.
 
 use crate::sim::compare::{Comparison, Control, DownstreamSpec, Preset, Sample, StartFrom};
 use crate::sim::scenario::CompareSettings;
 use crate::sim::soa::{Fanout, Health, Latency, OnFailure};
+use crate::sim::timeline::{Limits, Timeline};
+
+/// The comparison with its recorded controls and checkpoints; it reads as the comparison
+/// shown (`model.comparison.live()`).
+pub type CompareTimeline = Timeline<(), Comparison>;
+
+/// The comparison's timeline bounds: the page's (a checkpoint every 15 s of virtual time, ten
+/// minutes of reach, fewer when the event side's topic is busy).
+fn limits() -> Limits {
+    Limits::default()
+}
 
 /// Largest virtual step one animation frame may take (a background tab resumes gently).
 pub const MAX_FRAME_MS: f64 = 250.0;
@@ -146,6 +159,10 @@ pub enum Action {
     },
     /// Pause or resume the steady stream of users (to watch backlogs drain).
     SetUsers(bool),
+    /// Rebuild both sides as they were at this virtual time (within the timeline's reach);
+    /// running on from there replays the controls recorded after it, and a control given
+    /// there replaces them.
+    Seek(u64),
     DismissError,
 }
 
@@ -153,7 +170,7 @@ pub enum Action {
 #[derive(Clone, Debug)]
 pub struct Model {
     pub setup: Setup,
-    pub comparison: Comparison,
+    pub comparison: CompareTimeline,
     pub running: bool,
     pub speed: f64,
     carry_ms: f64,
@@ -190,7 +207,7 @@ impl Model {
         };
         let mut model = Self {
             setup,
-            comparison,
+            comparison: Timeline::start(comparison, (), limits()),
             running: setup.running,
             speed: setup.speed,
             carry_ms: 0.0,
@@ -211,9 +228,7 @@ impl Model {
     /// The view as a scenario document keeps it (`sim::scenario`); `None` once its controls
     /// no longer reach back to the start.
     pub fn settings(&self) -> Option<CompareSettings> {
-        if !self.comparison.controls_are_complete() {
-            return None;
-        }
+        let controls = self.comparison.script_from_start()?.to_vec();
         Some(CompareSettings {
             seed: self.setup.seed,
             flow: self.setup.flow.slug().to_string(),
@@ -224,7 +239,7 @@ impl Model {
             .to_string(),
             speed_tenths: (self.speed * 10.0).round().clamp(1.0, 200.0) as u32,
             playing: self.running,
-            controls: self.comparison.controls().to_vec(),
+            controls,
             moment_ms: self.comparison.now_ms(),
         })
     }
@@ -241,14 +256,18 @@ impl Model {
             "parallel" => Fanout::Parallel,
             _ => Fanout::Sequential,
         };
-        let comparison = Comparison::replay(
-            settings.seed,
-            flow.preset(),
-            crate::sim::compare::ComparisonConfig::default(),
-            &settings.controls,
-            settings.moment_ms,
-        )
-        .map_err(|e| format!("EDA vs SOA's scenario does not replay: {}", e.message()))?;
+        let comparison = Comparison::new(settings.seed, flow.preset())
+            .and_then(|origin| {
+                Timeline::from_script(
+                    origin,
+                    &settings.controls,
+                    settings.moment_ms,
+                    0,
+                    (),
+                    limits(),
+                )
+            })
+            .map_err(|e| format!("EDA vs SOA's scenario does not replay: {}", e.message()))?;
         let speed = f64::from(settings.speed_tenths.clamp(1, 200)) / 10.0;
         Ok(Self {
             setup: Setup {
@@ -368,6 +387,14 @@ impl Model {
                         "No new users: watch the backlogs drain.".to_string()
                     };
                 }
+            }
+            Action::Seek(at_ms) => {
+                let shown = self.comparison.seek(at_ms);
+                self.carry_ms = 0.0;
+                self.announcement = format!(
+                    "Both sides as they were at {}.",
+                    crate::ui::session::format_ms(shown)
+                );
             }
             Action::DismissError => self.error = None,
         }
@@ -579,6 +606,40 @@ mod tests {
         let a = session();
         assert!(a.len() >= 9);
         assert_eq!(a, session());
+    }
+
+    #[test]
+    fn seeking_back_shows_the_earlier_moment_and_a_control_there_replaces_the_future() {
+        let mut model = Model::new(Setup {
+            speed: 20.0,
+            ..Setup::default()
+        });
+        run(&mut model, 10_000);
+        model.act(Action::SetHealth {
+            service: "email-service".to_string(),
+            health: Health::Down,
+        });
+        run(&mut model, 10_000);
+        let end = model.comparison.now_ms();
+        let at_end = model.live();
+        model.act(Action::Seek(5_000));
+        assert_eq!(model.comparison.now_ms(), 5_000);
+        assert_eq!(model.comparison.downstreams()[0].health, Health::Up);
+        // Running on replays the recorded outage and lands on the same numbers.
+        while model.comparison.now_ms() < end {
+            let left_ms = (end - model.comparison.now_ms()) as f64;
+            model.act(Action::Frame {
+                wall_ms: (left_ms / model.speed).min(16.0),
+            });
+        }
+        assert_eq!(model.comparison.now_ms(), end);
+        assert_eq!(model.live(), at_end);
+        // A control given in the past replaces the recorded future.
+        model.act(Action::Seek(5_000));
+        model.act(Action::Spike);
+        assert_eq!(model.comparison.horizon_ms(), 5_000);
+        let settings = model.settings().expect("complete");
+        assert_eq!(settings.controls.len(), 1, "only the spike is left");
     }
 
     #[test]
