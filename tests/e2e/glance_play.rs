@@ -62,6 +62,7 @@ return {
   legend: Array.from(pg.querySelectorAll('.key-legend li')).map(l => l.getAttribute('data-key')),
   meta: Array.from(pg.querySelectorAll('.diagram g.lane .lane-meta')).map(t => t.textContent),
   rewound: (pg.querySelector('.rewound-bar') || {}).innerText || null,
+  log: Array.from(pg.querySelectorAll('.event-log ol li')).slice(0, 60).map(l => l.textContent),
   replaced: (pg.querySelector('.replaced-note') || {}).innerText || null,
   active: active ? {
     tag: active.tagName.toLowerCase(), id: active.id || null, text: (active.textContent || '').trim().slice(0, 40),
@@ -164,6 +165,21 @@ fn crash_and_watch(
         },
     )?;
     eprintln!("{how}: while waiting: {}", waiting["groups"]);
+    // The event log names the consumer as Kafka does (its client.id), never by an engine number.
+    let client = victim.trim_start_matches("Crash ").to_owned();
+    wait(
+        h,
+        &format!("the event log to say {client} crashed"),
+        RENDER,
+        |v| {
+            v["log"].as_array().is_some_and(|lines| {
+                lines.iter().any(|l| {
+                    l.as_str()
+                        .is_some_and(|l| l.contains(&format!("{client} crashed")))
+                })
+            })
+        },
+    )?;
     h.screenshot(&format!("glance-{how}-countdown"))?;
     let after = wait(h, "the new generation and who owns what", CRASH, |v| {
         v["groups"].as_array().is_some_and(|gs| {
