@@ -461,12 +461,19 @@ for (const el of d.querySelectorAll('body *')) {
 }
 const de = d.documentElement;
 const r = svg.getBoundingClientRect();
+const header = d.querySelector('header');
+const hr = header.getBoundingClientRect();
+const links = Array.from(header.querySelectorAll('a, button')).filter(e => e.getBoundingClientRect().width > 0)
+  .filter(e => { const b = e.getBoundingClientRect(); return b.right > hr.right + 0.5 || b.left < hr.left - 0.5; })
+  .map(e => e.textContent.trim());
 return { inner: w.innerWidth, innerH: w.innerHeight, svgTop: r.top, svgBottom: r.bottom, checked, small: small.slice(0, 12),
+  header: hr.height, headerOut: links,
   scroll: Math.max(de.scrollWidth, d.body.scrollWidth), client: de.clientWidth };
 "#;
 
 /// At 640 × 400 and 360 × 640: the diagram starts on the first screen; no visible text is
-/// under 11 px; nothing scrolls sideways.
+/// under 11 px; nothing scrolls sideways; every header control is inside the header. At
+/// 640 × 400 the header is one row (at most 40 px) and the whole drawing is on the first screen.
 pub fn check_small_frames(h: &Harness) -> Result<(), Error> {
     h.open("#/lessons")?;
     for (width, height) in [(640u32, 400u32), (360, 640)] {
@@ -481,6 +488,22 @@ pub fn check_small_frames(h: &Harness) -> Result<(), Error> {
             "the diagram starts on the first screen: {report}"
         );
         assert!(report["checked"].as_u64().unwrap() > 20, "{report}");
+        assert_eq!(
+            report["headerOut"],
+            json!([]),
+            "every header control inside the header: {report}"
+        );
+        if height <= 500 {
+            // A short frame: the header is one compact row and the whole drawing is on the
+            // first screen, not only its top.
+            let header = report["header"].as_f64().unwrap();
+            assert!(header <= 40.0, "the header takes {header} px: {report}");
+            let bottom = report["svgBottom"].as_f64().unwrap();
+            assert!(
+                bottom <= f64::from(height),
+                "the drawing ends below the first screen: {report}"
+            );
+        }
         assert_eq!(
             report["small"],
             json!([]),
