@@ -1122,7 +1122,7 @@ fn consumer_groups_describe_an_active_group_and_refuse_to_reset_it() {
     let row = |p: u32, current: &str, end: &str, lag: &str| {
         format!(
             "\n{:<group_w$} {:<15} {:<10} {:<15} {:<15} {:<15} {:<consumer_w$} {:<15} {}",
-            "billing", "orders", p, current, end, lag, member, "/127.0.0.1", "consumer-billing-2"
+            "billing", "orders", p, current, end, lag, member, "/127.0.0.1", "consumer-billing-1"
         )
     };
     let header = format!(
@@ -1169,7 +1169,7 @@ fn consumer_groups_describe_an_active_group_and_refuse_to_reset_it() {
             "billing",
             member,
             "/127.0.0.1",
-            "consumer-billing-2",
+            "consumer-billing-1",
             "2"
         )
     );

@@ -992,3 +992,12 @@ fn glance_playground_keyboard_only() {
 fn glance_playground_small_frames() {
     run_on_dist("glance-small", e2e::glance_play::check_small_frames);
 }
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn glance_playground_card_follows_its_cell() {
+    run_on_dist(
+        "glance-card-follows",
+        e2e::glance_play::check_card_follows_its_cell,
+    );
+}

@@ -780,3 +780,37 @@ fn seek_moves_the_next_fetch_and_refuses_an_unassigned_partition() {
         .unwrap_err();
     assert_eq!(err.to_string(), "No current assignment for partition t-3");
 }
+
+#[test]
+fn clients_are_named_as_kafka_names_them_by_default() {
+    // ProducerConfig and ConsumerConfig keep separate client.id sequences; each group stands for
+    // one application, so its consumers count from 1 whatever the producers did before.
+    let mut world = World::new(3);
+    world.create_topic("orders", 2, 1).unwrap();
+    let p1 = world.add_producer().unwrap();
+    let b1 = world.add_group_consumer("billing", &["orders"]).unwrap();
+    let b2 = world.add_group_consumer("billing", &["orders"]).unwrap();
+    let s1 = world.add_group_consumer("shipping", &["orders"]).unwrap();
+    let p2 = world.add_producer().unwrap();
+    let lone = world
+        .apply(Command::AddConsumer {
+            config: ConsumerConfig::default(),
+            subscription: Subscription::Partitions(vec![("orders".to_string(), 0)]),
+        })
+        .unwrap();
+    let name = |world: &World, id: u32| world.consumer(id).unwrap().config.client_id.clone();
+    assert_eq!(name(&world, b1), "consumer-billing-1");
+    assert_eq!(name(&world, b2), "consumer-billing-2");
+    assert_eq!(name(&world, s1), "consumer-shipping-1");
+    let lone = match lone {
+        eda_playground::sim::command::Outcome::Consumer(id) => id,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(name(&world, lone), "consumer-null-1");
+    assert_eq!(world.producer(p1).unwrap().config.client_id, "producer-1");
+    assert_eq!(world.producer(p2).unwrap().config.client_id, "producer-2");
+    // A consumer that leaves and joins again is a new KafkaConsumer in the same application.
+    world.apply(Command::StopConsumer { consumer: b1 }).unwrap();
+    let b3 = world.add_group_consumer("billing", &["orders"]).unwrap();
+    assert_eq!(name(&world, b3), "consumer-billing-3");
+}

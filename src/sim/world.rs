@@ -12,6 +12,7 @@
 
 mod admin;
 pub mod auto;
+mod client_names;
 mod consume;
 mod coordinator;
 mod produce;
@@ -317,7 +318,15 @@ pub struct World {
     pub(crate) groups: VecMap<Name, Group>,
     queue: BinaryHeap<Scheduled>,
     next_seq: u64,
+    /// The engine's id for the next producer or consumer (one sequence for both; ids are never
+    /// reused, and scenario commands name clients by them).
     pub(crate) next_client_id: u32,
+    /// `client.id` numbering, as Kafka's clients do it: `ProducerConfig` numbers producers
+    /// (`producer-1`, `producer-2`, …) from a counter of their own, and `ConsumerConfig` numbers
+    /// consumers (`consumer-<group.id>-<n>`) from another, one per JVM. Here each group stands
+    /// for one application, one JVM running that group's consumers, so the counter is kept
+    /// per group (`None`: consumers without a group, named `consumer-null-<n>` as Kafka does).
+    pub(crate) client_names: client_names::ClientNames,
     /// Events not yet handed out by `advance`/`step`/`take_events`.
     pending: Vec<TraceEvent>,
     /// The most recent events, for the event log (in shared chunks: a clone copies pointers).
@@ -372,6 +381,7 @@ impl World {
             queue: BinaryHeap::new(),
             next_seq: 0,
             next_client_id: 1,
+            client_names: client_names::ClientNames::default(),
             pending: Vec::new(),
             recent: Chunked::new(),
             history: History::default(),

@@ -40,7 +40,9 @@ return {
   scrollY: window.scrollY,
   vw: document.documentElement.clientWidth,
   vh: document.documentElement.clientHeight,
-  card: card ? { rect: rect(card), text: card.innerText, partition: card.getAttribute('data-partition'), offset: card.getAttribute('data-offset') } : null,
+  card: card ? { rect: rect(card), text: card.innerText, partition: card.getAttribute('data-partition'), offset: card.getAttribute('data-offset'),
+    anchor: card.getAttribute('data-anchor'),
+    cell: rect(svg && svg.querySelector('g.lane[data-partition="' + card.getAttribute('data-partition') + '"] g.cell[data-offset="' + card.getAttribute('data-offset') + '"]')) } : null,
   consumers: Array.from(svg ? svg.querySelectorAll('g.consumer') : []).map(g => ({
     id: g.getAttribute('data-consumer'),
     state: g.getAttribute('data-state'),
@@ -62,6 +64,7 @@ return {
   legend: Array.from(pg.querySelectorAll('.key-legend li')).map(l => l.getAttribute('data-key')),
   meta: Array.from(pg.querySelectorAll('.diagram g.lane .lane-meta')).map(t => t.textContent),
   rewound: (pg.querySelector('.rewound-bar') || {}).innerText || null,
+  log: Array.from(pg.querySelectorAll('.event-log ol li')).slice(0, 60).map(l => l.textContent),
   replaced: (pg.querySelector('.replaced-note') || {}).innerText || null,
   active: active ? {
     tag: active.tagName.toLowerCase(), id: active.id || null, text: (active.textContent || '').trim().slice(0, 40),
@@ -164,6 +167,21 @@ fn crash_and_watch(
         },
     )?;
     eprintln!("{how}: while waiting: {}", waiting["groups"]);
+    // The event log names the consumer as Kafka does (its client.id), never by an engine number.
+    let client = victim.trim_start_matches("Crash ").to_owned();
+    wait(
+        h,
+        &format!("the event log to say {client} crashed"),
+        RENDER,
+        |v| {
+            v["log"].as_array().is_some_and(|lines| {
+                lines.iter().any(|l| {
+                    l.as_str()
+                        .is_some_and(|l| l.contains(&format!("{client} crashed")))
+                })
+            })
+        },
+    )?;
     h.screenshot(&format!("glance-{how}-countdown"))?;
     let after = wait(h, "the new generation and who owns what", CRASH, |v| {
         v["groups"].as_array().is_some_and(|gs| {
@@ -443,12 +461,19 @@ for (const el of d.querySelectorAll('body *')) {
 }
 const de = d.documentElement;
 const r = svg.getBoundingClientRect();
+const header = d.querySelector('header');
+const hr = header.getBoundingClientRect();
+const links = Array.from(header.querySelectorAll('a, button')).filter(e => e.getBoundingClientRect().width > 0)
+  .filter(e => { const b = e.getBoundingClientRect(); return b.right > hr.right + 0.5 || b.left < hr.left - 0.5; })
+  .map(e => e.textContent.trim());
 return { inner: w.innerWidth, innerH: w.innerHeight, svgTop: r.top, svgBottom: r.bottom, checked, small: small.slice(0, 12),
+  header: hr.height, headerOut: links,
   scroll: Math.max(de.scrollWidth, d.body.scrollWidth), client: de.clientWidth };
 "#;
 
 /// At 640 × 400 and 360 × 640: the diagram starts on the first screen; no visible text is
-/// under 11 px; nothing scrolls sideways.
+/// under 11 px; nothing scrolls sideways; every header control is inside the header. At
+/// 640 × 400 the header is one row (at most 40 px) and the whole drawing is on the first screen.
 pub fn check_small_frames(h: &Harness) -> Result<(), Error> {
     h.open("#/lessons")?;
     for (width, height) in [(640u32, 400u32), (360, 640)] {
@@ -464,6 +489,22 @@ pub fn check_small_frames(h: &Harness) -> Result<(), Error> {
         );
         assert!(report["checked"].as_u64().unwrap() > 20, "{report}");
         assert_eq!(
+            report["headerOut"],
+            json!([]),
+            "every header control inside the header: {report}"
+        );
+        if height <= 500 {
+            // A short frame: the header is one compact row and the whole drawing is on the
+            // first screen, not only its top.
+            let header = report["header"].as_f64().unwrap();
+            assert!(header <= 40.0, "the header takes {header} px: {report}");
+            let bottom = report["svgBottom"].as_f64().unwrap();
+            assert!(
+                bottom <= f64::from(height),
+                "the drawing ends below the first screen: {report}"
+            );
+        }
+        assert_eq!(
             report["small"],
             json!([]),
             "text under 11 px at {width} × {height}: {report}"
@@ -474,4 +515,91 @@ pub fn check_small_frames(h: &Harness) -> Result<(), Error> {
         );
     }
     h.expect_no_panic_banner("glance small frames")
+}
+
+/// The gap between two rectangles (0 when they touch or overlap).
+fn gap_between(a: &Value, b: &Value) -> f64 {
+    let f = |r: &Value, k: &str| r[k].as_f64().unwrap_or(f64::NAN);
+    let dx = (f(a, "left") - f(b, "right"))
+        .max(f(b, "left") - f(a, "right"))
+        .max(0.0);
+    let dy = (f(a, "top") - f(b, "bottom"))
+        .max(f(b, "top") - f(a, "bottom"))
+        .max(0.0);
+    dx.hypot(dy)
+}
+
+/// The offsets of the drawn cells whose key is `key`.
+fn lane_cells(v: &Value, key: &str) -> Vec<u64> {
+    v["cells"].as_array().map_or_else(Vec::new, |cells| {
+        cells
+            .iter()
+            .filter(|c| c["key"] == key)
+            .filter_map(|c| c["offset"].as_str()?.parse().ok())
+            .collect()
+    })
+}
+
+/// The record card follows its cell while the lane moves on, and when the cell slides off the
+/// lane the card says so and stands by the lane's start: it never points at nothing.
+pub fn check_card_follows_its_cell(h: &Harness) -> Result<(), Error> {
+    h.open("#/playground?seed=3&speed=20")?;
+    wait(h, "billing Stable", STABLE, |v| stable_billing(v).is_some())?;
+    // One key, so every record lands in one lane; enough to fill it.
+    let batch: Vec<String> = (0..16).map(|i| format!("ann:{i}")).collect();
+    let batch: Vec<&str> = batch.iter().map(String::as_str).collect();
+    produce(h, &batch)?;
+    let full = wait(h, "ann's lane to fill", RENDER, |v| {
+        lane_cells(v, "ann").iter().max() == Some(&15)
+    })?;
+    let drawn = lane_cells(&full, "ann").len() as u64;
+    eprintln!("the lane draws {drawn} cells");
+    // The newest cell: the lane moves it left as records arrive.
+    h.browser
+        .find(".diagram g.lane g.cell[data-key=\"ann\"][data-offset=\"15\"]")?
+        .click()?;
+    let open = wait(h, "the card beside offset 15", RENDER, |v| {
+        v["card"]["cell"].is_object()
+    })?;
+    let first_left = open["card"]["cell"]["left"].as_f64().unwrap();
+    assert!(
+        gap_between(&open["card"]["rect"], &open["card"]["cell"]) <= 12.0,
+        "the card opens beside its cell: {}",
+        open["card"]
+    );
+    produce(h, &["ann:16", "ann:17", "ann:18"])?;
+    let moved = wait(h, "the cell to move and the card with it", RENDER, |v| {
+        v["card"]["cell"]["left"]
+            .as_f64()
+            .is_some_and(|l| l < first_left - 10.0)
+            && gap_between(&v["card"]["rect"], &v["card"]["cell"]) <= 12.0
+    })?;
+    eprintln!(
+        "moved: cell {} card {}",
+        moved["card"]["cell"], moved["card"]["rect"]
+    );
+    h.screenshot("glance-card-follows")?;
+    // Push offset 15 off the lane's start.
+    let more: Vec<String> = (19..19 + drawn).map(|i| format!("ann:{i}")).collect();
+    let more: Vec<&str> = more.iter().map(String::as_str).collect();
+    produce(h, &more)?;
+    let gone = wait(
+        h,
+        "the card to say its cell slid off the lane",
+        RENDER,
+        |v| {
+            v["card"]["anchor"] == "lane"
+                && v["card"]["cell"].is_null()
+                && v["card"]["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("Offset 15 has slid off the start of lane"))
+        },
+    )?;
+    assert!(
+        inside_viewport(&gone, &gone["card"]["rect"]),
+        "{}",
+        gone["card"]
+    );
+    h.screenshot("glance-card-slid-off")?;
+    h.expect_no_panic_banner("glance card follows")
 }

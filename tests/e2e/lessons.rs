@@ -437,13 +437,13 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
     click_text(h, ".lesson-view", "Add group")?;
     pass_and_next(h, 1)?;
     wait_step_n(h, 2, 4)?;
-    predict(h, "consumer 4")?;
+    predict(h, "consumer-billing-3")?;
     add_consumer(h, "billing")?;
     let s = wait_step(h, "step 2 to pass", |s| s["passed"] == json!(true))?;
     let verdict = s["verdict"].as_str().unwrap_or_default().to_string();
     assert!(verdict.contains("right"), "{verdict}");
     h.browser
-        .wait_until("consumer 4 to own partition 2", TIMEOUT, || {
+        .wait_until("consumer-billing-3 to own partition 2", TIMEOUT, || {
             let li = h
                 .browser
                 .find_all(".lesson-view .group[data-group=\"billing\"] li[data-consumer=\"4\"]")?;
@@ -452,7 +452,7 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
                 None => None,
             })
         })?;
-    view_says(h, "consumer 3 gives up orders-2")?;
+    view_says(h, "consumer-billing-2 gives up orders-2")?;
     click_text(h, ".lessons .lesson-actions", "Next")?;
     wait_step_n(h, 3, 4)?;
     choose_assignor(h, "cooperative-sticky")?;
@@ -484,7 +484,7 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
         s["verdict"].as_str().is_some_and(|v| v.contains("right")),
         "{s}"
     );
-    view_says(h, "consumer 5 gives up orders-2")?;
+    view_says(h, "consumer-shipping-1 gives up orders-2")?;
     h.screenshot("lesson-assignors-last")?;
     h.expect_no_panic_banner("assignors lesson")
 }

@@ -201,10 +201,7 @@ impl World {
         let id = self.next_client_id;
         self.next_client_id += 1;
         if config.client_id.is_empty() {
-            config.client_id = match &config.group_id {
-                Some(g) => format!("consumer-{g}-{id}"),
-                None => format!("consumer-{id}"),
-            };
+            config.client_id = self.client_names.next_consumer(config.group_id.as_deref());
         }
         let group: Option<Name> = config.group_id.as_deref().map(Name::from);
         let mut consumer = Consumer {

@@ -178,7 +178,7 @@ impl World {
         let id = self.next_client_id;
         self.next_client_id += 1;
         if config.client_id.is_empty() {
-            config.client_id = format!("producer-{id}");
+            config.client_id = self.client_names.next_producer();
         }
         self.producers.insert(
             id,

@@ -48,14 +48,25 @@ fn focus(css: &str) {
     }
 }
 
+/// Where the card stands, for the view and the tests (`data-anchor`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Anchor {
+    /// Beside its cell.
+    Cell,
+    /// The cell is not drawn (the lane moved on past it): beside the lane's start, where
+    /// the cell slid out.
+    Lane,
+}
+
 /// Places the card beside the selected cell (right of it, else left, else below), inside
-/// the viewport; without the cell (it scrolled out of its lane), at the viewport's top right.
-fn place_beside_cell(card: &web_sys::HtmlElement, partition: u32, offset: u64) {
+/// the viewport; when the cell is not drawn (the lane moved on past it), beside the start of
+/// its lane; without the lane either, at the viewport's top right. Says which it did.
+fn place_beside_cell(card: &web_sys::HtmlElement, partition: u32, offset: u64) -> Anchor {
     let Some(window) = web_sys::window() else {
-        return;
+        return Anchor::Lane;
     };
     let Some(document) = window.document() else {
-        return;
+        return Anchor::Lane;
     };
     let (vw, vh) = document.document_element().map_or((1280.0, 800.0), |de| {
         (f64::from(de.client_width()), f64::from(de.client_height()))
@@ -66,8 +77,25 @@ fn place_beside_cell(card: &web_sys::HtmlElement, partition: u32, offset: u64) {
     );
     let gap = 8.0;
     let (mut x, mut y) = (vw - w - gap, gap);
-    if let Ok(Some(cell)) = document.query_selector(&cell_selector(partition, offset)) {
-        let r = cell.get_bounding_client_rect();
+    let cell = document
+        .query_selector(&cell_selector(partition, offset))
+        .ok()
+        .flatten();
+    let anchor = if cell.is_some() {
+        Anchor::Cell
+    } else {
+        Anchor::Lane
+    };
+    let target = cell.or_else(|| {
+        document
+            .query_selector(&format!(
+                ".diagram g.lane[data-partition=\"{partition}\"] g.cell"
+            ))
+            .ok()
+            .flatten()
+    });
+    if let Some(target) = target {
+        let r = target.get_bounding_client_rect();
         y = r.top() + r.height() / 2.0 - h / 2.0;
         if r.right() + gap + w <= vw - gap {
             x = r.right() + gap;
@@ -89,25 +117,55 @@ fn place_beside_cell(card: &web_sys::HtmlElement, partition: u32, offset: u64) {
         .offset_parent()
         .map(|p| p.get_bounding_client_rect())
         .map_or((0.0, 0.0), |r| (r.left(), r.top()));
+    let (left, top) = (
+        format!("{}px", (x - px).round()),
+        format!("{}px", (y - py).round()),
+    );
+    // Written only when it moved: most frames the cell stands still.
     let style = card.style();
-    let _ = style.set_property("left", &format!("{}px", (x - px).round()));
-    let _ = style.set_property("top", &format!("{}px", (y - py).round()));
+    if style.get_property_value("left").ok().as_deref() != Some(left.as_str()) {
+        let _ = style.set_property("left", &left);
+    }
+    if style.get_property_value("top").ok().as_deref() != Some(top.as_str()) {
+        let _ = style.set_property("top", &top);
+    }
+    anchor
 }
 
 /// The selected record's details, as a popover beside its cell: focus moves into it; Esc
-/// (or ×) closes it and gives focus back to the cell.
+/// (or ×) closes it and gives focus back to the cell. It follows its cell every frame while
+/// the lane moves; when the cell is no longer drawn it says so and stands by the lane's start,
+/// so it never points at nothing.
 #[component]
 pub fn RecordCard(props: &RecordCardProps) -> Html {
     let card = use_node_ref();
+    let anchor = use_state_eq(|| Anchor::Cell);
     {
         let card = card.clone();
+        let anchor = anchor.clone();
         use_effect_with(props.selected.clone(), move |selected| {
-            if let (Some((_, partition, offset)), Some(el)) =
-                (selected, card.cast::<web_sys::HtmlElement>())
-            {
-                place_beside_cell(&el, *partition, *offset);
-                focus(".card.popover .close");
-            }
+            anchor.set(Anchor::Cell);
+            let follow = match (selected, card.cast::<web_sys::HtmlElement>()) {
+                (Some((_, partition, offset)), Some(el)) => {
+                    let (partition, offset) = (*partition, *offset);
+                    anchor.set(place_beside_cell(&el, partition, offset));
+                    focus(".card.popover .close");
+                    let last = std::rc::Rc::new(std::cell::Cell::new(Anchor::Cell));
+                    Some(crate::ui::hooks::FrameLoop::start(Callback::from(
+                        move |_: f64| {
+                            let Some(el) = card.cast::<web_sys::HtmlElement>() else {
+                                return;
+                            };
+                            let now = place_beside_cell(&el, partition, offset);
+                            if last.replace(now) != now {
+                                anchor.set(now);
+                            }
+                        },
+                    )))
+                }
+                _ => None,
+            };
+            move || drop(follow)
         });
     }
     let Some((_, partition, offset)) = props.selected.clone() else {
@@ -133,13 +191,31 @@ pub fn RecordCard(props: &RecordCardProps) -> Html {
         })
     };
     let model = props.model.0.borrow();
+    // The cell is not drawn while the record is still in the log: the lane moved on past it.
+    let gone = *anchor == Anchor::Lane && record_in_log(&model).is_some();
     html! {
         <section class="card popover" ref={card} role="dialog" aria-label={format!("Record at partition {partition}, offset {offset}")}
-            data-partition={partition.to_string()} data-offset={offset.to_string()} {onkeydown}>
+            data-partition={partition.to_string()} data-offset={offset.to_string()}
+            data-anchor={if gone { "lane" } else { "cell" }} {onkeydown}>
             <button type="button" class="close" onclick={close} aria-label="Close the record card (Esc)">{ "×" }</button>
+            if gone {
+                <p class="card-gone" role="status">{ format!("Offset {offset} has slid off the start of lane P{partition}: the lane draws only its newest records.") }</p>
+            }
             { card_body(&model) }
         </section>
     }
+}
+
+/// The selected record, if its partition's log holds it at this moment.
+fn record_in_log(model: &Model) -> Option<&crate::sim::log::Record> {
+    let (topic, partition, offset) = model.selected.as_ref()?;
+    model
+        .world()
+        .topic(topic)?
+        .partitions
+        .get(*partition as usize)?
+        .log
+        .get(*offset)
 }
 
 fn card_body(model: &Model) -> Html {
@@ -149,12 +225,20 @@ fn card_body(model: &Model) -> Html {
     let Some(t) = model.world().topic(topic) else {
         return html! {};
     };
-    let Some(record) = t
-        .partitions
-        .get(*partition as usize)
-        .and_then(|p| p.log.get(*offset))
-    else {
-        return html! { <p>{ "That record is no longer in the log (retention or compaction removed it)." }</p> };
+    let Some(record) = record_in_log(model) else {
+        let end = t
+            .partitions
+            .get(*partition as usize)
+            .map_or(0, |p| p.log.log_end_offset());
+        // Rewound to before the record was written, or removed by retention or compaction.
+        let text = if *offset >= end {
+            format!(
+                "At this moment the log has no offset {offset} yet: it ends before offset {end}."
+            )
+        } else {
+            "That record is no longer in the log (retention or compaction removed it).".to_string()
+        };
+        return html! { <p>{ text }</p> };
     };
     let n = t.partition_count();
     let how = match &record.key {

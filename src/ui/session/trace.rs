@@ -165,7 +165,7 @@ impl Trace {
                 flights.push(flight);
             }
             if lines.len() < LOG_LINES
-                && let Some((category, mut text)) = describe(&e.kind)
+                && let Some((category, mut text)) = describe(world, &e.kind)
             {
                 if let TraceKind::PartitionsIncreased { topic, from, to } = &e.kind {
                     text.push_str(&keys_moved(world, topic, *from, *to));
@@ -420,8 +420,18 @@ fn text_of(bytes: &Option<crate::sim::log::Bytes>) -> String {
     }
 }
 
-/// A one-line, learner-facing description of an event (None for the noisy ones).
-pub fn describe(kind: &TraceKind) -> Option<(&'static str, String)> {
+/// A consumer as the page names it: its `client.id` (`consumer-billing-1`), as Kafka's own
+/// logs and tools do; the engine's number only for a consumer the world no longer keeps.
+fn consumer_name(world: &World, consumer: u32) -> String {
+    world.consumer(consumer).map_or_else(
+        || format!("consumer {consumer}"),
+        |c| c.config.client_id.clone(),
+    )
+}
+
+/// A one-line, learner-facing description of an event (None for the noisy ones), naming
+/// clients as `world` knows them.
+pub fn describe(world: &World, kind: &TraceKind) -> Option<(&'static str, String)> {
     Some(match kind {
         TraceKind::RecordAppended {
             topic,
@@ -459,7 +469,8 @@ pub fn describe(kind: &TraceKind) -> Option<(&'static str, String)> {
         } => (
             "consume",
             format!(
-                "consumer {consumer} reads {topic}-{partition} offset {offset}{}",
+                "{} reads {topic}-{partition} offset {offset}{}",
+                consumer_name(world, *consumer),
                 if *duplicate {
                     " (again: at-least-once duplicate)"
                 } else {
@@ -475,7 +486,8 @@ pub fn describe(kind: &TraceKind) -> Option<(&'static str, String)> {
         } => (
             "consume",
             format!(
-                "consumer {consumer} commits for {group}: {}",
+                "{} commits for {group}: {}",
+                consumer_name(world, *consumer),
                 offsets
                     .iter()
                     .map(|(t, p, o)| format!("{t}-{p}={o}"))
@@ -504,7 +516,8 @@ pub fn describe(kind: &TraceKind) -> Option<(&'static str, String)> {
         } => (
             "group",
             format!(
-                "consumer {consumer} now owns {} (generation {generation})",
+                "{} now owns {} (generation {generation})",
+                consumer_name(world, *consumer),
                 list_partitions(assigned)
             ),
         ),
@@ -515,7 +528,8 @@ pub fn describe(kind: &TraceKind) -> Option<(&'static str, String)> {
         } => (
             "group",
             format!(
-                "consumer {consumer} gives up {}",
+                "{} gives up {}",
+                consumer_name(world, *consumer),
                 list_partitions(partitions)
             ),
         ),
@@ -526,14 +540,19 @@ pub fn describe(kind: &TraceKind) -> Option<(&'static str, String)> {
         TraceKind::ConsumerCrashed { consumer } => (
             "group",
             format!(
-                "consumer {consumer} crashed; the coordinator notices after session.timeout.ms (45 s)"
+                "{} crashed; the coordinator notices after session.timeout.ms (45 s)",
+                consumer_name(world, *consumer)
             ),
         ),
-        TraceKind::ConsumerStopped { consumer } => ("group", format!("consumer {consumer} closed")),
+        TraceKind::ConsumerStopped { consumer } => (
+            "group",
+            format!("{} closed", consumer_name(world, *consumer)),
+        ),
         TraceKind::ConsumerStarted { consumer, group } => (
             "group",
             format!(
-                "consumer {consumer} started{}",
+                "{} started{}",
+                consumer_name(world, *consumer),
                 group
                     .as_ref()
                     .map(|g| format!(" in group {g}"))
@@ -636,4 +655,34 @@ fn json_escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_event_log_names_consumers_by_client_id() {
+        let mut world = World::new(5);
+        world.create_topic("orders", 1, 1).expect("topic");
+        world.add_producer().expect("producer");
+        let id = world
+            .add_group_consumer("billing", &["orders"])
+            .expect("consumer");
+        let lines: Vec<String> = world
+            .take_events()
+            .iter()
+            .filter_map(|e| describe(&world, &e.kind).map(|(_, text)| text))
+            .collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "consumer-billing-1 started in group billing"),
+            "{lines:?}"
+        );
+        assert!(
+            describe(&world, &TraceKind::ConsumerStopped { consumer: id })
+                .is_some_and(|(_, text)| text == "consumer-billing-1 closed")
+        );
+    }
 }
