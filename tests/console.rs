@@ -1462,3 +1462,69 @@ kafka-consumer-groups.sh --bootstrap-server localhost:9092 --reset-offsets --gro
         "Cannot shift offset for partition orders-0 since there is no current committed offset\nOption"
     ), "{}", out.stderr);
 }
+
+/// Issue 16, point 6: a group whose members use `group.protocol=consumer` (KIP-848) is a
+/// `Consumer` group. Kafka 4.1's `ConsumerGroupCommand.printGroupInfo` prints
+/// `GroupType.toString` (`Classic` / `Consumer`) in `--list --type`, and `--type consumer`
+/// keeps only those (`ListConsumerGroupTest.testListConsumerGroupsWithTypesConsumerProtocol`);
+/// `--describe --state` names the coordinator's assignor (`group.consumer.assignors`, default
+/// `uniform`) where a classic group names its members' (`range`); a consumer-protocol member id
+/// is a bare `Uuid` (22 characters). A value other than classic/consumer fails the consumer's
+/// constructor (`ConfigDef.CaseInsensitiveValidString`).
+#[test]
+fn a_consumer_protocol_group_is_listed_with_its_type() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --create --topic orders --partitions 3 --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic orders --group modern --consumer-property group.protocol=CONSUMER --bootstrap-server localhost:9092 &
+kafka-console-consumer.sh --topic orders --group modern --consumer-property group.protocol=consumer --bootstrap-server localhost:9092 &
+kafka-console-consumer.sh --topic orders --group legacy --bootstrap-server localhost:9092 &
+sleep 10
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --list --type
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --list --type consumer --state
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --all-groups --state
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group modern --members
+kafka-console-consumer.sh --topic orders --consumer-property group.protocol=modern --bootstrap-server localhost:9092
+",
+    );
+    let stdout = out.stdout.as_str();
+    assert!(
+        stdout.contains(
+            "Created topic orders.\n\
+             GROUP                     TYPE                \n\
+             legacy                    Classic             \n\
+             modern                    Consumer            \n\
+             GROUP                     TYPE                 STATE               \n\
+             modern                    Consumer             Stable              \n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "\nlegacy          localhost:9092  (1)       range                Stable               1\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "\nmodern          localhost:9092  (1)       uniform              Stable               2\n"
+        ),
+        "{stdout}"
+    );
+    // Two members with ids of 22 characters, each owning partitions.
+    let members: Vec<Vec<&str>> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("GROUP           CONSUMER-ID"))
+        .filter(|l| l.starts_with("modern "))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(members.len(), 2, "{stdout}");
+    for member in &members {
+        assert_eq!(member[1].len(), 22, "{member:?}");
+        assert_ne!(member[4], "0", "{member:?}");
+    }
+    assert!(out.stderr.contains(
+        "org.apache.kafka.common.config.ConfigException: Invalid value modern for configuration group.protocol: String must be one of (case insensitive): CLASSIC, CONSUMER\n"
+    ), "{}", out.stderr);
+}
