@@ -31,7 +31,7 @@
 //! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
 //! `format.rs` holds shared output formats; `limits.rs` the shell's size limits; `text.rs` a
 //! stream's text in write order; one file per tool (`topics.rs`, `producer.rs`,
-//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `server.rs` for storage, server start/stop and
+//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `server.rs` for storage, server start/stop and
 //! run-class); `network.rs` what clients do when no broker answers;
 //! `complete.rs` tab completion; `tool.rs` names the tools.
 
@@ -46,6 +46,7 @@ pub mod limits;
 pub mod network;
 pub mod offsets;
 pub mod producer;
+pub mod quorum;
 pub mod server;
 pub mod shell;
 pub mod text;
@@ -1240,6 +1241,7 @@ impl Console {
                 KafkaTool::DeleteRecords => {
                     delete_records::run(self, world, args, stdin.as_deref(), io)
                 }
+                KafkaTool::MetadataQuorum => quorum::run(self, world, args, io, out),
                 KafkaTool::Storage => server::storage(self, world, args, io),
                 KafkaTool::ServerStart => server::start(self, world, args, io),
                 KafkaTool::ServerStop => server::stop(self, world, args, io),

@@ -1462,3 +1462,177 @@ kafka-consumer-groups.sh --bootstrap-server localhost:9092 --reset-offsets --gro
         "Cannot shift offset for partition orders-0 since there is no current committed offset\nOption"
     ), "{}", out.stderr);
 }
+
+/// Issue 16, point 6: a group whose members use `group.protocol=consumer` (KIP-848) is a
+/// `Consumer` group. Kafka 4.1's `ConsumerGroupCommand.printGroupInfo` prints
+/// `GroupType.toString` (`Classic` / `Consumer`) in `--list --type`, and `--type consumer`
+/// keeps only those (`ListConsumerGroupTest.testListConsumerGroupsWithTypesConsumerProtocol`);
+/// `--describe --state` names the coordinator's assignor (`group.consumer.assignors`, default
+/// `uniform`) where a classic group names its members' (`range`); a consumer-protocol member id
+/// is a bare `Uuid` (22 characters). A value other than classic/consumer fails the consumer's
+/// constructor (`ConfigDef.CaseInsensitiveValidString`).
+#[test]
+fn a_consumer_protocol_group_is_listed_with_its_type() {
+    let mut world = quickstart_world(4);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --create --topic orders --partitions 3 --bootstrap-server localhost:9092
+kafka-console-consumer.sh --topic orders --group modern --consumer-property group.protocol=CONSUMER --bootstrap-server localhost:9092 &
+kafka-console-consumer.sh --topic orders --group modern --consumer-property group.protocol=consumer --bootstrap-server localhost:9092 &
+kafka-console-consumer.sh --topic orders --group legacy --bootstrap-server localhost:9092 &
+sleep 10
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --list --type
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --list --type consumer --state
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --all-groups --state
+kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group modern --members
+kafka-console-consumer.sh --topic orders --consumer-property group.protocol=modern --bootstrap-server localhost:9092
+",
+    );
+    let stdout = out.stdout.as_str();
+    assert!(
+        stdout.contains(
+            "Created topic orders.\n\
+             GROUP                     TYPE                \n\
+             legacy                    Classic             \n\
+             modern                    Consumer            \n\
+             GROUP                     TYPE                 STATE               \n\
+             modern                    Consumer             Stable              \n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "\nlegacy          localhost:9092  (1)       range                Stable               1\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "\nmodern          localhost:9092  (1)       uniform              Stable               2\n"
+        ),
+        "{stdout}"
+    );
+    // Two members with ids of 22 characters, each owning partitions.
+    let members: Vec<Vec<&str>> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("GROUP           CONSUMER-ID"))
+        .filter(|l| l.starts_with("modern "))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(members.len(), 2, "{stdout}");
+    for member in &members {
+        assert_eq!(member[1].len(), 22, "{member:?}");
+        assert_ne!(member[4], "0", "{member:?}");
+    }
+    assert!(out.stderr.contains(
+        "org.apache.kafka.common.config.ConfigException: Invalid value modern for configuration group.protocol: String must be one of (case insensitive): CLASSIC, CONSUMER\n"
+    ), "{}", out.stderr);
+}
+
+/// Issue 16, point 8: `kafka-metadata-quorum.sh describe --status / --replication`, as Kafka
+/// 4.1's `tools/src/main/java/org/apache/kafka/tools/MetadataQuorumCommand.java` prints them
+/// (`handleDescribeStatus`: labels padded to 24; `Node.toString` for voters and observers;
+/// `handleDescribeReplication` through `ToolsUtils.prettyPrintTable`), its `TerseException`s
+/// and argparse4j's errors (`MetadataQuorumCommandTest.testDescribeQuorumStatusSuccessful`,
+/// `testDescribeQuorumReplicationSuccessful`). The quorum is the quickstart's combined node 1;
+/// its high watermark grows as the controller writes records (a topic, its partitions, and a
+/// `NoOpRecord` every 500 ms); the other brokers are observers.
+#[test]
+fn kafka_metadata_quorum_describes_the_quorum() {
+    let config = eda_playground::sim::world::WorldConfig {
+        brokers: 2,
+        group_initial_rebalance_delay_ms: 0,
+        ..Default::default()
+    };
+    let mut world = World::with_config(4, config);
+    let out = run_script(
+        &mut world,
+        "kafka-metadata-quorum.sh --bootstrap-server localhost:9092 describe --status
+kafka-topics.sh --create --topic orders --partitions 3 --bootstrap-server localhost:9092
+sleep 2
+bin/kafka-metadata-quorum.sh --bootstrap-controller localhost:9093 describe --replication
+kafka-metadata-quorum.sh --bootstrap-server localhost:9092 describe
+kafka-metadata-quorum.sh describe --status
+kafka-metadata-quorum.sh --bootstrap-server localhost:9092 describe --status --replication
+",
+    );
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let cluster = world.cluster_id().to_string();
+    assert_eq!(lines[0], format!("ClusterId:              {cluster}"));
+    assert_eq!(
+        &lines[1..6],
+        [
+            "LeaderId:               1",
+            "LeaderEpoch:            1",
+            // Two bootstrap records and two broker registrations.
+            "HighWatermark:          4",
+            "MaxFollowerLag:         0",
+            "MaxFollowerLagTimeMs:   0",
+        ]
+    );
+    assert!(
+        lines[6].starts_with("CurrentVoters:          [{\"id\": 1, \"directoryId\": \""),
+        "{}",
+        lines[6]
+    );
+    assert!(
+        lines[6].ends_with("\", \"endpoints\": [\"CONTROLLER://localhost:9093\"]}]"),
+        "{}",
+        lines[6]
+    );
+    assert!(
+        lines[7].starts_with("CurrentObservers:       [{\"id\": 2, \"directoryId\": \""),
+        "{}",
+        lines[7]
+    );
+    assert_eq!(lines[8], "Created topic orders.");
+    let header: Vec<&str> = lines[9].split('\t').map(str::trim_end).collect();
+    assert_eq!(
+        header,
+        [
+            "NodeId",
+            "DirectoryId",
+            "LogEndOffset",
+            "Lag",
+            "LastFetchTimestamp",
+            "LastCaughtUpTimestamp",
+            "Status",
+            ""
+        ]
+    );
+    let leader: Vec<&str> = lines[10].split('\t').map(str::trim_end).collect();
+    // + the topic record, its 3 partition records and 4 no-ops in 2 s.
+    assert_eq!(
+        (leader[0], leader[2], leader[3], leader[6]),
+        ("1", "12", "0", "Leader")
+    );
+    assert_eq!(leader[4], world.now_ms().to_string());
+    let observer: Vec<&str> = lines[11].split('\t').map(str::trim_end).collect();
+    assert_eq!((observer[0], observer[6]), ("2", "Observer"));
+    assert_eq!(lines.len(), 12);
+    assert_eq!(
+        out.stderr,
+        "One of --status or --replication must be specified with describe sub-command
+usage: kafka-metadata-quorum [-h] (--bootstrap-server BOOTSTRAP_SERVER | --bootstrap-controller BOOTSTRAP_CONTROLLER) [--command-config COMMAND_CONFIG] {describe,add-controller,remove-controller} ...
+kafka-metadata-quorum: error: one of the arguments --bootstrap-server --bootstrap-controller is required
+Only one of --status or --replication should be specified with describe sub-command
+"
+    );
+    assert_eq!(
+        complete(
+            &world,
+            "kafka-metadata-quorum.sh --bootstrap-server localhost:9092 de",
+            62
+        ),
+        vec!["describe"]
+    );
+    assert_eq!(
+        complete(
+            &world,
+            "kafka-metadata-quorum.sh --bootstrap-server localhost:9092 describe --st",
+            73
+        ),
+        vec!["--status"]
+    );
+    assert!(complete(&world, "kafka-meta", 10).contains(&"kafka-metadata-quorum.sh".to_string()));
+}

@@ -23,6 +23,7 @@
 
 mod e2e {
     pub mod compare;
+    pub mod console_tools;
     pub mod embed;
     pub mod glance_play;
     pub mod glance_views;
@@ -647,6 +648,15 @@ fn embed_dialog_snippet_shows_the_same_scenario() {
 #[ignore = "end-to-end benchmark: needs dist/ and chromedriver; run by ./run.sh test"]
 fn frame_time_probe() {
     run_on_dist("frame-time", e2e::playground::frame_time_probe);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn console_metadata_quorum_tab_completes_and_describes_the_quorum() {
+    run_on_dist(
+        "console-metadata-quorum",
+        e2e::console_tools::check_metadata_quorum,
+    );
 }
 
 #[test]

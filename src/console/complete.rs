@@ -8,7 +8,9 @@
 
 use crate::console::args::OptSpec;
 use crate::console::tool::KafkaTool;
-use crate::console::{configs, consumer, delete_records, groups, offsets, producer, topics};
+use crate::console::{
+    configs, consumer, delete_records, groups, offsets, producer, quorum, topics,
+};
 use crate::sim::World;
 use crate::sim::validate;
 
@@ -48,6 +50,7 @@ fn options_of(tool: KafkaTool) -> &'static [OptSpec] {
         KafkaTool::Configs => configs::OPTIONS,
         KafkaTool::GetOffsets => offsets::OPTIONS,
         KafkaTool::DeleteRecords => delete_records::OPTIONS,
+        KafkaTool::MetadataQuorum => quorum::OPTIONS,
         _ => &[],
     }
 }
@@ -105,6 +108,15 @@ pub fn complete(world: &World, line: &str, cursor: usize) -> Vec<String> {
                 .iter()
                 .map(|o| format!("--{}", o.name))
                 .collect(),
+            (Some(KafkaTool::MetadataQuorum), _)
+                if !words.contains(&"describe") && !current.starts_with('-') =>
+            {
+                vec![
+                    "describe".to_string(),
+                    "add-controller".to_string(),
+                    "remove-controller".to_string(),
+                ]
+            }
             (Some(KafkaTool::Storage), _) if words.len() == 1 => {
                 vec!["format".to_string(), "random-uuid".to_string()]
             }

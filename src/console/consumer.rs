@@ -54,7 +54,7 @@ use crate::console::text::Text;
 use crate::console::topics::{include_list, pattern_matches};
 use crate::console::{Console, Io, Job, Mode, Output, network};
 use crate::sim::assignor::AssignorKind;
-use crate::sim::client::{ConsumerConfig, ConsumerState, OffsetReset};
+use crate::sim::client::{ConsumerConfig, ConsumerState, GroupProtocol, OffsetReset};
 use crate::sim::command::{Command, Outcome, Subscription};
 use crate::sim::log::Bytes;
 use crate::sim::validate::TimestampType;
@@ -637,6 +637,28 @@ pub fn run(
     }
     if let Some(n) = number("fetch.max.bytes", 0) {
         config.fetch_max_bytes = n;
+    }
+    // `group.protocol`: `ConfigDef.CaseInsensitiveValidString.in("CLASSIC", "CONSUMER")`. With
+    // `consumer` (KIP-848) the coordinator assigns the partitions with its own assignor
+    // (`group.consumer.assignors`, `uniform` first). Simplified: the engine's range assignor
+    // stands for it: for members that own nothing yet, `uniform`
+    // (`OptimizedUniformAssignmentBuilder.assignRemainingPartitions`) also gives each member a
+    // run of consecutive partitions, the first ones one extra; unlike `uniform` it does not
+    // keep what members own when the group changes.
+    if let Some(raw) = props.get("group.protocol") {
+        match GroupProtocol::parse(raw) {
+            Some(protocol) => {
+                config.group_protocol = protocol;
+                if protocol == GroupProtocol::Consumer {
+                    config.assignors = vec![AssignorKind::Range];
+                }
+            }
+            None => {
+                bad.get_or_insert(format!(
+                    "Invalid value {raw} for configuration group.protocol: String must be one of (case insensitive): CLASSIC, CONSUMER"
+                ));
+            }
+        }
     }
     if let Some(message) = bad {
         io.err.push_str(&log_line(

@@ -4,7 +4,10 @@
 //! Formats, from Kafka 4.1's `tools/.../consumer/group/ConsumerGroupCommand.java`,
 //! `ConsumerGroupCommandOptions.java` and `OffsetsUtils.printOffsetsToReset`:
 //! - `--list`: one group id per line; with `--state`/`--type` a table, `GROUP` padded to the
-//!   longest id (at least 15) plus 10, then ` %-20s` columns;
+//!   longest id (at least 15) plus 10, then ` %-20s` columns; a group's TYPE is `Classic`, or
+//!   `Consumer` when its members use `group.protocol=consumer` (then its ASSIGNMENT-STRATEGY is
+//!   the coordinator's `uniform`, its rebalancing state `Reconciling`, and `--members
+//!   --verbose` shows member and target epochs);
 //! - `--describe` (offsets): each line starts with a newline (`printf("\n%-Gs %-Ts %-10s %-15s
 //!   %-15s %-15s %-Cs %-Hs %s")`), columns GROUP, TOPIC, PARTITION, CURRENT-OFFSET,
 //!   LOG-END-OFFSET, LAG, CONSUMER-ID, HOST, CLIENT-ID, widths the longest value (at least
@@ -42,6 +45,7 @@ use crate::console::args::{self, OptSpec, Options, flag, opt, opt_optional};
 use crate::console::format::{USAGE_HEADER, broker_address, log_line, pad};
 use crate::console::{Console, Io, Output, network};
 use crate::sim::World;
+use crate::sim::client::GroupProtocol;
 use crate::sim::command::{Command, OffsetTarget};
 use crate::sim::group::{Group, GroupState};
 use crate::sim::validate::GROUP_METADATA_TOPIC_NAME;
@@ -413,7 +417,7 @@ fn list(world: &World, opts: &Options, io: &mut Io) -> i32 {
                 ),
             );
         }
-        groups.retain(|g| wanted.contains(&g.state.name().to_ascii_lowercase()));
+        groups.retain(|g| wanted.contains(&state_name(g).to_ascii_lowercase()));
     }
     if let Some(filter) = opts.value("type").filter(|s| !s.is_empty()) {
         let wanted: Vec<String> = filter
@@ -426,9 +430,7 @@ fn list(world: &World, opts: &Options, io: &mut Io) -> i32 {
                 &format!("Invalid types list '{filter}'. Valid types are: Classic, Consumer"),
             );
         }
-        if !wanted.iter().any(|w| w == "classic") {
-            groups.clear();
-        }
+        groups.retain(|g| wanted.contains(&g.group_type.type_name().to_ascii_lowercase()));
     }
     let width = groups
         .iter()
@@ -448,15 +450,28 @@ fn list(world: &World, opts: &Options, io: &mut Io) -> i32 {
     for g in groups {
         let mut line = pad(&g.id, width);
         if include_type {
-            let _ = write!(line, " {}", pad("Classic", 20));
+            let _ = write!(line, " {}", pad(g.group_type.type_name(), 20));
         }
         if include_state {
-            let _ = write!(line, " {}", pad(g.state.name(), 20));
+            let _ = write!(line, " {}", pad(state_name(g), 20));
         }
         io.out.push_str(&line);
         io.out.push('\n');
     }
     0
+}
+
+/// A group's state as Kafka names it. A consumer-protocol group has no JoinGroup/SyncGroup
+/// rounds: while the engine rebalances it, its members are reconciling with their new target
+/// assignment (`ConsumerGroup.ConsumerGroupState.RECONCILING`).
+fn state_name(group: &Group) -> &'static str {
+    match (group.group_type, group.state) {
+        (
+            GroupProtocol::Consumer,
+            GroupState::PreparingRebalance | GroupState::CompletingRebalance,
+        ) => "Reconciling",
+        (_, state) => state.name(),
+    }
 }
 
 /// `shouldPrintMemberState`: the notes for a group's state; whether to print its table.
@@ -687,7 +702,11 @@ fn describe_members(_world: &World, id: &str, group: Option<&Group>, verbose: bo
         .iter()
         .map(|a| a.chars().count())
         .fold(20, usize::max);
-    let target_w = 20;
+    let target_w = if group.is_some_and(|g| g.group_type == GroupProtocol::Consumer) {
+        current_w
+    } else {
+        20
+    };
     let base = |cells: [&str; 5]| {
         format!(
             "{} {} {} {} {} ",
@@ -727,13 +746,22 @@ fn describe_members(_world: &World, id: &str, group: Option<&Group>, verbose: bo
             &count,
         ]));
         if verbose {
+            // A classic group has no epochs nor target assignment; a consumer-protocol member's
+            // epoch is the group's (the engine completes each rebalance for every member, so
+            // the target is what it owns).
+            let (epoch, target) = match group.map(|g| (g.group_type, g.generation)) {
+                Some((GroupProtocol::Consumer, generation)) => {
+                    (generation.to_string(), assignment.as_str())
+                }
+                _ => (MISSING.to_string(), MISSING),
+            };
             let _ = write!(
                 io.out,
                 "{} {} {} {}",
-                pad(MISSING, 15),
+                pad(&epoch, 15),
                 pad(assignment, current_w),
-                pad(MISSING, 15),
-                pad(MISSING, target_w)
+                pad(&epoch, 15),
+                pad(target, target_w)
             );
         }
         io.out.push('\n');
@@ -760,10 +788,16 @@ fn describe_state(world: &World, id: &str, group: Option<&Group>, io: &mut Io) {
     // A Kafka Streams application's members (classic protocol) all name Streams' own assignor,
     // `StreamsPartitionAssignor`, whose protocol name is `stream`.
     let streams = world.streams_app_id(id).is_some();
+    // A consumer-protocol group names the coordinator's assignor (`group.consumer.assignors`,
+    // whose first, `uniform`, is the default).
     let strategy = group
         .protocol
         .filter(|_| !group.members.is_empty())
-        .map_or(MISSING, |p| if streams { "stream" } else { p.name() });
+        .map_or(MISSING, |p| match group.group_type {
+            _ if streams => "stream",
+            GroupProtocol::Consumer => "uniform",
+            GroupProtocol::Classic => p.name(),
+        });
     let group_w = id.chars().count().max(15);
     let coordinator_w = coordinator.chars().count().max(25);
     let line = |cells: [&str; 5]| {
@@ -788,7 +822,7 @@ fn describe_state(world: &World, id: &str, group: Option<&Group>, io: &mut Io) {
         id,
         &coordinator,
         strategy,
-        group.state.name(),
+        state_name(group),
         &members,
     ]));
     io.out.push('\n');
@@ -962,7 +996,7 @@ fn reset(world: &mut World, opts: &Options, io: &mut Io) -> i32 {
             let _ = writeln!(
                 io.out,
                 "\nError: Assignments can only be reset if the group '{id}' is inactive, but the current state is {}.",
-                g.state.name()
+                state_name(g)
             );
             plan.push((id, Vec::new()));
             continue;

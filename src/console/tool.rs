@@ -20,6 +20,8 @@ pub enum KafkaTool {
     GetOffsets,
     /// `kafka-delete-records.sh`.
     DeleteRecords,
+    /// `kafka-metadata-quorum.sh`.
+    MetadataQuorum,
     /// `kafka-storage.sh`.
     Storage,
     /// `kafka-server-start.sh`.
@@ -32,7 +34,7 @@ pub enum KafkaTool {
 
 impl KafkaTool {
     /// Every tool, in the order `help` lists them.
-    pub const ALL: [KafkaTool; 11] = [
+    pub const ALL: [KafkaTool; 12] = [
         KafkaTool::Topics,
         KafkaTool::ConsoleProducer,
         KafkaTool::ConsoleConsumer,
@@ -40,6 +42,7 @@ impl KafkaTool {
         KafkaTool::Configs,
         KafkaTool::GetOffsets,
         KafkaTool::DeleteRecords,
+        KafkaTool::MetadataQuorum,
         KafkaTool::Storage,
         KafkaTool::ServerStart,
         KafkaTool::ServerStop,
@@ -56,6 +59,7 @@ impl KafkaTool {
             KafkaTool::Configs => "kafka-configs.sh",
             KafkaTool::GetOffsets => "kafka-get-offsets.sh",
             KafkaTool::DeleteRecords => "kafka-delete-records.sh",
+            KafkaTool::MetadataQuorum => "kafka-metadata-quorum.sh",
             KafkaTool::Storage => "kafka-storage.sh",
             KafkaTool::ServerStart => "kafka-server-start.sh",
             KafkaTool::ServerStop => "kafka-server-stop.sh",

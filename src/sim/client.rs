@@ -116,6 +116,36 @@ pub struct Producer {
 // ---------------------------------------------------------------------------------------------
 // Consumer
 
+/// `group.protocol`: the rebalance protocol a consumer speaks, which is also the type of a
+/// group it creates (`GroupType` in `kafka-consumer-groups.sh --list --type`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupProtocol {
+    /// `classic`: JoinGroup/SyncGroup, the assignment computed by the group's leader.
+    #[default]
+    Classic,
+    /// `consumer` (KIP-848): heartbeats, the assignment computed by the group coordinator.
+    Consumer,
+}
+
+impl GroupProtocol {
+    /// Reads `classic` / `consumer`, case-insensitively (`ConfigDef.CaseInsensitiveValidString`).
+    pub fn parse(text: &str) -> Option<GroupProtocol> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "classic" => Some(GroupProtocol::Classic),
+            "consumer" => Some(GroupProtocol::Consumer),
+            _ => None,
+        }
+    }
+
+    /// The group type's name as `GroupType.toString` prints it.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            GroupProtocol::Classic => "Classic",
+            GroupProtocol::Consumer => "Consumer",
+        }
+    }
+}
+
 /// `auto.offset.reset`: where to start when a group has no committed offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OffsetReset {
@@ -172,6 +202,9 @@ pub struct ConsumerConfig {
     /// `fetch.max.bytes` (default 50 MiB): the most one fetch takes in all.
     #[serde(default = "default_fetch_max_bytes")]
     pub fetch_max_bytes: u32,
+    /// `group.protocol` (default classic).
+    #[serde(default)]
+    pub group_protocol: GroupProtocol,
 }
 
 impl Default for ConsumerConfig {
@@ -191,6 +224,7 @@ impl Default for ConsumerConfig {
             processing_ms_per_record: 0,
             max_partition_fetch_bytes: default_max_partition_fetch_bytes(),
             fetch_max_bytes: default_fetch_max_bytes(),
+            group_protocol: GroupProtocol::Classic,
         }
     }
 }

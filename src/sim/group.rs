@@ -8,6 +8,7 @@
 use crate::sim::vecmap::VecMap;
 
 use crate::sim::assignor::{AssignorKind, TopicPartition};
+use crate::sim::client::GroupProtocol;
 use crate::sim::trace::Name;
 
 /// The coordinator's view of a group's state.
@@ -85,6 +86,8 @@ pub struct Group {
     pub initial_join_until: Option<u64>,
     /// Consumers whose SyncGroup arrived before the leader's (answered when it does).
     pub sync_waiting: Vec<u32>,
+    /// The group's type: the protocol of the member that created it (or joined it empty).
+    pub group_type: GroupProtocol,
 }
 
 impl Group {
@@ -104,6 +107,7 @@ impl Group {
             rebalances: 0,
             initial_join_until: None,
             sync_waiting: Vec::new(),
+            group_type: GroupProtocol::Classic,
         }
     }
 

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use crate::sim::assignor::{self, AssignorKind, RebalanceProtocol, TopicPartition};
 use crate::sim::client::ConsumerState;
+use crate::sim::client::GroupProtocol;
 use crate::sim::group::{Group, GroupState, Member};
 use crate::sim::trace::{Name, RebalanceReason, TraceKind};
 use crate::sim::world::{Due, World};
@@ -109,6 +110,11 @@ impl World {
         };
         let member_id: Name = match &c.member_id {
             Some(m) => m.clone(),
+            // A classic member gets `clientId-UUID` from the coordinator; a consumer-protocol
+            // member makes up its own id, `Uuid.randomUuid().toString()` (`ConsumerMembershipManager`).
+            None if c.config.group_protocol == GroupProtocol::Consumer => {
+                super::admin::random_uuid_base64(&mut self.rng).into()
+            }
             None => {
                 let client = c.config.client_id.clone();
                 format!("{client}-{}", uuid_text(&mut self.rng)).into()
@@ -142,6 +148,9 @@ impl World {
             .entry(group_id.clone())
             .or_insert_with(|| Group::new(group_id.clone()));
         let is_new = !group.members.contains_key(&member_id);
+        if group.members.is_empty() {
+            group.group_type = c.config.group_protocol;
+        }
         let member = Member {
             owned_generation,
             member_id: member_id.clone(),
