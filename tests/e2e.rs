@@ -30,6 +30,7 @@ mod e2e {
     pub mod glance_wc;
     pub mod hardening;
     pub mod http;
+    pub mod import;
     pub mod lessons;
     pub mod narrow;
     pub mod playground;
@@ -566,6 +567,18 @@ fn session_travels_by_link_reload_file_and_survives_bad_input() {
         "session_travels",
         e2e::session::check_share_reload_corrupt_file_hostile,
     );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn export_downloads_session_compose_and_java() {
+    run_on_dist("export_downloads", e2e::import::check_export_downloads);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn import_pasted_describe_output_opens_the_cluster() {
+    run_on_dist("import_describe", e2e::import::check_paste_describe_output);
 }
 
 #[test]

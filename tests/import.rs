@@ -309,7 +309,9 @@ g t zero 1 2 1 - - -
         errors[0]
     );
     assert!(
-        errors[1].text.contains("not a line of kafka-topics.sh"),
+        errors[1]
+            .text
+            .contains("“hello there” is not a line of kafka-topics.sh"),
         "{}",
         errors[1]
     );

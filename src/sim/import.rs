@@ -306,6 +306,13 @@ fn describe_line(parsed: &mut Parsed, n: u32, line: &str) -> Result<(), String> 
     Ok(())
 }
 
+/// The start of a line, as a message may quote it (control and direction characters shown).
+fn quoted(line: &str) -> String {
+    let head: String = line.chars().take(60).collect();
+    let more = if line.chars().count() > 60 { "…" } else { "" };
+    format!("{}{more}", crate::sim::text::visible(&head))
+}
+
 fn optional(value: &str) -> Option<&str> {
     (value != MISSING).then_some(value)
 }
@@ -455,10 +462,10 @@ fn parse(text: &str) -> Result<Parsed, Vec<LineError>> {
             let t = t.clone();
             table_row(&mut parsed, &t, n, line)
         } else {
-            Err(
-                "not a line of kafka-topics.sh --describe or kafka-consumer-groups.sh --describe."
-                    .to_string(),
-            )
+            Err(format!(
+                "“{}” is not a line of kafka-topics.sh --describe or kafka-consumer-groups.sh --describe.",
+                quoted(line)
+            ))
         };
         if let Err(e) = result
             && errors.len() < 50
@@ -837,10 +844,7 @@ pub fn import(text: &str) -> Result<Imported, Vec<LineError>> {
     let mut records = 0u64;
     if total > 0 {
         let producer = match world.apply(Command::AddProducer {
-            config: ProducerConfig {
-                client_id: "import".to_string(),
-                ..ProducerConfig::default()
-            },
+            config: ProducerConfig::default(),
         }) {
             Ok(Outcome::Producer(id)) => id,
             Ok(_) => 1,

@@ -137,6 +137,20 @@ pub fn Share(props: &ShareProps) -> Html {
     let name_ref = use_node_ref();
     let link_ref = use_node_ref();
     let embedding = use_state(|| false);
+    let import_ref = use_node_ref();
+    // An import's outcome is scrolled into view: the dialog is taller than most screens.
+    {
+        let import_ref = import_ref.clone();
+        let shown = matches!(
+            &*status,
+            Some(Status::Imported { .. } | Status::Unreadable(_))
+        );
+        use_effect_with((shown, (*status).clone()), move |(shown, _)| {
+            if *shown && let Some(el) = import_ref.cast::<web_sys::Element>() {
+                el.scroll_into_view_with_bool(false);
+            }
+        });
+    }
 
     let toggle = {
         let (open, status, sessions) = (open.clone(), status.clone(), sessions.clone());
@@ -423,6 +437,27 @@ pub fn Share(props: &ShareProps) -> Html {
             <p id="paste-scenario-hint" class="hint">{ "Describe output is what kafka-topics.sh --describe and kafka-consumer-groups.sh --describe (--members --verbose too) print. It opens in the Playground as a cluster of that shape. Nothing is sent anywhere." }</p>
             <p><button type="button" onclick={onpaste}>{ "Open what I pasted" }</button>
                <span class="hint">{ " You can also drop a .json file on this box." }</span></p>
+            <div ref={import_ref}>
+            { match &*status {
+                Some(Status::Imported { summary, notes }) => html! {
+                    <div class="share-status import-done" role="status">
+                        <p>{ summary.clone() }</p>
+                        if !notes.is_empty() {
+                            <p>{ "Where the playground differs from your text:" }</p>
+                            <ul class="import-notes">{ for notes.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
+                        }
+                        <p>{ "Close this dialog to see it." }</p>
+                    </div>
+                },
+                Some(Status::Unreadable(lines)) => html! {
+                    <div class="share-status error import-errors" role="alert">
+                        <p>{ "This describe output could not be read. Your session is unchanged." }</p>
+                        <ul>{ for lines.iter().map(|l| html! { <li class="mono">{ l.clone() }</li> }) }</ul>
+                    </div>
+                },
+                _ => html! {},
+            } }
+            </div>
             <h3>{ "My sessions" }</h3>
             <p>
                 <label>{ "Save this session as " }<input ref={name_ref} type="text" maxlength="80" placeholder="name" /></label>
@@ -436,22 +471,8 @@ pub fn Share(props: &ShareProps) -> Html {
             { match &*status {
                 Some(Status::Done(text)) => html! { <p class="share-status" role="status">{ text.clone() }</p> },
                 Some(Status::Failed(text)) => html! { <p class="share-status error" role="alert">{ text.clone() }</p> },
-                Some(Status::Imported { summary, notes }) => html! {
-                    <div class="share-status import-done" role="status">
-                        <p>{ summary.clone() }</p>
-                        if !notes.is_empty() {
-                            <p>{ "Where the playground differs from your text:" }</p>
-                            <ul class="import-notes">{ for notes.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
-                        }
-                    </div>
-                },
-                Some(Status::Unreadable(lines)) => html! {
-                    <div class="share-status error import-errors" role="alert">
-                        <p>{ "This describe output could not be read. Your session is unchanged." }</p>
-                        <ul>{ for lines.iter().map(|l| html! { <li class="mono">{ l.clone() }</li> }) }</ul>
-                    </div>
-                },
-                None => html! {},
+                // An import's outcome is shown beside the box it was pasted into.
+                Some(Status::Imported { .. } | Status::Unreadable(_)) | None => html! {},
             } }
             <p><button type="button" onclick={toggle}>{ "Close" }</button></p>
         </section>
