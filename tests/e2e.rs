@@ -22,6 +22,7 @@
 //! a failure of the real tests points at the app, not at the harness.
 
 mod e2e {
+    pub mod addresses;
     pub mod compare;
     pub mod console_tools;
     pub mod embed;
@@ -609,6 +610,24 @@ fn glance_wc_small_frames_show_the_topology_first() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn eda_vs_soa_email_outage_diverges_the_sides() {
     run_on_dist("eda-vs-soa", e2e::compare::check_email_outage);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn address_keeps_the_wordcount_and_eda_vs_soa_setup() {
+    run_on_dist(
+        "address-setup",
+        e2e::addresses::check_addresses_keep_the_setup,
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn address_changed_in_the_open_page_is_applied_or_reported() {
+    run_on_dist(
+        "address-in-page",
+        e2e::addresses::check_in_page_address_changes,
+    );
 }
 
 #[test]

@@ -113,13 +113,12 @@ fn autosave(
     let rc = shared.get()?;
     let session = rc.try_borrow().ok()?;
     let mut address = saved::without_payload(&current_hash());
-    if Route::from_hash(&address) == Route::Playground {
-        // The address bar follows the settings, so an address copied from it starts them.
-        let current = session.playground_address(&address);
-        if current != address {
-            replace_address(&current);
-            address = current;
-        }
+    // The address bar follows the view's settings, so an address copied from it starts them.
+    if let Some(current) = shared.view_address(&address)
+        && current != address
+    {
+        replace_address(&current);
+        address = current;
     }
     let t = &session.timeline;
     let key = (

@@ -79,7 +79,8 @@ fn select_value(e: &Event) -> String {
 }
 
 fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
-    let setup = model.setup;
+    // Reset and a new flow keep the fan-out and speed chosen since.
+    let setup = model.current_setup();
     let c = &model.comparison;
     let play = send(dispatch, Action::TogglePlay);
     let reset = send(dispatch, Action::Reset(setup));

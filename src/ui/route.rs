@@ -167,6 +167,47 @@ pub const PARAM_BYTES_MAX: usize = 200;
 
 pub use crate::sim::text::visible;
 
+/// A view's address (`#/<view>?…`) with the settings it keeps in the address brought up to
+/// date, so that an address copied from the browser starts the same setup. Each of `settings`
+/// is `(key, value)`: written `key=value` (a bare `key` when the value is empty), or left out
+/// when `None` (its default). The address's other parameters that `keep` names (an embed's,
+/// say) stay, in order, before them; a shared link's payload (`s=…`) is dropped (the page
+/// holds it now).
+pub fn address_with(
+    route: Route,
+    address: &str,
+    settings: &[(&str, Option<String>)],
+    keep: impl Fn(&str) -> bool,
+) -> String {
+    let query = address.split_once('?').map_or("", |(_, q)| q);
+    let mut pairs: Vec<String> = query
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            !pair.is_empty() && key != "s" && !settings.iter().any(|(k, _)| *k == key) && keep(key)
+        })
+        .map(str::to_string)
+        .collect();
+    for (key, value) in settings {
+        match value.as_deref() {
+            None => {}
+            Some("") => pairs.push((*key).to_string()),
+            Some(value) => pairs.push(format!("{key}={value}")),
+        }
+    }
+    let path = route.href();
+    if pairs.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", pairs.join("&"))
+    }
+}
+
+/// `value` as an address writes it, or `None` when it is `default` (left out).
+pub fn unless_default<T: PartialEq + std::fmt::Display>(value: T, default: T) -> Option<String> {
+    (value != default).then(|| value.to_string())
+}
+
 /// How many non-empty `key=value` pairs follow `?` in `hash` (read or not).
 fn param_count(hash: &str) -> usize {
     hash.split_once('?').map_or(0, |(_, query)| {

@@ -408,50 +408,30 @@ impl Session {
     /// `partitions`, `rate` and `speed` brought up to date (defaults left out) and its other
     /// parameters kept, so an address copied from the browser starts the same setup.
     pub fn playground_address(&self, address: &str) -> String {
+        use crate::ui::route::unless_default;
         let defaults = Setup::default();
         let partitions = self
             .world()
             .topic(TOPIC)
             .map_or(defaults.partitions, |t| t.partition_count());
         let speed_tenths = (self.speed * 10.0).round() as u64;
-        let managed = [
-            ("seed", self.seed(), defaults.seed),
-            (
-                "partitions",
-                u64::from(partitions),
-                u64::from(defaults.partitions),
-            ),
-            (
-                "rate",
-                u64::from(self.auto_rate()),
-                u64::from(defaults.rate),
-            ),
-            ("speed", speed_tenths, 10),
-        ];
-        let query = address.split_once('?').map_or("", |(_, q)| q);
-        let mut pairs: Vec<String> = query
-            .split('&')
-            .filter(|pair| {
-                let key = pair.split('=').next().unwrap_or_default();
-                !pair.is_empty() && key != "s" && !managed.iter().any(|(k, _, _)| *k == key)
-            })
-            .map(str::to_string)
-            .collect();
-        for (key, value, default) in managed {
-            if value != default {
-                pairs.push(if key == "speed" {
-                    format!("speed={}", value as f64 / 10.0)
-                } else {
-                    format!("{key}={value}")
-                });
-            }
-        }
-        let path = crate::ui::route::Route::Playground.href();
-        if pairs.is_empty() {
-            path
-        } else {
-            format!("{path}?{}", pairs.join("&"))
-        }
+        crate::ui::route::address_with(
+            crate::ui::route::Route::Playground,
+            address,
+            &[
+                ("seed", unless_default(self.seed(), defaults.seed)),
+                (
+                    "partitions",
+                    unless_default(partitions, defaults.partitions),
+                ),
+                ("rate", unless_default(self.auto_rate(), defaults.rate)),
+                (
+                    "speed",
+                    (speed_tenths != 10).then(|| (speed_tenths as f64 / 10.0).to_string()),
+                ),
+            ],
+            |_| true,
+        )
     }
 
     /// The world at the moment shown.
@@ -813,16 +793,21 @@ fn in_lesson(hash: &str) -> bool {
         && parts.next().is_some_and(|id| !id.is_empty())
 }
 
-/// The model in `slot`, made by `init` the first time (or again when `keep` refuses it).
+/// The model in `slot`, made by `init` the first time. When `keep` refuses it, `init` remakes
+/// it in place, so a view that holds the model (its store) shows the new one.
 fn slot<T>(
     slot: &Slot<T>,
     keep: impl FnOnce(&T) -> bool,
     init: impl FnOnce() -> T,
 ) -> Rc<RefCell<T>> {
     let mut slot = slot.borrow_mut();
-    if let Some(model) = slot.as_ref()
-        && model.try_borrow().map_or(true, |m| keep(&m))
-    {
+    if let Some(model) = slot.as_ref() {
+        // A model busy in an action is kept as it is.
+        if let Ok(mut m) = model.try_borrow_mut()
+            && !keep(&m)
+        {
+            *m = init();
+        }
         return Rc::clone(model);
     }
     Rc::clone(slot.insert(Rc::new(RefCell::new(init()))))
@@ -879,6 +864,32 @@ impl SharedSession {
         let model = Rc::new(RefCell::new(WordCountModel::from_hash(setup)));
         *self.0.lesson_wordcount.borrow_mut() = Some(Rc::clone(&model));
         model
+    }
+
+    /// The address of the view `address` shows, brought up to date with that view's settings
+    /// (the Playground's from the page's session, WordCount's and EDA vs SOA's from their
+    /// models), so an address copied from the browser starts the same setup. `None` for the
+    /// other views, and for a view not built yet.
+    pub fn view_address(&self, address: &str) -> Option<String> {
+        use crate::ui::route::Route;
+        match Route::from_hash(address) {
+            Route::Playground => {
+                let session = self.get()?;
+                let session = session.try_borrow().ok()?;
+                Some(session.playground_address(address))
+            }
+            Route::WordCount => {
+                let model = self.0.wordcount.borrow().clone()?;
+                let model = model.try_borrow().ok()?;
+                Some(model.address(address))
+            }
+            Route::EdaVsSoa => {
+                let model = self.0.compare.borrow().clone()?;
+                let model = model.try_borrow().ok()?;
+                Some(model.address(address))
+            }
+            _ => None,
+        }
     }
 
     /// The whole page as a scenario document showing `view`: the page's timeline, and the
@@ -942,8 +953,8 @@ pub trait KeptView: Sized {
     type Settings;
     /// The setup `params` ask for, and the problems with them.
     fn parse_setup(params: &[(String, String)]) -> (Self::Setup, Vec<String>);
-    /// The setup this model was built from.
-    fn setup(&self) -> &Self::Setup;
+    /// The setup this model stands on now (the one its address shows).
+    fn setup(&self) -> Self::Setup;
     /// A model from an address.
     fn from_hash(hash: &str) -> Self;
     /// A model from a scenario document's section for the view.
@@ -958,8 +969,8 @@ impl KeptView for WordCountModel {
     fn parse_setup(params: &[(String, String)]) -> (Self::Setup, Vec<String>) {
         Self::Setup::from_params(params)
     }
-    fn setup(&self) -> &Self::Setup {
-        &self.setup
+    fn setup(&self) -> Self::Setup {
+        self.setup
     }
     fn from_hash(hash: &str) -> Self {
         WordCountModel::from_hash(hash)
@@ -978,8 +989,8 @@ impl KeptView for CompareModel {
     fn parse_setup(params: &[(String, String)]) -> (Self::Setup, Vec<String>) {
         Self::Setup::from_params(params)
     }
-    fn setup(&self) -> &Self::Setup {
-        &self.setup
+    fn setup(&self) -> Self::Setup {
+        self.current_setup()
     }
     fn from_hash(hash: &str) -> Self {
         CompareModel::from_hash(hash)
@@ -992,20 +1003,22 @@ impl KeptView for CompareModel {
     }
 }
 
-/// The kept model of a [`KeptView`] for a page at `hash`.
+/// The kept model of a [`KeptView`] for a page at `hash`: rebuilt (in place) when the
+/// address asks for another setup than the one it stands on (the parameters it could use
+/// applied), kept when it asks for none or the same; parameters that could not be used are
+/// reported on the model either way.
 fn kept<M: KeptView>(
     model: &Slot<M>,
     pending: &RefCell<Option<M::Settings>>,
     hash: &str,
 ) -> Rc<RefCell<M>> {
-    let params = crate::ui::route::query_params(&saved::without_payload(hash));
-    let asked = (!params.is_empty())
-        .then(|| M::parse_setup(&params))
-        .and_then(|(setup, problems)| problems.is_empty().then_some(setup));
+    let address = saved::without_payload(hash);
+    let asked = (!crate::ui::route::view_params(&address).is_empty())
+        .then(|| crate::ui::route::setup_from_hash(&address, M::parse_setup));
     let pending = pending.borrow_mut().take();
-    slot(
+    let kept = slot(
         model,
-        |m| pending.is_none() && asked.as_ref().is_none_or(|a| a == m.setup()),
+        |m| pending.is_none() && asked.as_ref().is_none_or(|(a, _)| *a == m.setup()),
         || match pending.as_ref().map(M::from_settings) {
             Some(Ok(model)) => model,
             Some(Err(e)) => {
@@ -1015,7 +1028,13 @@ fn kept<M: KeptView>(
             }
             None => M::from_hash(hash),
         },
-    )
+    );
+    if let Some((_, Some(problems))) = asked
+        && let Ok(mut m) = kept.try_borrow_mut()
+    {
+        m.set_error(problems);
+    }
+    kept
 }
 
 /// The store a view's component holds: the model kept in the page's session when there is
@@ -1027,16 +1046,45 @@ pub fn use_kept_store<M>(
 where
     M: KeptView + crate::ui::store::Acts + 'static,
 {
+    use crate::ui::route::{Route, current_hash};
     let shared = yew::use_context::<SharedSession>();
-    yew::use_reducer(move || {
-        let hash = crate::ui::route::current_hash();
-        match shared {
-            Some(shared) => crate::ui::store::Store {
-                model: kept(&shared, &hash),
-            },
-            None => crate::ui::store::Store::new(M::from_hash(&hash)),
+    let store = yew::use_reducer({
+        let shared = shared.clone();
+        move || {
+            let hash = current_hash();
+            match shared {
+                Some(shared) => crate::ui::store::Store {
+                    model: kept(&shared, &hash),
+                },
+                None => crate::ui::store::Store::new(M::from_hash(&hash)),
+            }
         }
-    })
+    });
+    let rerender = yew::use_force_update();
+    // The address changed in the open page (`location.hash = '#/wordcount?partitions=3'`,
+    // a link, Back): its setup is applied, or what cannot be used is reported, as when the
+    // page opened at it.
+    yew::use_effect_with((), move |_| {
+        let route = Route::from_hash(&current_hash());
+        let listener = shared
+            .filter(|_| !in_lesson(&current_hash()))
+            .and_then(|shared| {
+                crate::ui::app::hash_listener(move || {
+                    let hash = current_hash();
+                    // Another view's address (this one is going) or a lesson's: not this setup.
+                    if Route::from_hash(&hash) != route || in_lesson(&hash) {
+                        return;
+                    }
+                    kept(&shared, &hash);
+                    rerender.force_update();
+                })
+            });
+        // The cleanup owns the listener; dropping it (when the view goes) unsubscribes.
+        move || {
+            let _listener = listener;
+        }
+    });
+    store
 }
 
 impl PartialEq for SharedSession {
@@ -1060,6 +1108,49 @@ mod tests {
     /// What the Console does to the session's world (commands applied to the world
     /// directly, time advanced directly) joins the timeline: a rewind before it and a replay
     /// past it bring the topic back; changing the world while rewound drops the old future.
+    #[test]
+    fn an_address_changed_in_the_open_page_is_applied_or_reported() {
+        use crate::ui::wordcount::model::Action as Wc;
+        let shared = SharedSession::default();
+        let model = shared.wordcount("#/wordcount");
+        model.borrow_mut().act(Wc::Produce("hello kafka".into()));
+        // What the learner did: the commands on the view's timeline.
+        let records = |m: &Rc<RefCell<WordCountModel>>| m.borrow().timeline.script().len();
+        let typed = records(&model);
+        assert!(typed > 0);
+        // The address the page shows for it, and the view's own address: nothing rebuilt.
+        for hash in ["#/wordcount", "#/wordcount?seed=42&partitions=1&embed=1"] {
+            let again = shared.wordcount(hash);
+            assert!(Rc::ptr_eq(&again, &model), "{hash}");
+            assert_eq!(records(&model), typed, "{hash}: the learner's lines stay");
+            assert!(model.borrow().error.is_none());
+        }
+        // Another setup: rebuilt in place (the view's store holds the same model).
+        let again = shared.wordcount("#/wordcount?partitions=3&cache=on");
+        assert!(Rc::ptr_eq(&again, &model));
+        assert_eq!(model.borrow().setup.partitions, 3);
+        assert!(model.borrow().setup.caching);
+        assert!(records(&model) < typed, "a new world");
+        // The same setup with a parameter it cannot use: kept, and the problem is shown.
+        model.borrow_mut().act(Wc::Produce("again".into()));
+        let typed = records(&model);
+        shared.wordcount("#/wordcount?partitions=3&cache=on&colour=red");
+        assert_eq!(records(&model), typed);
+        let error = model.borrow().error.clone().unwrap_or_default();
+        assert!(error.contains("colour"), "{error}");
+        // EDA vs SOA follows its address the same way.
+        let compare = shared.compare("#/eda-vs-soa?flow=order");
+        assert_eq!(compare.borrow().setup.flow.slug(), "order");
+        let again = shared.compare("#/eda-vs-soa?flow=registration&fanout=sideways");
+        assert!(Rc::ptr_eq(&again, &compare));
+        assert_eq!(compare.borrow().setup.flow.slug(), "registration");
+        let error = compare.borrow().error.clone().unwrap_or_default();
+        assert!(error.contains("fanout"), "{error}");
+        // A lesson's address never touches the learner's own.
+        shared.wordcount("#/lessons/wordcount-basics?partitions=4");
+        assert_eq!(model.borrow().setup.partitions, 3);
+    }
+
     #[test]
     fn changes_made_by_another_view_join_the_timeline() {
         let mut m = settled();

@@ -225,6 +225,42 @@ impl Model {
         model
     }
 
+    /// The setup as it stands: the one the view was built from, with the fan-out and the speed
+    /// the learner has chosen since (what the address bar shows, and what a copied address
+    /// starts).
+    pub fn current_setup(&self) -> Setup {
+        Setup {
+            fanout: self.comparison.config().fanout,
+            speed: self.speed,
+            ..self.setup
+        }
+    }
+
+    /// The view's address for its current setup (see [`crate::ui::route::address_with`]):
+    /// `seed`, `flow`, `fanout` and `speed`, defaults left out; `paused` and an embed's
+    /// parameters stay as they were, parameters the view could not use go (it said so).
+    pub fn address(&self, address: &str) -> String {
+        use crate::ui::route::unless_default;
+        let (setup, defaults) = (self.current_setup(), Setup::default());
+        crate::ui::route::address_with(
+            crate::ui::route::Route::EdaVsSoa,
+            address,
+            &[
+                ("seed", unless_default(setup.seed, defaults.seed)),
+                (
+                    "flow",
+                    unless_default(setup.flow.slug(), defaults.flow.slug()),
+                ),
+                (
+                    "fanout",
+                    unless_default(fanout_slug(setup.fanout), fanout_slug(defaults.fanout)),
+                ),
+                ("speed", unless_default(setup.speed, defaults.speed)),
+            ],
+            |key| key == "paused" || crate::ui::route::EMBED_PARAMS.contains(&key),
+        )
+    }
+
     /// The view as a scenario document keeps it (`sim::scenario`); `None` once its controls
     /// no longer reach back to the start.
     pub fn settings(&self) -> Option<CompareSettings> {
@@ -232,11 +268,7 @@ impl Model {
         Some(CompareSettings {
             seed: self.setup.seed,
             flow: self.setup.flow.slug().to_string(),
-            fanout: match self.setup.fanout {
-                Fanout::Sequential => "sequential",
-                Fanout::Parallel => "parallel",
-            }
-            .to_string(),
+            fanout: fanout_slug(self.setup.fanout).to_string(),
             speed_tenths: (self.speed * 10.0).round().clamp(1.0, 200.0) as u32,
             playing: self.running,
             controls,
@@ -454,6 +486,14 @@ impl Model {
     }
 }
 
+/// A fan-out's URL value.
+pub fn fanout_slug(fanout: Fanout) -> &'static str {
+    match fanout {
+        Fanout::Sequential => "sequential",
+        Fanout::Parallel => "parallel",
+    }
+}
+
 /// How a fan-out reads in a sentence.
 pub fn fanout_text(fanout: Fanout) -> &'static str {
     match fanout {
@@ -640,6 +680,39 @@ mod tests {
         assert_eq!(model.comparison.horizon_ms(), 5_000);
         let settings = model.settings().expect("complete");
         assert_eq!(settings.controls.len(), 1, "only the spike is left");
+    }
+
+    #[test]
+    fn the_address_follows_the_setup_and_starts_the_same_one() {
+        let mut model = Model::new(Setup::default());
+        assert_eq!(model.address("#/eda-vs-soa"), "#/eda-vs-soa");
+        model.act(Action::Reset(Setup {
+            seed: 7,
+            flow: Flow::Order,
+            ..Setup::default()
+        }));
+        model.act(Action::SetFanout(Fanout::Parallel));
+        model.act(Action::SetSpeed(4.0));
+        let address = model.address("#/eda-vs-soa?embed=1&bogus=2&s=PAYLOAD");
+        assert_eq!(
+            address,
+            "#/eda-vs-soa?embed=1&seed=7&flow=order&fanout=parallel&speed=4"
+        );
+        let (setup, problems) = Setup::from_params(&crate::ui::route::view_params(&address));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(setup, model.current_setup());
+        // A page opened paused keeps saying so.
+        let paused = Model::from_hash("#/eda-vs-soa?paused&seed=3");
+        assert_eq!(
+            paused.address("#/eda-vs-soa?paused&seed=3"),
+            "#/eda-vs-soa?paused&seed=3"
+        );
+        // Reset keeps the fan-out and speed chosen since.
+        model.act(Action::Reset(model.current_setup()));
+        assert_eq!(
+            Model::from_hash(&address).current_setup(),
+            model.current_setup()
+        );
     }
 
     #[test]

@@ -225,6 +225,31 @@ impl Model {
         model
     }
 
+    /// The view's address for its setup (see [`crate::ui::route::address_with`]): `seed`,
+    /// `partitions` and `cache`, defaults left out; an embed's parameters stay as they were,
+    /// parameters the view could not use go (it said so).
+    pub fn address(&self, address: &str) -> String {
+        use crate::ui::route::unless_default;
+        let defaults = Setup::default();
+        crate::ui::route::address_with(
+            crate::ui::route::Route::WordCount,
+            address,
+            &[
+                ("seed", unless_default(self.setup.seed, defaults.seed)),
+                (
+                    "partitions",
+                    unless_default(self.setup.partitions, defaults.partitions),
+                ),
+                (
+                    "cache",
+                    (self.setup.caching != defaults.caching)
+                        .then(|| if self.setup.caching { "on" } else { "off" }.to_string()),
+                ),
+            ],
+            |key| crate::ui::route::EMBED_PARAMS.contains(&key),
+        )
+    }
+
     /// The view as a scenario document keeps it (`sim::scenario`).
     pub fn settings(&self) -> Option<WordCountSettings> {
         let scenario = self.timeline.scenario()?;
@@ -926,6 +951,24 @@ mod tests {
             assert!(steps < 10_000, "stepping never ends");
         }
         steps
+    }
+
+    #[test]
+    fn the_address_follows_the_setup_and_starts_the_same_one() {
+        let model = Model::new(Setup::default());
+        assert_eq!(model.address("#/wordcount?bogus=1"), "#/wordcount");
+        let model = Model::new(Setup {
+            seed: 9,
+            partitions: 3,
+            caching: true,
+        });
+        let address = model.address("#/wordcount?embed=1&panels=input&partitions=2&s=PAYLOAD");
+        assert_eq!(
+            address,
+            "#/wordcount?embed=1&panels=input&seed=9&partitions=3&cache=on"
+        );
+        assert_eq!(Model::from_hash(&address).setup, model.setup);
+        assert!(Model::from_hash(&address).error.is_none());
     }
 
     #[test]
