@@ -1043,3 +1043,12 @@ fn glance_playground_card_follows_its_cell() {
         e2e::glance_play::check_card_follows_its_cell,
     );
 }
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_back_goes_to_the_previous_step() {
+    run_on_dist(
+        "lesson_back",
+        e2e::lessons::check_back_goes_to_the_previous_step,
+    );
+}

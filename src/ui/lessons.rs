@@ -273,6 +273,37 @@ fn CourseList() -> Html {
 // ---------------------------------------------------------------------------------------------
 // One lesson
 
+/// The frame height at or under which the narration folds to the step's task and "More".
+const SHORT_FRAME: &str = "(max-height: 500px)";
+
+/// Whether `query` matches now, kept current while the component lives (the listener is
+/// dropped with it).
+#[hook]
+fn use_media(query: &'static str) -> bool {
+    let matches = use_state_eq(|| media_matches(query));
+    {
+        let matches = matches.clone();
+        use_effect_with(query, move |query| {
+            let list = web_sys::window().and_then(|w| w.match_media(query).ok().flatten());
+            let listener = list.map(|list| {
+                let target: &web_sys::EventTarget = list.as_ref();
+                let query = *query;
+                gloo_events::EventListener::new(target, "change", move |_| {
+                    matches.set(media_matches(query));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    *matches
+}
+
+fn media_matches(query: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
 #[derive(Properties, PartialEq)]
 struct RunnerProps {
     id: String,
@@ -320,6 +351,22 @@ fn Runner(props: &RunnerProps) -> Html {
         generation: 0,
     });
     let tick = use_state(|| 0u64);
+    let short = use_media(SHORT_FRAME);
+    {
+        // The address names the step: the browser's back and forward (or a link) move to
+        // another step of this lesson, which then starts as Next or Back would start it.
+        let run = run.clone();
+        use_effect_with(props.step, move |step| {
+            if run.step != *step {
+                let mut next = (*run).clone();
+                next.step = *step;
+                next.hints = 0;
+                next.picked = None;
+                next.start = None;
+                run.set(next);
+            }
+        });
+    }
     {
         let (loaded, url) = (loaded.clone(), props.url.clone());
         use_effect_with(url.clone(), move |_| {
@@ -479,7 +526,7 @@ fn Runner(props: &RunnerProps) -> Html {
             next.start = None;
             run.set(next);
             if !id.starts_with("src:") {
-                replace_hash(&format!("#/lessons/{id}/{}", to + 1));
+                push_hash(&format!("#/lessons/{id}/{}", to + 1));
             }
         })
     };
@@ -601,11 +648,23 @@ fn Runner(props: &RunnerProps) -> Html {
     });
     html! {
         <div class="lesson-layout">
-            <section class="lessons narration" aria-label="Lesson">
+            <section class={classes!("lessons", "narration", short.then_some("short"))} aria-label="Lesson">
                 <p class="crumbs"><a href="#/lessons">{ "Lessons" }</a>{ format!(" › {}", lesson.title) }</p>
                 <h2>{ lesson.title.clone() }</h2>
                 <p class="step-count">{ format!("Step {} of {total}: ", step_index + 1) }<strong>{ step.title.clone() }</strong></p>
-                { for step.narration.iter().map(|para| narration(para)) }
+                if short {
+                    // A short frame: the step's task in one line, the rest a click away, so
+                    // the view is on the first screen.
+                    if let Some(task) = &step.task {
+                        <p class="task">{ inline(task) }</p>
+                    }
+                    <details class="more" key={format!("more-{step_index}")}>
+                        <summary>{ "More" }</summary>
+                        { for step.narration.iter().map(|para| narration(para)) }
+                    </details>
+                } else {
+                    { for step.narration.iter().map(|para| narration(para)) }
+                }
                 { prediction.unwrap_or_default() }
                 { goal_line(step, passed, run.passed_at, see_moment) }
                 { for step.hints.iter().take(run.hints).map(|h| html! { <p class="hint-text">{ "Hint: " }{ inline(h) }</p> }) }
@@ -835,10 +894,13 @@ fn keep_learners_session(shared: &SharedSession, title: &str) {
     let _ = saved::store_sessions(&store, &list);
 }
 
-/// Shows `hash` in the address bar without a new history entry or a `hashchange`.
-fn replace_hash(hash: &str) {
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+/// Goes to `hash` as a link would: a new history entry, so the browser's back button returns
+/// to the step before (the `hashchange` reaches the runner as its `step`).
+fn push_hash(hash: &str) {
+    if let Some(location) = web_sys::window().map(|w| w.location())
+        && location.hash().ok().as_deref() != Some(hash)
+    {
+        let _ = location.set_hash(hash);
     }
 }
 

@@ -452,7 +452,11 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
                 None => None,
             })
         })?;
-    view_says(h, "consumer-billing-2 gives up orders-2")?;
+    // The event log says which protocol made the member give up its partitions.
+    view_says(
+        h,
+        "consumer-billing-2 gives up orders-2 (range: the eager protocol revokes all its partitions)",
+    )?;
     click_text(h, ".lessons .lesson-actions", "Next")?;
     wait_step_n(h, 3, 4)?;
     choose_assignor(h, "cooperative-sticky")?;
@@ -484,7 +488,10 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
         s["verdict"].as_str().is_some_and(|v| v.contains("right")),
         "{s}"
     );
-    view_says(h, "consumer-shipping-1 gives up orders-2")?;
+    view_says(
+        h,
+        "consumer-shipping-1 gives up orders-2 (cooperative-sticky: the cooperative protocol revokes only partitions that move)",
+    )?;
     h.screenshot("lesson-assignors-last")?;
     h.expect_no_panic_banner("assignors lesson")
 }
@@ -670,4 +677,51 @@ pub fn check_lesson_keeps_learners_wordcount(h: &Harness) -> Result<(), Error> {
         "the learner's line: {log}"
     );
     h.expect_no_panic_banner("wordcount after a lesson")
+}
+
+/// Back inside a lesson: the lesson's Back button and the browser's back (and forward) each
+/// show the other step, and the address names it.
+pub fn check_back_goes_to_the_previous_step(h: &Harness) -> Result<(), Error> {
+    let at_step = |n: usize| {
+        move |s: &serde_json::Value| {
+            s["step"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(&format!("Step {n} of 3")))
+                && s["playground"] == json!(true)
+        }
+    };
+    let address_ends = |what: &str, tail: &str| -> Result<(), Error> {
+        let tail = tail.to_owned();
+        h.browser.wait_until(what, TIMEOUT, || {
+            let url = h.browser.current_url()?;
+            Ok(url.ends_with(&tail).then_some(()))
+        })
+    };
+    h.open("#/lessons/consumer-groups")?;
+    wait_step(h, "step 1", at_step(1))?;
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    wait_step(h, "step 2 after Next", at_step(2))?;
+    address_ends("the address of step 2", "#/lessons/consumer-groups/2")?;
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    wait_step(h, "step 3 after Next", at_step(3))?;
+    address_ends("the address of step 3", "#/lessons/consumer-groups/3")?;
+    // The lesson's own Back button.
+    click_text(h, ".lessons .lesson-actions", "Back")?;
+    wait_step(h, "step 2 after the lesson's Back", at_step(2))?;
+    address_ends("the address of step 2 again", "#/lessons/consumer-groups/2")?;
+    // The browser's back and forward.
+    h.browser.back()?;
+    wait_step(h, "step 3 after the browser's back", at_step(3))?;
+    h.browser.back()?;
+    wait_step(h, "step 2 after the browser's back", at_step(2))?;
+    address_ends(
+        "the address of step 2 after back",
+        "#/lessons/consumer-groups/2",
+    )?;
+    h.browser.back()?;
+    wait_step(h, "step 1 after the browser's back", at_step(1))?;
+    h.browser.forward()?;
+    wait_step(h, "step 2 after the browser's forward", at_step(2))?;
+    h.screenshot("lesson-back")?;
+    h.expect_no_panic_banner("lesson back")
 }

@@ -160,7 +160,9 @@ pub fn check_compare(h: &Harness) -> Result<(), Error> {
 }
 
 /// The four newer lessons in 360 px and 640 × 400 iframes: no sideways scroll, the narration
-/// and its buttons on screen, and the narration above the lesson's view.
+/// and its buttons on screen, and the narration above the lesson's view; at 640 × 400 the
+/// narration folds to the step's task and a "More" disclosure, so the view is on the first
+/// screen.
 pub fn check_lessons(h: &Harness) -> Result<(), Error> {
     const ORDER: &str = r#"
 const d = document.getElementById('narrow-probe').contentDocument;
@@ -186,6 +188,46 @@ return n && v ? [n.getBoundingClientRect().bottom, v.getBoundingClientRect().top
             bottom.zip(top).is_some_and(|(b, t)| b <= t + 0.5),
             "{id}: the narration is above the view: {order}"
         );
+        // 640 × 400 (the last size checked): the narration is the step's task and a closed
+        // "More"; the view starts in the top 60 % of the first screen.
+        let short = h.browser.execute(SHORT, &[])?;
+        eprintln!("{id} at 640 × 400: {short}");
+        assert_eq!(short["short"], json!(true), "{id}: {short}");
+        assert!(
+            short["task"].as_str().is_some_and(|t| !t.is_empty()),
+            "{id}: the step's task is shown: {short}"
+        );
+        assert_eq!(short["moreOpen"], json!(false), "{id}: {short}");
+        assert_eq!(short["narrationShown"], json!(0), "{id}: {short}");
+        let view_top = short["viewTop"].as_f64().unwrap_or(f64::MAX);
+        assert!(
+            view_top <= 240.0,
+            "{id}: the view starts at {view_top} px of 400: {short}"
+        );
+        // "More" opens the narration.
+        h.browser.execute(
+            "document.getElementById('narrow-probe').contentDocument.querySelector('.lessons details.more > summary').click();",
+            &[],
+        )?;
+        let opened = h.browser.execute(SHORT, &[])?;
+        assert!(
+            opened["moreOpen"] == json!(true) && opened["narrationShown"].as_u64() > Some(0),
+            "{id}: More shows the narration: {opened}"
+        );
+        h.screenshot(&format!("lesson-{id}-640x400-more"))?;
     }
     Ok(())
 }
+
+/// In the probe frame: the short narration's task, its "More" and where the view starts.
+const SHORT: &str = r#"
+const d = document.getElementById('narrow-probe').contentDocument;
+const n = d.querySelector('.lessons.narration'), v = d.querySelector('.lesson-view');
+if (!n || !v) return null;
+const more = n.querySelector('details.more');
+const shown = more ? Array.from(more.querySelectorAll(':scope > p, :scope > ul'))
+  .filter(p => p.checkVisibility() && p.getBoundingClientRect().height > 0).length : -1;
+return { short: n.classList.contains('short'), task: (n.querySelector('.task') || {}).textContent || null,
+  moreOpen: more ? more.open : null, narrationShown: shown, viewTop: v.getBoundingClientRect().top,
+  narrationBottom: n.getBoundingClientRect().bottom };
+"#;

@@ -433,6 +433,11 @@ impl Browser {
         self.cmd("POST", "/back", None).map(drop)
     }
 
+    /// History forward, like the browser's forward button.
+    pub fn forward(&self) -> Result<()> {
+        self.cmd("POST", "/forward", None).map(drop)
+    }
+
     /// The first element matching a CSS selector (`no such element` if none).
     pub fn find(&self, css: &str) -> Result<Element<'_>> {
         let v = self.cmd(

@@ -11,6 +11,7 @@
 //! == Same key, same partition
 //! Narration: paragraphs separated by blank lines; `code` and **bold**; lines starting
 //! with "- " are a list.
+//! task: Type alice:1 and press Enter.
 //! predict: Which partition will the key `alice` go to?
 //! choices: P0 | P1 | P2
 //! answer: partition-of-key alice
@@ -51,6 +52,8 @@ pub struct Lesson {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub title: String,
+    /// What to do, in one line: all a short frame shows of the step until "More" is opened.
+    pub task: Option<String>,
     /// Paragraphs; a paragraph whose lines start with "- " is a list.
     pub narration: Vec<String>,
     pub predict: Option<Prediction>,
@@ -114,8 +117,8 @@ impl std::fmt::Display for LineError {
 }
 
 const HEADER_FIELDS: [&str; 5] = ["title", "minutes", "learn", "setup", "view"];
-const STEP_FIELDS: [&str; 7] = [
-    "predict", "choices", "answer", "explain", "check", "hint", "show",
+const STEP_FIELDS: [&str; 8] = [
+    "task", "predict", "choices", "answer", "explain", "check", "hint", "show",
 ];
 
 /// Reads a lesson file; every problem is listed with its line.
@@ -207,6 +210,7 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
                 line: line_no,
                 step: Step {
                     title,
+                    task: None,
                     narration: Vec::new(),
                     predict: None,
                     check: None,
@@ -270,6 +274,7 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
             (Some(b), Some((key, value))) => {
                 flush(&mut b.paragraph, &mut b.step.narration);
                 match key {
+                    "task" => b.step.task = Some(value.to_string()),
                     "predict" => b.question = Some((line_no, value.to_string())),
                     "choices" => {
                         b.choices = value
@@ -462,7 +467,7 @@ fn parse_show(part: &str) -> Result<ShowAction, String> {
 mod tests {
     use super::*;
 
-    const SMALL: &str = "title: Keys\nminutes: 5\nlearn: Keys pick partitions.\nsetup: #/playground?groups=0\n\n== First\nA topic has partitions.\n\nSecond paragraph with `code`.\npredict: Where does alice go?\nchoices: P0 | P1 | P2\nanswer: partition-of-key alice\nexplain: murmur2.\ncheck: appended key=alice count=1\nhint: Type alice:1.\nshow: produce alice:1 | play\n\n== Second\n- one\n- two\ncheck: crashed\n";
+    const SMALL: &str = "title: Keys\nminutes: 5\nlearn: Keys pick partitions.\nsetup: #/playground?groups=0\n\n== First\nA topic has partitions.\n\nSecond paragraph with `code`.\ntask: Type alice:1.\npredict: Where does alice go?\nchoices: P0 | P1 | P2\nanswer: partition-of-key alice\nexplain: murmur2.\ncheck: appended key=alice count=1\nhint: Type alice:1.\nshow: produce alice:1 | play\n\n== Second\n- one\n- two\ncheck: crashed\n";
 
     #[test]
     fn a_small_lesson_reads() {
@@ -481,6 +486,8 @@ mod tests {
             vec![ShowAction::Produce("alice:1".into()), ShowAction::Play]
         );
         assert_eq!(lesson.steps[1].narration, vec!["- one\n- two".to_string()]);
+        assert_eq!(first.task.as_deref(), Some("Type alice:1."));
+        assert_eq!(lesson.steps[1].task, None);
     }
 
     #[test]
@@ -540,6 +547,15 @@ mod tests {
                 lesson.steps.iter().all(|s| s.check.is_some()),
                 "{id}: every step has a goal"
             );
+            // A short frame shows only the task until "More" is opened.
+            for step in &lesson.steps {
+                let task = step.task.as_deref().unwrap_or_default();
+                assert!(
+                    !task.is_empty() && task.len() <= 110,
+                    "{id}: step “{}” needs a one-line task: {task:?}",
+                    step.title
+                );
+            }
         }
     }
 }

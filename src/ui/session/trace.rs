@@ -522,15 +522,16 @@ pub fn describe(world: &World, kind: &TraceKind) -> Option<(&'static str, String
             ),
         ),
         TraceKind::PartitionsRevoked {
+            group,
             consumer,
             partitions,
-            ..
         } => (
             "group",
             format!(
-                "{} gives up {}",
+                "{} gives up {}{}",
                 consumer_name(world, *consumer),
-                list_partitions(partitions)
+                list_partitions(partitions),
+                revoke_why(world, group)
             ),
         ),
         TraceKind::MemberRemoved { group, reason, .. } => (
@@ -618,6 +619,26 @@ pub fn describe(world: &World, kind: &TraceKind) -> Option<(&'static str, String
     })
 }
 
+/// Why a member gives up partitions, from its group's rebalance protocol: the eager one
+/// (range, roundrobin, sticky) revokes every partition at each rebalance, the cooperative one
+/// only those that move to another member.
+fn revoke_why(world: &World, group: &str) -> String {
+    use crate::sim::assignor::RebalanceProtocol;
+    let Some(kind) = world.group(group).and_then(|g| g.protocol) else {
+        return String::new();
+    };
+    match kind.protocol() {
+        RebalanceProtocol::Eager => format!(
+            " ({}: the eager protocol revokes all its partitions)",
+            kind.name()
+        ),
+        RebalanceProtocol::Cooperative => format!(
+            " ({}: the cooperative protocol revokes only partitions that move)",
+            kind.name()
+        ),
+    }
+}
+
 fn list_partitions(list: &[(crate::sim::trace::Name, u32)]) -> String {
     if list.is_empty() {
         return "no partitions".to_string();
@@ -683,6 +704,35 @@ mod tests {
         assert!(
             describe(&world, &TraceKind::ConsumerStopped { consumer: id })
                 .is_some_and(|(_, text)| text == "consumer-billing-1 closed")
+        );
+    }
+
+    #[test]
+    fn a_revocation_says_which_protocol_made_it() {
+        let mut world = World::new(5);
+        world.create_topic("orders", 3, 1).expect("topic");
+        world
+            .add_group_consumer("billing", &["orders"])
+            .expect("consumer");
+        world
+            .add_group_consumer("billing", &["orders"])
+            .expect("consumer");
+        world.advance(10_000).expect("advance");
+        world
+            .add_group_consumer("billing", &["orders"])
+            .expect("consumer");
+        let events = world.advance(10_000).expect("advance");
+        let revoked: Vec<String> = events
+            .iter()
+            .filter(|e| matches!(e.kind, TraceKind::PartitionsRevoked { .. }))
+            .filter_map(|e| describe(&world, &e.kind).map(|(_, text)| text))
+            .collect();
+        assert_eq!(revoked.len(), 2, "{revoked:?}");
+        assert!(
+            revoked
+                .iter()
+                .all(|l| l.ends_with("(range: the eager protocol revokes all its partitions)")),
+            "{revoked:?}"
         );
     }
 }
