@@ -76,7 +76,7 @@ fn session_at(hash: &str, shared: &SharedSession) -> Session {
             // kept under My sessions first (the autosave is about to be overwritten).
             let kept = saved::holds_learner_work(&autosave.doc).then(|| {
                 saved::keep_aside(
-                    &format!("Before “{}”", crate::ui::route::visible(&address)),
+                    &format!("Before {}", crate::ui::route::visible(&address)),
                     autosave.doc,
                 )
             });

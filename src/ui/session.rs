@@ -958,7 +958,7 @@ impl SharedSession {
             .then(|| self.to_doc("playground"))
             .flatten()
             .filter(saved::holds_learner_work)
-            .map(|doc| saved::keep_aside(&format!("Before “{}”", visible(&address)), doc));
+            .map(|doc| saved::keep_aside(&format!("Before {}", visible(&address)), doc));
         let Ok(mut s) = session.try_borrow_mut() else {
             return false;
         };
