@@ -557,6 +557,24 @@ fn lesson_keeps_the_learners_wordcount() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_over_its_own_world_leaves_the_playground_alone() {
+    run_on_dist(
+        "lesson_leaves_playground",
+        e2e::lessons::check_view_lessons_leave_the_playground_alone,
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_after_another_sets_itself_up() {
+    run_on_dist(
+        "lesson_left_over_goal",
+        e2e::lessons::check_a_left_over_goal_does_not_skip_a_setup,
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn lesson_malformed_file_shows_line_numbered_errors() {
     run_on_dist("lesson_malformed", e2e::lessons::check_malformed_lesson);
 }
@@ -633,6 +651,15 @@ fn address_changed_in_the_open_page_is_applied_or_reported() {
     run_on_dist(
         "address-in-page",
         e2e::addresses::check_in_page_address_changes,
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn address_changed_in_the_open_page_reaches_the_playground_console_and_lessons() {
+    run_on_dist(
+        "address-in-page-playground",
+        e2e::addresses::check_playground_follows_in_page_addresses,
     );
 }
 

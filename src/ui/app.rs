@@ -11,7 +11,7 @@ use crate::sim::scenario::decode_link;
 use crate::ui::components::{EmbedBar, Intro, Nav, Share, ViewBody, error_banner};
 use crate::ui::console_view::SharedWorld;
 use crate::ui::embed::{self, Bridge, EmbedHost, EmbedParams, Inbound};
-use crate::ui::route::{Route, current_hash};
+use crate::ui::route::{Route, current_hash, unused_params};
 use crate::ui::session::saved::{self, Store};
 use crate::ui::session::{Session, SharedSession};
 use crate::ui::state::{Action, AppState};
@@ -25,6 +25,7 @@ pub const AUTOSAVE_MS: u32 = 2_000;
 /// the saved session, and starts in its range (`from`/`to`) at its moment (`at`).
 fn session_from_location(shared: &SharedSession) -> Session {
     let hash = current_hash();
+    shared.started_at(&hash);
     let mut session = session_at(&hash, shared);
     if let Some((params, _)) = EmbedParams::from_hash(&hash) {
         session.set_lock(params.lock());
@@ -71,15 +72,29 @@ fn session_at(hash: &str, shared: &SharedSession) -> Session {
     };
     let restored = saved::read_autosave(&text).and_then(|autosave| {
         if !saved::restores(&address, &autosave) {
-            return Ok(None);
+            // The address asks for a setup of its own: it starts, and what the learner had is
+            // kept under My sessions first (the autosave is about to be overwritten).
+            let kept = saved::holds_learner_work(&autosave.doc).then(|| {
+                saved::keep_aside(
+                    &format!("Before {}", crate::ui::route::visible(&address)),
+                    autosave.doc,
+                )
+            });
+            return Ok(Err(kept));
         }
-        let session = Session::from_doc(&autosave.doc)?;
+        let mut session = Session::from_doc(&autosave.doc)?;
+        // Saved during a lesson: its later steps go on with it.
+        session.lesson = crate::ui::lessons::lesson_of(&autosave.address);
         shared.set_view_docs(&autosave.doc);
-        Ok(Some(session))
+        Ok(Ok(session))
     });
     match restored {
-        Ok(Some(session)) => session,
-        Ok(None) => Session::from_hash(&address),
+        Ok(Ok(session)) => session,
+        Ok(Err(kept)) => {
+            let mut session = Session::from_hash(&address);
+            session.add_message(kept);
+            session
+        }
         Err(e) => {
             let aside = store.move_aside(saved::AUTOSAVE_KEY).unwrap_or_default();
             let mut session = Session::from_hash(&address);
@@ -243,11 +258,24 @@ pub fn App() -> Html {
         move |_| SharedWorld::session(session, || Session::from_hash(&current_hash()))
     });
 
+    // What the Console's or Lessons' address could not use (they keep no setup in it).
+    let address_notice = use_state(|| unused_params(&current_hash()));
     {
         let dispatcher = state.dispatcher();
+        let (shared, generation, rerender) = ((*session).clone(), generation.clone(), rerender);
+        let address_notice = address_notice.clone();
+        // An embed keeps nothing of the learner's: its session is the teacher's figure.
+        let keep = host.is_none();
         use_effect_with((), move |_| {
             let listener = hash_listener(move || {
-                dispatcher.dispatch(Action::Navigate(Route::from_hash(&current_hash())));
+                let hash = current_hash();
+                // A Playground address changed in the open page is followed as at start-up.
+                if shared.follow_address(&hash, keep) {
+                    *generation.borrow_mut() += 1;
+                    rerender.force_update();
+                }
+                address_notice.set(unused_params(&hash));
+                dispatcher.dispatch(Action::Navigate(Route::from_hash(&hash)));
             });
             // The cleanup owns the listener; dropping it (when the app unmounts) unsubscribes.
             move || {
@@ -275,11 +303,20 @@ pub fn App() -> Html {
         let notice = notice.clone();
         Callback::from(move |_| notice.set(None))
     };
+    let banners = html! {
+        <>
+            { error_banner(notice.as_ref(), dismiss) }
+            { error_banner(address_notice.as_ref(), {
+                let address_notice = address_notice.clone();
+                Callback::from(move |_| address_notice.set(None))
+            }) }
+        </>
+    };
     if let Some(host) = host {
         return html! {
             <div class="shell embed" ref={shell}>
                 <EmbedBar session={(*session).clone()} {route} />
-                { error_banner(notice.as_ref(), dismiss) }
+                { banners }
                 <main id="view" data-view={route.slug()}>
                     <ContextProvider<EmbedHost> context={host}>{ providers }</ContextProvider<EmbedHost>>
                 </main>
@@ -300,7 +337,7 @@ pub fn App() -> Html {
                 <Share session={(*session).clone()} {route} {onloaded} />
                 <Nav current={route} />
             </header>
-            { error_banner(notice.as_ref(), dismiss) }
+            { banners }
             <Intro {route} />
             <main id="view" data-view={route.slug()} tabindex="-1">{ providers }</main>
             <footer>

@@ -115,6 +115,18 @@ pub fn page_of(hash: &str) -> Page {
     }
 }
 
+/// The lesson an address runs (its id, or `src:<path>` for a teacher's file), if any.
+pub fn lesson_of(hash: &str) -> Option<String> {
+    if crate::ui::route::Route::from_hash(hash) != crate::ui::route::Route::Lessons {
+        return None;
+    }
+    match page_of(hash) {
+        Page::Lesson { id, .. } => Some(id),
+        Page::Source { path, .. } => Some(format!("src:{path}")),
+        Page::List | Page::Bad(_) => None,
+    }
+}
+
 /// A teacher's file must come from this site: a relative path or one starting with `/`.
 fn safe_source(src: &str) -> Result<String, String> {
     let src = src.trim();
@@ -322,11 +334,13 @@ enum ViewSnapshot {
 #[derive(Clone)]
 struct Run {
     step: usize,
+    /// Whether the step was entered (its setup made if needed, its checkpoint started).
+    entered: bool,
     progress: Progress,
     hints: usize,
     /// The choice picked but not yet committed.
     picked: Option<String>,
-    /// The session as the step began ("Reset this step").
+    /// The session as the step began ("Reset this step"), in a lesson over it.
     start: Option<Rc<Session>>,
     /// EDA vs SOA's or WordCount's world as the step began.
     view_start: Option<ViewSnapshot>,
@@ -342,6 +356,7 @@ fn Runner(props: &RunnerProps) -> Html {
     let loaded = use_state(|| None::<Result<Lesson, Vec<String>>>);
     let run = use_state(|| Run {
         step: props.step,
+        entered: false,
         progress: load_progress().remove(&props.id).unwrap_or_default(),
         hints: 0,
         picked: None,
@@ -351,6 +366,9 @@ fn Runner(props: &RunnerProps) -> Html {
         generation: 0,
     });
     let tick = use_state(|| 0u64);
+    // The step's goal in a lesson over EDA vs SOA or WordCount (read from the lesson's world at
+    // each refresh); a lesson over the session keeps it in the session's trace fold.
+    let goal = use_mut_ref(|| None::<Checker>);
     let short = use_media(SHORT_FRAME);
     {
         // The address names the step: the browser's back and forward (or a link) move to
@@ -362,7 +380,7 @@ fn Runner(props: &RunnerProps) -> Html {
                 next.step = *step;
                 next.hints = 0;
                 next.picked = None;
-                next.start = None;
+                next.entered = false;
                 run.set(next);
             }
         });
@@ -415,79 +433,92 @@ fn Runner(props: &RunnerProps) -> Html {
     let step = &lesson.steps[step_index];
     let session = shared.session(|| session_for_setup(&lesson.setup));
 
-    // Entering a step: the first one sets the lesson up; each one starts its checkpoint.
-    if run.start.is_none() {
-        let mut s = session.borrow_mut();
-        let replaced = step_index == 0 || s.timeline.fold().checker.is_none();
-        if replaced {
-            keep_learners_session(&shared, &lesson.title);
-            match lesson.view.as_str() {
-                "eda-vs-soa" => drop(shared.fresh_compare(&lesson.setup)),
-                "wordcount" => drop(shared.fresh_wordcount(&lesson.setup)),
-                _ => {}
-            }
-            // The Console works on the page's session; EDA vs SOA and WordCount on their own.
-            let mut fresh = session_for_setup(match lesson.view.as_str() {
-                "eda-vs-soa" | "wordcount" => "#/playground",
-                _ => &lesson.setup,
-            });
-            fresh.rebuilds = s.rebuilds + 1;
-            *s = fresh;
-        }
-        let now = s.timeline.now_ms();
-        s.timeline.fold_mut().checker = step.check.clone().map(|p| Checker::new(p, now));
-        let snapshot = Rc::new(s.clone());
-        drop(s);
+    // EDA vs SOA and WordCount lessons run on worlds of their own, beside the learner's: the
+    // page's session (the learner's Playground) is left as it was, its goal included.
+    let own_world = matches!(lesson.view.as_str(), "eda-vs-soa" | "wordcount");
+
+    // Entering a step: the lesson's setup is made on its first step, or when what the view runs
+    // on is not this lesson's (the learner's own, another lesson's: a goal left from it never
+    // stands in for this lesson's setup); each step starts its checkpoint.
+    if !run.entered {
         let mut next = (*run).clone();
-        next.start = Some(snapshot);
-        let hash = current_hash();
-        next.view_start = match lesson.view.as_str() {
-            "eda-vs-soa" => shared
-                .compare(&hash)
-                .try_borrow()
-                .ok()
-                .map(|m| ViewSnapshot::Compare(Rc::new(m.clone()))),
-            "wordcount" => shared
-                .wordcount(&hash)
-                .try_borrow()
-                .ok()
-                .map(|m| ViewSnapshot::WordCount(Rc::new(m.clone()))),
-            _ => None,
-        };
+        next.entered = true;
         next.passed_at = None;
-        // The view is rebuilt only when its session was replaced (a terminal keeps its lines
-        // from one step to the next).
-        if replaced {
-            next.generation += 1;
+        if own_world {
+            if step_index == 0 || !shared.lesson_world_is(&props.id) {
+                match lesson.view.as_str() {
+                    "eda-vs-soa" => drop(shared.fresh_compare(&lesson.setup)),
+                    _ => drop(shared.fresh_wordcount(&lesson.setup)),
+                }
+                shared.set_lesson_world(&props.id);
+                next.generation += 1;
+            }
+            *goal.borrow_mut() = step.check.clone().map(|p| Checker::new(p, 0));
+            next.start = None;
+            let hash = current_hash();
+            next.view_start = match lesson.view.as_str() {
+                "eda-vs-soa" => shared
+                    .compare(&hash)
+                    .try_borrow()
+                    .ok()
+                    .map(|m| ViewSnapshot::Compare(Rc::new(m.clone()))),
+                _ => shared
+                    .wordcount(&hash)
+                    .try_borrow()
+                    .ok()
+                    .map(|m| ViewSnapshot::WordCount(Rc::new(m.clone()))),
+            };
+        } else {
+            let theirs = session.borrow().lesson.as_deref() != Some(props.id.as_str());
+            if theirs {
+                // Kept before the lesson's setup replaces it (not a lesson's own step 1 again).
+                keep_learners_session(&shared, &lesson.title);
+            }
+            let mut s = session.borrow_mut();
+            if step_index == 0 || theirs {
+                let mut fresh = session_for_setup(&lesson.setup);
+                fresh.rebuilds = s.rebuilds + 1;
+                fresh.lesson = Some(props.id.clone());
+                *s = fresh;
+                // The view is rebuilt only when its session was replaced (a terminal keeps its
+                // lines from one step to the next).
+                next.generation += 1;
+            }
+            let now = s.timeline.now_ms();
+            s.timeline.fold_mut().checker = step.check.clone().map(|p| Checker::new(p, now));
+            next.start = Some(Rc::new(s.clone()));
+            next.view_start = None;
         }
         run.set(next);
     }
 
     // EDA vs SOA and WordCount keep worlds of their own: their goals read them at each refresh.
-    if let Ok(mut s) = session.try_borrow_mut()
-        && let Some(checker) = s.timeline.fold_mut().checker.as_mut()
-    {
+    if let Some(checker) = goal.borrow_mut().as_mut().filter(|_| own_world) {
+        let hash = current_hash();
         match lesson.view.as_str() {
             "eda-vs-soa" => {
-                if let Ok(m) = shared.compare(&current_hash()).try_borrow() {
+                if let Ok(m) = shared.compare(&hash).try_borrow() {
                     checker.observe_comparison(&m.comparison);
                 }
             }
-            "wordcount" => {
-                if let Ok(m) = shared.wordcount(&current_hash()).try_borrow() {
+            _ => {
+                if let Ok(m) = shared.wordcount(&hash).try_borrow() {
                     checker.observe_wordcount(&m);
                 }
             }
-            _ => {}
         }
     }
     // The goal: held now (latched by the checker), or earned before.
-    let held_at = session
-        .borrow()
-        .trace()
-        .checker
-        .as_ref()
-        .and_then(|c| c.passed_at_ms);
+    let held_at = if own_world {
+        goal.borrow().as_ref().and_then(|c| c.passed_at_ms)
+    } else {
+        session
+            .borrow()
+            .trace()
+            .checker
+            .as_ref()
+            .and_then(|c| c.passed_at_ms)
+    };
     let earned = run.progress.passed.contains(&step_index);
     if let Some(at) = held_at
         && (run.passed_at.is_none() || !earned)
@@ -523,7 +554,7 @@ fn Runner(props: &RunnerProps) -> Html {
             next.step = to;
             next.hints = 0;
             next.picked = None;
-            next.start = None;
+            next.entered = false;
             run.set(next);
             if !id.starts_with("src:") {
                 push_hash(&format!("#/lessons/{id}/{}", to + 1));
@@ -554,7 +585,11 @@ fn Runner(props: &RunnerProps) -> Html {
     };
     let reset = {
         let (session, run, shared) = (session.clone(), run.clone(), shared.clone());
+        let (goal, check) = (goal.clone(), step.check.clone());
         Callback::from(move |_: MouseEvent| {
+            if own_world {
+                *goal.borrow_mut() = check.clone().map(|p| Checker::new(p, 0));
+            }
             if let Some(start) = &run.start {
                 let mut s = session.borrow_mut();
                 let rebuilds = s.rebuilds + 1;
@@ -666,7 +701,8 @@ fn Runner(props: &RunnerProps) -> Html {
                     { for step.narration.iter().map(|para| narration(para)) }
                 }
                 { prediction.unwrap_or_default() }
-                { goal_line(step, passed, run.passed_at, see_moment) }
+                // "See the moment" seeks the session: a lesson over its own world has none.
+                { goal_line(step, passed, run.passed_at.filter(|_| !own_world), see_moment) }
                 { for step.hints.iter().take(run.hints).map(|h| html! { <p class="hint-text">{ "Hint: " }{ inline(h) }</p> }) }
                 <p class="lesson-actions">
                     <button type="button" onclick={go(step_index.saturating_sub(1))} disabled={step_index == 0}>{ "Back" }</button>
@@ -881,17 +917,10 @@ fn report_to_host(id: &str, lesson: &Lesson, step: usize, progress: &Progress) {
 
 /// Keeps the learner's current session under My sessions before a lesson replaces it.
 fn keep_learners_session(shared: &SharedSession, title: &str) {
-    use crate::ui::session::saved::{self, Named};
-    let Some(doc) = shared.to_doc("playground") else {
-        return;
-    };
-    let Ok(store) = Store::open() else { return };
-    let (mut list, _) = saved::load_sessions(&store);
-    let name = saved::clip(&format!("Before the lesson “{title}”"));
-    list.retain(|n| n.name != name);
-    list.insert(0, Named { name, doc });
-    list.truncate(saved::SESSIONS_MAX);
-    let _ = saved::store_sessions(&store, &list);
+    use crate::ui::session::saved::holds_learner_work;
+    if let Some(doc) = shared.to_doc("playground").filter(holds_learner_work) {
+        crate::ui::session::saved::keep_aside(&format!("Before the lesson “{title}”"), doc);
+    }
 }
 
 /// Goes to `hash` as a link would: a new history entry, so the browser's back button returns

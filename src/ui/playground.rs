@@ -500,7 +500,7 @@ fn ProducerPanel(props: &ProducerProps) -> Html {
                 </select>
             </label>
             <label>{ "Auto-produce " }
-                <select onchange={on_rate}>
+                <select class="auto-rate" onchange={on_rate}>
                     { for [0u32, 1, 5, 20, 100, 1000].into_iter().map(|r| html! {
                         <option value={r.to_string()} selected={props.auto_rate == r}>
                             { if r == 0 { "off".to_string() } else { format!("{r}/s") } }

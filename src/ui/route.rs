@@ -106,6 +106,24 @@ pub fn setup_from_hash<S>(
     (setup, error)
 }
 
+/// What the views that keep no setup in their address — the Console, and Lessons, which read
+/// only `src` (a teacher's file) — could not use of `hash`'s parameters, joined for a message
+/// banner as a view with a setup reports them (None when all is well, and for other views).
+/// A shared link's payload (`s`) is the page's, never unknown.
+pub fn unused_params(hash: &str) -> Option<String> {
+    let route = Route::from_hash(hash);
+    if !matches!(route, Route::Console | Route::Lessons) {
+        return None;
+    }
+    let (_, problems) = setup_from_hash(hash, |params| {
+        let problems = read_params(params, |key, _| {
+            (key == "s" || (route == Route::Lessons && key == "src")).then_some(Ok(()))
+        });
+        ((), problems)
+    });
+    problems
+}
+
 /// The page's `location.hash`, or "" outside a browser.
 pub fn current_hash() -> String {
     web_sys::window()
@@ -386,6 +404,32 @@ mod tests {
         );
         let (params, error) = setup_from_hash(hash, |p| (p.len(), Vec::new()));
         assert_eq!((params, error), (1, None));
+    }
+
+    #[test]
+    fn the_console_and_lessons_report_parameters_they_cannot_use() {
+        assert_eq!(unused_params("#/console"), None);
+        assert_eq!(unused_params("#/console?embed=1&panels=terminal"), None);
+        assert_eq!(unused_params("#/lessons?src=lessons/mine.txt"), None);
+        assert_eq!(unused_params("#/lessons/wordcount/2"), None);
+        assert_eq!(
+            unused_params("#/console?partitions=7").as_deref(),
+            Some("Ignored the unknown URL parameter “partitions”.")
+        );
+        assert_eq!(
+            unused_params("#/lessons/wordcount?src=x.txt&colour=\u{202E}red").as_deref(),
+            Some("Ignored the unknown URL parameter “colour”.")
+        );
+        assert_eq!(
+            unused_params("#/console?src=x.txt").as_deref(),
+            Some("Ignored the unknown URL parameter “src”.")
+        );
+        let many = format!("#/lessons?{}", "a=1&".repeat(40));
+        let error = unused_params(&many).unwrap_or_default();
+        assert!(error.ends_with("Ignored 8 more URL parameters: at most 32 are read."));
+        // Views with a setup of their own report theirs themselves.
+        assert_eq!(unused_params("#/playground?colour=red"), None);
+        assert_eq!(unused_params("#/wordcount?colour=red"), None);
     }
 
     #[test]

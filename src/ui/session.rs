@@ -31,7 +31,7 @@ use crate::ui::compare_view::model::Model as CompareModel;
 use crate::ui::wordcount::model::Model as WordCountModel;
 pub use trace::{
     Flight, FlightKind, LAG_SAMPLES, LOG_LINES, LogLine, MAX_FLIGHTS, Sample, Trace, describe,
-    format_ms, throughput,
+    format_ms, format_s, throughput,
 };
 
 /// Largest virtual step one animation frame may take (a background tab resumes gently).
@@ -218,6 +218,11 @@ pub fn page_config() -> WorldConfig {
     }
 }
 
+/// `speed` to the tenth, as an address writes it.
+fn in_tenths(speed: f64) -> f64 {
+    (speed * 10.0).round() / 10.0
+}
+
 /// The page's session.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -240,6 +245,9 @@ pub struct Session {
     /// `(acted at, recorded end before)`: the learner acted while viewing the past, so the
     /// timeline dropped what had been recorded after that moment.
     pub replaced_future: Option<(u64, u64)>,
+    /// The lesson whose setup this session was started from (`None`: the learner's own). A
+    /// lesson's later steps go on with it; another lesson sets up its own.
+    pub lesson: Option<String>,
 }
 
 impl Session {
@@ -305,6 +313,7 @@ impl Session {
             rebuilds: 0,
             lock: None,
             replaced_future: None,
+            lesson: None,
         }
     }
 
@@ -359,6 +368,16 @@ impl Session {
         Ok(())
     }
 
+    /// Adds a line to the session's message, if there is one to add.
+    pub fn add_message(&mut self, line: Option<String>) {
+        if let Some(line) = line {
+            self.error = Some(match self.error.take() {
+                Some(before) => format!("{before}\n{line}"),
+                None => line,
+            });
+        }
+    }
+
     /// Locks the clock to `lock` (or frees it) and moves the moment shown into it.
     pub fn set_lock(&mut self, lock: Option<TimeLock>) {
         self.lock = lock;
@@ -409,22 +428,18 @@ impl Session {
     /// parameters kept, so an address copied from the browser starts the same setup.
     pub fn playground_address(&self, address: &str) -> String {
         use crate::ui::route::unless_default;
-        let defaults = Setup::default();
-        let partitions = self
-            .world()
-            .topic(TOPIC)
-            .map_or(defaults.partitions, |t| t.partition_count());
-        let speed_tenths = (self.speed * 10.0).round() as u64;
+        let (defaults, now) = (Setup::default(), self.current_setup(""));
+        let speed_tenths = (now.speed * 10.0).round() as u64;
         crate::ui::route::address_with(
             crate::ui::route::Route::Playground,
             address,
             &[
-                ("seed", unless_default(self.seed(), defaults.seed)),
+                ("seed", unless_default(now.seed, defaults.seed)),
                 (
                     "partitions",
-                    unless_default(partitions, defaults.partitions),
+                    unless_default(now.partitions, defaults.partitions),
                 ),
-                ("rate", unless_default(self.auto_rate(), defaults.rate)),
+                ("rate", unless_default(now.rate, defaults.rate)),
                 (
                     "speed",
                     (speed_tenths != 10).then(|| (speed_tenths as f64 / 10.0).to_string()),
@@ -432,6 +447,21 @@ impl Session {
             ],
             |_| true,
         )
+    }
+
+    /// The setup the session stands on now, as an address asks for one: what `origin` (the
+    /// Playground address it started at) asks for, with the settings the address keeps
+    /// current — seed, partitions of `orders`, rate, speed (in tenths, as written) — read
+    /// from the session.
+    pub fn current_setup(&self, origin: &str) -> Setup {
+        let (mut setup, _) = crate::ui::route::setup_from_hash(origin, Setup::from_params);
+        setup.seed = self.seed();
+        if let Some(topic) = self.world().topic(TOPIC) {
+            setup.partitions = topic.partition_count();
+        }
+        setup.rate = self.auto_rate();
+        setup.speed = in_tenths(self.speed);
+        setup
     }
 
     /// The world at the moment shown.
@@ -776,6 +806,11 @@ struct Slots {
     /// a lesson never replaces what the learner had in those views.
     lesson_wordcount: Slot<WordCountModel>,
     lesson_compare: Slot<CompareModel>,
+    /// The Playground address the session started at (or last followed): what it asks for
+    /// beyond the settings the address keeps current is part of the session's setup.
+    playground_origin: RefCell<String>,
+    /// The lesson the lesson worlds (above) were set up for.
+    lesson_world: RefCell<Option<String>>,
 }
 
 /// Whether a page at `hash` is inside a lesson (`#/lessons/<id>...`), whose views run on the
@@ -858,12 +893,84 @@ impl SharedSession {
         model
     }
 
+    /// Notes that the lesson worlds now stand on lesson `id`'s setup.
+    pub fn set_lesson_world(&self, id: &str) {
+        *self.0.lesson_world.borrow_mut() = Some(id.to_string());
+    }
+
+    /// Whether the lesson worlds stand on lesson `id`'s setup (its later steps go on with
+    /// them; another lesson sets up its own).
+    pub fn lesson_world_is(&self, id: &str) -> bool {
+        self.0.lesson_world.borrow().as_deref() == Some(id)
+    }
+
     /// A new WordCount world for a lesson, from the setup address `setup`. The learner's own
     /// (the one #/wordcount shows) is left as it was.
     pub fn fresh_wordcount(&self, setup: &str) -> Rc<RefCell<WordCountModel>> {
         let model = Rc::new(RefCell::new(WordCountModel::from_hash(setup)));
         *self.0.lesson_wordcount.borrow_mut() = Some(Rc::clone(&model));
         model
+    }
+
+    /// Notes the address the page opened at: when it is a Playground address, the session
+    /// stands on its setup (see [`SharedSession::follow_address`]).
+    pub fn started_at(&self, hash: &str) {
+        use crate::ui::route::Route;
+        if Route::from_hash(hash) == Route::Playground {
+            *self.0.playground_origin.borrow_mut() = saved::without_payload(hash);
+        }
+    }
+
+    /// Follows a Playground address met in the open page (`location.hash =
+    /// '#/playground?partitions=7'`, a link, Back, a move from another view) as the page follows
+    /// the address it opens at: a setup other than the one the session stands on starts it —
+    /// the learner's session kept under My sessions first when `keep` and it holds their work,
+    /// as a lesson keeps it — and parameters that cannot be used are reported in the session's
+    /// message. An address without parameters keeps the session, and one the page wrote
+    /// itself (the address bar follows the settings) asks for the setup the session stands on,
+    /// so it changes nothing. Returns whether the session changed (its view is redrawn).
+    pub fn follow_address(&self, hash: &str, keep: bool) -> bool {
+        use crate::ui::route::{Route, setup_from_hash, view_params, visible};
+        let address = saved::without_payload(hash);
+        if Route::from_hash(&address) != Route::Playground || view_params(&address).is_empty() {
+            return false;
+        }
+        let Some(session) = self.get() else {
+            // The Playground makes the session from this address when it first shows.
+            return false;
+        };
+        let (mut asked, problems) = setup_from_hash(&address, Setup::from_params);
+        asked.speed = in_tenths(asked.speed);
+        let origin = self.0.playground_origin.borrow().clone();
+        let Ok(current) = session.try_borrow().map(|s| s.current_setup(&origin)) else {
+            return false;
+        };
+        if asked == current {
+            let Some(problems) = problems else {
+                return false;
+            };
+            if let Ok(mut s) = session.try_borrow_mut() {
+                s.error = Some(problems);
+            }
+            return true;
+        }
+        let kept = keep
+            .then(|| self.to_doc("playground"))
+            .flatten()
+            .filter(saved::holds_learner_work)
+            .map(|doc| saved::keep_aside(&format!("Before {}", visible(&address)), doc));
+        let Ok(mut s) = session.try_borrow_mut() else {
+            return false;
+        };
+        let mut fresh = Session::with_setup(&asked);
+        fresh.rebuilds = s.rebuilds + 1;
+        fresh.set_lock(s.lock);
+        fresh.error = problems;
+        fresh.add_message(kept);
+        *s = fresh;
+        drop(s);
+        *self.0.playground_origin.borrow_mut() = address;
+        true
     }
 
     /// The address of the view `address` shows, brought up to date with that view's settings
@@ -1149,6 +1256,91 @@ mod tests {
         // A lesson's address never touches the learner's own.
         shared.wordcount("#/lessons/wordcount-basics?partitions=4");
         assert_eq!(model.borrow().setup.partitions, 3);
+    }
+
+    /// A Playground address met in the open page is followed as the address the page opens
+    /// at: another setup starts it (the learner's work kept aside, or said to be lost), a
+    /// parameter it cannot use is reported, and the addresses the page writes itself — the
+    /// address bar following the settings — change nothing, so they never loop.
+    #[test]
+    fn a_playground_address_changed_in_the_open_page_is_followed() {
+        let shared = SharedSession::default();
+        shared.started_at("#/playground?groups=2&s=payload");
+        let session = shared.session(|| Session::from_hash("#/playground?groups=2"));
+        {
+            let mut s = session.borrow_mut();
+            s.run(6_000);
+            s.act(Action::Produce {
+                text: "alice:1".into(),
+                partition: None,
+                acks: Acks::All,
+            });
+            s.act(Action::IncreasePartitions { to: 4 });
+            s.act(Action::SetAutoRate(5));
+            s.act(Action::SetSpeed(2.345));
+            s.run(1_000);
+        }
+        let script =
+            |shared: &SharedSession| shared.get().map(|s| s.borrow().timeline.script().len());
+        let before = script(&shared);
+        let own = session.borrow().playground_address("#/playground?groups=2");
+        assert_eq!(own, "#/playground?groups=2&partitions=4&rate=5&speed=2.3");
+        for hash in [
+            own.as_str(),
+            "#/playground?speed=2.3&rate=5&partitions=4&groups=2&seed=42&embed=1",
+            "#/playground",
+            "#/console?partitions=9",
+            "#/wordcount?partitions=3",
+        ] {
+            assert!(!shared.follow_address(hash, true), "{hash}");
+            assert_eq!(script(&shared), before, "{hash}: the session is kept");
+            assert_eq!(session.borrow().error, None, "{hash}");
+        }
+        // The setup the session stands on, with a parameter it cannot use: kept, reported.
+        assert!(shared.follow_address(&format!("{own}&colour=red"), true));
+        assert_eq!(script(&shared), before);
+        assert_eq!(
+            session.borrow().error.as_deref(),
+            Some("Ignored the unknown URL parameter “colour”.")
+        );
+        // Another setup: started in the same session (the view's store holds it), with what
+        // the address got wrong and where the learner's session went (no storage here).
+        assert!(shared.follow_address("#/playground?partitions=7&groups=3&speed=abc", true));
+        let started = shared.get().expect("the session");
+        assert!(Rc::ptr_eq(&started, &session));
+        {
+            let mut s = session.borrow_mut();
+            s.run(6_000);
+            assert_eq!(s.world().topic(TOPIC).map(|t| t.partition_count()), Some(7));
+            assert_eq!(s.world().groups().count(), 3);
+            assert_eq!((s.auto_rate(), s.trace().produced), (0, 0), "a new world");
+            let error = s.error.clone().unwrap_or_default();
+            assert!(
+                error.starts_with("Ignored speed=abc: the speed must be 0.1 to 20\n"),
+                "{error}"
+            );
+            assert!(
+                error.ends_with("Your previous session could not be kept (no browser storage outside the browser)."),
+                "{error}"
+            );
+            s.error = None;
+        }
+        // That is now the setup the session stands on: the address the page writes for it
+        // changes nothing.
+        let own = session
+            .borrow()
+            .playground_address("#/playground?partitions=7&groups=3&speed=abc");
+        assert_eq!(own, "#/playground?groups=3&partitions=7");
+        assert!(!shared.follow_address(&own, true));
+        // An embed's session is the teacher's figure: replaced, nothing kept or said.
+        assert!(shared.follow_address("#/playground?partitions=2&embed=1", false));
+        assert_eq!(session.borrow().error, None);
+        // A page opened elsewhere stands on the first-load scene.
+        let shared = SharedSession::default();
+        shared.started_at("#/console?partitions=9");
+        shared.session(|| Session::from_hash("#/console?partitions=9"));
+        assert!(!shared.follow_address("#/playground?seed=42&partitions=3", true));
+        assert!(shared.follow_address("#/playground?partitions=9", true));
     }
 
     #[test]

@@ -211,3 +211,177 @@ pub fn check_in_page_address_changes(h: &Harness) -> Result<(), Error> {
     );
     Ok(())
 }
+
+/// The Playground, and every view's messages, read in one round trip.
+const PLAYGROUND: &str = r#"
+const main = document.querySelector('main#view');
+const pg = document.querySelector('main#view .playground');
+const counters = pg ? pg.querySelector('.counters') : null;
+return {
+  view: main ? main.getAttribute('data-view') : null,
+  hash: location.hash,
+  lanes: pg ? pg.querySelectorAll('.diagram svg g.lane').length : null,
+  keys: pg ? Array.from(pg.querySelectorAll('.diagram svg g.cell')).map(c => c.getAttribute('data-key')) : [],
+  counters: counters ? counters.textContent.trim() : null,
+  alerts: Array.from(document.querySelectorAll('.error[role="alert"]'))
+    .map(e => (e.querySelector(':scope > span') || e).textContent.trim()),
+};
+"#;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Scene {
+    view: Option<String>,
+    hash: String,
+    lanes: Option<usize>,
+    keys: Vec<Option<String>>,
+    counters: Option<String>,
+    alerts: Vec<String>,
+}
+
+impl Scene {
+    fn has_key(&self, key: &str) -> bool {
+        self.keys.iter().any(|k| k.as_deref() == Some(key))
+    }
+
+    fn alert(&self) -> String {
+        self.alerts.join("\n")
+    }
+
+    /// Records appended, as the counters say.
+    fn appended(&self) -> Option<u64> {
+        self.counters.as_deref()?.split(' ').next()?.parse().ok()
+    }
+}
+
+fn wait_scene(b: &Browser, what: &str, pred: impl Fn(&Scene) -> bool) -> Result<Scene, Error> {
+    let mut seen = None;
+    let result = b.wait_until(what, TIMEOUT, || {
+        let v = b.execute(PLAYGROUND, &[])?;
+        let s: Scene = serde_json::from_value(v.clone())
+            .map_err(|e| Error::Protocol(format!("scene ({e}): {v}")))?;
+        let done = pred(&s);
+        seen = Some(s.clone());
+        Ok(done.then_some(s))
+    });
+    result.map_err(|e| Error::Timeout(format!("{e}\n    last seen: {seen:#?}")))
+}
+
+/// Types `text` and Enter in the Playground's message box.
+fn produce(b: &Browser, text: &str) -> Result<(), Error> {
+    b.find("#produce-input")?
+        .send_keys(&format!("{text}\u{E007}"))
+}
+
+/// The Playground follows an address changed in the open page as it follows the one it opens
+/// at (`SharedSession::follow_address`): another setup starts, the learner's session kept
+/// under My sessions and the message saying so; a parameter it cannot use is reported; the
+/// addresses the page writes itself (the settings it keeps current) change nothing; arriving
+/// from the Console with parameters applies them; the Console and Lessons report theirs.
+pub fn check_playground_follows_in_page_addresses(h: &Harness) -> Result<(), Error> {
+    let b = &h.browser;
+    load(b, &h.server.url("#/playground"))?;
+    wait_scene(b, "the Playground", |s| s.lanes == Some(3))?;
+    produce(b, "zoe:mine-1")?;
+    wait_scene(b, "zoe's record", |s| s.has_key("zoe"))?;
+
+    // Another setup, typed into the open page's address.
+    set_hash(b, "#/playground?partitions=7")?;
+    let started = wait_scene(b, "seven partitions", |s| s.lanes == Some(7))?;
+    assert!(!started.has_key("zoe"), "a new world: {started:?}");
+    assert!(
+        started.alert().contains(
+            "Your previous session is kept under Share → My sessions as “Before #/playground?partitions=7”."
+        ),
+        "{started:?}"
+    );
+    h.screenshot("address-6-playground-started")?;
+
+    // The learner goes on: a record, and the steady load chosen with a click. The address
+    // bar follows (debounced); its writes and the browser's back and forward to them restart
+    // nothing.
+    produce(b, "yan:mine-2")?;
+    wait_scene(b, "yan's record", |s| s.has_key("yan"))?;
+    choose(b, ".producer-panel select.auto-rate", "1")?;
+    let written = wait_scene(b, "the address to show the load", |s| {
+        s.hash.contains("rate=1")
+    })?;
+    let own = "#/playground?partitions=7&rate=1";
+    assert_eq!(written.hash, own);
+    b.back()?;
+    // The first address has no parameters (it keeps the session); the page then writes its
+    // own settings there too.
+    wait_scene(b, "back to the first address", |s| {
+        s.lanes == Some(7) && (s.hash == "#/playground" || s.hash == own)
+    })?;
+    b.forward()?;
+    wait_scene(b, "forward to the page's own address", |s| s.hash == own)?;
+    std::thread::sleep(Duration::from_millis(2_500));
+    let kept = wait_scene(b, "the session kept", |s| s.lanes == Some(7))?;
+    assert!(kept.has_key("yan"), "{kept:?}");
+    assert!(kept.appended() > Some(1), "the load went on: {kept:?}");
+
+    // The same setup with a parameter it cannot use: reported, the session kept.
+    set_hash(b, "#/playground?partitions=7&rate=1&colour=red")?;
+    let reported = wait_scene(b, "the unknown parameter reported", |s| {
+        s.alert().contains("“colour”")
+    })?;
+    assert_eq!(
+        reported.alert(),
+        "Ignored the unknown URL parameter “colour”.",
+        "{reported:?}"
+    );
+    assert!(
+        reported.has_key("yan") && reported.lanes == Some(7),
+        "{reported:?}"
+    );
+
+    // The Console reports what it cannot use; arriving from it with parameters applies them.
+    b.find("nav a.nav-link[href=\"#/console\"]")?.click()?;
+    wait_scene(b, "the Console", |s| s.view.as_deref() == Some("console"))?;
+    set_hash(b, "#/console?partitions=9")?;
+    let console = wait_scene(b, "the Console's report", |s| !s.alerts.is_empty())?;
+    assert_eq!(
+        console.alert(),
+        "Ignored the unknown URL parameter “partitions”.",
+        "{console:?}"
+    );
+    h.screenshot("address-7-console-reported")?;
+    set_hash(b, "#/playground?partitions=5")?;
+    let arrived = wait_scene(b, "five partitions", |s| s.lanes == Some(5))?;
+    assert!(!arrived.has_key("yan"), "{arrived:?}");
+    set_hash(b, "#/lessons?colour=red")?;
+    wait_scene(b, "Lessons' report", |s| {
+        s.alerts
+            .iter()
+            .any(|a| a == "Ignored the unknown URL parameter “colour”.")
+    })?;
+
+    // Both sessions the learner had are in My sessions; the first opens as it was.
+    b.find("nav a.nav-link[href=\"#/playground\"]")?.click()?;
+    wait_scene(b, "the Playground again", |s| s.lanes == Some(5))?;
+    b.find("button.share-button")?.click()?;
+    let list = b.wait_for("ul.sessions", TIMEOUT)?.text()?;
+    assert!(
+        list.contains("Before #/playground?partitions=7")
+            && list.contains("Before #/playground?partitions=5"),
+        "{list}"
+    );
+    h.screenshot("address-8-my-sessions")?;
+    let mut rows = Vec::new();
+    for row in b.find_all("ul.sessions li")? {
+        rows.push(row.text()?);
+    }
+    let n = rows
+        .iter()
+        .position(|r| r.contains("Before #/playground?partitions=7"))
+        .ok_or_else(|| Error::Protocol(format!("no such session: {rows:?}")))?;
+    for button in b.find_all(&format!("ul.sessions li:nth-child({}) button", n + 1))? {
+        if button.text()?.trim() == "Open" {
+            button.click()?;
+            break;
+        }
+    }
+    let opened = wait_scene(b, "the first session back", |s| s.has_key("zoe"))?;
+    assert_eq!(opened.lanes, Some(3), "{opened:?}");
+    h.expect_no_panic_banner("in-page addresses")
+}

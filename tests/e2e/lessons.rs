@@ -725,3 +725,119 @@ pub fn check_back_goes_to_the_previous_step(h: &Harness) -> Result<(), Error> {
     h.screenshot("lesson-back")?;
     h.expect_no_panic_banner("lesson back")
 }
+
+/// The Playground's scene a learner reads: the moment, the counters and the keys of the
+/// records drawn (null while the Playground is not shown).
+const PLAYGROUND: &str = r#"
+const pg = document.querySelector('main#view[data-view="playground"] .playground');
+if (!pg) return null;
+const tl = pg.querySelector('label.timeline');
+return {
+  now: tl ? tl.getAttribute('data-now') : null,
+  counters: (pg.querySelector('.counters') || {}).textContent || '',
+  keys: Array.from(pg.querySelectorAll('.diagram svg g.cell')).map(c => c.getAttribute('data-key')).sort().join(','),
+};
+"#;
+
+fn playground_scene(h: &Harness, what: &str) -> Result<serde_json::Value, Error> {
+    h.browser.wait_until(what, TIMEOUT, || {
+        let v = h.browser.execute(PLAYGROUND, &[])?;
+        Ok((!v.is_null() && v["keys"] != json!("")).then_some(v))
+    })
+}
+
+/// Lessons over EDA vs SOA and WordCount run on worlds of their own: the learner's
+/// Playground session — its records and the moment shown — is there, untouched, when they go
+/// back to it after opening such lessons (at their first step and further on), and after a
+/// reload.
+pub fn check_view_lessons_leave_the_playground_alone(h: &Harness) -> Result<(), Error> {
+    const ENTER: &str = "\u{E007}";
+    h.open("#/playground")?;
+    let input = h.browser.wait_for("#produce-input", TIMEOUT)?;
+    input.send_keys(&format!("alice:mine-1{ENTER}"))?;
+    input.send_keys(&format!("bob:mine-2{ENTER}"))?;
+    h.browser.wait_until("both records drawn", TIMEOUT, || {
+        let v = h.browser.execute(PLAYGROUND, &[])?;
+        Ok((v["keys"] == json!("alice,bob")).then_some(()))
+    })?;
+    click_text(h, ".playground .controls", "Pause")?;
+    std::thread::sleep(Duration::from_millis(300));
+    let before = playground_scene(h, "the paused Playground")?;
+    h.screenshot("lesson-leaves-playground-before")?;
+
+    h.browser
+        .find("nav a.nav-link[href=\"#/lessons\"]")?
+        .click()?;
+    h.browser
+        .wait_for(
+            "main#view a[href=\"#/lessons/requests-vs-events\"]",
+            TIMEOUT,
+        )?
+        .click()?;
+    wait_step(h, "the EDA-vs-SOA lesson", |s| {
+        s["step"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Step 1 of 3"))
+            && s["playground"] == json!(true)
+    })?;
+    // Straight to a later step of the WordCount lesson (an address, as a bookmark opens it).
+    h.browser.execute(
+        "location.hash = arguments[0]",
+        &[json!("#/lessons/wordcount/2")],
+    )?;
+    wait_step(h, "the WordCount lesson's step 2", |s| {
+        s["step"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Step 2 of 4"))
+            && s["playground"] == json!(true)
+    })?;
+    h.browser
+        .find("nav a.nav-link[href=\"#/playground\"]")?
+        .click()?;
+    let after = playground_scene(h, "the learner's Playground")?;
+    h.screenshot("lesson-leaves-playground-after")?;
+    assert_eq!(
+        after, before,
+        "the records and the moment are as the learner left them"
+    );
+    // Saved as it was: a reload brings the same back.
+    std::thread::sleep(Duration::from_millis(2_500));
+    h.browser.execute("location.reload()", &[])?;
+    std::thread::sleep(Duration::from_millis(300));
+    let reloaded = playground_scene(h, "the Playground after a reload")?;
+    assert_eq!(reloaded, before, "after a reload");
+    h.expect_no_panic_banner("the Playground after view lessons")
+}
+
+/// A goal left from another lesson never stands in for a lesson's setup: after step 1 of
+/// "Keys and partitions" (one broker, its goal met), "Replicas and leaders" opened at step 2
+/// runs on its own setup (three brokers), its step waits for the learner, and stopping broker
+/// 1 passes it.
+pub fn check_a_left_over_goal_does_not_skip_a_setup(h: &Harness) -> Result<(), Error> {
+    const ENTER: &str = "\u{E007}";
+    h.open("#/lessons/keys-and-partitions")?;
+    wait_step_n(h, 1, 3)?;
+    h.browser
+        .wait_for(".lesson-view #produce-input", TIMEOUT)?
+        .send_keys(&format!("hello{ENTER}"))?;
+    wait_step(h, "step 1 to pass", |s| s["passed"] == json!(true))?;
+    h.browser.execute(
+        "location.hash = arguments[0]",
+        &[json!("#/lessons/replication/2")],
+    )?;
+    wait_step_n(h, 2, 2)?;
+    let brokers = h.browser.wait_until("three brokers", TIMEOUT, || {
+        let n = h.browser.find_all(".lesson-view .broker-chip")?.len();
+        Ok((n == 3).then_some(n))
+    })?;
+    assert_eq!(brokers, 3);
+    std::thread::sleep(Duration::from_millis(1_000));
+    let s = step_state(h)?;
+    assert_eq!(s["passed"], json!(false), "nothing done yet: {s}");
+    h.screenshot("lesson-left-over-goal")?;
+    h.browser
+        .find(".lesson-view button[aria-label=\"Stop broker 1\"]")?
+        .click()?;
+    wait_step(h, "step 2 to pass", |s| s["passed"] == json!(true))?;
+    h.expect_no_panic_banner("a lesson after another")
+}

@@ -18,7 +18,7 @@ use crate::ui::components::Term;
 use crate::ui::geometry::{
     self, Layout, PENDING_OPACITY, key_colour, pending_text_black, text_colour,
 };
-use crate::ui::session::{Action, FlightKind, Session as Model, format_ms};
+use crate::ui::session::{Action, FlightKind, Session as Model, format_ms, format_s};
 
 /// Cells drawn per lane: the DOM stays bounded however many records flow.
 pub const CELLS: u32 = 14;
@@ -761,9 +761,8 @@ pub struct GroupBar {
     pub state: &'static str,
     pub generation: i32,
     /// Dead members the coordinator still counts: `(client.id, crashed, ms until their
-    /// session times out)`.
-    pub waiting: Vec<(String, bool, u64)>,
-    pub session_timeout_ms: u64,
+    /// session times out, their session.timeout.ms)`.
+    pub waiting: Vec<(String, bool, u64, u64)>,
     /// The last rebalance: from and to generation, `(partition, owner before, owner after)`
     /// on the shown topic, and when it completed.
     pub last: Option<LastRebalance>,
@@ -797,16 +796,11 @@ pub fn group_bars(model: &Model, topic: &str) -> Vec<GroupBar> {
                             m.client_id.clone(),
                             c.state == ConsumerState::Crashed,
                             deadline.saturating_sub(now),
+                            m.session_timeout_ms,
                         )
                     })
                 })
                 .collect();
-            let session_timeout_ms = g
-                .members
-                .values()
-                .map(|m| m.session_timeout_ms)
-                .max()
-                .unwrap_or(45_000);
             let last = model.trace().rebalances.get(&*g.id).and_then(|h| {
                 let (from, before, at) = h.previous.as_ref()?;
                 // An owner that has since died says so (the box is gone by then).
@@ -847,7 +841,6 @@ pub fn group_bars(model: &Model, topic: &str) -> Vec<GroupBar> {
                 state: g.state.name(),
                 generation: g.generation,
                 waiting,
-                session_timeout_ms,
                 last,
             }
         })
@@ -949,12 +942,12 @@ fn Strip(props: &StripProps) -> Html {
     let groups = props.groups.iter().map(|g| {
         let name = g.id.clone();
         let add = d.reform(move |_| Action::AddConsumer { group: name.clone() });
-        let waits = g.waiting.iter().map(|(client, crashed, left_ms)| {
+        let waits = g.waiting.iter().map(|(client, crashed, left_ms, timeout_ms)| {
             let why = if *crashed { "crashed" } else { "stopped" };
             html! {
                 <li class="countdown" data-left-ms={left_ms.to_string()}>
-                    { format!("{client} {why}: the coordinator waits session.timeout.ms ({} s) for a heartbeat — rebalance in {} s",
-                        g.session_timeout_ms / 1000, left_ms.div_ceil(1000)) }
+                    { format!("{client} {why}: the coordinator waits session.timeout.ms ({}) for a heartbeat — rebalance in {} s",
+                        format_s(*timeout_ms), left_ms.div_ceil(1000)) }
                 </li>
             }
         });
@@ -1156,7 +1149,76 @@ pub fn Replicas(props: &ReplicasProps) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::{DOT_R, push_dot};
+    use super::{DOT_R, group_bars, push_dot};
+    use crate::sim::client::{ConsumerConfig, OffsetReset};
+    use crate::sim::command::{Command, Subscription};
+    use crate::ui::session::{Action, Session, TOPIC};
+
+    /// A crashed member's countdown and its log line say the member's own
+    /// `session.timeout.ms` (a scenario may set it: `ConsumerConfig::session_timeout_ms`, the
+    /// `session.timeout.ms` of Kafka's `ConsumerConfig`), not Kafka's default.
+    #[test]
+    fn a_crashed_members_countdown_uses_its_own_session_timeout() {
+        let mut m = Session::new(3);
+        let quick = m
+            .command(Command::AddConsumer {
+                config: ConsumerConfig {
+                    group_id: Some("fast".into()),
+                    auto_offset_reset: OffsetReset::Earliest,
+                    session_timeout_ms: 10_000,
+                    ..Default::default()
+                },
+                subscription: Subscription::Topics(vec![TOPIC.into()]),
+            })
+            .expect("a consumer");
+        let crate::sim::command::Outcome::Consumer(id) = quick else {
+            panic!("{quick:?}");
+        };
+        m.run(8_000);
+        m.act(Action::CrashConsumer(id));
+        m.run(2_500);
+        let bars = group_bars(&m, TOPIC);
+        let fast = bars.iter().find(|g| g.id == "fast").expect("the group");
+        let (client, crashed, left_ms, timeout_ms) = fast.waiting[0].clone();
+        assert!(crashed, "{client}");
+        assert_eq!(timeout_ms, 10_000);
+        assert!(left_ms <= 7_500, "{left_ms}");
+        let line = m
+            .trace()
+            .log
+            .iter()
+            .find(|l| l.text.contains("crashed"))
+            .expect("a log line");
+        assert!(
+            line.text
+                .ends_with("the coordinator notices after session.timeout.ms (10 s)"),
+            "{}",
+            line.text
+        );
+        // Members of the page's own group keep Kafka's default.
+        let billing = m
+            .world()
+            .consumers()
+            .find(|c| c.group.as_deref() == Some("billing"))
+            .map(|c| c.id);
+        m.act(Action::CrashConsumer(billing.expect("billing")));
+        m.run(100);
+        assert!(
+            m.trace()
+                .log
+                .iter()
+                .any(|l| l.text.ends_with("session.timeout.ms (45 s)"))
+        );
+    }
+
+    #[test]
+    fn seconds_read_as_a_sentence_says_them() {
+        use crate::ui::session::format_s;
+        assert_eq!(format_s(45_000), "45 s");
+        assert_eq!(format_s(10_500), "10.5 s");
+        assert_eq!(format_s(250), "0.25 s");
+        assert_eq!(format_s(6_001), "6.001 s");
+    }
 
     #[test]
     fn a_dot_is_two_half_circles_of_its_radius() {

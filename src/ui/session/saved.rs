@@ -222,6 +222,37 @@ pub fn store_sessions(store: &Store, list: &[Named]) -> Result<(), String> {
     store.set(SESSIONS_KEY, &text)
 }
 
+/// Whether `doc` holds work of the learner's that its address alone would not start again:
+/// a command after the setup (time 0), or a WordCount or EDA-vs-SOA world.
+pub fn holds_learner_work(doc: &ScenarioDoc) -> bool {
+    doc.commands.iter().any(|c| c.at_ms > 0) || doc.wordcount.is_some() || doc.compare.is_some()
+}
+
+/// Keeps `doc` first under My sessions as `name` (replacing one of that name; past
+/// [`SESSIONS_MAX`] the oldest go), so that whatever replaces the learner's session never
+/// destroys it. Returns the sentence that tells the learner where it is, or why it could not
+/// be kept.
+pub fn keep_aside(name: &str, doc: ScenarioDoc) -> String {
+    let name = clip(name);
+    let kept = Store::open().and_then(|store| {
+        let (mut list, _) = load_sessions(&store);
+        list.retain(|n| n.name != name);
+        list.insert(
+            0,
+            Named {
+                name: name.clone(),
+                doc,
+            },
+        );
+        list.truncate(SESSIONS_MAX);
+        store_sessions(&store, &list)
+    });
+    match kept {
+        Ok(()) => format!("Your previous session is kept under Share → My sessions as “{name}”."),
+        Err(e) => format!("Your previous session could not be kept ({e})."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 
 use std::collections::VecDeque;
 
+use crate::sim::client::ConsumerConfig;
 use crate::sim::partitioner::partition_for_key;
 use crate::sim::timeline::Fold;
 use crate::sim::{TraceEvent, TraceKind, World};
@@ -541,8 +542,16 @@ pub fn describe(world: &World, kind: &TraceKind) -> Option<(&'static str, String
         TraceKind::ConsumerCrashed { consumer } => (
             "group",
             format!(
-                "{} crashed; the coordinator notices after session.timeout.ms (45 s)",
-                consumer_name(world, *consumer)
+                "{} crashed; the coordinator notices after session.timeout.ms ({})",
+                consumer_name(world, *consumer),
+                // The member's own setting (a client may set it, within the broker's bounds).
+                format_s(
+                    world
+                        .consumer(*consumer)
+                        .map_or(ConsumerConfig::default().session_timeout_ms, |c| {
+                            c.config.session_timeout_ms
+                        })
+                )
             ),
         ),
         TraceKind::ConsumerStopped { consumer } => (
@@ -663,6 +672,17 @@ fn reason_text(reason: &crate::sim::trace::RebalanceReason) -> String {
 /// `m:ss.mmm` for a virtual time.
 pub fn format_ms(ms: u64) -> String {
     format!("{}:{:02}.{:03}", ms / 60_000, (ms / 1000) % 60, ms % 1000)
+}
+
+/// A duration as a sentence says it, in seconds: `45 s`, `10.5 s`, `0.25 s`.
+pub fn format_s(ms: u64) -> String {
+    let fraction = format!("{:03}", ms % 1000);
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.is_empty() {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{}.{fraction} s", ms / 1000)
+    }
 }
 
 fn json_escape(text: &str) -> String {
