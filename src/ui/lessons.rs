@@ -729,7 +729,7 @@ fn Runner(props: &RunnerProps) -> Html {
                 } else if lesson.view == "wordcount" {
                     <crate::ui::wordcount::WordCount key={run.generation} />
                 } else {
-                    <crate::ui::playground::Playground key={run.generation} />
+                    <crate::ui::playground::Playground key={run.generation} panels={step.panels} />
                 }
             </div>
         </div>

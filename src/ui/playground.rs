@@ -114,9 +114,17 @@ struct LogShown {
     announcement: String,
 }
 
+/// What a host of the Playground may ask of it.
+#[derive(Properties, PartialEq, Clone, Default)]
+pub struct PlaygroundProps {
+    /// Only these panels (a lesson step's `panels:`); `None`: an embed's `panels=`, else all.
+    #[prop_or_default]
+    pub panels: Option<Panels>,
+}
+
 /// The Playground.
 #[component]
-pub fn Playground() -> Html {
+pub fn Playground(props: &PlaygroundProps) -> Html {
     let shared = use_context::<model::SharedSession>();
     let store = use_reducer(move || {
         let hash = current_hash();
@@ -135,7 +143,9 @@ pub fn Playground() -> Html {
     // In an embed: only the panels the link asks for, and the host's messages come through
     // this view's dispatcher.
     let host = use_context::<EmbedHost>();
-    let panels = host.as_ref().map_or(Panels::ALL, |h| h.params().panels);
+    let panels = props
+        .panels
+        .unwrap_or_else(|| host.as_ref().map_or(Panels::ALL, |h| h.params().panels));
     // Set by every learner action (not by frames): the next render re-reads everything.
     let acted = use_mut_ref(|| true);
     // One callback for the life of the view, so children's props stay equal between frames.
@@ -254,7 +264,8 @@ pub fn Playground() -> Html {
     html! {
         <div class="playground" data-panels={panels.names()}>
             <h2>{ "Playground" }</h2>
-            if host.is_none() {
+            // The hint is about the producer box: not drawn without it (an embed, a lesson step).
+            if host.is_none() && shows(Panel::Producer) {
                 <p class="hint">{ "Type a message and press Enter — key:value, or just a value for a null key." }</p>
             }
             if shows(Panel::Controls) {

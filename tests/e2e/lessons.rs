@@ -433,6 +433,24 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
     h.browser
         .wait_for(".lesson-view select.assignor", TIMEOUT)?;
     h.screenshot("lesson-assignors-first")?;
+    // The step names the panels it needs (`panels:`): what it asks for is on the first screen,
+    // and what it does not use (the producer box, the replicas table, …) is left out.
+    let first_screen = h.browser.execute(
+        r#"const v = document.querySelector('.lesson-view');
+           const r = sel => { const e = v.querySelector(sel); return e ? e.getBoundingClientRect().bottom : null; };
+           return { assignor: r('select.assignor'), height: window.innerHeight,
+                    panels: (v.querySelector('.playground') || {}).dataset.panels };"#,
+        &[],
+    )?;
+    assert_eq!(
+        first_screen["panels"], "controls,lanes,groups,log",
+        "{first_screen}"
+    );
+    assert!(
+        first_screen["assignor"].as_f64().unwrap_or(f64::MAX)
+            <= first_screen["height"].as_f64().unwrap_or(0.0),
+        "the Assignor list is on the first screen: {first_screen}"
+    );
     choose_assignor(h, "range")?;
     click_text(h, ".lesson-view", "Add group")?;
     pass_and_next(h, 1)?;

@@ -19,6 +19,7 @@
 //! check: appended key=alice count=1
 //! hint: Type alice:1 in the message box and press Enter.
 //! show: produce alice:1
+//! panels: controls, producer, lanes
 //! ```
 //!
 //! The header (before the first `==`) names the lesson; each `==` line starts a step. In a
@@ -27,6 +28,7 @@
 //! Narration is a safe subset of Markdown: it is drawn as text, never as HTML. Every error
 //! names its line; a file with errors is not used.
 
+use crate::ui::embed::Panels;
 use crate::ui::lessons::check::Predicate;
 
 /// Longest lesson file read, in bytes.
@@ -60,6 +62,9 @@ pub struct Step {
     pub check: Option<Predicate>,
     pub hints: Vec<String>,
     pub show: Vec<ShowAction>,
+    /// The Playground's panels this step needs (`panels:` as an embed's `panels=`); `None`:
+    /// all of them.
+    pub panels: Option<Panels>,
 }
 
 /// A question asked before the learner acts.
@@ -117,8 +122,8 @@ impl std::fmt::Display for LineError {
 }
 
 const HEADER_FIELDS: [&str; 5] = ["title", "minutes", "learn", "setup", "view"];
-const STEP_FIELDS: [&str; 8] = [
-    "task", "predict", "choices", "answer", "explain", "check", "hint", "show",
+const STEP_FIELDS: [&str; 9] = [
+    "task", "predict", "choices", "answer", "explain", "check", "hint", "show", "panels",
 ];
 
 /// Reads a lesson file; every problem is listed with its line.
@@ -216,6 +221,7 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
                     check: None,
                     hints: Vec::new(),
                     show: Vec::new(),
+                    panels: None,
                 },
                 question: None,
                 choices: Vec::new(),
@@ -299,6 +305,20 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
                         }),
                     },
                     "hint" => b.step.hints.push(value.to_string()),
+                    "panels" if lesson.view != "playground" => errors.push(LineError {
+                        line: line_no,
+                        message: format!(
+                            "panels: only the Playground has panels; this lesson's view is {}",
+                            lesson.view
+                        ),
+                    }),
+                    "panels" => match Panels::parse(value) {
+                        Ok(p) => b.step.panels = Some(p),
+                        Err(rule) => errors.push(LineError {
+                            line: line_no,
+                            message: format!("panels: {rule}"),
+                        }),
+                    },
                     "show" => {
                         for part in value.split('|').map(str::trim).filter(|p| !p.is_empty()) {
                             match parse_show(part) {
@@ -528,6 +548,38 @@ mod tests {
             "{errors:?}"
         );
         assert!(parse(&format!("title: T\nview: charts{step}")).is_err());
+    }
+
+    #[test]
+    fn a_step_names_the_playground_panels_it_needs() {
+        use crate::ui::embed::Panel;
+        let lesson = parse(
+            "title: T\n== One\npanels: controls, groups, log\ncheck: crashed\n== Two\ncheck: crashed\n",
+        )
+        .expect("parses");
+        let one = lesson.steps[0].panels.expect("panels");
+        assert!(one.shows(Panel::Groups) && one.shows(Panel::Log) && one.shows(Panel::Controls));
+        assert!(!one.shows(Panel::Lanes) && !one.shows(Panel::Producer));
+        assert_eq!(
+            lesson.steps[1].panels, None,
+            "a step without panels: shows all"
+        );
+        let errors = parse("title: T\n== One\npanels: controls, charts\n").expect_err("bad name");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.line == 3 && e.message.contains("name panels from")),
+            "{errors:?}"
+        );
+        let errors =
+            parse("title: T\nview: wordcount\nsetup: #/wordcount\n== One\npanels: lanes\n")
+                .expect_err("WordCount has no panels");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.line == 5 && e.message.contains("only the Playground")),
+            "{errors:?}"
+        );
     }
 
     #[test]
