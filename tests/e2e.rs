@@ -632,6 +632,12 @@ fn eda_vs_soa_email_outage_diverges_the_sides() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn eda_vs_soa_time_slider_rewinds_both_sides() {
+    run_on_dist("eda-vs-soa-time", e2e::compare::check_time_slider);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn address_keeps_the_wordcount_and_eda_vs_soa_setup() {
     run_on_dist(
         "address-setup",

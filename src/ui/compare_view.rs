@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::sim::compare::{Comparison, Sample, SideSample, StartFrom};
 use crate::sim::soa::{CallPhase, Fanout, Health, Node, OnFailure, Soa};
 use crate::ui::components::el::{self, Attr};
-use crate::ui::components::{Term, error_banner, send};
+use crate::ui::components::{self, Term, error_banner, send};
 use crate::ui::hooks::{prefers_reduced_motion, use_frames};
 use model::{Action, Flow, Model, Setup, fanout_text, ms, percent};
 
@@ -44,6 +44,8 @@ pub fn EdaVsSoa() -> Html {
             { el::text("h2", &[], "EDA vs SOA") }
             { el::string("p", &[("class", Attr("hint"))], format!("{}: the same users and services, built two ways. Click a service box to make it slow, then down, then up again — both sides at once.", c.preset().title)) }
             { controls(&model, &dispatch) }
+            { components::time_travel(!c.is_live(), c.now_ms(), c.horizon_ms(), model.replaced_future,
+                &dispatch.reform(Action::Seek), send(&dispatch, Action::DismissReplaced)) }
             { error_banner(model.error.as_ref(), send(&dispatch, Action::DismissError)) }
             <div class="cmp-sides">
                 <section class="cmp-side" data-side="soa" aria-label="SOA: services calling services">
@@ -135,6 +137,7 @@ fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
             </button>
             <label>{ el::text("span", &[("class", Attr("cmp-label"))], "Speed ") }<select onchange={onspeed} aria-label="Speed">{ for speeds }</select></label>
             <button type="button" onclick={reset}>{ "Reset" }</button>
+            { components::time_slider(c.now_ms(), c.earliest_ms(), c.horizon_ms(), &dispatch.reform(Action::Seek)) }
             <label>{ "SOA calls " }
                 <select class="cmp-fanout" onchange={onfanout} aria-label="How the SOA front calls its services">
                     <option value="sequential" selected={fanout == Fanout::Sequential}>{ "in turn" }</option>

@@ -10,6 +10,7 @@ pub mod intro;
 pub mod nav;
 pub mod send;
 pub mod share;
+pub mod time;
 pub mod views;
 
 pub use banner::error_banner;
@@ -19,6 +20,7 @@ pub use intro::Intro;
 pub use nav::Nav;
 pub use send::send;
 pub use share::Share;
+pub use time::{time_slider, time_travel};
 pub use views::ViewBody;
 
 /// A `data:` URL for a download link (percent-encoded, so any text is safe).

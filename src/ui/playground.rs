@@ -25,12 +25,12 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::sim::client::Acks;
-use crate::ui::components::error_banner;
+use crate::ui::components::{self, error_banner};
 use crate::ui::embed::{self, EmbedHost, Panel, Panels};
 use crate::ui::geometry::{self, COMPACT_BELOW_PX};
 use crate::ui::hooks::{SimKey, prefers_reduced_motion, use_frames, use_sim_keys};
 use crate::ui::route::current_hash;
-use crate::ui::session::{self as model, Action, Session as Model, format_ms};
+use crate::ui::session::{self as model, Action, Session as Model};
 
 /// The session behind Yew's reducer.
 type Store = crate::ui::store::Store<Model>;
@@ -292,31 +292,16 @@ pub fn Playground() -> Html {
     }
 }
 
-/// When rewound: which moment is shown, and a way back to the end of the recording. After
-/// acting in the past: that the recorded future was replaced.
+/// The shared time-travel bars ([`components::time_travel`]) for the session's timeline.
 fn time_travel(model: &Model, dispatch: &Callback<Action>) -> Html {
-    let rewound = !model.timeline.is_live();
-    let horizon = model.horizon_ms();
-    let back = dispatch.reform(move |_| Action::Seek(horizon));
-    let dismiss = dispatch.reform(|_| Action::DismissReplaced);
-    html! {
-        <>
-            if rewound {
-                <div class="rewound-bar" role="status" data-now={model.timeline.now_ms().to_string()}>
-                    <span>{ format!("Viewing t = {} of {} recorded. Acting here replaces what was recorded after this moment. ",
-                        format_ms(model.timeline.now_ms()), format_ms(horizon)) }</span>
-                    <button type="button" class="back-to-live" onclick={back}>{ "Back to live" }</button>
-                </div>
-            }
-            if let Some((at, end)) = model.replaced_future {
-                <div class="replaced-note" role="status">
-                    <span>{ format!("You acted at t = {} while viewing the past: what had been recorded after it (up to t = {}) was dropped, and time goes on from your change.",
-                        format_ms(at), format_ms(end)) }</span>
-                    <button type="button" onclick={dismiss} aria-label="Dismiss the note">{ "×" }</button>
-                </div>
-            }
-        </>
-    }
+    components::time_travel(
+        !model.timeline.is_live(),
+        model.timeline.now_ms(),
+        model.horizon_ms(),
+        model.replaced_future,
+        &dispatch.reform(Action::Seek),
+        dispatch.reform(|_| Action::DismissReplaced),
+    )
 }
 
 fn partition_count(model: &Model) -> u32 {
@@ -388,32 +373,6 @@ fn Controls(props: &ControlsProps) -> Html {
             .unwrap_or(500);
         Action::SetSpeed(geometry::speed_from_slider(v))
     });
-    let seek = d.reform(|e: InputEvent| {
-        let v: u64 = e
-            .target_unchecked_into::<web_sys::HtmlInputElement>()
-            .value()
-            .parse()
-            .unwrap_or(0);
-        Action::Seek(v)
-    });
-    // The timeline moves 1 s per arrow key and 10 s per Page Up/Down (dragging stays exact).
-    let seek_keys = {
-        let (now, min, max) = (m.now_ms, m.min_ms, m.max_ms);
-        let d = d.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let to = match e.key().as_str() {
-                "ArrowRight" | "ArrowUp" => now.saturating_add(1_000),
-                "ArrowLeft" | "ArrowDown" => now.saturating_sub(1_000),
-                "PageUp" => now.saturating_add(10_000),
-                "PageDown" => now.saturating_sub(10_000),
-                "Home" => min,
-                "End" => max,
-                _ => return,
-            };
-            e.prevent_default();
-            d.emit(Action::Seek(to.clamp(min, max)));
-        })
-    };
     let seed_input = use_node_ref();
     let reset = {
         let seed_input = seed_input.clone();
@@ -438,11 +397,7 @@ fn Controls(props: &ControlsProps) -> Html {
                     oninput={speed} aria-valuetext={format!("{} times", tenths(m.speed))} />
                 <output>{ format!("{}×", tenths(m.speed)) }</output>
             </label>
-            <label class="timeline" data-now={m.now_ms.to_string()} data-horizon={m.horizon_ms.to_string()}>{ "Time " }
-                <input type="range" min={m.min_ms.to_string()} max={m.max_ms.max(m.min_ms + 1).to_string()} value={m.now_ms.to_string()}
-                    oninput={seek} onkeydown={seek_keys} aria-valuetext={format_ms(m.now_ms)} aria-keyshortcuts="ArrowLeft ArrowRight PageUp PageDown" />
-                <output class="mono">{ format_ms(m.now_ms) }</output>
-            </label>
+            { components::time_slider(m.now_ms, m.min_ms, m.max_ms, &d.reform(Action::Seek)) }
             if !props.embedded {
                 <label>{ "Seed " }
                     <input type="number" ref={seed_input} value={m.seed.to_string()} min="0" class="seed" />

@@ -164,6 +164,8 @@ pub enum Action {
     /// there replaces them.
     Seek(u64),
     DismissError,
+    /// Hide the note that acting in the past replaced the recorded future.
+    DismissReplaced,
 }
 
 /// The view's state.
@@ -176,6 +178,9 @@ pub struct Model {
     carry_ms: f64,
     pub announcement: String,
     pub error: Option<String>,
+    /// After a control given while rewound: the moment it was given at and where the recording
+    /// had ended (what was dropped), until dismissed or the next seek.
+    pub replaced_future: Option<(u64, u64)>,
 }
 
 impl Model {
@@ -216,6 +221,7 @@ impl Model {
                 setup.flow.preset().title
             ),
             error,
+            replaced_future: None,
         };
         if setup.fanout != Fanout::Sequential {
             model.control(Control::SetFanout {
@@ -315,13 +321,19 @@ impl Model {
             carry_ms: 0.0,
             announcement: "EDA vs SOA as it was shared.".to_string(),
             error: None,
+            replaced_future: None,
         })
     }
 
     fn control(&mut self, control: Control) -> bool {
+        let (now, horizon) = (self.comparison.now_ms(), self.comparison.horizon_ms());
+        let rewound = !self.comparison.is_live();
         match self.comparison.apply(control) {
             Ok(()) => {
                 self.error = None;
+                if rewound {
+                    self.replaced_future = Some((now, horizon));
+                }
                 true
             }
             Err(e) => {
@@ -423,12 +435,14 @@ impl Model {
             Action::Seek(at_ms) => {
                 let shown = self.comparison.seek(at_ms);
                 self.carry_ms = 0.0;
+                self.replaced_future = None;
                 self.announcement = format!(
                     "Both sides as they were at {}.",
                     crate::ui::session::format_ms(shown)
                 );
             }
             Action::DismissError => self.error = None,
+            Action::DismissReplaced => self.replaced_future = None,
         }
     }
 
@@ -676,10 +690,21 @@ mod tests {
         assert_eq!(model.live(), at_end);
         // A control given in the past replaces the recorded future.
         model.act(Action::Seek(5_000));
+        assert_eq!(
+            model.replaced_future, None,
+            "rewinding alone replaces nothing"
+        );
         model.act(Action::Spike);
         assert_eq!(model.comparison.horizon_ms(), 5_000);
+        assert_eq!(
+            model.replaced_future,
+            Some((5_000, end)),
+            "the view says so"
+        );
         let settings = model.settings().expect("complete");
         assert_eq!(settings.controls.len(), 1, "only the spike is left");
+        model.act(Action::DismissReplaced);
+        assert_eq!(model.replaced_future, None);
     }
 
     #[test]
