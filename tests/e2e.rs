@@ -683,6 +683,15 @@ fn lesson_narrow_640x400() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_tasks_fit_two_lines_at_640x400() {
+    run_on_dist(
+        "lesson-tasks-640x400",
+        e2e::narrow::check_lesson_tasks_fit_two_lines,
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn glance_views_intro_glossary_and_eda_vs_soa_boxes() {
     run_on_dist_first_visit("glance_views", e2e::glance_views::check_glance);
 }

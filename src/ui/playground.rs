@@ -229,7 +229,10 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
             dispatch.emit(match key {
                 SimKey::Space => Action::TogglePlay,
                 SimKey::Right => Action::Step,
-                SimKey::Left => Action::Seek(now.saturating_sub(1_000)),
+                // Back as ← on the Time slider goes (the model keeps the seek in its range).
+                SimKey::Left => Action::Seek(
+                    components::time::seek_key_target("ArrowLeft", now, 0, u64::MAX).unwrap_or(now),
+                ),
             })
         }));
     }

@@ -231,3 +231,38 @@ return { short: n.classList.contains('short'), task: (n.querySelector('.task') |
   moreOpen: more ? more.open : null, narrationShown: shown, viewTop: v.getBoundingClientRect().top,
   narrationBottom: n.getBoundingClientRect().bottom };
 "#;
+
+/// In a 640 × 400 frame, each step's task of the lessons over EDA vs SOA and WordCount is at
+/// most two lines: with "More" folded, the task is the narration, and the view must stay on
+/// the first screen.
+pub fn check_lesson_tasks_fit_two_lines(h: &Harness) -> Result<(), Error> {
+    h.open("#/lessons")?;
+    for (id, steps) in [("requests-vs-events", 3), ("wordcount", 4)] {
+        for step in 1..=steps {
+            let probe = format!(
+                r#"
+const n = d.querySelector('.lessons.narration');
+const t = n && n.querySelector('.task'), c = n && n.querySelector('.step-count');
+if (!t || !c || !c.textContent.startsWith('Step {step} of')) return null;
+const range = d.createRange();
+range.selectNodeContents(t);
+// One line box per cluster of rectangle middles (a `code` span sits a few px off its line).
+const size = parseFloat(w.getComputedStyle(t).fontSize);
+const middles = Array.from(range.getClientRects()).filter(r => r.width > 0)
+  .map(r => r.top + r.height / 2).sort((a, b) => a - b);
+let lines = 0, last = -1e9;
+for (const y of middles) {{ if (y - last > size * 0.8) {{ lines++; last = y; }} }}
+return {{ lines, text: t.textContent, width: t.getBoundingClientRect().width }};
+"#
+            );
+            let task = probe_in_frame(h, 640, 400, &format!("#/lessons/{id}/{step}"), &probe)?;
+            eprintln!("{id} step {step} at 640 × 400: {task}");
+            assert!(
+                task["lines"].as_u64().is_some_and(|n| (1..=2).contains(&n)),
+                "{id} step {step}: the task takes two lines at most: {task}"
+            );
+        }
+        h.screenshot(&format!("lesson-{id}-640x400-last-task"))?;
+    }
+    Ok(())
+}
