@@ -767,10 +767,13 @@ impl Console {
     ) {
         let mut io = Io::default();
         let events_before = out.events.len();
-        self.execute_list(world, list, bodies, &mut io, out);
+        let ended_in_background = self.execute_list(world, list, bodies, &mut io, out);
         self.take_background(&mut io);
         out.absorb_io(io);
-        if self.mode == Mode::Script && self.job.is_none() {
+        // A line ending in `&` returns at once, as bash does: the jobs it started run on while
+        // the next line starts at the same moment, so consumers started one line after
+        // another join their group together, as they would from a real script.
+        if self.mode == Mode::Script && self.job.is_none() && !ended_in_background {
             self.settle(world, out);
         }
         if self.mode == Mode::Script {
@@ -814,8 +817,9 @@ impl Console {
         bodies: &[String],
         io: &mut Io,
         out: &mut Output,
-    ) {
+    ) -> bool {
         let mut next_body = 0usize;
+        let mut last_background = false;
         for (connector, pipeline) in &list.items {
             let run = match connector {
                 Connector::Always => true,
@@ -830,6 +834,7 @@ impl Console {
                     .count();
                 continue;
             }
+            last_background = pipeline.background;
             if pipeline.background {
                 self.status = self.spawn(world, pipeline, bodies, &mut next_body, io, out);
                 continue;
@@ -840,6 +845,7 @@ impl Console {
                 break;
             }
         }
+        last_background
     }
 
     /// Starts `pipeline` in the background (`&`): a console consumer keeps running as job `%N`
@@ -1188,7 +1194,7 @@ impl Console {
         match shell::parse(source) {
             Parsed::Complete(list) => {
                 let bodies = vec![String::new(); list.heredocs().len()];
-                self.execute_list(world, &list, &bodies, &mut sub_io, &mut scratch);
+                let _ = self.execute_list(world, &list, &bodies, &mut sub_io, &mut scratch);
             }
             Parsed::Incomplete => {
                 sub_io.err.push_str(
