@@ -605,6 +605,40 @@ kafka-console-consumer.sh --topic t --from-beginning --max-messages 1 --consumer
 /// maybePrintHelpOrVersion` prints `AppInfoParser.getVersion()`), the broker logs it, and
 /// `kafka-storage.sh format` writes that release's `metadata.version` (4.1's latest production
 /// version, `4.1-IV1`).
+/// `kafka-topics.sh --delete` of a topic that does not exist: `TopicService.deleteTopic` calls
+/// `ensureTopicExists`, whose IllegalArgumentException (`Topic 'x' does not exist as
+/// expected`) `TopicCommand.execute` prints through `printException` (stdout, and the stack
+/// trace logged at ERROR) with exit status 1; with `--if-exists` nothing matches, nothing is
+/// deleted, nothing printed, status 0. A pattern is read as one (`IncludeList`). (Only the
+/// first line of the logged stack trace is shown; `--list` of no topics prints one empty
+/// line: `listTopics` prints the names joined by newlines.)
+#[test]
+fn deleting_a_missing_topic_fails_as_topic_command_does() {
+    let b = "--bootstrap-server localhost:9092";
+    let out = run_script(
+        &mut quickstart_world(1),
+        &format!(
+            "kafka-topics.sh --create --topic kept {b}
+kafka-topics.sh --delete --topic missing {b}
+echo status $?
+kafka-topics.sh --delete --topic missing --if-exists {b}
+echo status $?
+kafka-topics.sh --delete --topic 'kep.*' {b}
+echo status $?
+kafka-topics.sh --list {b}
+"
+        ),
+    );
+    assert_eq!(
+        out.stdout,
+        "Created topic kept.\nError while executing topic command : Topic 'missing' does not exist as expected\nstatus 1\nstatus 0\nstatus 0\n\n"
+    );
+    assert_eq!(
+        out.stderr,
+        "[1970-01-01 00:00:00,000] ERROR java.lang.IllegalArgumentException: Topic 'missing' does not exist as expected\n"
+    );
+}
+
 #[test]
 fn every_tool_states_one_kafka_version() {
     use eda_playground::console::{KAFKA_VERSION, METADATA_VERSION};
