@@ -31,7 +31,7 @@
 //! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
 //! `format.rs` holds shared output formats; `limits.rs` the shell's size limits; `text.rs` a
 //! stream's text in write order; one file per tool (`topics.rs`, `producer.rs`,
-//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `server.rs` for storage, server start/stop and
+//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `perf.rs` (producer-perf-test), `server.rs` for storage, server start/stop and
 //! run-class); `network.rs` what clients do when no broker answers;
 //! `complete.rs` tab completion; `tool.rs` names the tools.
 
@@ -45,6 +45,7 @@ pub mod groups;
 pub mod limits;
 pub mod network;
 pub mod offsets;
+pub mod perf;
 pub mod producer;
 pub mod quorum;
 pub mod server;
@@ -800,14 +801,24 @@ impl Console {
     /// One step of virtual time driven by the console; false if time cannot move. What the
     /// foreground job prints goes to `io`; in the page, the events go to `out`.
     pub(crate) fn step(&mut self, world: &mut World, io: &mut Io, out: &mut Output) -> bool {
-        let Ok(events) = world.advance(STEP_MS) else {
-            return false;
-        };
+        self.step_events(world, STEP_MS, io, out).is_some()
+    }
+
+    /// [`Console::step`] by `ms` (at most [`STEP_MS`]), returning the step's events (`None`
+    /// if time cannot move).
+    pub(crate) fn step_events(
+        &mut self,
+        world: &mut World,
+        ms: u64,
+        io: &mut Io,
+        out: &mut Output,
+    ) -> Option<Vec<TraceEvent>> {
+        let events = world.advance(ms.clamp(1, STEP_MS)).ok()?;
         self.pump_jobs(world, &events, io);
         if self.mode == Mode::Interactive && out.events.len() < EVENTS_MAX {
-            out.events.extend(events);
+            out.events.extend(events.iter().cloned());
         }
-        true
+        Some(events)
     }
 
     fn execute_list(
@@ -1248,6 +1259,7 @@ impl Console {
                     delete_records::run(self, world, args, stdin.as_deref(), io)
                 }
                 KafkaTool::MetadataQuorum => quorum::run(self, world, args, io, out),
+                KafkaTool::ProducerPerfTest => perf::run(self, world, args, io),
                 KafkaTool::Storage => server::storage(self, world, args, io),
                 KafkaTool::ServerStart => server::start(self, world, args, io),
                 KafkaTool::ServerStop => server::stop(self, world, args, io),

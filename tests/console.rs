@@ -639,6 +639,43 @@ kafka-topics.sh --list {b}
     );
 }
 
+/// `kafka-producer-perf-test.sh` measures the engine, not made-up numbers: with every
+/// request taking 100 ms (`latency_ms_min = latency_ms_max = 100`) and `linger.ms=0`, each
+/// record is acknowledged 100 ms after its `send`. At `--throughput 100` the records go out
+/// every 10 ms (`ThroughputThrottler`), so the acknowledgement of record 490, at 5,000 ms,
+/// closes the first 5-second window (`Stats.record`: 491 records, 98.2 records/sec,
+/// `printWindow`) and the last one comes at 5,990 + 100 ms: 600 / 6.09 s = 98.522167
+/// records/sec (`printTotal`, Java's `%f`). Formats from `ProducerPerformance.Stats`.
+#[test]
+fn producer_perf_test_reports_the_engines_latencies() {
+    let config = eda_playground::sim::world::WorldConfig {
+        latency_ms_min: 100,
+        latency_ms_max: 100,
+        ..Default::default()
+    };
+    let mut world = World::with_config(1, config);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --create --topic p --bootstrap-server localhost:9092
+kafka-producer-perf-test.sh --topic p --num-records 600 --record-size 1000 --throughput 100 --producer-props bootstrap.servers=localhost:9092 linger.ms=0
+echo status $?
+",
+    );
+    assert_eq!(
+        out.stdout,
+        "Created topic p.
+491 records sent, 98.2 records/sec (0.09 MB/sec), 100.0 ms avg latency, 100.0 ms max latency.
+600 records sent, 98.522167 records/sec (0.09 MB/sec), 100.00 ms avg latency, 100.00 ms max latency, 100 ms 50th, 100 ms 95th, 100 ms 99th, 100 ms 99.9th.
+status 0
+"
+    );
+    assert_eq!(out.stderr, "");
+    assert_eq!(
+        world.topic("p").unwrap().partitions[0].log.log_end_offset(),
+        600
+    );
+}
+
 #[test]
 fn every_tool_states_one_kafka_version() {
     use eda_playground::console::{KAFKA_VERSION, METADATA_VERSION};
