@@ -31,7 +31,7 @@
 //! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
 //! `format.rs` holds shared output formats; `limits.rs` the shell's size limits; `text.rs` a
 //! stream's text in write order; one file per tool (`topics.rs`, `producer.rs`,
-//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `server.rs` for storage, server start/stop and
+//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `perf.rs` (producer-perf-test), `server.rs` for storage, server start/stop and
 //! run-class); `network.rs` what clients do when no broker answers;
 //! `complete.rs` tab completion; `tool.rs` names the tools.
 
@@ -45,6 +45,7 @@ pub mod groups;
 pub mod limits;
 pub mod network;
 pub mod offsets;
+pub mod perf;
 pub mod producer;
 pub mod quorum;
 pub mod server;
@@ -767,10 +768,13 @@ impl Console {
     ) {
         let mut io = Io::default();
         let events_before = out.events.len();
-        self.execute_list(world, list, bodies, &mut io, out);
+        let ended_in_background = self.execute_list(world, list, bodies, &mut io, out);
         self.take_background(&mut io);
         out.absorb_io(io);
-        if self.mode == Mode::Script && self.job.is_none() {
+        // A line ending in `&` returns at once, as bash does: the jobs it started run on while
+        // the next line starts at the same moment, so consumers started one line after
+        // another join their group together, as they would from a real script.
+        if self.mode == Mode::Script && self.job.is_none() && !ended_in_background {
             self.settle(world, out);
         }
         if self.mode == Mode::Script {
@@ -797,14 +801,24 @@ impl Console {
     /// One step of virtual time driven by the console; false if time cannot move. What the
     /// foreground job prints goes to `io`; in the page, the events go to `out`.
     pub(crate) fn step(&mut self, world: &mut World, io: &mut Io, out: &mut Output) -> bool {
-        let Ok(events) = world.advance(STEP_MS) else {
-            return false;
-        };
+        self.step_events(world, STEP_MS, io, out).is_some()
+    }
+
+    /// [`Console::step`] by `ms` (at most [`STEP_MS`]), returning the step's events (`None`
+    /// if time cannot move).
+    pub(crate) fn step_events(
+        &mut self,
+        world: &mut World,
+        ms: u64,
+        io: &mut Io,
+        out: &mut Output,
+    ) -> Option<Vec<TraceEvent>> {
+        let events = world.advance(ms.clamp(1, STEP_MS)).ok()?;
         self.pump_jobs(world, &events, io);
         if self.mode == Mode::Interactive && out.events.len() < EVENTS_MAX {
-            out.events.extend(events);
+            out.events.extend(events.iter().cloned());
         }
-        true
+        Some(events)
     }
 
     fn execute_list(
@@ -814,8 +828,9 @@ impl Console {
         bodies: &[String],
         io: &mut Io,
         out: &mut Output,
-    ) {
+    ) -> bool {
         let mut next_body = 0usize;
+        let mut last_background = false;
         for (connector, pipeline) in &list.items {
             let run = match connector {
                 Connector::Always => true,
@@ -830,6 +845,7 @@ impl Console {
                     .count();
                 continue;
             }
+            last_background = pipeline.background;
             if pipeline.background {
                 self.status = self.spawn(world, pipeline, bodies, &mut next_body, io, out);
                 continue;
@@ -840,6 +856,7 @@ impl Console {
                 break;
             }
         }
+        last_background
     }
 
     /// Starts `pipeline` in the background (`&`): a console consumer keeps running as job `%N`
@@ -1188,7 +1205,7 @@ impl Console {
         match shell::parse(source) {
             Parsed::Complete(list) => {
                 let bodies = vec![String::new(); list.heredocs().len()];
-                self.execute_list(world, &list, &bodies, &mut sub_io, &mut scratch);
+                let _ = self.execute_list(world, &list, &bodies, &mut sub_io, &mut scratch);
             }
             Parsed::Incomplete => {
                 sub_io.err.push_str(
@@ -1242,6 +1259,7 @@ impl Console {
                     delete_records::run(self, world, args, stdin.as_deref(), io)
                 }
                 KafkaTool::MetadataQuorum => quorum::run(self, world, args, io, out),
+                KafkaTool::ProducerPerfTest => perf::run(self, world, args, io),
                 KafkaTool::Storage => server::storage(self, world, args, io),
                 KafkaTool::ServerStart => server::start(self, world, args, io),
                 KafkaTool::ServerStop => server::stop(self, world, args, io),

@@ -309,14 +309,140 @@ kafka-consumer-groups.sh --describe --group billing --state --bootstrap-server l
     assert_eq!(committed, 6);
 }
 
+/// Issue 16, "done when": consumers started with `&` one line after another join their group
+/// together (bash returns from `&` at once), and `kafka-consumer-groups.sh --describe
+/// --members [--verbose]` shows every member with the partitions split between them
+/// (`ConsumerGroupCommand.printMembers`). With a cooperative-sticky-only member in the group
+/// first (members that join at the same moment race: the first in wins), a range-only member
+/// shares no assignor with the group: the coordinator answers
+/// INCONSISTENT_GROUP_PROTOCOL (`ClassicGroup.supportsProtocols`,
+/// `GroupMetadataManager.classicGroupJoinNewMember`), the client logs it
+/// (`AbstractCoordinator.JoinGroupResponseHandler`: `JoinGroup failed due to fatal error: …`),
+/// `poll` throws and `ConsoleConsumer.process` logs `Error processing message, terminating
+/// consumer process: ` with the exception and returns, so the job prints its count and exits
+/// 0. A member with Kafka's default list (range, cooperative-sticky; `ConsumerConfig`) is
+/// welcome, and the group runs the one assignor all share.
+#[test]
+fn background_consumers_with_mixed_assignors_join_as_kafka_decides() {
+    let b = "--bootstrap-server localhost:9092";
+    let consumer = format!("kafka-console-consumer.sh {b} --topic t --group g");
+    let strategy =
+        "--consumer-property partition.assignment.strategy=org.apache.kafka.clients.consumer";
+    let script = format!(
+        "kafka-topics.sh --create --topic t --partitions 6 {b}
+{consumer} {strategy}.CooperativeStickyAssignor &
+sleep 1
+{consumer} {strategy}.RangeAssignor &
+{consumer} &
+sleep 5
+kafka-consumer-groups.sh {b} --describe --group g --members --verbose
+kafka-consumer-groups.sh {b} --describe --group g --state
+wait %2
+echo range member exited $?
+"
+    );
+    let mut world = quickstart_world(4);
+    let out = run_script(&mut world, &script);
+    let message = "The group member's supported protocols are incompatible with those of existing members or first group member tried to join with empty protocol type or empty protocol list.";
+    let refused: Vec<&str> = out.stderr.lines().take(4).collect();
+    assert_eq!(refused.len(), 4, "{}", out.stderr);
+    assert!(
+        refused[0].ends_with(&format!(
+            " ERROR [Consumer clientId=console-consumer, groupId=g] JoinGroup failed due to fatal error: {message} (org.apache.kafka.clients.consumer.internals.ConsumerCoordinator)"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(refused[1].ends_with(
+        " ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)"
+    ));
+    assert_eq!(
+        refused[2],
+        format!("org.apache.kafka.common.errors.InconsistentGroupProtocolException: {message}")
+    );
+    assert_eq!(refused[3], "Processed a total of 0 messages");
+    assert!(
+        out.stdout.ends_with("range member exited 0\n"),
+        "{}",
+        out.stdout
+    );
+    let members: Vec<Vec<&str>> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("g ") && l.contains("/127.0.0.1"))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(members.len(), 2, "{}", out.stdout);
+    let mut assigned: Vec<&str> = Vec::new();
+    for member in &members {
+        assert_eq!(member[4], "3", "{}", out.stdout);
+        assigned.extend(member[6].trim_start_matches("t:").split(','));
+    }
+    assigned.sort_unstable();
+    assert_eq!(assigned, ["0", "1", "2", "3", "4", "5"]);
+    assert!(
+        out.stdout
+            .contains(" cooperative-sticky   Stable               2\n"),
+        "{}",
+        out.stdout
+    );
+    // `&` returned at once: the whole script took the sleep and the rebalance, not a settle
+    // per line.
+    assert!(world.now_ms() < 8_000, "{}", world.now_ms());
+}
+
+/// Two, three or four consumers of one group started with `&`, same assignor: every member
+/// shows in `--describe --members` with its share (range: 6 partitions over N members).
+#[test]
+fn background_consumers_of_one_group_all_show_their_partitions() {
+    let b = "--bootstrap-server localhost:9092";
+    for n in 2..=4usize {
+        let mut script = format!("kafka-topics.sh --create --topic t --partitions 6 {b}\n");
+        for _ in 0..n {
+            script.push_str(&format!(
+                "kafka-console-consumer.sh {b} --topic t --group g --property print.partition=true &\n"
+            ));
+        }
+        script.push_str(&format!(
+            "sleep 5\nkafka-consumer-groups.sh {b} --describe --group g --members\n\
+             printf 'a\\nb\\nc\\nd\\n' | kafka-console-producer.sh {b} --topic t\nsleep 2\nwait\n"
+        ));
+        let out = run_script(&mut quickstart_world(4), &script);
+        let mut shares: Vec<usize> = out
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("g ") && l.contains("/127.0.0.1"))
+            .map(|l| l.split_whitespace().nth(4).unwrap().parse().unwrap())
+            .collect();
+        shares.sort_unstable();
+        let expected: Vec<usize> = (0..n)
+            .map(|i| 6 / n + usize::from(i >= n - 6 % n))
+            .collect();
+        assert_eq!(shares, expected, "{n} consumers:\n{}", out.stdout);
+        assert_eq!(
+            out.stdout
+                .lines()
+                .filter(|l| l.starts_with("Partition:"))
+                .count(),
+            4,
+            "{n} consumers:\n{}",
+            out.stdout
+        );
+        assert_eq!(out.stderr.matches("Processed a total of").count(), n);
+    }
+}
+
 /// A script that ends with a background consumer still running closes its terminal: the
 /// consumer's shutdown hook still prints its count (`ConsoleConsumer`'s `addShutdownHook`).
+/// The `sleep` lets it join first: `&` returns at once, and a consumer assigned its partition
+/// after the record was written starts at the end (`auto.offset.reset=latest`).
 #[test]
 fn a_background_consumer_left_running_ends_with_the_script() {
     let out = run_script(
         &mut quickstart_world(3),
         "kafka-topics.sh --create --topic t --bootstrap-server localhost:9092
 kafka-console-consumer.sh --topic t --bootstrap-server localhost:9092 &
+sleep 1
 echo hi | kafka-console-producer.sh --topic t --bootstrap-server localhost:9092
 sleep 2
 ",
@@ -479,6 +605,77 @@ kafka-console-consumer.sh --topic t --from-beginning --max-messages 1 --consumer
 /// maybePrintHelpOrVersion` prints `AppInfoParser.getVersion()`), the broker logs it, and
 /// `kafka-storage.sh format` writes that release's `metadata.version` (4.1's latest production
 /// version, `4.1-IV1`).
+/// `kafka-topics.sh --delete` of a topic that does not exist: `TopicService.deleteTopic` calls
+/// `ensureTopicExists`, whose IllegalArgumentException (`Topic 'x' does not exist as
+/// expected`) `TopicCommand.execute` prints through `printException` (stdout, and the stack
+/// trace logged at ERROR) with exit status 1; with `--if-exists` nothing matches, nothing is
+/// deleted, nothing printed, status 0. A pattern is read as one (`IncludeList`). (Only the
+/// first line of the logged stack trace is shown; `--list` of no topics prints one empty
+/// line: `listTopics` prints the names joined by newlines.)
+#[test]
+fn deleting_a_missing_topic_fails_as_topic_command_does() {
+    let b = "--bootstrap-server localhost:9092";
+    let out = run_script(
+        &mut quickstart_world(1),
+        &format!(
+            "kafka-topics.sh --create --topic kept {b}
+kafka-topics.sh --delete --topic missing {b}
+echo status $?
+kafka-topics.sh --delete --topic missing --if-exists {b}
+echo status $?
+kafka-topics.sh --delete --topic 'kep.*' {b}
+echo status $?
+kafka-topics.sh --list {b}
+"
+        ),
+    );
+    assert_eq!(
+        out.stdout,
+        "Created topic kept.\nError while executing topic command : Topic 'missing' does not exist as expected\nstatus 1\nstatus 0\nstatus 0\n\n"
+    );
+    assert_eq!(
+        out.stderr,
+        "[1970-01-01 00:00:00,000] ERROR java.lang.IllegalArgumentException: Topic 'missing' does not exist as expected\n"
+    );
+}
+
+/// `kafka-producer-perf-test.sh` measures the engine, not made-up numbers: with every
+/// request taking 100 ms (`latency_ms_min = latency_ms_max = 100`) and `linger.ms=0`, each
+/// record is acknowledged 100 ms after its `send`. At `--throughput 100` the records go out
+/// every 10 ms (`ThroughputThrottler`), so the acknowledgement of record 490, at 5,000 ms,
+/// closes the first 5-second window (`Stats.record`: 491 records, 98.2 records/sec,
+/// `printWindow`) and the last one comes at 5,990 + 100 ms: 600 / 6.09 s = 98.522167
+/// records/sec (`printTotal`, Java's `%f`). Formats from `ProducerPerformance.Stats`.
+#[test]
+fn producer_perf_test_reports_the_engines_latencies() {
+    let config = eda_playground::sim::world::WorldConfig {
+        latency_ms_min: 100,
+        latency_ms_max: 100,
+        ..Default::default()
+    };
+    let mut world = World::with_config(1, config);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --create --topic p --bootstrap-server localhost:9092
+kafka-producer-perf-test.sh --topic p --num-records 600 --record-size 1000 --throughput 100 --producer-props bootstrap.servers=localhost:9092 linger.ms=0
+echo status $?
+",
+    );
+    assert_eq!(
+        out.stdout,
+        "Created topic p.
+491 records sent, 98.2 records/sec (0.09 MB/sec), 100.0 ms avg latency, 100.0 ms max latency.
+600 records sent, 98.522167 records/sec (0.09 MB/sec), 100.00 ms avg latency, 100.00 ms max latency, 100 ms 50th, 100 ms 95th, 100 ms 99th, 100 ms 99.9th.
+status 0
+"
+    );
+    assert_eq!(out.stderr, "");
+    assert_eq!(
+        world.topic("p").unwrap().partitions[0].log.log_end_offset(),
+        600
+    );
+}
+
 #[test]
 fn every_tool_states_one_kafka_version() {
     use eda_playground::console::{KAFKA_VERSION, METADATA_VERSION};

@@ -3,9 +3,11 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
+use eda_playground::sim::assignor::AssignorKind;
 use eda_playground::sim::client::{Acks, ConsumerConfig, OffsetReset, ProducerConfig};
 use eda_playground::sim::command::{Command, NewRecord, OffsetTarget, Subscription};
 use eda_playground::sim::partitioner::partition_for_key;
+use eda_playground::sim::world::WorldConfig;
 use eda_playground::sim::{SimError, TraceEvent, TraceKind, World};
 
 fn delivered(events: &[TraceEvent]) -> Vec<(u32, String, u32, u64, bool)> {
@@ -813,4 +815,158 @@ fn clients_are_named_as_kafka_names_them_by_default() {
     world.apply(Command::StopConsumer { consumer: b1 }).unwrap();
     let b3 = world.add_group_consumer("billing", &["orders"]).unwrap();
     assert_eq!(name(&world, b3), "consumer-billing-3");
+}
+
+/// A consumer of `group` on `topic` with `assignors` as its `partition.assignment.strategy`.
+fn add_with_assignors(
+    world: &mut World,
+    group: &str,
+    topic: &str,
+    assignors: &[AssignorKind],
+) -> u32 {
+    let config = ConsumerConfig {
+        group_id: Some(group.to_string()),
+        auto_offset_reset: OffsetReset::Earliest,
+        assignors: assignors.to_vec(),
+        ..Default::default()
+    };
+    match world
+        .apply(Command::AddConsumer {
+            config,
+            subscription: Subscription::Topics(vec![topic.to_string()]),
+        })
+        .unwrap()
+    {
+        eda_playground::sim::command::Outcome::Consumer(id) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// With `group.initial.rebalance.delay.ms=0` (the quickstart's `server.properties`) the first
+/// member's join completes at once; a second member joining while the group is
+/// CompletingRebalance starts a new rebalance. The first member's JoinGroup response is
+/// already on its way: its SyncGroup is answered REBALANCE_IN_PROGRESS and it rejoins
+/// (`GroupMetadataManager.classicGroupSync` / `prepareRebalance` with
+/// `resetAndPropagateAssignmentWithError`, `AbstractCoordinator.SyncGroupResponseHandler`).
+/// It used to wait for a response that never came and was dropped after
+/// `session.timeout.ms`, 45 s later.
+#[test]
+fn members_joining_together_both_get_partitions_at_once() {
+    let config = WorldConfig {
+        group_initial_rebalance_delay_ms: 0,
+        ..Default::default()
+    };
+    for seed in 0..20 {
+        let mut world = World::with_config(seed, config.clone());
+        world.create_topic("orders", 6, 1).unwrap();
+        let a = world.add_group_consumer("billing", &["orders"]).unwrap();
+        let b = world.add_group_consumer("billing", &["orders"]).unwrap();
+        let c = world.add_group_consumer("billing", &["orders"]).unwrap();
+        world.advance(2_000).unwrap();
+        let group = world.group("billing").unwrap();
+        assert_eq!(group.state.name(), "Stable", "seed {seed}");
+        assert_eq!(group.members.len(), 3, "seed {seed}");
+        for id in [a, b, c] {
+            assert_eq!(
+                world.consumer(id).unwrap().assignment.len(),
+                2,
+                "seed {seed}, consumer {id}"
+            );
+        }
+    }
+}
+
+/// `ClassicGroup.supportsProtocols`: a member is refused
+/// when none of them is supported by every member (`GroupMetadataManager.
+/// classicGroupJoinNewMember` answers INCONSISTENT_GROUP_PROTOCOL; `ClassicGroupTest.
+/// testSupportsProtocols`). Kafka 4.x's default strategy lists range and cooperative-sticky
+/// (`ConsumerConfig`), so a default member gets on with either kind, but a range-only and a
+/// cooperative-sticky-only member cannot share a group.
+#[test]
+fn a_member_sharing_no_assignor_with_the_group_is_refused() {
+    let mut world = World::new(5);
+    world.create_topic("orders", 6, 1).unwrap();
+    let coop = add_with_assignors(
+        &mut world,
+        "g",
+        "orders",
+        &[AssignorKind::CooperativeSticky],
+    );
+    world.advance(5_000).unwrap();
+    let range = add_with_assignors(&mut world, "g", "orders", &[AssignorKind::Range]);
+    let default = add_with_assignors(
+        &mut world,
+        "g",
+        "orders",
+        &[AssignorKind::Range, AssignorKind::CooperativeSticky],
+    );
+    let events = world.advance(10_000).unwrap();
+    let refused: Vec<(u32, String)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::JoinGroupFailed {
+                consumer, error, ..
+            } => Some((*consumer, error.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        [(range, "INCONSISTENT_GROUP_PROTOCOL".to_string())]
+    );
+    let group = world.group("g").unwrap();
+    assert_eq!(group.members.len(), 2);
+    assert!(world.consumer(range).unwrap().member_id.is_none());
+    assert!(world.consumer(range).unwrap().assignment.is_empty());
+    // The only assignor both members support.
+    assert_eq!(group.protocol, Some(AssignorKind::CooperativeSticky));
+    assert_eq!(world.consumer(coop).unwrap().assignment.len(), 3);
+    assert_eq!(world.consumer(default).unwrap().assignment.len(), 3);
+}
+
+/// Each member follows its own rebalance protocol (`ConsumerCoordinator`'s constructor takes
+/// the highest protocol all its assignors support; `onJoinPrepare` revokes everything only
+/// for EAGER): in a group that picked cooperative-sticky, a member with Kafka's default list
+/// (range, cooperative-sticky) is eager and gives up all its partitions before rejoining,
+/// and owns nothing in its subscription, so the partitions it had are not held back for a
+/// follow-up round; a cooperative-sticky-only member keeps its own. Every partition stays
+/// owned once the group is stable (they used to be held back for a follow-up round that
+/// never came).
+#[test]
+fn eager_and_cooperative_members_share_a_cooperative_group() {
+    let mut world = World::new(9);
+    world.create_topic("orders", 6, 1).unwrap();
+    let default = add_with_assignors(
+        &mut world,
+        "g",
+        "orders",
+        &[AssignorKind::Range, AssignorKind::CooperativeSticky],
+    );
+    world.advance(5_000).unwrap();
+    assert_eq!(world.consumer(default).unwrap().assignment.len(), 6);
+    let coop = add_with_assignors(
+        &mut world,
+        "g",
+        "orders",
+        &[AssignorKind::CooperativeSticky],
+    );
+    let events = world.advance(10_000).unwrap();
+    let revoked: Vec<(u32, usize)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::PartitionsRevoked {
+                consumer,
+                partitions,
+                ..
+            } => Some((*consumer, partitions.len())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(revoked, [(default, 6)]);
+    assert_eq!(world.consumer(default).unwrap().assignment.len(), 3);
+    assert_eq!(world.consumer(coop).unwrap().assignment.len(), 3);
+    assert_eq!(
+        world.group("g").unwrap().protocol,
+        Some(AssignorKind::CooperativeSticky)
+    );
 }

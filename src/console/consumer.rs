@@ -26,6 +26,12 @@
 //! - on `--timeout-ms`: `[time] ERROR Error processing message, terminating consumer process:
 //!   (org.apache.kafka.tools.consumer.ConsoleConsumer)` and
 //!   `org.apache.kafka.common.errors.TimeoutException` before it (`process`);
+//! - refused by its group (none of its `partition.assignment.strategy` assignors is supported
+//!   by every member): `[time] ERROR [Consumer clientId=…, groupId=G] JoinGroup failed due to
+//!   fatal error: The group member's supported protocols are incompatible …
+//!   (…ConsumerCoordinator)`, then `process`'s `Error processing message, terminating consumer
+//!   process: ` with `org.apache.kafka.common.errors.InconsistentGroupProtocolException: …`,
+//!   then the count line; exit status 0;
 //! - a formatter failure: the count line, then `[time] ERROR Unknown error when running
 //!   consumer:  (…ConsoleConsumer)` and the exception (`main`), or with
 //!   `--skip-message-on-error` `Error processing message, skipping this message: `;
@@ -57,6 +63,7 @@ use crate::sim::assignor::AssignorKind;
 use crate::sim::client::{ConsumerConfig, ConsumerState, GroupProtocol, OffsetReset};
 use crate::sim::command::{Command, Outcome, Subscription};
 use crate::sim::log::Bytes;
+use crate::sim::trace::JOIN_ERROR_INCONSISTENT_GROUP_PROTOCOL;
 use crate::sim::validate::TimestampType;
 use crate::sim::{TraceEvent, TraceKind, World};
 
@@ -86,6 +93,8 @@ pub const OPTIONS: &[OptSpec] = &[
 ];
 
 const LOGGER: &str = "org.apache.kafka.tools.consumer.ConsoleConsumer";
+/// The classic consumer's coordinator logs as its class (`logContext.logger(getClass())`).
+const COORDINATOR_LOGGER: &str = "org.apache.kafka.clients.consumer.internals.ConsumerCoordinator";
 const FORMATTER_LOGGER: &str = "org.apache.kafka.tools.consumer.DefaultMessageFormatter";
 /// The idle time that ends a consumer run to completion when `--timeout-ms` is not given.
 const DEFAULT_SCRIPT_TIMEOUT_MS: u64 = 1_000;
@@ -385,6 +394,8 @@ pub enum Ending {
     Failed(String),
     /// Its engine consumer was stopped from elsewhere (the page).
     Gone,
+    /// The coordinator refused its JoinGroup with this error (Kafka's `Errors` name).
+    JoinFailed(String),
 }
 
 /// A running console consumer.
@@ -857,8 +868,16 @@ pub(crate) fn advance(
     io: &mut Io,
 ) -> Option<Ending> {
     let now = world.now_ms();
+    let mut join_failed = None;
     if let Some(id) = job.consumer {
         for event in events {
+            if let TraceKind::JoinGroupFailed {
+                consumer, error, ..
+            } = &event.kind
+                && *consumer == id
+            {
+                join_failed = Some(error.clone());
+            }
             if let TraceKind::RecordDelivered {
                 consumer,
                 topic,
@@ -927,6 +946,11 @@ pub(crate) fn advance(
             break;
         }
     }
+    if ending.is_none()
+        && let Some(error) = join_failed
+    {
+        ending = Some(Ending::JoinFailed(error));
+    }
     if ending.is_none() {
         let state = job
             .consumer
@@ -965,6 +989,34 @@ pub(crate) fn advance(
 /// its exit status.
 pub fn finish(world: &mut World, job: ConsumerJob, ending: Ending, io: &mut Io) -> i32 {
     let now = world.now_ms();
+    if let Ending::JoinFailed(error) = &ending {
+        let (class, message) = join_error(error);
+        // `AbstractCoordinator.JoinGroupResponseHandler` logs the fatal error, then `poll`
+        // throws it and `ConsoleConsumer.process` logs it and returns (exit status 0).
+        let client = job
+            .consumer
+            .and_then(|id| world.consumer(id))
+            .map_or_else(String::new, |c| {
+                format!(
+                    "[Consumer clientId={}, groupId={}] ",
+                    c.config.client_id,
+                    c.group.as_deref().unwrap_or("null")
+                )
+            });
+        io.err.push_str(&log_line(
+            now,
+            "ERROR",
+            &format!("{client}JoinGroup failed due to fatal error: {message}"),
+            COORDINATOR_LOGGER,
+        ));
+        io.err.push_str(&log_line(
+            now,
+            "ERROR",
+            "Error processing message, terminating consumer process: ",
+            LOGGER,
+        ));
+        io.err.push_str(&trace_line(class, message));
+    }
     if ending == Ending::Timeout {
         io.err.push_str(&log_line(
             now,
@@ -1004,6 +1056,15 @@ pub fn finish(world: &mut World, job: ConsumerJob, ending: Ending, io: &mut Io) 
         Ending::Interrupted => 130,
         _ => 0,
     }
+}
+
+/// The exception class and message a refused JoinGroup raises (`Errors`' exceptions).
+fn join_error(error: &str) -> (&'static str, &'static str) {
+    debug_assert_eq!(error, JOIN_ERROR_INCONSISTENT_GROUP_PROTOCOL);
+    (
+        "org.apache.kafka.common.errors.InconsistentGroupProtocolException",
+        "The group member's supported protocols are incompatible with those of existing members or first group member tried to join with empty protocol type or empty protocol list.",
+    )
 }
 
 /// Killed by SIGKILL: the JVM dies at once, so no shutdown hook runs (no count line, no

@@ -22,6 +22,8 @@ pub enum KafkaTool {
     DeleteRecords,
     /// `kafka-metadata-quorum.sh`.
     MetadataQuorum,
+    /// `kafka-producer-perf-test.sh`.
+    ProducerPerfTest,
     /// `kafka-storage.sh`.
     Storage,
     /// `kafka-server-start.sh`.
@@ -34,7 +36,7 @@ pub enum KafkaTool {
 
 impl KafkaTool {
     /// Every tool, in the order `help` lists them.
-    pub const ALL: [KafkaTool; 12] = [
+    pub const ALL: [KafkaTool; 13] = [
         KafkaTool::Topics,
         KafkaTool::ConsoleProducer,
         KafkaTool::ConsoleConsumer,
@@ -43,6 +45,7 @@ impl KafkaTool {
         KafkaTool::GetOffsets,
         KafkaTool::DeleteRecords,
         KafkaTool::MetadataQuorum,
+        KafkaTool::ProducerPerfTest,
         KafkaTool::Storage,
         KafkaTool::ServerStart,
         KafkaTool::ServerStop,
@@ -60,6 +63,7 @@ impl KafkaTool {
             KafkaTool::GetOffsets => "kafka-get-offsets.sh",
             KafkaTool::DeleteRecords => "kafka-delete-records.sh",
             KafkaTool::MetadataQuorum => "kafka-metadata-quorum.sh",
+            KafkaTool::ProducerPerfTest => "kafka-producer-perf-test.sh",
             KafkaTool::Storage => "kafka-storage.sh",
             KafkaTool::ServerStart => "kafka-server-start.sh",
             KafkaTool::ServerStop => "kafka-server-stop.sh",

@@ -7,7 +7,7 @@ use crate::sim::vecmap::{VecMap, VecSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::assignor::AssignorKind;
+use crate::sim::assignor::{AssignorKind, RebalanceProtocol};
 use crate::sim::log::Bytes;
 use crate::sim::partitioner::{PartitionerKind, TopicPartitioner};
 use crate::sim::trace::Name;
@@ -225,6 +225,25 @@ impl Default for ConsumerConfig {
             max_partition_fetch_bytes: default_max_partition_fetch_bytes(),
             fetch_max_bytes: default_fetch_max_bytes(),
             group_protocol: GroupProtocol::Classic,
+        }
+    }
+}
+
+impl ConsumerConfig {
+    /// The rebalance protocol the consumer follows (`ConsumerCoordinator`'s constructor): the
+    /// highest one all its assignors support. Only cooperative-sticky supports COOPERATIVE, so
+    /// a consumer is cooperative only when every assignor it lists is cooperative-sticky;
+    /// Kafka's default list (range, cooperative-sticky) is eager.
+    pub fn rebalance_protocol(&self) -> RebalanceProtocol {
+        let all_cooperative = !self.assignors.is_empty()
+            && self
+                .assignors
+                .iter()
+                .all(|a| a.protocol() == RebalanceProtocol::Cooperative);
+        if all_cooperative {
+            RebalanceProtocol::Cooperative
+        } else {
+            RebalanceProtocol::Eager
         }
     }
 }

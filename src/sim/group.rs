@@ -7,6 +7,7 @@
 
 use crate::sim::vecmap::VecMap;
 
+use crate::sim::assignor::java::{JavaHashSet, string_hash};
 use crate::sim::assignor::{AssignorKind, TopicPartition};
 use crate::sim::client::GroupProtocol;
 use crate::sim::trace::Name;
@@ -41,7 +42,11 @@ pub struct Member {
     pub consumer: u32,
     pub client_id: String,
     pub subscription: Vec<String>,
+    /// The partitions it still owned when it joined (`Subscription.ownedPartitions`): empty for
+    /// an eager member, which revoked everything before rejoining.
     pub owned: Vec<TopicPartition>,
+    /// What it was last assigned, as the eager `StickyAssignor` carries it in its user data.
+    pub sticky_user_data: Vec<TopicPartition>,
     /// The generation `owned` was assigned in (`None` for a new member).
     pub owned_generation: Option<i32>,
     pub assignors: Vec<AssignorKind>,
@@ -111,31 +116,55 @@ impl Group {
         }
     }
 
-    /// Kafka's protocol selection: each member votes for the first assignor in its own list
-    /// that every member supports; the most votes wins (ties: the candidate that comes first in
-    /// the leader's... here, in the first member's preference order).
+    /// Kafka's protocol selection (`ClassicGroup.selectProtocol`): the candidates are the
+    /// assignors every member supports; each member votes for the first candidate in its own
+    /// list, and the most votes wins. Votes are counted in a `java.util.HashMap` and the winner
+    /// taken with `Stream.max`, which keeps the first of equal counts in the map's iteration
+    /// order (by `String.hashCode` bucket: `sticky`, `range`, `roundrobin`,
+    /// `cooperative-sticky`), so a tie does not depend on who joined first.
     pub fn select_protocol(&self) -> Option<AssignorKind> {
-        let mut members = self.members.values();
-        let first = members.next()?;
-        let candidates: Vec<AssignorKind> = first
-            .assignors
-            .iter()
-            .copied()
+        let candidates: Vec<AssignorKind> = AssignorKind::ALL
+            .into_iter()
             .filter(|a| self.members.values().all(|m| m.assignors.contains(a)))
             .collect();
-        if candidates.is_empty() {
+        if candidates.is_empty() || self.members.is_empty() {
             return None;
         }
-        let mut votes: Vec<(AssignorKind, u32)> = candidates.iter().map(|c| (*c, 0)).collect();
+        let mut order = JavaHashSet::new();
+        let mut votes: Vec<(AssignorKind, u32)> = Vec::new();
         for member in self.members.values() {
-            if let Some(choice) = member.assignors.iter().find(|a| candidates.contains(a))
-                && let Some(entry) = votes.iter_mut().find(|(c, _)| c == choice)
-            {
-                entry.1 += 1;
+            let Some(choice) = member.assignors.iter().find(|a| candidates.contains(a)) else {
+                continue;
+            };
+            order.insert(string_hash(choice.name()), *choice);
+            match votes.iter_mut().find(|(c, _)| c == choice) {
+                Some(entry) => entry.1 += 1,
+                None => votes.push((*choice, 1)),
             }
         }
-        let best = votes.iter().map(|(_, v)| *v).max().unwrap_or(0);
-        votes.into_iter().find(|(_, v)| *v == best).map(|(c, _)| c)
+        let mut best: Option<(AssignorKind, u32)> = None;
+        for kind in order.iteration_order() {
+            let count = votes
+                .iter()
+                .find(|(c, _)| *c == kind)
+                .map_or(0, |(_, n)| *n);
+            if best.is_none_or(|(_, n)| count > n) {
+                best = Some((kind, count));
+            }
+        }
+        best.map(|(kind, _)| kind)
+    }
+
+    /// Whether a member offering `assignors` may join (`ClassicGroup.supportsProtocols`): an
+    /// empty group takes any non-empty list; otherwise one of them must be supported by every
+    /// member already in the group. A member refused gets `INCONSISTENT_GROUP_PROTOCOL`.
+    pub fn supports_protocols(&self, assignors: &[AssignorKind]) -> bool {
+        if self.state == GroupState::Empty || self.members.is_empty() {
+            return !assignors.is_empty();
+        }
+        assignors
+            .iter()
+            .any(|a| self.members.values().all(|m| m.assignors.contains(a)))
     }
 
     /// Whether every current member has rejoined in this rebalance.
@@ -164,6 +193,7 @@ mod tests {
             client_id: String::new(),
             subscription: vec![],
             owned: vec![],
+            sticky_user_data: vec![],
             owned_generation: None,
             assignors,
             session_timeout_ms: 45_000,
@@ -203,6 +233,56 @@ mod tests {
         group.members.remove("c");
         // One vote each: the tie goes to the first member's preference.
         assert_eq!(group.select_protocol(), Some(AssignorKind::Range));
+    }
+
+    /// `ClassicGroup.selectProtocol` counts votes in a `HashMap` and keeps the first of equal
+    /// counts in its iteration order: `range` (bucket 9) before `cooperative-sticky` (bucket
+    /// 15), whoever joined first (`ClassicGroupTest.testSelectProtocol`).
+    #[test]
+    fn a_tied_vote_goes_to_the_first_in_javas_hash_map_order() {
+        let mut group = Group::new("g".into());
+        group.members.insert(
+            "a".into(),
+            member(
+                "a",
+                vec![AssignorKind::CooperativeSticky, AssignorKind::Range],
+            ),
+        );
+        group.members.insert(
+            "b".into(),
+            member(
+                "b",
+                vec![AssignorKind::Range, AssignorKind::CooperativeSticky],
+            ),
+        );
+        assert_eq!(group.select_protocol(), Some(AssignorKind::Range));
+        group.members.insert(
+            "c".into(),
+            member("c", vec![AssignorKind::Sticky, AssignorKind::RoundRobin]),
+        );
+        assert_eq!(group.select_protocol(), None);
+    }
+
+    /// `ClassicGroupTest.testSupportsProtocols`: an empty group takes any non-empty list; then
+    /// one offered assignor must be supported by every member.
+    #[test]
+    fn supported_protocols_are_those_every_member_has() {
+        let mut group = Group::new("g".into());
+        assert!(group.supports_protocols(&[AssignorKind::Range]));
+        assert!(!group.supports_protocols(&[]));
+        group.members.insert(
+            "a".into(),
+            member("a", vec![AssignorKind::Range, AssignorKind::RoundRobin]),
+        );
+        group.state = GroupState::PreparingRebalance;
+        assert!(group.supports_protocols(&[AssignorKind::RoundRobin, AssignorKind::Sticky]));
+        assert!(!group.supports_protocols(&[AssignorKind::Sticky]));
+        group.members.insert(
+            "b".into(),
+            member("b", vec![AssignorKind::RoundRobin, AssignorKind::Sticky]),
+        );
+        assert!(group.supports_protocols(&[AssignorKind::RoundRobin]));
+        assert!(!group.supports_protocols(&[AssignorKind::Range]));
     }
 
     #[test]

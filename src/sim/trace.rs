@@ -11,6 +11,10 @@ use crate::sim::log::Bytes;
 /// per-record events stay cheap.
 pub type Name = std::rc::Rc<str>;
 
+/// The error of a JoinGroup refused because the member shares no assignor with the group
+/// (`Errors.INCONSISTENT_GROUP_PROTOCOL`), as [`TraceKind::JoinGroupFailed`] carries it.
+pub const JOIN_ERROR_INCONSISTENT_GROUP_PROTOCOL: &str = "INCONSISTENT_GROUP_PROTOCOL";
+
 /// Who is at either end of something that travels.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Endpoint {
@@ -181,6 +185,13 @@ pub enum TraceKind {
         coordinator: u32,
         sent_at_ms: u64,
         arrives_at_ms: u64,
+    },
+    /// The coordinator refused a JoinGroup with `error` (Kafka's `Errors` name, such as
+    /// `INCONSISTENT_GROUP_PROTOCOL`); the consumer is not a member.
+    JoinGroupFailed {
+        group: Name,
+        consumer: u32,
+        error: String,
     },
     /// The coordinator finished a rebalance: a new generation and its assignment.
     RebalanceCompleted {

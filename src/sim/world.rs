@@ -275,6 +275,8 @@ pub(crate) enum Due {
         group: Name,
         generation: i32,
     },
+    /// A SyncGroup error (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION) reaches a member.
+    SyncRejected { consumer: u32, group: Name },
     /// A SyncGroup response (the member's assignment) reaches a member.
     SyncResponse {
         consumer: u32,
@@ -751,6 +753,7 @@ impl World {
                 generation,
                 assignment,
             } => self.on_sync_response(consumer, &group, generation, assignment),
+            Due::SyncRejected { consumer, group } => self.on_sync_rejected(consumer, &group),
             Due::SessionExpiry { group, member } => self.on_session_expiry(&group, &member),
             Due::AutoCommit { consumer, seq } => self.on_auto_commit(consumer, seq),
             Due::CommitArrives {

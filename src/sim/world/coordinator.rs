@@ -8,7 +8,12 @@
 //! Eager protocol (range, roundrobin, sticky): a member gives up all its partitions before it
 //! rejoins. Cooperative (cooperative-sticky): it keeps them, gives up only those the new
 //! assignment moves away, and then rejoins for a follow-up rebalance that hands them to their
-//! new owner.
+//! new owner. Each member follows its own protocol, from its own assignor list (Kafka's
+//! default list, range and cooperative-sticky, is eager), whatever the group picked.
+//!
+//! The group's assignor is the one every member supports that most members prefer
+//! (`ClassicGroup.selectProtocol`); a consumer offering none that every member supports is
+//! refused with `INCONSISTENT_GROUP_PROTOCOL` and never becomes a member.
 //!
 //! Simplifications: the coordinator is always reachable (its broker's failure is not
 //! modelled); a new member is given its member id on its first JoinGroup (Kafka first answers
@@ -21,7 +26,7 @@ use crate::sim::assignor::{self, AssignorKind, RebalanceProtocol, TopicPartition
 use crate::sim::client::ConsumerState;
 use crate::sim::client::GroupProtocol;
 use crate::sim::group::{Group, GroupState, Member};
-use crate::sim::trace::{Name, RebalanceReason, TraceKind};
+use crate::sim::trace::{JOIN_ERROR_INCONSISTENT_GROUP_PROTOCOL, Name, RebalanceReason, TraceKind};
 use crate::sim::world::{Due, World};
 
 impl World {
@@ -33,17 +38,10 @@ impl World {
         let Some(group) = c.group.clone() else {
             return;
         };
-        let eager = c
-            .config
-            .assignors
-            .first()
-            .is_none_or(|a| a.protocol() == RebalanceProtocol::Eager);
-        let protocol_eager = self
-            .groups
-            .get(&group)
-            .and_then(|g| g.protocol)
-            .map_or(eager, |p| p.protocol() == RebalanceProtocol::Eager);
-        if protocol_eager {
+        // `ConsumerCoordinator.onJoinPrepare`: an eager member gives up everything before it
+        // rejoins; a cooperative one keeps its partitions. Which one a member is follows from
+        // its own assignors, not from the protocol its group picked.
+        if c.config.rebalance_protocol() == RebalanceProtocol::Eager {
             self.revoke(id, None);
         }
         let coordinator = self.coordinator_broker(&group);
@@ -108,6 +106,15 @@ impl World {
         let Some(group_id) = c.group.clone() else {
             return;
         };
+        let classic = c.config.group_protocol == GroupProtocol::Classic;
+        let refused = classic
+            && self.groups.get(&group_id).is_some_and(|g| {
+                g.group_type == GroupProtocol::Classic && !g.supports_protocols(&c.config.assignors)
+            });
+        if refused {
+            self.refuse_join(id, &group_id);
+            return;
+        }
         let member_id: Name = match &c.member_id {
             Some(m) => m.clone(),
             // A classic member gets `clientId-UUID` from the coordinator; a consumer-protocol
@@ -128,20 +135,27 @@ impl World {
             None => return,
         };
         let now = self.now_ms;
-        let owned_source: Vec<(Name, u32)> = if c.assignment.is_empty() {
+        // `ownedPartitions` is what the member still owns (nothing for an eager member, which
+        // revoked everything before rejoining); the eager `StickyAssignor` carries what it last
+        // had in its user data instead.
+        let owned_now: Vec<(Name, u32)> = c.assignment.iter().cloned().collect();
+        let remembered: Vec<(Name, u32)> = if owned_now.is_empty() {
             c.previous_assignment.clone()
         } else {
-            c.assignment.iter().cloned().collect()
+            owned_now.clone()
         };
-        let owned_generation = (!owned_source.is_empty() && c.assignment_generation >= 0)
+        let owned_generation = (!remembered.is_empty() && c.assignment_generation >= 0)
             .then_some(c.assignment_generation);
-        let owned: Vec<TopicPartition> = owned_source
-            .iter()
-            .map(|(t, p)| TopicPartition {
-                topic: t.to_string(),
-                partition: *p,
-            })
-            .collect();
+        let to_tps = |list: &[(Name, u32)]| -> Vec<TopicPartition> {
+            list.iter()
+                .map(|(t, p)| TopicPartition {
+                    topic: t.to_string(),
+                    partition: *p,
+                })
+                .collect()
+        };
+        let owned = to_tps(&owned_now);
+        let sticky_user_data = to_tps(&remembered);
         let initial_delay = self.config.group_initial_rebalance_delay_ms;
         let group = self
             .groups
@@ -158,6 +172,7 @@ impl World {
             client_id: c.config.client_id.clone(),
             subscription: c.subscription.clone(),
             owned,
+            sticky_user_data,
             assignors: c.config.assignors.clone(),
             session_timeout_ms: c.config.session_timeout_ms,
             rebalance_timeout_ms: c.config.max_poll_interval_ms,
@@ -209,6 +224,23 @@ impl World {
         self.ensure_expiry(&group_id, &member_id);
     }
 
+    /// The coordinator answers `INCONSISTENT_GROUP_PROTOCOL`: none of the consumer's assignors
+    /// is supported by every member (`GroupMetadataManager.classicGroupJoinNewMember` /
+    /// `classicGroupJoinExistingMember` with `ClassicGroup.supportsProtocols`). The member is not
+    /// added and gets no member id; the client logs the fatal error and its `poll` throws
+    /// `InconsistentGroupProtocolException` (`AbstractCoordinator.JoinGroupResponseHandler`).
+    /// The consumer stays unjoined until its application closes it.
+    fn refuse_join(&mut self, id: u32, group_id: &Name) {
+        if let Some(c) = self.consumers.get_mut(&id) {
+            c.state = ConsumerState::Joining;
+        }
+        self.emit(TraceKind::JoinGroupFailed {
+            group: group_id.clone(),
+            consumer: id,
+            error: JOIN_ERROR_INCONSISTENT_GROUP_PROTOCOL.to_string(),
+        });
+    }
+
     /// Records that `member` has sent JoinGroup in the current round.
     fn mark_joined(&mut self, group_id: &Name, member: &Name) {
         if let Some(m) = self
@@ -255,10 +287,18 @@ impl World {
         };
         group.rebalance_seq += 1;
         group.pending_assignment = None;
-        group.sync_waiting.clear();
+        // `resetAndPropagateAssignmentWithError`: SyncGroups still waiting for the leader's
+        // are answered REBALANCE_IN_PROGRESS.
+        let waiting = std::mem::take(&mut group.sync_waiting);
         for m in group.members.values_mut() {
             m.joined = false;
         }
+        for consumer in waiting {
+            self.reject_sync(consumer, group_id);
+        }
+        let Some(group) = self.groups.get(group_id) else {
+            return;
+        };
         let generation = group.generation;
         self.emit(TraceKind::RebalanceStarted {
             group: group_id.clone(),
@@ -364,19 +404,20 @@ impl World {
         let Some(group) = self.groups.get(group_id) else {
             return;
         };
-        if group.rebalance_seq != seq || group.generation != generation {
-            return;
-        }
+        // A response the coordinator sent stays valid on its way even if a new member started
+        // another rebalance meanwhile: the member goes on to SyncGroup, which then answers
+        // REBALANCE_IN_PROGRESS (see `on_sync_arrives`), and it rejoins.
+        let current = group.rebalance_seq == seq && group.generation == generation;
         let Some(c) = self.consumers.get_mut(&id) else {
             return;
         };
-        if !c.is_alive() {
+        if !c.is_alive() || c.state != ConsumerState::AwaitingJoin {
             return;
         }
         c.generation = generation;
         c.state = ConsumerState::AwaitingSync;
         let is_leader = group.leader.is_some() && c.member_id == group.leader;
-        if is_leader {
+        if current && is_leader {
             let assignment = self.compute_assignment(group_id);
             if let Some(g) = self.groups.get_mut(group_id) {
                 g.pending_assignment = Some(assignment);
@@ -411,7 +452,11 @@ impl World {
                 m.member_id.to_string(),
                 assignor::Subscription {
                     topics: m.subscription.clone(),
-                    owned_partitions: m.owned.clone(),
+                    owned_partitions: if kind == AssignorKind::Sticky {
+                        m.sticky_user_data.clone()
+                    } else {
+                        m.owned.clone()
+                    },
                     generation: m.owned_generation,
                     group_instance_id: None,
                 },
@@ -434,7 +479,9 @@ impl World {
             return;
         };
         if group.generation != generation || group.state == GroupState::PreparingRebalance {
-            return; // REBALANCE_IN_PROGRESS / ILLEGAL_GENERATION: the member rejoins later.
+            // ILLEGAL_GENERATION / REBALANCE_IN_PROGRESS: the member rejoins.
+            self.reject_sync(id, group_id);
+            return;
         }
         let from_leader = group.members.values().any(|m| m.consumer == id)
             && group
@@ -475,6 +522,33 @@ impl World {
         }
     }
 
+    /// Answers a SyncGroup with an error (REBALANCE_IN_PROGRESS or ILLEGAL_GENERATION).
+    fn reject_sync(&mut self, id: u32, group_id: &Name) {
+        let latency = self.latency();
+        self.schedule(
+            latency,
+            Due::SyncRejected {
+                consumer: id,
+                group: group_id.clone(),
+            },
+        );
+    }
+
+    /// A SyncGroup error reaches the member: `SyncGroupResponseHandler` requests a rejoin, and
+    /// the member sends JoinGroup again with its member id.
+    pub(crate) fn on_sync_rejected(&mut self, id: u32, group_id: &Name) {
+        let Some(c) = self.consumers.get(&id) else {
+            return;
+        };
+        if !c.is_alive()
+            || c.state != ConsumerState::AwaitingSync
+            || c.group.as_ref() != Some(group_id)
+        {
+            return;
+        }
+        self.send_join(id);
+    }
+
     fn send_sync_response(&mut self, id: u32, group_id: &Name, generation: i32) {
         let assignment = self
             .groups
@@ -501,11 +575,7 @@ impl World {
         generation: i32,
         assignment: Vec<(Name, u32)>,
     ) {
-        let current = self
-            .groups
-            .get(group_id)
-            .map(|g| (g.generation, g.protocol));
-        let Some((group_generation, protocol)) = current else {
+        let Some(group_generation) = self.groups.get(group_id).map(|g| g.generation) else {
             return;
         };
         let Some(c) = self.consumers.get(&id) else {
@@ -525,7 +595,7 @@ impl World {
             .filter(|tp| !assignment.contains(tp))
             .cloned()
             .collect();
-        let cooperative = protocol.is_some_and(|p| p.protocol() == RebalanceProtocol::Cooperative);
+        let cooperative = c.config.rebalance_protocol() == RebalanceProtocol::Cooperative;
         if !revoked.is_empty() {
             self.revoke(id, Some(&revoked));
         }

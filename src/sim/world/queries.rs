@@ -35,6 +35,7 @@ impl World {
                     | Due::JoinResponse { .. }
                     | Due::SyncArrives { .. }
                     | Due::SyncResponse { .. }
+                    | Due::SyncRejected { .. }
                     | Due::CommitArrives { .. }
             )
         });

@@ -532,7 +532,18 @@ pub fn describe(world: &World, kind: &TraceKind) -> Option<(&'static str, String
                 "{} gives up {}{}",
                 consumer_name(world, *consumer),
                 list_partitions(partitions),
-                revoke_why(world, group)
+                revoke_why(world, group, *consumer)
+            ),
+        ),
+        TraceKind::JoinGroupFailed {
+            group,
+            consumer,
+            error,
+        } => (
+            "error",
+            format!(
+                "{} cannot join {group}: {error} (it shares no partition.assignment.strategy with the members)",
+                consumer_name(world, *consumer)
             ),
         ),
         TraceKind::MemberRemoved { group, reason, .. } => (
@@ -628,15 +639,25 @@ pub fn describe(world: &World, kind: &TraceKind) -> Option<(&'static str, String
     })
 }
 
-/// Why a member gives up partitions, from its group's rebalance protocol: the eager one
-/// (range, roundrobin, sticky) revokes every partition at each rebalance, the cooperative one
-/// only those that move to another member.
-fn revoke_why(world: &World, group: &str) -> String {
+/// Why a member gives up partitions, from its own rebalance protocol (the group's assignor
+/// named): an eager member revokes every partition at each rebalance, a cooperative one only
+/// those that move to another member.
+fn revoke_why(world: &World, group: &str, consumer: u32) -> String {
     use crate::sim::assignor::RebalanceProtocol;
     let Some(kind) = world.group(group).and_then(|g| g.protocol) else {
         return String::new();
     };
-    match kind.protocol() {
+    let Some(protocol) = world
+        .consumer(consumer)
+        .map(|c| c.config.rebalance_protocol())
+    else {
+        return String::new();
+    };
+    match protocol {
+        RebalanceProtocol::Eager if kind.protocol() == RebalanceProtocol::Cooperative => format!(
+            " (an eager member in a {} group: not all its assignors are cooperative, so it revokes all its partitions)",
+            kind.name()
+        ),
         RebalanceProtocol::Eager => format!(
             " ({}: the eager protocol revokes all its partitions)",
             kind.name()
