@@ -510,6 +510,16 @@ fn Lane(props: &LaneProps) -> Html {
     let keys = keys
         .borrow_mut()
         .assign(records.iter().map(|r| r.offset).collect());
+    // What every cell of the lane shares, formatted once. A cell is placed by its group's
+    // `transform` alone, so a node redrawn for another record changes one attribute to move.
+    let rect_x = AttrValue::from(fmt(1.0));
+    let label_x = AttrValue::from(fmt(layout.cell_width / 2.0));
+    let (rect_y, rect_w, rect_h) = (
+        AttrValue::from(fmt(top)),
+        AttrValue::from(fmt(layout.cell_width - 2.0)),
+        AttrValue::from(fmt(h)),
+    );
+    let label_y = AttrValue::from(fmt(y + 4.0));
     let cells = records.into_iter().zip(keys).map(|(r, node)| {
             let x = layout.cell_x(base, r.offset);
             let key = r
@@ -532,16 +542,17 @@ fn Lane(props: &LaneProps) -> Html {
             );
             html! {
                 <g key={node} class={classes!("cell", selected.then_some("selected"))} tabindex="0" role="button"
+                    transform={format!("translate({},0)", fmt(x))}
                     aria-label={name.clone()} data-offset={r.offset.to_string()} data-key={key.clone().unwrap_or_default()}>
                     <title>{ name }</title>
-                    <rect x={fmt(x + 1.0)} y={fmt(top)} width={fmt(layout.cell_width - 2.0)} height={fmt(h)}
+                    <rect x={rect_x.clone()} y={rect_y.clone()} width={rect_w.clone()} height={rect_h.clone()}
                         fill={colour} opacity={if committed { "1".to_string() } else { tenths_2(PENDING_OPACITY) }} rx="3" />
                     if committed {
-                        <text x={fmt(x + layout.cell_width / 2.0)} y={fmt(y + 4.0)} class="cell-label" fill={text_colour(colour)}>{ label }</text>
+                        <text x={label_x.clone()} y={label_y.clone()} class="cell-label" fill={text_colour(colour)}>{ label }</text>
                     } else {
                         // Faded: the page's background shows through, so the letters' colour
                         // depends on the theme (see static/app.css).
-                        <text x={fmt(x + layout.cell_width / 2.0)} y={fmt(y + 4.0)} class={classes!("cell-label", pending_classes(colour))}>{ label }</text>
+                        <text x={label_x.clone()} y={label_y.clone()} class={classes!("cell-label", pending_classes(colour))}>{ label }</text>
                     }
                 </g>
             }
