@@ -14,7 +14,7 @@ use crate::sim::compare::{Comparison, Sample, SideSample, StartFrom};
 use crate::sim::soa::{CallPhase, Fanout, Health, Node, OnFailure, Soa};
 use crate::ui::components::el::{self, Attr};
 use crate::ui::components::{self, Term, error_banner, send};
-use crate::ui::hooks::{prefers_reduced_motion, use_frames};
+use crate::ui::hooks::{use_frames, use_reduced_motion};
 use model::{Action, Flow, Model, Setup, fanout_text, ms, percent};
 
 /// Calls drawn at once per side (the rest are counted, not drawn).
@@ -35,9 +35,9 @@ pub fn EdaVsSoa() -> Html {
         let store = store.clone();
         Callback::from(move |action: Action| store.dispatch(action))
     };
+    let motion = !use_reduced_motion();
     let model = store.model.borrow();
     let live = model.live();
-    let motion = !prefers_reduced_motion();
     let c = &model.comparison;
     html! {
         <div class="compare">

@@ -130,10 +130,11 @@ pub const SIDE_COLUMN: f64 = 140.0;
 /// Room right of the lanes for a lane's numbers (`end N · lag M`), in the wide layout.
 pub const META_COLUMN: f64 = 200.0;
 
-/// Below this drawing width the diagram uses [`Layout::compact`].
+/// A window this wide gets the wide drawing; below it the diagram uses [`Layout::compact`].
 /// (The wide drawing is 960 units: below ~1,000 px of window it would be drawn at less than
-/// its own size, and its 11-unit text under 11 px.)
-pub const COMPACT_BELOW_PX: f64 = 1000.0;
+/// its own size, and its 11-unit text under 11 px.) A media query, so the page hears when it
+/// changes instead of measuring the window every frame.
+pub const WIDE_QUERY: &str = "(min-width: 1000px)";
 
 impl Layout {
     /// Lays out `partitions` lanes (at least one) in a `width` × `height` drawing.

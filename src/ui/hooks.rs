@@ -102,15 +102,47 @@ pub fn use_frames<R: Reducible + 'static>(
     );
 }
 
+/// The media query of a learner who asked for less motion.
+const REDUCED_MOTION: &str = "(prefers-reduced-motion: reduce)";
+
 /// Whether the learner asked for less motion (`prefers-reduced-motion: reduce`): views then
-/// draw no travel animation, and state still updates.
+/// draw no travel animation, and state still updates. Asks the browser each time: for a
+/// one-off (a scroll); a view that draws every frame uses [`use_reduced_motion`].
 pub fn prefers_reduced_motion() -> bool {
+    media_matches(REDUCED_MOTION)
+}
+
+/// [`prefers_reduced_motion`], asked once and kept current by the query's `change` event.
+#[hook]
+pub fn use_reduced_motion() -> bool {
+    use_media(REDUCED_MOTION)
+}
+
+/// Whether `query` matches now, kept current while the component lives (the listener is
+/// dropped with it): one `matchMedia` when the component mounts, none per render.
+#[hook]
+pub fn use_media(query: &'static str) -> bool {
+    let matches = use_state_eq(|| media_matches(query));
+    {
+        let matches = matches.clone();
+        use_effect_with(query, move |query| {
+            let list = web_sys::window().and_then(|w| w.match_media(query).ok().flatten());
+            let listener = list.map(|list| {
+                let target: &web_sys::EventTarget = list.as_ref();
+                let query = *query;
+                gloo_events::EventListener::new(target, "change", move |_| {
+                    matches.set(media_matches(query));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    *matches
+}
+
+fn media_matches(query: &str) -> bool {
     web_sys::window()
-        .and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
+        .and_then(|w| w.match_media(query).ok().flatten())
         .is_some_and(|m| m.matches())
 }
 

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
 use crate::sim::partitioner::{murmur2, to_positive};
+use crate::ui::hooks::use_media;
 use crate::ui::route::current_hash;
 use crate::ui::session::saved::Store;
 use crate::ui::session::{Action, Session, SharedSession, format_ms};
@@ -287,34 +288,6 @@ fn CourseList() -> Html {
 
 /// The frame height at or under which the narration folds to the step's task and "More".
 const SHORT_FRAME: &str = "(max-height: 500px)";
-
-/// Whether `query` matches now, kept current while the component lives (the listener is
-/// dropped with it).
-#[hook]
-fn use_media(query: &'static str) -> bool {
-    let matches = use_state_eq(|| media_matches(query));
-    {
-        let matches = matches.clone();
-        use_effect_with(query, move |query| {
-            let list = web_sys::window().and_then(|w| w.match_media(query).ok().flatten());
-            let listener = list.map(|list| {
-                let target: &web_sys::EventTarget = list.as_ref();
-                let query = *query;
-                gloo_events::EventListener::new(target, "change", move |_| {
-                    matches.set(media_matches(query));
-                })
-            });
-            move || drop(listener)
-        });
-    }
-    *matches
-}
-
-fn media_matches(query: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media(query).ok().flatten())
-        .is_some_and(|m| m.matches())
-}
 
 #[derive(Properties, PartialEq)]
 struct RunnerProps {

@@ -27,8 +27,8 @@ use yew::prelude::*;
 use crate::sim::client::Acks;
 use crate::ui::components::{self, error_banner};
 use crate::ui::embed::{self, EmbedHost, Panel, Panels};
-use crate::ui::geometry::{self, COMPACT_BELOW_PX};
-use crate::ui::hooks::{SimKey, prefers_reduced_motion, use_frames, use_sim_keys};
+use crate::ui::geometry::{self, WIDE_QUERY};
+use crate::ui::hooks::{SimKey, use_frames, use_media, use_reduced_motion, use_sim_keys};
 use crate::ui::route::current_hash;
 use crate::ui::session::{self as model, Action, Session as Model};
 
@@ -98,14 +98,6 @@ impl PartialEq for ModelRef {
     }
 }
 
-/// Whether the page is narrow enough for the compact diagram (a phone, a small iframe).
-fn narrow() -> bool {
-    web_sys::window()
-        .and_then(|w| w.inner_width().ok())
-        .and_then(|v| v.as_f64())
-        .is_some_and(|w| w < COMPACT_BELOW_PX)
-}
-
 /// What the event log and the live region show, refreshed once every
 /// [`LOG_REFRESH_FRAMES`] renders while playing, at once when paused or after an action.
 #[derive(Default)]
@@ -137,6 +129,10 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
         }
     });
     let playing = store.model.borrow().playing;
+    // Asked once and kept current by the queries' change events, not every frame.
+    // Narrow enough for the compact diagram: a phone, a small iframe.
+    let narrow = !use_media(WIDE_QUERY);
+    let motion = !use_reduced_motion();
     use_frames(playing, store.dispatcher(), |wall_ms| Action::Frame {
         wall_ms,
     });
@@ -280,7 +276,7 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                 <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate()} topic={topic.clone()} />
             }
             if shows(Panel::Lanes) {
-                { diagram::diagram(&model, &model_ref, &dispatch, narrow(), !prefers_reduced_motion(), refresh, &mut slow.diagram) }
+                { diagram::diagram(&model, &model_ref, &dispatch, narrow, motion, refresh, &mut slow.diagram) }
             }
             if shows(Panel::Replicas) {
                 <diagram::Replicas topic={topic.clone()} brokers={slow.brokers.clone()} rows={slow.replicas.clone()} />

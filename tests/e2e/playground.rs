@@ -706,6 +706,60 @@ return { frames: window.__frames, ticks: window.__ticks, script: window.__script
          wall: performance.now() - window.__probeT0, end: window.__probeSample() };
 "#;
 
+/// Starts counting the page's DOM mutations (a `MutationObserver` on the whole document) and
+/// its animation frames, each mutation put down to the part of the page it touched. Run after
+/// the timing window, so that counting costs the timed frames nothing. Mutations per frame
+/// do not depend on the machine: they say how much DOM work a frame asks for.
+const MUTATIONS_START: &str = r#"
+const parts = [
+  ['.flights-layer', 'flights'], ['g.lane', 'lanes'], ['g.clients', 'client boxes'],
+  ['.diagram-strip', 'strip'], ['.key-legend', 'key legend'], ['figure.diagram', 'diagram'],
+  ['.controls', 'controls'], ['.producer-panel', 'producer'], ['.replicas-panel', 'replicas'],
+  ['.card', 'record card'], ['.lag-chart', 'lag chart'], ['.event-log', 'event log'],
+  ['.cluster', 'cluster'], ['.groups', 'groups'], ['[role=status]', 'live region'],
+];
+const m = { frames: 0, records: 0, attributes: 0, added: 0, removed: 0, text: 0, parts: {}, attrs: {} };
+window.__mutations = m;
+window.__mutationsStop = false;
+const part = (node) => {
+  const el = node.nodeType === 1 ? node : node.parentElement;
+  if (!el) return 'other';
+  for (const [css, name] of parts) if (el.closest(css)) return name;
+  return 'other';
+};
+window.__mutationObserver = new MutationObserver((list) => {
+  for (const r of list) {
+    m.records += 1;
+    const where = part(r.target);
+    m.parts[where] = (m.parts[where] || 0) + 1;
+    if (r.type === 'attributes') {
+      m.attributes += 1;
+      const a = where + ' @' + r.attributeName;
+      m.attrs[a] = (m.attrs[a] || 0) + 1;
+    } else if (r.type === 'characterData') {
+      m.text += 1;
+    } else {
+      m.added += r.addedNodes.length;
+      m.removed += r.removedNodes.length;
+    }
+  }
+});
+window.__mutationObserver.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+const count = () => { if (window.__mutationsStop) return; m.frames += 1; requestAnimationFrame(count); };
+requestAnimationFrame(count);
+"#;
+
+const MUTATIONS_STOP: &str = r#"
+window.__mutationsStop = true;
+const pending = window.__mutationObserver.takeRecords().length;
+window.__mutationObserver.disconnect();
+window.__mutations.records += pending;
+return window.__mutations;
+"#;
+
+/// How long DOM mutations are counted, after the timing window.
+const MUTATION_WINDOW: Duration = Duration::from_secs(2);
+
 /// Warm-up before measuring, and the measuring window.
 const PROBE_WARMUP: Duration = Duration::from_secs(3);
 const PROBE_WINDOW: Duration = Duration::from_secs(5);
@@ -725,6 +779,8 @@ pub struct Probe {
     wall_ms: f64,
     start: Value,
     end: Value,
+    /// DOM mutations counted after the timing window (see [`MUTATIONS_START`]), if they were.
+    mutations: Value,
 }
 
 /// One frame at 60 Hz, in milliseconds.
@@ -763,6 +819,44 @@ impl Probe {
             self.start["nodes"].as_u64().unwrap_or(0),
             self.end["nodes"].as_u64().unwrap_or(0),
         )
+    }
+
+    /// DOM mutation records per animation frame, if they were counted.
+    pub fn mutations_per_frame(&self) -> Option<f64> {
+        let m = &self.mutations;
+        let frames = m["frames"].as_f64().filter(|f| *f > 0.0)?;
+        Some(m["records"].as_f64()? / frames)
+    }
+
+    /// DOM mutations per animation frame: in all, by kind and by part of the page (the
+    /// busiest first), and the attributes written most.
+    fn mutations_line(&self) -> Option<String> {
+        let m = &self.mutations;
+        let frames = m["frames"].as_f64().filter(|f| *f > 0.0)?;
+        let per = |v: &Value| v.as_f64().unwrap_or(0.0) / frames;
+        let busiest = |v: &Value, n: usize| {
+            let mut all: Vec<(String, f64)> = v
+                .as_object()
+                .map(|o| o.iter().map(|(k, v)| (k.clone(), per(v))).collect())
+                .unwrap_or_default();
+            all.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            all.iter()
+                .take(n)
+                .map(|(k, v)| format!("{k} {v:.1}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        Some(format!(
+            "  DOM mutations per frame ({frames:.0} frames in {MUTATION_WINDOW:?} after the timing window): {:.1} records \
+             (attributes {:.1}, text {:.1}, nodes added {:.1}, removed {:.1}); by part: {}; attributes written most: {}\n",
+            per(&m["records"]),
+            per(&m["attributes"]),
+            per(&m["text"]),
+            per(&m["added"]),
+            per(&m["removed"]),
+            busiest(&m["parts"], 8),
+            busiest(&m["attrs"], 8),
+        ))
     }
 
     pub fn report(&self) -> String {
@@ -873,6 +967,9 @@ impl Probe {
             heap(&self.start),
             heap(&self.end)
         );
+        if let Some(line) = self.mutations_line() {
+            out.push_str(&line);
+        }
         if let Some(counters) = self.end["counters"].as_str() {
             let _ = writeln!(out, "  counters at end: {counters}");
         }
@@ -898,7 +995,11 @@ fn probe(h: &Harness, rel: &str) -> Result<Probe, Error> {
         })?;
     }
     thread::sleep(PROBE_WARMUP);
-    measure(h, rel)
+    let mut probe = measure(h, rel)?;
+    h.browser.execute(MUTATIONS_START, &[])?;
+    thread::sleep(MUTATION_WINDOW);
+    probe.mutations = h.browser.execute(MUTATIONS_STOP, &[])?;
+    Ok(probe)
 }
 
 /// Measures the page as it is, for [`PROBE_WINDOW`], without opening or warming it up (the soak
@@ -924,6 +1025,7 @@ pub fn measure(h: &Harness, rel: &str) -> Result<Probe, Error> {
         wall_ms: stop["wall"].as_f64().unwrap_or(f64::NAN),
         start,
         end: stop["end"].take(),
+        mutations: Value::Null,
     })
 }
 
@@ -986,6 +1088,13 @@ pub fn frame_time_probe(h: &Harness) -> Result<(), Error> {
     for p in [&busy, &default, &compare, &idle] {
         out.push_str(&p.report());
     }
+    // Issue #18's figures for the busy scene, in one line.
+    let (missed, script_p95) = busy.missed_and_script_p95();
+    let _ = writeln!(
+        out,
+        "busy scene: {missed} missed frames, page script p95 {script_p95:.1} ms, {:.1} DOM mutations per frame",
+        busy.mutations_per_frame().unwrap_or(f64::NAN)
+    );
     eprint!("{out}");
     let file = webdriver::artifact_dir().join("frame-time.txt");
     fs::write(&file, &out).map_err(|e| Error::Io(format!("write {}: {e}", file.display())))?;
