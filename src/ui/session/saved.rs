@@ -296,6 +296,28 @@ mod tests {
         assert!(read_sessions(r#"[{"name":"a","doc":{}}]"#).is_err());
     }
 
+    /// Only a session holding the learner's own work is kept aside when something replaces
+    /// it: a setup alone (its commands at time 0) comes back from its address.
+    #[test]
+    fn work_of_the_learners_is_what_is_kept_aside() {
+        let setup = doc();
+        assert!(setup.commands.iter().all(|c| c.at_ms == 0));
+        assert!(!holds_learner_work(&setup));
+        let mut later = setup.clone();
+        later.commands[0].at_ms = 1_500;
+        assert!(holds_learner_work(&later));
+        let session = crate::ui::session::Session::new(1);
+        let mut with_views = session.to_doc("playground").expect("doc");
+        assert!(!holds_learner_work(&with_views));
+        with_views.compare = Some(Default::default());
+        assert!(holds_learner_work(&with_views));
+        // Outside a browser there is no storage: said, not hidden.
+        assert_eq!(
+            keep_aside("Before #/playground?partitions=7", later),
+            "Your previous session could not be kept (no browser storage outside the browser)."
+        );
+    }
+
     #[test]
     fn a_reload_restores_and_a_setup_link_does_not() {
         let saved = Autosave {
