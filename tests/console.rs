@@ -676,6 +676,44 @@ status 0
     );
 }
 
+/// `kafka-consumer-perf-test.sh` (`ConsumerPerformance`): the header (`printHeader`), then
+/// one line with the engine consumer's figures: every record the producer wrote is read,
+/// the rebalance time is from the start to its first assignment (`ConsumerPerfRebListener`)
+/// and the fetch time the rest (`fetchTimeInMs = (endMs - startMs) - joinTimeMs`), dates in
+/// `yyyy-MM-dd HH:mm:ss:SSS`.
+#[test]
+fn consumer_perf_test_reads_what_the_producer_wrote() {
+    let mut world = quickstart_world(2);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --create --topic p --partitions 2 --bootstrap-server localhost:9092
+kafka-producer-perf-test.sh --topic p --num-records 1000 --record-size 100 --throughput 500 --producer-props bootstrap.servers=localhost:9092 >/dev/null
+kafka-consumer-perf-test.sh --bootstrap-server localhost:9092 --topic p --messages 1000
+",
+    );
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[1],
+        "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec"
+    );
+    let fields: Vec<&str> = lines[2].split(", ").collect();
+    assert_eq!(fields.len(), 10, "{}", lines[2]);
+    assert!(fields[0].starts_with("1970-01-01 00:00:0"), "{}", lines[2]);
+    assert_eq!(fields[2], "0.0954", "1000 × 100 bytes in MB");
+    assert_eq!(fields[4], "1000");
+    let ms = |text: &str| -> u64 {
+        let (_, time) = text.split_once(' ').unwrap();
+        let parts: Vec<u64> = time.split(':').map(|p| p.parse().unwrap()).collect();
+        ((parts[0] * 60 + parts[1]) * 60 + parts[2]) * 1000 + parts[3]
+    };
+    let elapsed = ms(fields[1]) - ms(fields[0]);
+    let rebalance: u64 = fields[6].parse().unwrap();
+    let fetch: u64 = fields[7].parse().unwrap();
+    assert!(rebalance > 0);
+    assert_eq!(rebalance + fetch, elapsed);
+    assert_eq!(out.stderr, "");
+}
+
 #[test]
 fn every_tool_states_one_kafka_version() {
     use eda_playground::console::{KAFKA_VERSION, METADATA_VERSION};

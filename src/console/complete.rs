@@ -52,6 +52,7 @@ fn options_of(tool: KafkaTool) -> &'static [OptSpec] {
         KafkaTool::DeleteRecords => delete_records::OPTIONS,
         KafkaTool::MetadataQuorum => quorum::OPTIONS,
         KafkaTool::ProducerPerfTest => perf::OPTIONS,
+        KafkaTool::ConsumerPerfTest => perf::CONSUMER_OPTIONS,
         _ => &[],
     }
 }

@@ -24,6 +24,8 @@ pub enum KafkaTool {
     MetadataQuorum,
     /// `kafka-producer-perf-test.sh`.
     ProducerPerfTest,
+    /// `kafka-consumer-perf-test.sh`.
+    ConsumerPerfTest,
     /// `kafka-storage.sh`.
     Storage,
     /// `kafka-server-start.sh`.
@@ -36,7 +38,7 @@ pub enum KafkaTool {
 
 impl KafkaTool {
     /// Every tool, in the order `help` lists them.
-    pub const ALL: [KafkaTool; 13] = [
+    pub const ALL: [KafkaTool; 14] = [
         KafkaTool::Topics,
         KafkaTool::ConsoleProducer,
         KafkaTool::ConsoleConsumer,
@@ -46,6 +48,7 @@ impl KafkaTool {
         KafkaTool::DeleteRecords,
         KafkaTool::MetadataQuorum,
         KafkaTool::ProducerPerfTest,
+        KafkaTool::ConsumerPerfTest,
         KafkaTool::Storage,
         KafkaTool::ServerStart,
         KafkaTool::ServerStop,
@@ -64,6 +67,7 @@ impl KafkaTool {
             KafkaTool::DeleteRecords => "kafka-delete-records.sh",
             KafkaTool::MetadataQuorum => "kafka-metadata-quorum.sh",
             KafkaTool::ProducerPerfTest => "kafka-producer-perf-test.sh",
+            KafkaTool::ConsumerPerfTest => "kafka-consumer-perf-test.sh",
             KafkaTool::Storage => "kafka-storage.sh",
             KafkaTool::ServerStart => "kafka-server-start.sh",
             KafkaTool::ServerStop => "kafka-server-stop.sh",
