@@ -22,6 +22,8 @@ pub enum KafkaTool {
     DeleteRecords,
     /// `kafka-metadata-quorum.sh`.
     MetadataQuorum,
+    /// `kafka-leader-election.sh`.
+    LeaderElection,
     /// `kafka-producer-perf-test.sh`.
     ProducerPerfTest,
     /// `kafka-consumer-perf-test.sh`.
@@ -38,7 +40,7 @@ pub enum KafkaTool {
 
 impl KafkaTool {
     /// Every tool, in the order `help` lists them.
-    pub const ALL: [KafkaTool; 14] = [
+    pub const ALL: [KafkaTool; 15] = [
         KafkaTool::Topics,
         KafkaTool::ConsoleProducer,
         KafkaTool::ConsoleConsumer,
@@ -47,6 +49,7 @@ impl KafkaTool {
         KafkaTool::GetOffsets,
         KafkaTool::DeleteRecords,
         KafkaTool::MetadataQuorum,
+        KafkaTool::LeaderElection,
         KafkaTool::ProducerPerfTest,
         KafkaTool::ConsumerPerfTest,
         KafkaTool::Storage,
@@ -66,6 +69,7 @@ impl KafkaTool {
             KafkaTool::GetOffsets => "kafka-get-offsets.sh",
             KafkaTool::DeleteRecords => "kafka-delete-records.sh",
             KafkaTool::MetadataQuorum => "kafka-metadata-quorum.sh",
+            KafkaTool::LeaderElection => "kafka-leader-election.sh",
             KafkaTool::ProducerPerfTest => "kafka-producer-perf-test.sh",
             KafkaTool::ConsumerPerfTest => "kafka-consumer-perf-test.sh",
             KafkaTool::Storage => "kafka-storage.sh",
