@@ -62,8 +62,18 @@ pub const RECORDS_MAX: u64 = 100_000;
 pub const BYTES_MAX: u64 = 32 << 20;
 /// `Stats.reportingInterval`.
 const REPORTING_INTERVAL_MS: u64 = 5_000;
-/// How long the run may take in virtual time before it gives up waiting for acks.
+/// How long a run may take in virtual time before the playground stops it (a producer
+/// waiting for acks, a consumer with a long `--timeout`).
 const RUN_MS_MAX: u64 = 600_000;
+
+/// Says (on stderr) that the playground, not Kafka, ended a run at [`RUN_MS_MAX`].
+fn stopped_note(io: &mut Io, tool: &str) {
+    let _ = writeln!(
+        io.err,
+        "{tool}: stopped after {} s of virtual time (the playground's limit)",
+        RUN_MS_MAX / 1000
+    );
+}
 
 /// argparse4j's `handleError`.
 fn parse_error(io: &mut Io, message: &str) -> i32 {
@@ -678,6 +688,9 @@ pub fn run(console: &mut Console, world: &mut World, argv: &[String], io: &mut I
             }
         }
         io.out.push_str(&printed);
+        if more && world.now_ms() >= deadline {
+            stopped_note(io, "kafka-producer-perf-test.sh");
+        }
         if !more || world.now_ms() >= deadline {
             break;
         }
@@ -856,9 +869,18 @@ pub fn consumer_run(console: &mut Console, world: &mut World, argv: &[String], i
     let mut last_report_ms = start_ms;
     let mut last_consumed_ms = start_ms;
     let mut scratch = Output::default();
+    let deadline = start_ms.saturating_add(RUN_MS_MAX);
     loop {
         let now = world.now_ms();
-        if read >= messages || now.saturating_sub(last_consumed_ms) > timeout_ms.cast_unsigned() {
+        // A negative `--timeout` ends at once, as `currentTimeMs - lastConsumedTimeMs <=
+        // recordFetchTimeoutMs` fails; the playground stops a run after `RUN_MS_MAX`.
+        let idle = now.saturating_sub(last_consumed_ms);
+        let timed_out = u64::try_from(timeout_ms).map_or(true, |t| idle > t);
+        if now >= deadline {
+            stopped_note(io, "kafka-consumer-perf-test.sh");
+            break;
+        }
+        if read >= messages || timed_out {
             break;
         }
         let mut step_io = Io::default();
