@@ -31,7 +31,7 @@
 //! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
 //! `format.rs` holds shared output formats; `limits.rs` the shell's size limits; `text.rs` a
 //! stream's text in write order; one file per tool (`topics.rs`, `producer.rs`,
-//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `perf.rs` (producer-perf-test), `server.rs` for storage, server start/stop and
+//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `leader_election.rs`, `perf.rs` (producer- and consumer-perf-test), `server.rs` for storage, server start/stop and
 //! run-class); `network.rs` what clients do when no broker answers;
 //! `complete.rs` tab completion; `tool.rs` names the tools.
 
@@ -42,6 +42,7 @@ pub mod consumer;
 pub mod delete_records;
 pub mod format;
 pub mod groups;
+pub mod leader_election;
 pub mod limits;
 pub mod network;
 pub mod offsets;
@@ -1259,7 +1260,9 @@ impl Console {
                     delete_records::run(self, world, args, stdin.as_deref(), io)
                 }
                 KafkaTool::MetadataQuorum => quorum::run(self, world, args, io, out),
+                KafkaTool::LeaderElection => leader_election::run(world, args, io),
                 KafkaTool::ProducerPerfTest => perf::run(self, world, args, io),
+                KafkaTool::ConsumerPerfTest => perf::consumer_run(self, world, args, io),
                 KafkaTool::Storage => server::storage(self, world, args, io),
                 KafkaTool::ServerStart => server::start(self, world, args, io),
                 KafkaTool::ServerStop => server::stop(self, world, args, io),

@@ -676,6 +676,120 @@ status 0
     );
 }
 
+/// `kafka-consumer-perf-test.sh` (`ConsumerPerformance`): the header (`printHeader`), then
+/// one line with the engine consumer's figures: every record the producer wrote is read,
+/// the rebalance time is from the start to its first assignment (`ConsumerPerfRebListener`)
+/// and the fetch time the rest (`fetchTimeInMs = (endMs - startMs) - joinTimeMs`), dates in
+/// `yyyy-MM-dd HH:mm:ss:SSS`.
+#[test]
+fn consumer_perf_test_reads_what_the_producer_wrote() {
+    let mut world = quickstart_world(2);
+    let out = run_script(
+        &mut world,
+        "kafka-topics.sh --create --topic p --partitions 2 --bootstrap-server localhost:9092
+kafka-producer-perf-test.sh --topic p --num-records 1000 --record-size 100 --throughput 500 --producer-props bootstrap.servers=localhost:9092 >/dev/null
+kafka-consumer-perf-test.sh --bootstrap-server localhost:9092 --topic p --messages 1000
+",
+    );
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[1],
+        "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec"
+    );
+    let fields: Vec<&str> = lines[2].split(", ").collect();
+    assert_eq!(fields.len(), 10, "{}", lines[2]);
+    assert!(fields[0].starts_with("1970-01-01 00:00:0"), "{}", lines[2]);
+    assert_eq!(fields[2], "0.0954", "1000 × 100 bytes in MB");
+    assert_eq!(fields[4], "1000");
+    let ms = |text: &str| -> u64 {
+        let (_, time) = text.split_once(' ').unwrap();
+        let parts: Vec<u64> = time.split(':').map(|p| p.parse().unwrap()).collect();
+        ((parts[0] * 60 + parts[1]) * 60 + parts[2]) * 1000 + parts[3]
+    };
+    let elapsed = ms(fields[1]) - ms(fields[0]);
+    let rebalance: u64 = fields[6].parse().unwrap();
+    let fetch: u64 = fields[7].parse().unwrap();
+    assert!(rebalance > 0);
+    assert_eq!(rebalance + fetch, elapsed);
+    assert_eq!(out.stderr, "");
+}
+
+/// `kafka-leader-election.sh` (`LeaderElectionCommand.electLeaders`) against the engine's
+/// controller (`ReplicationControlManager.electLeaders`): after broker 1 restarts, the
+/// partition whose preferred replica it is keeps its failover leader until a preferred
+/// election moves it back; with `--all-topic-partitions` only partitions where an election
+/// was needed are reported (none the second time); a named partition already led by its
+/// preferred replica is `Valid replica already elected`; an unknown topic is an error from
+/// the controller (`No such topic as nope`) and the command fails with `1 replica(s) could
+/// not be elected` (exit 1); `validate`'s messages.
+#[test]
+fn leader_election_moves_leadership_back_to_the_preferred_replica() {
+    use eda_playground::sim::command::Command;
+    let config = eda_playground::sim::world::WorldConfig {
+        brokers: 3,
+        ..Default::default()
+    };
+    let mut world = World::with_config(1, config);
+    let b = "--bootstrap-server localhost:9092";
+    let mut console = Console::new(Mode::Script);
+    console.run_line(
+        &mut world,
+        &format!("kafka-topics.sh --create --topic t --partitions 3 --replication-factor 3 {b}"),
+    );
+    let preferred_of_1 = world
+        .topic("t")
+        .unwrap()
+        .partitions
+        .iter()
+        .position(|p| p.replica_brokers()[0] == 1)
+        .unwrap();
+    world.apply(Command::StopBroker { id: 1 }).unwrap();
+    world.advance(1_000).unwrap();
+    world.apply(Command::StartBroker { id: 1 }).unwrap();
+    world.advance(20_000).unwrap();
+    let leader = |world: &World| world.topic("t").unwrap().partitions[preferred_of_1].leader;
+    assert_ne!(leader(&world), Some(1), "the failover leader stays");
+    let all =
+        format!("kafka-leader-election.sh {b} --election-type preferred --all-topic-partitions");
+    let out = console.run_line(&mut world, &all);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "Successfully completed leader election (PREFERRED) for partitions t-{preferred_of_1}\n"
+        )
+    );
+    assert_eq!(leader(&world), Some(1));
+    assert_eq!(console.run_line(&mut world, &all).stdout, "");
+    let one = console.run_line(
+        &mut world,
+        &format!("kafka-leader-election.sh {b} --election-type PREFERRED --topic t --partition {preferred_of_1}"),
+    );
+    assert_eq!(
+        one.stdout,
+        format!("Valid replica already elected for partitions t-{preferred_of_1}\n")
+    );
+    let unknown = console.run_line(
+        &mut world,
+        &format!("kafka-leader-election.sh {b} --election-type preferred --topic nope --partition 0; echo status $?"),
+    );
+    assert_eq!(
+        unknown.stdout,
+        "Error completing leader election (PREFERRED) for partition: nope-0: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: No such topic as nope\nstatus 1\n"
+    );
+    assert_eq!(
+        unknown.stderr,
+        "1 replica(s) could not be elected\norg.apache.kafka.tools.AdminCommandFailedException: 1 replica(s) could not be elected\n"
+    );
+    let invalid = console.run_line(
+        &mut world,
+        &format!("kafka-leader-election.sh {b} --election-type preferred --topic t"),
+    );
+    assert_eq!(
+        invalid.stderr,
+        "Missing required option(s): partition\norg.apache.kafka.tools.AdminCommandFailedException: Missing required option(s): partition\n"
+    );
+}
+
 #[test]
 fn every_tool_states_one_kafka_version() {
     use eda_playground::console::{KAFKA_VERSION, METADATA_VERSION};

@@ -9,7 +9,8 @@
 use crate::console::args::OptSpec;
 use crate::console::tool::KafkaTool;
 use crate::console::{
-    configs, consumer, delete_records, groups, offsets, perf, producer, quorum, topics,
+    configs, consumer, delete_records, groups, leader_election, offsets, perf, producer, quorum,
+    topics,
 };
 use crate::sim::World;
 use crate::sim::validate;
@@ -51,7 +52,9 @@ fn options_of(tool: KafkaTool) -> &'static [OptSpec] {
         KafkaTool::GetOffsets => offsets::OPTIONS,
         KafkaTool::DeleteRecords => delete_records::OPTIONS,
         KafkaTool::MetadataQuorum => quorum::OPTIONS,
+        KafkaTool::LeaderElection => leader_election::OPTIONS,
         KafkaTool::ProducerPerfTest => perf::OPTIONS,
+        KafkaTool::ConsumerPerfTest => perf::CONSUMER_OPTIONS,
         _ => &[],
     }
 }

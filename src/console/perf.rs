@@ -62,8 +62,18 @@ pub const RECORDS_MAX: u64 = 100_000;
 pub const BYTES_MAX: u64 = 32 << 20;
 /// `Stats.reportingInterval`.
 const REPORTING_INTERVAL_MS: u64 = 5_000;
-/// How long the run may take in virtual time before it gives up waiting for acks.
+/// How long a run may take in virtual time before the playground stops it (a producer
+/// waiting for acks, a consumer with a long `--timeout`).
 const RUN_MS_MAX: u64 = 600_000;
+
+/// Says (on stderr) that the playground, not Kafka, ended a run at [`RUN_MS_MAX`].
+fn stopped_note(io: &mut Io, tool: &str) {
+    let _ = writeln!(
+        io.err,
+        "{tool}: stopped after {} s of virtual time (the playground's limit)",
+        RUN_MS_MAX / 1000
+    );
+}
 
 /// argparse4j's `handleError`.
 fn parse_error(io: &mut Io, message: &str) -> i32 {
@@ -678,6 +688,9 @@ pub fn run(console: &mut Console, world: &mut World, argv: &[String], io: &mut I
             }
         }
         io.out.push_str(&printed);
+        if more && world.now_ms() >= deadline {
+            stopped_note(io, "kafka-producer-perf-test.sh");
+        }
         if !more || world.now_ms() >= deadline {
             break;
         }
@@ -691,6 +704,297 @@ pub fn run(console: &mut Console, world: &mut World, argv: &[String], io: &mut I
     }
     io.out.push_str(&printed);
     0
+}
+
+// -----------------------------------------------------------------------------------------------
+// kafka-consumer-perf-test.sh
+
+/// `kafka-consumer-perf-test.sh`'s options (`ConsumerPerformance.ConsumerPerfOptions`).
+pub const CONSUMER_OPTIONS: &[OptSpec] = &[
+    opt("bootstrap-server"),
+    opt("topic"),
+    opt("group"),
+    opt("fetch-size"),
+    flag("from-latest"),
+    opt("socket-buffer-size"),
+    opt("consumer.config"),
+    flag("print-metrics"),
+    flag("show-detailed-stats"),
+    opt("timeout"),
+    opt("messages"),
+    opt("reporting-interval"),
+    opt("date-format"),
+    flag("hide-header"),
+    flag("help"),
+    flag("version"),
+];
+
+/// `--date-format`'s default, the only one the playground formats.
+const DATE_FORMAT: &str = "yyyy-MM-dd HH:mm:ss:SSS";
+
+/// `SimpleDateFormat("yyyy-MM-dd HH:mm:ss:SSS")` of a virtual time (UTC).
+fn perf_date(ms: u64) -> String {
+    crate::console::format::log_time(ms).replace(',', ":")
+}
+
+/// jopt-simple's usage error (`CommandLineUtils.printUsageAndExit`): the message, the option
+/// table's header, exit 1.
+fn jopt_usage(io: &mut Io, message: &str) -> i32 {
+    let _ = writeln!(io.err, "{message}");
+    io.err.push_str(crate::console::format::USAGE_HEADER);
+    1
+}
+
+/// `printHeader`.
+fn consumer_header(detailed: bool) -> String {
+    let extra = ", rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec";
+    if detailed {
+        format!(
+            "time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec{extra}\n"
+        )
+    } else {
+        format!(
+            "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec{extra}\n"
+        )
+    }
+}
+
+/// Runs `kafka-consumer-perf-test.sh ARGS` to its end with an engine consumer, driving the
+/// world. Returns the exit status.
+///
+/// From Kafka 4.1's `ConsumerPerformance`: the header (unless `--hide-header`), then, without
+/// `--show-detailed-stats`, one line `start, end, MB, MB/sec, messages, messages/sec,
+/// rebalance ms, fetch ms, fetch MB/sec, fetch messages/sec`; with it, a progress line every
+/// `--reporting-interval` (`printConsumerProgress`). The consumer joins group
+/// `perf-consumer-NNNNN` (or `--group`) from the earliest offset (`--from-latest`: the
+/// latest); the rebalance time is from the start to its first assignment
+/// (`ConsumerPerfRebListener`); it stops after `--messages` or `--timeout` ms without a
+/// record (then `WARNING: Exiting before consuming the expected number of messages …`).
+/// Simplified: a poll is one 50 ms step of the console's clock (every record delivered in it
+/// counts, as Kafka counts a whole poll); only the default `--date-format`.
+pub fn consumer_run(console: &mut Console, world: &mut World, argv: &[String], io: &mut Io) -> i32 {
+    let usage_message = "This tool is used to verify the consumer performance.";
+    if argv.is_empty() {
+        return jopt_usage(io, usage_message);
+    }
+    let opts = match crate::console::args::parse(CONSUMER_OPTIONS, argv) {
+        Ok(o) => o,
+        Err(e) => return jopt_usage(io, &e.message()),
+    };
+    if opts.has("help") {
+        jopt_usage(io, usage_message);
+        return 0;
+    }
+    if opts.has("version") {
+        let _ = writeln!(io.out, "{}", crate::console::KAFKA_VERSION);
+        return 0;
+    }
+    for required in ["topic", "messages", "bootstrap-server"] {
+        if !opts.has(required) {
+            return jopt_usage(io, &format!("Missing required argument \"[{required}]\""));
+        }
+    }
+    let long = |name: &str, default: i64| -> Result<i64, String> {
+        opts.long(name).map(|v| v.unwrap_or(default))
+    };
+    let (messages, timeout_ms, interval_ms) = match (
+        long("messages", 0),
+        long("timeout", 10_000),
+        long("reporting-interval", 5_000),
+    ) {
+        (Ok(m), Ok(t), Ok(r)) => (m, t, r),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return jopt_usage(io, &e),
+    };
+    if interval_ms <= 0 {
+        let _ = writeln!(io.err, "Reporting interval must be greater than 0.");
+        let _ = writeln!(
+            io.err,
+            "java.lang.IllegalArgumentException: Reporting interval must be greater than 0."
+        );
+        return 1;
+    }
+    if opts.has("consumer.config") {
+        let file = opts.value("consumer.config").unwrap_or_default();
+        let _ = writeln!(io.err, "{file} (No such file or directory)");
+        let _ = writeln!(
+            io.err,
+            "java.io.FileNotFoundException: {file} (No such file or directory)"
+        );
+        return 1;
+    }
+    if opts.value("date-format").is_some_and(|f| f != DATE_FORMAT) {
+        let _ = writeln!(
+            io.err,
+            "kafka-consumer-perf-test.sh: only the default --date-format ({DATE_FORMAT}) is simulated"
+        );
+        return 1;
+    }
+    let detailed = opts.has("show-detailed-stats");
+    let group = match opts.value("group") {
+        Some(g) => g.to_string(),
+        None => format!("perf-consumer-{}", console.rng(world).below(100_000)),
+    };
+    let topic = opts.value("topic").unwrap_or_default().to_string();
+    let config = crate::sim::client::ConsumerConfig {
+        client_id: "perf-consumer-client".to_string(),
+        group_id: Some(group),
+        auto_offset_reset: if opts.has("from-latest") {
+            crate::sim::client::OffsetReset::Latest
+        } else {
+            crate::sim::client::OffsetReset::Earliest
+        },
+        ..Default::default()
+    };
+    let consumer = match world.apply(Command::AddConsumer {
+        config,
+        subscription: crate::sim::command::Subscription::Topics(vec![topic]),
+    }) {
+        Ok(Outcome::Consumer(id)) => id,
+        Ok(_) => return 1,
+        Err(e) => {
+            let _ = writeln!(io.err, "{}", e.message());
+            let _ = writeln!(io.err, "{}: {}", e.exception_class(), e.message());
+            return 1;
+        }
+    };
+    let mut out = String::new();
+    if !opts.has("hide-header") {
+        out.push_str(&consumer_header(detailed));
+    }
+    let start_ms = world.now_ms();
+    let mut join_time_ms: u64 = 0;
+    let mut round_join_ms: u64 = 0;
+    let mut assigned = false;
+    let (mut read, mut bytes, mut last_read, mut last_bytes) = (0i64, 0u64, 0i64, 0u64);
+    let mut last_report_ms = start_ms;
+    let mut last_consumed_ms = start_ms;
+    let mut scratch = Output::default();
+    let deadline = start_ms.saturating_add(RUN_MS_MAX);
+    loop {
+        let now = world.now_ms();
+        // A negative `--timeout` ends at once, as `currentTimeMs - lastConsumedTimeMs <=
+        // recordFetchTimeoutMs` fails; the playground stops a run after `RUN_MS_MAX`.
+        let idle = now.saturating_sub(last_consumed_ms);
+        let timed_out = u64::try_from(timeout_ms).map_or(true, |t| idle > t);
+        if now >= deadline {
+            stopped_note(io, "kafka-consumer-perf-test.sh");
+            break;
+        }
+        if read >= messages || timed_out {
+            break;
+        }
+        let mut step_io = Io::default();
+        let Some(events) = console.step_events(world, STEP_POLL_MS, &mut step_io, &mut scratch)
+        else {
+            break;
+        };
+        io.append(step_io);
+        let now = world.now_ms();
+        let mut polled = false;
+        for event in &events {
+            match &event.kind {
+                TraceKind::AssignmentReceived { consumer: c, .. }
+                    if *c == consumer && !assigned =>
+                {
+                    assigned = true;
+                    join_time_ms += event.at_ms.saturating_sub(start_ms);
+                    round_join_ms += event.at_ms.saturating_sub(start_ms);
+                }
+                TraceKind::RecordDelivered {
+                    consumer: c,
+                    key,
+                    value,
+                    ..
+                } if *c == consumer => {
+                    polled = true;
+                    read += 1;
+                    bytes += key.as_ref().map_or(0, |k| k.len() as u64)
+                        + value.as_ref().map_or(0, |v| v.len() as u64);
+                    if now.saturating_sub(last_report_ms) >= interval_ms.cast_unsigned() {
+                        if detailed {
+                            consumer_progress(
+                                &mut out,
+                                (bytes, last_bytes, read, last_read),
+                                last_report_ms,
+                                now,
+                                round_join_ms,
+                            );
+                        }
+                        round_join_ms = 0;
+                        last_report_ms = now;
+                        last_read = read;
+                        last_bytes = bytes;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if polled {
+            last_consumed_ms = now;
+        }
+    }
+    if read < messages {
+        let _ = writeln!(
+            out,
+            "WARNING: Exiting before consuming the expected number of messages: timeout ({timeout_ms} ms) exceeded. You can use the --timeout option to increase the timeout."
+        );
+    }
+    let _ = world.apply(Command::StopConsumer { consumer });
+    let end_ms = world.now_ms();
+    let elapsed_sec = end_ms.saturating_sub(start_ms) as f64 / 1000.0;
+    let fetch_ms = end_ms.saturating_sub(start_ms) as i64 - join_time_ms as i64;
+    if !detailed {
+        let mb = bytes as f64 / (1024.0 * 1024.0);
+        let _ = writeln!(
+            out,
+            "{}, {}, {}, {}, {read}, {}, {join_time_ms}, {fetch_ms}, {}, {}",
+            perf_date(start_ms),
+            perf_date(end_ms),
+            java_fixed(mb, 4),
+            java_fixed(mb / elapsed_sec, 4),
+            java_fixed(read as f64 / elapsed_sec, 4),
+            java_fixed(mb / (fetch_ms as f64 / 1000.0), 4),
+            java_fixed(read as f64 / (fetch_ms as f64 / 1000.0), 4),
+        );
+    }
+    io.out.push_str(&out);
+    0
+}
+
+/// How long one poll of the perf consumer lasts on the virtual clock.
+const STEP_POLL_MS: u64 = 50;
+
+/// `printConsumerProgress` (thread id 0): `printBasicProgress` then `printExtendedProgress`.
+fn consumer_progress(
+    out: &mut String,
+    (bytes, last_bytes, read, last_read): (u64, u64, i64, i64),
+    start_ms: u64,
+    end_ms: u64,
+    join_ms: u64,
+) {
+    let elapsed_ms = end_ms.saturating_sub(start_ms) as f64;
+    let mb = bytes as f64 / (1024.0 * 1024.0);
+    let interval_mb = bytes.saturating_sub(last_bytes) as f64 / (1024.0 * 1024.0);
+    let interval_read = read - last_read;
+    let fetch_ms = end_ms.saturating_sub(start_ms) as i64 - join_ms as i64;
+    let (fetch_mb_sec, fetch_msg_sec) = if fetch_ms <= 0 {
+        (0.0, 0.0)
+    } else {
+        (
+            1000.0 * interval_mb / fetch_ms as f64,
+            1000.0 * interval_read as f64 / fetch_ms as f64,
+        )
+    };
+    let _ = writeln!(
+        out,
+        "{}, 0, {}, {}, {read}, {}, {join_ms}, {fetch_ms}, {}, {}",
+        perf_date(end_ms),
+        java_fixed(mb, 4),
+        java_fixed(1000.0 * interval_mb / elapsed_ms, 4),
+        java_fixed(interval_read as f64 / elapsed_ms * 1000.0, 4),
+        java_fixed(fetch_mb_sec, 4),
+        java_fixed(fetch_msg_sec, 4),
+    );
 }
 
 #[cfg(test)]

@@ -22,8 +22,12 @@ pub enum KafkaTool {
     DeleteRecords,
     /// `kafka-metadata-quorum.sh`.
     MetadataQuorum,
+    /// `kafka-leader-election.sh`.
+    LeaderElection,
     /// `kafka-producer-perf-test.sh`.
     ProducerPerfTest,
+    /// `kafka-consumer-perf-test.sh`.
+    ConsumerPerfTest,
     /// `kafka-storage.sh`.
     Storage,
     /// `kafka-server-start.sh`.
@@ -36,7 +40,7 @@ pub enum KafkaTool {
 
 impl KafkaTool {
     /// Every tool, in the order `help` lists them.
-    pub const ALL: [KafkaTool; 13] = [
+    pub const ALL: [KafkaTool; 15] = [
         KafkaTool::Topics,
         KafkaTool::ConsoleProducer,
         KafkaTool::ConsoleConsumer,
@@ -45,7 +49,9 @@ impl KafkaTool {
         KafkaTool::GetOffsets,
         KafkaTool::DeleteRecords,
         KafkaTool::MetadataQuorum,
+        KafkaTool::LeaderElection,
         KafkaTool::ProducerPerfTest,
+        KafkaTool::ConsumerPerfTest,
         KafkaTool::Storage,
         KafkaTool::ServerStart,
         KafkaTool::ServerStop,
@@ -63,7 +69,9 @@ impl KafkaTool {
             KafkaTool::GetOffsets => "kafka-get-offsets.sh",
             KafkaTool::DeleteRecords => "kafka-delete-records.sh",
             KafkaTool::MetadataQuorum => "kafka-metadata-quorum.sh",
+            KafkaTool::LeaderElection => "kafka-leader-election.sh",
             KafkaTool::ProducerPerfTest => "kafka-producer-perf-test.sh",
+            KafkaTool::ConsumerPerfTest => "kafka-consumer-perf-test.sh",
             KafkaTool::Storage => "kafka-storage.sh",
             KafkaTool::ServerStart => "kafka-server-start.sh",
             KafkaTool::ServerStop => "kafka-server-stop.sh",

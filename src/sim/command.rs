@@ -191,6 +191,13 @@ pub enum Command {
         partition: u32,
         offset: u64,
     },
+    /// `Admin.electLeaders` (`kafka-leader-election.sh`): for each of `partitions` (`None`: all
+    /// of them, when only those where an election was needed are reported), a preferred or an
+    /// unclean election; the outcome lists each partition with its error, if any.
+    ElectLeaders {
+        election_type: ElectionType,
+        partitions: Option<Vec<(String, u32)>>,
+    },
     /// Starts a Streams example. `cache_max_bytes` / `commit_interval_ms` override the
     /// example's `statestore.cache.max.bytes` / `commit.interval.ms`; `manual` makes it wait
     /// for the step commands instead of processing on its own.
@@ -237,6 +244,25 @@ impl Command {
     }
 }
 
+/// `org.apache.kafka.common.ElectionType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ElectionType {
+    /// Make the first replica in the assignment the leader, if it is alive and in sync.
+    Preferred,
+    /// Give a partition without a leader one, from any live replica (records may be lost).
+    Unclean,
+}
+
+impl ElectionType {
+    /// The enum's name, as Kafka's tools print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ElectionType::Preferred => "PREFERRED",
+            ElectionType::Unclean => "UNCLEAN",
+        }
+    }
+}
+
 /// What a successful command gives back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -259,6 +285,8 @@ pub enum Outcome {
     Steps(Vec<StepReport>),
     /// How many steps a Streams application took.
     StepCount(u64),
+    /// Per partition, the error of its leader election (Kafka's `Errors` name), if any.
+    Elections(Vec<(String, u32, Option<&'static str>)>),
 }
 
 /// A command and the virtual time it was applied at.

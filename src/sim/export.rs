@@ -678,6 +678,23 @@ pub fn session_sh(scenario: &Scenario, moment_ms: u64) -> Result<String, ExportE
                     "{at}: the records of {topic}-{partition} before offset {offset} were deleted (kafka-delete-records.sh); the partition's records below are those left"
                 ));
             }
+            Command::ElectLeaders {
+                election_type,
+                partitions,
+            } => {
+                let which = match partitions {
+                    None => "--all-topic-partitions".to_string(),
+                    Some(list) => list
+                        .iter()
+                        .map(|(t, p)| format!("{t}-{p}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                };
+                w.comment(&format!(
+                    "{at}: a {} leader election ran for {which} (kafka-leader-election.sh)",
+                    election_type.name().to_lowercase()
+                ));
+            }
             Command::StopBroker { id } => {
                 w.comment(&format!(
                     "{at}: stop broker {id} now (in another terminal: docker compose stop kafka-{id})"

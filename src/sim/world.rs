@@ -588,6 +588,12 @@ impl World {
             } => self
                 .delete_records_inner(topic, *partition, *offset)
                 .map(|low| Outcome::Offsets(vec![(topic.clone(), *partition, low)])),
+            Command::ElectLeaders {
+                election_type,
+                partitions,
+            } => Ok(Outcome::Elections(
+                self.elect_leaders_inner(*election_type, partitions.as_deref()),
+            )),
             Command::DeleteGroup { group } => self.delete_group_inner(group).map(|_| Outcome::Done),
             Command::StartStreams {
                 example,

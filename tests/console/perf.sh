@@ -17,3 +17,9 @@ bin/kafka-producer-perf-test.sh --topic perf --num-records 10 --record-size 10 -
 bin/kafka-producer-perf-test.sh --topic perf --num-records 10 --record-size 10 --throughput -1 --producer-props acks=1
 echo status $?
 bin/kafka-producer-perf-test.sh --topic perf --num-records 10 --payload-file payloads.txt --throughput -1 --producer-props bootstrap.servers=localhost:9092
+# kafka-consumer-perf-test.sh (ConsumerPerformance): the header and its one line, a timeout
+# warning, argument errors.
+bin/kafka-consumer-perf-test.sh --bootstrap-server localhost:9092 --topic perf --messages 900
+bin/kafka-consumer-perf-test.sh --bootstrap-server localhost:9092 --topic perf --messages 5000 --timeout 1000 --hide-header
+bin/kafka-consumer-perf-test.sh --bootstrap-server localhost:9092 --messages 5
+bin/kafka-consumer-perf-test.sh --bootstrap-server localhost:9092 --topic perf --messages many

@@ -535,6 +535,116 @@ impl World {
         Ok(())
     }
 
+    /// `Admin.electLeaders` as the KRaft controller answers it
+    /// (`ReplicationControlManager.electLeaders`/`electLeader`): a preferred election moves
+    /// leadership to the first replica of the assignment when it is alive and in the ISR
+    /// (`ELECTION_NOT_NEEDED` if it leads already, `PREFERRED_LEADER_NOT_AVAILABLE` if it
+    /// cannot); an unclean one gives a leaderless partition the first live replica, in sync or
+    /// not (`ELECTION_NOT_NEEDED` if it has a leader, `ELIGIBLE_LEADERS_NOT_AVAILABLE` if no
+    /// replica is alive). With no partitions named, every partition is tried and only those
+    /// not answered `ELECTION_NOT_NEEDED` are reported.
+    pub(crate) fn elect_leaders_inner(
+        &mut self,
+        election_type: crate::sim::command::ElectionType,
+        partitions: Option<&[(String, u32)]>,
+    ) -> Vec<(String, u32, Option<&'static str>)> {
+        use crate::sim::command::ElectionType;
+        let all = partitions.is_none();
+        let wanted: Vec<(String, u32)> = match partitions {
+            Some(list) => list.to_vec(),
+            None => self
+                .topics
+                .values()
+                .flat_map(|t| t.partitions.iter().map(|p| (t.name.to_string(), p.id)))
+                .collect(),
+        };
+        let alive = self.live_brokers();
+        let mut results = Vec::new();
+        for (topic, partition) in wanted {
+            let Some(p) = self
+                .topics
+                .get_mut(topic.as_str())
+                .and_then(|t| t.partitions.get_mut(partition as usize))
+            else {
+                results.push((topic, partition, Some("UNKNOWN_TOPIC_OR_PARTITION")));
+                continue;
+            };
+            let replicas = p.replica_brokers();
+            let chosen = match election_type {
+                ElectionType::Preferred => {
+                    let preferred = replicas.first().copied();
+                    if preferred.is_some() && p.leader == preferred {
+                        Err("ELECTION_NOT_NEEDED")
+                    } else {
+                        preferred
+                            .filter(|b| alive.contains(b) && p.isr.contains(b))
+                            .ok_or("PREFERRED_LEADER_NOT_AVAILABLE")
+                    }
+                }
+                ElectionType::Unclean => {
+                    if p.leader.is_some() {
+                        Err("ELECTION_NOT_NEEDED")
+                    } else {
+                        replicas
+                            .iter()
+                            .copied()
+                            .find(|b| alive.contains(b))
+                            .ok_or("ELIGIBLE_LEADERS_NOT_AVAILABLE")
+                    }
+                }
+            };
+            match chosen {
+                Err("ELECTION_NOT_NEEDED") if all => {}
+                Err(error) => results.push((topic, partition, Some(error))),
+                Ok(leader) => {
+                    let unclean = !p.isr.contains(&leader);
+                    if unclean {
+                        // Unclean: the new leader's log is the truth, in sync or not.
+                        p.isr = vec![leader];
+                    }
+                    if let Some(name) = self.topic_name(&topic) {
+                        self.install_leader(&name, partition, leader);
+                        if unclean {
+                            self.emit_isr(&name, partition);
+                        }
+                    }
+                    results.push((topic, partition, None));
+                }
+            }
+        }
+        results
+    }
+
+    /// Makes `leader` the partition's leader in a new leader epoch and reports it.
+    fn install_leader(&mut self, topic: &Name, partition: u32, leader: u32) {
+        let Some(p) = self
+            .topics
+            .get_mut(topic)
+            .and_then(|t| t.partitions.get_mut(partition as usize))
+        else {
+            return;
+        };
+        p.leader = Some(leader);
+        p.leader_epoch += 1;
+        let leo = p.replica(leader).map_or(0, |r| r.log_end_offset);
+        if leo < p.log.log_end_offset() {
+            p.log.truncate_to(leo);
+        }
+        for r in &mut p.replicas {
+            r.log_end_offset = r.log_end_offset.min(leo);
+        }
+        p.high_watermark = p.high_watermark.min(leo);
+        let epoch = p.leader_epoch;
+        let log_end = p.log.log_end_offset();
+        self.emit(TraceKind::LeaderChanged {
+            topic: topic.clone(),
+            partition,
+            leader: Some(leader),
+            leader_epoch: epoch,
+        });
+        self.resend_truncated(topic, partition, log_end);
+    }
+
     /// Elects a leader for a partition from its live ISR (no unclean election) and reports it.
     pub(crate) fn elect(&mut self, topic: &Name, partition: u32) {
         let alive: Vec<u32> = self.live_brokers();
