@@ -3,7 +3,8 @@
 //! A frame touches only what changed. Each lane is a component whose props compare a
 //! [`LaneVersion`] (every number the lane draws) and read the records from the shared model
 //! only when that changes; the cells sit in a group shifted by one `transform`, so an append
-//! adds one cell and moves one attribute instead of every cell. Client boxes and the replica
+//! moves one attribute instead of every cell, and a record entering the lane redraws the cell
+//! node of one that left rather than building a new one ([`CellKeys`]). Client boxes and the replica
 //! table compare small snapshots. While playing, a lane's numbers are re-read from the model
 //! ~10 Hz, two lanes a frame in turn (see `Refresh`). Only the records in flight are redrawn
 //! every frame, as one `<path>` per colour with at most [`MAX_DRAWN_FLIGHTS`] dots, on an SVG
