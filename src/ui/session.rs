@@ -496,8 +496,8 @@ impl Session {
             .map_or(0, |a| a.rate_per_s)
     }
 
-    /// Event-log lines matching the filter.
-    pub fn filtered_log(&self) -> impl Iterator<Item = &LogLine> {
+    /// Event-log lines matching the filter, numbered (see `Trace::filtered_log`).
+    pub fn filtered_log(&self) -> impl Iterator<Item = (u64, &LogLine)> {
         self.trace().filtered_log(&self.filter)
     }
 
@@ -2014,6 +2014,38 @@ mod tests {
         ));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!((setup.partitions, setup.rate, setup.speed), (4, 5, 2.5));
+    }
+
+    #[test]
+    fn a_log_line_keeps_its_number_while_lines_are_added() {
+        let mut m = Session::with_setup(&Setup {
+            rate: 50,
+            ..Setup::default()
+        });
+        for _ in 0..20 {
+            m.act(Action::Frame { wall_ms: 20.0 });
+        }
+        let numbered = |m: &Session| -> Vec<(u64, LogLine)> {
+            m.filtered_log().map(|(n, l)| (n, l.clone())).collect()
+        };
+        let before = numbered(&m);
+        assert!(before.len() > 3, "lines logged: {}", before.len());
+        assert_eq!(before.last().map(|l| l.0), Some(m.trace().log_version));
+        assert!(before.windows(2).all(|w| w[1].0 == w[0].0 + 1));
+        for _ in 0..20 {
+            m.act(Action::Frame { wall_ms: 20.0 });
+        }
+        let after = numbered(&m);
+        assert!(after.len() > before.len() || after.first() != before.first());
+        for line in &before {
+            if let Some(same) = after.iter().find(|l| l.0 == line.0) {
+                assert_eq!(same.1, line.1, "line {} changed its number", line.0);
+            }
+        }
+        assert!(
+            before.iter().any(|l| after.contains(l)),
+            "some lines are still in the log"
+        );
     }
 
     #[test]

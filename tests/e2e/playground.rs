@@ -1070,7 +1070,8 @@ fn ran_on(h: &Harness, load_before: &str) -> String {
 /// Task 2: `requestAnimationFrame` deltas of the busy scene (12 partitions,
 /// 3 groups × 2 consumers, 1,000 records/s), of the default scene, of the
 /// EDA-vs-SOA view at 20× and of a page without animation (what headless Chromium's frame clock does alone).
-/// Prints the numbers and writes them to `<target>/e2e/frame-time.txt`;
+/// Prints the numbers (with the DOM mutations per frame, which mean the same on any machine)
+/// and writes them to `<target>/e2e/frame-time.txt`;
 /// only gross failures (p95 ≥ 1 s, an unbounded DOM) fail it.
 pub fn frame_time_probe(h: &Harness) -> Result<(), Error> {
     const BUSY: &str = "#/playground?partitions=12&groups=3&rate=1000&seed=1";

@@ -3,7 +3,8 @@
 //! A frame touches only what changed. Each lane is a component whose props compare a
 //! [`LaneVersion`] (every number the lane draws) and read the records from the shared model
 //! only when that changes; the cells sit in a group shifted by one `transform`, so an append
-//! adds one cell and moves one attribute instead of every cell. Client boxes and the replica
+//! moves one attribute instead of every cell, and a record entering the lane redraws the cell
+//! node of one that left rather than building a new one ([`NodeKeys`]). Client boxes and the replica
 //! table compare small snapshots. While playing, a lane's numbers are re-read from the model
 //! ~10 Hz, two lanes a frame in turn (see `Refresh`). Only the records in flight are redrawn
 //! every frame, as one `<path>` per colour with at most [`MAX_DRAWN_FLIGHTS`] dots, on an SVG
@@ -435,25 +436,27 @@ pub struct LaneProps {
     pub dispatch: Callback<Action>,
 }
 
-/// Which DOM node draws which record of a lane: the `key` of each cell shown.
+/// Which DOM node draws which item of a list that moves on (a lane's cells, the event log's
+/// lines): the `key` of each item shown.
 ///
-/// Keyed by offset, every record that enters the lane would build a new cell (six nodes and
+/// Keyed by offset, every record that enters a lane would build a new cell (six nodes and
 /// some twenty attributes) and every record that leaves would drop one: in the busy scene
 /// (1,000 records/s over 12 lanes) that is every cell of every lane, ten times a second.
-/// Instead a record keeps its key while it stays in the lane, and a record entering takes the
-/// key of one that left, so the same nodes are redrawn with the new record's attributes.
+/// Unkeyed, one line added to the event log would rewrite all the lines below it.
+/// Instead an item keeps its key while it stays, and an item entering takes the key of one
+/// that left, so the same nodes are redrawn (or moved) with the new item's content.
 #[derive(Default)]
-pub struct CellKeys {
-    /// `(offset, key)` of the cells drawn last, in offset order.
+pub struct NodeKeys {
+    /// `(item, key)` of the items drawn last, in item order.
     shown: Vec<(u64, u64)>,
     /// The next key never used.
     fresh: u64,
 }
 
-impl CellKeys {
-    /// The keys for the cells of `offsets` (ascending), remembered for the next call: an
-    /// offset drawn last time keeps its key; a new one takes, in order, the keys of offsets no
-    /// longer drawn, then fresh ones.
+impl NodeKeys {
+    /// The keys for the items `offsets` (ascending: a lane's offsets, the log's line numbers),
+    /// remembered for the next call: an item drawn last time keeps its key; a new one takes,
+    /// in order, the keys of items no longer drawn, then fresh ones.
     pub fn assign(&mut self, offsets: Vec<u64>) -> Vec<u64> {
         let kept = |o: &u64| self.shown.binary_search_by_key(o, |s| s.0).ok();
         let mut freed = self
@@ -482,7 +485,7 @@ impl CellKeys {
 /// One partition: its last records, billing's committed offset, its numbers and its health.
 #[component]
 fn Lane(props: &LaneProps) -> Html {
-    let keys = use_mut_ref(CellKeys::default);
+    let keys = use_mut_ref(NodeKeys::default);
     let model = props.model.0.borrow();
     let Some(p) = model
         .world()
@@ -1209,7 +1212,7 @@ pub fn Replicas(props: &ReplicasProps) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::{CellKeys, DOT_R, group_bars, push_dot};
+    use super::{DOT_R, NodeKeys, group_bars, push_dot};
     use crate::sim::client::{ConsumerConfig, OffsetReset};
     use crate::sim::command::{Command, Subscription};
     use crate::ui::session::{Action, Session, TOPIC};
@@ -1282,7 +1285,7 @@ mod tests {
 
     #[test]
     fn a_cell_keeps_its_node_and_a_new_record_takes_a_freed_one() {
-        let mut keys = CellKeys::default();
+        let mut keys = NodeKeys::default();
         assert_eq!(keys.assign(vec![0, 1, 2]), [0, 1, 2], "fresh keys at first");
         // One append, one record off the start: 3 is drawn by 0's node.
         assert_eq!(keys.assign(vec![1, 2, 3]), [1, 2, 0]);

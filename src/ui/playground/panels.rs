@@ -8,7 +8,7 @@
 
 use yew::prelude::*;
 
-use super::diagram::{MAX_GROUP_MARKS, group_dash, group_key};
+use super::diagram::{MAX_GROUP_MARKS, NodeKeys, group_dash, group_key};
 use super::{ModelRef, tenths};
 use crate::sim::assignor::AssignorKind;
 use crate::sim::partitioner::{murmur2, to_positive};
@@ -649,6 +649,7 @@ pub struct EventLogProps {
 
 #[component]
 pub fn EventLog(props: &EventLogProps) -> Html {
+    let keys = use_mut_ref(NodeKeys::default);
     let filter = props.dispatch.reform(|e: InputEvent| {
         Action::SetFilter(
             e.target_unchecked_into::<web_sys::HtmlInputElement>()
@@ -670,9 +671,15 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         })
     };
     let model = props.model.0.borrow();
-    let lines: Vec<&model::LogLine> = model.filtered_log().collect();
-    let shown = lines.iter().rev().take(60).map(|l| {
-        html! { <li><span class="mono">{ format_ms(l.at_ms) }</span>{ " " }<span class={classes!("tag", l.category)}>{ l.category }</span>{ " " }{ l.text.clone() }</li> }
+    let lines: Vec<(u64, &model::LogLine)> = model.filtered_log().collect();
+    // The newest 60, newest first; a line keeps its node while it is shown (see NodeKeys).
+    let newest = &lines[lines.len().saturating_sub(60)..];
+    let mut nodes = keys
+        .borrow_mut()
+        .assign(newest.iter().map(|(n, _)| *n).collect());
+    nodes.reverse();
+    let shown = newest.iter().rev().zip(nodes).map(|((_, l), node)| {
+        html! { <li key={node}><span class="mono">{ format_ms(l.at_ms) }</span>{ " " }<span class={classes!("tag", l.category)}>{ l.category }</span>{ " " }{ l.text.clone() }</li> }
     });
     html! {
         <section class="panel event-log" aria-label="Event log">

@@ -263,11 +263,15 @@ impl Trace {
         });
     }
 
-    /// Event-log lines matching the filter (case-insensitive, on category or text).
-    pub fn filtered_log<'a>(&'a self, filter: &str) -> impl Iterator<Item = &'a LogLine> {
+    /// Event-log lines matching the filter (case-insensitive, on category or text), oldest
+    /// first, each with its number: lines are numbered in the order they were logged, the
+    /// newest is `log_version` (a line keeps its number while it stays in the log, until a
+    /// seek), so a view can tell the lines it drew from new ones.
+    pub fn filtered_log<'a>(&'a self, filter: &str) -> impl Iterator<Item = (u64, &'a LogLine)> {
         // ASCII case folding: Unicode's tables would cost the bundle ~10 KB for a log filter.
         let needle = filter.to_ascii_lowercase();
-        self.log.iter().filter(move |l| {
+        let first = (self.log_version + 1).saturating_sub(self.log.len() as u64);
+        (first..).zip(&self.log).filter(move |(_, l)| {
             needle.is_empty()
                 || l.category.contains(needle.as_str())
                 || l.text.to_ascii_lowercase().contains(needle.as_str())
