@@ -222,6 +222,12 @@ cmd_size() {
   done < <(find dist -type f ! -name '*.gz' ! -name '*.br' | sort)
   printf '%-44s %10d %10d %10d\n' "first view (transfer for #/playground)" "$f_raw" "$f_gz" "$f_br"
   printf '%-44s %10d %10d %10d\n' "whole site" "$t_raw" "$t_gz" "$t_br"
+  # What each crate costs in code, estimated from the names the compiler left in the module
+  # before wasm-bindgen and wasm-opt (see tools/wasm_crates.py for what the estimate is).
+  local module=target/wasm32-unknown-unknown/release/eda-playground.wasm
+  if command -v python3 >/dev/null && [ -f "$module" ]; then
+    python3 tools/wasm_crates.py "$module" 20
+  fi
   printf 'budget: 250 KB gzip for the app (wasm + js + css); used %d.%d KB\n' \
     $((app_gz / 1000)) $(((app_gz % 1000) / 100))
   [ "$app_gz" -le 250000 ] || die "over the 250 KB gzip budget"
