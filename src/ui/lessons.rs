@@ -326,7 +326,8 @@ struct Run {
 #[component]
 fn Runner(props: &RunnerProps) -> Html {
     let shared = use_context::<SharedSession>();
-    let loaded = use_state(|| None::<Result<Lesson, Vec<String>>>);
+    // The lesson, and the session its setup makes (a lesson over the page's session).
+    let loaded = use_state(|| None::<Result<(Lesson, Option<Rc<Session>>), Vec<String>>>);
     let run = use_state(|| Run {
         step: props.step,
         entered: false,
@@ -362,11 +363,10 @@ fn Runner(props: &RunnerProps) -> Html {
         let (loaded, url) = (loaded.clone(), props.url.clone());
         use_effect_with(url.clone(), move |_| {
             yew::platform::spawn_local(async move {
-                let result = match fetch_text(url).await {
-                    Ok(text) => format::parse(&text)
-                        .map_err(|errors| errors.iter().map(LineError::to_string).collect()),
-                    Err(e) => Err(vec![e]),
-                };
+                let result = fetch_text(url)
+                    .await
+                    .map_err(|e| vec![e])
+                    .and_then(|text| prepare(&text));
                 loaded.set(Some(result));
             });
         });
@@ -400,11 +400,15 @@ fn Runner(props: &RunnerProps) -> Html {
                 </section>
             };
         }
-        Some(Ok(lesson)) => lesson.clone(),
+        Some(Ok((lesson, _))) => lesson.clone(),
+    };
+    let setup_session = || match &*loaded {
+        Some(Ok((_, Some(start)))) => (**start).clone(),
+        _ => session_for_setup(&lesson.setup),
     };
     let step_index = run.step.min(lesson.steps.len().saturating_sub(1));
     let step = &lesson.steps[step_index];
-    let session = shared.session(|| session_for_setup(&lesson.setup));
+    let session = shared.session(setup_session);
 
     // EDA vs SOA and WordCount lessons run on worlds of their own, beside the learner's: the
     // page's session (the learner's Playground) is left as it was, its goal included.
@@ -449,7 +453,7 @@ fn Runner(props: &RunnerProps) -> Html {
             }
             let mut s = session.borrow_mut();
             if step_index == 0 || theirs {
-                let mut fresh = session_for_setup(&lesson.setup);
+                let mut fresh = setup_session();
                 fresh.rebuilds = s.rebuilds + 1;
                 fresh.lesson = Some(props.id.clone());
                 *s = fresh;
@@ -709,6 +713,20 @@ fn Runner(props: &RunnerProps) -> Html {
     }
 }
 
+/// Reads a lesson file and, for a lesson over the page's session, makes its setup (its
+/// `run:` commands included): every problem as a line-numbered message.
+fn prepare(text: &str) -> Result<(Lesson, Option<Rc<Session>>), Vec<String>> {
+    let to_strings = |errors: Vec<LineError>| -> Vec<String> {
+        errors.iter().map(LineError::to_string).collect()
+    };
+    let lesson = format::parse(text).map_err(to_strings)?;
+    if matches!(lesson.view.as_str(), "eda-vs-soa" | "wordcount") {
+        return Ok((lesson, None));
+    }
+    let session = session_for_lesson(&lesson).map_err(to_strings)?;
+    Ok((lesson, Some(Rc::new(session))))
+}
+
 /// The session a lesson's setup describes: a Playground address, or a share link's scenario.
 pub fn session_for_setup(setup: &str) -> Session {
     match crate::ui::session::saved::payload(setup) {
@@ -721,6 +739,64 @@ pub fn session_for_setup(setup: &str) -> Session {
             }),
         None => Session::from_hash(setup),
     }
+}
+
+/// The session a lesson starts on: its setup address, then its `run:` commands, each typed
+/// into a console on that session (the Console view's code: what they do joins the session's
+/// timeline, as a terminal's commands do). The Playground shows the first topic they created.
+/// A command that fails, or waits for more input, is an error naming its line and what the
+/// console printed; then no session is given, never one half set up.
+pub fn session_for_lesson(lesson: &Lesson) -> Result<Session, Vec<LineError>> {
+    use crate::console::{Console, Mode};
+    let mut session = session_for_setup(&lesson.setup);
+    let mut console = Console::new(Mode::Script);
+    let mut created = None;
+    for run in &lesson.run {
+        let before: Vec<String> = session
+            .world()
+            .topics()
+            .map(|t| t.name.to_string())
+            .collect();
+        let out = session
+            .timeline
+            .drive(|world| console.run_line(world, &run.command));
+        let problem = if console.prompt() != "$ " {
+            let _ = session.timeline.drive(|world| console.interrupt(world));
+            Some("it waits for more input; a run: line is one whole command (give a producer its records with <<< 'key:value')".to_string())
+        } else if console.last_status() != 0 {
+            // Its first line: Kafka's tools follow it with the exception's log line.
+            let printed = out
+                .stderr
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("");
+            Some(if printed.is_empty() {
+                format!("it exited with status {}", console.last_status())
+            } else {
+                printed.to_string()
+            })
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(vec![LineError {
+                line: run.line,
+                message: format!("run: `{}` failed: {problem}", run.command),
+            }]);
+        }
+        if created.is_none() {
+            created = session
+                .world()
+                .topics()
+                .find(|t| !t.internal && !before.iter().any(|b| **b == *t.name))
+                .map(|t| t.name.to_string());
+        }
+    }
+    if let Some(topic) = created {
+        session.act(Action::ShowTopic(topic));
+    }
+    Ok(session)
 }
 
 /// A lesson file to start from: the page's moment as its setup, one step to fill in.
@@ -951,6 +1027,44 @@ mod tests {
         assert!(session.error.is_none());
     }
 
+    /// `run:` lines go through the Console's code on the lesson's session: the topic and the
+    /// record they make are there when the lesson starts, the Playground shows that topic,
+    /// and a command the console refuses names its line and the console's error.
+    #[test]
+    fn run_lines_set_up_the_session_through_the_console() {
+        let text = "title: Payments\nsetup: #/playground?groups=0\nrun: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments --partitions 2\nrun: kafka-console-producer.sh --bootstrap-server localhost:9092 --topic payments --property parse.key=true --property key.separator=: <<< 'alice:1'\n== One\ncheck: appended topic=payments count=1\n";
+        let lesson = format::parse(text).expect("parses");
+        let session = session_for_lesson(&lesson).expect("sets up");
+        let topic = session
+            .world()
+            .topic("payments")
+            .expect("payments was created");
+        assert_eq!(topic.partition_count(), 2);
+        let records: u64 = topic.partitions.iter().map(|p| p.high_watermark).sum();
+        assert_eq!(records, 1, "the producer's record was appended");
+        assert_eq!(session.trace().topic, "payments", "the Playground shows it");
+
+        // `kafka-topics.sh --create` of a topic that exists: Kafka's TopicExistsException text.
+        let again = text.replace("run: kafka-console", "run: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments\nrun: kafka-console");
+        let errors = session_for_lesson(&format::parse(&again).expect("parses"))
+            .expect_err("the second create fails");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, 4, "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .contains("Topic 'payments' already exists."),
+            "{errors:?}"
+        );
+        let waits = text.replace(" <<< 'alice:1'", "");
+        let errors = session_for_lesson(&format::parse(&waits).expect("parses"))
+            .expect_err("a producer without input waits");
+        assert!(
+            errors[0].line == 4 && errors[0].message.contains("waits for more input"),
+            "{errors:?}"
+        );
+    }
+
     #[test]
     fn the_readme_example_reads() {
         let readme = include_str!("../../README.md");
@@ -1040,7 +1154,7 @@ mod tests {
                 view_lesson_passes_with_show_me(id, &lesson);
                 continue;
             }
-            let mut session = session_for_setup(&lesson.setup);
+            let mut session = session_for_lesson(&lesson).unwrap_or_else(|e| panic!("{id}: {e:?}"));
             assert!(session.error.is_none(), "{id}: {:?}", session.error);
             assert!(session.world().topics().next().is_some(), "{id}: a world");
             if lesson.steps.iter().any(|s| s.show.is_empty()) {

@@ -277,6 +277,74 @@ pub fn check_malformed_lesson(h: &Harness) -> Result<(), Error> {
     result
 }
 
+/// A teacher's lesson whose setup is console commands (`run:` lines, written into the served
+/// site for the test): the topic they created is in the lesson's terminal from the first step
+/// with the record they produced, and a file whose command Kafka refuses names its line and
+/// the console's error instead of starting.
+pub fn check_run_lines_set_up_a_lesson(h: &Harness) -> Result<(), Error> {
+    let dir = crate::e2e::server::require_dist().join("lessons");
+    let good = dir.join("e2e-run.txt");
+    let bad = dir.join("e2e-run-bad.txt");
+    let lesson = "title: Payments\nview: console\nsetup: #/playground?groups=0\n\
+        run: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments --partitions 2\n\
+        run: kafka-console-producer.sh --bootstrap-server localhost:9092 --topic payments --property parse.key=true --property key.separator=: <<< 'alice:42'\n\
+        \n== Read what the setup wrote\ntask: Read payments from the beginning.\ncheck: delivered topic=payments count=1\n";
+    // The same topic created twice: Kafka's tool answers TopicExistsException.
+    let refused = lesson.replace(
+        "\nrun: kafka-console-producer.sh",
+        "\nrun: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments\nrun: kafka-console-producer.sh",
+    );
+    let write = |path: &std::path::Path, text: &str| {
+        std::fs::write(path, text).map_err(|e| Error::Io(e.to_string()))
+    };
+    write(&good, lesson)?;
+    write(&bad, &refused)?;
+    let result = (|| {
+        h.open("#/lessons?src=lessons/e2e-run.txt")?;
+        wait_step_n(h, 1, 1)?;
+        type_line(
+            h,
+            "bin/kafka-topics.sh --describe --topic payments --bootstrap-server localhost:9092",
+        )?;
+        let described = view_says(h, "PartitionCount: 2")?;
+        assert!(described.contains("Topic: payments"), "{described}");
+        type_line(
+            h,
+            "bin/kafka-console-consumer.sh --topic payments --from-beginning --property print.key=true --max-messages 1 --bootstrap-server localhost:9092",
+        )?;
+        view_says(h, "Processed a total of 1 messages")?;
+        let read = h.browser.find(".lesson-view")?.text()?;
+        assert!(read.contains("alice") && read.contains("42"), "{read}");
+        wait_step(h, "the step to pass", |s| s["passed"] == json!(true))?;
+        h.screenshot("lesson-run-lines")?;
+
+        h.open("#/lessons?src=lessons/e2e-run-bad.txt")?;
+        let errors = h
+            .browser
+            .wait_until("the refused command's line", TIMEOUT, || {
+                let items = h.browser.find_all(".lesson-errors li")?;
+                let mut texts = Vec::new();
+                for li in items {
+                    texts.push(li.text()?);
+                }
+                Ok((!texts.is_empty()).then(|| texts.join("\n")))
+            })?;
+        assert!(
+            errors.contains("line 5:") && errors.contains("Topic 'payments' already exists."),
+            "{errors}"
+        );
+        assert!(
+            h.browser.find_all(".lesson-view")?.is_empty(),
+            "a lesson half set up is not started"
+        );
+        h.screenshot("lesson-run-refused")?;
+        h.expect_no_panic_banner("run: lines")
+    })();
+    let _ = std::fs::remove_file(&good);
+    let _ = std::fs::remove_file(&bad);
+    result
+}
+
 /// Types `text` and Enter into the lesson's terminal.
 fn type_line(h: &Harness, text: &str) -> Result<(), Error> {
     const ENTER: &str = "\u{E007}";
