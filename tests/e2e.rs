@@ -581,6 +581,18 @@ fn lesson_malformed_file_shows_line_numbered_errors() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_file_opened_on_the_course_page() {
+    run_on_dist("lesson_open_file", e2e::lessons::check_open_lesson_file);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_setup_by_console_commands() {
+    run_on_dist("lesson_run", e2e::lessons::check_run_lines_set_up_a_lesson);
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn session_travels_by_link_reload_file_and_survives_bad_input() {
     run_on_dist(
         "session_travels",

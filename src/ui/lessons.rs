@@ -2,7 +2,9 @@
 //!
 //! `#/lessons` lists the course (`static/lessons/course.txt`, each lesson a text file fetched
 //! when needed, never compiled in); `#/lessons/<id>` and `#/lessons/<id>/<step>` run one;
-//! `#/lessons?src=<same-origin path>` runs a teacher's own file. A step shows its narration
+//! `#/lessons?src=<same-origin path>` runs a teacher's own file, and `#/lessons?file=imported`
+//! one opened on the course page (kept in the tab's `sessionStorage`). A lesson's `run:` lines
+//! set up its session through the Console's code ([`session_for_lesson`]). A step shows its narration
 //! beside the same component the view itself uses: the Playground or the Console on the page's
 //! one session, or EDA vs SOA or WordCount on worlds the session keeps for lessons (fresh from
 //! the lesson's setup, beside the learner's own, which #/wordcount and #/eda-vs-soa still show). Its goal is a checkpoint (`lessons/check.rs`) riding in the session's
@@ -33,6 +35,10 @@ use format::{Answer, Lesson, LineError, ShowAction, Step};
 pub const LESSONS_DIR: &str = "lessons/";
 /// The key progress is saved under.
 pub const PROGRESS_KEY: &str = "eda-playground.lessons.v1";
+/// The key an imported lesson file is kept under, in `sessionStorage` (this tab only).
+pub const IMPORTED_KEY: &str = "eda-playground.lessons.imported.v1";
+/// The address an imported lesson file runs at.
+pub const IMPORTED_HASH: &str = "#/lessons?file=imported";
 
 /// What the learner has done in one lesson.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -78,6 +84,10 @@ pub enum Page {
         path: String,
         step: usize,
     },
+    /// A teacher's file opened on the course page (kept in the tab: [`imported`]).
+    Imported {
+        step: usize,
+    },
     /// An address that cannot be used, and why.
     Bad(String),
 }
@@ -91,10 +101,13 @@ pub fn page_of(hash: &str) -> Page {
         s.and_then(|s| s.parse::<usize>().ok())
             .map_or(0, |n| n.saturating_sub(1))
     };
-    let src = crate::ui::route::query_params(&format!("?{query}"))
-        .into_iter()
-        .find(|(k, _)| k == "src")
-        .map(|(_, v)| v);
+    let params = crate::ui::route::query_params(&format!("?{query}"));
+    if params.iter().any(|(k, v)| k == "file" && v == "imported") {
+        return Page::Imported {
+            step: step(parts.first()),
+        };
+    }
+    let src = params.into_iter().find(|(k, _)| k == "src").map(|(_, v)| v);
     if let Some(src) = src {
         return match safe_source(&src) {
             Ok(path) => Page::Source {
@@ -124,6 +137,7 @@ pub fn lesson_of(hash: &str) -> Option<String> {
     match page_of(hash) {
         Page::Lesson { id, .. } => Some(id),
         Page::Source { path, .. } => Some(format!("src:{path}")),
+        Page::Imported { .. } => imported().map(|file| imported_id(&file.name)),
         Page::List | Page::Bad(_) => None,
     }
 }
@@ -148,6 +162,51 @@ fn safe_source(src: &str) -> Result<String, String> {
         ));
     }
     Ok(src.to_string())
+}
+
+/// A lesson file opened on the course page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportedFile {
+    /// The file's name (or "pasted lesson").
+    pub name: String,
+    pub text: String,
+}
+
+thread_local! {
+    /// The imported file, when the tab's storage cannot keep it.
+    static IMPORTED: std::cell::RefCell<Option<ImportedFile>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The id progress of an imported file is kept under.
+fn imported_id(name: &str) -> String {
+    format!("file:{name}")
+}
+
+/// The tab's `sessionStorage` (kept across reloads of this tab, gone with it).
+fn tab_storage() -> Option<web_sys::Storage> {
+    if cfg!(target_arch = "wasm32") {
+        web_sys::window()?.session_storage().ok().flatten()
+    } else {
+        None
+    }
+}
+
+/// Keeps an imported file for this tab; returns whether a reload will still find it.
+pub fn keep_imported(file: ImportedFile) -> bool {
+    let kept = serde_json::to_string(&file).ok().is_some_and(|text| {
+        tab_storage().is_some_and(|storage| storage.set_item(IMPORTED_KEY, &text).is_ok())
+    });
+    IMPORTED.with(|slot| *slot.borrow_mut() = Some(file));
+    kept
+}
+
+/// The imported file: this page's, or the one the tab kept before a reload.
+pub fn imported() -> Option<ImportedFile> {
+    IMPORTED.with(|slot| slot.borrow().clone()).or_else(|| {
+        tab_storage()
+            .and_then(|storage| storage.get_item(IMPORTED_KEY).ok().flatten())
+            .and_then(|text| serde_json::from_str(&text).ok())
+    })
 }
 
 /// Fetches a text file from this site.
@@ -201,6 +260,11 @@ pub fn Lessons() -> Html {
         Page::Source { path, step } => {
             let (key, id) = (path.clone(), format!("src:{path}"));
             html! { <Runner {key} {id} url={path} {step} /> }
+        }
+        Page::Imported { step } => {
+            let name = imported().map_or_else(|| "imported".to_string(), |f| f.name);
+            let (key, id) = (imported_id(&name), imported_id(&name));
+            html! { <Runner {key} {id} url={name} imported=true {step} /> }
         }
         Page::Bad(why) => html! {
             <section class="lessons">
@@ -279,6 +343,104 @@ fn CourseList() -> Html {
             <h2>{ "Lessons" }</h2>
             <p class="purpose">{ "Short guided lessons. Each step asks you to do something in a live view (Playground, Console, EDA vs SOA or WordCount) and checks it against what the simulation actually did." }</p>
             { body }
+            <OpenLessonFile />
+        </section>
+    }
+}
+
+/// "Open a lesson file…": a teacher's file picked, dropped or pasted runs as a `src=` file
+/// runs (same errors with line numbers), kept in the tab so Back, Next and a reload find it.
+#[component]
+fn OpenLessonFile() -> Html {
+    let reader = use_mut_ref(|| None::<gloo_file::callbacks::FileReader>);
+    let problem = use_state(|| None::<String>);
+    let paste_ref = use_node_ref();
+    let open = {
+        let problem = problem.clone();
+        Rc::new(move |name: String, text: String| {
+            if text.trim().is_empty() {
+                problem.set(Some(format!("{name} is empty: nothing to open.")));
+                return;
+            }
+            // Without the tab's storage it still opens; a reload then says it is gone.
+            let _ = keep_imported(ImportedFile { name, text });
+            push_hash(IMPORTED_HASH);
+        })
+    };
+    let read_file = {
+        let (open, reader, problem) = (open.clone(), reader.clone(), problem.clone());
+        Rc::new(move |file: web_sys::File| {
+            let file = gloo_file::File::from(file);
+            let name = file.name();
+            if file.size() > format::LESSON_BYTES_MAX as u64 {
+                problem.set(Some(format!(
+                    "{name} is {} bytes; a lesson is at most {} bytes.",
+                    file.size(),
+                    format::LESSON_BYTES_MAX
+                )));
+                return;
+            }
+            let (open, problem) = (open.clone(), problem.clone());
+            let task = gloo_file::callbacks::read_as_text(&file, move |text| match text {
+                Ok(text) => open(name, text),
+                Err(e) => problem.set(Some(format!("{name} could not be read ({e})."))),
+            });
+            *reader.borrow_mut() = Some(task);
+        })
+    };
+    let onfile = {
+        let read_file = read_file.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                read_file(file);
+            }
+            input.set_value("");
+        })
+    };
+    let ondrop = Callback::from(move |e: DragEvent| {
+        e.prevent_default();
+        if let Some(file) = e
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+        {
+            read_file(file);
+        }
+    });
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let onpaste = {
+        let (open, paste_ref, problem) = (open.clone(), paste_ref.clone(), problem.clone());
+        Callback::from(move |_: MouseEvent| {
+            let text = paste_ref
+                .cast::<web_sys::HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default();
+            if text.len() > format::LESSON_BYTES_MAX {
+                problem.set(Some(format!(
+                    "The text is {} bytes; a lesson is at most {} bytes.",
+                    text.len(),
+                    format::LESSON_BYTES_MAX
+                )));
+                return;
+            }
+            open("pasted lesson".to_string(), text);
+        })
+    };
+    html! {
+        <section class="open-lesson" aria-labelledby="open-lesson-title" {ondrop} {ondragover}>
+            <h3 id="open-lesson-title">{ "Your own lesson" }</h3>
+            <p>{ "A lesson is a text file (see “Writing a lesson” in the README). Open one from your computer, drop it here, or paste its text. It stays in this browser tab only; nothing is sent anywhere." }</p>
+            <p><label>{ "Open a lesson file… " }<input type="file" accept=".txt,text/plain" onchange={onfile} /></label></p>
+            <details>
+                <summary>{ "Paste a lesson" }</summary>
+                <p><label for="paste-lesson">{ "The lesson's text:" }</label></p>
+                <textarea id="paste-lesson" ref={paste_ref} rows="6" class="mono" />
+                <p><button type="button" onclick={onpaste}>{ "Open the pasted lesson" }</button></p>
+            </details>
+            if let Some(problem) = &*problem {
+                <p class="error" role="alert">{ problem.clone() }</p>
+            }
         </section>
     }
 }
@@ -292,7 +454,11 @@ const SHORT_FRAME: &str = "(max-height: 500px)";
 #[derive(Properties, PartialEq)]
 struct RunnerProps {
     id: String,
+    /// Where the file is fetched from (or, for an imported file, its name).
     url: String,
+    /// The file was opened on the course page: its text is [`imported`]'s.
+    #[prop_or_default]
+    imported: bool,
     step: usize,
 }
 
@@ -326,7 +492,8 @@ struct Run {
 #[component]
 fn Runner(props: &RunnerProps) -> Html {
     let shared = use_context::<SharedSession>();
-    let loaded = use_state(|| None::<Result<Lesson, Vec<String>>>);
+    // The lesson, and the session its setup makes (a lesson over the page's session).
+    let loaded = use_state(|| None::<Result<(Lesson, Option<Rc<Session>>), Vec<String>>>);
     let run = use_state(|| Run {
         step: props.step,
         entered: false,
@@ -359,14 +526,17 @@ fn Runner(props: &RunnerProps) -> Html {
         });
     }
     {
-        let (loaded, url) = (loaded.clone(), props.url.clone());
+        let (loaded, url, from_file) = (loaded.clone(), props.url.clone(), props.imported);
         use_effect_with(url.clone(), move |_| {
             yew::platform::spawn_local(async move {
-                let result = match fetch_text(url).await {
-                    Ok(text) => format::parse(&text)
-                        .map_err(|errors| errors.iter().map(LineError::to_string).collect()),
-                    Err(e) => Err(vec![e]),
+                let text = if from_file {
+                    imported().map(|f| f.text).ok_or_else(|| {
+                        "The imported lesson file is no longer in this page (a file is kept in this browser tab only). Open it again on the course page.".to_string()
+                    })
+                } else {
+                    fetch_text(url).await
                 };
+                let result = text.map_err(|e| vec![e]).and_then(|text| prepare(&text));
                 loaded.set(Some(result));
             });
         });
@@ -400,11 +570,15 @@ fn Runner(props: &RunnerProps) -> Html {
                 </section>
             };
         }
-        Some(Ok(lesson)) => lesson.clone(),
+        Some(Ok((lesson, _))) => lesson.clone(),
+    };
+    let setup_session = || match &*loaded {
+        Some(Ok((_, Some(start)))) => (**start).clone(),
+        _ => session_for_setup(&lesson.setup),
     };
     let step_index = run.step.min(lesson.steps.len().saturating_sub(1));
     let step = &lesson.steps[step_index];
-    let session = shared.session(|| session_for_setup(&lesson.setup));
+    let session = shared.session(setup_session);
 
     // EDA vs SOA and WordCount lessons run on worlds of their own, beside the learner's: the
     // page's session (the learner's Playground) is left as it was, its goal included.
@@ -449,7 +623,7 @@ fn Runner(props: &RunnerProps) -> Html {
             }
             let mut s = session.borrow_mut();
             if step_index == 0 || theirs {
-                let mut fresh = session_for_setup(&lesson.setup);
+                let mut fresh = setup_session();
                 fresh.rebuilds = s.rebuilds + 1;
                 fresh.lesson = Some(props.id.clone());
                 *s = fresh;
@@ -529,7 +703,7 @@ fn Runner(props: &RunnerProps) -> Html {
             next.picked = None;
             next.entered = false;
             run.set(next);
-            if !id.starts_with("src:") {
+            if !id.contains(':') {
                 push_hash(&format!("#/lessons/{id}/{}", to + 1));
             }
         })
@@ -709,6 +883,20 @@ fn Runner(props: &RunnerProps) -> Html {
     }
 }
 
+/// Reads a lesson file and, for a lesson over the page's session, makes its setup (its
+/// `run:` commands included): every problem as a line-numbered message.
+fn prepare(text: &str) -> Result<(Lesson, Option<Rc<Session>>), Vec<String>> {
+    let to_strings = |errors: Vec<LineError>| -> Vec<String> {
+        errors.iter().map(LineError::to_string).collect()
+    };
+    let lesson = format::parse(text).map_err(to_strings)?;
+    if matches!(lesson.view.as_str(), "eda-vs-soa" | "wordcount") {
+        return Ok((lesson, None));
+    }
+    let session = session_for_lesson(&lesson).map_err(to_strings)?;
+    Ok((lesson, Some(Rc::new(session))))
+}
+
 /// The session a lesson's setup describes: a Playground address, or a share link's scenario.
 pub fn session_for_setup(setup: &str) -> Session {
     match crate::ui::session::saved::payload(setup) {
@@ -721,6 +909,65 @@ pub fn session_for_setup(setup: &str) -> Session {
             }),
         None => Session::from_hash(setup),
     }
+}
+
+/// The session a lesson starts on: its setup address, then its `run:` commands, each typed
+/// into a console on that session (the Console view's code: what they do joins the session's
+/// timeline, as a terminal's commands do). The Playground shows the first topic they created.
+/// A command that fails, or waits for more input, is an error naming its line and what the
+/// console printed; then no session is given, never one half set up.
+pub fn session_for_lesson(lesson: &Lesson) -> Result<Session, Vec<LineError>> {
+    use crate::console::{Console, Mode};
+    let mut session = session_for_setup(&lesson.setup);
+    let mut console = Console::new(Mode::Script);
+    let mut created = None;
+    for run in &lesson.run {
+        let before: Vec<String> = session
+            .world()
+            .topics()
+            .map(|t| t.name.to_string())
+            .collect();
+        let out = session
+            .timeline
+            .drive(|world| console.run_line(world, &run.command));
+        let problem = if console.prompt() != "$ " {
+            let _ = session.timeline.drive(|world| console.interrupt(world));
+            Some("it waits for more input; a run: line is one whole command (give a producer its records with <<< 'key:value')".to_string())
+        } else if console.last_status() != 0 {
+            // The first line it printed, as the terminal shows it (kafka-topics.sh prints
+            // "Error while executing topic command : …", then logs the exception).
+            let printed: String = out.chunks().into_iter().map(|(_, text)| text).collect();
+            let printed = printed
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("");
+            Some(if printed.is_empty() {
+                format!("it exited with status {}", console.last_status())
+            } else {
+                printed.to_string()
+            })
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(vec![LineError {
+                line: run.line,
+                message: format!("run: `{}` failed: {problem}", run.command),
+            }]);
+        }
+        if created.is_none() {
+            created = session
+                .world()
+                .topics()
+                .find(|t| !t.internal && !before.iter().any(|b| **b == *t.name))
+                .map(|t| t.name.to_string());
+        }
+    }
+    if let Some(topic) = created {
+        session.act(Action::ShowTopic(topic));
+    }
+    Ok(session)
 }
 
 /// A lesson file to start from: the page's moment as its setup, one step to fill in.
@@ -927,6 +1174,11 @@ mod tests {
                 step: 0
             }
         );
+        assert_eq!(page_of(IMPORTED_HASH), Page::Imported { step: 0 });
+        assert_eq!(
+            page_of("#/lessons/2?file=imported"),
+            Page::Imported { step: 1 }
+        );
         for bad in [
             "#/lessons?src=https://evil.example/x.txt",
             "#/lessons?src=//evil.example/x.txt",
@@ -935,6 +1187,19 @@ mod tests {
         ] {
             assert!(matches!(page_of(bad), Page::Bad(_)), "{bad}");
         }
+    }
+
+    /// Without the tab's storage (here: outside a browser) an imported file is still kept in
+    /// the page, and the runner's address finds it by its name.
+    #[test]
+    fn an_imported_file_is_kept_in_the_page() {
+        let file = ImportedFile {
+            name: "mine.txt".into(),
+            text: "title: Mine\n== One\ncheck: crashed\n".into(),
+        };
+        assert!(!keep_imported(file.clone()), "no tab storage natively");
+        assert_eq!(imported(), Some(file));
+        assert_eq!(lesson_of(IMPORTED_HASH), Some("file:mine.txt".into()));
     }
 
     #[test]
@@ -949,6 +1214,44 @@ mod tests {
         let session = session_for_setup(&lesson.setup);
         assert_eq!(session.seed(), 9);
         assert!(session.error.is_none());
+    }
+
+    /// `run:` lines go through the Console's code on the lesson's session: the topic and the
+    /// record they make are there when the lesson starts, the Playground shows that topic,
+    /// and a command the console refuses names its line and the console's error.
+    #[test]
+    fn run_lines_set_up_the_session_through_the_console() {
+        let text = "title: Payments\nsetup: #/playground?groups=0\nrun: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments --partitions 2\nrun: kafka-console-producer.sh --bootstrap-server localhost:9092 --topic payments --property parse.key=true --property key.separator=: <<< 'alice:1'\n== One\ncheck: appended topic=payments count=1\n";
+        let lesson = format::parse(text).expect("parses");
+        let session = session_for_lesson(&lesson).expect("sets up");
+        let topic = session
+            .world()
+            .topic("payments")
+            .expect("payments was created");
+        assert_eq!(topic.partition_count(), 2);
+        let records: u64 = topic.partitions.iter().map(|p| p.high_watermark).sum();
+        assert_eq!(records, 1, "the producer's record was appended");
+        assert_eq!(session.trace().topic, "payments", "the Playground shows it");
+
+        // `kafka-topics.sh --create` of a topic that exists: Kafka's TopicExistsException text.
+        let again = text.replace("run: kafka-console", "run: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments\nrun: kafka-console");
+        let errors = session_for_lesson(&format::parse(&again).expect("parses"))
+            .expect_err("the second create fails");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, 4, "{errors:?}");
+        assert!(
+            errors[0].message.ends_with(
+                "failed: Error while executing topic command : Topic 'payments' already exists."
+            ),
+            "{errors:?}"
+        );
+        let waits = text.replace(" <<< 'alice:1'", "");
+        let errors = session_for_lesson(&format::parse(&waits).expect("parses"))
+            .expect_err("a producer without input waits");
+        assert!(
+            errors[0].line == 4 && errors[0].message.contains("waits for more input"),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -1040,7 +1343,7 @@ mod tests {
                 view_lesson_passes_with_show_me(id, &lesson);
                 continue;
             }
-            let mut session = session_for_setup(&lesson.setup);
+            let mut session = session_for_lesson(&lesson).unwrap_or_else(|e| panic!("{id}: {e:?}"));
             assert!(session.error.is_none(), "{id}: {:?}", session.error);
             assert!(session.world().topics().next().is_some(), "{id}: a world");
             if lesson.steps.iter().any(|s| s.show.is_empty()) {

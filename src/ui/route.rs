@@ -107,7 +107,7 @@ pub fn setup_from_hash<S>(
 }
 
 /// What the views that keep no setup in their address — the Console, and Lessons, which read
-/// only `src` (a teacher's file) — could not use of `hash`'s parameters, joined for a message
+/// only `src` and `file` (a teacher's file, fetched or imported) — could not use of `hash`'s parameters, joined for a message
 /// banner as a view with a setup reports them (None when all is well, and for other views).
 /// A shared link's payload (`s`) is the page's, never unknown.
 pub fn unused_params(hash: &str) -> Option<String> {
@@ -117,7 +117,8 @@ pub fn unused_params(hash: &str) -> Option<String> {
     }
     let (_, problems) = setup_from_hash(hash, |params| {
         let problems = read_params(params, |key, _| {
-            (key == "s" || (route == Route::Lessons && key == "src")).then_some(Ok(()))
+            (key == "s" || (route == Route::Lessons && (key == "src" || key == "file")))
+                .then_some(Ok(()))
         });
         ((), problems)
     });
@@ -411,6 +412,7 @@ mod tests {
         assert_eq!(unused_params("#/console"), None);
         assert_eq!(unused_params("#/console?embed=1&panels=terminal"), None);
         assert_eq!(unused_params("#/lessons?src=lessons/mine.txt"), None);
+        assert_eq!(unused_params("#/lessons?file=imported"), None);
         assert_eq!(unused_params("#/lessons/wordcount/2"), None);
         assert_eq!(
             unused_params("#/console?partitions=7").as_deref(),

@@ -277,6 +277,148 @@ pub fn check_malformed_lesson(h: &Harness) -> Result<(), Error> {
     result
 }
 
+/// A teacher's lesson whose setup is console commands (`run:` lines, written into the served
+/// site for the test): the topic they created is in the lesson's terminal from the first step
+/// with the record they produced, and a file whose command Kafka refuses names its line and
+/// the console's error instead of starting.
+pub fn check_run_lines_set_up_a_lesson(h: &Harness) -> Result<(), Error> {
+    let dir = crate::e2e::server::require_dist().join("lessons");
+    let good = dir.join("e2e-run.txt");
+    let bad = dir.join("e2e-run-bad.txt");
+    let lesson = "title: Payments\nview: console\nsetup: #/playground?groups=0\n\
+        run: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments --partitions 2\n\
+        run: kafka-console-producer.sh --bootstrap-server localhost:9092 --topic payments --property parse.key=true --property key.separator=: <<< 'alice:42'\n\
+        \n== Read what the setup wrote\ntask: Read payments from the beginning.\ncheck: delivered topic=payments count=1\n";
+    // The same topic created twice: Kafka's tool answers TopicExistsException.
+    let refused = lesson.replace(
+        "\nrun: kafka-console-producer.sh",
+        "\nrun: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments\nrun: kafka-console-producer.sh",
+    );
+    let write = |path: &std::path::Path, text: &str| {
+        std::fs::write(path, text).map_err(|e| Error::Io(e.to_string()))
+    };
+    write(&good, lesson)?;
+    write(&bad, &refused)?;
+    let result = (|| {
+        h.open("#/lessons?src=lessons/e2e-run.txt")?;
+        wait_step_n(h, 1, 1)?;
+        type_line(
+            h,
+            "bin/kafka-topics.sh --describe --topic payments --bootstrap-server localhost:9092",
+        )?;
+        let described = view_says(h, "PartitionCount: 2")?;
+        assert!(described.contains("Topic: payments"), "{described}");
+        type_line(
+            h,
+            "bin/kafka-console-consumer.sh --topic payments --from-beginning --property print.key=true --max-messages 1 --bootstrap-server localhost:9092",
+        )?;
+        view_says(h, "Processed a total of 1 messages")?;
+        let read = h.browser.find(".lesson-view")?.text()?;
+        assert!(read.contains("alice") && read.contains("42"), "{read}");
+        wait_step(h, "the step to pass", |s| s["passed"] == json!(true))?;
+        h.screenshot("lesson-run-lines")?;
+
+        h.open("#/lessons?src=lessons/e2e-run-bad.txt")?;
+        let errors = h
+            .browser
+            .wait_until("the refused command's line", TIMEOUT, || {
+                let items = h.browser.find_all(".lesson-errors li")?;
+                let mut texts = Vec::new();
+                for li in items {
+                    texts.push(li.text()?);
+                }
+                Ok((!texts.is_empty()).then(|| texts.join("\n")))
+            })?;
+        assert!(
+            errors.contains("line 5:")
+                && errors.contains(
+                    "Error while executing topic command : Topic 'payments' already exists."
+                ),
+            "{errors}"
+        );
+        assert!(
+            h.browser.find_all(".lesson-view")?.is_empty(),
+            "a lesson half set up is not started"
+        );
+        h.screenshot("lesson-run-refused")?;
+        h.expect_no_panic_banner("run: lines")
+    })();
+    let _ = std::fs::remove_file(&good);
+    let _ = std::fs::remove_file(&bad);
+    result
+}
+
+/// A teacher's file picked on the course page ("Open a lesson file…"): it runs as a `src=`
+/// file runs, its first step on screen; Show me, Next and a reload of the tab keep it; a
+/// malformed file picked the same way gets its errors with line numbers.
+pub fn check_open_lesson_file(h: &Harness) -> Result<(), Error> {
+    let dir = std::env::temp_dir().join(format!("eda-e2e-open-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::Io(e.to_string()))?;
+    let good = dir.join("my-lesson.txt");
+    let bad = dir.join("broken-lesson.txt");
+    let write = |path: &std::path::Path, text: &str| {
+        std::fs::write(path, text).map_err(|e| Error::Io(e.to_string()))
+    };
+    write(
+        &good,
+        "title: My own lesson\nminutes: 3\nlearn: A file from my computer.\nsetup: #/playground?groups=0\n\n\
+         == Send one record\ntask: Send carol:1.\ncheck: appended key=carol count=1\nshow: produce carol:1\n\n\
+         == Send another\ntask: Send carol:2.\ncheck: appended key=carol count=1\nshow: produce carol:2\n",
+    )?;
+    write(
+        &bad,
+        "title: Broken\nminutes: soon\n\n== A step\ncheck: appended count=many\n",
+    )?;
+    let pick = |path: &std::path::Path| -> Result<(), Error> {
+        h.open("#/lessons")?;
+        let input = h
+            .browser
+            .wait_for(".open-lesson input[type=file]", TIMEOUT)?;
+        input.send_keys(&path.display().to_string())
+    };
+    let result = (|| {
+        h.open("#/lessons")?;
+        h.browser.wait_for(".open-lesson", TIMEOUT)?;
+        h.screenshot("lesson-open-file-course")?;
+        pick(&good)?;
+        wait_step_n(h, 1, 2)?;
+        let crumbs = h.browser.find(".lessons .crumbs")?.text()?;
+        assert!(crumbs.contains("My own lesson"), "{crumbs}");
+        click_text(h, ".lessons .lesson-actions", "Show me")?;
+        pass_and_next(h, 1)?;
+        wait_step_n(h, 2, 2)?;
+        h.browser.execute("location.reload()", &[])?;
+        // The tab kept the file: the lesson comes back, its first step passed.
+        let s = wait_step_n(h, 1, 2)?;
+        assert_eq!(s["passed"], json!(true), "progress kept: {s}");
+        h.screenshot("lesson-open-file-reloaded")?;
+
+        pick(&bad)?;
+        let errors = h.browser.wait_until("line-numbered errors", TIMEOUT, || {
+            let items = h.browser.find_all(".lesson-errors li")?;
+            let mut texts = Vec::new();
+            for li in items {
+                texts.push(li.text()?);
+            }
+            Ok((!texts.is_empty()).then(|| texts.join("\n")))
+        })?;
+        assert!(
+            errors.contains("line 2:") && errors.contains("minutes"),
+            "{errors}"
+        );
+        assert!(errors.contains("line 5:"), "{errors}");
+        let alert = h.browser.find(".lessons .error")?.text()?;
+        assert!(alert.contains("broken-lesson.txt"), "{alert}");
+        // The address is the page's own: no banner about an unknown parameter.
+        let view = h.browser.find("body")?.text()?;
+        assert!(!view.contains("unknown URL parameter"), "{view}");
+        h.screenshot("lesson-open-file-malformed")?;
+        h.expect_no_panic_banner("open a lesson file")
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
 /// Types `text` and Enter into the lesson's terminal.
 fn type_line(h: &Harness, text: &str) -> Result<(), Error> {
     const ENTER: &str = "\u{E007}";
@@ -308,20 +450,19 @@ fn pass_and_next(h: &Harness, n: usize) -> Result<(), Error> {
     click_text(h, ".lessons .lesson-actions", "Next")
 }
 
-/// Compaction, typed into the lesson's terminal: a compacted topic, three values for one key,
-/// a tombstone, one more record to close the segment, the cleaner's pass, and a read that
-/// shows only the latest value per key (the removed offsets are gaps).
+/// Compaction, typed into the lesson's terminal: the compacted topic its `run:` line made,
+/// three values for one key, a tombstone, one more record to close the segment, the cleaner's
+/// pass, and a read that shows only the latest value per key (the removed offsets are gaps).
 pub fn check_compaction(h: &Harness) -> Result<(), Error> {
     h.open("#/lessons/compaction")?;
-    wait_step_n(h, 1, 5)?;
+    wait_step_n(h, 1, 4)?;
     h.screenshot("lesson-compaction-first")?;
+    // The lesson's run: line made the compacted topic before the first step.
     type_line(
         h,
-        "bin/kafka-topics.sh --create --topic prices --config cleanup.policy=compact --config segment.ms=100 --config min.cleanable.dirty.ratio=0.01 --bootstrap-server localhost:9092",
+        "bin/kafka-topics.sh --describe --topic prices --bootstrap-server localhost:9092",
     )?;
-    view_says(h, "Created topic prices.")?;
-    pass_and_next(h, 1)?;
-    wait_step_n(h, 2, 5)?;
+    view_says(h, "cleanup.policy=compact")?;
     type_line(
         h,
         "bin/kafka-console-producer.sh --topic prices --property parse.key=true --property key.separator=: --property null.marker=NULL --bootstrap-server localhost:9092",
@@ -329,11 +470,11 @@ pub fn check_compaction(h: &Harness) -> Result<(), Error> {
     for line in ["apple:1", "apple:2", "pear:5", "apple:3"] {
         type_line(h, line)?;
     }
-    pass_and_next(h, 2)?;
-    wait_step_n(h, 3, 5)?;
+    pass_and_next(h, 1)?;
+    wait_step_n(h, 2, 4)?;
     type_line(h, "pear:NULL")?;
-    pass_and_next(h, 3)?;
-    let s = wait_step_n(h, 4, 5)?;
+    pass_and_next(h, 2)?;
+    let s = wait_step_n(h, 3, 4)?;
     assert_eq!(s["passed"], json!(false), "the cleaner has not run: {s}");
     type_line(h, "banana:1")?;
     // The cleaner looks every 15 s of virtual time; the Console runs at 1×.
@@ -342,7 +483,7 @@ pub fn check_compaction(h: &Harness) -> Result<(), Error> {
             Ok((step_state(h)?["passed"] == json!(true)).then_some(()))
         })?;
     click_text(h, ".lessons .lesson-actions", "Next")?;
-    wait_step_n(h, 5, 5)?;
+    wait_step_n(h, 4, 4)?;
     h.browser.find(".lesson-view button.term-eof")?.click()?;
     type_line(
         h,

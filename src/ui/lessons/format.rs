@@ -6,6 +6,7 @@
 //! minutes: 8
 //! learn: Records with the same key go to the same partition, in order.
 //! setup: #/playground?groups=0
+//! run: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments --partitions 2
 //! view: playground
 //!
 //! == Same key, same partition
@@ -45,9 +46,23 @@ pub struct Lesson {
     /// The address the lesson starts from: `#/playground?…` for the Playground and the
     /// Console (the page's session), `#/eda-vs-soa?…` or `#/wordcount?…` for those views.
     pub setup: String,
+    /// Console commands run in order on the session after `setup` (`run:` lines; the
+    /// Playground and the Console only).
+    pub run: Vec<SetupCommand>,
     /// The view beside the narration: `playground`, `console`, `eda-vs-soa` or `wordcount`.
     pub view: String,
     pub steps: Vec<Step>,
+}
+
+/// Most `run:` lines a lesson may have.
+pub const RUN_MAX: usize = 50;
+
+/// A `run:` line: one whole command, as a learner would type it in the Console.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetupCommand {
+    /// Its line in the file.
+    pub line: usize,
+    pub command: String,
 }
 
 /// One step: narration, an optional prediction, a goal, hints and what "Show me" does.
@@ -121,7 +136,7 @@ impl std::fmt::Display for LineError {
     }
 }
 
-const HEADER_FIELDS: [&str; 5] = ["title", "minutes", "learn", "setup", "view"];
+const HEADER_FIELDS: [&str; 6] = ["title", "minutes", "learn", "setup", "run", "view"];
 const STEP_FIELDS: [&str; 9] = [
     "task", "predict", "choices", "answer", "explain", "check", "hint", "show", "panels",
 ];
@@ -143,6 +158,7 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
         minutes: 0,
         learn: String::new(),
         setup: "#/playground".to_string(),
+        run: Vec::new(),
         view: "playground".to_string(),
         steps: Vec::new(),
     };
@@ -259,6 +275,18 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
                     lesson.setup = value.to_string();
                     setup_line = line_no;
                 }
+                "run" if value.is_empty() => errors.push(LineError {
+                    line: line_no,
+                    message: "run: needs a command, such as kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments".into(),
+                }),
+                "run" if lesson.run.len() == RUN_MAX => errors.push(LineError {
+                    line: line_no,
+                    message: format!("a lesson has at most {RUN_MAX} run: lines"),
+                }),
+                "run" => lesson.run.push(SetupCommand {
+                    line: line_no,
+                    command: value.to_string(),
+                }),
                 other => errors.push(LineError {
                     line: line_no,
                     message: format!(
@@ -360,6 +388,17 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LineError>> {
                 lesson.view,
                 wanted.slug(),
                 lesson.setup
+            ),
+        });
+    }
+    if let Some(first) = lesson.run.first()
+        && wanted != crate::ui::route::Route::Playground
+    {
+        errors.push(LineError {
+            line: first.line,
+            message: format!(
+                "run: commands set up the Playground's session (views playground and console); the view {} has its own world",
+                lesson.view
             ),
         });
     }
@@ -548,6 +587,43 @@ mod tests {
             "{errors:?}"
         );
         assert!(parse(&format!("title: T\nview: charts{step}")).is_err());
+    }
+
+    #[test]
+    fn run_lines_are_kept_in_order_with_their_lines() {
+        let lesson = parse(
+            "title: T\nsetup: #/playground?groups=0\nrun: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments\nrun: kafka-topics.sh --bootstrap-server localhost:9092 --list\n== One\ncheck: crashed\n",
+        )
+        .expect("parses");
+        assert_eq!(
+            lesson.run,
+            vec![
+                SetupCommand {
+                    line: 3,
+                    command: "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments".into()
+                },
+                SetupCommand {
+                    line: 4,
+                    command: "kafka-topics.sh --bootstrap-server localhost:9092 --list".into()
+                },
+            ]
+        );
+        let errors = parse(
+            "title: T\nview: wordcount\nsetup: #/wordcount\nrun: kafka-topics.sh --list\nrun:\n== One\ncheck: crashed\n",
+        )
+        .expect_err("run: on a view with its own world");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.line == 4 && e.message.contains("own world")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.line == 5 && e.message.contains("needs a command")),
+            "{errors:?}"
+        );
     }
 
     #[test]
