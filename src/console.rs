@@ -31,7 +31,7 @@
 //! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
 //! `format.rs` holds shared output formats; `limits.rs` the shell's size limits; `text.rs` a
 //! stream's text in write order; one file per tool (`topics.rs`, `producer.rs`,
-//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `leader_election.rs`, `perf.rs` (producer- and consumer-perf-test), `server.rs` for storage, server start/stop and
+//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `leader_election.rs`, `streams_reset.rs` (streams-application-reset), `perf.rs` (producer- and consumer-perf-test), `server.rs` for storage, server start/stop and
 //! run-class); `network.rs` what clients do when no broker answers;
 //! `complete.rs` tab completion; `tool.rs` names the tools.
 
@@ -51,6 +51,7 @@ pub mod producer;
 pub mod quorum;
 pub mod server;
 pub mod shell;
+pub mod streams_reset;
 pub mod text;
 pub mod tool;
 pub mod topics;
@@ -1261,6 +1262,7 @@ impl Console {
                 }
                 KafkaTool::MetadataQuorum => quorum::run(self, world, args, io, out),
                 KafkaTool::LeaderElection => leader_election::run(world, args, io),
+                KafkaTool::StreamsReset => streams_reset::run(world, args, io),
                 KafkaTool::ProducerPerfTest => perf::run(self, world, args, io),
                 KafkaTool::ConsumerPerfTest => perf::consumer_run(self, world, args, io),
                 KafkaTool::Storage => server::storage(self, world, args, io),
