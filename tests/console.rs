@@ -2031,3 +2031,22 @@ fn the_streams_reset_tool_makes_word_count_demo_count_anew() {
         .collect();
     assert_eq!(kafka, ["1", "2", "1", "2", "3", "4"]);
 }
+
+/// `kafka-streams-application-reset.sh` is in the console's help and tab completion, with
+/// `StreamsResetterOptions`' option names.
+#[test]
+fn the_streams_reset_tool_is_listed_and_completed() {
+    let world = quickstart_world(2);
+    let help = run_script(&mut quickstart_world(2), "help\n");
+    assert!(
+        help.stdout
+            .contains("  bin/kafka-streams-application-reset.sh\n"),
+        "{help:?}"
+    );
+    assert_eq!(
+        complete(&world, "bin/kafka-streams-app", 21),
+        vec!["bin/kafka-streams-application-reset.sh"]
+    );
+    let line = "kafka-streams-application-reset.sh --application-id x --input";
+    assert_eq!(complete(&world, line, line.len()), vec!["--input-topics"]);
+}
