@@ -581,12 +581,14 @@ impl Console {
         consumer::pump(self, world, events, &mut foreground);
         io.append(self.job_route.apply(foreground));
         for entry in &mut self.background {
-            // A Streams application that died (an exception in its thread) has ended.
+            // A Streams application closed elsewhere (the page's Streams view, `--force` of the
+            // reset tool) has ended: exit 1 if an exception stopped its thread, else 0.
             if let Some(Job::Streams(app)) = entry.job
                 && !world.streams_app(app).is_some_and(|a| a.is_alive())
             {
                 entry.job = None;
-                entry.status = Some(1);
+                let failed = world.streams_app(app).is_none_or(|a| a.error().is_some());
+                entry.status = Some(i32::from(failed));
             }
             let Some(Job::Consumer(job)) = &mut entry.job else {
                 continue;
