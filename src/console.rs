@@ -31,7 +31,7 @@
 //! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
 //! `format.rs` holds shared output formats; `limits.rs` the shell's size limits; `text.rs` a
 //! stream's text in write order; one file per tool (`topics.rs`, `producer.rs`,
-//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `leader_election.rs`, `perf.rs` (producer- and consumer-perf-test), `server.rs` for storage, server start/stop and
+//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `leader_election.rs`, `streams_reset.rs` (streams-application-reset), `perf.rs` (producer- and consumer-perf-test), `server.rs` for storage, server start/stop and
 //! run-class); `network.rs` what clients do when no broker answers;
 //! `complete.rs` tab completion; `tool.rs` names the tools.
 
@@ -51,6 +51,7 @@ pub mod producer;
 pub mod quorum;
 pub mod server;
 pub mod shell;
+pub mod streams_reset;
 pub mod text;
 pub mod tool;
 pub mod topics;
@@ -70,6 +71,7 @@ pub use complete::complete;
 pub use text::Fd;
 pub use tool::KafkaTool;
 
+use crate::sim::command::Command;
 use crate::sim::{Rng, TraceEvent, World};
 use shell::{CommandList, Connector, HereDoc, Input, Parsed, Part, Pipeline, Redirect, Word};
 use text::Text;
@@ -271,6 +273,9 @@ pub(crate) enum Job {
     Consumer(consumer::ConsumerJob),
     /// `wait` in the page: the terminal waits until these background jobs have ended.
     Wait(Vec<u32>),
+    /// A Kafka Streams application (`kafka-run-class.sh … WordCountDemo`), by its engine id:
+    /// always a background job, which `kill` stops.
+    Streams(u32),
 }
 
 /// A job started with `&`.
@@ -282,7 +287,7 @@ pub(crate) struct Background {
     pid: u32,
     /// Its command line, as `jobs` shows it.
     source: String,
-    /// The running console consumer; `None` once it has ended.
+    /// The running console consumer or Streams application; `None` once it has ended.
     job: Option<Job>,
     /// Where its output goes.
     route: Route,
@@ -415,7 +420,7 @@ impl Console {
     pub fn prompt(&self) -> &'static str {
         match (&self.job, &self.pending) {
             (Some(Job::Producer(_)), _) => ">",
-            (Some(Job::Consumer(_) | Job::Wait(_)), _) => "",
+            (Some(Job::Consumer(_) | Job::Wait(_) | Job::Streams(_)), _) => "",
             (None, Pending::None) => "$ ",
             (None, _) => "> ",
         }
@@ -473,7 +478,7 @@ impl Console {
             }
             // The console consumer (or `wait`) does not read its input; what is typed is
             // dropped.
-            Some(Job::Consumer(_) | Job::Wait(_)) => return out,
+            Some(Job::Consumer(_) | Job::Wait(_) | Job::Streams(_)) => return out,
             None => {}
         }
         let text = match std::mem::take(&mut self.pending) {
@@ -576,6 +581,15 @@ impl Console {
         consumer::pump(self, world, events, &mut foreground);
         io.append(self.job_route.apply(foreground));
         for entry in &mut self.background {
+            // A Streams application closed elsewhere (the page's Streams view, `--force` of the
+            // reset tool) has ended: exit 1 if an exception stopped its thread, else 0.
+            if let Some(Job::Streams(app)) = entry.job
+                && !world.streams_app(app).is_some_and(|a| a.is_alive())
+            {
+                entry.job = None;
+                let failed = world.streams_app(app).is_none_or(|a| a.error().is_some());
+                entry.status = Some(i32::from(failed));
+            }
             let Some(Job::Consumer(job)) = &mut entry.job else {
                 continue;
             };
@@ -650,6 +664,10 @@ impl Console {
             }
             // Ctrl+C ends `wait`, not the jobs (they are in process groups of their own).
             Some(Job::Wait(_)) => self.status = 130,
+            Some(Job::Streams(app)) => {
+                let _ = world.apply(Command::StopStreams { app });
+                self.status = 130;
+            }
             None => {}
         }
         let mut out = Output::from_io(io);
@@ -709,11 +727,18 @@ impl Console {
     /// SIGHUP, which runs Kafka's shutdown hook (their count lines), so a transcript ends.
     fn hang_up(&mut self, world: &mut World, out: &mut Output) {
         for entry in &mut self.background {
-            if let Some(Job::Consumer(job)) = entry.job.take() {
-                let mut job_io = Io::default();
-                consumer::finish(world, job, consumer::Ending::Interrupted, &mut job_io);
-                entry.status = Some(129);
-                self.background_out.append(entry.route.apply(job_io));
+            match entry.job.take() {
+                Some(Job::Consumer(job)) => {
+                    let mut job_io = Io::default();
+                    consumer::finish(world, job, consumer::Ending::Interrupted, &mut job_io);
+                    entry.status = Some(129);
+                    self.background_out.append(entry.route.apply(job_io));
+                }
+                Some(Job::Streams(app)) => {
+                    let _ = world.apply(Command::StopStreams { app });
+                    entry.status = Some(129);
+                }
+                other => entry.job = other,
             }
         }
         let mut io = Io::default();
@@ -873,27 +898,10 @@ impl Console {
         io: &mut Io,
         out: &mut Output,
     ) -> i32 {
-        if self.background.len() >= JOBS_MAX {
-            // Forget jobs that have ended, oldest first, before refusing a new one.
-            if let Some(i) = self.background.iter().position(|b| b.job.is_none()) {
-                self.background.remove(i);
-            }
-        }
-        if self.background.len() >= JOBS_MAX {
+        let Some((number, pid)) = self.allocate_job(io) else {
             next_body_skip(pipeline, next_body);
-            let _ = writeln!(
-                io.err,
-                "bash: fork: retry: Resource temporarily unavailable (at most {JOBS_MAX} background jobs in the playground)"
-            );
             return 254;
-        }
-        let number = self.background.iter().map(|b| b.number).max().unwrap_or(0) + 1;
-        self.last_pid = if self.last_pid == 0 {
-            PID_FIRST
-        } else {
-            self.last_pid.wrapping_add(1)
         };
-        let pid = self.last_pid;
         if self.mode == Mode::Interactive {
             let _ = writeln!(io.err, "[{number}] {pid}");
         }
@@ -921,6 +929,51 @@ impl Console {
             fresh: true,
         });
         0
+    }
+
+    /// A job number and a process id for a new background job, or bash's error when there are
+    /// [`JOBS_MAX`] already.
+    fn allocate_job(&mut self, io: &mut Io) -> Option<(u32, u32)> {
+        if self.background.len() >= JOBS_MAX {
+            // Forget jobs that have ended, oldest first, before refusing a new one.
+            if let Some(i) = self.background.iter().position(|b| b.job.is_none()) {
+                self.background.remove(i);
+            }
+        }
+        if self.background.len() >= JOBS_MAX {
+            let _ = writeln!(
+                io.err,
+                "bash: fork: retry: Resource temporarily unavailable (at most {JOBS_MAX} background jobs in the playground)"
+            );
+            return None;
+        }
+        let number = self.background.iter().map(|b| b.number).max().unwrap_or(0) + 1;
+        self.last_pid = if self.last_pid == 0 {
+            PID_FIRST
+        } else {
+            self.last_pid.wrapping_add(1)
+        };
+        Some((number, self.last_pid))
+    }
+
+    /// Runs a Streams application as a background job (as `&` would): inside `&` it becomes
+    /// that job, otherwise a new one. Returns its job number.
+    pub(crate) fn adopt_streams(&mut self, app: u32, source: &str, io: &mut Io) -> Option<u32> {
+        if self.spawning {
+            self.job = Some(Job::Streams(app));
+            return Some(self.background.iter().map(|b| b.number).max().unwrap_or(0) + 1);
+        }
+        let (number, pid) = self.allocate_job(io)?;
+        self.background.push(Background {
+            number,
+            pid,
+            source: source.to_string(),
+            job: Some(Job::Streams(app)),
+            route: Route::default(),
+            status: None,
+            fresh: false,
+        });
+        Some(number)
     }
 
     /// The exit status of the last of `numbers` to be waited for.
@@ -1261,12 +1314,13 @@ impl Console {
                 }
                 KafkaTool::MetadataQuorum => quorum::run(self, world, args, io, out),
                 KafkaTool::LeaderElection => leader_election::run(world, args, io),
+                KafkaTool::StreamsReset => streams_reset::run(world, args, io),
                 KafkaTool::ProducerPerfTest => perf::run(self, world, args, io),
                 KafkaTool::ConsumerPerfTest => perf::consumer_run(self, world, args, io),
                 KafkaTool::Storage => server::storage(self, world, args, io),
                 KafkaTool::ServerStart => server::start(self, world, args, io),
                 KafkaTool::ServerStop => server::stop(self, world, args, io),
-                KafkaTool::RunClass => server::run_class(world, args, io),
+                KafkaTool::RunClass => server::run_class(self, world, args, io),
             };
         }
         match name.as_str() {
@@ -1548,12 +1602,17 @@ impl Console {
                 continue;
             };
             let mut job_io = Io::default();
-            if let Job::Consumer(job) = job {
-                if signal == 9 {
-                    consumer::kill(world, job);
-                } else {
+            match job {
+                Job::Consumer(job) if signal == 9 => consumer::kill(world, job),
+                Job::Consumer(job) => {
                     consumer::finish(world, job, consumer::Ending::Interrupted, &mut job_io);
                 }
+                // Kafka Streams' shutdown hook closes the application (it commits and leaves
+                // its group); the playground does the same for SIGKILL.
+                Job::Streams(app) => {
+                    let _ = world.apply(Command::StopStreams { app });
+                }
+                Job::Producer(_) | Job::Wait(_) => {}
             }
             entry.status = Some(128 + signal as i32);
             self.background_out.append(entry.route.apply(job_io));

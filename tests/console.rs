@@ -1947,3 +1947,106 @@ Only one of --status or --replication should be specified with describe sub-comm
     );
     assert!(complete(&world, "kafka-meta", 10).contains(&"kafka-metadata-quorum.sh".to_string()));
 }
+
+/// The latest count per word in `streams-wordcount-output`, read with a console consumer
+/// (a script of its own, so the page terminal's jobs are left alone).
+fn word_counts(world: &mut World) -> Vec<(String, String)> {
+    let out = run_script(
+        world,
+        "kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic streams-wordcount-output --from-beginning --property print.key=true --property value.deserializer=org.apache.kafka.common.serialization.LongDeserializer\n",
+    );
+    out.stdout
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Issue 16, point 8: `kafka-streams-application-reset.sh` as Kafka 4.1's `StreamsResetter`
+/// (`tools/src/main/java/org/apache/kafka/tools/StreamsResetter.java`): `maybeDeleteActiveConsumers`
+/// refuses while WordCountDemo's group has members (`IllegalStateException`, exit 1);
+/// once the demo is stopped (`kill %1`), `maybeReset` moves the committed offset of the input
+/// topic to the earliest one and `maybeDeleteInternalTopics` deletes the changelog and
+/// repartition topics, so the demo started again counts every word from 1.
+#[test]
+fn the_streams_reset_tool_makes_word_count_demo_count_anew() {
+    let mut world = quickstart_world(11);
+    let mut terminal = Console::new(Mode::Interactive);
+    for topic in ["streams-plaintext-input", "streams-wordcount-output"] {
+        terminal.run_line(
+            &mut world,
+            &format!("kafka-topics.sh --create --topic {topic} --bootstrap-server localhost:9092"),
+        );
+    }
+    let demo = "bin/kafka-run-class.sh org.apache.kafka.streams.examples.wordcount.WordCountDemo";
+    let started = terminal.run_line(&mut world, demo);
+    assert!(started.stdout.contains("as job %1"), "{started:?}");
+    frames(&mut world, &mut [&mut terminal], 200);
+    let produce = "echo 'kafka streams kafka' | kafka-console-producer.sh --topic streams-plaintext-input --bootstrap-server localhost:9092";
+    terminal.run_line(&mut world, produce);
+    frames(&mut world, &mut [&mut terminal], 3_000);
+    let counts = word_counts(&mut world);
+    assert_eq!(counts.last(), Some(&("kafka".to_string(), "2".to_string())));
+
+    let reset = "kafka-streams-application-reset.sh --bootstrap-server localhost:9092 --application-id streams-wordcount --input-topics streams-plaintext-input";
+    let refused = terminal.run_line(&mut world, reset);
+    assert!(
+        refused.stderr.starts_with("ERROR: java.lang.IllegalStateException: Consumer group 'streams-wordcount' is still active and has following members: [(memberId=streams-wordcount-"),
+        "{refused:?}"
+    );
+    assert_eq!(terminal.run_line(&mut world, "echo $?").stdout, "1\n");
+
+    let killed = terminal.run_line(&mut world, "kill %1");
+    assert!(killed.stderr.contains("Terminated"), "{killed:?}");
+    frames(&mut world, &mut [&mut terminal], 100);
+    let done = terminal.run_line(&mut world, reset);
+    assert_eq!(done.stderr, "");
+    assert_eq!(
+        done.stdout,
+        "Reset-offsets for input topics [streams-plaintext-input]\n\
+         Following input topics offsets will be reset to (for consumer group streams-wordcount)\n\
+         Topic: streams-plaintext-input Partition: 0 Offset: 0\n\
+         Done.\n\
+         Deleting inferred internal topics [streams-wordcount-KSTREAM-AGGREGATE-STATE-STORE-0000000003-changelog, streams-wordcount-KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition]\n\
+         Done.\n"
+    );
+    assert!(
+        world
+            .topic("streams-wordcount-KSTREAM-AGGREGATE-STATE-STORE-0000000003-changelog")
+            .is_none()
+    );
+
+    let again = terminal.run_line(&mut world, demo);
+    assert!(again.stdout.contains("kill %"), "{again:?}");
+    frames(&mut world, &mut [&mut terminal], 200);
+    terminal.run_line(&mut world, produce);
+    frames(&mut world, &mut [&mut terminal], 3_000);
+    let counts = word_counts(&mut world);
+    // The first line counted again from the start (kafka 1, 2), then the new one (3, 4):
+    // without the reset the state store would go on from 2 and the input would not be re-read.
+    let kafka: Vec<&str> = counts
+        .iter()
+        .filter(|(k, _)| k == "kafka")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(kafka, ["1", "2", "1", "2", "3", "4"]);
+}
+
+/// `kafka-streams-application-reset.sh` is in the console's help and tab completion, with
+/// `StreamsResetterOptions`' option names.
+#[test]
+fn the_streams_reset_tool_is_listed_and_completed() {
+    let world = quickstart_world(2);
+    let help = run_script(&mut quickstart_world(2), "help\n");
+    assert!(
+        help.stdout
+            .contains("  bin/kafka-streams-application-reset.sh\n"),
+        "{help:?}"
+    );
+    assert_eq!(
+        complete(&world, "bin/kafka-streams-app", 21),
+        vec!["bin/kafka-streams-application-reset.sh"]
+    );
+    let line = "kafka-streams-application-reset.sh --application-id x --input";
+    assert_eq!(complete(&world, line, line.len()), vec!["--input-topics"]);
+}

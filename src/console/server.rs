@@ -19,7 +19,8 @@
 //! Simplified versus Kafka: the cluster id given to `format` is checked for shape only and does
 //! not replace the world's; broker logs are the closing lines only; `kafka-run-class.sh` runs
 //! one class, `org.apache.kafka.streams.examples.wordcount.WordCountDemo` (the engine's Streams
-//! runtime, in the background: see `word_count_demo`), other classes get Java's `Could not find
+//! runtime, as background job `%N`, which `kill %N` stops: see `word_count_demo`), other classes
+//! get Java's `Could not find
 //! or load main class`.
 
 use crate::console::format::log_line;
@@ -247,9 +248,10 @@ pub fn start(console: &mut Console, world: &mut World, argv: &[String], io: &mut
 }
 
 /// Starts the engine's `WordCountDemo` (`application.id` streams-wordcount). Kafka's runs in
-/// the foreground until Ctrl+C, printing only log entries; here it runs in the background so
-/// the same terminal can go on with the producer and the consumer, and one line says so.
-fn word_count_demo(world: &mut World, io: &mut Io) -> i32 {
+/// the foreground until Ctrl+C, printing only log entries; here it runs as a background job (as
+/// if started with `&`) so the same terminal can go on with the producer and the consumer, and
+/// one line says so and how to stop it (`kill %N`, what Ctrl+C does in Kafka's terminal).
+fn word_count_demo(console: &mut Console, world: &mut World, source: &str, io: &mut Io) -> i32 {
     if world
         .streams_app_id(examples::WORD_COUNT_APPLICATION_ID)
         .is_some()
@@ -262,10 +264,14 @@ fn word_count_demo(world: &mut World, io: &mut Io) -> i32 {
         return 0;
     }
     match world.start_streams_example(StreamsExample::WordCountDemo, None, None, false) {
-        Ok(_) => {
+        Ok(id) => {
+            let Some(number) = console.adopt_streams(id, source, io) else {
+                let _ = world.apply(Command::StopStreams { app: id });
+                return 254;
+            };
             let _ = writeln!(
                 io.out,
-                "eda-playground: WordCountDemo is running in the background (application.id {app}, consumer group {app}), as if in a terminal of its own.",
+                "eda-playground: WordCountDemo is running in the background as job %{number} (application.id {app}, consumer group {app}), as if in a terminal of its own; kill %{number} stops it, as Ctrl+C would there.",
                 app = examples::WORD_COUNT_APPLICATION_ID
             );
             0
@@ -301,14 +307,15 @@ pub fn stop(console: &mut Console, world: &mut World, _argv: &[String], io: &mut
 }
 
 /// `kafka-run-class.sh CLASS …`.
-pub fn run_class(world: &mut World, argv: &[String], io: &mut Io) -> i32 {
+pub fn run_class(console: &mut Console, world: &mut World, argv: &[String], io: &mut Io) -> i32 {
     let Some(class) = argv.iter().find(|a| !a.starts_with('-')) else {
         io.out
             .push_str("USAGE: bin/kafka-run-class.sh [-daemon] [-name servicename] [-loggc] classname [opts]\n");
         return 1;
     };
     if class == examples::WORD_COUNT_DEMO_CLASS {
-        return word_count_demo(world, io);
+        let source = format!("bin/kafka-run-class.sh {}", argv.join(" "));
+        return word_count_demo(console, world, &source, io);
     }
     let _ = writeln!(
         io.err,

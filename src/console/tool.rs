@@ -24,6 +24,8 @@ pub enum KafkaTool {
     MetadataQuorum,
     /// `kafka-leader-election.sh`.
     LeaderElection,
+    /// `kafka-streams-application-reset.sh`.
+    StreamsReset,
     /// `kafka-producer-perf-test.sh`.
     ProducerPerfTest,
     /// `kafka-consumer-perf-test.sh`.
@@ -40,7 +42,7 @@ pub enum KafkaTool {
 
 impl KafkaTool {
     /// Every tool, in the order `help` lists them.
-    pub const ALL: [KafkaTool; 15] = [
+    pub const ALL: [KafkaTool; 16] = [
         KafkaTool::Topics,
         KafkaTool::ConsoleProducer,
         KafkaTool::ConsoleConsumer,
@@ -50,6 +52,7 @@ impl KafkaTool {
         KafkaTool::DeleteRecords,
         KafkaTool::MetadataQuorum,
         KafkaTool::LeaderElection,
+        KafkaTool::StreamsReset,
         KafkaTool::ProducerPerfTest,
         KafkaTool::ConsumerPerfTest,
         KafkaTool::Storage,
@@ -70,6 +73,7 @@ impl KafkaTool {
             KafkaTool::DeleteRecords => "kafka-delete-records.sh",
             KafkaTool::MetadataQuorum => "kafka-metadata-quorum.sh",
             KafkaTool::LeaderElection => "kafka-leader-election.sh",
+            KafkaTool::StreamsReset => "kafka-streams-application-reset.sh",
             KafkaTool::ProducerPerfTest => "kafka-producer-perf-test.sh",
             KafkaTool::ConsumerPerfTest => "kafka-consumer-perf-test.sh",
             KafkaTool::Storage => "kafka-storage.sh",
