@@ -393,6 +393,19 @@ pub fn check_open_lesson_file(h: &Harness) -> Result<(), Error> {
         assert_eq!(s["passed"], json!(true), "progress kept: {s}");
         h.screenshot("lesson-open-file-reloaded")?;
 
+        // Pasted text runs the same way.
+        h.open("#/lessons")?;
+        h.browser
+            .wait_for(".open-lesson summary", TIMEOUT)?
+            .click()?;
+        h.browser.find("#paste-lesson")?.send_keys(
+            "title: Pasted lesson\nsetup: #/playground?groups=0\n== Only step\ntask: Send dave:1.\ncheck: appended key=dave count=1\nshow: produce dave:1\n",
+        )?;
+        click_text(h, ".open-lesson", "Open the pasted lesson")?;
+        wait_step_n(h, 1, 1)?;
+        let crumbs = h.browser.find(".lessons .crumbs")?.text()?;
+        assert!(crumbs.contains("Pasted lesson"), "{crumbs}");
+
         pick(&bad)?;
         let errors = h.browser.wait_until("line-numbered errors", TIMEOUT, || {
             let items = h.browser.find_all(".lesson-errors li")?;
