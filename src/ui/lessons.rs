@@ -1254,6 +1254,56 @@ mod tests {
         );
     }
 
+    /// What the assignors lesson says of the four assignors is what the engine does, through
+    /// the lesson's own actions (Add group, Add consumer): with two members range gives the
+    /// first orders-0 and orders-1, the three others orders-0 and orders-2; with a third member
+    /// all four end with one partition each, the third owning orders-2; the eager ones (range,
+    /// roundrobin, sticky) revoke all 3 partitions on the way, cooperative-sticky only 1.
+    #[test]
+    fn the_four_assignors_do_what_the_lesson_says() {
+        use crate::sim::assignor::AssignorKind;
+        let owned = |s: &Session| -> Vec<Vec<u32>> {
+            let group = s.world().group("billing").expect("billing");
+            group
+                .members
+                .iter()
+                .map(|(_, m)| {
+                    let consumer = s.world().consumer(m.consumer).expect("consumer");
+                    consumer.assignment.iter().map(|(_, p)| *p).collect()
+                })
+                .collect()
+        };
+        for (assignor, two, revoked) in [
+            (AssignorKind::Range, vec![vec![0, 1], vec![2]], 3),
+            (AssignorKind::RoundRobin, vec![vec![0, 2], vec![1]], 3),
+            (AssignorKind::Sticky, vec![vec![0, 2], vec![1]], 3),
+            (
+                AssignorKind::CooperativeSticky,
+                vec![vec![0, 2], vec![1]],
+                1,
+            ),
+        ] {
+            let mut s = session_for_setup("#/playground?groups=0");
+            perform(&mut s, &ShowAction::AddGroup(assignor));
+            s.run(10_000);
+            assert_eq!(owned(&s), two, "{assignor:?}, two members");
+            let now = s.timeline.now_ms();
+            s.timeline.fold_mut().checker = Some(Checker::new(
+                check::Predicate::parse("revoked group=billing min=1").expect("predicate"),
+                now,
+            ));
+            perform(&mut s, &ShowAction::AddConsumer("billing".into()));
+            s.run(20_000);
+            assert_eq!(
+                owned(&s),
+                vec![vec![0], vec![1], vec![2]],
+                "{assignor:?}, three members"
+            );
+            let total = s.trace().checker.as_ref().map(|c| c.total);
+            assert_eq!(total, Some(revoked), "{assignor:?}: partitions given up");
+        }
+    }
+
     #[test]
     fn the_readme_example_reads() {
         let readme = include_str!("../../README.md");

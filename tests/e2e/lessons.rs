@@ -393,6 +393,19 @@ pub fn check_open_lesson_file(h: &Harness) -> Result<(), Error> {
         assert_eq!(s["passed"], json!(true), "progress kept: {s}");
         h.screenshot("lesson-open-file-reloaded")?;
 
+        // Pasted text runs the same way.
+        h.open("#/lessons")?;
+        h.browser
+            .wait_for(".open-lesson summary", TIMEOUT)?
+            .click()?;
+        h.browser.find("#paste-lesson")?.send_keys(
+            "title: Pasted lesson\nsetup: #/playground?groups=0\n== Only step\ntask: Send dave:1.\ncheck: appended key=dave count=1\nshow: produce dave:1\n",
+        )?;
+        click_text(h, ".open-lesson", "Open the pasted lesson")?;
+        wait_step_n(h, 1, 1)?;
+        let crumbs = h.browser.find(".lessons .crumbs")?.text()?;
+        assert!(crumbs.contains("Pasted lesson"), "{crumbs}");
+
         pick(&bad)?;
         let errors = h.browser.wait_until("line-numbered errors", TIMEOUT, || {
             let items = h.browser.find_all(".lesson-errors li")?;
@@ -570,7 +583,7 @@ fn add_consumer(h: &Harness, group: &str) -> Result<(), Error> {
 /// chosen after "Add group"; then a third member (only the moving partition given up).
 pub fn check_assignors(h: &Harness) -> Result<(), Error> {
     h.open("#/lessons/assignors")?;
-    wait_step_n(h, 1, 4)?;
+    wait_step_n(h, 1, 7)?;
     h.browser
         .wait_for(".lesson-view select.assignor", TIMEOUT)?;
     h.screenshot("lesson-assignors-first")?;
@@ -595,7 +608,7 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
     choose_assignor(h, "range")?;
     click_text(h, ".lesson-view", "Add group")?;
     pass_and_next(h, 1)?;
-    wait_step_n(h, 2, 4)?;
+    wait_step_n(h, 2, 7)?;
     predict(h, "consumer-billing-3")?;
     add_consumer(h, "billing")?;
     let s = wait_step(h, "step 2 to pass", |s| s["passed"] == json!(true))?;
@@ -617,7 +630,7 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
         "consumer-billing-2 gives up orders-2 (range: the eager protocol revokes all its partitions)",
     )?;
     click_text(h, ".lessons .lesson-actions", "Next")?;
-    wait_step_n(h, 3, 4)?;
+    wait_step_n(h, 3, 7)?;
     choose_assignor(h, "cooperative-sticky")?;
     click_text(h, ".lesson-view", "Add group")?;
     h.browser.wait_until("the group shipping", TIMEOUT, || {
@@ -633,7 +646,7 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
         "the assignor chosen stays chosen after Add group"
     );
     pass_and_next(h, 3)?;
-    wait_step_n(h, 4, 4)?;
+    wait_step_n(h, 4, 7)?;
     let protocol = h
         .browser
         .find(".lesson-view .group[data-group=\"shipping\"] h4")?
@@ -641,8 +654,7 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
     assert!(protocol.contains("cooperative-sticky"), "{protocol}");
     predict(h, "1")?;
     add_consumer(h, "shipping")?;
-    wait_step(h, "Lesson complete", |s| s["complete"] == json!(true))?;
-    let s = step_state(h)?;
+    let s = wait_step(h, "step 4 to pass", |s| s["passed"] == json!(true))?;
     assert!(
         s["verdict"].as_str().is_some_and(|v| v.contains("right")),
         "{s}"
@@ -650,6 +662,52 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
     view_says(
         h,
         "consumer-shipping-1 gives up orders-2 (cooperative-sticky: the cooperative protocol revokes only partitions that move)",
+    )?;
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    // roundrobin deals the partitions out in turn: the first member owns orders-0 and orders-2
+    // (range gave billing's first member orders-0 and orders-1).
+    wait_step_n(h, 5, 7)?;
+    predict(h, "orders-0 and orders-2")?;
+    choose_assignor(h, "roundrobin")?;
+    click_text(h, ".lesson-view", "Add group")?;
+    let s = wait_step(h, "step 5 to pass", |s| s["passed"] == json!(true))?;
+    assert!(
+        s["verdict"].as_str().is_some_and(|v| v.contains("right")),
+        "{s}"
+    );
+    let first = h
+        .browser
+        .wait_until("consumer-analytics-1's partitions", TIMEOUT, || {
+            let groups = h
+                .browser
+                .find_all(".lesson-view .group[data-group=\"analytics\"] li[data-owns]")?;
+            Ok(match groups.first() {
+                Some(li) => li.attribute("data-owns")?.filter(|o| !o.is_empty()),
+                None => None,
+            })
+        })?;
+    assert_eq!(first, "0,2", "roundrobin's first member");
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    // sticky: the same single move as cooperative-sticky, on the eager protocol. The wrong
+    // answer (1, cooperative-sticky's) is shown as wrong.
+    wait_step_n(h, 6, 7)?;
+    choose_assignor(h, "sticky")?;
+    click_text(h, ".lesson-view", "Add group")?;
+    pass_and_next(h, 6)?;
+    wait_step_n(h, 7, 7)?;
+    predict(h, "1")?;
+    add_consumer(h, "fraud")?;
+    wait_step(h, "Lesson complete", |s| s["complete"] == json!(true))?;
+    let s = step_state(h)?;
+    assert!(
+        s["verdict"]
+            .as_str()
+            .is_some_and(|v| v.contains("wrong") && v.contains("The engine's answer: 3.")),
+        "{s}"
+    );
+    view_says(
+        h,
+        "consumer-fraud-2 gives up orders-1 (sticky: the eager protocol revokes all its partitions)",
     )?;
     h.screenshot("lesson-assignors-last")?;
     h.expect_no_panic_banner("assignors lesson")
