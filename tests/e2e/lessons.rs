@@ -710,6 +710,23 @@ pub fn check_assignors(h: &Harness) -> Result<(), Error> {
         "consumer-fraud-2 gives up orders-1 (sticky: the eager protocol revokes all its partitions)",
     )?;
     h.screenshot("lesson-assignors-last")?;
+    // Ten consumers in the column: a box whose name and buttons would overlap draws the name
+    // alone (Stop and Crash stay in the groups panel).
+    let overlaps = h.browser.execute(
+        r#"const out = [];
+           for (const g of document.querySelectorAll('.lesson-view svg g.consumer')) {
+             const name = g.querySelector('text.name').getBBox();
+             const fo = g.querySelector('foreignObject');
+             if (fo && fo.y.baseVal.value < name.y + name.height - 0.5) out.push(g.dataset.consumer);
+           }
+           return { boxes: document.querySelectorAll('.lesson-view svg g.consumer').length, overlaps: out };"#,
+        &[],
+    )?;
+    assert!(
+        overlaps["boxes"].as_u64().unwrap_or(0) >= 10
+            && overlaps["overlaps"].as_array().is_some_and(Vec::is_empty),
+        "{overlaps}"
+    );
     h.expect_no_panic_banner("assignors lesson")
 }
 

@@ -753,12 +753,17 @@ fn Clients(props: &ClientsProps) -> Html {
     let m = props.consumers.len() as u32;
     let pitch = (layout.height - 16.0) / f64::from(m.max(1));
     let text = label_size(props.compact);
-    // Name, what it owns, then a row of buttons; the middle line goes when boxes are packed.
+    // Name, what it owns, then a row of buttons; the middle line goes when boxes are packed,
+    // and the buttons too when a box has no room for them under the name (many consumers):
+    // each member's Stop and Crash stay in the groups panel.
     let full = pitch >= text * 4.6;
+    let buttons = pitch >= text * 3.2;
     let box_h = if full {
         text * 4.4
-    } else {
+    } else if buttons {
         (text * 3.2).min(pitch - 2.0)
+    } else {
+        (text * 1.6).min(pitch - 2.0)
     };
     let consumers = props.consumers.iter().enumerate().map(|(i, c)| {
         let (x, y) = layout.consumer_at(i as u32, m);
@@ -803,7 +808,7 @@ fn Clients(props: &ClientsProps) -> Html {
                         if props.compact { format!("{} s", left.div_ceil(1000)) } else { format!("rebalance in {} s", left.div_ceil(1000)) }
                     }</text>
                 }
-                if alive {
+                if alive && buttons {
                     <foreignObject x={fmt(x - w / 2.0 + 2.0)} y={fmt(actions_y)} width={fmt(w - 4.0)} height={fmt(text * 1.5)}>
                         <div xmlns={XHTML} class="box-actions">
                             <button type="button" onclick={stop} aria-label={format!("Stop {}", c.name)}>{ "Stop" }</button>
