@@ -549,13 +549,8 @@ pub fn run(console: &mut Console, world: &mut World, argv: &[String], io: &mut I
         Err((class, message)) => return uncaught(io, &class, &message),
     };
     let topic = args.topic.unwrap_or_default();
-    let producer = match world.apply(Command::AddProducer { config }) {
-        Ok(Outcome::Producer(id)) => id,
-        Ok(_) => return 1,
-        Err(e) => {
-            let _ = writeln!(io.err, "{}: {}", e.exception_class(), e.message());
-            return 1;
-        }
+    let Some(producer) = crate::console::producer::add_producer(world, config, io) else {
+        return 1;
     };
     let throughput = args.throughput.unwrap_or(-1.0);
     if throughput == 0.0 {

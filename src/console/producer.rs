@@ -347,6 +347,19 @@ fn callback_error(now_ms: u64, topic: &str, sent: &Sent, error: &str) -> String 
     )
 }
 
+/// Adds the engine's producer for a tool (the console producer, the producer perf test); a
+/// refusal is printed as `CLASS: MESSAGE` on stderr and gives `None`.
+pub(crate) fn add_producer(world: &mut World, config: ProducerConfig, io: &mut Io) -> Option<u32> {
+    match world.apply(Command::AddProducer { config }) {
+        Ok(Outcome::Producer(id)) => Some(id),
+        Ok(_) => None,
+        Err(e) => {
+            let _ = writeln!(io.err, "{}: {}", e.exception_class(), e.message());
+            None
+        }
+    }
+}
+
 fn usage(io: &mut Io, message: &str, code: i32) -> i32 {
     io.err.push_str(message);
     io.err.push('\n');
@@ -498,13 +511,8 @@ pub fn run(
         }
     };
     let acks_zero = config.acks == Acks::Zero;
-    let producer = match world.apply(Command::AddProducer { config }) {
-        Ok(Outcome::Producer(id)) => id,
-        Ok(_) => return 1,
-        Err(e) => {
-            let _ = writeln!(io.err, "{}: {}", e.exception_class(), e.message());
-            return 1;
-        }
+    let Some(producer) = add_producer(world, config, io) else {
+        return 1;
     };
     if !acks_zero {
         console.watchers.add(producer, &topic);
