@@ -453,9 +453,20 @@ fn describe(world: &World, opts: &Options, io: &mut Io) -> Result<(), Failure> {
             let leader = p
                 .leader
                 .map_or_else(|| "none".to_string(), |l| l.to_string());
+            // `PartitionDescription.printDescription`: the reassignment's columns sit between
+            // the ISR and the ELR while one is in progress.
+            let reassignment = if p.is_reassigning() {
+                format!(
+                    "\tAdding Replicas: {}\tRemoving Replicas: {}",
+                    join_ids(p.adding_replicas.iter().copied()),
+                    join_ids(p.removing_replicas.iter().copied())
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 io.out,
-                "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}\tElr: \tLastKnownElr: ",
+                "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}{reassignment}\tElr: \tLastKnownElr: ",
                 topic.name,
                 p.id,
                 leader,

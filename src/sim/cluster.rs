@@ -58,6 +58,12 @@ pub struct Partition {
     pub high_watermark: u64,
     /// The log all replicas share (see the module doc).
     pub log: PartitionLog,
+    /// During a reassignment, the replicas being added (listed in `replicas`, not yet in the
+    /// ISR when they start); empty otherwise.
+    pub adding_replicas: Vec<u32>,
+    /// During a reassignment, the replicas that leave when it completes (still in `replicas`
+    /// until then); empty otherwise.
+    pub removing_replicas: Vec<u32>,
 }
 
 impl Partition {
@@ -76,9 +82,29 @@ impl Partition {
         self.replicas.iter().map(|r| r.broker).collect()
     }
 
-    /// Whether fewer replicas are in sync than assigned.
+    /// Whether fewer replicas are in sync than assigned (replicas a reassignment is adding do
+    /// not count, as in `TopicCommand`'s `getReplicationFactor`).
     pub fn is_under_replicated(&self) -> bool {
-        self.isr.len() < self.replicas.len()
+        self.isr.len()
+            < self
+                .replicas
+                .len()
+                .saturating_sub(self.adding_replicas.len())
+    }
+
+    /// Whether a reassignment is in progress (KRaft's `isReassignmentInProgress`).
+    pub fn is_reassigning(&self) -> bool {
+        !self.adding_replicas.is_empty() || !self.removing_replicas.is_empty()
+    }
+
+    /// The replicas the partition will have once its reassignment completes (its replicas
+    /// when none is in progress).
+    pub fn target_replicas(&self) -> Vec<u32> {
+        self.replicas
+            .iter()
+            .map(|r| r.broker)
+            .filter(|b| !self.removing_replicas.contains(b))
+            .collect()
     }
 
     /// Whether no leader is available.
@@ -115,11 +141,12 @@ pub struct Topic {
 }
 
 impl Topic {
-    /// The replication factor (every partition has the same number of replicas).
+    /// The replication factor: the first partition's replicas, less those a reassignment is
+    /// adding (Kafka's `TopicCommand.getReplicationFactor`).
     pub fn replication_factor(&self) -> u32 {
-        self.partitions
-            .first()
-            .map_or(0, |p| p.replicas.len() as u32)
+        self.partitions.first().map_or(0, |p| {
+            (p.replicas.len() as u32).saturating_sub(p.adding_replicas.len() as u32)
+        })
     }
 
     /// Number of partitions.

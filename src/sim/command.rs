@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::sim::client::{ConsumerConfig, ProducerConfig};
+use crate::sim::error::SimError;
 use crate::sim::streams::StepReport;
 use crate::sim::world::WorldConfig;
 
@@ -198,6 +199,13 @@ pub enum Command {
         election_type: ElectionType,
         partitions: Option<Vec<(String, u32)>>,
     },
+    /// `Admin.alterPartitionReassignments` (`kafka-reassign-partitions.sh --execute` and
+    /// `--cancel`): for each partition, its target replicas (a reassignment, replacing one in
+    /// progress) or `None` (cancel the one in progress); the outcome gives each partition's
+    /// error, if any.
+    AlterPartitionReassignments {
+        reassignments: Vec<(String, u32, Option<Vec<u32>>)>,
+    },
     /// Starts a Streams example. `cache_max_bytes` / `commit_interval_ms` override the
     /// example's `statestore.cache.max.bytes` / `commit.interval.ms`; `manual` makes it wait
     /// for the step commands instead of processing on its own.
@@ -287,6 +295,8 @@ pub enum Outcome {
     StepCount(u64),
     /// Per partition, the error of its leader election (Kafka's `Errors` name), if any.
     Elections(Vec<(String, u32, Option<&'static str>)>),
+    /// Per partition, the controller's error for its reassignment, if any.
+    Reassignments(Vec<(String, u32, Option<SimError>)>),
 }
 
 /// A command and the virtual time it was applied at.

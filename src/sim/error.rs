@@ -46,6 +46,10 @@ pub enum SimError {
     GroupNotEmpty(String),
     /// `BrokerNotAvailableException`: no such broker, or it is stopped.
     BrokerNotAvailable(String),
+    /// `NoReassignmentInProgressException`: cancelling a reassignment that is not running.
+    NoReassignmentInProgress(String),
+    /// `InvalidReplicaAssignmentException`: a reassignment the controller refuses.
+    InvalidReplicaAssignment(String),
     /// One of the simulation's own bounds (partitions per topic, members per group, …).
     LimitExceeded(String),
     /// A virtual-time request that would move the clock past `u64::MAX`.
@@ -90,6 +94,12 @@ impl SimError {
             SimError::BrokerNotAvailable(_) => {
                 "org.apache.kafka.common.errors.BrokerNotAvailableException"
             }
+            SimError::NoReassignmentInProgress(_) => {
+                "org.apache.kafka.common.errors.NoReassignmentInProgressException"
+            }
+            SimError::InvalidReplicaAssignment(_) => {
+                "org.apache.kafka.common.errors.InvalidReplicaAssignmentException"
+            }
             SimError::LimitExceeded(_) => "eda-playground limit",
             SimError::InvalidTime(_) => "eda-playground invalid time",
         }
@@ -114,6 +124,8 @@ impl SimError {
             | SimError::GroupIdNotFound(m)
             | SimError::GroupNotEmpty(m)
             | SimError::BrokerNotAvailable(m)
+            | SimError::NoReassignmentInProgress(m)
+            | SimError::InvalidReplicaAssignment(m)
             | SimError::LimitExceeded(m)
             | SimError::InvalidTime(m) => m,
         }

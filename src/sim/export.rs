@@ -695,6 +695,26 @@ pub fn session_sh(scenario: &Scenario, moment_ms: u64) -> Result<String, ExportE
                     election_type.name().to_lowercase()
                 ));
             }
+            Command::AlterPartitionReassignments { reassignments } => {
+                let which = reassignments
+                    .iter()
+                    .map(|(t, p, target)| match target {
+                        Some(replicas) => format!(
+                            "{t}-{p} to replicas {}",
+                            replicas
+                                .iter()
+                                .map(u32::to_string)
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        ),
+                        None => format!("{t}-{p} cancelled"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                w.comment(&format!(
+                    "{at}: partitions were reassigned: {which} (kafka-reassign-partitions.sh)"
+                ));
+            }
             Command::StopBroker { id } => {
                 w.comment(&format!(
                     "{at}: stop broker {id} now (in another terminal: docker compose stop kafka-{id})"

@@ -88,6 +88,15 @@ pub enum TraceKind {
         partition: u32,
         isr: Vec<u32>,
     },
+    /// A partition's replica set changed (`kafka-reassign-partitions.sh`): a reassignment
+    /// started (`adding` join, `removing` will leave), completed (both empty) or was cancelled.
+    ReplicasChanged {
+        topic: Name,
+        partition: u32,
+        replicas: Vec<u32>,
+        adding: Vec<u32>,
+        removing: Vec<u32>,
+    },
     /// A producer sent a batch to the partition's leader.
     ProduceSent {
         producer: u32,

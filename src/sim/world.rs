@@ -19,6 +19,7 @@ mod produce;
 pub use consume::MAX_MEMBERS;
 pub use produce::{InFlightRecord, InFlightStage};
 mod queries;
+mod reassign;
 mod streams;
 
 use crate::sim::vecmap::{VecMap, VecSet};
@@ -594,6 +595,9 @@ impl World {
             } => Ok(Outcome::Elections(
                 self.elect_leaders_inner(*election_type, partitions.as_deref()),
             )),
+            Command::AlterPartitionReassignments { reassignments } => Ok(Outcome::Reassignments(
+                self.alter_partition_reassignments_inner(reassignments),
+            )),
             Command::DeleteGroup { group } => self.delete_group_inner(group).map(|_| Outcome::Done),
             Command::StartStreams {
                 example,
@@ -837,6 +841,17 @@ impl World {
     }
 
     /// The interned name for a topic, if it exists.
+    /// Partition `partition` of `topic`, to change it.
+    pub(crate) fn partition_mut(
+        &mut self,
+        topic: &str,
+        partition: u32,
+    ) -> Option<&mut crate::sim::cluster::Partition> {
+        self.topics
+            .get_mut(topic)
+            .and_then(|t| t.partitions.get_mut(partition as usize))
+    }
+
     pub(crate) fn topic_name(&self, topic: &str) -> Option<Name> {
         self.topics.get_key_value(topic).map(|(k, _)| k.clone())
     }

@@ -172,21 +172,28 @@ impl World {
                     "All partitions in the manual partition assignment must have the same number of replicas.".to_string(),
                 ));
             }
-            for (i, broker) in replicas.iter().enumerate() {
-                if replicas[..i].contains(broker) {
-                    return Err(SimError::InvalidReplicationFactor(format!(
-                        "The manual partition assignment includes broker {broker} more than once."
-                    )));
-                }
-                if !self.brokers.contains_key(broker) {
-                    return Err(SimError::BrokerNotAvailable(format!(
-                        "The manual partition assignment includes broker {broker}, but no such broker is registered."
-                    )));
-                }
-            }
+            self.check_manual_replicas(replicas)?;
         }
         let (config, overrides) = topic_config(configs)?;
         self.insert_topic(name, assignment.to_vec(), config, overrides, false);
+        Ok(())
+    }
+
+    /// One partition's replicas in a manual assignment (topic creation or reassignment): no
+    /// broker twice, every broker registered (`validateManualPartitionAssignment`).
+    pub(crate) fn check_manual_replicas(&self, replicas: &[u32]) -> Result<(), SimError> {
+        for (i, broker) in replicas.iter().enumerate() {
+            if replicas[..i].contains(broker) {
+                return Err(SimError::InvalidReplicationFactor(format!(
+                    "The manual partition assignment includes broker {broker} more than once."
+                )));
+            }
+            if !self.brokers.contains_key(broker) {
+                return Err(SimError::BrokerNotAvailable(format!(
+                    "The manual partition assignment includes broker {broker}, but no such broker is registered."
+                )));
+            }
+        }
         Ok(())
     }
 
@@ -253,6 +260,8 @@ impl World {
             leader_epoch: 0,
             high_watermark: 0,
             log: PartitionLog::new(self.now_ms),
+            adding_replicas: Vec::new(),
+            removing_replicas: Vec::new(),
         }
     }
 

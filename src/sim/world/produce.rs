@@ -619,21 +619,7 @@ impl World {
                 }),
         }
         for follower in followers {
-            if self.broker_alive(follower)
-                && self
-                    .fetching_followers
-                    .insert((topic.clone(), partition, follower))
-            {
-                let delay = self.latency();
-                self.schedule(
-                    delay,
-                    Due::FollowerFetch {
-                        topic: topic.clone(),
-                        partition,
-                        follower,
-                    },
-                );
-            }
+            self.schedule_follower_fetch(topic, partition, follower);
         }
         self.update_high_watermark(topic, partition);
     }
@@ -800,6 +786,26 @@ impl World {
         });
     }
 
+    /// Has a live `follower` fetch from the partition's leader after one network hop, unless
+    /// a fetch of its is already on the way.
+    pub(crate) fn schedule_follower_fetch(&mut self, topic: &Name, partition: u32, follower: u32) {
+        if self.broker_alive(follower)
+            && self
+                .fetching_followers
+                .insert((topic.clone(), partition, follower))
+        {
+            let delay = self.latency();
+            self.schedule(
+                delay,
+                Due::FollowerFetch {
+                    topic: topic.clone(),
+                    partition,
+                    follower,
+                },
+            );
+        }
+    }
+
     pub(crate) fn on_follower_fetch(&mut self, topic: &Name, partition: u32, follower: u32) {
         self.fetching_followers
             .remove(&(topic.clone(), partition, follower));
@@ -829,8 +835,13 @@ impl World {
         let rejoin = !p.isr.contains(&follower) && leader_leo >= high_watermark;
         if rejoin {
             p.isr.push(follower);
-            let order = p.replica_brokers();
-            crate::sim::sort::sort_by_key(&mut p.isr, |b| order.iter().position(|x| x == b));
+            // A replica a reassignment adds joins at the end, as the leader's AlterPartition
+            // appends it (`kafka-topics.sh --describe` shows `Isr: 2,3` after `1,2` → `2,3`);
+            // others keep the assignment order.
+            if !p.adding_replicas.contains(&follower) {
+                let order = p.replica_brokers();
+                crate::sim::sort::sort_by_key(&mut p.isr, |b| order.iter().position(|x| x == b));
+            }
         }
         self.emit(TraceKind::ReplicaFetched {
             topic: topic.clone(),
@@ -843,6 +854,8 @@ impl World {
         });
         if rejoin {
             self.emit_isr(topic, partition);
+            // A replica a reassignment is adding may be the last one it waits for.
+            self.try_complete_reassignment(topic, partition);
         }
         self.update_high_watermark(topic, partition);
     }

@@ -598,6 +598,22 @@ pub fn describe(world: &World, kind: &TraceKind) -> Option<(&'static str, String
                 None => format!("{topic}-{partition} is offline: no in-sync replica is alive"),
             },
         ),
+        TraceKind::ReplicasChanged {
+            topic,
+            partition,
+            replicas,
+            adding,
+            removing,
+        } => (
+            "broker",
+            if adding.is_empty() && removing.is_empty() {
+                format!("{topic}-{partition} replicas: {replicas:?}")
+            } else {
+                format!(
+                    "{topic}-{partition} reassigning: replicas {replicas:?}, adding {adding:?}, removing {removing:?}"
+                )
+            },
+        ),
         TraceKind::IsrChanged {
             topic,
             partition,
