@@ -31,7 +31,7 @@
 //! Layout: `shell.rs` parses lines; `args.rs` parses tool options as jopt-simple does;
 //! `format.rs` holds shared output formats; `limits.rs` the shell's size limits; `text.rs` a
 //! stream's text in write order; one file per tool (`topics.rs`, `producer.rs`,
-//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `leader_election.rs`, `streams_reset.rs` (streams-application-reset), `perf.rs` (producer- and consumer-perf-test), `server.rs` for storage, server start/stop and
+//! `consumer.rs`, `groups.rs`, `configs.rs`, `offsets.rs` (get-offsets), `delete_records.rs`, `quorum.rs` (metadata-quorum), `leader_election.rs`, `reassign.rs`, `json.rs` (the JSON files), `streams_reset.rs` (streams-application-reset), `perf.rs` (producer- and consumer-perf-test), `server.rs` for storage, server start/stop and
 //! run-class); `network.rs` what clients do when no broker answers;
 //! `complete.rs` tab completion; `tool.rs` names the tools.
 
@@ -42,6 +42,7 @@ pub mod consumer;
 pub mod delete_records;
 pub mod format;
 pub mod groups;
+pub mod json;
 pub mod leader_election;
 pub mod limits;
 pub mod network;
@@ -49,6 +50,7 @@ pub mod offsets;
 pub mod perf;
 pub mod producer;
 pub mod quorum;
+pub mod reassign;
 pub mod server;
 pub mod shell;
 pub mod streams_reset;
@@ -1314,6 +1316,9 @@ impl Console {
                 }
                 KafkaTool::MetadataQuorum => quorum::run(self, world, args, io, out),
                 KafkaTool::LeaderElection => leader_election::run(world, args, io),
+                KafkaTool::ReassignPartitions => {
+                    reassign::run(self, world, args, stdin.as_deref(), io, out)
+                }
                 KafkaTool::StreamsReset => streams_reset::run(world, args, io),
                 KafkaTool::ProducerPerfTest => perf::run(self, world, args, io),
                 KafkaTool::ConsumerPerfTest => perf::consumer_run(self, world, args, io),

@@ -51,6 +51,11 @@
 //!   metadata.version 4.1-IV1.` and the broker's `Kafka Server started` line: a Kafka 4.1
 //!   quickstart run; the `.lock` failure: `RaftManager.lockDataDir`.
 //!
+//! - `reassign`: `ReassignPartitionsCommand.java` (`generateAssignment`, `executeAssignment`,
+//!   `currentPartitionReplicaAssignmentToString`, `verifyAssignment`, `curReassignmentsToString`,
+//!   `cancelAssignment`, `validateAndParseArgs`, `main`), `TopicCommand`'s `Adding Replicas` /
+//!   `Removing Replicas` columns; see `tests/reassign_partitions.rs` and `console/reassign.rs`.
+//!
 //! Times in log lines are virtual (the simulation starts at the epoch). Set
 //! `EDA_UPDATE_GOLDEN=1` to rewrite the expected files after a deliberate change, then review
 //! the diff against the sources above.

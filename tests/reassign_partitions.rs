@@ -10,6 +10,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
+use eda_playground::console::{quickstart_world, run_script};
 use eda_playground::sim::cluster::place_replicas;
 use eda_playground::sim::command::{Command, NewRecord, Outcome};
 use eda_playground::sim::world::WorldConfig;
@@ -171,4 +172,121 @@ fn placement_follows_admin_utils() {
         vec![4, 1, 2],
     ];
     assert_eq!(placed, expected);
+}
+
+/// `ReassignPartitionsCommandArgsTest`: `shouldFailIfMultipleActions`,
+/// `testMissingBootstrapServerArgumentForExecute` (4.1's text: `Please specify either
+/// --bootstrap-server or --bootstrap-controller`), `shouldNotAllowExecuteWithoutReassignmentOption`,
+/// `shouldNotAllowGenerateWithoutBrokersOption`, `shouldNotAllowExecuteWithBrokerList`,
+/// `shouldNotAllowThrottleWithVerifyOption`: each message is printed with the usage table on
+/// stderr and the tool exits 1.
+#[test]
+fn argument_errors_are_validate_and_parse_args_messages() {
+    let b = "--bootstrap-server localhost:1234";
+    let cases = [
+        (
+            format!("{b} --execute --verify --reassignment-json-file myfile.json"),
+            "Command must include exactly one action: --generate, --execute, --verify, --cancel, --list",
+        ),
+        (
+            "--execute".to_string(),
+            "Please specify either --bootstrap-server or --bootstrap-controller",
+        ),
+        (
+            format!("{b} --execute"),
+            "Missing required argument \"[reassignment-json-file]\"",
+        ),
+        (
+            format!("{b} --topics-to-move-json-file myfile.json --generate"),
+            "Missing required argument \"[broker-list]\"",
+        ),
+        (
+            format!("{b} --execute --reassignment-json-file myfile.json --broker-list 101,102"),
+            "Option \"[broker-list]\" can't be used with action \"[execute]\"",
+        ),
+        (
+            format!("{b} --verify --throttle 100 --reassignment-json-file myfile.json"),
+            "Option \"[throttle]\" can't be used with action \"[verify]\"",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = run_script(
+            &mut quickstart_world(1),
+            &format!("kafka-reassign-partitions.sh {args}; echo $?"),
+        );
+        assert_eq!(out.stdout, "1\n", "{args}");
+        assert!(
+            out.stderr.starts_with(&format!("{message}\nOption ")),
+            "{args}: {}",
+            out.stderr
+        );
+    }
+}
+
+/// `ReassignPartitionsUnitTest.testPartitionReassignStatesToString` and
+/// `ReassignPartitionsCommand.executeAssignment`/`verifyAssignment`: on three brokers, an
+/// execute prints the current assignment to save for a rollback and `Successfully started
+/// partition reassignments for t-0,t-1`; a verify on the same line (no time has passed, the
+/// new replicas have not caught up) says `still in progress` and clears no throttles, one on
+/// the next line (the script settles between lines) says `completed` and clears them; `kafka-topics.sh --describe` then shows the new replicas, ISR and leader.
+#[test]
+fn execute_then_verify_shows_the_reassignment_complete() {
+    let mut world = quickstart_world(3);
+    let b = "--bootstrap-server localhost:9092";
+    let plan = r#"{"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[2,3]},{"topic":"t","partition":1,"replicas":[1]}]}"#;
+    let out = run_script(
+        &mut world,
+        &format!(
+            "kafka-topics.sh --create --topic t --partitions 2 {b}
+kafka-server-start.sh -daemon config/server.properties --override node.id=2
+kafka-server-start.sh -daemon config/server.properties --override node.id=3
+echo '{plan}' | kafka-reassign-partitions.sh {b} --execute --reassignment-json-file /dev/stdin; echo '{plan}' | kafka-reassign-partitions.sh {b} --verify --reassignment-json-file /dev/stdin
+echo '{plan}' | kafka-reassign-partitions.sh {b} --verify --reassignment-json-file /dev/stdin
+kafka-topics.sh --describe --topic t {b}"
+        ),
+    );
+    let expected = "Current partition replica assignment
+
+{\"version\":1,\"partitions\":[{\"topic\":\"t\",\"partition\":0,\"replicas\":[1],\"log_dirs\":[\"any\"]},{\"topic\":\"t\",\"partition\":1,\"replicas\":[1],\"log_dirs\":[\"any\"]}]}
+
+Save this to use as the --reassignment-json-file option during rollback
+Successfully started partition reassignments for t-0,t-1
+Status of partition reassignment:
+Reassignment of partition t-0 is still in progress.
+Reassignment of partition t-1 is completed.
+
+Status of partition reassignment:
+Reassignment of partition t-0 is completed.
+Reassignment of partition t-1 is completed.
+
+Clearing broker-level throttles on brokers 1,2,3
+Clearing topic-level throttles on topic t
+";
+    assert!(out.stdout.contains(expected), "{}", out.stdout);
+    // The ISR holds 2 and 3, in the order they caught up.
+    assert!(
+        out.stdout
+            .contains("\tTopic: t\tPartition: 0\tLeader: 2\tReplicas: 2,3\tIsr: "),
+        "{}",
+        out.stdout
+    );
+}
+
+/// A `--bootstrap-server` where no broker listens: the admin client logs its connection
+/// warnings until `default.api.timeout.ms` (on the virtual clock), then `main` prints the
+/// `ExecutionException` of the first call (`listPartitionReassignments`) and exits 1.
+#[test]
+fn without_a_broker_the_first_call_times_out() {
+    let out = run_script(
+        &mut quickstart_world(1),
+        "kafka-reassign-partitions.sh --bootstrap-server localhost:9999 --list; echo $?",
+    );
+    assert_eq!(
+        out.stdout,
+        "Error: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listPartitionReassignments
+java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listPartitionReassignments
+1
+"
+    );
+    assert!(out.stderr.contains("[AdminClient clientId=reassign-partitions-tool] Connection to node -1 (localhost/127.0.0.1:9999) could not be established."));
 }

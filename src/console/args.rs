@@ -130,6 +130,11 @@ impl Options {
         }
     }
 
+    /// The names of the options given, in command-line order (jopt-simple's `specs()`).
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.given.iter().map(|(n, _)| *n)
+    }
+
     /// How many of `names` were given.
     pub fn count(&self, names: &[&str]) -> usize {
         names.iter().filter(|n| self.has(n)).count()

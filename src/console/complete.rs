@@ -10,7 +10,7 @@ use crate::console::args::OptSpec;
 use crate::console::tool::KafkaTool;
 use crate::console::{
     configs, consumer, delete_records, groups, leader_election, offsets, perf, producer, quorum,
-    streams_reset, topics,
+    reassign, streams_reset, topics,
 };
 use crate::sim::World;
 use crate::sim::validate;
@@ -53,6 +53,7 @@ fn options_of(tool: KafkaTool) -> &'static [OptSpec] {
         KafkaTool::DeleteRecords => delete_records::OPTIONS,
         KafkaTool::MetadataQuorum => quorum::OPTIONS,
         KafkaTool::LeaderElection => leader_election::OPTIONS,
+        KafkaTool::ReassignPartitions => reassign::OPTIONS,
         KafkaTool::StreamsReset => streams_reset::OPTIONS,
         KafkaTool::ProducerPerfTest => perf::OPTIONS,
         KafkaTool::ConsumerPerfTest => perf::CONSUMER_OPTIONS,

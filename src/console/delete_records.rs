@@ -2,8 +2,7 @@
 //! `DeleteRecordsCommand` does through `Admin.deleteRecords`.
 //!
 //! The playground has no files, so the offset JSON comes on standard input:
-//! `--offset-json-file /dev/stdin` with a here-document or a pipe (which also works on a real
-//! machine). Any other path fails as Java's file read does (`NoSuchFileException`).
+//! `--offset-json-file /dev/stdin` with a here-document or a pipe (see `json.rs`).
 //!
 //! Formats, from Kafka 4.1's `tools/src/main/java/org/apache/kafka/tools/DeleteRecordsCommand.java`:
 //! `Executing records delete operation`, `Records delete operation completed:`, then per
@@ -13,13 +12,13 @@
 //! JSON`, `Missing partitions field`, `Not supported version field value N`, `Offset json file
 //! contains duplicate topic partitions: T-P`) end the tool as an uncaught exception.
 //!
-//! Simplified versus Kafka: the JSON reader takes the tool's documented shape (an object with
-//! `partitions` and `version`; strings without escapes beyond `\"` and `\\`).
+//! Simplified versus Kafka: the JSON reader is `json.rs`'s.
 
 use std::fmt::Write as _;
 
 use crate::console::args::{self, OptSpec, flag, opt};
-use crate::console::format::USAGE_HEADER;
+use crate::console::format::usage;
+use crate::console::json::{self, Json};
 use crate::console::{Console, Io};
 use crate::sim::World;
 use crate::sim::assignor::java::{hash_map_order, string_hash, topic_partition_hash};
@@ -34,160 +33,10 @@ pub const OPTIONS: &[OptSpec] = &[
     flag("version"),
 ];
 
-/// A JSON value, as far as the offset file needs one.
-#[derive(Clone, Debug, PartialEq)]
-enum Json {
-    Object(Vec<(String, Json)>),
-    Array(Vec<Json>),
-    Text(String),
-    Number(f64, String),
-    Other,
-}
-
-impl Json {
-    fn get(&self, key: &str) -> Option<&Json> {
-        match self {
-            Json::Object(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    fn as_long(&self) -> Option<i64> {
-        match self {
-            Json::Number(_, text) => text.parse().ok(),
-            _ => None,
-        }
-    }
-}
-
-/// Deepest nesting the reader follows.
-const JSON_DEPTH_MAX: u32 = 32;
-
-struct Reader<'a> {
-    text: &'a [u8],
-    at: usize,
-}
-
-impl Reader<'_> {
-    fn blank(&mut self) {
-        while self.text.get(self.at).is_some_and(u8::is_ascii_whitespace) {
-            self.at += 1;
-        }
-    }
-
-    fn eat(&mut self, byte: u8) -> bool {
-        self.blank();
-        if self.text.get(self.at) == Some(&byte) {
-            self.at += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn string(&mut self) -> Option<String> {
-        if !self.eat(b'"') {
-            return None;
-        }
-        let mut out = Vec::new();
-        loop {
-            let byte = *self.text.get(self.at)?;
-            self.at += 1;
-            match byte {
-                b'"' => return String::from_utf8(out).ok(),
-                b'\\' => {
-                    let escaped = *self.text.get(self.at)?;
-                    self.at += 1;
-                    out.push(escaped);
-                }
-                _ => out.push(byte),
-            }
-        }
-    }
-
-    fn value(&mut self, depth: u32) -> Option<Json> {
-        if depth > JSON_DEPTH_MAX {
-            return None;
-        }
-        self.blank();
-        match *self.text.get(self.at)? {
-            b'{' => {
-                self.at += 1;
-                let mut fields = Vec::new();
-                if self.eat(b'}') {
-                    return Some(Json::Object(fields));
-                }
-                loop {
-                    let key = self.string()?;
-                    if !self.eat(b':') {
-                        return None;
-                    }
-                    fields.push((key, self.value(depth + 1)?));
-                    if self.eat(b'}') {
-                        return Some(Json::Object(fields));
-                    }
-                    if !self.eat(b',') {
-                        return None;
-                    }
-                }
-            }
-            b'[' => {
-                self.at += 1;
-                let mut items = Vec::new();
-                if self.eat(b']') {
-                    return Some(Json::Array(items));
-                }
-                loop {
-                    items.push(self.value(depth + 1)?);
-                    if self.eat(b']') {
-                        return Some(Json::Array(items));
-                    }
-                    if !self.eat(b',') {
-                        return None;
-                    }
-                }
-            }
-            b'"' => self.string().map(Json::Text),
-            b't' | b'f' | b'n' => {
-                for word in [&b"true"[..], b"false", b"null"] {
-                    if self.text.get(self.at..self.at + word.len()) == Some(word) {
-                        self.at += word.len();
-                        return Some(Json::Other);
-                    }
-                }
-                None
-            }
-            _ => {
-                let start = self.at;
-                while self.text.get(self.at).is_some_and(|b| {
-                    b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')
-                }) {
-                    self.at += 1;
-                }
-                let text = std::str::from_utf8(self.text.get(start..self.at)?).ok()?;
-                text.parse::<f64>()
-                    .ok()
-                    .map(|n| Json::Number(n, text.to_string()))
-            }
-        }
-    }
-}
-
-/// `Json.parseFull`: the whole text as one value.
-fn parse_json(text: &str) -> Option<Json> {
-    let mut reader = Reader {
-        text: text.as_bytes(),
-        at: 0,
-    };
-    let value = reader.value(0)?;
-    reader.blank();
-    (reader.at == reader.text.len()).then_some(value)
-}
-
 /// `parseOffsetJsonStringWithoutDedup`: (topic, partition, offset) in file order, or the
 /// exception the tool dies with.
 fn offsets(text: &str) -> Result<Vec<(String, u32, i64)>, String> {
-    let Some(json) = parse_json(text) else {
+    let Ok(json) = json::parse(text) else {
         return Err("org.apache.kafka.server.common.AdminOperationException: The input string is not a valid JSON".to_string());
     };
     let version = json.get("version").and_then(Json::as_long).unwrap_or(1);
@@ -222,13 +71,6 @@ fn offsets(text: &str) -> Result<Vec<(String, u32, i64)>, String> {
         list.push((topic, partition, offset));
     }
     Ok(list)
-}
-
-fn usage(io: &mut Io, message: &str, code: i32) -> i32 {
-    io.err.push_str(message);
-    io.err.push('\n');
-    io.err.push_str(USAGE_HEADER);
-    code
 }
 
 /// Runs `kafka-delete-records.sh ARGS` with `stdin` (for `--offset-json-file /dev/stdin`).
@@ -268,16 +110,12 @@ pub fn run(
         }
     }
     let path = opts.value("offset-json-file").unwrap_or_default();
-    let text = match (path, stdin) {
-        ("/dev/stdin" | "-", Some(text)) => text,
-        ("/dev/stdin" | "-", None) => "",
-        _ => {
+    let text = match json::read_stdin_file(path, stdin, "offset-json-file") {
+        Ok(text) => text,
+        Err(note) => {
             let _ = writeln!(
                 io.err,
-                "Exception in thread \"main\" java.nio.file.NoSuchFileException: {path}"
-            );
-            io.err.push_str(
-                "eda-playground: there are no files here; give the JSON on standard input with --offset-json-file /dev/stdin.\n",
+                "Exception in thread \"main\" java.nio.file.NoSuchFileException: {path}\n{note}"
             );
             return 1;
         }

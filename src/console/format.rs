@@ -51,6 +51,15 @@ pub fn trace_line(class: &str, message: &str) -> String {
 pub const USAGE_HEADER: &str = "Option                                   Description\n\
 ------                                   -----------\n";
 
+/// `CommandLineUtils.printUsageAndExit`: the message and the option table's header on stderr;
+/// returns `code`.
+pub fn usage(io: &mut crate::console::Io, message: &str, code: i32) -> i32 {
+    io.err.push_str(message);
+    io.err.push('\n');
+    io.err.push_str(USAGE_HEADER);
+    code
+}
+
 /// Java's `%-Ns`: `text` left-justified in at least `width` characters.
 pub fn pad(text: &str, width: usize) -> String {
     let len = text.chars().count();

@@ -24,6 +24,8 @@ pub enum KafkaTool {
     MetadataQuorum,
     /// `kafka-leader-election.sh`.
     LeaderElection,
+    /// `kafka-reassign-partitions.sh`.
+    ReassignPartitions,
     /// `kafka-streams-application-reset.sh`.
     StreamsReset,
     /// `kafka-producer-perf-test.sh`.
@@ -42,7 +44,7 @@ pub enum KafkaTool {
 
 impl KafkaTool {
     /// Every tool, in the order `help` lists them.
-    pub const ALL: [KafkaTool; 16] = [
+    pub const ALL: [KafkaTool; 17] = [
         KafkaTool::Topics,
         KafkaTool::ConsoleProducer,
         KafkaTool::ConsoleConsumer,
@@ -52,6 +54,7 @@ impl KafkaTool {
         KafkaTool::DeleteRecords,
         KafkaTool::MetadataQuorum,
         KafkaTool::LeaderElection,
+        KafkaTool::ReassignPartitions,
         KafkaTool::StreamsReset,
         KafkaTool::ProducerPerfTest,
         KafkaTool::ConsumerPerfTest,
@@ -73,6 +76,7 @@ impl KafkaTool {
             KafkaTool::DeleteRecords => "kafka-delete-records.sh",
             KafkaTool::MetadataQuorum => "kafka-metadata-quorum.sh",
             KafkaTool::LeaderElection => "kafka-leader-election.sh",
+            KafkaTool::ReassignPartitions => "kafka-reassign-partitions.sh",
             KafkaTool::StreamsReset => "kafka-streams-application-reset.sh",
             KafkaTool::ProducerPerfTest => "kafka-producer-perf-test.sh",
             KafkaTool::ConsumerPerfTest => "kafka-consumer-perf-test.sh",
