@@ -1076,6 +1076,17 @@ pub struct ReplicaRow {
     pub leader: Option<u32>,
     pub isr: Vec<u32>,
     pub replicas: Vec<ReplicaCell>,
+    /// During a reassignment (`kafka-reassign-partitions.sh`), the brokers joining and leaving.
+    pub adding: Vec<u32>,
+    pub removing: Vec<u32>,
+}
+
+impl ReplicaRow {
+    /// Fewer in-sync replicas than assigned, not counting those a reassignment is adding
+    /// (as `kafka-topics.sh --describe --under-replicated-partitions` counts).
+    fn under_replicated(&self) -> bool {
+        self.isr.len() < self.replicas.len().saturating_sub(self.adding.len())
+    }
 }
 
 /// The replica table of the shown topic, as the engine's controller sees it.
@@ -1107,6 +1118,8 @@ pub fn replica_rows(model: &Model) -> Vec<ReplicaRow> {
                         }
                     })
                     .collect(),
+                adding: p.adding_replicas.clone(),
+                removing: p.removing_replicas.clone(),
             }
         })
         .collect()
@@ -1124,11 +1137,14 @@ pub struct ReplicasProps {
 /// partition's health (under-replicated, offline).
 #[component]
 pub fn Replicas(props: &ReplicasProps) -> Html {
-    let rf = props.rows.first().map_or(0, |r| r.replicas.len());
+    let rf = props
+        .rows
+        .first()
+        .map_or(0, |r| r.replicas.len().saturating_sub(r.adding.len()));
     let under = props
         .rows
         .iter()
-        .filter(|r| r.leader.is_some() && r.isr.len() < r.replicas.len())
+        .filter(|r| r.leader.is_some() && r.under_replicated())
         .count();
     let offline = props.rows.iter().filter(|r| r.leader.is_none()).count();
     let heads = props.brokers.iter().map(|(id, running)| {
@@ -1141,7 +1157,9 @@ pub fn Replicas(props: &ReplicasProps) -> Html {
     let rows = props.rows.iter().map(|row| {
         let state = if row.leader.is_none() {
             "offline"
-        } else if row.isr.len() < row.replicas.len() {
+        } else if !row.adding.is_empty() || !row.removing.is_empty() {
+            "reassigning"
+        } else if row.under_replicated() {
             "under-replicated"
         } else {
             "in sync"
@@ -1170,6 +1188,13 @@ pub fn Replicas(props: &ReplicasProps) -> Html {
                     ),
                 ),
             };
+            let label = if row.adding.contains(b) {
+                format!("{label}, joining (reassignment)")
+            } else if row.removing.contains(b) {
+                format!("{label}, leaving when the reassignment completes")
+            } else {
+                label
+            };
             html! {
                 <td class={classes!("replica", class, (!running).then_some("down"))} data-broker={b.to_string()}
                     title={label.clone()} aria-label={label}>{ text }</td>
@@ -1186,6 +1211,7 @@ pub fn Replicas(props: &ReplicasProps) -> Html {
                 <td class="state">{ match state {
                     "offline" => "✕ offline",
                     "under-replicated" => "⚠ under-replicated",
+                    "reassigning" => "⇄ reassigning",
                     _ => "in sync",
                 } }</td>
             </tr>
@@ -1217,7 +1243,34 @@ pub fn Replicas(props: &ReplicasProps) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::{DOT_R, NodeKeys, group_bars, push_dot};
+    use super::{DOT_R, NodeKeys, ReplicaRow, group_bars, push_dot};
+
+    /// A replica a reassignment is adding does not make its partition under-replicated while
+    /// it catches up (`TopicCommand.getReplicationFactor` leaves it out).
+    #[test]
+    fn a_joining_replica_is_not_counted_as_missing() {
+        let row = |isr: Vec<u32>, adding: Vec<u32>| ReplicaRow {
+            partition: 0,
+            leader: Some(1),
+            isr,
+            replicas: Vec::new(),
+            adding,
+            removing: Vec::new(),
+        };
+        let mut reassigning = row(vec![1, 2], vec![3]);
+        reassigning.replicas = vec![
+            super::ReplicaCell {
+                broker: 3,
+                in_sync: false,
+                behind: Some(4),
+            };
+            3
+        ];
+        assert!(!reassigning.under_replicated());
+        let mut short = row(vec![1], Vec::new());
+        short.replicas = reassigning.replicas.clone();
+        assert!(short.under_replicated());
+    }
     use crate::sim::client::{ConsumerConfig, OffsetReset};
     use crate::sim::command::{Command, Subscription};
     use crate::ui::session::{Action, Session, TOPIC};
