@@ -290,3 +290,48 @@ java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutE
     );
     assert!(out.stderr.contains("[AdminClient clientId=reassign-partitions-tool] Connection to node -1 (localhost/127.0.0.1:9999) could not be established."));
 }
+
+/// In the page's terminal time runs on its own (no settling between lines): right after
+/// `--execute` the move is in progress (`curReassignmentsToString`: `t-0: replicas: 2,1.
+/// adding: 2. removing: 1.`), and once the world has run for a moment the new replica has
+/// caught up, the old one has left and `--list` finds nothing.
+#[test]
+fn in_the_page_a_reassignment_is_seen_in_progress_then_done() {
+    use eda_playground::console::{Console, Mode};
+    let mut world = quickstart_world(5);
+    let mut console = Console::new(Mode::Interactive);
+    let b = "--bootstrap-server localhost:9092";
+    console.run_line(
+        &mut world,
+        &format!("kafka-topics.sh --create --topic t {b}"),
+    );
+    console.run_line(
+        &mut world,
+        "kafka-server-start.sh -daemon config/server.properties --override node.id=2",
+    );
+    let plan = r#"{"partitions":[{"topic":"t","partition":0,"replicas":[2]}]}"#;
+    let out = console.run_line(
+        &mut world,
+        &format!(
+            "echo '{plan}' | kafka-reassign-partitions.sh {b} --execute --reassignment-json-file /dev/stdin"
+        ),
+    );
+    assert!(
+        out.stdout
+            .ends_with("Successfully started partition reassignment for t-0\n"),
+        "{}",
+        out.stdout
+    );
+    let list = format!("kafka-reassign-partitions.sh {b} --list");
+    assert_eq!(
+        console.run_line(&mut world, &list).stdout,
+        "Current partition reassignments:\nt-0: replicas: 2,1. adding: 2. removing: 1.\n"
+    );
+    world.advance(1_000).unwrap();
+    assert_eq!(
+        console.run_line(&mut world, &list).stdout,
+        "No partition reassignments found.\n"
+    );
+    let p = &world.topic("t").unwrap().partitions[0];
+    assert_eq!((p.replica_brokers(), p.leader), (vec![2], Some(2)));
+}
