@@ -1088,10 +1088,10 @@ fn perform(session: &mut Session, action: &ShowAction) {
         ShowAction::Health(..) | ShowAction::WcProduce(_) | ShowAction::WcStepRecord => return,
         ShowAction::Play => return session.playing = true,
         ShowAction::Pause => return session.playing = false,
-        ShowAction::Produce(text) => Action::Produce {
+        ShowAction::Produce(text, acks) => Action::Produce {
             text: text.clone(),
             partition: None,
-            acks: crate::sim::client::Acks::All,
+            acks: *acks,
         },
         ShowAction::AddConsumer(group) => Action::AddConsumer {
             group: group.clone(),
@@ -1302,6 +1302,85 @@ mod tests {
             let total = s.trace().checker.as_ref().map(|c| c.total);
             assert_eq!(total, Some(revoked), "{assignor:?}: partitions given up");
         }
+    }
+
+    /// What the replication lesson says is what the engine does, step by step through its
+    /// own "Show me" actions: its `run:` line sets `min.insync.replicas=2` on `orders`; with
+    /// brokers 1 and 2 stopped every ISR is `[3]`; grace:1 with acks=all is refused with Kafka
+    /// 4.1.1's `NotEnoughReplicasException` and its text (`Errors.NOT_ENOUGH_REPLICAS`),
+    /// retriable, and not appended; heidi:1 with acks=1 is appended; broker 2 back, each ISR
+    /// has two replicas.
+    #[test]
+    fn the_replication_lesson_says_what_the_engine_does() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/lessons");
+        let text = std::fs::read_to_string(dir.join("replication.txt")).expect("lesson");
+        let lesson = format::parse(&text).expect("parses");
+        let mut s = session_for_lesson(&lesson).expect("sets up");
+        let min_isr = |s: &Session| {
+            s.world()
+                .topic("orders")
+                .map(|t| t.config.min_insync_replicas)
+        };
+        assert_eq!(min_isr(&s), Some(2));
+        let isrs = |s: &Session| -> Vec<Vec<u32>> {
+            let topic = s.world().topic("orders").expect("orders");
+            topic.partitions.iter().map(|p| p.isr.clone()).collect()
+        };
+        let step = |s: &mut Session, n: usize| -> Vec<crate::sim::TraceEvent> {
+            let before = s.world().now_ms();
+            for action in &lesson.steps[n].show {
+                perform(s, action);
+            }
+            s.playing = true;
+            s.run(3_000);
+            s.world()
+                .recent_events()
+                .iter()
+                .filter(|e| e.at_ms >= before)
+                .cloned()
+                .collect()
+        };
+        step(&mut s, 0);
+        step(&mut s, 1);
+        step(&mut s, 2);
+        assert_eq!(isrs(&s), vec![vec![3]; 3], "brokers 1 and 2 stopped");
+        assert_eq!(s.auto_rate(), 0, "Auto-produce is off");
+        let events = step(&mut s, 3);
+        let failed: Vec<_> = events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                crate::sim::TraceKind::ProduceFailed {
+                    error,
+                    retriable,
+                    keys,
+                    ..
+                } if keys.iter().flatten().any(|k| k[..] == *b"grace") => {
+                    Some((error.clone(), *retriable))
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(!failed.is_empty(), "grace:1 is refused");
+        assert!(
+            failed.iter().all(|(error, retriable)| *retriable
+                && error
+                    == "org.apache.kafka.common.errors.NotEnoughReplicasException: Messages are rejected since there are fewer in-sync replicas than required."),
+            "{failed:?}"
+        );
+        let appended = |events: &[crate::sim::TraceEvent], key: &str| {
+            events.iter().any(|e| {
+                matches!(&e.kind, crate::sim::TraceKind::RecordAppended { key: Some(k), .. } if k[..] == *key.as_bytes())
+            })
+        };
+        assert!(!appended(&events, "grace"), "grace:1 is not appended");
+        let events = step(&mut s, 4);
+        assert!(appended(&events, "heidi"), "acks=1: heidi:1 is appended");
+        let events = step(&mut s, 5);
+        assert!(isrs(&s).iter().all(|isr| isr.len() == 2), "{:?}", isrs(&s));
+        assert!(
+            appended(&events, "grace"),
+            "the producer's retry of grace:1 is accepted now"
+        );
     }
 
     #[test]

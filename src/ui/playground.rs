@@ -273,13 +273,15 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
             { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
             { time_travel(&model, &dispatch) }
             if shows(Panel::Producer) {
-                <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate()} topic={topic.clone()} />
+                <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate()} topic={topic.clone()}
+                    acks={model.world().producer(model.producer).map_or(Acks::All, |p| p.config.acks)} />
             }
             if shows(Panel::Lanes) {
                 { diagram::diagram(&model, &model_ref, &dispatch, narrow, motion, refresh, &mut slow.diagram) }
             }
             if shows(Panel::Replicas) {
-                <diagram::Replicas topic={topic.clone()} brokers={slow.brokers.clone()} rows={slow.replicas.clone()} />
+                <diagram::Replicas topic={topic.clone()} brokers={slow.brokers.clone()} rows={slow.replicas.clone()}
+                    min_isr={model.world().topic(&topic).map_or(1, |t| t.config.min_insync_replicas)} />
             }
             if shows(Panel::Lanes) {
                 <panels::RecordCard model={model_ref.clone()} selected={model.selected.clone()} version={log_version} dispatch={dispatch.clone()} />
@@ -437,13 +439,16 @@ pub struct ProducerProps {
     auto_rate: u32,
     /// The topic the producer writes to.
     topic: AttrValue,
+    /// The acks of the producer the page sends through (what "Show me" or the last record
+    /// typed chose): the list starts there when the panel is drawn anew.
+    acks: Acks,
 }
 
 #[component]
 fn ProducerPanel(props: &ProducerProps) -> Html {
     let text = use_node_ref();
     let partition = use_state(|| None::<u32>);
-    let acks = use_state(|| Acks::All);
+    let acks = use_state(|| props.acks);
     let onkeydown = {
         let text = text.clone();
         let dispatch = props.dispatch.clone();
@@ -503,7 +508,7 @@ fn ProducerPanel(props: &ProducerProps) -> Html {
                 </select>
             </label>
             <label>{ "acks " }
-                <select onchange={on_acks}>
+                <select class="acks" onchange={on_acks}>
                     <option value="all" selected={*acks == Acks::All}>{ "all" }</option>
                     <option value="1" selected={*acks == Acks::One}>{ "1" }</option>
                     <option value="0" selected={*acks == Acks::Zero}>{ "0" }</option>

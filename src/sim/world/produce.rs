@@ -749,6 +749,7 @@ impl World {
             topic: topic.clone(),
             partition,
             records: count,
+            keys: records.iter().map(|r| r.key.clone()).collect(),
             error: format!("{}: {}", error.exception_class(), error.message()),
             retriable: !give_up,
             sent_at_ms: now,
