@@ -142,6 +142,23 @@ pub fn lesson_of(hash: &str) -> Option<String> {
     }
 }
 
+/// The address of step `step` (0-based) of the lesson `hash` runs, so a reload, the browser's
+/// Back or a shared link opens that step: `#/lessons/<id>/<n>` for a lesson of the course;
+/// for a teacher's file (`src=`) or one opened on the course page (`file=imported`), the step
+/// goes in the path: `#/lessons/<n>?src=…`. The query is kept as it was typed.
+pub fn step_hash(hash: &str, step: usize) -> Option<String> {
+    let n = step + 1;
+    // The query as typed (`embed=1` and its panels stay with an embedded lesson too).
+    let query = hash
+        .split_once('?')
+        .map_or(String::new(), |(_, q)| format!("?{q}"));
+    match page_of(hash) {
+        Page::Lesson { id, .. } => Some(format!("#/lessons/{id}/{n}{query}")),
+        Page::Source { .. } | Page::Imported { .. } => Some(format!("#/lessons/{n}{query}")),
+        Page::List | Page::Bad(_) => None,
+    }
+}
+
 /// A teacher's file must come from this site: a relative path or one starting with `/`.
 fn safe_source(src: &str) -> Result<String, String> {
     let src = src.trim();
@@ -695,7 +712,7 @@ fn Runner(props: &RunnerProps) -> Html {
         (0..total).all(|i| run.progress.passed.contains(&i) || (i == step_index && passed));
 
     let go = |to: usize| {
-        let (run, id) = (run.clone(), props.id.clone());
+        let run = run.clone();
         Callback::from(move |_: MouseEvent| {
             let mut next = (*run).clone();
             next.step = to;
@@ -703,8 +720,8 @@ fn Runner(props: &RunnerProps) -> Html {
             next.picked = None;
             next.entered = false;
             run.set(next);
-            if !id.contains(':') {
-                push_hash(&format!("#/lessons/{id}/{}", to + 1));
+            if let Some(hash) = step_hash(&current_hash(), to) {
+                push_hash(&hash);
             }
         })
     };
@@ -1187,6 +1204,49 @@ mod tests {
         ] {
             assert!(matches!(page_of(bad), Page::Bad(_)), "{bad}");
         }
+    }
+
+    /// Every kind of lesson keeps its step in the address: the course's in the path after its
+    /// id, a teacher's file and an imported one in the path before their query, which is kept
+    /// as typed (an escaped path stays escaped and reads back the same).
+    #[test]
+    fn the_step_is_kept_in_every_lessons_address() {
+        assert_eq!(
+            step_hash("#/lessons/replication", 2).as_deref(),
+            Some("#/lessons/replication/3")
+        );
+        assert_eq!(
+            step_hash("#/lessons/replication/5", 0).as_deref(),
+            Some("#/lessons/replication/1")
+        );
+        let src = "#/lessons?src=my%20lessons/a%26b.txt";
+        let second = step_hash(src, 1).expect("a src= lesson");
+        assert_eq!(second, "#/lessons/2?src=my%20lessons/a%26b.txt");
+        assert_eq!(
+            page_of(&second),
+            Page::Source {
+                path: "my lessons/a&b.txt".into(),
+                step: 1
+            }
+        );
+        let back = step_hash(&second, 0).expect("back to the first");
+        assert_eq!(
+            page_of(&back),
+            Page::Source {
+                path: "my lessons/a&b.txt".into(),
+                step: 0
+            }
+        );
+        let third = step_hash(IMPORTED_HASH, 2).expect("an imported lesson");
+        assert_eq!(third, "#/lessons/3?file=imported");
+        assert_eq!(page_of(&third), Page::Imported { step: 2 });
+        assert_eq!(
+            step_hash("#/lessons/replication/1?embed=1", 1).as_deref(),
+            Some("#/lessons/replication/2?embed=1"),
+            "an embedded lesson stays embedded"
+        );
+        assert_eq!(step_hash("#/lessons", 1), None);
+        assert_eq!(step_hash("#/lessons?src=https://evil.example/x", 1), None);
     }
 
     /// Without the tab's storage (here: outside a browser) an imported file is still kept in

@@ -340,6 +340,8 @@ pub struct ControlsModel {
     consumed: u64,
     /// Appended and delivered per second over the last seconds of virtual time.
     throughput: Option<(u64, u64)>,
+    /// In a lesson: when the step's goal was reached (the event that satisfied it).
+    goal_ms: Option<u64>,
 }
 
 fn snapshot_controls(model: &Model) -> ControlsModel {
@@ -359,6 +361,11 @@ fn snapshot_controls(model: &Model) -> ControlsModel {
         produced: model.trace().produced,
         consumed: model.trace().consumed,
         throughput: model::throughput(&model.trace().lag_history),
+        // Only inside a lesson: a goal left in the session from one is not the Playground's.
+        goal_ms: (crate::ui::route::Route::from_hash(&current_hash())
+            == crate::ui::route::Route::Lessons)
+            .then(|| model.trace().checker.as_ref().and_then(|c| c.passed_at_ms))
+            .flatten(),
     }
 }
 
@@ -409,7 +416,7 @@ fn Controls(props: &ControlsProps) -> Html {
                     oninput={speed} aria-valuetext={format!("{} times", tenths(m.speed))} />
                 <output>{ format!("{}×", tenths(m.speed)) }</output>
             </label>
-            { components::time_slider(m.now_ms, m.min_ms, m.max_ms, &d.reform(Action::Seek)) }
+            { components::time_slider(m.now_ms, m.min_ms, m.max_ms, m.goal_ms, &d.reform(Action::Seek)) }
             if !props.embedded {
                 <label>{ "Seed " }
                     <input type="number" ref={seed_input} value={m.seed.to_string()} min="0" class="seed" />
