@@ -936,6 +936,13 @@ pub fn session_for_setup(setup: &str) -> Session {
 pub fn session_for_lesson(lesson: &Lesson) -> Result<Session, Vec<LineError>> {
     use crate::console::{Console, Mode};
     let mut session = session_for_setup(&lesson.setup);
+    // A script's line runs until nothing is in flight, which a steady load never allows: the
+    // setup's auto-produce waits until the lines have run (else each line would take the
+    // console's longest wait, minutes of virtual time, with records piling up meanwhile).
+    let auto_rate = session.auto_rate();
+    if auto_rate > 0 && !lesson.run.is_empty() {
+        session.act(Action::SetAutoRate(0));
+    }
     let mut console = Console::new(Mode::Script);
     let mut created = None;
     for run in &lesson.run {
@@ -983,6 +990,9 @@ pub fn session_for_lesson(lesson: &Lesson) -> Result<Session, Vec<LineError>> {
     }
     if let Some(topic) = created {
         session.act(Action::ShowTopic(topic));
+    }
+    if auto_rate > 0 && !lesson.run.is_empty() {
+        session.act(Action::SetAutoRate(auto_rate));
     }
     Ok(session)
 }
@@ -1382,6 +1392,13 @@ mod tests {
                 .map(|t| t.config.min_insync_replicas)
         };
         assert_eq!(min_isr(&s), Some(2));
+        // The run: line waits for nothing in flight, not for the setup's steady load.
+        assert!(s.world().now_ms() < 10_000, "{} ms", s.world().now_ms());
+        assert_eq!(
+            s.auto_rate(),
+            5,
+            "the setup's load runs when the lesson starts"
+        );
         let isrs = |s: &Session| -> Vec<Vec<u32>> {
             let topic = s.world().topic("orders").expect("orders");
             topic.partitions.iter().map(|p| p.isr.clone()).collect()
