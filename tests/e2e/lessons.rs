@@ -519,7 +519,7 @@ pub fn check_embedded_lesson_posts_progress(h: &Harness) -> Result<(), Error> {
     )?;
     write(
         &host,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>A course page</title></head>\
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>A course page</title><link rel=\"icon\" href=\"data:,\"></head>\
          <body><iframe id=\"lesson\" title=\"A lesson\" width=\"800\" height=\"580\" \
          src=\"index.html#/lessons?src=lessons/e2e-embed.txt&amp;embed=1\"></iframe></body></html>",
     )?;
