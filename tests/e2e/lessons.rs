@@ -403,11 +403,8 @@ pub fn check_run_lines_set_up_a_lesson(h: &Harness) -> Result<(), Error> {
         "\nrun: kafka-console-producer.sh",
         "\nrun: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments\nrun: kafka-console-producer.sh",
     );
-    let write = |path: &std::path::Path, text: &str| {
-        std::fs::write(path, text).map_err(|e| Error::Io(e.to_string()))
-    };
-    write(&good, lesson)?;
-    write(&bad, &refused)?;
+    write_file(&good, lesson)?;
+    write_file(&bad, &refused)?;
     let result = (|| {
         h.open("#/lessons?src=lessons/e2e-run.txt")?;
         wait_step_n(h, 1, 1)?;
@@ -463,6 +460,20 @@ fn hash(h: &Harness) -> Result<String, Error> {
     Ok(v.as_str().unwrap_or_default().to_string())
 }
 
+/// A two-step lesson's first step done with "Show me", then Next: the address of step 2.
+fn show_me_and_next(h: &Harness) -> Result<String, Error> {
+    wait_step_n(h, 1, 2)?;
+    click_text(h, ".lessons .lesson-actions", "Show me")?;
+    pass_and_next(h, 1)?;
+    wait_step_n(h, 2, 2)?;
+    hash(h)
+}
+
+/// Writes a file the test serves or picks.
+fn write_file(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text).map_err(|e| Error::Io(e.to_string()))
+}
+
 /// A teacher's file opened by `src=` keeps its step in the address, as the course's lessons
 /// do: Next writes `#/lessons/2?src=…`, a reload opens step 2 again, the browser's back
 /// button returns to step 1 (passed), and the address opened afresh (a shared link) starts at
@@ -480,11 +491,7 @@ pub fn check_teachers_file_keeps_its_step(h: &Harness) -> Result<(), Error> {
     .map_err(|e| Error::Io(e.to_string()))?;
     let result = (|| {
         h.open("#/lessons?src=lessons/e2e-steps.txt")?;
-        wait_step_n(h, 1, 2)?;
-        click_text(h, ".lessons .lesson-actions", "Show me")?;
-        pass_and_next(h, 1)?;
-        wait_step_n(h, 2, 2)?;
-        let second = hash(h)?;
+        let second = show_me_and_next(h)?;
         assert_eq!(second, "#/lessons/2?src=lessons/e2e-steps.txt");
         h.browser.execute("location.reload()", &[])?;
         std::thread::sleep(Duration::from_millis(300));
@@ -508,16 +515,13 @@ pub fn check_embedded_lesson_posts_progress(h: &Harness) -> Result<(), Error> {
     let dist = crate::e2e::server::require_dist();
     let lesson = dist.join("lessons").join("e2e-embed.txt");
     let host = dist.join("e2e-lesson-host.html");
-    let write = |path: &std::path::Path, text: &str| {
-        std::fs::write(path, text).map_err(|e| Error::Io(e.to_string()))
-    };
-    write(
+    write_file(
         &lesson,
         "title: Embedded\nsetup: #/playground?groups=0\n\n\
          == First\ntask: Send frank:1.\ncheck: appended key=frank count=1\nshow: produce frank:1\n\n\
          == Second\ntask: Send frank:2.\ncheck: appended key=frank count=1\nshow: produce frank:2\n",
     )?;
-    write(
+    write_file(
         &host,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>A course page</title><link rel=\"icon\" href=\"data:,\"></head>\
          <body><iframe id=\"lesson\" title=\"A lesson\" width=\"800\" height=\"580\" \
@@ -535,12 +539,8 @@ pub fn check_embedded_lesson_posts_progress(h: &Harness) -> Result<(), Error> {
             Ok(serde_json::from_value(v).unwrap_or_default())
         };
         h.browser.enter_frame(0)?;
-        wait_step_n(h, 1, 2)?;
-        click_text(h, ".lessons .lesson-actions", "Show me")?;
-        pass_and_next(h, 1)?;
-        wait_step_n(h, 2, 2)?;
         assert_eq!(
-            hash(h)?,
+            show_me_and_next(h)?,
             "#/lessons/2?src=lessons/e2e-embed.txt&embed=1",
             "the frame stays an embed"
         );
@@ -585,16 +585,13 @@ pub fn check_open_lesson_file(h: &Harness) -> Result<(), Error> {
     std::fs::create_dir_all(&dir).map_err(|e| Error::Io(e.to_string()))?;
     let good = dir.join("my-lesson.txt");
     let bad = dir.join("broken-lesson.txt");
-    let write = |path: &std::path::Path, text: &str| {
-        std::fs::write(path, text).map_err(|e| Error::Io(e.to_string()))
-    };
-    write(
+    write_file(
         &good,
         "title: My own lesson\nminutes: 3\nlearn: A file from my computer.\nsetup: #/playground?groups=0\n\n\
          == Send one record\ntask: Send carol:1.\ncheck: appended key=carol count=1\nshow: produce carol:1\n\n\
          == Send another\ntask: Send carol:2.\ncheck: appended key=carol count=1\nshow: produce carol:2\n",
     )?;
-    write(
+    write_file(
         &bad,
         "title: Broken\nminutes: soon\n\n== A step\ncheck: appended count=many\n",
     )?;
@@ -613,11 +610,8 @@ pub fn check_open_lesson_file(h: &Harness) -> Result<(), Error> {
         wait_step_n(h, 1, 2)?;
         let crumbs = h.browser.find(".lessons .crumbs")?.text()?;
         assert!(crumbs.contains("My own lesson"), "{crumbs}");
-        click_text(h, ".lessons .lesson-actions", "Show me")?;
-        pass_and_next(h, 1)?;
-        wait_step_n(h, 2, 2)?;
         assert_eq!(
-            hash(h)?,
+            show_me_and_next(h)?,
             "#/lessons/2?file=imported",
             "the step is in the address"
         );
