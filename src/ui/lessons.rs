@@ -55,6 +55,16 @@ pub struct Progress {
 /// Progress in every lesson, by id.
 pub type AllProgress = BTreeMap<String, Progress>;
 
+/// Where a lesson begun and not finished goes on: its first step not passed (0-based); `None`
+/// for a lesson not begun or complete.
+pub fn resume_step(progress: Option<&Progress>, steps: usize) -> Option<usize> {
+    let passed = &progress?.passed;
+    if passed.is_empty() {
+        return None;
+    }
+    (0..steps).find(|i| !passed.contains(i))
+}
+
 /// The saved progress (none when there is none or it does not read).
 pub fn load_progress() -> AllProgress {
     Store::open()
@@ -346,6 +356,9 @@ fn CourseList() -> Html {
                                 <a href={format!("#/lessons/{id}")}>{ lesson.title.clone() }</a>
                                 { format!(" · {} min · ", lesson.minutes) }
                                 <span class="progress">{ if done >= total { "done".to_string() } else { format!("{done} of {total} steps") } }</span>
+                                if let Some(n) = resume_step(progress.get(id), total) {
+                                    { " · " }<a class="resume" href={format!("#/lessons/{id}/{}", n + 1)}>{ format!("Continue at step {}", n + 1) }</a>
+                                }
                                 <p>{ inline(&lesson.learn) }</p>
                             </li>
                         }
@@ -1214,6 +1227,23 @@ mod tests {
         ] {
             assert!(matches!(page_of(bad), Page::Bad(_)), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_lesson_begun_goes_on_at_its_first_step_not_passed() {
+        let progress = |passed: &[usize]| Progress {
+            passed: passed.to_vec(),
+            ..Progress::default()
+        };
+        assert_eq!(resume_step(None, 4), None, "not begun");
+        assert_eq!(resume_step(Some(&progress(&[])), 4), None, "not begun");
+        assert_eq!(resume_step(Some(&progress(&[0, 1])), 4), Some(2));
+        assert_eq!(
+            resume_step(Some(&progress(&[1, 0, 3])), 4),
+            Some(2),
+            "a gap"
+        );
+        assert_eq!(resume_step(Some(&progress(&[0, 1, 2, 3])), 4), None, "done");
     }
 
     /// Every kind of lesson keeps its step in the address: the course's in the path after its

@@ -262,8 +262,23 @@ pub fn check_replication(h: &Harness) -> Result<(), Error> {
     h.browser
         .wait_for(".lesson-view button[aria-label=\"Stop broker 1\"]", TIMEOUT)?
         .click()?;
-    pass_and_next(h, 2)?;
+    wait_step(h, "step 2 to pass", |s| s["passed"] == json!(true))?;
+    // The course (the crumbs' link) offers to go on where the learner stopped, on the
+    // lesson's session: broker 1 is still stopped at step 3.
+    h.browser.find(".lessons .crumbs a")?.click()?;
+    h.browser
+        .wait_until("Continue at step 3", TIMEOUT, || {
+            Ok(h.browser
+                .find_all("ol.course a.resume")?
+                .into_iter()
+                .find(|a| a.text().is_ok_and(|t| t == "Continue at step 3")))
+        })?
+        .click()?;
     wait_step_n(h, 3, OF)?;
+    h.browser.wait_for(
+        ".lesson-view button[aria-label=\"Start broker 1\"]",
+        TIMEOUT,
+    )?;
     view_says(h, "min.insync.replicas=2")?;
     choose(h, ".lesson-view select.auto-rate", "0")?;
     // A second apart, as a learner's two clicks are: what was in flight is acknowledged.
