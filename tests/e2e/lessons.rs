@@ -263,6 +263,16 @@ pub fn check_replication(h: &Harness) -> Result<(), Error> {
         .wait_for(".lesson-view button[aria-label=\"Stop broker 1\"]", TIMEOUT)?
         .click()?;
     wait_step(h, "step 2 to pass", |s| s["passed"] == json!(true))?;
+    // A reload at once (within the autosave's 2 s) keeps the stopped broker: the page saves
+    // as it is left.
+    h.browser.execute("location.reload()", &[])?;
+    std::thread::sleep(Duration::from_millis(300));
+    let s = wait_step_n(h, 2, OF)?;
+    assert_eq!(s["passed"], json!(true), "{s}");
+    h.browser.wait_for(
+        ".lesson-view button[aria-label=\"Start broker 1\"]",
+        TIMEOUT,
+    )?;
     // The course (the crumbs' link) offers to go on where the learner stopped, on the
     // lesson's session: broker 1 is still stopped at step 3.
     h.browser.find(".lessons .crumbs a")?.click()?;
