@@ -581,6 +581,24 @@ fn lesson_malformed_file_shows_line_numbered_errors() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_from_a_teachers_file_keeps_its_step() {
+    run_on_dist(
+        "lesson_src_step",
+        e2e::lessons::check_teachers_file_keeps_its_step,
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_embedded_posts_checkpoints_to_the_host() {
+    run_on_dist(
+        "lesson_embed_messages",
+        e2e::lessons::check_embedded_lesson_posts_progress,
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn lesson_file_opened_on_the_course_page() {
     run_on_dist("lesson_open_file", e2e::lessons::check_open_lesson_file);
 }

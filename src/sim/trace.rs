@@ -153,6 +153,8 @@ pub enum TraceKind {
         topic: Name,
         partition: u32,
         records: u32,
+        /// The keys of the batch's records, in order (which record was refused).
+        keys: Vec<Option<Bytes>>,
         error: String,
         retriable: bool,
         sent_at_ms: u64,

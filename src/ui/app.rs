@@ -202,21 +202,32 @@ pub fn App() -> Html {
         // An embed saves nothing: it must not overwrite the learner's own session.
         let saves = host.is_none();
         use_effect_with((), move |_| {
-            let mut last = None;
-            let mut warned = false;
+            // What was last written and whether storage refused, shared by the timer and the
+            // page's `pagehide`.
+            let state = std::rc::Rc::new(std::cell::RefCell::new((None, false)));
+            let save = move || {
+                let mut state = state.borrow_mut();
+                let (last, warned) = &mut *state;
+                if let Some(text) = autosave(&shared, last, warned) {
+                    notice.set(Some(text));
+                }
+            };
             // At once too: a session opened from a link (whose payload has left the address)
             // survives a reload straight away.
-            if saves && let Some(text) = autosave(&shared, &mut last, &mut warned) {
-                notice.set(Some(text));
+            if saves {
+                save();
             }
-            let interval = saves.then(|| {
-                gloo_timers::callback::Interval::new(AUTOSAVE_MS, move || {
-                    if let Some(text) = autosave(&shared, &mut last, &mut warned) {
-                        notice.set(Some(text));
-                    }
-                })
+            let timers = saves.then(|| {
+                let on_leave = save.clone();
+                // A reload or a closed tab within the interval keeps the last change too.
+                let leave = web_sys::window()
+                    .map(|w| gloo_events::EventListener::new(&w, "pagehide", move |_| on_leave()));
+                (
+                    gloo_timers::callback::Interval::new(AUTOSAVE_MS, save),
+                    leave,
+                )
             });
-            move || drop(interval)
+            move || drop(timers)
         });
     }
     let onloaded = {

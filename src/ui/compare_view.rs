@@ -137,7 +137,7 @@ fn controls(model: &Model, dispatch: &Callback<Action>) -> Html {
             </button>
             <label>{ el::text("span", &[("class", Attr("cmp-label"))], "Speed ") }<select onchange={onspeed} aria-label="Speed">{ for speeds }</select></label>
             <button type="button" onclick={reset}>{ "Reset" }</button>
-            { components::time_slider(c.now_ms(), c.earliest_ms(), c.horizon_ms(), &dispatch.reform(Action::Seek)) }
+            { components::time_slider(c.now_ms(), c.earliest_ms(), c.horizon_ms(), None, &dispatch.reform(Action::Seek)) }
             <label>{ "SOA calls " }
                 <select class="cmp-fanout" onchange={onfanout} aria-label="How the SOA front calls its services">
                     <option value="sequential" selected={fanout == Fanout::Sequential}>{ "in turn" }</option>

@@ -55,6 +55,16 @@ pub struct Progress {
 /// Progress in every lesson, by id.
 pub type AllProgress = BTreeMap<String, Progress>;
 
+/// Where a lesson begun and not finished goes on: its first step not passed (0-based); `None`
+/// for a lesson not begun or complete.
+pub fn resume_step(progress: Option<&Progress>, steps: usize) -> Option<usize> {
+    let passed = &progress?.passed;
+    if passed.is_empty() {
+        return None;
+    }
+    (0..steps).find(|i| !passed.contains(i))
+}
+
 /// The saved progress (none when there is none or it does not read).
 pub fn load_progress() -> AllProgress {
     Store::open()
@@ -138,6 +148,23 @@ pub fn lesson_of(hash: &str) -> Option<String> {
         Page::Lesson { id, .. } => Some(id),
         Page::Source { path, .. } => Some(format!("src:{path}")),
         Page::Imported { .. } => imported().map(|file| imported_id(&file.name)),
+        Page::List | Page::Bad(_) => None,
+    }
+}
+
+/// The address of step `step` (0-based) of the lesson `hash` runs, so a reload, the browser's
+/// Back or a shared link opens that step: `#/lessons/<id>/<n>` for a lesson of the course;
+/// for a teacher's file (`src=`) or one opened on the course page (`file=imported`), the step
+/// goes in the path: `#/lessons/<n>?src=…`. The query is kept as it was typed.
+pub fn step_hash(hash: &str, step: usize) -> Option<String> {
+    let n = step + 1;
+    // The query as typed (`embed=1` and its panels stay with an embedded lesson too).
+    let query = hash
+        .split_once('?')
+        .map_or(String::new(), |(_, q)| format!("?{q}"));
+    match page_of(hash) {
+        Page::Lesson { id, .. } => Some(format!("#/lessons/{id}/{n}{query}")),
+        Page::Source { .. } | Page::Imported { .. } => Some(format!("#/lessons/{n}{query}")),
         Page::List | Page::Bad(_) => None,
     }
 }
@@ -329,6 +356,9 @@ fn CourseList() -> Html {
                                 <a href={format!("#/lessons/{id}")}>{ lesson.title.clone() }</a>
                                 { format!(" · {} min · ", lesson.minutes) }
                                 <span class="progress">{ if done >= total { "done".to_string() } else { format!("{done} of {total} steps") } }</span>
+                                if let Some(n) = resume_step(progress.get(id), total) {
+                                    { " · " }<a class="resume" href={format!("#/lessons/{id}/{}", n + 1)}>{ format!("Continue at step {}", n + 1) }</a>
+                                }
                                 <p>{ inline(&lesson.learn) }</p>
                             </li>
                         }
@@ -695,7 +725,7 @@ fn Runner(props: &RunnerProps) -> Html {
         (0..total).all(|i| run.progress.passed.contains(&i) || (i == step_index && passed));
 
     let go = |to: usize| {
-        let (run, id) = (run.clone(), props.id.clone());
+        let run = run.clone();
         Callback::from(move |_: MouseEvent| {
             let mut next = (*run).clone();
             next.step = to;
@@ -703,8 +733,8 @@ fn Runner(props: &RunnerProps) -> Html {
             next.picked = None;
             next.entered = false;
             run.set(next);
-            if !id.contains(':') {
-                push_hash(&format!("#/lessons/{id}/{}", to + 1));
+            if let Some(hash) = step_hash(&current_hash(), to) {
+                push_hash(&hash);
             }
         })
     };
@@ -919,6 +949,13 @@ pub fn session_for_setup(setup: &str) -> Session {
 pub fn session_for_lesson(lesson: &Lesson) -> Result<Session, Vec<LineError>> {
     use crate::console::{Console, Mode};
     let mut session = session_for_setup(&lesson.setup);
+    // A script's line runs until nothing is in flight, which a steady load never allows: the
+    // setup's auto-produce waits until the lines have run (else each line would take the
+    // console's longest wait, minutes of virtual time, with records piling up meanwhile).
+    let auto_rate = session.auto_rate();
+    if auto_rate > 0 && !lesson.run.is_empty() {
+        session.act(Action::SetAutoRate(0));
+    }
     let mut console = Console::new(Mode::Script);
     let mut created = None;
     for run in &lesson.run {
@@ -966,6 +1003,9 @@ pub fn session_for_lesson(lesson: &Lesson) -> Result<Session, Vec<LineError>> {
     }
     if let Some(topic) = created {
         session.act(Action::ShowTopic(topic));
+    }
+    if auto_rate > 0 && !lesson.run.is_empty() {
+        session.act(Action::SetAutoRate(auto_rate));
     }
     Ok(session)
 }
@@ -1088,10 +1128,10 @@ fn perform(session: &mut Session, action: &ShowAction) {
         ShowAction::Health(..) | ShowAction::WcProduce(_) | ShowAction::WcStepRecord => return,
         ShowAction::Play => return session.playing = true,
         ShowAction::Pause => return session.playing = false,
-        ShowAction::Produce(text) => Action::Produce {
+        ShowAction::Produce(text, acks) => Action::Produce {
             text: text.clone(),
             partition: None,
-            acks: crate::sim::client::Acks::All,
+            acks: *acks,
         },
         ShowAction::AddConsumer(group) => Action::AddConsumer {
             group: group.clone(),
@@ -1187,6 +1227,66 @@ mod tests {
         ] {
             assert!(matches!(page_of(bad), Page::Bad(_)), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_lesson_begun_goes_on_at_its_first_step_not_passed() {
+        let progress = |passed: &[usize]| Progress {
+            passed: passed.to_vec(),
+            ..Progress::default()
+        };
+        assert_eq!(resume_step(None, 4), None, "not begun");
+        assert_eq!(resume_step(Some(&progress(&[])), 4), None, "not begun");
+        assert_eq!(resume_step(Some(&progress(&[0, 1])), 4), Some(2));
+        assert_eq!(
+            resume_step(Some(&progress(&[1, 0, 3])), 4),
+            Some(2),
+            "a gap"
+        );
+        assert_eq!(resume_step(Some(&progress(&[0, 1, 2, 3])), 4), None, "done");
+    }
+
+    /// Every kind of lesson keeps its step in the address: the course's in the path after its
+    /// id, a teacher's file and an imported one in the path before their query, which is kept
+    /// as typed (an escaped path stays escaped and reads back the same).
+    #[test]
+    fn the_step_is_kept_in_every_lessons_address() {
+        assert_eq!(
+            step_hash("#/lessons/replication", 2).as_deref(),
+            Some("#/lessons/replication/3")
+        );
+        assert_eq!(
+            step_hash("#/lessons/replication/5", 0).as_deref(),
+            Some("#/lessons/replication/1")
+        );
+        let src = "#/lessons?src=my%20lessons/a%26b.txt";
+        let second = step_hash(src, 1).expect("a src= lesson");
+        assert_eq!(second, "#/lessons/2?src=my%20lessons/a%26b.txt");
+        assert_eq!(
+            page_of(&second),
+            Page::Source {
+                path: "my lessons/a&b.txt".into(),
+                step: 1
+            }
+        );
+        let back = step_hash(&second, 0).expect("back to the first");
+        assert_eq!(
+            page_of(&back),
+            Page::Source {
+                path: "my lessons/a&b.txt".into(),
+                step: 0
+            }
+        );
+        let third = step_hash(IMPORTED_HASH, 2).expect("an imported lesson");
+        assert_eq!(third, "#/lessons/3?file=imported");
+        assert_eq!(page_of(&third), Page::Imported { step: 2 });
+        assert_eq!(
+            step_hash("#/lessons/replication/1?embed=1", 1).as_deref(),
+            Some("#/lessons/replication/2?embed=1"),
+            "an embedded lesson stays embedded"
+        );
+        assert_eq!(step_hash("#/lessons", 1), None);
+        assert_eq!(step_hash("#/lessons?src=https://evil.example/x", 1), None);
     }
 
     /// Without the tab's storage (here: outside a browser) an imported file is still kept in
@@ -1302,6 +1402,92 @@ mod tests {
             let total = s.trace().checker.as_ref().map(|c| c.total);
             assert_eq!(total, Some(revoked), "{assignor:?}: partitions given up");
         }
+    }
+
+    /// What the replication lesson says is what the engine does, step by step through its
+    /// own "Show me" actions: its `run:` line sets `min.insync.replicas=2` on `orders`; with
+    /// brokers 1 and 2 stopped every ISR is `[3]`; grace:1 with acks=all is refused with Kafka
+    /// 4.1.1's `NotEnoughReplicasException` and its text (`Errors.NOT_ENOUGH_REPLICAS`),
+    /// retriable, and not appended; heidi:1 with acks=1 is appended; broker 2 back, each ISR
+    /// has two replicas.
+    #[test]
+    fn the_replication_lesson_says_what_the_engine_does() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/lessons");
+        let text = std::fs::read_to_string(dir.join("replication.txt")).expect("lesson");
+        let lesson = format::parse(&text).expect("parses");
+        let mut s = session_for_lesson(&lesson).expect("sets up");
+        let min_isr = |s: &Session| {
+            s.world()
+                .topic("orders")
+                .map(|t| t.config.min_insync_replicas)
+        };
+        assert_eq!(min_isr(&s), Some(2));
+        // The run: line waits for nothing in flight, not for the setup's steady load.
+        assert!(s.world().now_ms() < 10_000, "{} ms", s.world().now_ms());
+        assert_eq!(
+            s.auto_rate(),
+            5,
+            "the setup's load runs when the lesson starts"
+        );
+        let isrs = |s: &Session| -> Vec<Vec<u32>> {
+            let topic = s.world().topic("orders").expect("orders");
+            topic.partitions.iter().map(|p| p.isr.clone()).collect()
+        };
+        let step = |s: &mut Session, n: usize| -> Vec<crate::sim::TraceEvent> {
+            let before = s.world().now_ms();
+            for action in &lesson.steps[n].show {
+                perform(s, action);
+            }
+            s.playing = true;
+            s.run(3_000);
+            s.world()
+                .recent_events()
+                .iter()
+                .filter(|e| e.at_ms >= before)
+                .cloned()
+                .collect()
+        };
+        step(&mut s, 0);
+        step(&mut s, 1);
+        step(&mut s, 2);
+        assert_eq!(isrs(&s), vec![vec![3]; 3], "brokers 1 and 2 stopped");
+        assert_eq!(s.auto_rate(), 0, "Auto-produce is off");
+        let events = step(&mut s, 3);
+        let failed: Vec<_> = events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                crate::sim::TraceKind::ProduceFailed {
+                    error,
+                    retriable,
+                    keys,
+                    ..
+                } if keys.iter().flatten().any(|k| k[..] == *b"grace") => {
+                    Some((error.clone(), *retriable))
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(!failed.is_empty(), "grace:1 is refused");
+        assert!(
+            failed.iter().all(|(error, retriable)| *retriable
+                && error
+                    == "org.apache.kafka.common.errors.NotEnoughReplicasException: Messages are rejected since there are fewer in-sync replicas than required."),
+            "{failed:?}"
+        );
+        let appended = |events: &[crate::sim::TraceEvent], key: &str| {
+            events.iter().any(|e| {
+                matches!(&e.kind, crate::sim::TraceKind::RecordAppended { key: Some(k), .. } if k[..] == *key.as_bytes())
+            })
+        };
+        assert!(!appended(&events, "grace"), "grace:1 is not appended");
+        let events = step(&mut s, 4);
+        assert!(appended(&events, "heidi"), "acks=1: heidi:1 is appended");
+        let events = step(&mut s, 5);
+        assert!(isrs(&s).iter().all(|isr| isr.len() == 2), "{:?}", isrs(&s));
+        assert!(
+            appended(&events, "grace"),
+            "the producer's retry of grace:1 is accepted now"
+        );
     }
 
     #[test]

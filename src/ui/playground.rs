@@ -273,13 +273,15 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
             { error_banner(model.error.as_ref(), dispatch.reform(|_| Action::DismissError)) }
             { time_travel(&model, &dispatch) }
             if shows(Panel::Producer) {
-                <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate()} topic={topic.clone()} />
+                <ProducerPanel dispatch={dispatch.clone()} partitions={partition_count(&model)} auto_rate={model.auto_rate()} topic={topic.clone()}
+                    acks={model.world().producer(model.producer).map_or(Acks::All, |p| p.config.acks)} />
             }
             if shows(Panel::Lanes) {
                 { diagram::diagram(&model, &model_ref, &dispatch, narrow, motion, refresh, &mut slow.diagram) }
             }
             if shows(Panel::Replicas) {
-                <diagram::Replicas topic={topic.clone()} brokers={slow.brokers.clone()} rows={slow.replicas.clone()} />
+                <diagram::Replicas topic={topic.clone()} brokers={slow.brokers.clone()} rows={slow.replicas.clone()}
+                    min_isr={model.world().topic(&topic).map_or(1, |t| t.config.min_insync_replicas)} />
             }
             if shows(Panel::Lanes) {
                 <panels::RecordCard model={model_ref.clone()} selected={model.selected.clone()} version={log_version} dispatch={dispatch.clone()} />
@@ -338,6 +340,8 @@ pub struct ControlsModel {
     consumed: u64,
     /// Appended and delivered per second over the last seconds of virtual time.
     throughput: Option<(u64, u64)>,
+    /// In a lesson: when the step's goal was reached (the event that satisfied it).
+    goal_ms: Option<u64>,
 }
 
 fn snapshot_controls(model: &Model) -> ControlsModel {
@@ -357,6 +361,11 @@ fn snapshot_controls(model: &Model) -> ControlsModel {
         produced: model.trace().produced,
         consumed: model.trace().consumed,
         throughput: model::throughput(&model.trace().lag_history),
+        // Only inside a lesson: a goal left in the session from one is not the Playground's.
+        goal_ms: (crate::ui::route::Route::from_hash(&current_hash())
+            == crate::ui::route::Route::Lessons)
+            .then(|| model.trace().checker.as_ref().and_then(|c| c.passed_at_ms))
+            .flatten(),
     }
 }
 
@@ -407,7 +416,7 @@ fn Controls(props: &ControlsProps) -> Html {
                     oninput={speed} aria-valuetext={format!("{} times", tenths(m.speed))} />
                 <output>{ format!("{}×", tenths(m.speed)) }</output>
             </label>
-            { components::time_slider(m.now_ms, m.min_ms, m.max_ms, &d.reform(Action::Seek)) }
+            { components::time_slider(m.now_ms, m.min_ms, m.max_ms, m.goal_ms, &d.reform(Action::Seek)) }
             if !props.embedded {
                 <label>{ "Seed " }
                     <input type="number" ref={seed_input} value={m.seed.to_string()} min="0" class="seed" />
@@ -437,13 +446,16 @@ pub struct ProducerProps {
     auto_rate: u32,
     /// The topic the producer writes to.
     topic: AttrValue,
+    /// The acks of the producer the page sends through (what "Show me" or the last record
+    /// typed chose): the list starts there when the panel is drawn anew.
+    acks: Acks,
 }
 
 #[component]
 fn ProducerPanel(props: &ProducerProps) -> Html {
     let text = use_node_ref();
     let partition = use_state(|| None::<u32>);
-    let acks = use_state(|| Acks::All);
+    let acks = use_state(|| props.acks);
     let onkeydown = {
         let text = text.clone();
         let dispatch = props.dispatch.clone();
@@ -503,7 +515,7 @@ fn ProducerPanel(props: &ProducerProps) -> Html {
                 </select>
             </label>
             <label>{ "acks " }
-                <select onchange={on_acks}>
+                <select class="acks" onchange={on_acks}>
                     <option value="all" selected={*acks == Acks::All}>{ "all" }</option>
                     <option value="1" selected={*acks == Acks::One}>{ "1" }</option>
                     <option value="0" selected={*acks == Acks::Zero}>{ "0" }</option>

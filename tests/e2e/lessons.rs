@@ -233,8 +233,142 @@ pub fn check_delivery_guarantees(h: &Harness) -> Result<(), Error> {
     do_lesson(h, "delivery-guarantees", 3, |_, c| c[0].clone())
 }
 
+/// The ISR of each partition of the topic in the lesson's Replicas table, as it reads.
+fn isrs_shown(h: &Harness) -> Result<Vec<String>, Error> {
+    let v = h.browser.execute(
+        "return [...document.querySelectorAll('.lesson-view table.replicas tr[data-isr]')].map(r => r.dataset.isr);",
+        &[],
+    )?;
+    Ok(serde_json::from_value(v).unwrap_or_default())
+}
+
+/// Replicas, leaders and acks, by clicks and keys: Play, Stop broker 1 (leaders move); the
+/// Replicas table names `min.insync.replicas=2` (the lesson's `run:` line); Auto-produce off
+/// and Stop broker 2 (every ISR `[3]`); the prediction answered, then grace:1 typed with acks
+/// all: the event log shows Kafka 4.1.1's `NotEnoughReplicasException` and its text
+/// (`Errors.NOT_ENOUGH_REPLICAS`), retried; acks 1 chosen and heidi:1 typed: appended;
+/// Start broker 2: two replicas in each ISR again, and "Lesson complete".
 pub fn check_replication(h: &Harness) -> Result<(), Error> {
-    do_lesson(h, "replication", 2, |_, c| c[0].clone())
+    const ENTER: &str = "\u{E007}";
+    const OF: usize = 6;
+    h.open("#/lessons/replication")?;
+    wait_step_n(h, 1, OF)?;
+    h.browser.wait_for(".lesson-view .controls", TIMEOUT)?;
+    h.screenshot("lesson-replication-first")?;
+    // "Press Play": the button reads Pause when the clock already runs.
+    let _ = click_text(h, ".lesson-view .controls", "Play");
+    pass_and_next(h, 1)?;
+    wait_step_n(h, 2, OF)?;
+    h.browser
+        .wait_for(".lesson-view button[aria-label=\"Stop broker 1\"]", TIMEOUT)?
+        .click()?;
+    wait_step(h, "step 2 to pass", |s| s["passed"] == json!(true))?;
+    // A reload at once (within the autosave's 2 s) keeps the stopped broker: the page saves
+    // as it is left.
+    h.browser.execute("location.reload()", &[])?;
+    std::thread::sleep(Duration::from_millis(300));
+    let s = wait_step_n(h, 2, OF)?;
+    assert_eq!(s["passed"], json!(true), "{s}");
+    h.browser.wait_for(
+        ".lesson-view button[aria-label=\"Start broker 1\"]",
+        TIMEOUT,
+    )?;
+    // The course (the crumbs' link) offers to go on where the learner stopped, on the
+    // lesson's session: broker 1 is still stopped at step 3.
+    h.browser.find(".lessons .crumbs a")?.click()?;
+    h.browser
+        .wait_until("Continue at step 3", TIMEOUT, || {
+            Ok(h.browser
+                .find_all("ol.course a.resume")?
+                .into_iter()
+                .find(|a| a.text().is_ok_and(|t| t == "Continue at step 3")))
+        })?
+        .click()?;
+    wait_step_n(h, 3, OF)?;
+    h.browser.wait_for(
+        ".lesson-view button[aria-label=\"Start broker 1\"]",
+        TIMEOUT,
+    )?;
+    view_says(h, "min.insync.replicas=2")?;
+    choose(h, ".lesson-view select.auto-rate", "0")?;
+    // A second apart, as a learner's two clicks are: what was in flight is acknowledged.
+    std::thread::sleep(Duration::from_millis(1_000));
+    h.browser
+        .find(".lesson-view button[aria-label=\"Stop broker 2\"]")?
+        .click()?;
+    let isrs = h.browser.wait_until("every ISR to be [3]", TIMEOUT, || {
+        let isrs = isrs_shown(h)?;
+        Ok((!isrs.is_empty() && isrs.iter().all(|i| i == "3")).then_some(isrs))
+    })?;
+    assert_eq!(isrs.len(), 3, "{isrs:?}");
+    pass_and_next(h, 3)?;
+    let s = wait_step_n(h, 4, OF)?;
+    assert_eq!(s["passed"], json!(false), "nothing sent yet: {s}");
+    assert_eq!(s["predict"], json!(true), "{s}");
+    predict(h, "The leader refuses it; the producer retries")?;
+    h.browser
+        .find(".lesson-view #produce-input")?
+        .send_keys(&format!("grace:1{ENTER}"))?;
+    let s = wait_step(h, "step 4 to pass", |s| s["passed"] == json!(true))?;
+    let verdict = s["verdict"].as_str().unwrap_or_default();
+    assert!(
+        verdict.contains("right") && verdict.contains("NotEnoughReplicasException"),
+        "{verdict}"
+    );
+    let log = view_says(h, "NotEnoughReplicasException")?;
+    assert!(
+        log.contains("failed (will retry): org.apache.kafka.common.errors.NotEnoughReplicasException: Messages are rejected since there are fewer in-sync replicas than required."),
+        "{log}"
+    );
+    // The Time slider marks the moment the goal was reached, the one the narration names.
+    let mark = h.browser.wait_until("the goal's mark on the Time slider", TIMEOUT, || {
+        let v = h.browser.execute(
+            "const m = document.querySelector('.lesson-view .timeline .goal-mark'); \
+             const o = document.querySelector('.lesson-view .timeline datalist option'); \
+             const g = document.querySelector('.lessons .goal.passed'); \
+             return m && o && g ? { mark: m.textContent, tick: o.value, ms: m.dataset.ms, goal: g.textContent } : null;",
+            &[],
+        )?;
+        Ok((!v.is_null()).then_some(v))
+    })?;
+    let shown = mark["mark"].as_str().unwrap_or_default();
+    let when = shown.trim_start_matches("✓ goal at ");
+    assert!(
+        !when.is_empty()
+            && mark["goal"]
+                .as_str()
+                .is_some_and(|g| g.contains(&format!("at t = {when}"))),
+        "{mark}"
+    );
+    assert_eq!(mark["tick"], mark["ms"], "{mark}");
+    h.screenshot("lesson-replication-not-enough-replicas")?;
+    click_text(h, ".lessons .lesson-actions", "Next")?;
+    wait_step_n(h, 5, OF)?;
+    choose(h, ".lesson-view select.acks", "1")?;
+    h.browser
+        .find(".lesson-view #produce-input")?
+        .send_keys(&format!("heidi:1{ENTER}"))?;
+    view_says(h, "(key heidi)")?;
+    pass_and_next(h, 5)?;
+    wait_step_n(h, 6, OF)?;
+    h.browser
+        .find(".lesson-view button[aria-label=\"Start broker 2\"]")?
+        .click()?;
+    wait_step(h, "Lesson complete", |s| s["complete"] == json!(true))?;
+    let isrs = h
+        .browser
+        .wait_until("two replicas in each ISR", TIMEOUT, || {
+            let isrs = isrs_shown(h)?;
+            Ok((isrs.len() == 3 && isrs.iter().all(|i| i.split(',').count() == 2)).then_some(isrs))
+        })?;
+    assert!(
+        isrs.iter().all(|i| i.contains('2') && i.contains('3')),
+        "{isrs:?}"
+    );
+    // As the step says: the producer's retry of grace:1 is appended once the ISR has grown.
+    view_says(h, "(key grace)")?;
+    h.screenshot("lesson-replication-last")?;
+    h.expect_no_panic_banner("replication lesson")
 }
 
 /// A malformed lesson file (written into the served site for the test) gets errors with line
@@ -294,11 +428,8 @@ pub fn check_run_lines_set_up_a_lesson(h: &Harness) -> Result<(), Error> {
         "\nrun: kafka-console-producer.sh",
         "\nrun: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic payments\nrun: kafka-console-producer.sh",
     );
-    let write = |path: &std::path::Path, text: &str| {
-        std::fs::write(path, text).map_err(|e| Error::Io(e.to_string()))
-    };
-    write(&good, lesson)?;
-    write(&bad, &refused)?;
+    write_file(&good, lesson)?;
+    write_file(&bad, &refused)?;
     let result = (|| {
         h.open("#/lessons?src=lessons/e2e-run.txt")?;
         wait_step_n(h, 1, 1)?;
@@ -348,6 +479,129 @@ pub fn check_run_lines_set_up_a_lesson(h: &Harness) -> Result<(), Error> {
     result
 }
 
+/// The page's address, as the address bar shows it.
+fn hash(h: &Harness) -> Result<String, Error> {
+    let v = h.browser.execute("return location.hash", &[])?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+/// A two-step lesson's first step done with "Show me", then Next: the address of step 2.
+fn show_me_and_next(h: &Harness) -> Result<String, Error> {
+    wait_step_n(h, 1, 2)?;
+    click_text(h, ".lessons .lesson-actions", "Show me")?;
+    pass_and_next(h, 1)?;
+    wait_step_n(h, 2, 2)?;
+    hash(h)
+}
+
+/// Writes a file the test serves or picks.
+fn write_file(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text).map_err(|e| Error::Io(e.to_string()))
+}
+
+/// A teacher's file opened by `src=` keeps its step in the address, as the course's lessons
+/// do: Next writes `#/lessons/2?src=…`, a reload opens step 2 again, the browser's back
+/// button returns to step 1 (passed), and the address opened afresh (a shared link) starts at
+/// step 2.
+pub fn check_teachers_file_keeps_its_step(h: &Harness) -> Result<(), Error> {
+    let path = crate::e2e::server::require_dist()
+        .join("lessons")
+        .join("e2e-steps.txt");
+    std::fs::write(
+        &path,
+        "title: Two steps\nsetup: #/playground?groups=0\n\n\
+         == First\ntask: Send erin:1.\ncheck: appended key=erin count=1\nshow: produce erin:1\n\n\
+         == Second\ntask: Send erin:2.\ncheck: appended key=erin count=1\nshow: produce erin:2\n",
+    )
+    .map_err(|e| Error::Io(e.to_string()))?;
+    let result = (|| {
+        h.open("#/lessons?src=lessons/e2e-steps.txt")?;
+        let second = show_me_and_next(h)?;
+        assert_eq!(second, "#/lessons/2?src=lessons/e2e-steps.txt");
+        h.browser.execute("location.reload()", &[])?;
+        std::thread::sleep(Duration::from_millis(300));
+        wait_step_n(h, 2, 2)?;
+        h.browser.back()?;
+        let s = wait_step_n(h, 1, 2)?;
+        assert_eq!(s["passed"], json!(true), "progress kept: {s}");
+        h.open(&second)?;
+        wait_step_n(h, 2, 2)?;
+        h.screenshot("lesson-src-step-2")?;
+        h.expect_no_panic_banner("a src= lesson's step")
+    })();
+    let _ = std::fs::remove_file(&path);
+    result
+}
+
+/// A lesson embedded in a course page (`embed=1`): each passed step posts `checkpoint` to the
+/// host page and the last one `completed` too (the embed's message API, version 1), while
+/// Next keeps the embed in the frame's address. Clicks are made inside the frame.
+pub fn check_embedded_lesson_posts_progress(h: &Harness) -> Result<(), Error> {
+    let dist = crate::e2e::server::require_dist();
+    let lesson = dist.join("lessons").join("e2e-embed.txt");
+    let host = dist.join("e2e-lesson-host.html");
+    write_file(
+        &lesson,
+        "title: Embedded\nsetup: #/playground?groups=0\n\n\
+         == First\ntask: Send frank:1.\ncheck: appended key=frank count=1\nshow: produce frank:1\n\n\
+         == Second\ntask: Send frank:2.\ncheck: appended key=frank count=1\nshow: produce frank:2\n",
+    )?;
+    write_file(
+        &host,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>A course page</title><link rel=\"icon\" href=\"data:,\"></head>\
+         <body><iframe id=\"lesson\" title=\"A lesson\" width=\"800\" height=\"580\" \
+         src=\"index.html#/lessons?src=lessons/e2e-embed.txt&amp;embed=1\"></iframe></body></html>",
+    )?;
+    let result = (|| {
+        h.browser.goto(&h.server.url("e2e-lesson-host.html"))?;
+        h.browser.execute(
+            "window.seen = []; addEventListener('message', e => { \
+               if (e.source === document.getElementById('lesson').contentWindow) seen.push(e.data); });",
+            &[],
+        )?;
+        let seen = || -> Result<Vec<serde_json::Value>, Error> {
+            let v = h.browser.execute("return window.seen", &[])?;
+            Ok(serde_json::from_value(v).unwrap_or_default())
+        };
+        h.browser.enter_frame(0)?;
+        assert_eq!(
+            show_me_and_next(h)?,
+            "#/lessons/2?src=lessons/e2e-embed.txt&embed=1",
+            "the frame stays an embed"
+        );
+        click_text(h, ".lessons .lesson-actions", "Show me")?;
+        wait_step(h, "Lesson complete", |s| s["complete"] == json!(true))?;
+        h.browser.leave_frames()?;
+        let messages = h
+            .browser
+            .wait_until("checkpoint and completed", TIMEOUT, || {
+                let all = seen()?;
+                Ok(all.iter().any(|m| m["type"] == "completed").then_some(all))
+            })?;
+        let of = |kind: &str| -> Vec<&serde_json::Value> {
+            messages.iter().filter(|m| m["type"] == kind).collect()
+        };
+        let checkpoints = of("checkpoint");
+        assert_eq!(checkpoints.len(), 2, "{messages:?}");
+        for (n, c) in checkpoints.iter().enumerate() {
+            assert_eq!(c["version"], json!(1), "{c}");
+            assert_eq!(c["lesson"], json!("src:lessons/e2e-embed.txt"), "{c}");
+            assert_eq!(c["step"], json!(n + 1), "{c}");
+            assert_eq!(c["passed"], json!(true), "{c}");
+        }
+        let completed = of("completed");
+        assert_eq!(completed.len(), 1, "{messages:?}");
+        assert_eq!(completed[0]["steps"], json!(2), "{messages:?}");
+        assert_eq!(completed[0]["title"], json!("Embedded"), "{messages:?}");
+        h.screenshot("lesson-embedded")?;
+        h.expect_no_panic_banner("an embedded lesson")
+    })();
+    let _ = h.browser.leave_frames();
+    let _ = std::fs::remove_file(&lesson);
+    let _ = std::fs::remove_file(&host);
+    result
+}
+
 /// A teacher's file picked on the course page ("Open a lesson file…"): it runs as a `src=`
 /// file runs, its first step on screen; Show me, Next and a reload of the tab keep it; a
 /// malformed file picked the same way gets its errors with line numbers.
@@ -356,16 +610,13 @@ pub fn check_open_lesson_file(h: &Harness) -> Result<(), Error> {
     std::fs::create_dir_all(&dir).map_err(|e| Error::Io(e.to_string()))?;
     let good = dir.join("my-lesson.txt");
     let bad = dir.join("broken-lesson.txt");
-    let write = |path: &std::path::Path, text: &str| {
-        std::fs::write(path, text).map_err(|e| Error::Io(e.to_string()))
-    };
-    write(
+    write_file(
         &good,
         "title: My own lesson\nminutes: 3\nlearn: A file from my computer.\nsetup: #/playground?groups=0\n\n\
          == Send one record\ntask: Send carol:1.\ncheck: appended key=carol count=1\nshow: produce carol:1\n\n\
          == Send another\ntask: Send carol:2.\ncheck: appended key=carol count=1\nshow: produce carol:2\n",
     )?;
-    write(
+    write_file(
         &bad,
         "title: Broken\nminutes: soon\n\n== A step\ncheck: appended count=many\n",
     )?;
@@ -384,14 +635,19 @@ pub fn check_open_lesson_file(h: &Harness) -> Result<(), Error> {
         wait_step_n(h, 1, 2)?;
         let crumbs = h.browser.find(".lessons .crumbs")?.text()?;
         assert!(crumbs.contains("My own lesson"), "{crumbs}");
-        click_text(h, ".lessons .lesson-actions", "Show me")?;
-        pass_and_next(h, 1)?;
-        wait_step_n(h, 2, 2)?;
+        assert_eq!(
+            show_me_and_next(h)?,
+            "#/lessons/2?file=imported",
+            "the step is in the address"
+        );
         h.browser.execute("location.reload()", &[])?;
-        // The tab kept the file: the lesson comes back, its first step passed.
+        // The tab kept the file: the lesson comes back at the step the learner was on.
+        wait_step_n(h, 2, 2)?;
+        h.screenshot("lesson-open-file-reloaded")?;
+        click_text(h, ".lessons .lesson-actions", "Back")?;
         let s = wait_step_n(h, 1, 2)?;
         assert_eq!(s["passed"], json!(true), "progress kept: {s}");
-        h.screenshot("lesson-open-file-reloaded")?;
+        assert_eq!(hash(h)?, "#/lessons/1?file=imported");
 
         // Pasted text runs the same way.
         h.open("#/lessons")?;
@@ -534,16 +790,21 @@ pub fn check_compaction(h: &Harness) -> Result<(), Error> {
     h.expect_no_panic_banner("compaction lesson")
 }
 
-/// The Assignor list of the lesson's Playground.
-fn choose_assignor(h: &Harness, name: &str) -> Result<(), Error> {
-    let select = h.browser.find(".lesson-view select.assignor")?;
-    select.click()?;
-    for option in h.browser.find_all(".lesson-view select.assignor option")? {
-        if option.attribute("value")?.as_deref() == Some(name) {
+/// Picks the option whose value is `value` in the select at `css`, as a learner does: a click
+/// on the select, then on the option.
+fn choose(h: &Harness, css: &str, value: &str) -> Result<(), Error> {
+    h.browser.find(css)?.click()?;
+    for option in h.browser.find_all(&format!("{css} option"))? {
+        if option.attribute("value")?.as_deref() == Some(value) {
             return option.click();
         }
     }
-    Err(Error::Protocol(format!("no assignor {name:?}")))
+    Err(Error::Protocol(format!("no option {value:?} in `{css}`")))
+}
+
+/// The Assignor list of the lesson's Playground.
+fn choose_assignor(h: &Harness, name: &str) -> Result<(), Error> {
+    choose(h, ".lesson-view select.assignor", name)
 }
 
 fn assignor_shown(h: &Harness) -> Result<String, Error> {
@@ -1059,7 +1320,7 @@ pub fn check_a_left_over_goal_does_not_skip_a_setup(h: &Harness) -> Result<(), E
         "location.hash = arguments[0]",
         &[json!("#/lessons/replication/2")],
     )?;
-    wait_step_n(h, 2, 2)?;
+    wait_step_n(h, 2, 6)?;
     let brokers = h.browser.wait_until("three brokers", TIMEOUT, || {
         let n = h.browser.find_all(".lesson-view .broker-chip")?.len();
         Ok((n == 3).then_some(n))

@@ -438,6 +438,19 @@ impl Browser {
         self.cmd("POST", "/forward", None).map(drop)
     }
 
+    /// Sends the commands that follow (`find`, `execute`, …) into the current page's
+    /// `index`-th frame, as a learner's clicks inside an embedded figure land there.
+    pub fn enter_frame(&self, index: u32) -> Result<()> {
+        self.cmd("POST", "/frame", Some(json!({ "id": index })))
+            .map(drop)
+    }
+
+    /// Sends the commands that follow to the top-level page again.
+    pub fn leave_frames(&self) -> Result<()> {
+        self.cmd("POST", "/frame", Some(json!({ "id": null })))
+            .map(drop)
+    }
+
     /// The first element matching a CSS selector (`no such element` if none).
     pub fn find(&self, css: &str) -> Result<Element<'_>> {
         let v = self.cmd(

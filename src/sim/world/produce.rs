@@ -624,9 +624,10 @@ impl World {
         self.update_high_watermark(topic, partition);
     }
 
-    /// The leader's checks of a produce request, in Kafka's order: leadership, the idempotent
-    /// producer's sequence, `max.message.bytes`, keys in a compacted topic, and
-    /// `min.insync.replicas` for acks=all.
+    /// The leader's checks of a produce request, in Kafka's order: leadership,
+    /// `min.insync.replicas` for acks=all (`Partition.appendRecordsToLeader`), then what the log
+    /// validates: the idempotent producer's sequence, `max.message.bytes`, keys in a compacted
+    /// topic.
     #[allow(clippy::too_many_arguments)]
     fn check_produce(
         &self,
@@ -653,6 +654,17 @@ impl World {
             return Check::Refuse(
                 SimError::NotLeaderOrFollower(
                     "For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition.".to_string(),
+                ),
+                true,
+            );
+        }
+        // `Partition.appendRecordsToLeader` refuses acks=all while the ISR is short before the
+        // log (`UnifiedLog.appendAsLeader`) validates sequence, size or keys.
+        if acks == Acks::All && (p.isr.len() as u32) < t.config.min_insync_replicas {
+            return Check::Refuse(
+                SimError::NotEnoughReplicas(
+                    "Messages are rejected since there are fewer in-sync replicas than required."
+                        .to_string(),
                 ),
                 true,
             );
@@ -700,15 +712,6 @@ impl World {
                 false,
             );
         }
-        if acks == Acks::All && (p.isr.len() as u32) < t.config.min_insync_replicas {
-            return Check::Refuse(
-                SimError::NotEnoughReplicas(
-                    "Messages are rejected since there are fewer in-sync replicas than required."
-                        .to_string(),
-                ),
-                true,
-            );
-        }
         Check::Accept
     }
 
@@ -735,6 +738,7 @@ impl World {
             topic: topic.clone(),
             partition,
             records: count,
+            keys: records.iter().map(|r| r.key.clone()).collect(),
             error: format!("{}: {}", error.exception_class(), error.message()),
             retriable: !give_up,
             sent_at_ms: now,

@@ -22,8 +22,15 @@ pub fn seek_key_target(key: &str, now: u64, min: u64, max: u64) -> Option<u64> {
 }
 
 /// The Time slider: virtual time from `min_ms` (the timeline's reach) to `max_ms` (the end of
-/// the recording), at `now_ms`.
-pub fn time_slider(now_ms: u64, min_ms: u64, max_ms: u64, on_seek: &Callback<u64>) -> Html {
+/// the recording), at `now_ms`. `goal_ms`, in a lesson, is the moment the step's goal was
+/// reached: a tick on the slider (its `datalist`) and, beside it, its time in words.
+pub fn time_slider(
+    now_ms: u64,
+    min_ms: u64,
+    max_ms: u64,
+    goal_ms: Option<u64>,
+    on_seek: &Callback<u64>,
+) -> Html {
     let seek = on_seek.reform(|e: InputEvent| {
         e.target_unchecked_into::<web_sys::HtmlInputElement>()
             .value()
@@ -43,8 +50,13 @@ pub fn time_slider(now_ms: u64, min_ms: u64, max_ms: u64, on_seek: &Callback<u64
         <label class="timeline" data-now={now_ms.to_string()} data-horizon={max_ms.to_string()}>{ "Time " }
             <input type="range" min={min_ms.to_string()} max={max_ms.max(min_ms + 1).to_string()} value={now_ms.to_string()}
                 oninput={seek} onkeydown={keys} aria-valuetext={format_ms(now_ms)}
+                list={goal_ms.map(|_| "goal-moment")}
                 aria-keyshortcuts="ArrowLeft ArrowRight PageUp PageDown Home End" />
             <output class="mono">{ format_ms(now_ms) }</output>
+            if let Some(goal) = goal_ms {
+                <datalist id="goal-moment"><option value={goal.to_string()} label="goal reached" /></datalist>
+                <span class="goal-mark mono" data-ms={goal.to_string()}>{ format!("✓ goal at {}", format_ms(goal)) }</span>
+            }
         </label>
     }
 }

@@ -20,7 +20,12 @@
 //! - `compacted [topic=T] [removed=N]` — the log cleaner removed N records or more from T
 //!   (summed over its passes since the step began; N is 1 unless given);
 //! - `revoked group=G [min=N] [max=M]` — since the step began, members of G gave up N to M
-//!   partitions in all (`PartitionsRevoked`, summed), and G completed a rebalance after that.
+//!   partitions in all (`PartitionsRevoked`, summed), and G completed a rebalance after that;
+//! - `isr [topic=T] [min=N] [max=M]` — a partition's ISR changed (shrank or grew) to N to M
+//!   replicas (`IsrChanged`; `max=1`: it shrank to the leader alone);
+//! - `produce-failed [topic=T] [key=K] [error=E]` — a broker refused a producer's batch (one
+//!   holding a record with key K) with the exception E (its simple name, with or without
+//!   `Exception`: `NotEnoughReplicas`).
 //!
 //! Over the EDA-vs-SOA comparison (a lesson with `view: eda-vs-soa`):
 //! - `service-health service=S health=up|slow|down` — service S is in that state now;
@@ -96,6 +101,16 @@ pub enum Predicate {
         min: u64,
         max: Option<u64>,
     },
+    Isr {
+        topic: Option<String>,
+        min: u64,
+        max: Option<u64>,
+    },
+    ProduceFailed {
+        topic: Option<String>,
+        key: Option<String>,
+        error: Option<String>,
+    },
     ServiceHealth {
         service: String,
         health: String,
@@ -162,6 +177,8 @@ impl Predicate {
             "tombstone" => &["topic", "key"],
             "compacted" => &["topic", "removed"],
             "revoked" => &["group", "min", "max"],
+            "isr" => &["topic", "min", "max"],
+            "produce-failed" => &["topic", "key", "error"],
             "service-health" => &["service", "health"],
             "outage" => &["soa-failed", "eda-ok"],
             "caught-up" => &["service", "after"],
@@ -169,7 +186,7 @@ impl Predicate {
             "wc-topic" => &["topic", "key", "min"],
             other => {
                 return Err(format!(
-                    "unknown check “{other}” (use appended, delivered, duplicate, rebalanced, lag, lag-over, crashed, broker-stopped, leader-changed, topic-exists, topic-config, tombstone, compacted, revoked, service-health, outage, caught-up, store or wc-topic)"
+                    "unknown check “{other}” (use appended, delivered, duplicate, rebalanced, lag, lag-over, crashed, broker-stopped, leader-changed, topic-exists, topic-config, tombstone, compacted, revoked, isr, produce-failed, service-health, outage, caught-up, store or wc-topic)"
                 ));
             }
         };
@@ -229,6 +246,16 @@ impl Predicate {
                 group: need("group")?,
                 min: number("min")?.unwrap_or(1),
                 max: number("max")?,
+            },
+            "isr" => Predicate::Isr {
+                topic: text_of("topic"),
+                min: number("min")?.unwrap_or(0),
+                max: number("max")?,
+            },
+            "produce-failed" => Predicate::ProduceFailed {
+                topic: text_of("topic"),
+                key: text_of("key"),
+                error: text_of("error"),
             },
             "service-health" => Predicate::ServiceHealth {
                 service: need("service")?,
@@ -478,6 +505,30 @@ impl Checker {
                     ..
                 },
             ) => same(topic, t) && *records_removed > 0,
+            (Predicate::Isr { topic, min, max }, TraceKind::IsrChanged { topic: t, isr, .. }) => {
+                let n = isr.len() as u64;
+                same(topic, t) && n >= *min && max.is_none_or(|m| n <= m)
+            }
+            (
+                Predicate::ProduceFailed { topic, key, error },
+                TraceKind::ProduceFailed {
+                    topic: t,
+                    keys,
+                    error: e,
+                    ..
+                },
+            ) => {
+                // "org.apache.kafka.common.errors.NotEnoughReplicasException: Messages are …"
+                let class = e.split(':').next().unwrap_or_default();
+                let simple = class.rsplit('.').next().unwrap_or_default();
+                same(topic, t)
+                    && key
+                        .as_ref()
+                        .is_none_or(|want| keys.iter().flatten().any(|k| k[..] == *want.as_bytes()))
+                    && error.as_deref().is_none_or(|want| {
+                        simple == want || simple.strip_suffix("Exception") == Some(want)
+                    })
+            }
             (Predicate::Revoked { group, .. }, TraceKind::PartitionsRevoked { group: g, .. })
             | (Predicate::Revoked { group, .. }, TraceKind::RebalanceCompleted { group: g, .. }) => {
                 **g == **group
@@ -511,7 +562,9 @@ impl Checker {
             | Predicate::Rebalanced { .. }
             | Predicate::Crashed
             | Predicate::BrokerStopped { .. }
-            | Predicate::LeaderChanged { .. } => true,
+            | Predicate::LeaderChanged { .. }
+            | Predicate::Isr { .. }
+            | Predicate::ProduceFailed { .. } => true,
             Predicate::Tombstone { .. } => true,
             Predicate::Compacted { removed, .. } => self.total >= *removed,
             Predicate::Revoked { min, max, .. } => {
@@ -814,6 +867,69 @@ mod tests {
             }
         );
     }
+    /// Replication factor 3 and `min.insync.replicas=2`: stopping one broker shrinks every ISR
+    /// to 2 (acks=all still works), stopping a second shrinks it to 1, and the leader then
+    /// refuses acks=all batches with `NotEnoughReplicasException` (Kafka 4.1.1:
+    /// `Partition.appendRecordsToLeader` throws it when the ISR is below `minIsr` and
+    /// `requiredAcks == -1`; `Errors.NOT_ENOUGH_REPLICAS`, a `RetriableException`). Starting
+    /// the broker again grows the ISR back.
+    #[test]
+    fn isr_and_produce_failed_follow_the_replicas() {
+        let mut w = World::new(4);
+        for id in [2, 3] {
+            w.apply(Command::StartBroker { id }).expect("broker");
+        }
+        w.create_topic("orders", 3, 3).expect("topic");
+        w.apply(Command::AlterTopicConfig {
+            name: "orders".into(),
+            key: "min.insync.replicas".into(),
+            value: Some("2".into()),
+        })
+        .expect("config");
+        let p = w.add_producer().expect("producer (acks=all by default)");
+        let parse = |text: &str| Predicate::parse(text).expect(text);
+        let mut shrunk = Checker::new(parse("isr topic=orders max=1"), 0);
+        let mut refused = Checker::new(
+            parse("produce-failed topic=orders key=alice error=NotEnoughReplicas"),
+            0,
+        );
+        let mut other_error = Checker::new(parse("produce-failed error=RecordTooLarge"), 0);
+        let mut other_key = Checker::new(parse("produce-failed key=bob"), 0);
+        w.produce(p, "orders", Some("alice"), "0").expect("produce");
+        check(&mut w, &mut refused, 2_000);
+        assert!(!refused.passed(), "three replicas in sync: accepted");
+        w.apply(Command::StopBroker { id: 1 }).expect("stop 1");
+        check(&mut w, &mut shrunk, 100);
+        assert!(!shrunk.passed(), "the ISR shrank to 2, not 1");
+        w.produce(p, "orders", Some("alice"), "1").expect("produce");
+        check(&mut w, &mut refused, 2_000);
+        assert!(
+            !refused.passed(),
+            "2 in sync = min.insync.replicas: accepted"
+        );
+        w.apply(Command::StopBroker { id: 2 }).expect("stop 2");
+        check(&mut w, &mut shrunk, 100);
+        assert!(shrunk.passed(), "the ISR shrank to the leader alone");
+        w.produce(p, "orders", Some("alice"), "2").expect("produce");
+        let events = w.advance(2_000).expect("advance");
+        refused.observe(&w, &events);
+        other_error.observe(&w, &events);
+        other_key.observe(&w, &events);
+        assert!(refused.passed(), "1 in sync < 2: NotEnoughReplicas");
+        assert!(!other_error.passed(), "only the named exception counts");
+        assert!(!other_key.passed(), "only alice was refused");
+        let mut full_name =
+            Checker::new(parse("produce-failed error=NotEnoughReplicasException"), 0);
+        full_name.observe(&w, &events);
+        assert!(full_name.passed(), "the class's simple name works too");
+        let mut grown = Checker::new(parse("isr topic=orders min=2"), w.now_ms());
+        check(&mut w, &mut grown, 100);
+        assert!(!grown.passed(), "no broker back yet");
+        w.apply(Command::StartBroker { id: 2 }).expect("start 2");
+        check(&mut w, &mut grown, 5_000);
+        assert!(grown.passed(), "broker 2 caught up and rejoined the ISR");
+    }
+
     #[test]
     fn outage_and_caught_up_read_the_comparison() {
         use crate::sim::compare::{Comparison, Preset};

@@ -103,7 +103,9 @@ pub enum Answer {
 /// What "Show me" does, through the same actions a learner's clicks send.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ShowAction {
-    Produce(String),
+    /// `produce [acks=0|1|all] K:V`: the record typed into the producer box, sent with the
+    /// acks chosen beside it (`all` unless named).
+    Produce(String, crate::sim::client::Acks),
     AddConsumer(String),
     /// A new group of two consumers with this assignor (`range`, `cooperative-sticky`, …).
     AddGroup(crate::sim::assignor::AssignorKind),
@@ -476,7 +478,27 @@ fn parse_show(part: &str) -> Result<ShowAction, String> {
             .map_err(|_| format!("`{verb}` needs a {what}, not “{arg}”"))
     };
     Ok(match verb {
-        "produce" if !arg.is_empty() => ShowAction::Produce(arg.to_string()),
+        "produce" if !arg.is_empty() => {
+            use crate::sim::client::Acks;
+            match arg.strip_prefix("acks=").map(|rest| rest.split_once(' ')) {
+                Some(Some((acks, record))) if !record.trim().is_empty() => {
+                    match Acks::parse(acks) {
+                        Some(acks) => ShowAction::Produce(record.trim().to_string(), acks),
+                        None => {
+                            return Err(format!(
+                                "`produce` takes acks=0, 1 or all, not “acks={acks}”"
+                            ));
+                        }
+                    }
+                }
+                Some(_) => {
+                    return Err(format!(
+                        "`produce {arg}` needs a record after the acks, such as produce acks=1 bob:1"
+                    ));
+                }
+                None => ShowAction::Produce(arg.to_string(), Acks::All),
+            }
+        }
         "add-consumer" if !arg.is_empty() => ShowAction::AddConsumer(arg.to_string()),
         "add-group" => match crate::sim::assignor::AssignorKind::parse(arg) {
             Some(a) => ShowAction::AddGroup(a),
@@ -516,7 +538,7 @@ fn parse_show(part: &str) -> Result<ShowAction, String> {
         "wc-step-record" => ShowAction::WcStepRecord,
         _ => {
             return Err(format!(
-                "unknown action “{part}” (use produce K:V, add-consumer GROUP, add-group ASSIGNOR, crash-consumer N, stop-consumer N, stop-broker N, start-broker N, rate N, speed X, play, pause, health SERVICE up|slow|down, wc-produce LINE, wc-step-record)"
+                "unknown action “{part}” (use produce [acks=0|1|all] K:V, add-consumer GROUP, add-group ASSIGNOR, crash-consumer N, stop-consumer N, stop-broker N, start-broker N, rate N, speed X, play, pause, health SERVICE up|slow|down, wc-produce LINE, wc-step-record)"
             ));
         }
     })
@@ -542,8 +564,30 @@ mod tests {
         );
         assert_eq!(
             first.show,
-            vec![ShowAction::Produce("alice:1".into()), ShowAction::Play]
+            vec![
+                ShowAction::Produce("alice:1".into(), crate::sim::client::Acks::All),
+                ShowAction::Play
+            ]
         );
+        let acks = parse("title: T\n== One\ncheck: crashed\nshow: produce acks=1 bob:1 | produce acks=all x:y z\n")
+            .expect("parses");
+        assert_eq!(
+            acks.steps[0].show,
+            vec![
+                ShowAction::Produce("bob:1".into(), crate::sim::client::Acks::One),
+                ShowAction::Produce("x:y z".into(), crate::sim::client::Acks::All),
+            ]
+        );
+        for bad in ["produce acks=2 bob:1", "produce acks=1"] {
+            let errors =
+                parse(&format!("title: T\n== One\ncheck: crashed\nshow: {bad}\n")).expect_err(bad);
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.line == 4 && e.message.contains("acks")),
+                "{bad}: {errors:?}"
+            );
+        }
         assert_eq!(lesson.steps[1].narration, vec!["- one\n- two".to_string()]);
         assert_eq!(first.task.as_deref(), Some("Type alice:1."));
         assert_eq!(lesson.steps[1].task, None);

@@ -1131,6 +1131,8 @@ pub struct ReplicasProps {
     /// `(broker id, running)`.
     pub brokers: Vec<(u32, bool)>,
     pub rows: Vec<ReplicaRow>,
+    /// The topic's `min.insync.replicas`: below it, the leader refuses acks=all writes.
+    pub min_isr: u32,
 }
 
 /// Partitions × brokers: which broker holds which replica, the leader, the ISR, and each
@@ -1218,8 +1220,9 @@ pub fn Replicas(props: &ReplicasProps) -> Html {
         }
     });
     let summary = format!(
-        "Replicas of {} (replication factor {rf}){}",
+        "Replicas of {} (replication factor {rf}, min.insync.replicas={}){}",
         props.topic,
+        props.min_isr,
         match (under, offline) {
             (0, 0) => String::new(),
             (u, 0) => format!(": {u} under-replicated"),

@@ -90,11 +90,15 @@ pub fn clip(name: &str) -> String {
 }
 
 /// Whether a page opened at `address` should restore `saved`: a reload of the same address,
-/// or a plain view address with no setup of its own. An address that asks for a setup (a
+/// a plain view address with no setup of its own, or another step of the lesson it was saved
+/// in (a teacher's file keeps its `src=` at every step). An address that asks for a setup (a
 /// teacher's link) starts that setup instead; the saved session stays in storage.
 pub fn restores(address: &str, saved: &Autosave) -> bool {
+    use crate::ui::lessons::lesson_of;
     let plain = |a: &str| !a.contains('?');
-    address == saved.address || plain(address)
+    address == saved.address
+        || plain(address)
+        || lesson_of(address).is_some_and(|l| lesson_of(&saved.address) == Some(l))
 }
 
 /// The address without its scenario payload (`s=`), as saved and as shown after a link was
@@ -328,6 +332,14 @@ mod tests {
         assert!(restores("#/console", &saved));
         assert!(restores("", &saved));
         assert!(!restores("#/playground?partitions=12", &saved));
+        // Saved at step 1 of a teacher's file: its step 3 goes on with it, another file not.
+        let in_lesson = Autosave {
+            address: "#/lessons?src=mine.txt".into(),
+            doc: doc(),
+        };
+        assert!(restores("#/lessons/3?src=mine.txt", &in_lesson));
+        assert!(!restores("#/lessons/3?src=theirs.txt", &in_lesson));
+        assert!(!restores("#/playground?partitions=12", &in_lesson));
     }
 
     #[test]
