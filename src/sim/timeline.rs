@@ -156,18 +156,26 @@ pub struct Limits {
     /// have flowed and a busy timeline's reach shrinks to fit (a quiet one keeps all of
     /// `checkpoints_max`).
     pub reach_records_max: u64,
+    /// Records appended between two checkpoints at most: a busy timeline checkpoints sooner
+    /// than `checkpoint_every_ms`, so the oldest checkpoint goes in small steps (the records
+    /// held swing by this many, not by `checkpoint_every_ms` of them) and a seek replays less.
+    pub checkpoint_every_records: u64,
 }
 
 impl Default for Limits {
     /// 41 checkpoints 15 s apart: ten minutes can be rewound (about 40 ms of replay at 1,000
-    /// records/s natively); 100,000 learner commands; 100,000 appended records of reach (about
-    /// 18 MB in the page: the full ten minutes at 100 records/s, 100 s at 1,000 records/s).
+    /// records/s natively); 100,000 learner commands; 65,000 appended records of reach, just
+    /// over ten minutes at 100 records/s with the groups' commits (issue 3: any moment of
+    /// that scenario rebuilt), so about 65 s at 1,000 records/s; a checkpoint at least every
+    /// 10,000 records, so a busy timeline's memory swings by that many records, not by 15 s
+    /// of them (issue 18).
     fn default() -> Self {
         Self {
             checkpoint_every_ms: 15_000,
             checkpoints_max: 41,
             script_max: 100_000,
-            reach_records_max: 100_000,
+            reach_records_max: 65_000,
+            checkpoint_every_records: 10_000,
         }
     }
 }
@@ -295,6 +303,7 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
                 checkpoints_max: limits.checkpoints_max.max(1),
                 script_max: limits.script_max.max(1),
                 reach_records_max: limits.reach_records_max,
+                checkpoint_every_records: limits.checkpoint_every_records.max(1),
             },
         };
         let now = timeline.state.now_ms();
@@ -626,8 +635,16 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
     }
 
     fn maybe_checkpoint(&mut self) {
-        let last = self.checkpoints.back().map_or(0, |c| c.state.now_ms());
-        if self.state.now_ms() >= last.saturating_add(self.limits.checkpoint_every_ms) {
+        let Some(last) = self.checkpoints.back() else {
+            self.checkpoint();
+            return;
+        };
+        let (at_ms, weight) = (last.state.now_ms(), last.weight);
+        if self.state.now_ms() >= at_ms.saturating_add(self.limits.checkpoint_every_ms)
+            || (self.state.now_ms() > at_ms
+                && self.state.weight().saturating_sub(weight)
+                    >= self.limits.checkpoint_every_records)
+        {
             self.checkpoint();
         }
     }
