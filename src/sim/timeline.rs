@@ -7,8 +7,9 @@
 //!   or by code that drives the world directly ([`Timeline::drive`], the console's tools) — is
 //!   kept in the script with its virtual time. The world's own history is emptied into the
 //!   script after each call, so it is never kept twice.
-//! - **Seeking.** Every [`Limits::checkpoint_every_ms`] of virtual time the world is cloned (a
-//!   clone shares the partition logs' records and the trace with the others rather than copying
+//! - **Seeking.** Every [`Limits::checkpoint_every_ms`] of virtual time, or sooner once
+//!   [`Limits::checkpoint_every_records`] records were appended, the world is cloned (a clone
+//!   shares the partition logs' records and the trace with the others rather than copying
 //!   them). [`Timeline::seek`] restores the latest checkpoint at or before the target and
 //!   re-applies the script from there, which is exact because the engine is deterministic.
 //! - **Moving forward again.** While the world is behind the end of the script (after a seek),
@@ -17,7 +18,8 @@
 //!   undo does): the script is cut where the world stands, later checkpoints go, and the
 //!   timeline ends now.
 //! - **Folding.** What happens is handed to a [`Fold`] (the views' event log, counters and
-//!   charts); the fold is saved with each checkpoint, so a rewind shows what was true then.
+//!   charts) at most [`REPLAY_SLICE_MS`] of virtual time at once, as live play hands it frame
+//!   by frame; the fold is saved with each checkpoint, so a rewind shows what was true then.
 //! - **Bounded.** At most [`Limits::checkpoints_max`] checkpoints are kept, spanning at most
 //!   [`Limits::reach_records_max`] appended records (the earliest reachable moment moves
 //!   forward instead of memory growing), and at most
