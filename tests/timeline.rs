@@ -203,6 +203,7 @@ fn memory_stays_bounded_and_the_reach_shrinks_instead() {
         checkpoints_max: 5,
         script_max: 50,
         reach_records_max: u64::MAX,
+        checkpoint_every_records: u64::MAX,
     };
     let mut t = Timeline::new(2, config(), Counts::default(), limits);
     t.drive(|w| w.create_topic("orders", 2, 1)).expect("topic");
@@ -239,6 +240,7 @@ fn a_busy_timeline_reaches_back_only_as_far_as_its_record_budget() {
         checkpoints_max: 40,
         script_max: 1_000,
         reach_records_max: 500,
+        checkpoint_every_records: u64::MAX,
     };
     // `busy` sends 50 records/s for about 7 s: ~350 records in 7 checkpoints, within budget.
     let t = busy(3, limits);

@@ -7,8 +7,9 @@
 //!   or by code that drives the world directly ([`Timeline::drive`], the console's tools) — is
 //!   kept in the script with its virtual time. The world's own history is emptied into the
 //!   script after each call, so it is never kept twice.
-//! - **Seeking.** Every [`Limits::checkpoint_every_ms`] of virtual time the world is cloned (a
-//!   clone shares the partition logs' records and the trace with the others rather than copying
+//! - **Seeking.** Every [`Limits::checkpoint_every_ms`] of virtual time, or sooner once
+//!   [`Limits::checkpoint_every_records`] records were appended, the world is cloned (a clone
+//!   shares the partition logs' records and the trace with the others rather than copying
 //!   them). [`Timeline::seek`] restores the latest checkpoint at or before the target and
 //!   re-applies the script from there, which is exact because the engine is deterministic.
 //! - **Moving forward again.** While the world is behind the end of the script (after a seek),
@@ -17,7 +18,8 @@
 //!   undo does): the script is cut where the world stands, later checkpoints go, and the
 //!   timeline ends now.
 //! - **Folding.** What happens is handed to a [`Fold`] (the views' event log, counters and
-//!   charts); the fold is saved with each checkpoint, so a rewind shows what was true then.
+//!   charts) at most [`REPLAY_SLICE_MS`] of virtual time at once, as live play hands it frame
+//!   by frame; the fold is saved with each checkpoint, so a rewind shows what was true then.
 //! - **Bounded.** At most [`Limits::checkpoints_max`] checkpoints are kept, spanning at most
 //!   [`Limits::reach_records_max`] appended records (the earliest reachable moment moves
 //!   forward instead of memory growing), and at most
@@ -142,6 +144,10 @@ impl Replayable for World {
     }
 }
 
+/// Virtual time a replay lets pass at once before folding what happened (see
+/// `Timeline::advance_state_to`): as long as the longest frame of live play at 1×.
+pub const REPLAY_SLICE_MS: u64 = 250;
+
 /// The timeline's bounds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -156,18 +162,26 @@ pub struct Limits {
     /// have flowed and a busy timeline's reach shrinks to fit (a quiet one keeps all of
     /// `checkpoints_max`).
     pub reach_records_max: u64,
+    /// Records appended between two checkpoints at most: a busy timeline checkpoints sooner
+    /// than `checkpoint_every_ms`, so the oldest checkpoint goes in small steps (the records
+    /// held swing by this many, not by `checkpoint_every_ms` of them) and a seek replays less.
+    pub checkpoint_every_records: u64,
 }
 
 impl Default for Limits {
     /// 41 checkpoints 15 s apart: ten minutes can be rewound (about 40 ms of replay at 1,000
-    /// records/s natively); 100,000 learner commands; 100,000 appended records of reach (about
-    /// 18 MB in the page: the full ten minutes at 100 records/s, 100 s at 1,000 records/s).
+    /// records/s natively); 100,000 learner commands; 65,000 appended records of reach, just
+    /// over ten minutes at 100 records/s with the groups' commits (issue 3: any moment of
+    /// that scenario rebuilt), so about 65 s at 1,000 records/s; a checkpoint at least every
+    /// 10,000 records, so a busy timeline's memory swings by that many records, not by 15 s
+    /// of them (issue 18).
     fn default() -> Self {
         Self {
             checkpoint_every_ms: 15_000,
             checkpoints_max: 41,
             script_max: 100_000,
-            reach_records_max: 100_000,
+            reach_records_max: 65_000,
+            checkpoint_every_records: 10_000,
         }
     }
 }
@@ -295,6 +309,7 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
                 checkpoints_max: limits.checkpoints_max.max(1),
                 script_max: limits.script_max.max(1),
                 reach_records_max: limits.reach_records_max,
+                checkpoint_every_records: limits.checkpoint_every_records.max(1),
             },
         };
         let now = timeline.state.now_ms();
@@ -335,7 +350,8 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
         }
         timeline.script = script.to_vec();
         timeline.horizon_ms = last.max(until_ms).max(horizon_ms);
-        timeline.replay_until(until_ms)?;
+        let commands = timeline.script.len();
+        timeline.replay_commands(until_ms, commands, false)?;
         timeline.horizon_ms = timeline.horizon_ms.max(timeline.state.now_ms());
         Ok(timeline)
     }
@@ -453,10 +469,25 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
     /// Lets `delta_ms` of virtual time pass, re-applying recorded commands as their times
     /// come; returns what happened (also folded).
     pub fn advance(&mut self, delta_ms: u64) -> Result<Vec<S::Event>, SimError> {
+        self.advance_collecting(delta_ms, true)
+    }
+
+    /// [`Timeline::advance`] for a caller that only wants what happened folded: nothing is
+    /// collected, so a long step holds no more than a slice's events at once.
+    pub fn run(&mut self, delta_ms: u64) -> Result<(), SimError> {
+        self.advance_collecting(delta_ms, false).map(|_| ())
+    }
+
+    fn advance_collecting(
+        &mut self,
+        delta_ms: u64,
+        collect: bool,
+    ) -> Result<Vec<S::Event>, SimError> {
         let target = self.state.now_ms().checked_add(delta_ms).ok_or_else(|| {
             SimError::InvalidTime(format!("advancing {delta_ms} ms overflows the clock"))
         })?;
-        let events = self.replay_until(target)?;
+        let last = self.script.len();
+        let events = self.replay_commands(target, last, collect)?;
         self.horizon_ms = self.horizon_ms.max(self.state.now_ms());
         self.maybe_checkpoint();
         Ok(events)
@@ -501,7 +532,7 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
         .min(self.script.len() as u64);
         // Replay failures cannot happen for commands the same engine applied before; if one
         // did, the moment is shown as far as it could be rebuilt.
-        let _ = self.replay_commands(until, last as usize);
+        let _ = self.replay_commands(until, last as usize, false);
         self.fold.after_seek(&self.state);
     }
 
@@ -583,15 +614,14 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
         self.horizon_ms = self.state.now_ms();
     }
 
-    /// Advances to `target_ms`, applying recorded commands on the way and folding what happens.
-    fn replay_until(&mut self, target_ms: u64) -> Result<Vec<S::Event>, SimError> {
-        let last = self.script.len();
-        self.replay_commands(target_ms, last)
-    }
-
     /// Advances to `target_ms`, applying the recorded commands up to position `last` of the
-    /// script whose times come by then.
-    fn replay_commands(&mut self, target_ms: u64, last: usize) -> Result<Vec<S::Event>, SimError> {
+    /// script whose times come by then, and folding what happens; returns it when `collect`.
+    fn replay_commands(
+        &mut self,
+        target_ms: u64,
+        last: usize,
+        collect: bool,
+    ) -> Result<Vec<S::Event>, SimError> {
         let mut all = Vec::new();
         loop {
             let next = self.index(self.applied);
@@ -603,31 +633,59 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
             else {
                 break;
             };
-            let events = self.state.advance_to(S::at_ms(&timed))?;
-            self.fold_events(events, &mut all);
+            self.advance_state_to(S::at_ms(&timed), collect.then_some(&mut all))?;
             self.state.reapply(&timed)?;
             self.applied += 1;
         }
-        let events = self.state.advance_to(target_ms)?;
-        self.fold_events(events, &mut all);
+        self.advance_state_to(target_ms, collect.then_some(&mut all))?;
         Ok(all)
     }
 
-    fn fold_events(&mut self, events: Vec<S::Event>, all: &mut Vec<S::Event>) {
-        if events.is_empty() {
-            return;
-        }
-        self.fold.fold(&self.state, &events);
-        if all.is_empty() {
-            *all = events;
-        } else {
-            all.extend(events);
+    /// Lets the state's time pass up to `at_ms` in slices of at most [`REPLAY_SLICE_MS`],
+    /// folding each (and adding it to `all`, if given), as live play folds frame by frame: a
+    /// world keeps a bounded backlog of events not yet taken (it drops the oldest past four
+    /// times its trace capacity), so a long replay taken whole lost events — counters after a
+    /// rewind in the busy Playground showed 21,074 records produced instead of 29,670.
+    fn advance_state_to(
+        &mut self,
+        at_ms: u64,
+        mut all: Option<&mut Vec<S::Event>>,
+    ) -> Result<(), SimError> {
+        loop {
+            let now = self.state.now_ms();
+            let to = if at_ms > now {
+                at_ms.min(now.saturating_add(REPLAY_SLICE_MS))
+            } else {
+                at_ms
+            };
+            let events = self.state.advance_to(to)?;
+            if !events.is_empty() {
+                self.fold.fold(&self.state, &events);
+                if let Some(all) = all.as_deref_mut() {
+                    if all.is_empty() {
+                        *all = events;
+                    } else {
+                        all.extend(events);
+                    }
+                }
+            }
+            if to >= at_ms {
+                return Ok(());
+            }
         }
     }
 
     fn maybe_checkpoint(&mut self) {
-        let last = self.checkpoints.back().map_or(0, |c| c.state.now_ms());
-        if self.state.now_ms() >= last.saturating_add(self.limits.checkpoint_every_ms) {
+        let Some(last) = self.checkpoints.back() else {
+            self.checkpoint();
+            return;
+        };
+        let (at_ms, weight) = (last.state.now_ms(), last.weight);
+        if self.state.now_ms() >= at_ms.saturating_add(self.limits.checkpoint_every_ms)
+            || (self.state.now_ms() > at_ms
+                && self.state.weight().saturating_sub(weight)
+                    >= self.limits.checkpoint_every_records)
+        {
             self.checkpoint();
         }
     }

@@ -101,11 +101,25 @@ impl Default for WorldConfig {
 /// so an unbounded step would never finish.
 pub const MAX_ADVANCE_MS: u64 = 7 * 24 * 60 * 60 * 1000;
 
-/// A topic's log settings with the world's memory bound applied.
-pub(crate) fn capped(
-    mut settings: crate::sim::log::LogSettings,
-    cap: u32,
-) -> crate::sim::log::LogSettings {
+/// Records each `__consumer_offsets` partition keeps at most (the simulation's memory bound,
+/// not Kafka's, below [`WorldConfig::max_records_per_partition`] when that is larger). Every
+/// group's consumers commit every partition they own every `auto.commit.interval.ms`, changed
+/// or not, for as long as they run, so this log grows with nobody producing; Kafka bounds it by
+/// compacting rolled segments, but a segment holds `offsets.topic.segment.bytes` (100 MiB, at
+/// least 1 MiB on a 4.x broker), about a million of these records, so none rolls in a page.
+/// Older commits are dropped as if by `DeleteRecords`; the coordinator's committed offsets
+/// (what consumers and `kafka-consumer-groups.sh` read) are not in the log and stay.
+pub const OFFSETS_RECORDS_MAX: u32 = 1_000;
+
+/// A topic's log settings with the world's memory bound applied (`cap`, and
+/// [`OFFSETS_RECORDS_MAX`] for `__consumer_offsets`).
+pub(crate) fn capped(topic: &Topic, cap: u32) -> crate::sim::log::LogSettings {
+    let mut settings = topic.config.log_settings();
+    let cap = if topic.internal && &*topic.name == admin::OFFSETS_TOPIC {
+        cap.min(OFFSETS_RECORDS_MAX)
+    } else {
+        cap
+    };
     settings.max_records_kept = settings.max_records_kept.min(cap.max(1));
     settings
 }

@@ -434,11 +434,14 @@ impl PartitionLog {
                     });
                     continue;
                 }
-                if entry.record.value.is_none() && entry.delete_horizon_ms.is_none() {
+                if entry.record.value.is_none() && entry.delete_horizon_ms().is_none() {
                     // MemoryRecords.filterTo: a retained tombstone's batch is rewritten with
                     // deleteHorizonMs = now + delete.retention.ms as its base timestamp.
-                    let horizon = now_ms.saturating_add(settings.delete_retention_ms);
-                    entry.delete_horizon_ms = Some(horizon);
+                    // (At most `u64::MAX - 1`: the largest stays "no horizon".)
+                    let horizon = now_ms
+                        .saturating_add(settings.delete_retention_ms)
+                        .min(u64::MAX - 1);
+                    entry.horizon_ms = horizon;
                     let delta = i128::from(entry.record.timestamp_ms) - i128::from(horizon);
                     let delta = i64::try_from(delta).unwrap_or(i64::MIN);
                     let stored = size::batch_size(
@@ -552,7 +555,7 @@ fn removal_reason(
         return Some(RemovalReason::Superseded { by_offset });
     }
     if entry.record.value.is_none()
-        && let Some(delete_horizon_ms) = entry.delete_horizon_ms
+        && let Some(delete_horizon_ms) = entry.delete_horizon_ms()
         && now_ms >= delete_horizon_ms
     {
         return Some(RemovalReason::TombstoneExpired { delete_horizon_ms });

@@ -748,7 +748,7 @@ impl World {
         let cap = self.config.max_records_per_partition;
         let mut events = Vec::new();
         for topic in self.topics.values_mut() {
-            let settings = capped(topic.config.log_settings(), cap);
+            let settings = capped(topic, cap);
             for p in &mut topic.partitions {
                 for deletion in p.log.enforce_retention(now, &settings) {
                     let reason = match deletion.reason {
@@ -782,7 +782,7 @@ impl World {
         let cap = self.config.max_records_per_partition;
         let mut events = Vec::new();
         for topic in self.topics.values_mut() {
-            let settings = capped(topic.config.log_settings(), cap);
+            let settings = capped(topic, cap);
             if !settings.compact {
                 continue;
             }

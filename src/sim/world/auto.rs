@@ -9,8 +9,10 @@
 //! Invariant: at most one `Due::AutoProduce` per generator is scheduled for its current epoch;
 //! an older epoch's entry is ignored when it comes due.
 
+use crate::sim::client::PendingRecord;
 use crate::sim::command::{NewRecord, PRODUCE_RECORDS_MAX};
 use crate::sim::error::SimError;
+use crate::sim::log::Bytes;
 use crate::sim::world::{Due, World};
 
 /// Highest rate a generator accepts, in records per second of virtual time.
@@ -33,6 +35,9 @@ pub struct AutoProduce {
     made_since_start: u64,
     /// Bumped by each `SetAutoProduce`, so a record scheduled under the old rate is dropped.
     epoch: u64,
+    /// `keys` as the bytes every record with that key shares (one allocation per key, not
+    /// one per record: a busy page holds tens of thousands of these records).
+    key_bytes: Vec<Bytes>,
 }
 
 impl AutoProduce {
@@ -89,6 +94,7 @@ impl World {
             started_ms: now,
             made_since_start: 0,
             epoch,
+            key_bytes: keys.iter().map(|k| Bytes::from(k.as_bytes())).collect(),
         };
         let due = generator.next_due_ms();
         self.auto.insert(producer, generator);
@@ -154,25 +160,26 @@ impl World {
         if generator.epoch != epoch || generator.rate_per_s == 0 {
             return;
         }
-        let key = (!generator.keys.is_empty()).then(|| {
-            generator.keys[(generator.made % generator.keys.len() as u64) as usize].clone()
+        let key = (!generator.key_bytes.is_empty()).then(|| {
+            let index = generator.made % generator.key_bytes.len() as u64;
+            Bytes::clone(&generator.key_bytes[index as usize])
         });
         generator.made += 1;
         generator.made_since_start += 1;
         let value = format!("{}{}", generator.value_prefix, generator.made);
-        let record = NewRecord {
-            topic: generator.topic.clone(),
-            partition: None,
+        let record = PendingRecord {
             key,
-            value: Some(value),
+            value: Some(Bytes::from(value.as_bytes())),
             headers: Vec::new(),
-            timestamp_ms: None,
+            timestamp_ms: self.now_ms,
+            size_bytes: 0,
         };
+        let topic = generator.topic.clone();
         let due = generator.next_due_ms();
         self.schedule_at(due, Due::AutoProduce { producer, epoch });
         // A refusal (the topic was deleted, say) is what `send` would throw at the
         // application; the generator keeps its pace, as a load generator does.
-        let _ = self.produce_inner(producer, &record);
+        let _ = self.produce_record(producer, &topic, None, record);
     }
 }
 

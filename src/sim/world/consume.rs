@@ -829,7 +829,7 @@ impl World {
         // The coordinator writes the commit to its __consumer_offsets partition.
         let partition = self.coordinator_partition(group);
         if let Some(t) = offsets_topic.and_then(|t| self.topics.get_mut(&t)) {
-            let settings = capped(t.config.log_settings(), cap);
+            let settings = capped(t, cap);
             if let Some(p) = t.partitions.get_mut(partition as usize) {
                 for (topic, part, offset) in offsets {
                     let key = format!("{group},{topic},{part}");

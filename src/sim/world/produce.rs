@@ -502,11 +502,7 @@ impl World {
             .map_or(crate::sim::client::Acks::All, |p| p.config.acks);
         let count = records.len() as u32;
         let cap = self.config.max_records_per_partition;
-        let Some(settings) = self
-            .topics
-            .get(topic)
-            .map(|t| capped(t.config.log_settings(), cap))
-        else {
+        let Some(settings) = self.topics.get(topic).map(|t| capped(t, cap)) else {
             self.produce_failed(
                 producer,
                 topic,
