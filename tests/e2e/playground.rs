@@ -1565,11 +1565,13 @@ fn metrics(h: &Harness) -> Result<BTreeMap<String, f64>, Error> {
         .unwrap_or_default())
 }
 
-/// Frames the page drew since [`PROBE_START`]-like counting began (`window.__profileFrames`).
+/// Counts the page's animation frames from now on (`window.__profileFrames`).
 const COUNT_FRAMES: &str = r#"
 window.__profileFrames = 0;
-window.__profileStop = false;
-const tick = () => { if (window.__profileStop) return; window.__profileFrames += 1; requestAnimationFrame(tick); };
+// A loop of an earlier window stops when it sees a newer one started.
+const run = (window.__profileRun || 0) + 1;
+window.__profileRun = run;
+const tick = () => { if (window.__profileRun !== run) return; window.__profileFrames += 1; requestAnimationFrame(tick); };
 requestAnimationFrame(tick);
 "#;
 
@@ -1647,7 +1649,7 @@ fn profile_times(profile: &Value) -> (BTreeMap<String, f64>, BTreeMap<String, f6
 /// layout, all tasks) and a sampled CPU profile (`Profiler`), and prints them per frame: the
 /// metrics, then the functions taking most time, alone and with what they call. Wasm
 /// functions are named only in a build that keeps the name section (the README says how to
-/// make one). `EDA_PROFILE_SCENE` picks another address.
+/// make one). `EDA_PROFILE_SCENE` picks another address, `EDA_PROFILE_HIDE` other parts to hide.
 pub fn frame_profile(h: &Harness) -> Result<(), Error> {
     let scene = std::env::var("EDA_PROFILE_SCENE")
         .unwrap_or_else(|_| "#/playground?partitions=12&groups=3&rate=1000&seed=1".into());
@@ -1678,7 +1680,7 @@ pub fn frame_profile(h: &Harness) -> Result<(), Error> {
     let frames = h
         .browser
         .execute(
-            "window.__profileStop = true; return window.__profileFrames;",
+            "window.__profileRun += 1; return window.__profileFrames;",
             &[],
         )?
         .as_f64()
@@ -1720,7 +1722,15 @@ pub fn frame_profile(h: &Harness) -> Result<(), Error> {
         out,
         "  main thread per frame with one part hidden (visibility: hidden), {ABLATION_WINDOW:?} each:"
     );
-    for part in ABLATION_PARTS {
+    // `EDA_PROFILE_HIDE`: other parts to hide in turn, CSS selectors separated by `;`.
+    let asked = std::env::var("EDA_PROFILE_HIDE").ok();
+    let parts: Vec<&str> = match &asked {
+        Some(parts) => std::iter::once("")
+            .chain(parts.split(';').map(str::trim))
+            .collect(),
+        None => ABLATION_PARTS.to_vec(),
+    };
+    for part in parts {
         let hide = format!(
             "document.querySelectorAll({part:?}).forEach(e => e.style.visibility = 'hidden');"
         );
@@ -1736,7 +1746,7 @@ pub fn frame_profile(h: &Harness) -> Result<(), Error> {
         let frames = h
             .browser
             .execute(
-                "window.__profileStop = true; return window.__profileFrames;",
+                "window.__profileRun += 1; return window.__profileFrames;",
                 &[],
             )?
             .as_f64()

@@ -543,10 +543,12 @@ fn Lane(props: &LaneProps) -> Html {
                 r.offset,
                 key.as_deref().unwrap_or("null")
             );
+            // The `<title>` is the cell's accessible name (SVG-AAM) and its tooltip: the one
+            // string written per record, not an `aria-label` beside it.
             html! {
                 <g key={node} class={classes!("cell", selected.then_some("selected"))} tabindex="0" role="button"
                     transform={format!("translate({},0)", fmt(x))}
-                    aria-label={name.clone()} data-offset={r.offset.to_string()} data-key={key.clone().unwrap_or_default()}>
+                    data-offset={r.offset.to_string()} data-key={key.clone().unwrap_or_default()}>
                     <title>{ name }</title>
                     <rect x={rect_x.clone()} y={rect_y.clone()} width={rect_w.clone()} height={rect_h.clone()}
                         fill={colour} opacity={if committed { "1".to_string() } else { tenths_2(PENDING_OPACITY) }} rx="3" />
