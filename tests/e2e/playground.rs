@@ -1575,6 +1575,45 @@ const tick = () => { if (window.__profileRun !== run) return; window.__profileFr
 requestAnimationFrame(tick);
 "#;
 
+/// CPU time (user + system, ms) of this test's Chromium processes by type (`renderer`, `gpu-process`,
+/// `browser`, …), from `/proc` (Linux): every thread's work, the raster and compositor threads
+/// too, counted as CPU time, so other work on a shared machine changes it little.
+fn browser_cpu_ms() -> BTreeMap<String, f64> {
+    let mut by_type = BTreeMap::new();
+    let mine = format!("eda-e2e-profile-{}-", std::process::id());
+    let Ok(dir) = fs::read_dir("/proc") else {
+        return by_type;
+    };
+    for entry in dir.flatten() {
+        let path = entry.path();
+        let Ok(cmdline) = fs::read(path.join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if !cmdline.contains("chrom") || !cmdline.contains(&mine) {
+            continue;
+        }
+        let kind = cmdline
+            .split_whitespace()
+            .find_map(|a| a.strip_prefix("--type="))
+            .unwrap_or("browser")
+            .to_owned();
+        let Ok(stat) = fs::read_to_string(path.join("stat")) else {
+            continue;
+        };
+        // Fields after the command's closing parenthesis: utime and stime are the 12th and
+        // 13th, in clock ticks (100 a second on Linux).
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+        let ticks: f64 = fields.get(11..13).map_or(0.0, |f| {
+            f.iter().filter_map(|t| t.parse::<f64>().ok()).sum()
+        });
+        *by_type.entry(kind).or_insert(0.0) += ticks * 10.0;
+    }
+    by_type
+}
+
 /// Parts of the Playground hidden in turn by [`frame_profile`] ("" hides nothing).
 const ABLATION_PARTS: [&str; 7] = [
     "",
@@ -1673,6 +1712,7 @@ pub fn frame_profile(h: &Harness) -> Result<(), Error> {
     h.browser
         .cdp("Profiler.setSamplingInterval", json!({ "interval": 200 }))?;
     let before = metrics(h)?;
+    let cpu_before = browser_cpu_ms();
     h.browser.execute(COUNT_FRAMES, &[])?;
     h.browser.cdp("Profiler.start", json!({}))?;
     thread::sleep(PROBE_WINDOW);
@@ -1687,6 +1727,7 @@ pub fn frame_profile(h: &Harness) -> Result<(), Error> {
         .unwrap_or(0.0)
         .max(1.0);
     let after = metrics(h)?;
+    let cpu_after = browser_cpu_ms();
     h.expect_no_panic_banner(&scene)?;
     let mut out = format!("frame profile of {scene}\n{}", ran_on(h, &load_before));
     let _ = writeln!(
@@ -1697,6 +1738,18 @@ pub fn frame_profile(h: &Harness) -> Result<(), Error> {
         let d = after.get(m).unwrap_or(&0.0) - before.get(m).unwrap_or(&0.0);
         let _ = writeln!(out, "    {m}: {:.2} ms", d * 1000.0 / frames);
     }
+    let cpu: Vec<String> = cpu_after
+        .iter()
+        .map(|(kind, ms)| {
+            let d = ms - cpu_before.get(kind).unwrap_or(&0.0);
+            format!("{kind} {:.2} ms", d / frames)
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "  CPU time per frame of the browser's processes (all threads, /proc; the profiler's own work included): {}",
+        cpu.join(", ")
+    );
     let (own, total) = profile_times(&stopped["profile"]);
     let top = |map: &BTreeMap<String, f64>, n: usize| {
         let mut v: Vec<_> = map.iter().collect();
@@ -1741,8 +1794,12 @@ pub fn frame_profile(h: &Harness) -> Result<(), Error> {
         }
         h.browser.execute(COUNT_FRAMES, &[])?;
         let before = metrics(h)?;
+        let cpu_before = browser_cpu_ms();
         thread::sleep(ABLATION_WINDOW);
         let after = metrics(h)?;
+        let cpu_after = browser_cpu_ms();
+        let cpu =
+            |kind: &str| cpu_after.get(kind).unwrap_or(&0.0) - cpu_before.get(kind).unwrap_or(&0.0);
         let frames = h
             .browser
             .execute(
@@ -1760,7 +1817,7 @@ pub fn frame_profile(h: &Harness) -> Result<(), Error> {
         };
         let _ = writeln!(
             out,
-            "    {:<40} {frames:.0} frames: task {:.2} ms, script {:.2}, style {:.2}, layout {:.2}",
+            "    {:<40} {frames:.0} frames: task {:.2} ms, script {:.2}, style {:.2}, layout {:.2}; CPU: renderer {:.2} ms, gpu-process {:.2} ms",
             if part.is_empty() {
                 "(nothing hidden)"
             } else {
@@ -1770,6 +1827,8 @@ pub fn frame_profile(h: &Harness) -> Result<(), Error> {
             per("ScriptDuration"),
             per("RecalcStyleDuration"),
             per("LayoutDuration"),
+            cpu("renderer") / frames,
+            cpu("gpu-process") / frames,
         );
     }
     eprint!("{out}");
