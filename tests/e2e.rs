@@ -754,6 +754,15 @@ fn frame_time_probe() {
     run_on_dist("frame-time", e2e::playground::frame_time_probe);
 }
 
+/// A benchmark, not a check: where the busy Playground's frames spend the main thread
+/// (Chromium's metrics and a CPU profile, per frame); see `e2e::playground::frame_profile`.
+/// Run alone with `cargo test --test e2e -- --ignored frame_profile --nocapture`.
+#[test]
+#[ignore = "end-to-end benchmark: needs dist/ and chromedriver; run by ./run.sh test"]
+fn frame_profile() {
+    run_on_dist("frame-profile", e2e::playground::frame_profile);
+}
+
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn console_metadata_quorum_tab_completes_and_describes_the_quorum() {

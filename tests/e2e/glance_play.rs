@@ -52,7 +52,7 @@ return {
   })),
   cells: Array.from(svg ? svg.querySelectorAll('g.cell') : []).map(c => ({
     offset: c.getAttribute('data-offset'), key: c.getAttribute('data-key'),
-    label: c.getAttribute('aria-label'), tabindex: c.getAttribute('tabindex'),
+    title: (c.querySelector(':scope > title') || {}).textContent || null, tabindex: c.getAttribute('tabindex'),
     text: (c.querySelector('text') || {}).textContent || '',
   })),
   groups: Array.from(pg.querySelectorAll('.diagram-strip .group-bar')).map(g => ({
@@ -74,6 +74,24 @@ return {
   } : null,
 };
 "#;
+
+/// The accessible name Chromium computes for the first element `css` selects (the DevTools
+/// protocol's accessibility tree), or "" if it has none.
+fn accessible_name(h: &Harness, css: &str) -> Result<String, Error> {
+    let doc = h.browser.cdp("DOM.getDocument", json!({ "depth": 0 }))?;
+    let found = h.browser.cdp(
+        "DOM.querySelector",
+        json!({ "nodeId": doc["root"]["nodeId"], "selector": css }),
+    )?;
+    let tree = h.browser.cdp(
+        "Accessibility.getPartialAXTree",
+        json!({ "nodeId": found["nodeId"], "fetchRelatives": false }),
+    )?;
+    Ok(tree["nodes"][0]["name"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
+}
 
 fn glance(h: &Harness) -> Result<Value, Error> {
     h.browser.execute(GLANCE_SCRIPT, &[])
@@ -232,10 +250,26 @@ pub fn check_glance(h: &Harness) -> Result<(), Error> {
         );
         assert_eq!(c["tabindex"], "0", "{c}");
         assert!(
-            c["label"].as_str().unwrap().contains(&format!("key {key}")),
+            c["title"].as_str().unwrap().contains(&format!("key {key}")),
             "{c}"
         );
     }
+    // The title is what assistive technology reads: the cell's accessible name as Chromium
+    // computes it (SVG-AAM: a `<title>` child names its element).
+    let first = &cells["cells"][0];
+    let name = accessible_name(
+        h,
+        &format!(
+            ".diagram g.cell[data-offset=\"{}\"][data-key=\"{}\"]",
+            first["offset"].as_str().unwrap(),
+            first["key"].as_str().unwrap()
+        ),
+    )?;
+    assert_eq!(
+        Some(name.as_str()),
+        first["title"].as_str(),
+        "the cell's accessible name is its title: {first}"
+    );
     let legend = wait(h, "the legend lists the keys", RENDER, |v| {
         v["legend"].as_array().is_some_and(|l| l.len() >= 4)
     })?;

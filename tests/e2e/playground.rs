@@ -741,6 +741,11 @@ window.__mutationObserver = new MutationObserver((list) => {
     } else {
       m.added += r.addedNodes.length;
       m.removed += r.removedNodes.length;
+      // Which nodes a part builds: `lanes +text` is a text element (or node) added.
+      for (const n of r.addedNodes) {
+        const a = where + ' +' + n.nodeName.toLowerCase();
+        m.attrs[a] = (m.attrs[a] || 0) + 1;
+      }
     }
   }
 });
@@ -848,14 +853,14 @@ impl Probe {
         };
         Some(format!(
             "  DOM mutations per frame ({frames:.0} frames in {MUTATION_WINDOW:?} after the timing window): {:.1} records \
-             (attributes {:.1}, text {:.1}, nodes added {:.1}, removed {:.1}); by part: {}; attributes written most: {}\n",
+             (attributes {:.1}, text {:.1}, nodes added {:.1}, removed {:.1}); by part: {}; attributes written and nodes added most: {}\n",
             per(&m["records"]),
             per(&m["attributes"]),
             per(&m["text"]),
             per(&m["added"]),
             per(&m["removed"]),
             busiest(&m["parts"], 8),
-            busiest(&m["attrs"], 8),
+            busiest(&m["attrs"], 10),
         ))
     }
 
@@ -1533,4 +1538,301 @@ fn playground_creates_topics_and_shows_kafkas_refusals() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn playground_fits_360px_and_a_640x400_iframe() {
     crate::run_on_dist("playground-narrow", check_narrow);
+}
+
+// ---------------------------------------------------------------------------
+// Where a frame's time goes.
+// ---------------------------------------------------------------------------
+
+/// The Chromium metrics (`Performance.getMetrics`) whose growth over a window says where the
+/// main thread's time went: the page's script, style, layout, and all tasks.
+const METRICS: [&str; 4] = [
+    "ScriptDuration",
+    "RecalcStyleDuration",
+    "LayoutDuration",
+    "TaskDuration",
+];
+
+fn metrics(h: &Harness) -> Result<BTreeMap<String, f64>, Error> {
+    let m = h.browser.cdp("Performance.getMetrics", json!({}))?;
+    Ok(m["metrics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| Some((m["name"].as_str()?.to_owned(), m["value"].as_f64()?)))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Counts the page's animation frames from now on (`window.__profileFrames`).
+const COUNT_FRAMES: &str = r#"
+window.__profileFrames = 0;
+// A loop of an earlier window stops when it sees a newer one started.
+const run = (window.__profileRun || 0) + 1;
+window.__profileRun = run;
+const tick = () => { if (window.__profileRun !== run) return; window.__profileFrames += 1; requestAnimationFrame(tick); };
+requestAnimationFrame(tick);
+"#;
+
+/// CPU time (user + system, ms) of this test's Chromium processes by type (`renderer`, `gpu-process`,
+/// `browser`, …), from `/proc` (Linux): every thread's work, the raster and compositor threads
+/// too, counted as CPU time, so other work on a shared machine changes it little.
+fn browser_cpu_ms() -> BTreeMap<String, f64> {
+    let mut by_type = BTreeMap::new();
+    let mine = format!("eda-e2e-profile-{}-", std::process::id());
+    let Ok(dir) = fs::read_dir("/proc") else {
+        return by_type;
+    };
+    for entry in dir.flatten() {
+        let path = entry.path();
+        let Ok(cmdline) = fs::read(path.join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if !cmdline.contains("chrom") || !cmdline.contains(&mine) {
+            continue;
+        }
+        let kind = cmdline
+            .split_whitespace()
+            .find_map(|a| a.strip_prefix("--type="))
+            .unwrap_or("browser")
+            .to_owned();
+        let Ok(stat) = fs::read_to_string(path.join("stat")) else {
+            continue;
+        };
+        // Fields after the command's closing parenthesis: utime and stime are the 12th and
+        // 13th, in clock ticks (100 a second on Linux).
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+        let ticks: f64 = fields.get(11..13).map_or(0.0, |f| {
+            f.iter().filter_map(|t| t.parse::<f64>().ok()).sum()
+        });
+        *by_type.entry(kind).or_insert(0.0) += ticks * 10.0;
+    }
+    by_type
+}
+
+/// Parts of the Playground hidden in turn by [`frame_profile`] ("" hides nothing).
+const ABLATION_PARTS: [&str; 7] = [
+    "",
+    ".flights-layer",
+    ".diagram-stage > svg:not(.flights-layer)",
+    "figure.diagram",
+    ".controls",
+    ".event-log",
+    "",
+];
+const ABLATION_WINDOW: Duration = Duration::from_secs(3);
+
+/// The CPU profile's samples summed per function: self time and time with callees (a
+/// function counted once per sample however deep it recurs), in ms.
+fn profile_times(profile: &Value) -> (BTreeMap<String, f64>, BTreeMap<String, f64>) {
+    let nodes = profile["nodes"].as_array().cloned().unwrap_or_default();
+    let mut name = BTreeMap::new();
+    let mut parent = BTreeMap::new();
+    for n in &nodes {
+        let id = n["id"].as_u64().unwrap_or(0);
+        let f = &n["callFrame"];
+        let mut label = f["functionName"].as_str().unwrap_or("").to_owned();
+        let url = f["url"].as_str().unwrap_or("");
+        if label.is_empty() {
+            label = "(anonymous)".into();
+        }
+        let origin = if url.starts_with("wasm://") || url.ends_with(".wasm") {
+            "wasm"
+        } else if url.is_empty() {
+            ""
+        } else {
+            "js"
+        };
+        if !origin.is_empty() {
+            label = format!("[{origin}] {label}");
+        }
+        name.insert(id, label);
+        for c in n["children"].as_array().into_iter().flatten() {
+            if let Some(c) = c.as_u64() {
+                parent.insert(c, id);
+            }
+        }
+    }
+    let samples = profile["samples"].as_array().cloned().unwrap_or_default();
+    let deltas = profile["timeDeltas"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let (mut own, mut total) = (BTreeMap::new(), BTreeMap::new());
+    for (i, s) in samples.iter().enumerate() {
+        let Some(id) = s.as_u64() else { continue };
+        // The delta before the next sample is the time this one stands for.
+        let ms = deltas.get(i + 1).and_then(Value::as_f64).unwrap_or(0.0) / 1000.0;
+        let label = name.get(&id).cloned().unwrap_or_default();
+        *own.entry(label).or_insert(0.0) += ms;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut at = Some(id);
+        while let Some(n) = at {
+            if let Some(l) = name.get(&n)
+                && seen.insert(l.clone())
+            {
+                *total.entry(l.clone()).or_insert(0.0) += ms;
+            }
+            at = parent.get(&n).copied();
+        }
+    }
+    (own, total)
+}
+
+/// A benchmark, not a check: where the busy scene's frames spend the main thread. For
+/// [`PROBE_WINDOW`] it reads Chromium's own counters (`Performance.getMetrics`: script, style,
+/// layout, all tasks) and a sampled CPU profile (`Profiler`), and prints them per frame: the
+/// metrics, then the functions taking most time, alone and with what they call. Wasm
+/// functions are named only in a build that keeps the name section (the README says how to
+/// make one). `EDA_PROFILE_SCENE` picks another address, `EDA_PROFILE_HIDE` other parts to hide.
+pub fn frame_profile(h: &Harness) -> Result<(), Error> {
+    let scene = std::env::var("EDA_PROFILE_SCENE")
+        .unwrap_or_else(|_| "#/playground?partitions=12&groups=3&rate=1000&seed=1".into());
+    let load_before = load_average();
+    h.browser.goto("about:blank")?;
+    let url = h.server.url("");
+    let origin: String = url.split('/').take(3).collect::<Vec<_>>().join("/");
+    h.browser.cdp(
+        "Storage.clearDataForOrigin",
+        json!({ "origin": origin, "storageTypes": "local_storage" }),
+    )?;
+    h.open(&scene)?;
+    if scene.starts_with("#/playground") {
+        h.wait_scene("the Playground to render", STABLE_TIMEOUT, |s| {
+            !s.lanes.is_empty()
+        })?;
+    }
+    thread::sleep(PROBE_WARMUP);
+    h.browser.cdp("Performance.enable", json!({}))?;
+    h.browser.cdp("Profiler.enable", json!({}))?;
+    h.browser
+        .cdp("Profiler.setSamplingInterval", json!({ "interval": 200 }))?;
+    let before = metrics(h)?;
+    let cpu_before = browser_cpu_ms();
+    h.browser.execute(COUNT_FRAMES, &[])?;
+    h.browser.cdp("Profiler.start", json!({}))?;
+    thread::sleep(PROBE_WINDOW);
+    let stopped = h.browser.cdp("Profiler.stop", json!({}))?;
+    let frames = h
+        .browser
+        .execute(
+            "window.__profileRun += 1; return window.__profileFrames;",
+            &[],
+        )?
+        .as_f64()
+        .unwrap_or(0.0)
+        .max(1.0);
+    let after = metrics(h)?;
+    let cpu_after = browser_cpu_ms();
+    h.expect_no_panic_banner(&scene)?;
+    let mut out = format!("frame profile of {scene}\n{}", ran_on(h, &load_before));
+    let _ = writeln!(
+        out,
+        "  {frames:.0} frames in {PROBE_WINDOW:?}; main thread per frame (Performance.getMetrics):"
+    );
+    for m in METRICS {
+        let d = after.get(m).unwrap_or(&0.0) - before.get(m).unwrap_or(&0.0);
+        let _ = writeln!(out, "    {m}: {:.2} ms", d * 1000.0 / frames);
+    }
+    let cpu: Vec<String> = cpu_after
+        .iter()
+        .map(|(kind, ms)| {
+            let d = ms - cpu_before.get(kind).unwrap_or(&0.0);
+            format!("{kind} {:.2} ms", d / frames)
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "  CPU time per frame of the browser's processes (all threads, /proc; the profiler's own work included): {}",
+        cpu.join(", ")
+    );
+    let (own, total) = profile_times(&stopped["profile"]);
+    let top = |map: &BTreeMap<String, f64>, n: usize| {
+        let mut v: Vec<_> = map.iter().collect();
+        v.sort_by(|a, b| b.1.total_cmp(a.1));
+        v.into_iter()
+            .take(n)
+            .map(|(k, ms)| format!("    {:.3} ms  {k}\n", ms / frames))
+            .collect::<String>()
+    };
+    let _ = writeln!(
+        out,
+        "  CPU profile, self time per frame:\n{}",
+        top(&own, 40)
+    );
+    let _ = writeln!(
+        out,
+        "  CPU profile, time with callees per frame:\n{}",
+        top(&total, 60)
+    );
+    // What painting each part costs: the same window with that part hidden (laid out, not
+    // painted; `visibility` set through the CSSOM, which the page's CSP allows).
+    let _ = writeln!(
+        out,
+        "  main thread per frame with one part hidden (visibility: hidden), {ABLATION_WINDOW:?} each:"
+    );
+    // `EDA_PROFILE_HIDE`: other parts to hide in turn, CSS selectors separated by `;`.
+    let asked = std::env::var("EDA_PROFILE_HIDE").ok();
+    let parts: Vec<&str> = match &asked {
+        Some(parts) => std::iter::once("")
+            .chain(parts.split(';').map(str::trim))
+            .collect(),
+        None => ABLATION_PARTS.to_vec(),
+    };
+    for part in parts {
+        let hide = format!(
+            "document.querySelectorAll({part:?}).forEach(e => e.style.visibility = 'hidden');"
+        );
+        let show =
+            format!("document.querySelectorAll({part:?}).forEach(e => e.style.visibility = '');");
+        if !part.is_empty() {
+            h.browser.execute(&hide, &[])?;
+        }
+        h.browser.execute(COUNT_FRAMES, &[])?;
+        let before = metrics(h)?;
+        let cpu_before = browser_cpu_ms();
+        thread::sleep(ABLATION_WINDOW);
+        let after = metrics(h)?;
+        let cpu_after = browser_cpu_ms();
+        let cpu =
+            |kind: &str| cpu_after.get(kind).unwrap_or(&0.0) - cpu_before.get(kind).unwrap_or(&0.0);
+        let frames = h
+            .browser
+            .execute(
+                "window.__profileRun += 1; return window.__profileFrames;",
+                &[],
+            )?
+            .as_f64()
+            .unwrap_or(0.0)
+            .max(1.0);
+        if !part.is_empty() {
+            h.browser.execute(&show, &[])?;
+        }
+        let per = |m: &str| {
+            (after.get(m).unwrap_or(&0.0) - before.get(m).unwrap_or(&0.0)) * 1000.0 / frames
+        };
+        let _ = writeln!(
+            out,
+            "    {:<40} {frames:.0} frames: task {:.2} ms, script {:.2}, style {:.2}, layout {:.2}; CPU: renderer {:.2} ms, gpu-process {:.2} ms",
+            if part.is_empty() {
+                "(nothing hidden)"
+            } else {
+                part
+            },
+            per("TaskDuration"),
+            per("ScriptDuration"),
+            per("RecalcStyleDuration"),
+            per("LayoutDuration"),
+            cpu("renderer") / frames,
+            cpu("gpu-process") / frames,
+        );
+    }
+    eprint!("{out}");
+    let file = webdriver::artifact_dir().join("frame-profile.txt");
+    fs::write(&file, &out).map_err(|e| Error::Io(format!("write {}: {e}", file.display())))?;
+    Ok(())
 }

@@ -543,10 +543,12 @@ fn Lane(props: &LaneProps) -> Html {
                 r.offset,
                 key.as_deref().unwrap_or("null")
             );
+            // The `<title>` is the cell's accessible name (SVG-AAM) and its tooltip: the one
+            // string written per record, not an `aria-label` beside it.
             html! {
                 <g key={node} class={classes!("cell", selected.then_some("selected"))} tabindex="0" role="button"
                     transform={format!("translate({},0)", fmt(x))}
-                    aria-label={name.clone()} data-offset={r.offset.to_string()} data-key={key.clone().unwrap_or_default()}>
+                    data-offset={r.offset.to_string()} data-key={key.clone().unwrap_or_default()}>
                     <title>{ name }</title>
                     <rect x={rect_x.clone()} y={rect_y.clone()} width={rect_w.clone()} height={rect_h.clone()}
                         fill={colour} opacity={if committed { "1".to_string() } else { tenths_2(PENDING_OPACITY) }} rx="3" />
@@ -567,12 +569,12 @@ fn Lane(props: &LaneProps) -> Html {
             // Left of the records shown: an arrow at the lane's start points to it.
             let (x, y) = (layout.lanes_x, top + h * (i as f64 + 0.5) / v.groups.len() as f64);
             let points = format!("{},{} {},{} {},{}", fmt(x - 1.0), fmt(y), fmt(x + 6.0), fmt(y - 3.5), fmt(x + 6.0), fmt(y + 3.5));
-            return Some(html! { <polygon class="committed-before" points={points} data-group={g.name.clone()}>{ title }</polygon> });
+            return Some(html! { <polygon key={g.name.as_str()} class="committed-before" points={points} data-group={g.name.clone()}>{ title }</polygon> });
         }
         let x = layout
             .cell_x(v.first, c)
             .min(layout.lanes_x + layout.lanes_width);
-        Some(html! { <line class="committed" x1={fmt(x)} x2={fmt(x)} y1={fmt(top - 3.0)} y2={fmt(top + h + 3.0)}
+        Some(html! { <line key={g.name.as_str()} class="committed" x1={fmt(x)} x2={fmt(x)} y1={fmt(top - 3.0)} y2={fmt(top + h + 3.0)}
             stroke-dasharray={group_dash(i)} data-group={g.name.clone()}>{ title }</line> })
     });
     // Event delegation: one listener per lane, not one per cell.
@@ -663,7 +665,10 @@ fn Lane(props: &LaneProps) -> Html {
             </rect>
             <text class="lane-label" x={fmt(layout.lanes_x - 4.0)} y={fmt(y + 4.0)} text-anchor="end">{ format!("{flag}P{}", p.id) }</text>
             <g class="cells" transform={format!("translate({},0)", fmt(-layout.shift(v.first)))}>{ for cells }</g>
-            { for markers }
+            // In a group of their own: the lane's children are diffed from the end, so a mark
+            // that came or went among them would shift and rebuild everything before it (the
+            // lane's cells too).
+            <g class="marks">{ for markers }</g>
             <text class="lane-meta" x={fmt(layout.lanes_x + layout.lanes_width + 4.0)} y={fmt(y + 4.0)}>{ meta }</text>
             if offline {
                 <text class="lane-offline" x={fmt(layout.lanes_x + layout.lanes_width / 2.0)} y={fmt(y + 4.0)} text-anchor="middle">{ "offline" }</text>
