@@ -131,6 +131,8 @@ setup_all() { start_build_tools; start_browser; finish_jobs; }
 build_release() {
   say "building dist/ (release)"
   trunk build --release
+  # The first view's code in one module, the rest in a second one loaded after start-up.
+  python3 tools/wasm_split.py dist
   precompress
 }
 

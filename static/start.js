@@ -56,10 +56,115 @@ window.addEventListener('unhandledrejection', (event) => {
   }
 });
 
+// The rest of the app (`data-rest`, written by tools/wasm_split.py): the code the first view
+// does not run (the Console's Kafka tools, lessons, import and export, the EDA vs SOA and
+// WordCount views). The module loaded first calls `split.load` before any of that code runs;
+// the rest is normally fetched in the background once the app has started, and if it is needed
+// before it has arrived it is loaded there and then, with a synchronous request.
+const split = {
+  url: null,
+  primary: null,
+  rest: null,
+  pending: null,
+  // Chosen by the first call of a moved function, or by the background fetch (see `prefetch`).
+  link(module) {
+    if (!split.rest) {
+      split.rest = new WebAssembly.Instance(module, { p: split.primary.exports });
+    }
+  },
+  // `slot`: the function table slot of the moved function called (tools/wasm_split.py lists
+  // which function each slot holds in target/wasm-split.txt).
+  load(slot) {
+    if (split.rest) {
+      return;
+    }
+    split.neededBy = slot;
+    const request = new XMLHttpRequest();
+    request.open('GET', split.url, false);
+    // A synchronous request cannot ask for an ArrayBuffer: read the bytes as x-user-defined text.
+    request.overrideMimeType('text/plain; charset=x-user-defined');
+    request.send();
+    if (request.status !== 200) {
+      // The page cannot go on without it: say so, as for any other stop.
+      const error = new Error(`could not load ${split.url}: HTTP ${request.status}`);
+      showBanner(error);
+      throw error;
+    }
+    const text = request.responseText;
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) {
+      bytes[i] = text.charCodeAt(i) & 0xff;
+    }
+    split.link(new WebAssembly.Module(bytes));
+    split.syncLoads += 1;
+  },
+  prefetch() {
+    split.pending = fetch(split.url)
+      .then((response) => {
+        if (!response.ok) {
+          throw new Error(`HTTP ${response.status}`);
+        }
+        return WebAssembly.compileStreaming(response);
+      })
+      .then((module) => split.link(module))
+      .catch((error) => console.warn(`eda-playground: ${split.url} will load when needed:`, error));
+  },
+  syncLoads: 0,
+  neededBy: null,
+};
+window.__edaSplit = split;
+
+// Whether the view the address names runs the rest from its first paint: every view but the
+// Playground. Then both modules download side by side and the rest is linked before the app
+// starts; for the Playground it is fetched once the app runs.
+function firstViewNeedsRest() {
+  const route = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
+  return route !== '' && route !== 'playground';
+}
+
+// Adds the `split` import to the one instantiation wasm-bindgen's start-up does, and keeps
+// the instance (the rest links against its exports). `rest`: the rest's compiled module, to
+// link before the app starts, or null.
+function withSplitImports(run, rest) {
+  const { instantiate, instantiateStreaming } = WebAssembly;
+  const keep = async (result) => {
+    split.primary = result.instance || result;
+    if (rest) {
+      try {
+        split.link(await rest);
+      } catch (error) {
+        console.warn(`eda-playground: ${split.url} will load when needed:`, error);
+      }
+    }
+    return result;
+  };
+  const addImports = (imports) => ({ ...imports, split: { load: split.load } });
+  WebAssembly.instantiate = (source, imports) =>
+    instantiate(source, addImports(imports)).then(keep);
+  WebAssembly.instantiateStreaming = (source, imports) =>
+    instantiateStreaming(source, addImports(imports)).then(keep);
+  return run().finally(() => {
+    WebAssembly.instantiate = instantiate;
+    WebAssembly.instantiateStreaming = instantiateStreaming;
+  });
+}
+
 const script = document.querySelector('script[data-js][data-wasm]');
 try {
   const bindings = await import(new URL(script.dataset.js, document.baseURI).href);
-  const wasm = await bindings.default({ module_or_path: script.dataset.wasm });
+  const start = () => bindings.default({ module_or_path: script.dataset.wasm });
+  let wasm;
+  if (script.dataset.rest) {
+    split.url = new URL(script.dataset.rest, document.baseURI).href;
+    const early = firstViewNeedsRest();
+    const rest = early ? fetch(split.url).then((r) => WebAssembly.compileStreaming(r)) : null;
+    wasm = await withSplitImports(start, rest);
+    if (!split.rest) {
+      split.prefetch();
+    }
+  } else {
+    wasm = await start();
+  }
   dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 } catch (error) {
   console.error('eda-playground could not start:', error);

@@ -802,6 +802,14 @@ fn load_probe() {
     run_on_dist("load", e2e::hardening::load_probe);
 }
 
+/// The first view runs on the first of the two wasm modules, the rest arrives after it; the
+/// Console opened first loads the rest at once.
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn split_first_view_runs_without_the_rest() {
+    run_on_dist("split", e2e::hardening::check_split);
+}
+
 /// Benchmark, not a check: the busy Playground left running (`EDA_SOAK_MINUTES`, 30 by
 /// default), its memory, DOM and frames sampled; see `e2e::soak`. `./run.sh test` skips it.
 /// Run alone with `EDA_SOAK_MINUTES=30 cargo test --test e2e -- --ignored soak --nocapture`.

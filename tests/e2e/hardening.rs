@@ -320,3 +320,109 @@ pub fn load_probe(h: &Harness) -> Result<(), Error> {
     fs::write(&file, &out).map_err(|e| Error::Io(format!("write {}: {e}", file.display())))?;
     Ok(())
 }
+
+/// What `static/start.js` says of the two modules (`window.__edaSplit`): whether the build is
+/// split, whether the rest has been linked, and how many times it had to be loaded at once.
+const SPLIT_STATE: &str = r#"
+const s = window.__edaSplit;
+return s ? { split: s.url !== null, linked: s.rest !== null, sync: s.syncLoads, slot: s.neededBy } : null;
+"#;
+
+fn split_state(h: &Harness) -> Result<Value, Error> {
+    h.browser.execute(SPLIT_STATE, &[])
+}
+
+/// The first view runs on the first module alone and the rest follows in the background
+/// (issue 18, item 2: "load the code of views that are not shown later"); another view named in
+/// the address gets both at once; and code of the rest needed before it has arrived is loaded
+/// there and then, and works.
+pub fn check_split(h: &Harness) -> Result<(), Error> {
+    const WAIT: Duration = Duration::from_secs(20);
+    h.open("#/playground?partitions=3&rate=20")?;
+    let first = split_state(h)?;
+    assert_eq!(
+        first["split"], true,
+        "dist/ is not split ({first}): build it with ./run.sh size (trunk build --release, then \
+         python3 tools/wasm_split.py dist)"
+    );
+    // Records flow for a while: the Playground's work never needs the rest.
+    std::thread::sleep(Duration::from_secs(2));
+    let linked = h
+        .browser
+        .wait_until("the rest to arrive in the background", WAIT, || {
+            let s = split_state(h)?;
+            Ok((s["linked"] == true).then_some(s))
+        })?;
+    assert_eq!(
+        linked["sync"], 0,
+        "the Playground called code of the rest before it arrived: {linked} (the slot's function \
+         is listed in target/wasm-split.txt)"
+    );
+    // Then the Console, in the same page: the rest is there already.
+    h.browser.find("a.nav-link[href$='#/console']")?.click()?;
+    h.expect_view("console", &["#/console"])?;
+    run_in_console(
+        h,
+        "kafka-topics.sh --list --bootstrap-server localhost:9092",
+        "orders",
+    )?;
+    assert_eq!(split_state(h)?["sync"], 0);
+
+    // The Console as the first view: both modules download side by side, the rest is linked
+    // before the app starts.
+    h.open("#/console")?;
+    h.expect_view("console", &["#/console"])?;
+    let state = split_state(h)?;
+    assert_eq!(state["linked"], true, "{state}");
+    assert_eq!(state["sync"], 0, "{state}");
+
+    // Should the rest be needed before it has arrived, it is loaded there and then: over a
+    // slow link (the rest takes seconds), the Console right after the Playground has started.
+    h.browser.goto("about:blank")?;
+    h.browser.cdp("Network.enable", json!({}))?;
+    let link = |bytes_per_s: f64| {
+        h.browser.cdp(
+            "Network.emulateNetworkConditions",
+            json!({ "offline": false, "latency": 0, "downloadThroughput": bytes_per_s,
+                    "uploadThroughput": bytes_per_s }),
+        )
+    };
+    link(1_000_000.0 / 8.0)?;
+    let opened = h
+        .browser
+        .goto(&h.server.url("#/playground"))
+        .and_then(|()| {
+            h.browser.wait_for("main#view", Duration::from_secs(60))?;
+            h.browser.find("a.nav-link[href$='#/console']")?.click()?;
+            h.expect_view("console", &["#/console"])
+        });
+    link(-1.0)?;
+    opened?;
+    let state = split_state(h)?;
+    assert_eq!(
+        (&state["linked"], &state["sync"]),
+        (&json!(true), &json!(1)),
+        "{state}"
+    );
+    run_in_console(
+        h,
+        "kafka-topics.sh --create --topic split-demo --bootstrap-server localhost:9092",
+        "Created topic split-demo.",
+    )?;
+    h.screenshot("split-console-first")?;
+    Ok(())
+}
+
+fn run_in_console(h: &Harness, line: &str, expect: &str) -> Result<(), Error> {
+    let b = &h.browser;
+    let input = b.wait_for("#term-input", Duration::from_secs(20))?;
+    input.send_keys(&format!("{line}\u{E007}"))?;
+    b.wait_until(
+        &format!("`{expect}` after `{line}`"),
+        Duration::from_secs(20),
+        || {
+            let text = b.find("main#view")?.text()?;
+            Ok(text.contains(expect).then_some(()))
+        },
+    )
+}

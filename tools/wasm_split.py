@@ -1,0 +1,626 @@
+#!/usr/bin/env python3
+"""Splits the app's wasm module in two: what the first view runs, and the rest, loaded later.
+
+Usage: tools/wasm_split.py DIST_DIR
+
+The module Trunk wrote (after wasm-bindgen and `wasm-opt -g`, so it still has its `name`
+section) is rewritten in place as the *primary* module, and the bodies of the functions the
+Playground does not run (the Kafka tools of the Console, the lessons, import and export, the
+EDA vs SOA and WordCount views and engines; chosen by name below) move to a *secondary* module,
+`NAME_rest.wasm`, beside it. `static/start.js` fetches the secondary after the app has started;
+until it is there, calling a moved function loads it at once (a synchronous request), so the
+page works whichever arrives first.
+
+How the two fit (the same idea as binaryen's wasm-split, written for this app):
+- a moved function keeps its index in the primary, with a body that calls the real one through
+  its own slot of the function table; the slots start out holding trampolines that first call
+  the import `split.load`, which instantiates the secondary (it fills the slots with the real
+  functions), then call through the slot again;
+- the secondary imports the primary's memory, all its tables and globals (so those indices mean
+  the same in both), and the primary functions the moved bodies call (the primary exports them
+  as `f<index>`); a call from one moved function to another stays a direct call.
+
+The name section and every other custom section are dropped from the primary (it is the file
+users download); the `integrity` of index.html's preload link is updated.
+"""
+import base64
+import hashlib
+import os
+import re
+import sys
+
+# Functions the Playground never runs (checked by the e2e test
+# `split_first_view_runs_without_the_rest`, which names the first one it would have called).
+MOVED = re.compile(
+    r"^<?(?:&(?:mut )?)?eda_playground::(?:"
+    r"console::|"
+    r"ui::lessons|"
+    r"ui::console_view|"
+    r"sim::import|sim::export|"
+    r"ui::components::export|"
+    r"ui::compare_view::[A-Z_a-z]|"
+    r"ui::wordcount::[A-Z_a-z]|"
+    r"sim::streams|sim::soa|sim::compare"
+    r")"
+)
+# Parts of those modules the Playground does run (the app shell holds the Console's world).
+KEPT = re.compile(
+    r"^<?(?:&(?:mut )?)?eda_playground::ui::(?:"
+    r"console_view::model::SharedWorld"
+    r")"
+)
+
+
+# --- reading and writing the binary format -------------------------------------------------
+
+def uleb(data, i):
+    result = shift = 0
+    while True:
+        b = data[i]
+        i += 1
+        result |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            return result, i
+
+
+def sleb(data, i):
+    result = shift = 0
+    while True:
+        b = data[i]
+        i += 1
+        result |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            if b & 0x40:
+                result -= 1 << shift
+            return result, i
+
+
+def enc_u(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def enc_s(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if (n == 0 and not b & 0x40) or (n == -1 and b & 0x40):
+            out.append(b)
+            return bytes(out)
+        out.append(b | 0x80)
+
+
+def enc_name(s):
+    raw = s.encode()
+    return enc_u(len(raw)) + raw
+
+
+def enc_vec(items):
+    return enc_u(len(items)) + b"".join(items)
+
+
+def section(sid, body):
+    return bytes([sid]) + enc_u(len(body)) + body
+
+
+def sections(data):
+    assert data[:8] == b"\0asm\x01\0\0\0", "not a wasm module (version 1)"
+    i = 8
+    while i < len(data):
+        sid = data[i]
+        size, j = uleb(data, i + 1)
+        yield sid, data[j:j + size]
+        i = j + size
+
+
+def read_name(data, i):
+    n, i = uleb(data, i)
+    return data[i:i + n].decode(), i + n
+
+
+def read_limits(data, i):
+    flags, i = uleb(data, i)
+    lo, i = uleb(data, i)
+    hi = None
+    if flags & 1:
+        hi, i = uleb(data, i)
+    return flags, lo, hi, i
+
+
+def enc_limits(lo, hi):
+    return b"\x00" + enc_u(lo) if hi is None else b"\x01" + enc_u(lo) + enc_u(hi)
+
+
+# --- instructions ---------------------------------------------------------------------------
+
+class Unsupported(Exception):
+    pass
+
+
+BLOCKTYPE_BYTES = {0x40, 0x7F, 0x7E, 0x7D, 0x7C, 0x7B, 0x70, 0x6F}
+
+
+def rewrite_expr(data, i, end, funcmap, strict=False, const=False):
+    """Copies the instructions of data[i:end] (or, for a constant expression, up to its `end`),
+    mapping each function index (`call`, `ref.func`) through `funcmap`. Returns the new bytes
+    and where the input stopped. With `strict`, instructions that name data or element segments
+    or take a function reference raise `Unsupported` (a moved body cannot keep them)."""
+    out = bytearray()
+    depth = 0
+    while i < (end if end is not None else len(data)):
+        start = i
+        op = data[i]
+        i += 1
+        if op in (0x02, 0x03, 0x04):
+            depth += 1
+            if data[i] in BLOCKTYPE_BYTES:
+                i += 1
+            else:
+                _, i = sleb(data, i)
+        elif op == 0x0B:
+            if const and depth == 0:
+                out += data[start:i]
+                return bytes(out), i
+            depth -= 1
+        elif op in (0x0C, 0x0D):
+            _, i = uleb(data, i)
+        elif op == 0x0E:
+            n, i = uleb(data, i)
+            for _ in range(n + 1):
+                _, i = uleb(data, i)
+        elif op == 0x10 or op == 0xD2:
+            f, i = uleb(data, i)
+            if op == 0xD2 and strict:
+                raise Unsupported("ref.func")
+            out += bytes([op]) + enc_u(funcmap(f))
+            continue
+        elif op == 0x11:
+            _, i = uleb(data, i)
+            _, i = uleb(data, i)
+        elif op in (0x12, 0x13):
+            raise Unsupported("tail calls")
+        elif op == 0x1C:
+            n, i = uleb(data, i)
+            i += n
+        elif 0x20 <= op <= 0x26:
+            _, i = uleb(data, i)
+        elif 0x28 <= op <= 0x3E:
+            _, i = uleb(data, i)
+            _, i = uleb(data, i)
+        elif op in (0x3F, 0x40):
+            i += 1
+        elif op == 0x41 or op == 0x42:
+            _, i = sleb(data, i)
+        elif op == 0x43:
+            i += 4
+        elif op == 0x44:
+            i += 8
+        elif op == 0xD0:
+            i += 1
+        elif op == 0xFC:
+            sub, i = uleb(data, i)
+            if sub <= 7:
+                pass
+            elif sub == 8:  # memory.init
+                if strict:
+                    raise Unsupported("memory.init")
+                _, i = uleb(data, i)
+                i += 1
+            elif sub == 9 or sub == 13:  # data.drop, elem.drop
+                if strict:
+                    raise Unsupported("segment drop")
+                _, i = uleb(data, i)
+            elif sub == 10:
+                i += 2
+            elif sub == 11:
+                i += 1
+            elif sub == 12 or sub == 14:  # table.init, table.copy
+                if strict and sub == 12:
+                    raise Unsupported("table.init")
+                _, i = uleb(data, i)
+                _, i = uleb(data, i)
+            elif sub in (15, 16, 17):
+                _, i = uleb(data, i)
+            else:
+                raise Unsupported(f"0xFC {sub}")
+        elif op == 0xFD or op == 0xFB or op == 0xFE:
+            raise Unsupported(f"prefix 0x{op:02X}")
+        elif 0x45 <= op <= 0xC4 or op in (0x00, 0x01, 0x05, 0x0F, 0x1A, 0x1B, 0xD1):
+            pass
+        else:
+            raise Unsupported(f"opcode 0x{op:02X} at {start}")
+        out += data[start:i]
+    if const:
+        raise ValueError("constant expression without end")
+    return bytes(out), i
+
+
+def body_parts(body):
+    """(locals bytes, instruction start) of a function body."""
+    n, i = uleb(body, 0)
+    for _ in range(n):
+        _, i = uleb(body, i)
+        i += 1
+    return body[:i], i
+
+
+def called(body):
+    """Function indices a body calls or references."""
+    found = set()
+
+    def note(f):
+        found.add(f)
+        return f
+
+    _, start = body_parts(body)
+    rewrite_expr(body, start, len(body), note, strict=True)
+    return found
+
+
+# --- the split -------------------------------------------------------------------------------
+
+def split(data):
+    types, imports, funcs, tables, memories, globals_, exports = [], [], [], [], [], [], []
+    elems, codes, others, names = None, [], [], {}
+    raw = {}
+    start_func = None
+    for sid, body in sections(data):
+        raw[sid] = body
+        if sid == 0:
+            name, i = read_name(body, 0)
+            if name == "name":
+                while i < len(body):
+                    sub = body[i]
+                    size, j = uleb(body, i + 1)
+                    if sub == 1:
+                        count, k = uleb(body, j)
+                        for _ in range(count):
+                            idx, k = uleb(body, k)
+                            nm, k = read_name(body, k)
+                            names[idx] = nm
+                    i = j + size
+        elif sid == 1:
+            n, i = uleb(body, 0)
+            for _ in range(n):
+                assert body[i] == 0x60, "only function types"
+                p, i = uleb(body, i + 1)
+                params = body[i:i + p]
+                i += p
+                r, i = uleb(body, i)
+                results = body[i:i + r]
+                i += r
+                types.append((bytes(params), bytes(results)))
+        elif sid == 2:
+            n, i = uleb(body, 0)
+            for _ in range(n):
+                mod, i = read_name(body, i)
+                field, i = read_name(body, i)
+                kind = body[i]
+                i += 1
+                s = i
+                if kind == 0:
+                    _, i = uleb(body, i)
+                elif kind == 1:
+                    _, _, _, i = read_limits(body, i + 1)
+                elif kind == 2:
+                    _, _, _, i = read_limits(body, i)
+                elif kind == 3:
+                    i += 2
+                else:
+                    raise Unsupported(f"import kind {kind}")
+                imports.append((mod, field, kind, body[s:i]))
+        elif sid == 3:
+            n, i = uleb(body, 0)
+            for _ in range(n):
+                t, i = uleb(body, i)
+                funcs.append(t)
+        elif sid == 4:
+            n, i = uleb(body, 0)
+            for _ in range(n):
+                ref = body[i]
+                _, lo, hi, i = read_limits(body, i + 1)
+                tables.append([ref, lo, hi])
+        elif sid == 5:
+            n, i = uleb(body, 0)
+            for _ in range(n):
+                _, lo, hi, i = read_limits(body, i)
+                memories.append((lo, hi))
+        elif sid == 6:
+            n, i = uleb(body, 0)
+            for _ in range(n):
+                gtype = body[i:i + 2]
+                init, i = rewrite_expr(body, i + 2, None, lambda f: f, const=True)
+                globals_.append((gtype, init))
+        elif sid == 7:
+            n, i = uleb(body, 0)
+            for _ in range(n):
+                nm, i = read_name(body, i)
+                kind = body[i]
+                idx, i = uleb(body, i + 1)
+                exports.append((nm, kind, idx))
+        elif sid == 8:
+            start_func, _ = uleb(body, 0)
+        elif sid == 9:
+            elems = body
+        elif sid == 10:
+            n, i = uleb(body, 0)
+            for _ in range(n):
+                size, i = uleb(body, i)
+                codes.append(body[i:i + size])
+                i += size
+        else:
+            others.append((sid, body))
+    if not names:
+        raise SystemExit("no name section: build with `wasm-opt -g` (index.html's data-wasm-opt-params)")
+
+    n_imp = sum(1 for imp in imports if imp[2] == 0)
+    n_def = len(funcs)
+
+    # Which defined functions move.
+    moved = []
+    for d in range(n_def):
+        name = names.get(n_imp + d, "")
+        if MOVED.match(name) and not KEPT.match(name):
+            try:
+                called(codes[d])
+            except Unsupported:
+                continue
+            moved.append(d)
+    moved_set = set(moved)
+    if not moved:
+        return None
+
+    def shift(f):
+        return f if f < n_imp else f + 1
+
+    load_idx = n_imp
+    # The function table the slots live in: the first defined funcref table.
+    n_imp_tables = sum(1 for imp in imports if imp[2] == 1)
+    table = next(k for k, t in enumerate(tables) if t[0] == 0x70)
+    table_idx = n_imp_tables + table
+    base = tables[table][1]
+    tables[table][1] = base + len(moved)
+    if tables[table][2] is not None:
+        tables[table][2] = max(tables[table][2], tables[table][1])
+
+    # The import `split.load: (i32) -> ()`.
+    load_type = (b"\x7f", b"")
+    if load_type in types:
+        load_type_idx = types.index(load_type)
+    else:
+        types.append(load_type)
+        load_type_idx = len(types) - 1
+
+    # Functions the moved bodies call that stay in the primary (in primary numbering).
+    needed = set()
+    for d in moved:
+        for f in called(codes[d]):
+            if f >= n_imp and (f - n_imp) in moved_set:
+                continue
+            needed.add(shift(f))
+    needed = sorted(needed)
+    sec_import_index = {f: k for k, f in enumerate(needed)}
+    sec_defined_index = {d: len(needed) + k for k, d in enumerate(moved)}
+
+    def stub(d, trampoline):
+        params, _ = types[funcs[d]]
+        slot = base + slot_of[d]
+        code = bytearray(b"\x00")  # no locals
+        if trampoline:
+            code += b"\x41" + enc_s(slot) + b"\x10" + enc_u(load_idx)
+        for k in range(len(params)):
+            code += b"\x20" + enc_u(k)
+        code += b"\x41" + enc_s(slot) + b"\x11" + enc_u(funcs[d]) + enc_u(table_idx) + b"\x0b"
+        return bytes(code)
+
+    slot_of = {d: k for k, d in enumerate(moved)}
+
+    # --- the primary ---
+    p_types = enc_vec([b"\x60" + enc_u(len(p)) + p + enc_u(len(r)) + r for p, r in types])
+    p_imports = [enc_name(m) + enc_name(f) + bytes([k]) + desc for m, f, k, desc in imports]
+    # The load import goes last among the function imports' indices: after all of them in the
+    # import section is enough, since other kinds do not count in the function index space.
+    p_imports.append(enc_name("split") + enc_name("load") + b"\x00" + enc_u(load_type_idx))
+    trampolines = list(moved)
+    p_funcs = enc_vec([enc_u(t) for t in funcs] + [enc_u(funcs[d]) for d in trampolines])
+    p_tables = enc_vec([bytes([ref]) + enc_limits(lo, hi) for ref, lo, hi in tables])
+    p_globals = []
+    for gtype, init in globals_:
+        new_init, _ = rewrite_expr(init, 0, None, shift, const=True)
+        p_globals.append(gtype + new_init)
+    n_globals = sum(1 for imp in imports if imp[2] == 3) + len(globals_)
+    n_tables = n_imp_tables + len(tables)
+    p_exports = [enc_name(nm) + bytes([kind]) + enc_u(shift(idx) if kind == 0 else idx)
+                 for nm, kind, idx in exports]
+    p_exports += [enc_name(f"f{f}") + b"\x00" + enc_u(f) for f in needed]
+    p_exports += [enc_name(f"g{g}") + b"\x03" + enc_u(g) for g in range(n_globals)]
+    p_exports += [enc_name(f"t{t}") + b"\x01" + enc_u(t) for t in range(n_tables)]
+    p_exports.append(enc_name("m") + b"\x02" + enc_u(0))
+    p_elems = rewrite_elems(elems, shift) if elems is not None else []
+    first_trampoline = n_imp + 1 + n_def
+    slot_offset = b"\x41" + enc_s(base) + b"\x0b"
+    tramp_refs = enc_vec([enc_u(first_trampoline + k) for k in range(len(trampolines))])
+    if table_idx == 0:
+        p_elems.append(b"\x00" + slot_offset + tramp_refs)
+    else:
+        p_elems.append(b"\x02" + enc_u(table_idx) + slot_offset + b"\x00" + tramp_refs)
+    p_codes = []
+    for d, body in enumerate(codes):
+        if d in moved_set:
+            p_codes.append(stub(d, False))
+        else:
+            loc, start = body_parts(body)
+            ins, _ = rewrite_expr(body, start, len(body), shift)
+            p_codes.append(loc + ins)
+    p_codes += [stub(d, True) for d in trampolines]
+
+    out = bytearray(b"\0asm\x01\0\0\0")
+    out += section(1, p_types)
+    out += section(2, enc_vec(p_imports))
+    out += section(3, p_funcs)
+    out += section(4, p_tables)
+    if 5 in raw:
+        out += section(5, raw[5])
+    out += section(6, enc_vec(p_globals))
+    out += section(7, enc_vec(p_exports))
+    if start_func is not None:
+        out += section(8, enc_u(shift(start_func)))
+    out += section(9, enc_vec(p_elems))
+    if 12 in raw:
+        out += section(12, raw[12])
+    out += section(10, enc_vec([enc_u(len(c)) + c for c in p_codes]))
+    if 11 in raw:
+        out += section(11, raw[11])
+    primary = bytes(out)
+
+    # --- the secondary ---
+    def sec_map(f):
+        if f >= n_imp and (f - n_imp) in moved_set:
+            return sec_defined_index[f - n_imp]
+        return sec_import_index[shift(f)]
+
+    s_imports = []
+    primary_funcs_types = [imp for imp in imports if imp[2] == 0]
+    for f in needed:
+        if f < n_imp:
+            t, _ = uleb(primary_funcs_types[f][3], 0)
+        elif f == load_idx:
+            t = load_type_idx
+        else:
+            t = funcs[f - n_imp - 1]
+        s_imports.append(enc_name("p") + enc_name(f"f{f}") + b"\x00" + enc_u(t))
+    t = 0
+    for m, fld, kind, desc in imports:
+        if kind == 1:
+            s_imports.append(enc_name("p") + enc_name(f"t{t}") + b"\x01" + desc)
+            t += 1
+    for ref, lo, hi in tables:
+        s_imports.append(enc_name("p") + enc_name(f"t{t}") + b"\x01" + bytes([ref]) + enc_limits(lo, None))
+        t += 1
+    g = 0
+    for m, fld, kind, desc in imports:
+        if kind == 3:
+            s_imports.append(enc_name("p") + enc_name(f"g{g}") + b"\x03" + desc)
+            g += 1
+    for gtype, _ in globals_:
+        s_imports.append(enc_name("p") + enc_name(f"g{g}") + b"\x03" + gtype)
+        g += 1
+    mems = [imp for imp in imports if imp[2] == 2]
+    if mems:
+        lo = read_limits(mems[0][3], 0)[1]
+    else:
+        lo = memories[0][0]
+    s_imports.append(enc_name("p") + enc_name("m") + b"\x02" + enc_limits(lo, None))
+    s_funcs = enc_vec([enc_u(funcs[d]) for d in moved])
+    refs = enc_vec([enc_u(sec_defined_index[d]) for d in moved])
+    if table_idx == 0:
+        s_elem = b"\x00" + slot_offset + refs
+    else:
+        s_elem = b"\x02" + enc_u(table_idx) + slot_offset + b"\x00" + refs
+    s_codes = []
+    for d in moved:
+        body = codes[d]
+        loc, start = body_parts(body)
+        ins, _ = rewrite_expr(body, start, len(body), sec_map, strict=True)
+        s_codes.append(loc + ins)
+    out = bytearray(b"\0asm\x01\0\0\0")
+    out += section(1, p_types)
+    out += section(2, enc_vec(s_imports))
+    out += section(3, s_funcs)
+    out += section(9, enc_vec([s_elem]))
+    out += section(10, enc_vec([enc_u(len(c)) + c for c in s_codes]))
+    secondary = bytes(out)
+    moved_bytes = sum(len(codes[d]) for d in moved)
+    listing = "".join(f"{base + slot_of[d]} {names.get(n_imp + d, '')}\n" for d in moved)
+    return primary, secondary, len(moved), moved_bytes, listing
+
+
+def rewrite_elems(body, funcmap):
+    n, i = uleb(body, 0)
+    segs = []
+    for _ in range(n):
+        flags, i = uleb(body, i)
+        out = bytearray(enc_u(flags))
+        if flags in (2, 6):
+            t, i = uleb(body, i)
+            out += enc_u(t)
+        if flags in (0, 2, 4, 6):
+            off, i = rewrite_expr(body, i, None, funcmap, const=True)
+            out += off
+        if flags in (1, 2, 3):
+            out.append(body[i])  # elemkind
+            i += 1
+        elif flags in (5, 6, 7):
+            out.append(body[i])  # reftype
+            i += 1
+        count, i = uleb(body, i)
+        out += enc_u(count)
+        for _ in range(count):
+            if flags < 4:
+                f, i = uleb(body, i)
+                out += enc_u(funcmap(f))
+            else:
+                e, i = rewrite_expr(body, i, None, funcmap, const=True)
+                out += e
+        segs.append(bytes(out))
+    return segs
+
+
+def strip_custom(data):
+    out = bytearray(data[:8])
+    for sid, body in sections(data):
+        if sid != 0:
+            out += section(sid, body)
+    return bytes(out)
+
+
+def sri(data):
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def main():
+    dist = sys.argv[1]
+    index_path = os.path.join(dist, "index.html")
+    index = open(index_path).read()
+    m = re.search(r'data-wasm="?\./([^" >]+\.wasm)', index)
+    if not m:
+        raise SystemExit(f"{index_path}: no data-wasm")
+    wasm_name = m.group(1)
+    wasm_path = os.path.join(dist, wasm_name)
+    data = open(wasm_path, "rb").read()
+    result = split(data)
+    rest_name = wasm_name[:-len(".wasm")] + "_rest.wasm"
+    if result is None:
+        primary = strip_custom(data)
+        print(f"wasm_split: nothing to move; {wasm_name} without its custom sections")
+    else:
+        primary, secondary, count, moved_bytes, listing = result
+        os.makedirs("target", exist_ok=True)
+        with open(os.path.join("target", "wasm-split.txt"), "w") as f:
+            f.write(listing)
+        with open(os.path.join(dist, rest_name), "wb") as f:
+            f.write(secondary)
+        index = re.sub(r"(<script )", rf"\1data-rest=./{rest_name} ", index, count=1)
+        print(f"wasm_split: {count} functions ({moved_bytes} code bytes) moved to {rest_name} "
+              f"({len(secondary)} B); {wasm_name} {len(data)} B -> {len(primary)} B")
+    with open(wasm_path, "wb") as f:
+        f.write(primary)
+    index = re.sub(
+        r"(href=\"?\./" + re.escape(wasm_name) + r"\"? integrity=)\"?sha384-[A-Za-z0-9+/=]+\"?",
+        lambda mm: mm.group(1) + sri(primary), index)
+    with open(index_path, "w") as f:
+        f.write(index)
+
+
+if __name__ == "__main__":
+    main()
