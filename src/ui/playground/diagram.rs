@@ -7,7 +7,8 @@
 //! node of one that left rather than building a new one ([`NodeKeys`]). Client boxes and the replica
 //! table compare small snapshots. While playing, a lane's numbers are re-read from the model
 //! ~10 Hz, two lanes a frame in turn (see `Refresh`). Only the records in flight are redrawn
-//! every frame, as one `<path>` per colour with at most [`MAX_DRAWN_FLIGHTS`] dots, on an SVG
+//! every frame, as one `<path>` per colour (over one path of their outlines) with at most
+//! [`MAX_DRAWN_FLIGHTS`] dots, on an SVG
 //! layer of their own over the lanes (so moving them repaints neither the lanes nor the page);
 //! the exact count is written beside them.
 
@@ -30,8 +31,11 @@ pub const WIDTH: f64 = 960.0;
 pub const HEIGHT: f64 = 260.0;
 /// Dots drawn at most; more in flight are counted, not drawn (the newest are drawn).
 pub const MAX_DRAWN_FLIGHTS: usize = 96;
-/// Radius of a dot in flight.
+/// Radius of a dot in flight, to the middle of its outline.
 const DOT_R: f64 = 6.0;
+/// Half the width of a dot's outline; a duplicate delivery's is wider (and red).
+const OUTLINE_HALF: f64 = 0.5;
+const DUPLICATE_OUTLINE_HALF: f64 = 1.5;
 
 /// The layout for `partitions` lanes, narrow or wide.
 pub fn layout_for(partitions: u32, compact: bool) -> Layout {
@@ -206,8 +210,12 @@ pub fn diagram(
     });
     let (producers, consumers) = (&shown.producers, &shown.consumers);
 
-    // Dots, newest first, bucketed by how they are painted.
+    // Dots, newest first, bucketed by how they are painted. The outline is a larger disc under
+    // each dot (one path of them, a second for duplicates), not a stroke: the software
+    // rasteriser strokes arcs at several times the cost of filling them, and the layer is
+    // painted every frame.
     let mut paths: Vec<(&'static str, bool, String)> = Vec::new();
+    let mut halos = [String::new(), String::new()];
     let mut in_flight = 0usize;
     let mut drawn = 0usize;
     for f in model.trace().flights.iter().rev() {
@@ -278,10 +286,25 @@ pub fn diagram(
                 &mut paths[last].2
             }
         };
-        push_dot(d, x, y);
+        let outline = if duplicate {
+            DUPLICATE_OUTLINE_HALF
+        } else {
+            OUTLINE_HALF
+        };
+        push_dot(d, x, y, DOT_R - outline);
+        push_dot(&mut halos[usize::from(duplicate)], x, y, DOT_R + outline);
         drawn += 1;
     }
     crate::sim::sort::sort_by(&mut paths, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let [halo, duplicate_halo] = halos;
+    let halos = [(halo, false), (duplicate_halo, true)]
+        .into_iter()
+        .filter(|(d, _)| !d.is_empty())
+        .map(|(d, duplicate)| {
+            html! {
+                <path key={format!("halo{duplicate}")} class={classes!("flight-halo", duplicate.then_some("duplicate"))} d={d} />
+            }
+        });
     let dots = paths.into_iter().map(|(colour, duplicate, d)| {
         html! {
             <path key={format!("{colour}{duplicate}")} class={classes!("flight", duplicate.then_some("duplicate"))}
@@ -311,7 +334,7 @@ pub fn diagram(
                 // drawing's label.
                 <svg class="flights-layer" viewBox={view_box} aria-hidden="true">
                     <g class="flights" data-count={in_flight.to_string()} data-drawn={drawn.to_string()}>
-                        { for dots }
+                        { for halos.chain(dots) }
                     </g>
                     if more > 0 {
                         <text class="flight-count" x={fmt(layout.lanes_x + layout.lanes_width / 2.0)} y={fmt(layout.lanes_y - 8.0)} text-anchor="middle">
@@ -365,15 +388,27 @@ fn group_legend(groups: &[GroupMark]) -> Html {
     }
 }
 
-/// Appends a circle of radius [`DOT_R`] at `(x, y)` to path data (many dots share one
-/// `<path>`), writing into the one buffer rather than a string per number.
-fn push_dot(d: &mut String, x: f64, y: f64) {
+/// Appends a circle of radius `r` at `(x, y)` to path data (many dots share one `<path>`),
+/// writing into the one buffer rather than a string per number.
+fn push_dot(d: &mut String, x: f64, y: f64, r: f64) {
     d.push('M');
-    push_tenths(d, x - DOT_R);
+    push_tenths(d, x - r);
     d.push(',');
     push_tenths(d, y);
-    // Two half circles of radius DOT_R (6): right across and back.
-    d.push_str("a6,6 0 1,0 12,0a6,6 0 1,0 -12,0");
+    // Two half circles: right across and back.
+    let (mut radius, mut across) = (String::new(), String::new());
+    push_tenths(&mut radius, r);
+    push_tenths(&mut across, 2.0 * r);
+    for sign in ["", "-"] {
+        d.push('a');
+        d.push_str(&radius);
+        d.push(',');
+        d.push_str(&radius);
+        d.push_str(" 0 1,0 ");
+        d.push_str(sign);
+        d.push_str(&across);
+        d.push_str(",0");
+    }
 }
 
 /// Appends `v` with one decimal, as [`fmt`] writes it.
@@ -1251,7 +1286,7 @@ pub fn Replicas(props: &ReplicasProps) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::{DOT_R, NodeKeys, ReplicaRow, group_bars, push_dot};
+    use super::{DOT_R, NodeKeys, OUTLINE_HALF, ReplicaRow, group_bars, push_dot};
 
     /// A replica a reassignment is adding does not make its partition under-replicated while
     /// it catches up (`TopicCommand.getReplicationFactor` leaves it out).
@@ -1367,13 +1402,14 @@ mod tests {
 
     #[test]
     fn a_dot_is_two_half_circles_of_its_radius() {
-        assert_eq!(DOT_R, 6.0, "push_dot writes the radius as a literal");
         let mut d = String::new();
-        push_dot(&mut d, 100.04, 20.25);
-        push_dot(&mut d, 3.0, -1.0);
+        push_dot(&mut d, 100.04, 20.25, 6.0);
+        push_dot(&mut d, 3.0, -1.0, 6.5);
         assert_eq!(
             d,
-            "M94.0,20.3a6,6 0 1,0 12,0a6,6 0 1,0 -12,0M-3.0,-1.0a6,6 0 1,0 12,0a6,6 0 1,0 -12,0"
+            "M94.0,20.3a6.0,6.0 0 1,0 12.0,0a6.0,6.0 0 1,0 -12.0,0M-3.5,-1.0a6.5,6.5 0 1,0 13.0,0a6.5,6.5 0 1,0 -13.0,0"
         );
+        // A dot's outline is the disc under it, as wide as the stroke it replaces.
+        assert_eq!((DOT_R - OUTLINE_HALF, DOT_R + OUTLINE_HALF), (5.5, 6.5));
     }
 }
