@@ -783,7 +783,7 @@ fn leader_election_moves_leadership_back_to_the_preferred_replica() {
     );
     assert_eq!(
         unknown.stderr,
-        "1 replica(s) could not be elected\norg.apache.kafka.tools.AdminCommandFailedException: 1 replica(s) could not be elected\n"
+        "1 replica(s) could not be elected\norg.apache.kafka.server.common.AdminCommandFailedException: 1 replica(s) could not be elected\n"
     );
     let invalid = console.run_line(
         &mut world,
@@ -791,7 +791,7 @@ fn leader_election_moves_leadership_back_to_the_preferred_replica() {
     );
     assert_eq!(
         invalid.stderr,
-        "Missing required option(s): partition\norg.apache.kafka.tools.AdminCommandFailedException: Missing required option(s): partition\n"
+        "Missing required option(s): partition\norg.apache.kafka.server.common.AdminCommandFailedException: Missing required option(s): partition\n"
     );
 }
 

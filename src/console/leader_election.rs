@@ -40,7 +40,10 @@ pub const OPTIONS: &[OptSpec] = &[
 ];
 
 const USAGE_TEXT: &str = "This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.";
-const FAILED: &str = "org.apache.kafka.tools.AdminCommandFailedException";
+/// The class 4.1.1 throws: `LeaderElectionCommandTest` (tools, 4.1) imports
+/// `org.apache.kafka.server.common.AdminCommandFailedException` (`testTopicDoesNotExist`); the
+/// `org.apache.kafka.tools` class of the same name is 3.x's.
+const FAILED: &str = "org.apache.kafka.server.common.AdminCommandFailedException";
 
 /// `mainNoExit`: the exception's message, then its stack trace (first line), exit 1.
 fn fail(io: &mut Io, class: &str, message: &str) -> i32 {
