@@ -29,6 +29,9 @@ import os
 import re
 import sys
 
+# The binary format's readers shared with the per-crate size report.
+from wasm_crates import function_names, leb as uleb, sections
+
 # Functions the Playground never runs (checked by the e2e test
 # `split_first_view_runs_without_the_rest`, which names the first one it would have called).
 MOVED = re.compile(
@@ -52,17 +55,6 @@ KEPT = re.compile(
 
 
 # --- reading and writing the binary format -------------------------------------------------
-
-def uleb(data, i):
-    result = shift = 0
-    while True:
-        b = data[i]
-        i += 1
-        result |= (b & 0x7F) << shift
-        shift += 7
-        if b < 0x80:
-            return result, i
-
 
 def sleb(data, i):
     result = shift = 0
@@ -111,16 +103,6 @@ def enc_vec(items):
 
 def section(sid, body):
     return bytes([sid]) + enc_u(len(body)) + body
-
-
-def sections(data):
-    assert data[:8] == b"\0asm\x01\0\0\0", "not a wasm module (version 1)"
-    i = 8
-    while i < len(data):
-        sid = data[i]
-        size, j = uleb(data, i + 1)
-        yield sid, data[j:j + size]
-        i = j + size
 
 
 def read_name(data, i):
@@ -277,18 +259,7 @@ def split(data):
     for sid, body in sections(data):
         raw[sid] = body
         if sid == 0:
-            name, i = read_name(body, 0)
-            if name == "name":
-                while i < len(body):
-                    sub = body[i]
-                    size, j = uleb(body, i + 1)
-                    if sub == 1:
-                        count, k = uleb(body, j)
-                        for _ in range(count):
-                            idx, k = uleb(body, k)
-                            nm, k = read_name(body, k)
-                            names[idx] = nm
-                    i = j + size
+            names = function_names(body) or names
         elif sid == 1:
             n, i = uleb(body, 0)
             for _ in range(n):
