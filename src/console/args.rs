@@ -155,6 +155,23 @@ pub fn java_parse_long(text: &str) -> Option<i64> {
     text.parse::<i64>().ok()
 }
 
+/// Parses `args` against `specs`, or writes the uncaught exception a tool's `main` prints for
+/// an argument jopt-simple refuses (`Exception in thread "main" joptsimple.…`) to `err` and
+/// gives `None` (the tool then exits 1).
+pub fn parse_or_uncaught(
+    specs: &[OptSpec],
+    args: &[String],
+    err: &mut impl std::fmt::Write,
+) -> Option<Options> {
+    match parse(specs, args) {
+        Ok(options) => Some(options),
+        Err(e) => {
+            let _ = writeln!(err, "Exception in thread \"main\" {}", e.trace_line());
+            None
+        }
+    }
+}
+
 /// Parses `args` against `specs`.
 pub fn parse(specs: &[OptSpec], args: &[String]) -> Result<Options, ArgError> {
     let mut options = Options::default();

@@ -82,12 +82,8 @@ pub fn run(
     stdin: Option<&str>,
     io: &mut Io,
 ) -> i32 {
-    let opts = match args::parse(OPTIONS, argv) {
-        Ok(o) => o,
-        Err(e) => {
-            let _ = writeln!(io.err, "Exception in thread \"main\" {}", e.trace_line());
-            return 1;
-        }
+    let Some(opts) = args::parse_or_uncaught(OPTIONS, argv, &mut io.err) else {
+        return 1;
     };
     if argv.is_empty() || opts.has("help") {
         return usage(

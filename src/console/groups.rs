@@ -110,12 +110,8 @@ pub fn run(
     io: &mut Io,
     out: &mut Output,
 ) -> i32 {
-    let opts = match args::parse(OPTIONS, argv) {
-        Ok(o) => o,
-        Err(e) => {
-            let _ = writeln!(io.err, "Exception in thread \"main\" {}", e.trace_line());
-            return 1;
-        }
+    let Some(opts) = args::parse_or_uncaught(OPTIONS, argv, &mut io.err) else {
+        return 1;
     };
     if argv.is_empty() || opts.has("help") {
         usage(

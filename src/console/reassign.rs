@@ -896,12 +896,8 @@ pub fn run(
     io: &mut Io,
     out: &mut Output,
 ) -> i32 {
-    let opts = match args::parse(OPTIONS, argv) {
-        Ok(o) => o,
-        Err(e) => {
-            let _ = writeln!(io.err, "Exception in thread \"main\" {}", e.trace_line());
-            return 1;
-        }
+    let Some(opts) = args::parse_or_uncaught(OPTIONS, argv, &mut io.err) else {
+        return 1;
     };
     if argv.is_empty() || opts.has("help") {
         return usage(io, HELP_TEXT, i32::from(argv.is_empty()));
