@@ -1575,6 +1575,18 @@ const tick = () => { if (window.__profileRun !== run) return; window.__profileFr
 requestAnimationFrame(tick);
 "#;
 
+/// Frames counted since the profiled window began (at least 1); ends that window's count.
+fn profiled_frames(h: &Harness) -> Result<f64, Error> {
+    Ok(h.browser
+        .execute(
+            "window.__profileRun += 1; return window.__profileFrames;",
+            &[],
+        )?
+        .as_f64()
+        .unwrap_or(0.0)
+        .max(1.0))
+}
+
 /// CPU time (user + system, ms) of this test's Chromium processes by type (`renderer`, `gpu-process`,
 /// `browser`, …), from `/proc` (Linux): every thread's work, the raster and compositor threads
 /// too, counted as CPU time, so other work on a shared machine changes it little.
@@ -1717,15 +1729,7 @@ pub fn frame_profile(h: &Harness) -> Result<(), Error> {
     h.browser.cdp("Profiler.start", json!({}))?;
     thread::sleep(PROBE_WINDOW);
     let stopped = h.browser.cdp("Profiler.stop", json!({}))?;
-    let frames = h
-        .browser
-        .execute(
-            "window.__profileRun += 1; return window.__profileFrames;",
-            &[],
-        )?
-        .as_f64()
-        .unwrap_or(0.0)
-        .max(1.0);
+    let frames = profiled_frames(h)?;
     let after = metrics(h)?;
     let cpu_after = browser_cpu_ms();
     h.expect_no_panic_banner(&scene)?;
@@ -1800,15 +1804,7 @@ pub fn frame_profile(h: &Harness) -> Result<(), Error> {
         let cpu_after = browser_cpu_ms();
         let cpu =
             |kind: &str| cpu_after.get(kind).unwrap_or(&0.0) - cpu_before.get(kind).unwrap_or(&0.0);
-        let frames = h
-            .browser
-            .execute(
-                "window.__profileRun += 1; return window.__profileFrames;",
-                &[],
-            )?
-            .as_f64()
-            .unwrap_or(0.0)
-            .max(1.0);
+        let frames = profiled_frames(h)?;
         if !part.is_empty() {
             h.browser.execute(&show, &[])?;
         }
