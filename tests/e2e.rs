@@ -524,6 +524,15 @@ fn lesson_replication() {
 
 #[test]
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn lesson_opened_at_a_later_step_shows_the_steps_before() {
+    run_on_dist(
+        "lesson_opened_at_a_later_step",
+        e2e::lessons::check_opened_at_a_later_step,
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn lesson_compaction() {
     run_on_dist("lesson_compaction", e2e::lessons::check_compaction);
 }

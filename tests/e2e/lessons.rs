@@ -1336,3 +1336,22 @@ pub fn check_a_left_over_goal_does_not_skip_a_setup(h: &Harness) -> Result<(), E
     wait_step(h, "step 2 to pass", |s| s["passed"] == json!(true))?;
     h.expect_no_panic_banner("a lesson after another")
 }
+
+/// A link to a later step of a lesson, opened in a page with no session of that lesson: the
+/// earlier steps are done as "Show me" does them, so step 4 of the replication lesson shows
+/// what its narration says — brokers 1 and 2 stopped, every ISR `[3]` — not the setup's three
+/// running brokers.
+pub fn check_opened_at_a_later_step(h: &Harness) -> Result<(), Error> {
+    h.open("#/lessons/replication/4")?;
+    wait_step_n(h, 4, 6)?;
+    for id in [1, 2] {
+        view_says(h, &format!("broker {id} (stopped)"))?;
+    }
+    let isrs = h.browser.wait_until("every ISR to be [3]", TIMEOUT, || {
+        let isrs = isrs_shown(h)?;
+        Ok((!isrs.is_empty() && isrs.iter().all(|i| i == "3")).then_some(isrs))
+    })?;
+    assert_eq!(isrs.len(), 3, "{isrs:?}");
+    h.screenshot("lesson-replication-opened-at-step-4")?;
+    Ok(())
+}
