@@ -46,10 +46,12 @@ MOVED = re.compile(
     r"sim::streams|sim::soa|sim::compare"
     r")"
 )
-# Parts of those modules the Playground does run (the app shell holds the Console's world).
+# Parts of those modules the Playground does run: the app shell holds the Console's world, and
+# restoring a saved session asks which lesson its address belongs to.
 KEPT = re.compile(
     r"^<?(?:&(?:mut )?)?eda_playground::ui::(?:"
-    r"console_view::model::SharedWorld"
+    r"console_view::model::SharedWorld|"
+    r"lessons::lesson_of::"
     r")"
 )
 

@@ -358,6 +358,17 @@ pub fn check_split(h: &Harness) -> Result<(), Error> {
         "the Playground called code of the rest before it arrived: {linked} (the slot's function \
          is listed in target/wasm-split.txt)"
     );
+    // A returning learner: the page restores the session it saved when it was left, still
+    // without the rest.
+    h.browser.execute("location.reload()", &[])?;
+    std::thread::sleep(Duration::from_millis(300));
+    h.browser.wait_for("main#view", WAIT)?;
+    let restored = split_state(h)?;
+    assert_eq!(
+        restored["sync"], 0,
+        "restoring the saved session called code of the rest before it arrived: {restored} \
+         (the slot's function is listed in target/wasm-split.txt)"
+    );
     // Then the Console, in the same page: the rest is there already.
     h.browser.find("a.nav-link[href$='#/console']")?.click()?;
     h.expect_view("console", &["#/console"])?;
