@@ -982,10 +982,11 @@ impl Probe {
     }
 }
 
-fn probe(h: &Harness, rel: &str) -> Result<Probe, Error> {
-    // Each scene starts from its address alone: the page restores its autosaved session on an
-    // address without a setup (`#/playground`), which would measure the scene probed before.
-    // Cleared from about:blank, where no page of ours runs to save again.
+/// Opens `rel` as a first visit and lets it warm up: each scene starts from its address alone
+/// (the page restores its autosaved session on an address without a setup, `#/playground`,
+/// which would measure the scene run before). Storage is cleared from about:blank, where no
+/// page of ours runs to save again.
+fn open_scene(h: &Harness, rel: &str) -> Result<(), Error> {
     h.browser.goto("about:blank")?;
     let url = h.server.url("");
     let origin: String = url.split('/').take(3).collect::<Vec<_>>().join("/");
@@ -1000,6 +1001,11 @@ fn probe(h: &Harness, rel: &str) -> Result<Probe, Error> {
         })?;
     }
     thread::sleep(PROBE_WARMUP);
+    Ok(())
+}
+
+fn probe(h: &Harness, rel: &str) -> Result<Probe, Error> {
+    open_scene(h, rel)?;
     let mut probe = measure(h, rel)?;
     h.browser.execute(MUTATIONS_START, &[])?;
     thread::sleep(MUTATION_WINDOW);
@@ -1705,20 +1711,7 @@ pub fn frame_profile(h: &Harness) -> Result<(), Error> {
     let scene = std::env::var("EDA_PROFILE_SCENE")
         .unwrap_or_else(|_| "#/playground?partitions=12&groups=3&rate=1000&seed=1".into());
     let load_before = load_average();
-    h.browser.goto("about:blank")?;
-    let url = h.server.url("");
-    let origin: String = url.split('/').take(3).collect::<Vec<_>>().join("/");
-    h.browser.cdp(
-        "Storage.clearDataForOrigin",
-        json!({ "origin": origin, "storageTypes": "local_storage" }),
-    )?;
-    h.open(&scene)?;
-    if scene.starts_with("#/playground") {
-        h.wait_scene("the Playground to render", STABLE_TIMEOUT, |s| {
-            !s.lanes.is_empty()
-        })?;
-    }
-    thread::sleep(PROBE_WARMUP);
+    open_scene(h, &scene)?;
     h.browser.cdp("Performance.enable", json!({}))?;
     h.browser.cdp("Profiler.enable", json!({}))?;
     h.browser
