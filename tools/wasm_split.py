@@ -255,7 +255,7 @@ def called(body):
 
 def split(data):
     types, imports, funcs, tables, memories, globals_, exports = [], [], [], [], [], [], []
-    elems, codes, others, names = None, [], [], {}
+    elems, codes, names = None, [], {}
     raw = {}
     start_func = None
     for sid, body in sections(data):
@@ -331,21 +331,20 @@ def split(data):
                 size, i = uleb(body, i)
                 codes.append(body[i:i + size])
                 i += size
-        else:
-            others.append((sid, body))
     if not names:
         raise SystemExit("no name section: build with `wasm-opt -g` (index.html's data-wasm-opt-params)")
 
     n_imp = sum(1 for imp in imports if imp[2] == 0)
     n_def = len(funcs)
 
-    # Which defined functions move.
-    moved = []
+    # Which defined functions move (not those a secondary module could not hold), and what
+    # each calls.
+    moved, calls = [], {}
     for d in range(n_def):
         name = names.get(n_imp + d, "")
         if MOVED.match(name) and not KEPT.match(name):
             try:
-                called(codes[d])
+                calls[d] = called(codes[d])
             except Unsupported:
                 continue
             moved.append(d)
@@ -377,13 +376,15 @@ def split(data):
     # Functions the moved bodies call that stay in the primary (in primary numbering).
     needed = set()
     for d in moved:
-        for f in called(codes[d]):
+        for f in calls[d]:
             if f >= n_imp and (f - n_imp) in moved_set:
                 continue
             needed.add(shift(f))
     needed = sorted(needed)
     sec_import_index = {f: k for k, f in enumerate(needed)}
     sec_defined_index = {d: len(needed) + k for k, d in enumerate(moved)}
+
+    slot_of = {d: k for k, d in enumerate(moved)}
 
     def stub(d, trampoline):
         params, _ = types[funcs[d]]
@@ -396,16 +397,14 @@ def split(data):
         code += b"\x41" + enc_s(slot) + b"\x11" + enc_u(funcs[d]) + enc_u(table_idx) + b"\x0b"
         return bytes(code)
 
-    slot_of = {d: k for k, d in enumerate(moved)}
-
     # --- the primary ---
     p_types = enc_vec([b"\x60" + enc_u(len(p)) + p + enc_u(len(r)) + r for p, r in types])
     p_imports = [enc_name(m) + enc_name(f) + bytes([k]) + desc for m, f, k, desc in imports]
     # The load import goes last among the function imports' indices: after all of them in the
     # import section is enough, since other kinds do not count in the function index space.
     p_imports.append(enc_name("split") + enc_name("load") + b"\x00" + enc_u(load_type_idx))
-    trampolines = list(moved)
-    p_funcs = enc_vec([enc_u(t) for t in funcs] + [enc_u(funcs[d]) for d in trampolines])
+    # The trampolines follow the defined functions, one per moved function, in `moved`'s order.
+    p_funcs = enc_vec([enc_u(t) for t in funcs] + [enc_u(funcs[d]) for d in moved])
     p_tables = enc_vec([bytes([ref]) + enc_limits(lo, hi) for ref, lo, hi in tables])
     p_globals = []
     for gtype, init in globals_:
@@ -422,7 +421,7 @@ def split(data):
     p_elems = rewrite_elems(elems, shift) if elems is not None else []
     first_trampoline = n_imp + 1 + n_def
     slot_offset = b"\x41" + enc_s(base) + b"\x0b"
-    tramp_refs = enc_vec([enc_u(first_trampoline + k) for k in range(len(trampolines))])
+    tramp_refs = enc_vec([enc_u(first_trampoline + k) for k in range(len(moved))])
     if table_idx == 0:
         p_elems.append(b"\x00" + slot_offset + tramp_refs)
     else:
@@ -435,7 +434,7 @@ def split(data):
             loc, start = body_parts(body)
             ins, _ = rewrite_expr(body, start, len(body), shift)
             p_codes.append(loc + ins)
-    p_codes += [stub(d, True) for d in trampolines]
+    p_codes += [stub(d, True) for d in moved]
 
     out = bytearray(b"\0asm\x01\0\0\0")
     out += section(1, p_types)
