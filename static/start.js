@@ -65,7 +65,6 @@ const split = {
   url: null,
   primary: null,
   rest: null,
-  pending: null,
   // Chosen by the first call of a moved function, or by the background fetch (see `prefetch`).
   link(module) {
     if (!split.rest) {
@@ -98,16 +97,21 @@ const split = {
     split.link(new WebAssembly.Module(bytes));
     split.syncLoads += 1;
   },
+  // The rest, fetched and compiled in the background.
+  compile() {
+    return fetch(split.url).then((response) => {
+      if (!response.ok) {
+        throw new Error(`HTTP ${response.status}`);
+      }
+      return WebAssembly.compileStreaming(response);
+    });
+  },
+  // A background fetch that failed leaves the rest to `load`, when it is needed.
+  deferred(error) {
+    console.warn(`eda-playground: ${split.url} will load when needed:`, error);
+  },
   prefetch() {
-    split.pending = fetch(split.url)
-      .then((response) => {
-        if (!response.ok) {
-          throw new Error(`HTTP ${response.status}`);
-        }
-        return WebAssembly.compileStreaming(response);
-      })
-      .then((module) => split.link(module))
-      .catch((error) => console.warn(`eda-playground: ${split.url} will load when needed:`, error));
+    split.compile().then(split.link).catch(split.deferred);
   },
   syncLoads: 0,
   neededBy: null,
@@ -133,7 +137,7 @@ function withSplitImports(run, rest) {
       try {
         split.link(await rest);
       } catch (error) {
-        console.warn(`eda-playground: ${split.url} will load when needed:`, error);
+        split.deferred(error);
       }
     }
     return result;
@@ -156,8 +160,7 @@ try {
   let wasm;
   if (script.dataset.rest) {
     split.url = new URL(script.dataset.rest, document.baseURI).href;
-    const early = firstViewNeedsRest();
-    const rest = early ? fetch(split.url).then((r) => WebAssembly.compileStreaming(r)) : null;
+    const rest = firstViewNeedsRest() ? split.compile() : null;
     wasm = await withSplitImports(start, rest);
     if (!split.rest) {
       split.prefetch();
