@@ -14,6 +14,8 @@ mod admin;
 pub mod auto;
 mod client_names;
 mod consume;
+/// Java's `String.hashCode()`, also what orders Streams' `describe()` sets.
+pub(crate) use consume::java_string_hash;
 mod coordinator;
 mod produce;
 pub use consume::MAX_MEMBERS;

@@ -14,13 +14,7 @@
 //! none are printed.
 
 use crate::sim::streams::topology::{Operation, Topology};
-
-/// Java's `String.hashCode()` over UTF-16 code units, with int overflow.
-fn java_string_hash(text: &str) -> i32 {
-    text.encode_utf16().fold(0i32, |h, unit| {
-        h.wrapping_mul(31).wrapping_add(i32::from(unit))
-    })
-}
+use crate::sim::world::java_string_hash;
 
 /// The iteration order of a Java `new HashSet<>(items)` of strings: buckets by the spread
 /// `String.hashCode()` over a table of `tableSizeFor(max(n / 0.75 + 1, 16))` slots, items in one
