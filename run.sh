@@ -5,6 +5,7 @@
 #   ./run.sh test    install what is missing, then run every test: native, wasm in headless Chromium, end-to-end
 #   ./run.sh size    build release; print raw, gzip and brotli bytes: each file, the first view, the whole
 #   ./run.sh setup   only install what is missing
+#   ./run.sh split-profile   record what the Playground runs first (tools/split-profile.txt)
 #
 # Setup is idempotent and pinned, and downloads nothing but registry packages (crates.io, npm,
 # Debian). The missing tools install in parallel, each with its own log; setup prints what it
@@ -167,6 +168,20 @@ for (const file of process.argv.slice(2)) {
 JS
 }
 
+# Records what the Playground runs in its first seconds (tools/split-profile.txt, which
+# tools/wasm_split.py reads): an instrumented build, opened by the e2e test `split_profile`.
+cmd_split_profile() {
+  setup_all
+  local dir=target/split-profile
+  rm -rf "$dir"
+  say "building $dir/dist (release, every function reporting its first call)"
+  trunk build --release --dist "$dir/dist"
+  python3 tools/wasm_split.py --instrument "$dir/dist"
+  EDA_DIST="$dir/dist" EDA_SPLIT_HITS="$PWD/$dir/hits.txt" CHROMEDRIVER="$CHROMEDRIVER" \
+    cargo test --test e2e -- --ignored --exact split_profile
+  python3 tools/wasm_split.py --profile "$dir/dist/functions.txt" "$dir/hits.txt"
+}
+
 cmd_test() {
   setup_all
   local start=$SECONDS
@@ -183,7 +198,7 @@ cmd_test() {
   say "layer 3/3: end-to-end in Chromium over WebDriver"
   build_release
   # The soak runs for half an hour: run it alone (see tests/e2e/soak.rs).
-  CHROMEDRIVER="$CHROMEDRIVER" cargo test --test e2e -- --ignored --test-threads=1 --skip soak
+  CHROMEDRIVER="$CHROMEDRIVER" cargo test --test e2e -- --ignored --test-threads=1 --skip soak --skip split_profile
   say "all three layers passed in $((SECONDS - start)) s (screenshots in target/e2e/)"
 }
 
@@ -240,6 +255,7 @@ case "${1:-}" in
   serve) setup_build; say "serving at http://127.0.0.1:8080 (reload the page after a rebuild)"; exec trunk serve --no-autoreload ;;
   test) cmd_test ;;
   size) cmd_size ;;
+  split-profile) cmd_split_profile ;;
   setup) setup_all ;;
   *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

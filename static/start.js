@@ -115,6 +115,12 @@ const split = {
   },
   syncLoads: 0,
   neededBy: null,
+  // The build `./run.sh split-profile` makes reports each function's first call here (the
+  // index of tools/wasm_split.py's functions.txt): what the view run in it needs first.
+  hit(index) {
+    split.hits.push(index);
+  },
+  hits: [],
 };
 window.__edaSplit = split;
 
@@ -142,7 +148,7 @@ function withSplitImports(run, rest) {
     }
     return result;
   };
-  const addImports = (imports) => ({ ...imports, split: { load: split.load } });
+  const addImports = (imports) => ({ ...imports, split: { load: split.load, hit: split.hit } });
   WebAssembly.instantiate = (source, imports) =>
     instantiate(source, addImports(imports)).then(keep);
   WebAssembly.instantiateStreaming = (source, imports) =>
@@ -157,16 +163,14 @@ const script = document.querySelector('script[data-js][data-wasm]');
 try {
   const bindings = await import(new URL(script.dataset.js, document.baseURI).href);
   const start = () => bindings.default({ module_or_path: script.dataset.wasm });
-  let wasm;
+  let rest = null;
   if (script.dataset.rest) {
     split.url = new URL(script.dataset.rest, document.baseURI).href;
-    const rest = firstViewNeedsRest() ? split.compile() : null;
-    wasm = await withSplitImports(start, rest);
-    if (!split.rest) {
-      split.prefetch();
-    }
-  } else {
-    wasm = await start();
+    rest = firstViewNeedsRest() ? split.compile() : null;
+  }
+  const wasm = await withSplitImports(start, rest);
+  if (split.url && !split.rest) {
+    split.prefetch();
   }
   dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 } catch (error) {

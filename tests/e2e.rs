@@ -126,6 +126,18 @@ impl Harness {
             .map(drop)
     }
 
+    /// Leaves the page (it saves its session as it goes) and forgets what it saved.
+    fn clear_storage(&self) -> Result<(), Error> {
+        self.browser.goto("about:blank")?;
+        let url = self.server.url("");
+        let origin: String = url.split('/').take(3).collect::<Vec<_>>().join("/");
+        self.browser.cdp(
+            "Storage.clearDataForOrigin",
+            json!({ "origin": origin, "storageTypes": "local_storage" }),
+        )?;
+        Ok(())
+    }
+
     fn state(&self) -> Result<Value, Error> {
         self.browser.execute(STATE_SCRIPT, &[])
     }
@@ -817,6 +829,26 @@ fn load_probe() {
 #[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
 fn split_first_view_runs_without_the_rest() {
     run_on_dist("split", e2e::hardening::check_split);
+}
+
+/// With the rest's file refused, the Playground draws the same page and runs; the Console
+/// loads the rest once it comes through.
+#[test]
+#[ignore = "end-to-end: needs dist/ and chromedriver; run by ./run.sh test"]
+fn split_first_view_needs_nothing_of_the_rest() {
+    run_on_dist(
+        "split-blocked",
+        e2e::hardening::check_split_without_the_rest,
+    );
+}
+
+/// Not a check: records what the Playground runs first, on the instrumented build
+/// `./run.sh split-profile` makes and then reads; see `e2e::hardening::split_profile`.
+/// `./run.sh test` skips it (dist/ is not instrumented).
+#[test]
+#[ignore = "records the split profile: run by ./run.sh split-profile"]
+fn split_profile() {
+    run_on_dist_first_visit("split-profile", e2e::hardening::split_profile);
 }
 
 /// Benchmark, not a check: the busy Playground left running (`EDA_SOAK_MINUTES`, 30 by

@@ -2,12 +2,15 @@
 """Splits the app's wasm module in two: what the first view runs, and the rest, loaded later.
 
 Usage: tools/wasm_split.py DIST_DIR
+       tools/wasm_split.py --instrument DIST_DIR        (the build `./run.sh split-profile` runs)
+       tools/wasm_split.py --profile FUNCTIONS.txt HITS.txt   (writes tools/split-profile.txt)
 
 The module Trunk wrote (after wasm-bindgen and `wasm-opt -g`, so it still has its `name`
 section) is rewritten in place as the *primary* module, and the bodies of the functions the
-Playground does not run (the Kafka tools of the Console, the lessons, import and export, the
-EDA vs SOA and WordCount views and engines; chosen by name below) move to a *secondary* module,
-`NAME_rest.wasm`, beside it. `static/start.js` fetches the secondary after the app has started;
+Playground does not run move to a *secondary* module, `NAME_rest.wasm`, beside it: the Kafka
+tools of the Console, the lessons, import and export, the EDA vs SOA and WordCount views and
+engines (chosen by name below), and what a recorded run of the Playground did not call
+(`tools/split-profile.txt`, written by `./run.sh split-profile`). `static/start.js` fetches the secondary after the app has started;
 until it is there, calling a moved function loads it at once (a synchronous request), so the
 page works whichever arrives first.
 
@@ -24,6 +27,7 @@ The name section and every other custom section are dropped from the primary (it
 users download); the `integrity` of index.html's preload link is updated.
 """
 import base64
+import bisect
 import hashlib
 import os
 import re
@@ -54,6 +58,55 @@ KEPT = re.compile(
     r"lessons::lesson_of::"
     r")"
 )
+
+# Functions the Playground did not run in the last recorded profile (`./run.sh split-profile`),
+# by `profile_key`: generic code of the other views (Yew's hooks of their state, serde for
+# import and export, formatting only a tool prints) that names alone cannot attribute. A function
+# not listed stays in the first module, so new code is never moved before a profile says so.
+PROFILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "split-profile.txt")
+
+
+# Smaller functions stay whatever the profile says: moving one saves less than the slot it may
+# need costs, and small bodies are the ones wasm-opt merges, keeping one of their names (which
+# one can change from build to build, so the name the profile saw cold may now run).
+PROFILE_MIN_BYTES = 48
+
+
+def profile_key(name):
+    """A function's name without what changes between builds: the symbol hash (`::h…`), the
+    crates' disambiguators (`[…]`) and wasm-opt's suffix for a repeated name (`.12`). Every
+    instance of a generic function shares its key, so a key is cold only if none ran."""
+    name = re.sub(r"::h[0-9a-f]{16}$", "", name)
+    name = re.sub(r"\[[0-9a-f]{16}\]", "", name)
+    return re.sub(r"\.[0-9]+$", "", name)
+
+
+def read_profile(path=PROFILE):
+    if not os.path.exists(path):
+        return set()
+    with open(path) as f:
+        return {line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")}
+
+
+def write_profile(functions_path, hits_path, out_path=PROFILE):
+    """The cold keys of a recorded run: functions.txt (`--instrument`) and the hit indices."""
+    names = {}
+    with open(functions_path) as f:
+        for line in f:
+            index, _, name = line.rstrip("\n").partition(" ")
+            names[int(index)] = name
+    with open(hits_path) as f:
+        hits = {int(line) for line in f if line.strip()}
+    hot = {profile_key(names[d]) for d in hits}
+    cold = sorted({profile_key(n) for n in names.values()
+                   if n and profile_key(n) not in hot and not MOVED.match(n)})
+    with open(out_path, "w") as f:
+        f.write("# Written by `./run.sh split-profile` (tools/wasm_split.py --profile): functions the\n"
+                "# Playground did not run in its first seconds, which the first module leaves to\n"
+                "# the rest (besides those wasm_split.py's MOVED names). Do not edit by hand.\n")
+        f.write("".join(f"{k}\n" for k in cold))
+    print(f"wasm_split: {len(hits)} of {len(names)} functions ran; {len(cold)} cold names "
+          f"written to {out_path}")
 
 
 # --- reading and writing the binary format -------------------------------------------------
@@ -134,11 +187,13 @@ class Unsupported(Exception):
 BLOCKTYPE_BYTES = {0x40, 0x7F, 0x7E, 0x7D, 0x7C, 0x7B, 0x70, 0x6F}
 
 
-def rewrite_expr(data, i, end, funcmap, strict=False, const=False):
+def rewrite_expr(data, i, end, funcmap, strict=False, const=False, address=None):
     """Copies the instructions of data[i:end] (or, for a constant expression, up to its `end`),
     mapping each function index (`call`, `ref.func`) through `funcmap`. Returns the new bytes
     and where the input stopped. With `strict`, instructions that name data or element segments
-    or take a function reference raise `Unsupported` (a moved body cannot keep them)."""
+    or take a function reference raise `Unsupported` (a moved body cannot keep them).
+    `address`, if given, sees every value that may be a static's address: each `i32.const` and
+    each load's or store's constant offset; and None for `memory.init` or `data.drop`."""
     out = bytearray()
     depth = 0
     while i < (end if end is not None else len(data)):
@@ -180,10 +235,16 @@ def rewrite_expr(data, i, end, funcmap, strict=False, const=False):
             _, i = uleb(data, i)
         elif 0x28 <= op <= 0x3E:
             _, i = uleb(data, i)
-            _, i = uleb(data, i)
+            offset, i = uleb(data, i)
+            if address:
+                address(offset)
         elif op in (0x3F, 0x40):
             i += 1
-        elif op == 0x41 or op == 0x42:
+        elif op == 0x41:
+            value, i = sleb(data, i)
+            if address:
+                address(value)
+        elif op == 0x42:
             _, i = sleb(data, i)
         elif op == 0x43:
             i += 4
@@ -198,11 +259,15 @@ def rewrite_expr(data, i, end, funcmap, strict=False, const=False):
             elif sub == 8:  # memory.init
                 if strict:
                     raise Unsupported("memory.init")
+                if address:
+                    address(None)
                 _, i = uleb(data, i)
                 i += 1
             elif sub == 9 or sub == 13:  # data.drop, elem.drop
                 if strict:
                     raise Unsupported("segment drop")
+                if address and sub == 9:
+                    address(None)
                 _, i = uleb(data, i)
             elif sub == 10:
                 i += 2
@@ -253,9 +318,81 @@ def called(body):
 
 # --- the split -------------------------------------------------------------------------------
 
-def split(data):
+def read_data(body):
+    """[(address, bytes)] of a data section whose segments are all active in memory 0 at a
+    constant address (what the Rust compiler writes), else None."""
+    n, i = uleb(body, 0)
+    out = []
+    for _ in range(n):
+        flags, i = uleb(body, i)
+        if flags != 0 or body[i] != 0x41:
+            return None
+        address, i = sleb(body, i + 1)
+        if body[i] != 0x0B:
+            return None
+        size, i = uleb(body, i + 1)
+        out.append((address, bytes(body[i:i + size])))
+        i += size
+    return out
+
+
+def enc_data(segments):
+    """A data section of `segments`, the ones a few bytes apart joined (the gap as zeros)."""
+    joined = []
+    for address, data in sorted(segments):
+        if joined and address - (joined[-1][0] + len(joined[-1][1])) <= 8:
+            last_address, last = joined[-1]
+            joined[-1] = (last_address, last + bytes(address - last_address - len(last)) + data)
+        else:
+            joined.append((address, data))
+    return enc_vec([b"\x00\x41" + enc_s(a) + b"\x0b" + enc_u(len(d)) + d for a, d in joined]), len(joined)
+
+
+# Bytes after an address that a reference may also reach: a constant can point a little before
+# what it reads (`base - 8` plus an index times 8), so the statics just after it stay too.
+MARGIN = 64
+
+
+def data_reached(segments, refs):
+    """The indices of the data segments the primary can read: any segment within MARGIN after
+    a constant of its code (`refs`), and, again, after any 4 bytes of a segment so reached (a
+    static holding a pointer to another). Each static has its own segment (build.rs), so a
+    segment is what one reference reaches."""
+    order = sorted(range(len(segments)), key=lambda k: segments[k][0])
+    starts = [segments[k][0] for k in order]
+    reached, work = set(), []
+
+    def reach(v):
+        k = max(bisect.bisect_right(starts, v) - 1, 0)
+        while k < len(order) and starts[k] <= v + MARGIN:
+            address, data = segments[order[k]]
+            if address + len(data) >= v and order[k] not in reached:
+                reached.add(order[k])
+                work.append(order[k])
+            k += 1
+
+    low = starts[0] - MARGIN
+    high = max(a + len(d) for a, d in segments)
+    for v in refs:
+        if low <= v <= high:
+            reach(v)
+    while work:
+        data = segments[work.pop()][1]
+        for i in range(len(data) - 3):
+            v = int.from_bytes(data[i:i + 4], "little")
+            if low <= v <= high:
+                reach(v)
+    return reached
+
+
+class Module:
+    """The sections of a module this tool reads or rewrites, decoded."""
+
+
+def parse(data):
     types, imports, funcs, tables, memories, globals_, exports = [], [], [], [], [], [], []
     elems, codes, names = None, [], {}
+    data_segments = None
     raw = {}
     start_func = None
     for sid, body in sections(data):
@@ -331,8 +468,23 @@ def split(data):
                 size, i = uleb(body, i)
                 codes.append(body[i:i + size])
                 i += size
+        elif sid == 11:
+            data_segments = read_data(body)
     if not names:
         raise SystemExit("no name section: build with `wasm-opt -g` (index.html's data-wasm-opt-params)")
+    m = Module()
+    m.types, m.imports, m.funcs, m.tables, m.memories = types, imports, funcs, tables, memories
+    m.globals, m.exports, m.elems, m.codes, m.names = globals_, exports, elems, codes, names
+    m.raw, m.start, m.data = raw, start_func, data_segments
+    m.n_imp = sum(1 for imp in imports if imp[2] == 0)
+    return m
+
+
+def split(data):
+    m = parse(data)
+    types, imports, funcs, tables, memories = m.types, m.imports, m.funcs, m.tables, m.memories
+    globals_, exports, elems, codes, names = m.globals, m.exports, m.elems, m.codes, m.names
+    raw, start_func = m.raw, m.start
 
     n_imp = sum(1 for imp in imports if imp[2] == 0)
     n_def = len(funcs)
@@ -340,9 +492,11 @@ def split(data):
     # Which defined functions move (not those a secondary module could not hold), and what
     # each calls.
     moved, calls = [], {}
+    cold = read_profile()
     for d in range(n_def):
         name = names.get(n_imp + d, "")
-        if MOVED.match(name) and not KEPT.match(name):
+        by_profile = profile_key(name) in cold and len(codes[d]) >= PROFILE_MIN_BYTES
+        if (MOVED.match(name) or by_profile) and not KEPT.match(name):
             try:
                 calls[d] = called(codes[d])
             except Unsupported:
@@ -356,12 +510,48 @@ def split(data):
         return f if f < n_imp else f + 1
 
     load_idx = n_imp
+
+    # What stays in the primary, in primary numbering, noting the moved functions it can reach
+    # (a call, the function table, an export): only those need a slot and a trampoline, the
+    # others are called from moved code alone and keep an empty body in the primary.
+    reached = set()
+
+    def note(f):
+        if f >= n_imp and (f - n_imp) in moved_set:
+            reached.add(f - n_imp)
+        return shift(f)
+
+    refs = []
+    p_codes = {}
+    for d, body in enumerate(codes):
+        if d not in moved_set:
+            loc, start = body_parts(body)
+            p_codes[d] = loc + rewrite_expr(body, start, len(body), note, address=refs.append)[0]
+    p_globals = [gtype + rewrite_expr(init, 0, None, note, const=True, address=refs.append)[0]
+                 for gtype, init in globals_]
+    p_elems = rewrite_elems(elems, note) if elems is not None else []
+    for _, kind, idx in exports:
+        if kind == 0:
+            note(idx)
+    if start_func is not None:
+        note(start_func)
+    slots = [d for d in moved if d in reached]
+
+    # The statics only moved code reads move too: the secondary writes them into the shared
+    # memory as it is instantiated, before any of its code runs. Not when the primary's code
+    # names data segments (`memory.init`), whose indices would change.
+    hot_data, cold_data = m.data, []
+    if m.data and None not in refs:
+        hot = data_reached(m.data, refs)
+        hot_data = [seg for k, seg in enumerate(m.data) if k in hot]
+        cold_data = [seg for k, seg in enumerate(m.data) if k not in hot]
+
     # The function table the slots live in: the first defined funcref table.
     n_imp_tables = sum(1 for imp in imports if imp[2] == 1)
     table = next(k for k, t in enumerate(tables) if t[0] == 0x70)
     table_idx = n_imp_tables + table
     base = tables[table][1]
-    tables[table][1] = base + len(moved)
+    tables[table][1] = base + len(slots)
     if tables[table][2] is not None:
         tables[table][2] = max(tables[table][2], tables[table][1])
 
@@ -384,7 +574,7 @@ def split(data):
     sec_import_index = {f: k for k, f in enumerate(needed)}
     sec_defined_index = {d: len(needed) + k for k, d in enumerate(moved)}
 
-    slot_of = {d: k for k, d in enumerate(moved)}
+    slot_of = {d: k for k, d in enumerate(slots)}
 
     def stub(d, trampoline):
         params, _ = types[funcs[d]]
@@ -403,13 +593,9 @@ def split(data):
     # The load import goes last among the function imports' indices: after all of them in the
     # import section is enough, since other kinds do not count in the function index space.
     p_imports.append(enc_name("split") + enc_name("load") + b"\x00" + enc_u(load_type_idx))
-    # The trampolines follow the defined functions, one per moved function, in `moved`'s order.
-    p_funcs = enc_vec([enc_u(t) for t in funcs] + [enc_u(funcs[d]) for d in moved])
+    # The trampolines follow the defined functions, one per slot, in `slots`' order.
+    p_funcs = enc_vec([enc_u(t) for t in funcs] + [enc_u(funcs[d]) for d in slots])
     p_tables = enc_vec([bytes([ref]) + enc_limits(lo, hi) for ref, lo, hi in tables])
-    p_globals = []
-    for gtype, init in globals_:
-        new_init, _ = rewrite_expr(init, 0, None, shift, const=True)
-        p_globals.append(gtype + new_init)
     n_globals = sum(1 for imp in imports if imp[2] == 3) + len(globals_)
     n_tables = n_imp_tables + len(tables)
     p_exports = [enc_name(nm) + bytes([kind]) + enc_u(shift(idx) if kind == 0 else idx)
@@ -418,23 +604,17 @@ def split(data):
     p_exports += [enc_name(f"g{g}") + b"\x03" + enc_u(g) for g in range(n_globals)]
     p_exports += [enc_name(f"t{t}") + b"\x01" + enc_u(t) for t in range(n_tables)]
     p_exports.append(enc_name("m") + b"\x02" + enc_u(0))
-    p_elems = rewrite_elems(elems, shift) if elems is not None else []
     first_trampoline = n_imp + 1 + n_def
     slot_offset = b"\x41" + enc_s(base) + b"\x0b"
-    tramp_refs = enc_vec([enc_u(first_trampoline + k) for k in range(len(moved))])
+    tramp_refs = enc_vec([enc_u(first_trampoline + k) for k in range(len(slots))])
     if table_idx == 0:
         p_elems.append(b"\x00" + slot_offset + tramp_refs)
     else:
         p_elems.append(b"\x02" + enc_u(table_idx) + slot_offset + b"\x00" + tramp_refs)
-    p_codes = []
-    for d, body in enumerate(codes):
-        if d in moved_set:
-            p_codes.append(stub(d, False))
-        else:
-            loc, start = body_parts(body)
-            ins, _ = rewrite_expr(body, start, len(body), shift)
-            p_codes.append(loc + ins)
-    p_codes += [stub(d, True) for d in moved]
+    unreachable = b"\x00\x00\x0b"  # no locals; `unreachable`: only moved code calls it
+    p_codes = [p_codes[d] if d not in moved_set else stub(d, False) if d in slot_of else unreachable
+               for d in range(n_def)]
+    p_codes += [stub(d, True) for d in slots]
 
     out = bytearray(b"\0asm\x01\0\0\0")
     out += section(1, p_types)
@@ -448,10 +628,15 @@ def split(data):
     if start_func is not None:
         out += section(8, enc_u(shift(start_func)))
     out += section(9, enc_vec(p_elems))
+    p_data = None
+    if cold_data:
+        p_data, p_data_count = enc_data(hot_data)
     if 12 in raw:
-        out += section(12, raw[12])
+        out += section(12, enc_u(p_data_count) if p_data else raw[12])
     out += section(10, enc_vec([enc_u(len(c)) + c for c in p_codes]))
-    if 11 in raw:
+    if p_data:
+        out += section(11, p_data)
+    elif 11 in raw:
         out += section(11, raw[11])
     primary = bytes(out)
 
@@ -494,7 +679,7 @@ def split(data):
         lo = memories[0][0]
     s_imports.append(enc_name("p") + enc_name("m") + b"\x02" + enc_limits(lo, None))
     s_funcs = enc_vec([enc_u(funcs[d]) for d in moved])
-    refs = enc_vec([enc_u(sec_defined_index[d]) for d in moved])
+    refs = enc_vec([enc_u(sec_defined_index[d]) for d in slots])
     if table_idx == 0:
         s_elem = b"\x00" + slot_offset + refs
     else:
@@ -511,10 +696,66 @@ def split(data):
     out += section(3, s_funcs)
     out += section(9, enc_vec([s_elem]))
     out += section(10, enc_vec([enc_u(len(c)) + c for c in s_codes]))
+    if cold_data:
+        out += section(11, enc_data(cold_data)[0])
     secondary = bytes(out)
     moved_bytes = sum(len(codes[d]) for d in moved)
-    listing = "".join(f"{base + slot_of[d]} {names.get(n_imp + d, '')}\n" for d in moved)
-    return primary, secondary, len(moved), moved_bytes, listing
+    data_bytes = sum(len(d) for _, d in cold_data)
+    listing = "".join(f"{base + slot_of[d]} {names.get(n_imp + d, '')}\n" for d in slots)
+    return primary, secondary, len(moved), moved_bytes, data_bytes, listing
+
+
+def instrument(data):
+    """The module with every defined function reporting its first call: the import
+    `split.hit(index)` is called once per function (a global per function says whether it has
+    been), so a run of the page lists what it ran (`./run.sh split-profile`). Returns the module
+    and its function names by the index `hit` reports."""
+    m = parse(data)
+    hit_type = (b"\x7f", b"")
+    types = list(m.types)
+    if hit_type not in types:
+        types.append(hit_type)
+    hit_type_idx = types.index(hit_type)
+    hit_idx = m.n_imp
+
+    def shift(f):
+        return f if f < m.n_imp else f + 1
+
+    n_globals = sum(1 for imp in m.imports if imp[2] == 3) + len(m.globals)
+    out = bytearray(b"\0asm\x01\0\0\0")
+    out += section(1, enc_vec([b"\x60" + enc_u(len(p)) + p + enc_u(len(r)) + r for p, r in types]))
+    imports = [enc_name(mod) + enc_name(f) + bytes([k]) + desc for mod, f, k, desc in m.imports]
+    imports.append(enc_name("split") + enc_name("hit") + b"\x00" + enc_u(hit_type_idx))
+    out += section(2, enc_vec(imports))
+    out += section(3, enc_vec([enc_u(t) for t in m.funcs]))
+    if 4 in m.raw:
+        out += section(4, m.raw[4])
+    if 5 in m.raw:
+        out += section(5, m.raw[5])
+    globals_ = [gtype + rewrite_expr(init, 0, None, shift, const=True)[0] for gtype, init in m.globals]
+    globals_ += [b"\x7f\x01\x41\x00\x0b"] * len(m.funcs)
+    out += section(6, enc_vec(globals_))
+    out += section(7, enc_vec([enc_name(nm) + bytes([kind]) + enc_u(shift(idx) if kind == 0 else idx)
+                               for nm, kind, idx in m.exports]))
+    if m.start is not None:
+        out += section(8, enc_u(shift(m.start)))
+    if m.elems is not None:
+        out += section(9, enc_vec(rewrite_elems(m.elems, shift)))
+    if 12 in m.raw:
+        out += section(12, m.raw[12])
+    codes = []
+    for d, body in enumerate(m.codes):
+        loc, start = body_parts(body)
+        g = enc_u(n_globals + d)
+        probe = (b"\x23" + g + b"\x45\x04\x40\x41\x01\x24" + g
+                 + b"\x41" + enc_s(d) + b"\x10" + enc_u(hit_idx) + b"\x0b")
+        ins, _ = rewrite_expr(body, start, len(body), shift)
+        codes.append(loc + probe + ins)
+    out += section(10, enc_vec([enc_u(len(c)) + c for c in codes]))
+    if 11 in m.raw:
+        out += section(11, m.raw[11])
+    names = [m.names.get(m.n_imp + d, "") for d in range(len(m.funcs))]
+    return bytes(out), names
 
 
 def rewrite_elems(body, funcmap):
@@ -561,7 +802,12 @@ def sri(data):
 
 
 def main():
-    dist = sys.argv[1]
+    args = sys.argv[1:]
+    mode = args.pop(0) if args and args[0].startswith("--") else None
+    if mode == "--profile":
+        write_profile(args[0], args[1])
+        return
+    dist = args[0]
     index_path = os.path.join(dist, "index.html")
     index = open(index_path).read()
     m = re.search(r'data-wasm="?\./([^" >]+\.wasm)', index)
@@ -570,21 +816,32 @@ def main():
     wasm_name = m.group(1)
     wasm_path = os.path.join(dist, wasm_name)
     data = open(wasm_path, "rb").read()
-    result = split(data)
+    if mode == "--instrument":
+        primary, names = instrument(data)
+        with open(os.path.join(dist, "functions.txt"), "w") as f:
+            f.write("".join(f"{d} {name}\n" for d, name in enumerate(names)))
+        print(f"wasm_split: {wasm_name} instrumented ({len(names)} functions report their first call)")
+        result = None
+    else:
+        result = split(data)
     rest_name = wasm_name[:-len(".wasm")] + "_rest.wasm"
-    if result is None:
+    if mode == "--instrument":
+        pass
+    elif result is None:
         primary = strip_custom(data)
         print(f"wasm_split: nothing to move; {wasm_name} without its custom sections")
     else:
-        primary, secondary, count, moved_bytes, listing = result
+        primary, secondary, count, moved_bytes, data_bytes, listing = result
         os.makedirs("target", exist_ok=True)
         with open(os.path.join("target", "wasm-split.txt"), "w") as f:
             f.write(listing)
         with open(os.path.join(dist, rest_name), "wb") as f:
             f.write(secondary)
         index = re.sub(r"(<script )", rf"\1data-rest=./{rest_name} ", index, count=1)
-        print(f"wasm_split: {count} functions ({moved_bytes} code bytes) moved to {rest_name} "
-              f"({len(secondary)} B); {wasm_name} {len(data)} B -> {len(primary)} B")
+        print(f"wasm_split: {count} functions ({moved_bytes} code bytes; "
+              f"{listing.count(chr(10))} of them reached from the first module through a slot) "
+              f"and {data_bytes} bytes of statics moved to {rest_name} ({len(secondary)} B); "
+              f"{wasm_name} {len(data)} B -> {len(primary)} B")
     with open(wasm_path, "wb") as f:
         f.write(primary)
     index = re.sub(

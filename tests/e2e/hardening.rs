@@ -424,6 +424,93 @@ pub fn check_split(h: &Harness) -> Result<(), Error> {
     Ok(())
 }
 
+/// The statics and code the first module leaves to the rest are never needed before it arrives:
+/// with the rest's file refused by the network, the Playground draws the same page as with it
+/// (a static the first view needed but left to the rest would read as zeros), records flow
+/// without a panic and without the rest being asked for again; once the network lets it
+/// through, the Console loads it when opened, and works.
+pub fn check_split_without_the_rest(h: &Harness) -> Result<(), Error> {
+    const STILL: &str = "#/playground?rate=0&seed=7";
+    const PAGE: &str = "return document.querySelector('main#view').innerText";
+    const NUL: &str = "return document.body.innerText.includes('\\u0000')";
+    let settled = |what: &str| -> Result<String, Error> {
+        std::thread::sleep(Duration::from_millis(800));
+        let text = h.browser.execute(PAGE, &[])?;
+        Ok(text
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: no main#view text ({text})"))
+            .to_owned())
+    };
+    h.clear_storage()?;
+    h.open(STILL)?;
+    let with_rest = settled("with the rest")?;
+
+    h.browser.goto("about:blank")?;
+    h.browser.cdp("Network.enable", json!({}))?;
+    let block = |urls: Value| {
+        h.browser
+            .cdp("Network.setBlockedURLs", json!({ "urls": urls }))
+    };
+    block(json!(["*_rest.wasm*"]))?;
+    let checked = (|| -> Result<(), Error> {
+        h.clear_storage()?;
+        h.open(STILL)?;
+        let without = settled("without the rest")?;
+        let state = split_state(h)?;
+        assert_eq!(
+            (&state["linked"], &state["sync"]),
+            (&json!(false), &json!(0)),
+            "{state}"
+        );
+        assert_eq!(
+            without, with_rest,
+            "the Playground drew another page without the rest: a static it reads was left to \
+             the rest (tools/wasm_split.py's data split)"
+        );
+        // Records flow in the small and the busy scene, still on the first module alone.
+        for scene in [
+            "#/playground?partitions=3&rate=20",
+            "#/playground?partitions=12&groups=3&rate=1000",
+        ] {
+            h.clear_storage()?;
+            h.open(scene)?;
+            std::thread::sleep(Duration::from_secs(3));
+            let state = split_state(h)?;
+            assert_eq!(
+                (&state["linked"], &state["sync"]),
+                (&json!(false), &json!(0)),
+                "{scene}: {state}"
+            );
+            assert!(
+                h.browser.find_all("#panic-banner")?.is_empty(),
+                "{scene}: panic banner"
+            );
+            assert_eq!(
+                h.browser.execute(NUL, &[])?,
+                json!(false),
+                "{scene}: U+0000 on the page"
+            );
+        }
+        Ok(())
+    })();
+    block(json!([]))?;
+    checked?;
+    h.browser.find("a.nav-link[href$='#/console']")?.click()?;
+    h.expect_view("console", &["#/console"])?;
+    run_in_console(
+        h,
+        "kafka-topics.sh --describe --topic orders --bootstrap-server localhost:9092",
+        "PartitionCount: 12",
+    )?;
+    let state = split_state(h)?;
+    assert_eq!(
+        (&state["linked"], &state["sync"]),
+        (&json!(true), &json!(1)),
+        "{state}"
+    );
+    Ok(())
+}
+
 fn run_in_console(h: &Harness, line: &str, expect: &str) -> Result<(), Error> {
     let b = &h.browser;
     let input = b.wait_for("#term-input", Duration::from_secs(20))?;
@@ -436,4 +523,95 @@ fn run_in_console(h: &Harness, line: &str, expect: &str) -> Result<(), Error> {
             Ok(text.contains(expect).then_some(()))
         },
     )
+}
+
+/// What the Playground runs in its first seconds, recorded on the instrumented build
+/// `./run.sh split-profile` makes (`tools/wasm_split.py --instrument`: every function reports
+/// its first call to `window.__edaSplit.hits`). Each moment a learner may arrive at is opened
+/// in a fresh page and left running: the first visit (the introduction, a record sent and its
+/// cell opened), a reload that restores the saved session, the busy scene, an embed, a returning
+/// learner's scenes, and reduced motion. The union of the functions
+/// run is written to `$EDA_SPLIT_HITS` (default `target/e2e/split-hits.txt`), one index per
+/// line; `tools/wasm_split.py --profile` turns it into the list of functions the first module
+/// leaves to the rest.
+pub fn split_profile(h: &Harness) -> Result<(), Error> {
+    const RUN: Duration = Duration::from_secs(5);
+    const BUSY: &str = "#/playground?partitions=12&groups=3&rate=1000";
+    let mut hits = std::collections::BTreeSet::new();
+    let mut take = |what: &str| -> Result<(), Error> {
+        let v = h.browser.execute(
+            "return window.__edaSplit ? window.__edaSplit.hits : null",
+            &[],
+        )?;
+        let list = v.as_array().filter(|l| !l.is_empty()).unwrap_or_else(|| {
+            panic!(
+                "{what}: no function reported its first call ({v}): is dist/ the instrumented \
+                 build? (`./run.sh split-profile` makes it)"
+            )
+        });
+        hits.extend(list.iter().filter_map(Value::as_u64));
+        Ok(())
+    };
+    // (what, address, whether the page starts from empty storage); after the first visits the
+    // introduction is dismissed, as for a learner who has been here before.
+    let moments = [
+        ("first visit", "#/playground", true),
+        ("reload, restoring the saved session", "#/playground", false),
+        ("first visit, busy scene", BUSY, true),
+        ("an embed", "#/playground?embed=1&rate=50", true),
+        ("bare address", "", true),
+        (
+            "returning, small scene",
+            "#/playground?partitions=3&rate=20",
+            true,
+        ),
+        ("returning, default scene", "#/playground", true),
+        ("returning, busy scene", BUSY, true),
+        ("returning, reload", BUSY, false),
+    ];
+    for (k, (what, hash, fresh)) in moments.into_iter().enumerate() {
+        if fresh {
+            h.clear_storage()?;
+            if what.starts_with("returning") {
+                h.open("#/playground?rate=0")?;
+                h.browser.execute(
+                    "localStorage.setItem('eda-playground.intro.v1', 'dismissed')",
+                    &[],
+                )?;
+            }
+        }
+        h.open(hash)?;
+        std::thread::sleep(RUN);
+        take(what)?;
+        if k == 0 {
+            // A learner's first actions: a record typed and sent, its cell opened.
+            h.browser
+                .find("input#produce-input")?
+                .send_keys("alice:hello\u{E007}")?;
+            std::thread::sleep(Duration::from_secs(2));
+            if let Some(cell) = h.browser.find_all(".diagram svg g.cell")?.first() {
+                cell.click()?;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+            take("a record sent and opened")?;
+        }
+    }
+    h.browser.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-reduced-motion", "value": "reduce" }] }),
+    )?;
+    h.open("#/playground?partitions=3&rate=20")?;
+    std::thread::sleep(RUN);
+    take("reduced motion")?;
+    let file = std::env::var_os("EDA_SPLIT_HITS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| webdriver::artifact_dir().join("split-hits.txt"));
+    let text: String = hits.iter().map(|i| format!("{i}\n")).collect();
+    fs::write(&file, text).map_err(|e| Error::Io(format!("write {}: {e}", file.display())))?;
+    eprintln!(
+        "split profile: {} functions run, written to {}",
+        hits.len(),
+        file.display()
+    );
+    Ok(())
 }

@@ -987,13 +987,7 @@ impl Probe {
 /// which would measure the scene run before). Storage is cleared from about:blank, where no
 /// page of ours runs to save again.
 fn open_scene(h: &Harness, rel: &str) -> Result<(), Error> {
-    h.browser.goto("about:blank")?;
-    let url = h.server.url("");
-    let origin: String = url.split('/').take(3).collect::<Vec<_>>().join("/");
-    h.browser.cdp(
-        "Storage.clearDataForOrigin",
-        json!({ "origin": origin, "storageTypes": "local_storage" }),
-    )?;
+    h.clear_storage()?;
     h.open(rel)?;
     if rel.starts_with("#/playground") {
         h.wait_scene("the Playground to render", STABLE_TIMEOUT, |s| {
