@@ -239,8 +239,16 @@ const LINKS: [(&str, f64, u32); 2] = [
     ("1.6 Mbit/s, 300 ms", 1_600_000.0, 300),
 ];
 
-/// The view probed.
-const LOAD_HASH: &str = "#/playground";
+/// The views probed: `EDA_LOAD_VIEWS` (comma-separated names, e.g. `playground,console`), or
+/// every view.
+fn load_views() -> Vec<String> {
+    match std::env::var("EDA_LOAD_VIEWS") {
+        Ok(list) if !list.trim().is_empty() => {
+            list.split(',').map(|v| v.trim().to_owned()).collect()
+        }
+        _ => VIEWS.iter().map(|(v, _)| (*v).to_owned()).collect(),
+    }
+}
 
 fn load_runs() -> usize {
     std::env::var("EDA_LOAD_RUNS")
@@ -254,11 +262,12 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
-/// Time to interactive of `#/playground` over emulated links with an empty cache: the moment
-/// the view's heading is in the DOM and wasm has started (whichever is later), from navigation
-/// start, median of `EDA_LOAD_RUNS` (5) loads per link. Prints and writes
-/// `target/e2e/load.txt`. A benchmark: it reports, it does not judge (the goals of issue 18,
-/// ≤ 1.0 s and ≤ 2.5 s, are printed beside the figures).
+/// Time to interactive of each view named in the address (`#/playground`, `#/console`, ...)
+/// over emulated links with an empty cache: the moment the view's heading is in the DOM and
+/// wasm has started (whichever is later), from navigation start, median of `EDA_LOAD_RUNS` (5)
+/// loads per view and link. Prints and writes `target/e2e/load.txt`. A benchmark: it reports,
+/// it does not judge (the goals of issue 18, ≤ 1.0 s and ≤ 2.5 s, are printed beside the
+/// figures).
 pub fn load_probe(h: &Harness) -> Result<(), Error> {
     h.browser.cdp(
         "Page.addScriptToEvaluateOnNewDocument",
@@ -269,47 +278,50 @@ pub fn load_probe(h: &Harness) -> Result<(), Error> {
         .cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))?;
     let runs = load_runs();
     let mut out = format!(
-        "load probe: {LOAD_HASH}, headless Chromium, empty cache (cache disabled), {runs} loads \
-         per link; interactive = view heading in the DOM and wasm started, from navigation \
-         start; served by the e2e static server (precompressed .br/.gz when present)\n"
+        "load probe: headless Chromium, empty cache (cache disabled), {runs} loads per view and \
+         link; interactive = view heading in the DOM and wasm started, from navigation start; \
+         served by the e2e static server (precompressed .br/.gz when present)\n"
     );
-    for ((name, bits_per_s, latency_ms), goal_ms) in LINKS.into_iter().zip([1_000.0, 2_500.0]) {
-        let mut times = Vec::new();
-        let mut bytes = 0.0;
-        let mut requests = 0.0;
-        for _ in 0..runs {
-            h.browser.goto("about:blank")?;
-            h.browser.cdp("Network.clearBrowserCache", json!({}))?;
-            h.browser.cdp(
-                "Network.emulateNetworkConditions",
-                json!({
-                    "offline": false,
-                    "latency": latency_ms,
-                    "downloadThroughput": bits_per_s / 8.0,
-                    "uploadThroughput": bits_per_s / 8.0,
-                }),
-            )?;
-            h.browser.goto(&h.server.url(LOAD_HASH))?;
-            let load = h.browser.wait_until(
-                "the view to be interactive",
-                Duration::from_secs(60),
-                || {
-                    let v = h.browser.execute(READ_LOAD, &[])?;
-                    Ok((!v.is_null()).then_some(v))
-                },
-            )?;
-            times.push(load["interactive_ms"].as_f64().unwrap_or(f64::NAN));
-            bytes = load["transfer_bytes"].as_f64().unwrap_or(0.0);
-            requests = load["requests"].as_f64().unwrap_or(0.0);
+    for view in load_views() {
+        let hash = format!("#/{view}");
+        for ((name, bits_per_s, latency_ms), goal_ms) in LINKS.into_iter().zip([1_000.0, 2_500.0]) {
+            let mut times = Vec::new();
+            let mut bytes = 0.0;
+            let mut requests = 0.0;
+            for _ in 0..runs {
+                h.browser.goto("about:blank")?;
+                h.browser.cdp("Network.clearBrowserCache", json!({}))?;
+                h.browser.cdp(
+                    "Network.emulateNetworkConditions",
+                    json!({
+                        "offline": false,
+                        "latency": latency_ms,
+                        "downloadThroughput": bits_per_s / 8.0,
+                        "uploadThroughput": bits_per_s / 8.0,
+                    }),
+                )?;
+                h.browser.goto(&h.server.url(&hash))?;
+                let load = h.browser.wait_until(
+                    &format!("{hash} to be interactive"),
+                    Duration::from_secs(60),
+                    || {
+                        let v = h.browser.execute(READ_LOAD, &[])?;
+                        Ok((!v.is_null()).then_some(v))
+                    },
+                )?;
+                times.push(load["interactive_ms"].as_f64().unwrap_or(f64::NAN));
+                bytes = load["transfer_bytes"].as_f64().unwrap_or(0.0);
+                requests = load["requests"].as_f64().unwrap_or(0.0);
+            }
+            let med = median(times.clone());
+            out.push_str(&format!(
+                "  {hash:<14} {name:<20} median {med:>6.0} ms (goal ≤ {goal_ms:.0} ms: {}); runs \
+                 {:?} ms; {:.0} KB in {requests} requests\n",
+                if med <= goal_ms { "met" } else { "NOT met" },
+                times.iter().map(|t| t.round() as i64).collect::<Vec<_>>(),
+                bytes / 1000.0,
+            ));
         }
-        let med = median(times.clone());
-        out.push_str(&format!(
-            "  {name:<20} median {med:>6.0} ms (goal ≤ {goal_ms:.0} ms: {}); runs {:?} ms; \
-             {:.0} KB in {requests} requests\n",
-            if med <= goal_ms { "met" } else { "NOT met" },
-            times.iter().map(|t| t.round() as i64).collect::<Vec<_>>(),
-            bytes / 1000.0,
-        ));
     }
     h.browser.cdp(
         "Network.emulateNetworkConditions",
