@@ -436,6 +436,17 @@ pub fn check_split(h: &Harness) -> Result<(), Error> {
     Ok(())
 }
 
+/// The page runs on the first module alone: the rest neither linked nor loaded at once.
+fn assert_without_the_rest(h: &Harness, what: &str) -> Result<(), Error> {
+    let state = split_state(h)?;
+    assert_eq!(
+        (&state["linked"], &state["sync"]),
+        (&json!(false), &json!(0)),
+        "{what}: {state}"
+    );
+    Ok(())
+}
+
 /// The statics and code the first module leaves to the rest are never needed before it arrives:
 /// with the rest's file refused by the network, the Playground draws the same page as with it
 /// (a static the first view needed but left to the rest would read as zeros), records flow
@@ -468,12 +479,7 @@ pub fn check_split_without_the_rest(h: &Harness) -> Result<(), Error> {
         h.clear_storage()?;
         h.open(STILL)?;
         let without = settled("without the rest")?;
-        let state = split_state(h)?;
-        assert_eq!(
-            (&state["linked"], &state["sync"]),
-            (&json!(false), &json!(0)),
-            "{state}"
-        );
+        assert_without_the_rest(h, "the still scene")?;
         assert_eq!(
             without, with_rest,
             "the Playground drew another page without the rest: a static it reads was left to \
@@ -487,12 +493,7 @@ pub fn check_split_without_the_rest(h: &Harness) -> Result<(), Error> {
             h.clear_storage()?;
             h.open(scene)?;
             std::thread::sleep(Duration::from_secs(3));
-            let state = split_state(h)?;
-            assert_eq!(
-                (&state["linked"], &state["sync"]),
-                (&json!(false), &json!(0)),
-                "{scene}: {state}"
-            );
+            assert_without_the_rest(h, scene)?;
             assert!(
                 h.browser.find_all("#panic-banner")?.is_empty(),
                 "{scene}: panic banner"
