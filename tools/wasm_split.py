@@ -245,7 +245,12 @@ def rewrite_expr(data, i, end, funcmap, strict=False, const=False, address=None)
             if address:
                 address(value)
         elif op == 0x42:
-            _, i = sleb(data, i)
+            value, i = sleb(data, i)
+            if address:
+                # Two 32-bit values stored at once (a `&str`'s pointer and length written by
+                # one `i64.store`): either half may be a static's address.
+                address(value & 0xFFFFFFFF)
+                address((value >> 32) & 0xFFFFFFFF)
         elif op == 0x43:
             i += 4
         elif op == 0x44:
@@ -352,33 +357,34 @@ def enc_data(segments, join=True):
     return enc_vec([b"\x00\x41" + enc_s(a) + b"\x0b" + enc_u(len(d)) + d for a, d in joined]), len(joined)
 
 
-# Bytes after an address that a reference may also reach: a constant can point a little before
-# what it reads (`base - 8` plus an index times 8), so the statics just after it stay too.
+# Bytes either side of an address that a reference may also reach: a constant can point a
+# little before what it reads (`base - 8` plus an index times 8), or at the end of an array
+# its loop walks back from (the end of `AUTO_KEYS`, which is where the next static starts), so
+# the statics just before and after it stay too.
 MARGIN = 64
 
 
-# Whether statics move at all: off unless EDA_SPLIT_DATA=1. With them moved, the record the
-# e2e test export_downloads_session_compose_and_java types was missing from session.sh 2-3
-# times in 8 (never with the functions moved alone). The cause is not settled: the export
-# leaves out records at or above the high watermark of the replayed moment, and a smaller
-# first module starts the page sooner, so the test's record lands at another virtual time.
-SPLIT_DATA = os.environ.get("EDA_SPLIT_DATA") == "1"
+# Whether statics move too: yes unless EDA_SPLIT_DATA=0 (build.rs reads the same variable). A
+# static the first module reads but the rest holds reads as zeros until the rest is linked, and
+# the page goes on without a panic, computing something else: the e2e test
+# `split_first_view_needs_nothing_of_the_rest` compares the Playground's event log, on the
+# first module alone, with the native engine's.
+SPLIT_DATA = os.environ.get("EDA_SPLIT_DATA") != "0"
 
 
 def data_reached(segments, refs):
-    """The indices of the data segments the primary can read: any segment within MARGIN after
-    a constant of its code (`refs`), and, again, after any 4 bytes of a segment so reached (a
-    static holding a pointer to another). Each static has its own segment (build.rs), so a
-    segment is what one reference reaches."""
+    """The indices of the statics the primary can read, given each static as (address, bytes)
+    (`statics_of`): any static within MARGIN of a constant of its code (`refs`), and, again, of
+    any 4 bytes of a static so reached (a static holding a pointer to another)."""
     order = sorted(range(len(segments)), key=lambda k: segments[k][0])
     starts = [segments[k][0] for k in order]
     reached, work = set(), []
 
     def reach(v):
-        k = max(bisect.bisect_right(starts, v) - 1, 0)
+        k = max(bisect.bisect_right(starts, v - MARGIN) - 1, 0)
         while k < len(order) and starts[k] <= v + MARGIN:
             address, data = segments[order[k]]
-            if address + len(data) >= v and order[k] not in reached:
+            if address + len(data) >= v - MARGIN and order[k] not in reached:
                 reached.add(order[k])
                 work.append(order[k])
             k += 1
@@ -395,6 +401,37 @@ def data_reached(segments, refs):
             if low <= v <= high:
                 reach(v)
     return reached
+
+
+def statics_of(segments, before):
+    """The statics the optimised module's data `segments` belong to, as (address, bytes), from
+    `before`, the data of the same module before wasm-opt, where each static has its own segment
+    (build.rs links with --no-merge-data-segments). wasm-opt cuts a static's segment at runs of
+    zeros (binaryen's memory packing): an array of structs becomes many segments, and a
+    reference to its start reaches only the first of them. None when `before` is not the same
+    module's (a segment not inside one static, or other bytes there)."""
+    if not before:
+        return None
+    statics = sorted(before)
+    starts = [a for a, _ in statics]
+    for address, data in segments:
+        k = bisect.bisect_right(starts, address) - 1
+        if k < 0:
+            return None
+        start, static = statics[k]
+        if static[address - start:address - start + len(data)] != data:
+            return None
+    return statics
+
+
+def segments_within(segments, statics, chosen):
+    """The indices of `segments` that lie inside one of `statics` whose index is in `chosen`."""
+    starts = [a for a, _ in statics]
+    inside = set()
+    for k, (address, _) in enumerate(segments):
+        if bisect.bisect_right(starts, address) - 1 in chosen:
+            inside.add(k)
+    return inside
 
 
 class Module:
@@ -492,7 +529,9 @@ def parse(data):
     return m
 
 
-def split(data):
+def split(data, before=None):
+    """Splits `data` (the optimised module); `before` is the data section of the same module
+    before wasm-opt ([(address, bytes)], one segment per static), needed to move statics."""
     m = parse(data)
     types, imports, funcs, tables, memories = m.types, m.imports, m.funcs, m.tables, m.memories
     globals_, exports, elems, codes, names = m.globals, m.exports, m.elems, m.codes, m.names
@@ -553,8 +592,12 @@ def split(data):
     # memory as it is instantiated, before any of its code runs. Not when the primary's code
     # names data segments (`memory.init`), whose indices would change.
     hot_data, cold_data = m.data, []
-    if SPLIT_DATA and m.data and None not in refs:
-        hot = data_reached(m.data, refs)
+    statics = statics_of(m.data, before) if SPLIT_DATA and m.data else None
+    if SPLIT_DATA and statics is None:
+        print("wasm_split: statics stay in the first module: no data section from before "
+              "wasm-opt to tell where each static starts and ends", file=sys.stderr)
+    if statics is not None and None not in refs:
+        hot = segments_within(m.data, statics, data_reached(statics, refs))
         hot_data = [seg for k, seg in enumerate(m.data) if k in hot]
         cold_data = [seg for k, seg in enumerate(m.data) if k not in hot]
 
@@ -813,6 +856,17 @@ def sri(data):
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
 
 
+def data_before_wasm_opt(wasm_name):
+    """The data section of the module wasm-bindgen wrote before Trunk ran wasm-opt on it
+    (`target/wasm-bindgen/release/NAME_bg.wasm` for dist's `NAME-HASH_bg.wasm`), if there."""
+    stem = re.sub(r"-[0-9a-f]{16}(_bg\.wasm)$", r"\1", wasm_name)
+    path = os.path.join("target", "wasm-bindgen", "release", stem)
+    if not SPLIT_DATA or not os.path.exists(path):
+        return None
+    body = next((b for sid, b in sections(open(path, "rb").read()) if sid == 11), None)
+    return read_data(body) if body is not None else None
+
+
 def main():
     args = sys.argv[1:]
     mode = args.pop(0) if args and args[0].startswith("--") else None
@@ -835,7 +889,7 @@ def main():
         print(f"wasm_split: {wasm_name} instrumented ({len(names)} functions report their first call)")
         result = None
     else:
-        result = split(data)
+        result = split(data, data_before_wasm_opt(wasm_name))
     rest_name = wasm_name[:-len(".wasm")] + "_rest.wasm"
     if mode == "--instrument":
         pass
