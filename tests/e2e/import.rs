@@ -102,11 +102,17 @@ pub fn check_export_downloads(h: &Harness) -> Result<(), Error> {
     let read =
         |name: &str| std::fs::read_to_string(downloads.path().join(name)).unwrap_or_default();
     let session = read("session.sh");
+    // The link to the same moment, to replay the failing session natively.
+    let link = b.execute(
+        "return document.querySelector('.share-dialog .share-link input').value",
+        &[],
+    )?;
     assert!(
         session.contains("kafka-topics.sh --create --topic orders")
             && session.contains("alice")
             && session.contains("first order"),
-        "session.sh holds the session's topic and record:\n{session}"
+        "session.sh holds the session's topic and record:\n{session}\nthe link: {link}\nthe event log:\n{}",
+        b.execute("return document.querySelector('.event-log').innerText", &[])?
     );
     assert!(
         read("compose.yaml").contains("image: apache/kafka:4.1.1"),
