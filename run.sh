@@ -238,6 +238,14 @@ cmd_size() {
     printf '%-44s %10d %10d %10d  %s\n' "${f#dist/}" "$raw" "$gz" "$br" "$mark"
   done < <(find dist -type f ! -name '*.gz' ! -name '*.br' | sort)
   printf '%-44s %10d %10d %10d\n' "first view (transfer for #/playground)" "$f_raw" "$f_gz" "$f_br"
+  # Another view named in the address fetches its own module besides (data-views).
+  local entry view vraw vgz vbr
+  for entry in $(grep -oE 'data-views=("[^"]*"|[^ >"]+)' dist/index.html | sed -E 's/^data-views=//; s/"//g' | tr ',' ' '); do
+    view=${entry%%:*}
+    read -r vraw vgz vbr < <(sizes "dist/${entry#*:./}")
+    printf '%-44s %10d %10d %10d\n' "first view (transfer for #/$view)" \
+      "$((f_raw + vraw))" "$((f_gz + vgz))" "$((f_br + vbr))"
+  done
   printf '%-44s %10d %10d %10d\n' "whole site" "$t_raw" "$t_gz" "$t_br"
   # What each crate costs in code, estimated from the names the compiler left in the module
   # before wasm-bindgen and wasm-opt (see tools/wasm_crates.py for what the estimate is).

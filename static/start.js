@@ -65,6 +65,10 @@ const split = {
   url: null,
   primary: null,
   rest: null,
+  // The module of the view the address names (`data-views`, written by tools/wasm_split.py):
+  // the functions of the rest that view runs first, linked before the app starts.
+  view: null,
+  viewModule: null,
   // Chosen by the first call of a moved function, or by the background fetch (see `prefetch`).
   link(module) {
     if (!split.rest) {
@@ -97,9 +101,9 @@ const split = {
     split.link(new WebAssembly.Module(bytes));
     split.syncLoads += 1;
   },
-  // The rest, fetched and compiled in the background.
-  compile() {
-    return fetch(split.url).then((response) => {
+  // The rest (or `url`), fetched and compiled in the background.
+  compile(url = split.url) {
+    return fetch(url).then((response) => {
       if (!response.ok) {
         throw new Error(`HTTP ${response.status}`);
       }
@@ -124,27 +128,40 @@ const split = {
 };
 window.__edaSplit = split;
 
-// Whether the view the address names runs the rest from its first paint: every view but the
-// Playground. Then both modules download side by side and the rest is linked before the app
-// starts; for the Playground it is fetched once the app runs.
-function firstViewNeedsRest() {
-  const route = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-  return route !== '' && route !== 'playground';
+// The view the address names (`playground` for a bare address).
+function firstView() {
+  return location.hash.replace(/^#\/?/, '').split(/[/?]/)[0] || 'playground';
+}
+
+// The views that have a module of their own: `console:./NAME_console.wasm,...`.
+function viewModules(attribute) {
+  const modules = new Map();
+  for (const entry of (attribute || '').split(',')) {
+    const at = entry.indexOf(':');
+    if (at > 0) {
+      modules.set(entry.slice(0, at), new URL(entry.slice(at + 1), document.baseURI).href);
+    }
+  }
+  return modules;
 }
 
 // Adds the `split` import to the one instantiation wasm-bindgen's start-up does, and keeps
-// the instance (the rest links against its exports). `rest`: the rest's compiled module, to
-// link before the app starts, or null.
-function withSplitImports(run, rest) {
+// the instance (the rest links against its exports). `first`: what to link before the app
+// starts — { view } (the view's module, compiled) or { rest } (the rest's) — or null.
+function withSplitImports(run, first) {
   const { instantiate, instantiateStreaming } = WebAssembly;
   const keep = async (result) => {
     split.primary = result.instance || result;
-    if (rest) {
-      try {
-        split.link(await rest);
-      } catch (error) {
-        split.deferred(error);
+    try {
+      if (first && first.view) {
+        // Its functions fill their slots; what else it calls loads the rest when needed.
+        const module = await first.view;
+        split.viewModule = new WebAssembly.Instance(module, { p: split.primary.exports });
+      } else if (first && first.rest) {
+        split.link(await first.rest);
       }
+    } catch (error) {
+      split.deferred(error);
     }
     return result;
   };
@@ -163,12 +180,21 @@ const script = document.querySelector('script[data-js][data-wasm]');
 try {
   const bindings = await import(new URL(script.dataset.js, document.baseURI).href);
   const start = () => bindings.default({ module_or_path: script.dataset.wasm });
-  let rest = null;
+  // The Playground starts on the first module alone; another view with a module of its own
+  // starts with that one beside it; any other view with the rest beside it.
+  let first = null;
   if (script.dataset.rest) {
     split.url = new URL(script.dataset.rest, document.baseURI).href;
-    rest = firstViewNeedsRest() ? split.compile() : null;
+    const view = firstView();
+    const own = viewModules(script.dataset.views).get(view);
+    if (own) {
+      split.view = view;
+      first = { view: split.compile(own) };
+    } else if (view !== 'playground') {
+      first = { rest: split.compile() };
+    }
   }
-  const wasm = await withSplitImports(start, rest);
+  const wasm = await withSplitImports(start, first);
   if (split.url && !split.rest) {
     split.prefetch();
   }

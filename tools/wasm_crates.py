@@ -82,6 +82,12 @@ def body_sizes(body):
 
 
 def function_names(body):
+    return name_map(body, 1)
+
+
+def name_map(body, subsection):
+    """{index: name} of one name map of a custom section's body (1: functions, 9: data
+    segments), or None when the section is not `name`."""
     name_len, i = leb(body, 0)
     if body[i:i + name_len] != b"name":
         return None
@@ -90,7 +96,7 @@ def function_names(body):
     while i < len(body):
         sub = body[i]
         size, j = leb(body, i + 1)
-        if sub == 1:
+        if sub == subsection:
             count, k = leb(body, j)
             for _ in range(count):
                 index, k = leb(body, k)

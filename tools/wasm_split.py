@@ -3,16 +3,20 @@
 
 Usage: tools/wasm_split.py DIST_DIR
        tools/wasm_split.py --instrument DIST_DIR        (the build `./run.sh split-profile` runs)
-       tools/wasm_split.py --profile FUNCTIONS.txt HITS.txt   (writes tools/split-profile.txt)
+       tools/wasm_split.py --profile FUNCTIONS.txt HITS.txt   (writes tools/split-profile.txt,
+                                                        and tools/split-views.txt from HITS.txt.VIEW)
 
 The module Trunk wrote (after wasm-bindgen and `wasm-opt -g`, so it still has its `name`
 section) is rewritten in place as the *primary* module, and the bodies of the functions the
 Playground does not run move to a *secondary* module, `NAME_rest.wasm`, beside it: the Kafka
 tools of the Console, the lessons, import and export, the EDA vs SOA and WordCount views and
 engines (chosen by name below), and what a recorded run of the Playground did not call
-(`tools/split-profile.txt`, written by `./run.sh split-profile`). `static/start.js` fetches the secondary after the app has started;
-until it is there, calling a moved function loads it at once (a synchronous request), so the
-page works whichever arrives first.
+(`tools/split-profile.txt`, written by `./run.sh split-profile`). `static/start.js` fetches the
+secondary after the app has started; until it is there, calling a moved function loads it at
+once (a synchronous request), so the page works whichever arrives first. Each other view also
+gets a module with the moved functions it runs first (`NAME_VIEW.wasm`, by
+`tools/split-views.txt`), which start.js links before the app starts when the address names that
+view (see `split`).
 
 How the two fit (the same idea as binaryen's wasm-split, written for this app):
 - a moved function keeps its index in the primary, with a body that calls the real one through
@@ -34,7 +38,7 @@ import re
 import sys
 
 # The binary format's readers shared with the per-crate size report.
-from wasm_crates import function_names, leb as uleb, sections
+from wasm_crates import function_names, leb as uleb, name_map, sections
 
 # Functions the Playground never runs (checked by the e2e test
 # `split_first_view_runs_without_the_rest`, which names the first one it would have called).
@@ -81,6 +85,25 @@ def profile_key(name):
     return re.sub(r"\.[0-9]+$", "", name)
 
 
+# The other views a learner may open first, each with what it ran in its first seconds
+# (`tools/split-views.txt`, `VIEW KEY` per line, also written by `./run.sh split-profile`): the
+# functions of the rest a view runs go to that view's own module, `NAME_VIEW.wasm`, fetched
+# beside the first module when the address names the view (see `split`).
+VIEWS = ("console", "wordcount", "eda-vs-soa", "lessons")
+VIEWS_PROFILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "split-views.txt")
+
+
+def read_views(path=VIEWS_PROFILE):
+    views = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if line.strip() and not line.startswith("#"):
+                    view, _, key = line.rstrip("\n").partition(" ")
+                    views.setdefault(view, set()).add(key)
+    return views
+
+
 def read_profile(path=PROFILE):
     if not os.path.exists(path):
         return set()
@@ -88,7 +111,7 @@ def read_profile(path=PROFILE):
         return {line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")}
 
 
-def write_profile(functions_path, hits_path, out_path=PROFILE):
+def write_profile(functions_path, hits_path, out_path=PROFILE, views_path=VIEWS_PROFILE):
     """The cold keys of a recorded run: functions.txt (`--instrument`) and the hit indices."""
     names = {}
     with open(functions_path) as f:
@@ -107,6 +130,24 @@ def write_profile(functions_path, hits_path, out_path=PROFILE):
         f.write("".join(f"{k}\n" for k in cold))
     print(f"wasm_split: {len(hits)} of {len(names)} functions ran; {len(cold)} cold names "
           f"written to {out_path}")
+    # Each other view's run (HITS.VIEW): the keys it ran that the first module leaves out.
+    left_out = set(cold) | {profile_key(n) for n in names.values() if n and MOVED.match(n)}
+    lines = []
+    for view in VIEWS:
+        path = f"{hits_path}.{view}"
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            ran = {profile_key(names[int(line)]) for line in f if line.strip()}
+        keys = sorted(ran & left_out)
+        lines += [f"{view} {k}\n" for k in keys]
+        print(f"wasm_split: {view} ran {len(ran)} functions, {len(keys)} of them left to the rest")
+    if lines:
+        with open(views_path, "w") as f:
+            f.write("# Written by `./run.sh split-profile` (tools/wasm_split.py --profile): for each\n"
+                    "# view but the Playground, the functions of the rest it ran in its first seconds,\n"
+                    "# which go to its own module. Do not edit by hand.\n")
+            f.write("".join(lines))
 
 
 # --- reading and writing the binary format -------------------------------------------------
@@ -529,9 +570,18 @@ def parse(data):
     return m
 
 
-def split(data, before=None):
+def split(data, before=None, writable=frozenset()):
     """Splits `data` (the optimised module); `before` is the data section of the same module
-    before wasm-opt ([(address, bytes)], one segment per static), needed to move statics."""
+    before wasm-opt ([(address, bytes)], one segment per static), needed to move statics, and
+    `writable` the addresses of its writable statics.
+
+    Besides the rest, each view of `read_views()` gets a module of its own holding the moved
+    functions it ran (`NAME_VIEW.wasm`): linked before the app starts when the address names
+    that view, it fills those functions' slots, so the view starts without the whole rest. Its
+    functions call other moved functions through their slots (the rest loads on demand), and
+    the rest, linked later, fills the same slots with the same code again. It writes the
+    read-only statics its code reads (the rest writes the same bytes again later); a writable
+    one it reads stays in the first module, so nothing a view changed is reset."""
     m = parse(data)
     types, imports, funcs, tables, memories = m.types, m.imports, m.funcs, m.tables, m.memories
     globals_, exports, elems, codes, names = m.globals, m.exports, m.elems, m.codes, m.names
@@ -556,6 +606,12 @@ def split(data, before=None):
     moved_set = set(moved)
     if not moved:
         return None
+    # Each view's own module: the moved functions it ran.
+    addons = {}
+    for view, keys in sorted(read_views().items()):
+        own = [d for d in moved if profile_key(names.get(n_imp + d, "")) in keys]
+        if own:
+            addons[view] = own
 
     def shift(f):
         return f if f < n_imp else f + 1
@@ -586,6 +642,13 @@ def split(data, before=None):
             note(idx)
     if start_func is not None:
         note(start_func)
+    # A view's module calls the moved functions it does not hold through their slots.
+    for own in addons.values():
+        own_set = set(own)
+        for d in own:
+            for f in calls[d]:
+                if f >= n_imp and (f - n_imp) in moved_set and (f - n_imp) not in own_set:
+                    reached.add(f - n_imp)
     slots = [d for d in moved if d in reached]
 
     # The statics only moved code reads move too: the secondary writes them into the shared
@@ -596,10 +659,26 @@ def split(data, before=None):
     if SPLIT_DATA and statics is None:
         print("wasm_split: statics stay in the first module: no data section from before "
               "wasm-opt to tell where each static starts and ends", file=sys.stderr)
+    addon_data = {view: [] for view in addons}
     if statics is not None and None not in refs:
-        hot = segments_within(m.data, statics, data_reached(statics, refs))
+        hot_statics = data_reached(statics, refs)
+        # What each view's module reads: read-only statics it writes itself; writable ones stay
+        # in the first module.
+        writable_statics = {k for k, (a, _) in enumerate(statics) if a in writable}
+        addon_statics = {}
+        for view, own in addons.items():
+            own_refs = []
+            for d in own:
+                loc, start = body_parts(codes[d])
+                rewrite_expr(codes[d], start, len(codes[d]), lambda f: f, address=own_refs.append)
+            addon_statics[view] = data_reached(statics, own_refs) - hot_statics
+            hot_statics |= addon_statics[view] & writable_statics
+        hot = segments_within(m.data, statics, hot_statics)
         hot_data = [seg for k, seg in enumerate(m.data) if k in hot]
         cold_data = [seg for k, seg in enumerate(m.data) if k not in hot]
+        for view, chosen in addon_statics.items():
+            inside = segments_within(m.data, statics, chosen - hot_statics)
+            addon_data[view] = [seg for k, seg in enumerate(m.data) if k in inside]
 
     # The function table the slots live in: the first defined funcref table.
     n_imp_tables = sum(1 for imp in imports if imp[2] == 1)
@@ -618,16 +697,14 @@ def split(data, before=None):
         types.append(load_type)
         load_type_idx = len(types) - 1
 
-    # Functions the moved bodies call that stay in the primary (in primary numbering).
-    needed = set()
-    for d in moved:
-        for f in calls[d]:
-            if f >= n_imp and (f - n_imp) in moved_set:
-                continue
-            needed.add(shift(f))
-    needed = sorted(needed)
-    sec_import_index = {f: k for k, f in enumerate(needed)}
-    sec_defined_index = {d: len(needed) + k for k, d in enumerate(moved)}
+    # What a secondary module holding `own` imports from the primary (in primary numbering):
+    # the functions its bodies call that it does not hold (a moved one through its stub).
+    def imported_by(own):
+        own_set = set(own)
+        return sorted({shift(f) for d in own for f in calls[d]
+                       if not (f >= n_imp and (f - n_imp) in own_set)})
+
+    needed = sorted(set(imported_by(moved)).union(*(imported_by(own) for own in addons.values())))
 
     slot_of = {d: k for k, d in enumerate(slots)}
 
@@ -695,69 +772,88 @@ def split(data, before=None):
         out += section(11, raw[11])
     primary = bytes(out)
 
-    # --- the secondary ---
-    def sec_map(f):
-        if f >= n_imp and (f - n_imp) in moved_set:
-            return sec_defined_index[f - n_imp]
-        return sec_import_index[shift(f)]
+    # --- the secondaries: the rest, and each view's module ---
+    def secondary(own, own_data):
+        own_set = set(own)
+        imports_here = imported_by(own)
+        import_index = {f: k for k, f in enumerate(imports_here)}
+        defined_index = {d: len(imports_here) + k for k, d in enumerate(own)}
 
-    s_imports = []
-    primary_funcs_types = [imp for imp in imports if imp[2] == 0]
-    for f in needed:
-        if f < n_imp:
-            t, _ = uleb(primary_funcs_types[f][3], 0)
-        elif f == load_idx:
-            t = load_type_idx
-        else:
-            t = funcs[f - n_imp - 1]
-        s_imports.append(enc_name("p") + enc_name(f"f{f}") + b"\x00" + enc_u(t))
-    t = 0
-    for m, fld, kind, desc in imports:
-        if kind == 1:
-            s_imports.append(enc_name("p") + enc_name(f"t{t}") + b"\x01" + desc)
+        def sec_map(f):
+            if f >= n_imp and (f - n_imp) in own_set:
+                return defined_index[f - n_imp]
+            return import_index[shift(f)]
+
+        s_imports = []
+        primary_funcs_types = [imp for imp in imports if imp[2] == 0]
+        for f in imports_here:
+            if f < n_imp:
+                t, _ = uleb(primary_funcs_types[f][3], 0)
+            elif f == load_idx:
+                t = load_type_idx
+            else:
+                t = funcs[f - n_imp - 1]
+            s_imports.append(enc_name("p") + enc_name(f"f{f}") + b"\x00" + enc_u(t))
+        t = 0
+        for _, _, kind, desc in imports:
+            if kind == 1:
+                s_imports.append(enc_name("p") + enc_name(f"t{t}") + b"\x01" + desc)
+                t += 1
+        for ref, lo, hi in tables:
+            s_imports.append(enc_name("p") + enc_name(f"t{t}") + b"\x01" + bytes([ref]) + enc_limits(lo, None))
             t += 1
-    for ref, lo, hi in tables:
-        s_imports.append(enc_name("p") + enc_name(f"t{t}") + b"\x01" + bytes([ref]) + enc_limits(lo, None))
-        t += 1
-    g = 0
-    for m, fld, kind, desc in imports:
-        if kind == 3:
-            s_imports.append(enc_name("p") + enc_name(f"g{g}") + b"\x03" + desc)
+        g = 0
+        for _, _, kind, desc in imports:
+            if kind == 3:
+                s_imports.append(enc_name("p") + enc_name(f"g{g}") + b"\x03" + desc)
+                g += 1
+        for gtype, _ in globals_:
+            s_imports.append(enc_name("p") + enc_name(f"g{g}") + b"\x03" + gtype)
             g += 1
-    for gtype, _ in globals_:
-        s_imports.append(enc_name("p") + enc_name(f"g{g}") + b"\x03" + gtype)
-        g += 1
-    mems = [imp for imp in imports if imp[2] == 2]
-    if mems:
-        lo = read_limits(mems[0][3], 0)[1]
-    else:
-        lo = memories[0][0]
-    s_imports.append(enc_name("p") + enc_name("m") + b"\x02" + enc_limits(lo, None))
-    s_funcs = enc_vec([enc_u(funcs[d]) for d in moved])
-    refs = enc_vec([enc_u(sec_defined_index[d]) for d in slots])
-    if table_idx == 0:
-        s_elem = b"\x00" + slot_offset + refs
-    else:
-        s_elem = b"\x02" + enc_u(table_idx) + slot_offset + b"\x00" + refs
-    s_codes = []
-    for d in moved:
-        body = codes[d]
-        loc, start = body_parts(body)
-        ins, _ = rewrite_expr(body, start, len(body), sec_map, strict=True)
-        s_codes.append(loc + ins)
-    out = bytearray(b"\0asm\x01\0\0\0")
-    out += section(1, p_types)
-    out += section(2, enc_vec(s_imports))
-    out += section(3, s_funcs)
-    out += section(9, enc_vec([s_elem]))
-    out += section(10, enc_vec([enc_u(len(c)) + c for c in s_codes]))
-    if cold_data:
-        out += section(11, enc_data(cold_data, join=False)[0])
-    secondary = bytes(out)
+        mems = [imp for imp in imports if imp[2] == 2]
+        if mems:
+            lo = read_limits(mems[0][3], 0)[1]
+        else:
+            lo = memories[0][0]
+        s_imports.append(enc_name("p") + enc_name("m") + b"\x02" + enc_limits(lo, None))
+        s_funcs = enc_vec([enc_u(funcs[d]) for d in own])
+        # The slots of its functions, one element segment per run of consecutive slots.
+        runs = []
+        for d in sorted((d for d in own if d in slot_of), key=slot_of.get):
+            if runs and slot_of[runs[-1][-1]] + 1 == slot_of[d]:
+                runs[-1].append(d)
+            else:
+                runs.append([d])
+        s_elems = []
+        for run in runs:
+            offset = b"\x41" + enc_s(base + slot_of[run[0]]) + b"\x0b"
+            refs_ = enc_vec([enc_u(defined_index[d]) for d in run])
+            if table_idx == 0:
+                s_elems.append(b"\x00" + offset + refs_)
+            else:
+                s_elems.append(b"\x02" + enc_u(table_idx) + offset + b"\x00" + refs_)
+        s_codes = []
+        for d in own:
+            body = codes[d]
+            loc, start = body_parts(body)
+            ins, _ = rewrite_expr(body, start, len(body), sec_map, strict=True)
+            s_codes.append(loc + ins)
+        out = bytearray(b"\0asm\x01\0\0\0")
+        out += section(1, p_types)
+        out += section(2, enc_vec(s_imports))
+        out += section(3, s_funcs)
+        out += section(9, enc_vec(s_elems))
+        out += section(10, enc_vec([enc_u(len(c)) + c for c in s_codes]))
+        if own_data:
+            out += section(11, enc_data(own_data, join=False)[0])
+        return bytes(out)
+
+    secondary_ = secondary(moved, cold_data)
+    views = {view: secondary(own, addon_data[view]) for view, own in addons.items()}
     moved_bytes = sum(len(codes[d]) for d in moved)
     data_bytes = sum(len(d) for _, d in cold_data)
     listing = "".join(f"{base + slot_of[d]} {names.get(n_imp + d, '')}\n" for d in slots)
-    return primary, secondary, len(moved), moved_bytes, data_bytes, listing
+    return primary, secondary_, len(moved), moved_bytes, data_bytes, listing, views
 
 
 def instrument(data):
@@ -858,13 +954,28 @@ def sri(data):
 
 def data_before_wasm_opt(wasm_name):
     """The data section of the module wasm-bindgen wrote before Trunk ran wasm-opt on it
-    (`target/wasm-bindgen/release/NAME_bg.wasm` for dist's `NAME-HASH_bg.wasm`), if there."""
+    (`target/wasm-bindgen/release/NAME_bg.wasm` for dist's `NAME-HASH_bg.wasm`), if there, and
+    the addresses of its writable statics (segments the linker named `.data.*` or `.tdata.*`;
+    the others are `.rodata.*`)."""
     stem = re.sub(r"-[0-9a-f]{16}(_bg\.wasm)$", r"\1", wasm_name)
     path = os.path.join("target", "wasm-bindgen", "release", stem)
     if not SPLIT_DATA or not os.path.exists(path):
-        return None
-    body = next((b for sid, b in sections(open(path, "rb").read()) if sid == 11), None)
-    return read_data(body) if body is not None else None
+        return None, set()
+    body, names = None, {}
+    for sid, sec in sections(open(path, "rb").read()):
+        if sid == 11:
+            body = sec
+        elif sid == 0:
+            names = name_map(sec, 9) or names
+    if body is None:
+        return None, set()
+    data = read_data(body)
+    if data is None:
+        return None, set()
+    # Without the names, every static counts as writable: none is written twice.
+    writable = {a for k, (a, _) in enumerate(data)
+                if not names.get(k, ".data").startswith(".rodata")}
+    return data, writable
 
 
 def main():
@@ -889,7 +1000,7 @@ def main():
         print(f"wasm_split: {wasm_name} instrumented ({len(names)} functions report their first call)")
         result = None
     else:
-        result = split(data, data_before_wasm_opt(wasm_name))
+        result = split(data, *data_before_wasm_opt(wasm_name))
     rest_name = wasm_name[:-len(".wasm")] + "_rest.wasm"
     if mode == "--instrument":
         pass
@@ -897,13 +1008,22 @@ def main():
         primary = strip_custom(data)
         print(f"wasm_split: nothing to move; {wasm_name} without its custom sections")
     else:
-        primary, secondary, count, moved_bytes, data_bytes, listing = result
+        primary, secondary, count, moved_bytes, data_bytes, listing, views = result
         os.makedirs("target", exist_ok=True)
         with open(os.path.join("target", "wasm-split.txt"), "w") as f:
             f.write(listing)
         with open(os.path.join(dist, rest_name), "wb") as f:
             f.write(secondary)
         index = re.sub(r"(<script )", rf"\1data-rest=./{rest_name} ", index, count=1)
+        if views:
+            named = []
+            for view, module in views.items():
+                view_name = wasm_name[:-len(".wasm")] + f"_{view}.wasm"
+                with open(os.path.join(dist, view_name), "wb") as f:
+                    f.write(module)
+                named.append(f"{view}:./{view_name}")
+                print(f"wasm_split: {view_name} ({len(module)} B): what #/{view} runs of the rest")
+            index = re.sub(r"(<script )", rf"\1data-views={','.join(named)} ", index, count=1)
         print(f"wasm_split: {count} functions ({moved_bytes} code bytes; "
               f"{listing.count(chr(10))} of them reached from the first module through a slot) "
               f"and {data_bytes} bytes of statics moved to {rest_name} ({len(secondary)} B); "

@@ -337,7 +337,8 @@ pub fn load_probe(h: &Harness) -> Result<(), Error> {
 /// split, whether the rest has been linked, and how many times it had to be loaded at once.
 const SPLIT_STATE: &str = r#"
 const s = window.__edaSplit;
-return s ? { split: s.url !== null, linked: s.rest !== null, sync: s.syncLoads, slot: s.neededBy } : null;
+return s ? { split: s.url !== null, linked: s.rest !== null, sync: s.syncLoads, slot: s.neededBy,
+             view: s.view, viewLinked: s.viewModule !== null } : null;
 "#;
 
 fn split_state(h: &Harness) -> Result<Value, Error> {
@@ -391,13 +392,21 @@ pub fn check_split(h: &Harness) -> Result<(), Error> {
     )?;
     assert_eq!(split_state(h)?["sync"], 0);
 
-    // The Console as the first view: both modules download side by side, the rest is linked
-    // before the app starts.
+    // The Console as the first view: its own module downloads beside the first one and is
+    // linked before the app starts; the rest follows in the background.
     h.open("#/console")?;
     h.expect_view("console", &["#/console"])?;
     let state = split_state(h)?;
-    assert_eq!(state["linked"], true, "{state}");
-    assert_eq!(state["sync"], 0, "{state}");
+    assert_eq!(
+        (&state["view"], &state["viewLinked"], &state["sync"]),
+        (&json!("console"), &json!(true), &json!(0)),
+        "{state}"
+    );
+    h.browser
+        .wait_until("the rest to arrive in the background", WAIT, || {
+            let s = split_state(h)?;
+            Ok((s["linked"] == true).then_some(s))
+        })?;
 
     // Should the rest be needed before it has arrived, it is loaded there and then: over a
     // slow link (the rest takes seconds), the Console right after the Playground has started.
@@ -489,6 +498,30 @@ pub fn check_split_without_the_rest(h: &Harness) -> Result<(), Error> {
              the rest (tools/wasm_split.py's data split)"
         );
         check_engine_as_native(h)?;
+        // Each other view starts on the first module and its own, and draws its page.
+        for view in ["console", "wordcount", "eda-vs-soa", "lessons"] {
+            let hash = format!("#/{view}");
+            h.clear_storage()?;
+            h.open(&hash)?;
+            h.expect_view(view, &[&hash])?;
+            std::thread::sleep(Duration::from_millis(800));
+            let state = split_state(h)?;
+            assert_eq!(
+                (
+                    &state["view"],
+                    &state["viewLinked"],
+                    &state["linked"],
+                    &state["slot"]
+                ),
+                (&json!(view), &json!(true), &json!(false), &Value::Null),
+                "{hash} without the rest: its module is linked and nothing of the rest was \
+                 called (the slot's function is listed in target/wasm-split.txt)"
+            );
+            assert!(
+                h.browser.find_all("#panic-banner")?.is_empty(),
+                "{hash}: panic banner"
+            );
+        }
         // Records flow in the small and the busy scene, still on the first module alone.
         for scene in [
             "#/playground?partitions=3&rate=20",
@@ -634,8 +667,48 @@ pub fn split_profile(h: &Harness) -> Result<(), Error> {
     let file = std::env::var_os("EDA_SPLIT_HITS")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| webdriver::artifact_dir().join("split-hits.txt"));
-    let text: String = hits.iter().map(|i| format!("{i}\n")).collect();
-    fs::write(&file, text).map_err(|e| Error::Io(format!("write {}: {e}", file.display())))?;
+    let write = |path: std::path::PathBuf, hits: &std::collections::BTreeSet<u64>| {
+        let text: String = hits.iter().map(|i| format!("{i}\n")).collect();
+        fs::write(&path, text).map_err(|e| Error::Io(format!("write {}: {e}", path.display())))
+    };
+    write(file.clone(), &hits)?;
+    // Each other view a learner may arrive at, in a fresh page: what it runs goes to its own
+    // module (`FILE.VIEW`). The Console also runs a first command.
+    h.browser.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-reduced-motion", "value": "" }] }),
+    )?;
+    for (view, typed) in [
+        (
+            "console",
+            Some("kafka-topics.sh --list --bootstrap-server localhost:9092\u{E007}"),
+        ),
+        ("wordcount", None),
+        ("eda-vs-soa", None),
+        ("lessons", None),
+    ] {
+        h.clear_storage()?;
+        h.open(&format!("#/{view}"))?;
+        std::thread::sleep(RUN);
+        if let Some(keys) = typed {
+            h.browser
+                .wait_for("#term-input", Duration::from_secs(20))?
+                .send_keys(keys)?;
+            std::thread::sleep(Duration::from_secs(2));
+        }
+        let v = h.browser.execute("return window.__edaSplit.hits", &[])?;
+        let ran: std::collections::BTreeSet<u64> = v
+            .as_array()
+            .map(|l| l.iter().filter_map(Value::as_u64).collect())
+            .unwrap_or_default();
+        assert!(
+            !ran.is_empty(),
+            "#/{view}: no function reported its first call"
+        );
+        let mut path = file.clone().into_os_string();
+        path.push(format!(".{view}"));
+        write(path.into(), &ran)?;
+    }
     eprintln!(
         "split profile: {} functions run, written to {}",
         hits.len(),
