@@ -616,6 +616,12 @@ def split(data, before=None, writable=frozenset()):
     def shift(f):
         return f if f < n_imp else f + 1
 
+    def called_outside(own):
+        """The functions the bodies of `own` call that a module holding them does not hold."""
+        own_set = set(own)
+        return {f for d in own for f in calls[d]
+                if not (f >= n_imp and (f - n_imp) in own_set)}
+
     load_idx = n_imp
 
     # What stays in the primary, in primary numbering, noting the moved functions it can reach
@@ -644,11 +650,8 @@ def split(data, before=None, writable=frozenset()):
         note(start_func)
     # A view's module calls the moved functions it does not hold through their slots.
     for own in addons.values():
-        own_set = set(own)
-        for d in own:
-            for f in calls[d]:
-                if f >= n_imp and (f - n_imp) in moved_set and (f - n_imp) not in own_set:
-                    reached.add(f - n_imp)
+        reached |= {f - n_imp for f in called_outside(own)
+                    if f >= n_imp and (f - n_imp) in moved_set}
     slots = [d for d in moved if d in reached]
 
     # The statics only moved code reads move too: the secondary writes them into the shared
@@ -700,9 +703,7 @@ def split(data, before=None, writable=frozenset()):
     # What a secondary module holding `own` imports from the primary (in primary numbering):
     # the functions its bodies call that it does not hold (a moved one through its stub).
     def imported_by(own):
-        own_set = set(own)
-        return sorted({shift(f) for d in own for f in calls[d]
-                       if not (f >= n_imp and (f - n_imp) in own_set)})
+        return sorted({shift(f) for f in called_outside(own)})
 
     needed = sorted(set(imported_by(moved)).union(*(imported_by(own) for own in addons.values())))
 

@@ -509,7 +509,7 @@ pub fn check_split_without_the_rest(h: &Harness) -> Result<(), Error> {
         );
         check_engine_as_native(h)?;
         // Each other view starts on the first module and its own, and draws its page.
-        for view in ["console", "wordcount", "eda-vs-soa", "lessons"] {
+        for (view, _) in VIEWS.into_iter().filter(|(v, _)| *v != "playground") {
             let hash = format!("#/{view}");
             h.clear_storage()?;
             h.open(&hash)?;
@@ -589,11 +589,12 @@ fn run_in_console(h: &Harness, line: &str, expect: &str) -> Result<(), Error> {
 /// `./run.sh split-profile` makes (`tools/wasm_split.py --instrument`: every function reports
 /// its first call to `window.__edaSplit.hits`). Each moment a learner may arrive at is opened
 /// in a fresh page and left running: the first visit (the introduction, a record sent and its
-/// cell opened, the clock paused, stepped and played again), a reload that restores the saved session, the busy scene, an embed, a returning
-/// learner's scenes, and reduced motion. The union of the functions
-/// run is written to `$EDA_SPLIT_HITS` (default `target/e2e/split-hits.txt`), one index per
-/// line; `tools/wasm_split.py --profile` turns it into the list of functions the first module
-/// leaves to the rest.
+/// cell opened, the clock paused, stepped and played again), a reload that restores the saved
+/// session, the busy scene, an embed, a returning learner's scenes, and reduced motion. The
+/// union of the functions run is written to `$EDA_SPLIT_HITS` (default
+/// `target/e2e/split-hits.txt`), one index per line; `tools/wasm_split.py --profile` turns it
+/// into the list of functions the first module leaves to the rest. Then each other view, in
+/// `FILE.VIEW` (see below).
 pub fn split_profile(h: &Harness) -> Result<(), Error> {
     const RUN: Duration = Duration::from_secs(5);
     const BUSY: &str = "#/playground?partitions=12&groups=3&rate=1000";
@@ -695,21 +696,18 @@ pub fn split_profile(h: &Harness) -> Result<(), Error> {
             .map(|l| l.iter().filter_map(Value::as_u64).collect())
             .unwrap_or_default())
     };
-    let views = [
-        (
-            "console",
-            Some("kafka-topics.sh --list --bootstrap-server localhost:9092\u{E007}"),
-        ),
-        ("wordcount", None),
-        ("eda-vs-soa", None),
-        ("lessons", None),
-    ];
+    let views: Vec<&str> = VIEWS
+        .iter()
+        .map(|(v, _)| *v)
+        .filter(|v| *v != "playground")
+        .collect();
     let mut by_view = std::collections::BTreeMap::new();
-    for (view, typed) in views {
+    for &view in &views {
         h.clear_storage()?;
         h.open(&format!("#/{view}"))?;
         std::thread::sleep(RUN);
-        if let Some(keys) = typed {
+        if view == "console" {
+            let keys = "kafka-topics.sh --list --bootstrap-server localhost:9092\u{E007}";
             h.browser
                 .wait_for("#term-input", Duration::from_secs(20))?
                 .send_keys(keys)?;
@@ -725,7 +723,7 @@ pub fn split_profile(h: &Harness) -> Result<(), Error> {
     // A returning learner who has been to every view: the page restores the session it saved,
     // with each view's part.
     h.clear_storage()?;
-    for (view, _) in views {
+    for view in &views {
         h.open(&format!("#/{view}"))?;
         std::thread::sleep(Duration::from_secs(2));
     }
@@ -745,11 +743,11 @@ pub fn split_profile(h: &Harness) -> Result<(), Error> {
                     "uploadThroughput": rate }),
         )?;
         // Each view twice: the second visit restores what the first one left.
-        for (view, _) in views.iter().flat_map(|v| [v, v]) {
+        for &view in views.iter().flat_map(|v| [v, v]) {
             h.open(&format!("#/{view}"))?;
             std::thread::sleep(RUN);
             let ran = ran_now()?;
-            by_view.entry(*view).or_default().extend(ran);
+            by_view.entry(view).or_default().extend(ran);
         }
     }
     h.browser.cdp(
