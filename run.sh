@@ -237,12 +237,16 @@ cmd_size() {
     case "$f" in *.wasm | *.js | *.css) app_gz=$((app_gz + gz)) ;; esac
     printf '%-44s %10d %10d %10d  %s\n' "${f#dist/}" "$raw" "$gz" "$br" "$mark"
   done < <(find dist -type f ! -name '*.gz' ! -name '*.br' | sort)
-  printf '%-44s %10d %10d %10d\n' "first view (transfer for #/playground)" "$f_raw" "$f_gz" "$f_br"
-  # Another view named in the address fetches its own module besides (data-views).
-  local entry view vraw vgz vbr
-  for entry in $(grep -oE 'data-views=("[^"]*"|[^ >"]+)' dist/index.html | sed -E 's/^data-views=//; s/"//g' | tr ',' ' '); do
+  printf '%-44s %10d %10d %10d\n' "what every view loads first" "$f_raw" "$f_gz" "$f_br"
+  # The view named in the address fetches its own module besides (data-views); a view without
+  # one starts on what every view loads (the Playground of a build that is not split).
+  local entry view vraw vgz vbr views
+  views=$(grep -oE 'data-views=("[^"]*"|[^ >"]+)' dist/index.html | sed -E 's/^data-views=//; s/"//g' | tr ',' ' ' || true)
+  [[ " $views" == *" playground:"* ]] || views="playground:none $views"
+  for entry in $views; do
     view=${entry%%:*}
-    read -r vraw vgz vbr < <(sizes "dist/${entry#*:./}")
+    vraw=0; vgz=0; vbr=0
+    [ "${entry#*:}" = none ] || read -r vraw vgz vbr < <(sizes "dist/${entry#*:./}")
     printf '%-44s %10d %10d %10d\n' "first view (transfer for #/$view)" \
       "$((f_raw + vraw))" "$((f_gz + vgz))" "$((f_br + vbr))"
   done

@@ -85,11 +85,12 @@ def profile_key(name):
     return re.sub(r"\.[0-9]+$", "", name)
 
 
-# The other views a learner may open first, each with what it ran in its first seconds
-# (`tools/split-views.txt`, `VIEW KEY` per line, also written by `./run.sh split-profile`): the
-# functions of the rest a view runs go to that view's own module, `NAME_VIEW.wasm`, fetched
-# beside the first module when the address names the view (see `split`).
-VIEWS = ("console", "wordcount", "eda-vs-soa", "lessons")
+# The views a learner may open first, the Playground too, each with what it ran in its first
+# seconds that not every view ran (`tools/split-views.txt`, `VIEW KEY` per line, also written by
+# `./run.sh split-profile`): those functions go to the rest and to that view's own module,
+# `NAME_VIEW.wasm`, fetched beside the first module when the address names the view (see
+# `split`).
+VIEWS = ("playground", "console", "wordcount", "eda-vs-soa", "lessons")
 VIEWS_PROFILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "split-views.txt")
 
 
@@ -112,41 +113,53 @@ def read_profile(path=PROFILE):
 
 
 def write_profile(functions_path, hits_path, out_path=PROFILE, views_path=VIEWS_PROFILE):
-    """The cold keys of a recorded run: functions.txt (`--instrument`) and the hit indices."""
+    """The cold keys of a recorded run: functions.txt (`--instrument`), the indices the
+    Playground ran (HITS.txt) and those each other view ran (HITS.txt.VIEW).
+
+    The first module keeps what every view ran (each view downloads it); what only some views
+    ran goes to the rest and to the module of each view that ran it, the Playground's included.
+    Without every view's run, the first module keeps what the Playground ran, as before."""
     names = {}
     with open(functions_path) as f:
         for line in f:
             index, _, name = line.rstrip("\n").partition(" ")
             names[int(index)] = name
-    with open(hits_path) as f:
-        hits = {int(line) for line in f if line.strip()}
-    hot = {profile_key(names[d]) for d in hits}
+
+    def ran_in(path):
+        with open(path) as f:
+            return {profile_key(names[int(line)]) for line in f if line.strip()}
+
+    ran = {"playground": ran_in(hits_path)}
+    for view in VIEWS:
+        path = f"{hits_path}.{view}"
+        if view != "playground" and os.path.exists(path):
+            ran[view] = ran_in(path)
+    every = len(ran) == len(VIEWS)
+    core = set.intersection(*ran.values()) if every else ran["playground"]
     cold = sorted({profile_key(n) for n in names.values()
-                   if n and profile_key(n) not in hot and not MOVED.match(n)})
+                   if n and profile_key(n) not in core and not MOVED.match(n)})
     with open(out_path, "w") as f:
-        f.write("# Written by `./run.sh split-profile` (tools/wasm_split.py --profile): functions the\n"
-                "# Playground did not run in its first seconds, which the first module leaves to\n"
-                "# the rest (besides those wasm_split.py's MOVED names). Do not edit by hand.\n")
+        f.write("# Written by `./run.sh split-profile` (tools/wasm_split.py --profile): functions\n"
+                "# not every view ran in its first seconds, which the first module leaves to the\n"
+                "# rest (besides those wasm_split.py's MOVED names). Do not edit by hand.\n")
         f.write("".join(f"{k}\n" for k in cold))
-    print(f"wasm_split: {len(hits)} of {len(names)} functions ran; {len(cold)} cold names "
+    print(f"wasm_split: {len(core)} function names every view ran; {len(cold)} cold names "
           f"written to {out_path}")
-    # Each other view's run (HITS.VIEW): the keys it ran that the first module leaves out.
+    # Each view's run: the keys it ran that the first module leaves out.
     left_out = set(cold) | {profile_key(n) for n in names.values() if n and MOVED.match(n)}
     lines = []
     for view in VIEWS:
-        path = f"{hits_path}.{view}"
-        if not os.path.exists(path):
+        if view not in ran or (view == "playground" and not every):
             continue
-        with open(path) as f:
-            ran = {profile_key(names[int(line)]) for line in f if line.strip()}
-        keys = sorted(ran & left_out)
+        keys = sorted(ran[view] & left_out)
         lines += [f"{view} {k}\n" for k in keys]
-        print(f"wasm_split: {view} ran {len(ran)} functions, {len(keys)} of them left to the rest")
+        print(f"wasm_split: {view} ran {len(ran[view])} function names, {len(keys)} of them "
+              f"left to the rest")
     if lines:
         with open(views_path, "w") as f:
             f.write("# Written by `./run.sh split-profile` (tools/wasm_split.py --profile): for each\n"
-                    "# view but the Playground, the functions of the rest it ran in its first seconds,\n"
-                    "# which go to its own module. Do not edit by hand.\n")
+                    "# view, the functions of the rest it ran in its first seconds, which go to its\n"
+                    "# own module. Do not edit by hand.\n")
             f.write("".join(lines))
 
 
