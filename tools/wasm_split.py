@@ -994,7 +994,14 @@ def data_before_wasm_opt(wasm_name):
 
 def main():
     args = sys.argv[1:]
-    mode = args.pop(0) if args and args[0].startswith("--") else None
+    mode = args.pop(0) if args and args[0].startswith("-") else None
+    if mode in ("-h", "--help"):
+        print(__doc__)
+        return
+    wanted = {None: 1, "--instrument": 1, "--profile": 2}
+    if wanted.get(mode, -1) != len(args):
+        usage = __doc__.split("\n\n")[1]
+        raise SystemExit(f"{usage}\nwasm_split.py: unexpected arguments: {' '.join(sys.argv[1:])}")
     if mode == "--profile":
         write_profile(args[0], args[1])
         return
