@@ -211,6 +211,12 @@ impl Harness {
         self.browser
             .screenshot(&self.shots.join(format!("{name}.png")))
     }
+
+    /// A screenshot of the element `css` alone (the iframe a narrow check sized).
+    fn screenshot_of(&self, name: &str, css: &str) -> Result<(), Error> {
+        self.browser
+            .screenshot_of(css, &self.shots.join(format!("{name}.png")))
+    }
 }
 
 /// Marks the first-visit introduction as dismissed before any of the page's

@@ -311,7 +311,7 @@ pub fn check_sizes(h: &Harness) -> Result<(), Error> {
     let hash = "#/playground?embed=1&rate=5";
     for (width, height) in [(640u32, 400u32), (800, 580), (360, 640)] {
         let report = probe(h, width, height, hash)?;
-        h.screenshot(&format!("embed-{width}x{height}"))?;
+        h.screenshot_of(&format!("embed-{width}x{height}"), "#embed-probe")?;
         eprintln!("{width}×{height}: {report}");
         assert_eq!(report["inner"], json!([width, height]), "{report}");
         assert_eq!(report["title"], "Playground", "{report}");

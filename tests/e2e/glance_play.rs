@@ -513,7 +513,7 @@ pub fn check_small_frames(h: &Harness) -> Result<(), Error> {
     for (width, height) in [(640u32, 400u32), (360, 640)] {
         let report =
             super::narrow::probe_in_frame(h, width, height, "#/playground?seed=3", FRAME_PROBE)?;
-        h.screenshot(&format!("glance-{width}x{height}"))?;
+        h.screenshot_of(&format!("glance-{width}x{height}"), "#frame-probe")?;
         eprintln!("{width}×{height}: {report}");
         assert_eq!(report["inner"], json!(width), "{report}");
         let top = report["svgTop"].as_f64().unwrap();

@@ -394,7 +394,7 @@ pub fn check_small_frames(h: &Harness) -> Result<(), Error> {
     h.open("#/lessons")?;
     for (width, height) in [(640u32, 400u32), (360, 640)] {
         let report = super::narrow::probe_in_frame(h, width, height, "#/wordcount", FRAME_PROBE)?;
-        h.screenshot(&format!("glance-wc-{width}x{height}"))?;
+        h.screenshot_of(&format!("glance-wc-{width}x{height}"), "#frame-probe")?;
         assert_eq!(report["inner"], json!([width, height]), "{report}");
         assert_eq!(report["scrollY"], json!(0), "{report}");
         let top = report["diagramTop"].as_f64().unwrap_or(f64::MAX);

@@ -112,7 +112,7 @@ fn check_view(
             },
             |_| true,
         )?;
-        h.screenshot(&format!("{name}-{width}px"))?;
+        h.screenshot_of(&format!("{name}-{width}px"), "#narrow-probe")?;
         assert_eq!(report["inner"], json!(width), "{report}");
         assert!(
             report["scroll"].as_f64() <= report["client"].as_f64(),

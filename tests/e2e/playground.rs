@@ -1498,7 +1498,7 @@ pub fn check_narrow(h: &Harness) -> Result<(), Error> {
             .map_err(|e| Error::Timeout(format!("{e}; last: {seen:?}")))?;
         let embed: Embed = serde_json::from_value(embed.clone())
             .map_err(|e| Error::Protocol(format!("not an embed report ({e}): {embed}")))?;
-        h.screenshot(&format!("playground-{width}px"))?;
+        h.screenshot_of(&format!("playground-{width}px"), "#embed-probe")?;
         assert_eq!(embed.inner_width, f64::from(width), "{embed:?}");
         assert!(
             embed.scroll_width <= embed.client_width

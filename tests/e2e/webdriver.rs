@@ -598,6 +598,26 @@ impl Browser {
     /// Saves a PNG screenshot of the viewport.
     pub fn screenshot(&self, path: &Path) -> Result<()> {
         let v = self.cmd("GET", "/screenshot", None)?;
+        Self::write_png(&v, path)
+    }
+
+    /// Saves a PNG of what the element `css` covers (an iframe a test sized, say), without
+    /// the page around it.
+    pub fn screenshot_of(&self, css: &str, path: &Path) -> Result<()> {
+        let clip = self.execute(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect();
+             return { x: r.left + scrollX, y: r.top + scrollY, width: r.width,
+                      height: r.height, scale: 1 };",
+            &[json!(css)],
+        )?;
+        let shot = self.cdp(
+            "Page.captureScreenshot",
+            json!({ "format": "png", "clip": clip }),
+        )?;
+        Self::write_png(&shot["data"], path)
+    }
+
+    fn write_png(v: &Value, path: &Path) -> Result<()> {
         let b64 = v
             .as_str()
             .ok_or_else(|| Error::Protocol("screenshot is not a string".into()))?;
