@@ -19,10 +19,11 @@ gets a module with the moved functions it runs first (`NAME_VIEW.wasm`, by
 view (see `split`).
 
 How the two fit (the same idea as binaryen's wasm-split, written for this app):
-- a moved function keeps its index in the primary, with a body that calls the real one through
-  its own slot of the function table; the slots start out holding trampolines that first call
-  the import `split.load`, which instantiates the secondary (it fills the slots with the real
-  functions), then call through the slot again;
+- a moved function keeps its index in the primary, with a body that notes its own slot of the
+  function table in a global and calls the real one through that slot; the slots start out
+  holding trampolines (one per function type) that first call the import `split.load` with the
+  noted slot, which instantiates the secondary (it fills the slots with the real functions),
+  then call through the slot again;
 - the secondary imports the primary's memory, all its tables and globals (so those indices mean
   the same in both), and the primary functions the moved bodies call (the primary exports them
   as `f<index>`); a call from one moved function to another stays a direct call.
@@ -722,15 +723,32 @@ def split(data, before=None, writable=frozenset()):
 
     slot_of = {d: k for k, d in enumerate(slots)}
 
-    def stub(d, trampoline):
+    # The slot a stub is about to call through, for the trampoline that may answer: a mutable
+    # i32 global of the primary's own, after all the others (the secondaries need not see it).
+    pending = sum(1 for imp in imports if imp[2] == 3) + len(globals_)
+    # One trampoline per function type, not per slot: it reads the slot from `pending`.
+    tramp_types = sorted({funcs[d] for d in slots})
+
+    def stub(d):
+        """A moved function's body in the primary: notes its slot, calls through it."""
         params, _ = types[funcs[d]]
-        slot = base + slot_of[d]
+        slot = enc_s(base + slot_of[d])
         code = bytearray(b"\x00")  # no locals
-        if trampoline:
-            code += b"\x41" + enc_s(slot) + b"\x10" + enc_u(load_idx)
+        code += b"\x41" + slot + b"\x24" + enc_u(pending)
         for k in range(len(params)):
             code += b"\x20" + enc_u(k)
-        code += b"\x41" + enc_s(slot) + b"\x11" + enc_u(funcs[d]) + enc_u(table_idx) + b"\x0b"
+        code += b"\x41" + slot + b"\x11" + enc_u(funcs[d]) + enc_u(table_idx) + b"\x0b"
+        return bytes(code)
+
+    def trampoline(t):
+        """What a slot holds until a module fills it: loads the rest, then calls the slot the
+        calling stub noted again (loading runs none of the app's code, so it is still noted)."""
+        params, _ = types[t]
+        code = bytearray(b"\x00")  # no locals
+        code += b"\x23" + enc_u(pending) + b"\x10" + enc_u(load_idx)
+        for k in range(len(params)):
+            code += b"\x20" + enc_u(k)
+        code += b"\x23" + enc_u(pending) + b"\x11" + enc_u(t) + enc_u(table_idx) + b"\x0b"
         return bytes(code)
 
     # --- the primary ---
@@ -739,8 +757,8 @@ def split(data, before=None, writable=frozenset()):
     # The load import goes last among the function imports' indices: after all of them in the
     # import section is enough, since other kinds do not count in the function index space.
     p_imports.append(enc_name("split") + enc_name("load") + b"\x00" + enc_u(load_type_idx))
-    # The trampolines follow the defined functions, one per slot, in `slots`' order.
-    p_funcs = enc_vec([enc_u(t) for t in funcs] + [enc_u(funcs[d]) for d in slots])
+    # The trampolines follow the defined functions, one per type, in `tramp_types`' order.
+    p_funcs = enc_vec([enc_u(t) for t in funcs] + [enc_u(t) for t in tramp_types])
     p_tables = enc_vec([bytes([ref]) + enc_limits(lo, hi) for ref, lo, hi in tables])
     n_globals = sum(1 for imp in imports if imp[2] == 3) + len(globals_)
     n_tables = n_imp_tables + len(tables)
@@ -752,15 +770,16 @@ def split(data, before=None, writable=frozenset()):
     p_exports.append(enc_name("m") + b"\x02" + enc_u(0))
     first_trampoline = n_imp + 1 + n_def
     slot_offset = b"\x41" + enc_s(base) + b"\x0b"
-    tramp_refs = enc_vec([enc_u(first_trampoline + k) for k in range(len(slots))])
+    tramp_of = {t: first_trampoline + k for k, t in enumerate(tramp_types)}
+    tramp_refs = enc_vec([enc_u(tramp_of[funcs[d]]) for d in slots])
     if table_idx == 0:
         p_elems.append(b"\x00" + slot_offset + tramp_refs)
     else:
         p_elems.append(b"\x02" + enc_u(table_idx) + slot_offset + b"\x00" + tramp_refs)
     unreachable = b"\x00\x00\x0b"  # no locals; `unreachable`: only moved code calls it
-    p_codes = [p_codes[d] if d not in moved_set else stub(d, False) if d in slot_of else unreachable
+    p_codes = [p_codes[d] if d not in moved_set else stub(d) if d in slot_of else unreachable
                for d in range(n_def)]
-    p_codes += [stub(d, True) for d in slots]
+    p_codes += [trampoline(t) for t in tramp_types]
 
     out = bytearray(b"\0asm\x01\0\0\0")
     out += section(1, p_types)
@@ -769,7 +788,7 @@ def split(data, before=None, writable=frozenset()):
     out += section(4, p_tables)
     if 5 in raw:
         out += section(5, raw[5])
-    out += section(6, enc_vec(p_globals))
+    out += section(6, enc_vec(p_globals + [b"\x7f\x01\x41\x00\x0b"]))  # `pending`: mut i32 = 0
     out += section(7, enc_vec(p_exports))
     if start_func is not None:
         out += section(8, enc_u(shift(start_func)))
