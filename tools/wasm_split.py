@@ -724,34 +724,31 @@ def split(data, before=None, writable=frozenset()):
     slot_of = {d: k for k, d in enumerate(slots)}
 
     # The slot a stub is about to call through, for the trampoline that may answer: a mutable
-    # i32 global of the primary's own, after all the others (the secondaries need not see it).
-    pending = sum(1 for imp in imports if imp[2] == 3) + len(globals_)
+    # i32 global of the primary's own, after all the others (the secondaries import the others
+    # only, `g0`..`g{n_globals - 1}`).
+    n_globals = sum(1 for imp in imports if imp[2] == 3) + len(globals_)
+    pending = n_globals
     # One trampoline per function type, not per slot: it reads the slot from `pending`.
     tramp_types = sorted({funcs[d] for d in slots})
 
+    def call_noted(t):
+        """The end of a stub's and a trampoline's body (type `t`): its parameters passed on to
+        the slot noted in `pending` (only `local.get`s since it was set; 1.8 KB br less than a
+        second `i32.const` in each stub)."""
+        params, _ = types[t]
+        code = b"".join(b"\x20" + enc_u(k) for k in range(len(params)))
+        return code + b"\x23" + enc_u(pending) + b"\x11" + enc_u(t) + enc_u(table_idx) + b"\x0b"
+
     def stub(d):
         """A moved function's body in the primary: notes its slot, calls through it."""
-        params, _ = types[funcs[d]]
-        slot = enc_s(base + slot_of[d])
-        code = bytearray(b"\x00")  # no locals
-        code += b"\x41" + slot + b"\x24" + enc_u(pending)
-        for k in range(len(params)):
-            code += b"\x20" + enc_u(k)
-        # The slot again from the global (only `local.get`s since it was set): 1.8 KB br less
-        # than a second `i32.const`.
-        code += b"\x23" + enc_u(pending) + b"\x11" + enc_u(funcs[d]) + enc_u(table_idx) + b"\x0b"
-        return bytes(code)
+        slot = b"\x41" + enc_s(base + slot_of[d]) + b"\x24" + enc_u(pending)
+        return b"\x00" + slot + call_noted(funcs[d])  # no locals
 
     def trampoline(t):
         """What a slot holds until a module fills it: loads the rest, then calls the slot the
         calling stub noted again (loading runs none of the app's code, so it is still noted)."""
-        params, _ = types[t]
-        code = bytearray(b"\x00")  # no locals
-        code += b"\x23" + enc_u(pending) + b"\x10" + enc_u(load_idx)
-        for k in range(len(params)):
-            code += b"\x20" + enc_u(k)
-        code += b"\x23" + enc_u(pending) + b"\x11" + enc_u(t) + enc_u(table_idx) + b"\x0b"
-        return bytes(code)
+        load = b"\x23" + enc_u(pending) + b"\x10" + enc_u(load_idx)
+        return b"\x00" + load + call_noted(t)  # no locals
 
     # --- the primary ---
     p_types = enc_vec([b"\x60" + enc_u(len(p)) + p + enc_u(len(r)) + r for p, r in types])
@@ -762,7 +759,6 @@ def split(data, before=None, writable=frozenset()):
     # The trampolines follow the defined functions, one per type, in `tramp_types`' order.
     p_funcs = enc_vec([enc_u(t) for t in funcs] + [enc_u(t) for t in tramp_types])
     p_tables = enc_vec([bytes([ref]) + enc_limits(lo, hi) for ref, lo, hi in tables])
-    n_globals = sum(1 for imp in imports if imp[2] == 3) + len(globals_)
     n_tables = n_imp_tables + len(tables)
     p_exports = [enc_name(nm) + bytes([kind]) + enc_u(shift(idx) if kind == 0 else idx)
                  for nm, kind, idx in exports]

@@ -467,6 +467,25 @@ fn assert_without_the_rest(h: &Harness, what: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// `view` shows and nothing of the rest was linked or called; `when` says how it was opened,
+/// `recorded` how `./run.sh split-profile` visits it too.
+fn assert_view_without_the_rest(
+    h: &Harness,
+    view: &str,
+    when: &str,
+    recorded: &str,
+) -> Result<(), Error> {
+    let state = split_state(h)?;
+    assert_eq!(
+        (&state["view"], &state["linked"], &state["slot"]),
+        (&json!(view), &json!(false), &Value::Null),
+        "#/{view} {when}, without the rest: nothing of the rest is called (the slot's function \
+         is listed in target/wasm-split.txt; `./run.sh split-profile` records each view \
+         {recorded})"
+    );
+    Ok(())
+}
+
 /// The statics and code the first module leaves to the rest are never needed before it arrives:
 /// with the rest's file refused by the network, the Playground draws the same page as with it
 /// (a static the first view needed but left to the rest would read as zeros), records flow
@@ -510,15 +529,8 @@ pub fn check_split_without_the_rest(h: &Harness) -> Result<(), Error> {
         check_engine_as_native(h)?;
         // Each view on a slow machine, where Yew's scheduler yields to the browser mid-render.
         on_a_slow_machine(h, Duration::from_millis(1500), |view| {
-            let state = split_state(h)?;
-            assert_eq!(
-                (&state["view"], &state["linked"], &state["slot"]),
-                (&json!(view), &json!(false), &Value::Null),
-                "#/{view} on a machine {SLOW_CPU} times slower, without the rest: nothing of \
-                 the rest is called (the slot's function is listed in target/wasm-split.txt; \
-                 `./run.sh split-profile` records each view on a slow machine too)"
-            );
-            Ok(())
+            let slower = format!("on a machine {SLOW_CPU} times slower");
+            assert_view_without_the_rest(h, view, &slower, "on a slow machine too")
         })?;
         // Each view starts on the first module and its own, and draws its page.
         for (view, _) in VIEWS {
@@ -553,14 +565,12 @@ pub fn check_split_without_the_rest(h: &Harness) -> Result<(), Error> {
                 std::thread::sleep(Duration::from_millis(800));
                 h.open(&format!("#/{view}"))?;
                 std::thread::sleep(Duration::from_millis(800));
-                let state = split_state(h)?;
-                assert_eq!(
-                    (&state["view"], &state["linked"], &state["slot"]),
-                    (&json!(view), &json!(false), &Value::Null),
-                    "#/{view} right after #/{before}, without the rest: nothing of the rest is \
-                     called (the slot's function is listed in target/wasm-split.txt; \
-                     `./run.sh split-profile` records each view after each other one)"
-                );
+                assert_view_without_the_rest(
+                    h,
+                    view,
+                    &format!("right after #/{before}"),
+                    "after each other one",
+                )?;
             }
         }
         // Records flow in the small and the busy scene, still on the first module alone.
