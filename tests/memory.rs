@@ -163,34 +163,36 @@ fn run(minutes: usize) -> Vec<Minute> {
     series
 }
 
-/// The highest peak of `series[from..]`, in per cent above the peak of minute `from`
-/// (`series[from - 1]`).
-fn growth_after(series: &[Minute], from: usize) -> f64 {
-    let first = series[from - 1].peak as f64;
-    let later = series[from..].iter().map(|m| m.peak).max().unwrap_or(0) as f64;
-    (later - first) / first * 100.0
+/// The lowest and the highest peak of the minutes after the first, in per cent of the first
+/// minute's peak.
+fn band_after_first(series: &[Minute]) -> (f64, f64) {
+    let first = series[0].peak as f64;
+    let later = series[1..].iter().map(|m| m.peak as f64);
+    let low = later.clone().fold(f64::INFINITY, f64::min);
+    let high = later.fold(f64::NEG_INFINITY, f64::max);
+    (
+        (low - first) / first * 100.0,
+        (high - first) / first * 100.0,
+    )
 }
 
-/// Issue 18, item 3 ("Memory and smoothness over time"): the busy scene's live memory stops
-/// growing once its bounds are reached — the partitions' records (30 s of this load), the
-/// Time slider's reach (65,000 records: 65 s here, ten minutes at 100 records/s as issue 3
-/// asks) and the lag chart (120 s) — so after the second minute its peak stays within 10 %
-/// of the second minute's (the page's wasm memory only grows: a later peak is kept for good),
-/// and the reach costs less than the first minute's memory again. Six virtual minutes. Before
-/// this test (a reach of 100,000 records, checkpoints only every 15 s) the peak reached 2.36
-/// times the first minute's.
+/// Issue 18, item 3 ("Memory and smoothness over time"): the busy scene's live memory stays
+/// within ±10 % of the first minute's once that minute is over. Its bounds fill within it:
+/// the partitions' records (30 s of this load) and the records the Time slider's checkpoints
+/// and the partitions keep alive together (62,000: 62 s here); the checkpoints come every
+/// 5,000 records, so the first minute keeps a dozen (about 0.2 MB each) and the later ones
+/// six. The page's wasm memory only grows, so a later peak is kept for good. Six virtual
+/// minutes. Before this test (a reach of 65,000 records appended since the oldest
+/// checkpoint, beside the partitions' 30,000, and a checkpoint every 10,000) the later peaks
+/// were 62 % above the first minute's.
 #[test]
-fn the_busy_scene_keeps_its_memory_flat_once_its_bounds_are_reached() {
+fn the_busy_scene_keeps_its_memory_flat_after_the_first_minute() {
     let series = run(6);
-    let growth = growth_after(&series, 2);
+    let (low, high) = band_after_first(&series);
     assert!(
-        growth <= 10.0,
-        "live memory rose {growth:.1} % above the second minute's: {series:?}"
-    );
-    let reach = growth_after(&series, 1);
-    assert!(
-        reach <= 75.0,
-        "live memory rose {reach:.1} % above the first minute's: {series:?}"
+        (-10.0..=10.0).contains(&low) && (-10.0..=10.0).contains(&high),
+        "after the first minute the live memory peaked between {low:+.1} % and {high:+.1} % \
+         of the first minute's: {series:?}"
     );
 }
 
@@ -265,9 +267,8 @@ fn memory_series() {
         .and_then(|m| m.parse().ok())
         .unwrap_or(30);
     let series = run(minutes);
+    let (low, high) = band_after_first(&series);
     println!(
-        "highest peak after the first minute: {:+.1} % of its peak; after the second: {:+.1} %",
-        growth_after(&series, 1),
-        growth_after(&series, 2)
+        "after the first minute, peaks between {low:+.1} % and {high:+.1} % of the first minute's"
     );
 }

@@ -47,7 +47,12 @@ fn config() -> WorldConfig {
 /// A busy timeline: a topic, a producer sending 50 records/s on its own, a group of two, and
 /// a few commands along the way (a crash, a typed record, a new topic).
 fn busy(seed: u64, limits: Limits) -> Timeline<Counts> {
-    let mut t = Timeline::new(seed, config(), Counts::default(), limits);
+    busy_in(seed, config(), limits)
+}
+
+/// [`busy`] in a world of this configuration.
+fn busy_in(seed: u64, config: WorldConfig, limits: Limits) -> Timeline<Counts> {
+    let mut t = Timeline::new(seed, config, Counts::default(), limits);
     t.drive(|w| w.create_topic("orders", 3, 1)).expect("topic");
     let producer = t.drive(|w| w.add_producer()).expect("producer");
     t.apply(Command::SetAutoProduce {
@@ -203,6 +208,7 @@ fn memory_stays_bounded_and_the_reach_shrinks_instead() {
         checkpoints_max: 5,
         script_max: 50,
         reach_records_max: u64::MAX,
+        reach_records_min: u64::MAX,
         checkpoint_every_records: u64::MAX,
     };
     let mut t = Timeline::new(2, config(), Counts::default(), limits);
@@ -230,9 +236,25 @@ fn memory_stays_bounded_and_the_reach_shrinks_instead() {
     assert!(t.is_live());
 }
 
+/// A world whose partitions keep their newest 100 records each, as the page's keep 5,000.
+fn windowed() -> WorldConfig {
+    WorldConfig {
+        max_records_per_partition: 100,
+        ..config()
+    }
+}
+
+/// Plays `t` on for 40 s in 100 ms steps.
+fn forty_seconds_more(t: &mut Timeline<Counts>) {
+    for _ in 0..400 {
+        t.advance(100).expect("advance");
+    }
+}
+
 /// A fast producer fills the reach with records before the checkpoints run out: the oldest
-/// checkpoints go once more than `reach_records_max` records were appended since them, so
-/// the records only they held are freed, and seeking there still replays exactly.
+/// checkpoint goes once it and the live world keep more than `reach_records_max` records alive
+/// together (its records plus all appended since), so the records only it held are freed,
+/// and seeking there still replays exactly.
 #[test]
 fn a_busy_timeline_reaches_back_only_as_far_as_its_record_budget() {
     let limits = Limits {
@@ -240,32 +262,63 @@ fn a_busy_timeline_reaches_back_only_as_far_as_its_record_budget() {
         checkpoints_max: 40,
         script_max: 1_000,
         reach_records_max: 500,
+        reach_records_min: 0,
         checkpoint_every_records: u64::MAX,
     };
     // `busy` sends 50 records/s for about 7 s: ~350 records in 7 checkpoints, within budget.
-    let t = busy(3, limits);
+    let t = busy_in(3, windowed(), limits);
     assert!(t.checkpoints() >= 7, "{} checkpoints", t.checkpoints());
     assert_eq!(t.earliest_ms(), 0);
-    // 50 records/s for 40 s more: 2,000 records, so the reach keeps 10 to 11 s of them.
-    let mut t = busy(3, limits);
-    for _ in 0..400 {
-        t.advance(100).expect("advance");
-    }
+    // 50 records/s for 40 s more: the partitions hold their 100 newest each (alice, bob and
+    // carol fill all three, about 300), so about 200 records appended since the oldest
+    // checkpoint fit beside them: a reach of 3 to 5 s.
+    let mut t = busy_in(3, windowed(), limits);
+    forty_seconds_more(&mut t);
     let reach = t.now_ms() - t.earliest_ms();
     assert!(
-        (9_000..=12_000).contains(&reach),
+        (3_000..=6_000).contains(&reach),
         "reach {reach} ms with {} checkpoints",
         t.checkpoints()
     );
-    let mut fresh = busy(3, limits);
-    for _ in 0..400 {
-        fresh.advance(100).expect("advance");
-    }
+    let mut fresh = busy_in(3, windowed(), limits);
+    forty_seconds_more(&mut fresh);
     let earliest = t.earliest_ms();
     let now = t.now_ms();
     assert_eq!(t.seek(0), earliest);
     t.advance(now - earliest).expect("advance");
     assert_eq!(fingerprint(t.world()), fingerprint(fresh.world()));
+}
+
+/// The record budget frees what only the checkpoints hold: a world that drops nothing keeps
+/// every checkpoint (dropping one would free nothing), and one whose partitions alone hold
+/// more than the budget still reaches back over `reach_records_min` records.
+#[test]
+fn the_record_budget_counts_only_what_checkpoints_keep_alive() {
+    let limits = Limits {
+        checkpoint_every_ms: 1_000,
+        checkpoints_max: 60,
+        script_max: 1_000,
+        reach_records_max: 100,
+        reach_records_min: 0,
+        checkpoint_every_records: u64::MAX,
+    };
+    let mut t = busy_in(4, config(), limits);
+    forty_seconds_more(&mut t);
+    assert_eq!(t.earliest_ms(), 0, "{} checkpoints", t.checkpoints());
+    // The partitions hold about 300 records, more than 100: about 200 only the checkpoints
+    // hold are allowed, 4 s of this producer (and up to a second between checkpoints).
+    let floor = Limits {
+        reach_records_min: 200,
+        ..limits
+    };
+    let mut t = busy_in(4, windowed(), floor);
+    forty_seconds_more(&mut t);
+    let reach = t.now_ms() - t.earliest_ms();
+    assert!(
+        (3_000..=6_000).contains(&reach),
+        "reach {reach} ms with {} checkpoints",
+        t.checkpoints()
+    );
 }
 
 #[test]
@@ -306,7 +359,7 @@ fn a_scenario_out_of_order_or_too_long_is_refused() {
 
 mod comparison {
     use eda_playground::sim::compare::{
-        Comparison, Control, DownstreamSpec, Preset, StartFrom, TimedControl,
+        Comparison, ComparisonConfig, Control, DownstreamSpec, Preset, StartFrom, TimedControl,
     };
     use eda_playground::sim::soa::{Fanout, Health, Latency};
     use eda_playground::sim::timeline::{Limits, Timeline};
@@ -333,7 +386,12 @@ mod comparison {
     /// A learner's session: 60 s in animation frames, with controls along the way (two of them
     /// at the same moment).
     fn played(seed: u64, limits: Limits) -> Compare {
-        let mut t = Timeline::start(origin(seed), (), limits);
+        played_from(origin(seed), limits)
+    }
+
+    /// [`played`] from this comparison.
+    fn played_from(origin: Comparison, limits: Limits) -> Compare {
+        let mut t = Timeline::start(origin, (), limits);
         for frame in 0..240u32 {
             let control = match frame {
                 20 => Some(Control::SetHealth {
@@ -460,12 +518,20 @@ mod comparison {
         let earliest = t.earliest_ms();
         assert_eq!(t.seek(0), earliest);
         assert_eq!(fingerprint(&t), fingerprint(&fresh(&t, earliest)));
-        // The records a checkpoint may hold bound the reach too.
+        // The records a checkpoint may keep alive bound the reach too, once the event side's
+        // partitions drop records (here they keep their newest 10).
         let tight = Limits {
             reach_records_max: 50,
+            reach_records_min: 0,
             ..Limits::default()
         };
-        let t = played(6, tight);
+        let windowed = ComparisonConfig {
+            max_records_per_partition: 10,
+            ..ComparisonConfig::default()
+        };
+        let origin =
+            Comparison::with_config(6, Preset::user_registration(), windowed).expect("builds");
+        let t = played_from(origin, tight);
         assert!(t.checkpoints() <= 2, "{} checkpoints", t.checkpoints());
     }
 }

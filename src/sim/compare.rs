@@ -908,6 +908,10 @@ impl Replayable for Comparison {
     fn weight(&self) -> u64 {
         crate::sim::timeline::appended(&self.world)
     }
+
+    fn held(&self) -> u64 {
+        crate::sim::timeline::held(&self.world)
+    }
 }
 
 fn side_sample(

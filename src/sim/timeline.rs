@@ -21,8 +21,8 @@
 //!   charts) at most [`REPLAY_SLICE_MS`] of virtual time at once, as live play hands it frame
 //!   by frame; the fold is saved with each checkpoint, so a rewind shows what was true then.
 //! - **Bounded.** At most [`Limits::checkpoints_max`] checkpoints are kept, spanning at most
-//!   [`Limits::reach_records_max`] appended records (the earliest reachable moment moves
-//!   forward instead of memory growing), and at most
+//!   [`Limits::reach_records_max`] records held by them and the live state together (the
+//!   earliest reachable moment moves forward instead of memory growing), and at most
 //!   [`Limits::script_max`] commands; past that the oldest are dropped and the timeline no
 //!   longer replays from its seed ([`Timeline::scenario`] says so).
 //!
@@ -73,10 +73,15 @@ pub trait Replayable: Clone {
     /// What happened outside [`Replayable::advance_to`] (a command's own events) since last
     /// asked.
     fn take_events(&mut self) -> Vec<Self::Event>;
-    /// What a checkpoint holds that the live state may have dropped, counted so that the
-    /// difference between two moments bounds the checkpoints' memory
-    /// ([`Limits::reach_records_max`]): records appended for a world.
+    /// What has flowed into the state since it began, counted so that the difference between
+    /// two moments is what the later one may hold that the earlier did not: records appended
+    /// for a world.
     fn weight(&self) -> u64;
+    /// What the state holds now, in the unit of [`Replayable::weight`]: what a checkpoint of it
+    /// keeps alive (records held for a world). A checkpoint's `held` plus the weight added
+    /// since bounds what the checkpoints and the live state hold together
+    /// ([`Limits::reach_records_max`]).
+    fn held(&self) -> u64;
 }
 
 /// What a view builds from the trace: told about every event as it happens (live, and again
@@ -142,6 +147,10 @@ impl Replayable for World {
     fn weight(&self) -> u64 {
         appended(self)
     }
+
+    fn held(&self) -> u64 {
+        held(self)
+    }
 }
 
 /// Virtual time a replay lets pass at once before folding what happened (see
@@ -157,11 +166,16 @@ pub struct Limits {
     pub checkpoints_max: usize,
     /// Commands kept in the script.
     pub script_max: usize,
-    /// Records appended (over all partitions) between the oldest checkpoint and the newest:
-    /// the records only the checkpoints still hold, so memory stops growing once this many
-    /// have flowed and a busy timeline's reach shrinks to fit (a quiet one keeps all of
-    /// `checkpoints_max`).
+    /// Records the checkpoints and the live state keep alive together (over all partitions):
+    /// the oldest checkpoint's records plus every record appended since. Past it the oldest
+    /// checkpoint goes (if it holds records the live state has dropped), so memory stops
+    /// growing once this many are held and a busy timeline's reach shrinks to fit (a quiet one
+    /// keeps all of `checkpoints_max`).
     pub reach_records_max: u64,
+    /// Records only the checkpoints keep alive (the live state has dropped them) that they may
+    /// always keep, whatever the live state holds: a timeline whose partitions alone hold more
+    /// than `reach_records_max` still reaches back over this many.
+    pub reach_records_min: u64,
     /// Records appended between two checkpoints at most: a busy timeline checkpoints sooner
     /// than `checkpoint_every_ms`, so the oldest checkpoint goes in small steps (the records
     /// held swing by this many, not by `checkpoint_every_ms` of them) and a seek replays less.
@@ -170,18 +184,23 @@ pub struct Limits {
 
 impl Default for Limits {
     /// 41 checkpoints 15 s apart: ten minutes can be rewound (about 40 ms of replay at 1,000
-    /// records/s natively); 100,000 learner commands; 65,000 appended records of reach, just
-    /// over ten minutes at 100 records/s with the groups' commits (issue 3: any moment of
-    /// that scenario rebuilt), so about 65 s at 1,000 records/s; a checkpoint at least every
-    /// 10,000 records, so a busy timeline's memory swings by that many records, not by 15 s
-    /// of them (issue 18).
+    /// records/s natively); 100,000 learner commands; 62,000 records held, just over a
+    /// ten-minute session at 100 records/s from its start with the group's commits (60,300:
+    /// issue 3, any moment of that scenario rebuilt), and filled within the first minute at
+    /// 1,000 records/s, so the busy scene's memory is flat after it (issue 18: 30,000 records
+    /// in its partitions, about 30 s of reach); 15,000 records only the checkpoints hold, so a
+    /// world holding more than 62,000 still rewinds (15 s at 1,000 records/s); a checkpoint
+    /// at least every 5,000 records, so memory swings by that many records, not by 15 s of
+    /// them, and the first minute does not keep many more checkpoints than the later ones
+    /// (each costs about 0.2 MB in the busy scene).
     fn default() -> Self {
         Self {
             checkpoint_every_ms: 15_000,
             checkpoints_max: 41,
             script_max: 100_000,
-            reach_records_max: 65_000,
-            checkpoint_every_records: 10_000,
+            reach_records_max: 62_000,
+            reach_records_min: 15_000,
+            checkpoint_every_records: 5_000,
         }
     }
 }
@@ -201,6 +220,8 @@ struct Checkpoint<F, S> {
     applied: u64,
     /// [`Replayable::weight`] of the state then.
     weight: u64,
+    /// [`Replayable::held`] of the state then.
+    held: u64,
     fold: F,
 }
 
@@ -309,6 +330,7 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
                 checkpoints_max: limits.checkpoints_max.max(1),
                 script_max: limits.script_max.max(1),
                 reach_records_max: limits.reach_records_max,
+                reach_records_min: limits.reach_records_min,
                 checkpoint_every_records: limits.checkpoint_every_records.max(1),
             },
         };
@@ -697,14 +719,21 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
             state: self.state.clone(),
             applied: self.applied,
             weight: now,
+            held: self.state.held(),
             fold: self.fold.clone(),
         });
+        // What the oldest checkpoint holds plus all that came since: everything the
+        // checkpoints and the live state can keep alive together; less what the live state
+        // holds, what only the checkpoints keep.
+        let live = self.state.held();
+        let limits = self.limits;
+        let too_much = |c: &Checkpoint<F, S>| {
+            let kept = c.held.saturating_add(now.saturating_sub(c.weight));
+            let only_kept = kept.saturating_sub(live);
+            kept > limits.reach_records_max && only_kept > limits.reach_records_min
+        };
         while self.checkpoints.len() > self.limits.checkpoints_max
-            || (self.checkpoints.len() > 1
-                && self
-                    .checkpoints
-                    .front()
-                    .is_some_and(|c| now.saturating_sub(c.weight) > self.limits.reach_records_max))
+            || (self.checkpoints.len() > 1 && self.checkpoints.front().is_some_and(too_much))
         {
             self.checkpoints.pop_front();
         }
@@ -734,6 +763,16 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
             self.dropped += cut as u64;
         }
     }
+}
+
+/// Records the world's logs hold now (every partition's, internal topics included): what a
+/// checkpoint of it keeps alive.
+pub fn held(world: &World) -> u64 {
+    world
+        .topics()
+        .flat_map(|t| t.partitions.iter())
+        .map(|p| p.log.len_records())
+        .fold(0, u64::saturating_add)
 }
 
 /// Records appended to the world's logs since it began (every partition's log end offset,

@@ -1443,8 +1443,9 @@ mod tests {
     }
 
     /// At 1000 records/s the steady load is one command, not a million: the script stays a
-    /// few commands long; the reach holds the timeline's record budget (about 65 s of this
-    /// load, not ten minutes: memory stays flat), and its oldest moment is rebuilt exactly.
+    /// few commands long; the reach holds the timeline's record budget (62,000 records held:
+    /// the partitions' 15,000 and about 47 s of this load, not ten minutes: memory stays
+    /// flat), and its oldest moment is rebuilt exactly.
     #[test]
     fn a_fast_session_keeps_its_script_short() {
         let (setup, _) = Setup::from_params(&crate::ui::route::query_params(
@@ -1462,7 +1463,7 @@ mod tests {
         assert!(m.trace().produced > 190_000, "{}", m.trace().produced);
         let reach = m.horizon_ms() - m.earliest_ms();
         assert!(
-            (55_000..=80_000).contains(&reach),
+            (40_000..=55_000).contains(&reach),
             "reach {reach} ms: the record budget, not the whole session"
         );
         let ends = log_ends(&m);
@@ -1833,11 +1834,14 @@ mod tests {
         m.act(Action::Seek(horizon));
         assert_eq!(m.world().now_ms(), horizon);
         assert_eq!(ends(&m), at_end);
-        // Running on, the window slides and everything stays bounded.
+        // Running on, the window slides and everything stays bounded: the partitions hold
+        // their newest 15,000 records, so the 62,000 records the timeline may keep alive
+        // reach back over about 47,000 appended, 7.8 minutes of this load.
         run_until(&mut m, 720_000);
+        let reach = m.horizon_ms() - m.earliest_ms();
         assert!(
-            m.horizon_ms() - m.earliest_ms() >= 600_000,
-            "ten minutes within reach"
+            (420_000..600_000).contains(&reach),
+            "{reach} ms within reach"
         );
         assert!(m.timeline.script().len() < 20);
         let kept: u64 = m

@@ -125,6 +125,7 @@ fn limits() -> Limits {
         script_max: MAX_MARKS * 2,
         // WordCount's input is the learner's lines: the marks bound it.
         reach_records_max: u64::MAX,
+        reach_records_min: u64::MAX,
         checkpoint_every_records: u64::MAX,
     }
 }
