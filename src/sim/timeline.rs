@@ -714,18 +714,17 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
 
     fn checkpoint(&mut self) {
         let _ = self.state.take_history();
-        let now = self.state.weight();
+        let (now, live) = (self.state.weight(), self.state.held());
         self.checkpoints.push_back(Checkpoint {
             state: self.state.clone(),
             applied: self.applied,
             weight: now,
-            held: self.state.held(),
+            held: live,
             fold: self.fold.clone(),
         });
         // What the oldest checkpoint holds plus all that came since: everything the
         // checkpoints and the live state can keep alive together; less what the live state
         // holds, what only the checkpoints keep.
-        let live = self.state.held();
         let limits = self.limits;
         let too_much = |c: &Checkpoint<F, S>| {
             let kept = c.held.saturating_add(now.saturating_sub(c.weight));

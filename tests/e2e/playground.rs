@@ -651,7 +651,10 @@ let lastTs = null;
 // This callback runs after the page's own (registered earlier in the frame), so `t - ts` is the
 // page's script in the frame (its rAF work and the microtasks it queued: Yew renders there);
 // a message posted now arrives after the frame's style, layout and paint on the main thread.
+// The probe's stop closes the channel and lets it go: its `onmessage` is an event listener of
+// the page while it lives, and the soak counts the page's listeners.
 const done = new MessageChannel();
+window.__probeChannel = done;
 let frameStart = 0;
 done.port1.onmessage = () => window.__main.push(performance.now() - frameStart);
 const loop = (ts) => {
@@ -702,6 +705,7 @@ window.__probeSample = () => {
 const PROBE_STOP: &str = r#"
 window.__probeStop = true;
 if (window.__longTaskObserver) window.__longTaskObserver.disconnect();
+if (window.__probeChannel) { window.__probeChannel.port1.onmessage = null; window.__probeChannel.port1.close(); window.__probeChannel = null; }
 return { frames: window.__frames, ticks: window.__ticks, script: window.__script, main: window.__main, longTasks: window.__longTasks,
          wall: performance.now() - window.__probeT0, end: window.__probeSample() };
 "#;
