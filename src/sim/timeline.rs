@@ -767,19 +767,21 @@ impl<F: Fold<S>, S: Replayable> Timeline<F, S> {
 /// Records the world's logs hold now (every partition's, internal topics included): what a
 /// checkpoint of it keeps alive.
 pub fn held(world: &World) -> u64 {
-    world
-        .topics()
-        .flat_map(|t| t.partitions.iter())
-        .map(|p| p.log.len_records())
-        .fold(0, u64::saturating_add)
+    over_partitions(world, |log| log.len_records())
 }
 
 /// Records appended to the world's logs since it began (every partition's log end offset,
-/// internal topics included): what a checkpoint can hold that the live world has dropped.
+/// internal topics included): the difference between two moments is what the later one may
+/// hold that the earlier did not.
 pub fn appended(world: &World) -> u64 {
+    over_partitions(world, |log| log.log_end_offset())
+}
+
+/// `count` summed over every partition's log of the world.
+fn over_partitions(world: &World, count: impl Fn(&crate::sim::log::PartitionLog) -> u64) -> u64 {
     world
         .topics()
         .flat_map(|t| t.partitions.iter())
-        .map(|p| p.log.log_end_offset())
+        .map(|p| count(&p.log))
         .fold(0, u64::saturating_add)
 }
